@@ -1,0 +1,76 @@
+package io.vidbatch.api;
+
+import io.vidbatch.job.ProgressBoard;
+import io.vidbatch.job.WorkStore;
+import jakarta.batch.runtime.JobExecution;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/** Combines durable item states with the live progress of running items. */
+@ApplicationScoped
+public class JobProgress {
+
+    @Inject
+    ProgressBoard board;
+
+    JobViews.Progress of(long job, List<WorkStore.ItemRow> items, JobExecution latest) {
+        Map<Integer, ProgressBoard.Running> running = live(job);
+        int done = 0;
+        int failed = 0;
+        double total = 0;
+        double finished = 0;
+        double finishedThisRun = 0;
+        for (WorkStore.ItemRow i : items) {
+            double s = Math.max(i.seconds(), 0.001);
+            total += s;
+            switch (i.state()) {
+                case WorkStore.DONE -> done++;
+                case WorkStore.FAILED -> failed++;
+                default -> {
+                    ProgressBoard.Running r = running.get(i.item());
+                    if (r != null) {
+                        finished += s * r.progress().fraction();
+                        finishedThisRun += s * r.progress().fraction();
+                    }
+                    continue;
+                }
+            }
+            finished += s;
+            if (i.executionId() != null && i.executionId() == latest.getExecutionId()) {
+                finishedThisRun += s;
+            }
+        }
+        double percent = total > 0 ? 100.0 * finished / total : 0;
+        Double eta = null;
+        if (JobsResource.running(latest.getBatchStatus()) && latest.getStartTime() != null && finishedThisRun > 0) {
+            double elapsed = (System.currentTimeMillis() - latest.getStartTime().getTime()) / 1000.0;
+            eta = (total - finished) * elapsed / finishedThisRun;
+        }
+        return new JobViews.Progress(items.size(), done, failed, items.size() - done - failed, running.size(),
+                Math.round(percent * 10) / 10.0, eta == null ? null : Math.round(eta * 10) / 10.0);
+    }
+
+    List<JobViews.Item> items(long job, List<WorkStore.ItemRow> items) {
+        Map<Integer, ProgressBoard.Running> running = live(job);
+        return items.stream().map(i -> {
+            ProgressBoard.Running r = running.get(i.item());
+            boolean finished = !i.state().equals(WorkStore.PENDING);
+            String state = r != null ? "RUNNING" : i.state();
+            double percent = finished ? 100 : r != null ? Math.round(r.progress().fraction() * 1000) / 10.0 : 0;
+            double fps = r != null ? r.progress().fps() : i.result() != null ? Math.round(i.result().encodeFps() * 10) / 10.0 : 0;
+            String worker = r != null ? r.worker() : i.result() != null ? i.result().worker() : null;
+            return new JobViews.Item(i.item(), i.input(), i.part().name(), i.segment(), i.partition(), state, percent, fps,
+                    worker, i.spec().source(), i.state().equals(WorkStore.DONE) ? i.spec().output() : null, i.reason(),
+                    i.executionId());
+        }).toList();
+    }
+
+    private Map<Integer, ProgressBoard.Running> live(long job) {
+        return board.running(job).stream().collect(Collectors.toMap(ProgressBoard.Running::item, Function.identity()));
+    }
+}

@@ -1,0 +1,43 @@
+package io.vidbatch.api;
+
+import io.vidbatch.job.JobReport;
+import io.vidbatch.job.JobSettings;
+
+import java.util.Date;
+import java.util.List;
+
+/** What the API returns about jobs. */
+public final class JobViews {
+
+    private JobViews() {
+    }
+
+    /** A job in a list. */
+    public record Summary(long id, String status, String exitStatus, Date created, Date lastUpdated,
+                          Progress progress) {
+    }
+
+    /** A job in full: its state, its progress item by item, its inputs and outputs. */
+    public record Detail(long id, String status, String exitStatus, Date created, JobSettings settings,
+                         Progress progress, List<Execution> executions, List<Item> items, List<JobReport.Input> inputs,
+                         String report) {
+    }
+
+    /**
+     * @param percent    0..100, weighted by media seconds, including the running items' progress
+     * @param etaSeconds estimated seconds left, from this execution's pace; null until it can be told
+     */
+    public record Progress(int items, int done, int failed, int pending, int running, double percent, Double etaSeconds) {
+    }
+
+    public record Execution(long id, String status, String exitStatus, Date started, Date ended) {
+    }
+
+    /**
+     * @param percent 0..100 for a running item, 100 for a finished one
+     * @param fps     encoding speed (live while running, average when done)
+     */
+    public record Item(int item, int input, String part, int segment, int partition, String state, double percent,
+                       double fps, String worker, String source, String output, String reason, Long execution) {
+    }
+}

@@ -1,0 +1,250 @@
+package io.vidbatch.api;
+
+import io.vidbatch.config.Settings;
+import io.vidbatch.job.FieldError;
+import io.vidbatch.job.JobReport;
+import io.vidbatch.job.Reports;
+import io.vidbatch.job.TranscodeParameters;
+import io.vidbatch.job.WorkStore;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.batch.operations.JobExecutionIsRunningException;
+import jakarta.batch.operations.JobExecutionNotMostRecentException;
+import jakarta.batch.operations.JobExecutionNotRunningException;
+import jakarta.batch.operations.JobOperator;
+import jakarta.batch.operations.JobRestartException;
+import jakarta.batch.operations.JobSecurityException;
+import jakarta.batch.operations.JobStartException;
+import jakarta.batch.operations.NoSuchJobException;
+import jakarta.batch.operations.NoSuchJobExecutionException;
+import jakarta.batch.operations.NoSuchJobInstanceException;
+import jakarta.batch.runtime.BatchRuntime;
+import jakarta.batch.runtime.BatchStatus;
+import jakarta.batch.runtime.JobExecution;
+import jakarta.batch.runtime.JobInstance;
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+import jakarta.ws.rs.core.Context;
+
+import java.io.InputStream;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Properties;
+
+/**
+ * Submit, watch, stop and restart {@code transcode} jobs. Parameters are checked before a job
+ * starts; Liberty's batch security decides who may see and control which job.
+ */
+@Path("/jobs")
+@RequestScoped
+@Produces(MediaType.APPLICATION_JSON)
+public class JobsResource {
+
+    static final String JOB = "transcode";
+
+    @Inject
+    Settings settings;
+
+    @Inject
+    WorkStore store;
+
+    @Inject
+    Reports reports;
+
+    @Inject
+    JobProgress progress;
+
+    @Context
+    UriInfo uri;
+
+    private final JobOperator operator = BatchRuntime.getJobOperator();
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    @RolesAllowed({Roles.ADMIN, Roles.SUBMITTER})
+    public Response submit(InputStream body) {
+        SubmitRequest request = SubmitRequest.read(body);
+        Properties props = request.toProperties();
+        TranscodeParameters.Parsed parsed = TranscodeParameters.parse(props::getProperty, settings.maxWorkers());
+        List<FieldError> errors = new ArrayList<>(parsed.errors());
+        if (parsed.ok()) {
+            errors.addAll(parsed.parameters().checkPaths(settings.roots()));
+        }
+        if (!errors.isEmpty()) {
+            throw ApiError.invalid(errors);
+        }
+        try {
+            long execution = operator.start(JOB, props);
+            long id = operator.getJobInstance(execution).getInstanceId();
+            return Response.created(uri.getBaseUriBuilder().path("jobs").path(Long.toString(id)).build())
+                    .entity(summary(instance(id))).build();
+        } catch (JobSecurityException e) {
+            throw ApiError.of(Response.Status.FORBIDDEN, "not allowed to submit jobs");
+        } catch (JobStartException | NoSuchJobException e) {
+            throw ApiError.of(Response.Status.INTERNAL_SERVER_ERROR, "the job could not start: " + e.getMessage());
+        }
+    }
+
+    @GET
+    @RolesAllowed({Roles.ADMIN, Roles.SUBMITTER, Roles.MONITOR})
+    public List<JobViews.Summary> list(@QueryParam("limit") @DefaultValue("50") int limit) {
+        if (limit < 1 || limit > 1000) {
+            throw ApiError.of(Response.Status.BAD_REQUEST, "limit must be between 1 and 1000");
+        }
+        try {
+            List<JobViews.Summary> out = new ArrayList<>();
+            for (JobInstance i : operator.getJobInstances(JOB, 0, limit)) {
+                out.add(summary(i));
+            }
+            return out;
+        } catch (NoSuchJobException e) {
+            return List.of();
+        } catch (JobSecurityException e) {
+            throw ApiError.of(Response.Status.FORBIDDEN, "not allowed to list jobs");
+        }
+    }
+
+    @GET
+    @Path("{id}")
+    @RolesAllowed({Roles.ADMIN, Roles.SUBMITTER, Roles.MONITOR})
+    public JobViews.Detail get(@PathParam("id") long id) throws SQLException {
+        JobInstance instance = instance(id);
+        List<JobExecution> executions = executions(instance);
+        JobExecution latest = executions.get(0);
+        JobReport report = reports.build(id);
+        List<WorkStore.ItemRow> items = store.items(id);
+        String reportUri = report == null ? null
+                : uri.getBaseUriBuilder().path("jobs").path(Long.toString(id)).path("report").build().toString();
+        return new JobViews.Detail(id, latest.getBatchStatus().name(), latest.getExitStatus(),
+                executions.get(executions.size() - 1).getCreateTime(), report == null ? null : report.settings(),
+                progress.of(id, items, latest), executions.stream().map(JobsResource::execution).toList(),
+                progress.items(id, items), report == null ? List.of() : report.inputs(), reportUri);
+    }
+
+    @GET
+    @Path("{id}/report")
+    @RolesAllowed({Roles.ADMIN, Roles.SUBMITTER, Roles.MONITOR})
+    public JobReport report(@PathParam("id") long id) throws SQLException {
+        instance(id); // checks the caller may see this job
+        JobReport report = reports.build(id);
+        if (report == null) {
+            throw ApiError.of(Response.Status.NOT_FOUND, "job " + id + " has not been planned yet");
+        }
+        return report;
+    }
+
+    @POST
+    @Path("{id}/stop")
+    @RolesAllowed({Roles.ADMIN, Roles.SUBMITTER})
+    public Response stop(@PathParam("id") long id) {
+        JobExecution latest = executions(instance(id)).get(0);
+        try {
+            operator.stop(latest.getExecutionId());
+        } catch (JobExecutionNotRunningException e) {
+            throw ApiError.of(Response.Status.CONFLICT, "job " + id + " is not running (" + latest.getBatchStatus() + ")");
+        } catch (JobSecurityException e) {
+            throw ApiError.of(Response.Status.FORBIDDEN, "not allowed to stop job " + id);
+        } catch (NoSuchJobExecutionException e) {
+            throw ApiError.of(Response.Status.NOT_FOUND, "job " + id + " has no execution");
+        }
+        return Response.accepted(summary(instance(id))).build();
+    }
+
+    @POST
+    @Path("{id}/restart")
+    @RolesAllowed({Roles.ADMIN, Roles.SUBMITTER})
+    public Response restart(@PathParam("id") long id, @QueryParam("workers") String workers) {
+        JobExecution latest = executions(instance(id)).get(0);
+        Properties props = new Properties();
+        if (workers != null) {
+            FieldError error = TranscodeParameters.checkWorkers(workers, settings.maxWorkers());
+            if (error != null) {
+                throw ApiError.invalid(List.of(error));
+            }
+            props.setProperty(TranscodeParameters.WORKERS, workers);
+        }
+        try {
+            operator.restart(latest.getExecutionId(), props);
+        } catch (JobExecutionIsRunningException e) {
+            throw ApiError.of(Response.Status.CONFLICT, "job " + id + " is still running");
+        } catch (JobRestartException | JobExecutionNotMostRecentException e) {
+            throw ApiError.of(Response.Status.CONFLICT, "job " + id + " cannot be restarted ("
+                    + latest.getBatchStatus() + "): " + e.getMessage());
+        } catch (JobSecurityException e) {
+            throw ApiError.of(Response.Status.FORBIDDEN, "not allowed to restart job " + id);
+        } catch (NoSuchJobExecutionException e) {
+            throw ApiError.of(Response.Status.NOT_FOUND, "job " + id + " has no execution");
+        }
+        return Response.accepted(summary(instance(id))).build();
+    }
+
+    private JobViews.Summary summary(JobInstance instance) {
+        List<JobExecution> executions = executions(instance);
+        JobExecution latest = executions.get(0);
+        JobViews.Progress p;
+        try {
+            p = progress.of(instance.getInstanceId(), store.items(instance.getInstanceId()), latest);
+        } catch (SQLException e) {
+            p = null;
+        }
+        return new JobViews.Summary(instance.getInstanceId(), latest.getBatchStatus().name(), latest.getExitStatus(),
+                executions.get(executions.size() - 1).getCreateTime(), latest.getLastUpdatedTime(), p);
+    }
+
+    /** Looks a job up by instance id; 404 when unknown or not the caller's to see. */
+    private JobInstance instance(long id) {
+        try {
+            JobInstance ref = new InstanceRef(id);
+            operator.getJobExecutions(ref); // throws when unknown or hidden from the caller
+            return ref;
+        } catch (NoSuchJobInstanceException | JobSecurityException e) {
+            throw ApiError.of(Response.Status.NOT_FOUND, "no job " + id);
+        }
+    }
+
+    /** Newest first. */
+    private List<JobExecution> executions(JobInstance instance) {
+        try {
+            List<JobExecution> all = new ArrayList<>(operator.getJobExecutions(instance));
+            if (all.isEmpty()) {
+                throw ApiError.of(Response.Status.NOT_FOUND, "no job " + instance.getInstanceId());
+            }
+            all.sort(Comparator.comparingLong(JobExecution::getExecutionId).reversed());
+            return all;
+        } catch (NoSuchJobInstanceException | JobSecurityException e) {
+            throw ApiError.of(Response.Status.NOT_FOUND, "no job " + instance.getInstanceId());
+        }
+    }
+
+    private static JobViews.Execution execution(JobExecution e) {
+        return new JobViews.Execution(e.getExecutionId(), e.getBatchStatus().name(), e.getExitStatus(), e.getStartTime(),
+                e.getEndTime());
+    }
+
+    static boolean running(BatchStatus s) {
+        return s == BatchStatus.STARTING || s == BatchStatus.STARTED || s == BatchStatus.STOPPING;
+    }
+
+    /** A JobInstance by id, for the JobOperator calls that take one. */
+    private record InstanceRef(long id) implements JobInstance {
+        public long getInstanceId() {
+            return id;
+        }
+
+        public String getJobName() {
+            return JOB;
+        }
+    }
+}

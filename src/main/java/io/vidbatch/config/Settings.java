@@ -1,0 +1,46 @@
+package io.vidbatch.config;
+
+import io.vidbatch.media.Tools;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Operator settings, from server variables (server.xml) overridden by environment variables
+ * ({@code INPUT_ROOTS}, {@code OUTPUT_ROOT}, ...).
+ */
+@ApplicationScoped
+public class Settings {
+
+    @Inject
+    @ConfigProperty(name = "input.roots")
+    String inputRoots;
+
+    @Inject
+    @ConfigProperty(name = "output.root")
+    String outputRoot;
+
+    @Inject
+    @ConfigProperty(name = "workers.max", defaultValue = "64")
+    int maxWorkers;
+
+    private final Tools tools = Tools.onPath();
+
+    public Roots roots() {
+        List<Path> inputs = Arrays.stream(inputRoots.split(",")).map(String::strip).filter(s -> !s.isEmpty())
+                .map(Path::of).toList();
+        return new Roots(inputs, Path.of(outputRoot.strip()));
+    }
+
+    public int maxWorkers() {
+        return maxWorkers;
+    }
+
+    public Tools tools() {
+        return tools;
+    }
+}

@@ -1,0 +1,159 @@
+package io.vidbatch.job;
+
+import io.vidbatch.config.Settings;
+import io.vidbatch.launch.WorkResult;
+import io.vidbatch.media.BadMediaException;
+import io.vidbatch.media.Joiner;
+import io.vidbatch.media.MediaInfo;
+import io.vidbatch.media.Operation;
+import io.vidbatch.media.Operations;
+import io.vidbatch.media.Part;
+import io.vidbatch.media.Preset;
+import io.vidbatch.media.Prober;
+import io.vidbatch.media.Thumbnailer;
+import io.vidbatch.media.ToolFailureException;
+import jakarta.batch.api.AbstractBatchlet;
+import jakarta.batch.runtime.context.JobContext;
+import jakarta.enterprise.context.Dependent;
+import jakarta.inject.Inject;
+import jakarta.inject.Named;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.logging.Logger;
+import java.util.stream.Stream;
+
+/**
+ * Step 3: joins segmented inputs, verifies every output against its source, takes the
+ * thumbnails asked for, writes the report and sets the job's exit status to the counts.
+ * Safe to run again: finished inputs are left as they are.
+ */
+@Named("assembleBatchlet")
+@Dependent
+public class AssembleBatchlet extends AbstractBatchlet {
+
+    private static final Logger LOG = Logger.getLogger(AssembleBatchlet.class.getName());
+
+    @Inject
+    JobContext jobContext;
+
+    @Inject
+    Settings settings;
+
+    @Inject
+    WorkStore store;
+
+    @Inject
+    Reports reports;
+
+    @Override
+    public String process() throws Exception {
+        long job = jobContext.getInstanceId();
+        JobSettings js = store.settings(job);
+        Preset preset = Preset.named(js.preset()).orElseThrow();
+        List<Operation> ops = Operations.parse(js.operations());
+        List<WorkStore.ItemRow> items = store.items(job);
+        Path work = settings.roots().workDir(job);
+        for (WorkStore.InputRow input : store.inputs(job)) {
+            if (!input.state().equals(Planner.PLANNED)) {
+                continue;
+            }
+            List<WorkStore.ItemRow> mine = items.stream().filter(i -> i.input() == input.input())
+                    .sorted(Comparator.comparingInt(WorkStore.ItemRow::segment)).toList();
+            InputDetail detail = store.json().fromJson(input.detail(), InputDetail.class);
+            try {
+                InputDetail.Output output = assemble(input, detail, mine, preset, ops, work);
+                store.updateInput(job, input.input(), WorkStore.DONE, input.reason(),
+                        store.json().toJson(detail.withOutput(output)));
+                LOG.info(String.format("input %d done: %s (%d frames, %.1f s, %d bytes)", input.input(), output.path(),
+                        output.frames(), output.seconds(), output.bytes()));
+            } catch (BadMediaException e) {
+                store.updateInput(job, input.input(), WorkStore.FAILED, e.getMessage(), input.detail());
+                LOG.warning(String.format("input %d failed: %s: %s", input.input(), input.source(), e.getMessage()));
+            }
+        }
+        JobReport report = reports.build(job);
+        Path file = reports.write(report);
+        if (report.summary().pending() == 0) {
+            cleanWorkFiles(work);
+        }
+        String exit = report.exitStatus();
+        jobContext.setExitStatus(exit);
+        LOG.info(exit + "; report: " + file);
+        return exit;
+    }
+
+    private InputDetail.Output assemble(WorkStore.InputRow input, InputDetail detail, List<WorkStore.ItemRow> items,
+                                        Preset preset, List<Operation> ops, Path work)
+            throws BadMediaException, ToolFailureException {
+        Optional<WorkStore.ItemRow> failed = items.stream().filter(i -> i.state().equals(WorkStore.FAILED)).findFirst();
+        if (failed.isPresent()) {
+            WorkStore.ItemRow f = failed.get();
+            throw new BadMediaException(f.part() == Part.WHOLE ? f.reason() : TranscodeProcessor.describe(f.spec()) + ": " + f.reason());
+        }
+        if (items.isEmpty() || items.stream().anyMatch(i -> !i.state().equals(WorkStore.DONE))) {
+            throw new BadMediaException("not every piece was processed");
+        }
+        Path output = Path.of(input.output());
+        MediaInfo info;
+        if (items.size() == 1 && items.get(0).part() == Part.WHOLE) {
+            // Verified by the worker before it was renamed into place; probed for the report.
+            info = new Prober(settings.tools()).probe(output);
+        } else {
+            List<Joiner.Piece> pieces = items.stream().filter(i -> i.part() == Part.VIDEO_SEGMENT)
+                    .map(i -> new Joiner.Piece(Path.of(i.spec().output()), i.spec().seconds())).toList();
+            Path audio = items.stream().filter(i -> i.part() == Part.AUDIO).map(i -> Path.of(i.spec().output()))
+                    .findFirst().orElse(null);
+            Path log = work.resolve("logs").resolve("join-" + input.input() + ".log");
+            info = new Joiner(settings.tools()).join(pieces, audio, preset, output, detail.expected(), log);
+        }
+        List<String> thumbnails = thumbnails(output, info, ops);
+        double encodeSeconds = items.stream().map(WorkStore.ItemRow::result).mapToDouble(WorkResult::encodeSeconds).sum();
+        long frames = info.video().frames();
+        List<String> workers = items.stream().map(i -> i.result().worker()).distinct().toList();
+        return new InputDetail.Output(output.toString(), info.sizeBytes(), info.video().displayWidth(),
+                info.video().displayHeight(), frames, info.video().streamDuration(), info.hasAudio(), encodeSeconds,
+                encodeSeconds > 0 ? frames / encodeSeconds : 0, workers, thumbnails);
+    }
+
+    /** A still that cannot be taken is logged; it does not undo a verified output. */
+    private List<String> thumbnails(Path output, MediaInfo info, List<Operation> ops) throws ToolFailureException {
+        List<String> files = new ArrayList<>();
+        String name = output.getFileName().toString();
+        String stem = name.substring(0, name.lastIndexOf('.'));
+        int n = 0;
+        for (Operation op : ops) {
+            if (op instanceof Operation.Thumbnail t) {
+                Path jpg = output.resolveSibling(stem + "-thumb" + (++n) + ".jpg");
+                try {
+                    new Thumbnailer(settings.tools()).thumbnail(output, t.secondsInto(info.video().streamDuration()), t.width(), jpg);
+                    files.add(jpg.toString());
+                } catch (BadMediaException e) {
+                    LOG.warning("no thumbnail for " + output + ": " + e.getMessage());
+                }
+            }
+        }
+        return files;
+    }
+
+    /** Segments and encoded pieces go once every input has its final state; item logs stay for diagnosis. */
+    private static void cleanWorkFiles(Path work) throws IOException {
+        if (!Files.isDirectory(work)) {
+            return;
+        }
+        try (Stream<Path> s = Files.list(work)) {
+            for (Path dir : s.filter(p -> p.getFileName().toString().startsWith("in-")).toList()) {
+                try (Stream<Path> tree = Files.walk(dir)) {
+                    for (Path p : tree.sorted(Comparator.reverseOrder()).toList()) {
+                        Files.deleteIfExists(p);
+                    }
+                }
+            }
+        }
+    }
+}

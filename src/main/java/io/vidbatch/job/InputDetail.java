@@ -1,0 +1,32 @@
+package io.vidbatch.job;
+
+import io.vidbatch.media.Expected;
+import io.vidbatch.media.MediaInfo;
+
+import java.util.List;
+
+/**
+ * What we know about one input, stored with it as JSON: its source as probed, what the output
+ * must measure, how it was split, and, once assembled, what came out.
+ */
+public record InputDetail(Source source, Expected expected, int segments, Output output) {
+
+    /** The source as ffprobe saw it. */
+    public record Source(String codec, int width, int height, int rotation, double frameRate, long frames, double seconds,
+                         boolean audio, long bytes) {
+        static Source of(MediaInfo m) {
+            MediaInfo.Video v = m.video();
+            return new Source(v.codec(), v.width(), v.height(), v.rotation(), v.frameRate(), v.frames(),
+                    v.streamDuration(), m.hasAudio(), m.sizeBytes());
+        }
+    }
+
+    /** The verified output and how long it took. */
+    public record Output(String path, long bytes, int width, int height, long frames, double seconds, boolean audio,
+                         double encodeSeconds, double encodeFps, List<String> workers, List<String> thumbnails) {
+    }
+
+    InputDetail withOutput(Output o) {
+        return new InputDetail(source, expected, segments, o);
+    }
+}

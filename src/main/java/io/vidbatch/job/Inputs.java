@@ -1,0 +1,178 @@
+package io.vidbatch.job;
+
+import io.vidbatch.config.Roots;
+
+import java.io.IOException;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.PathMatcher;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Stream;
+
+/**
+ * Expands the {@code inputs} entries (files, folders, globs) into files inside the input
+ * roots. An entry that cannot be used becomes a rejection with its reason; the rest go on.
+ */
+final class Inputs {
+
+    /** Extensions a folder is searched for; explicit file names may have any. */
+    static final Set<String> VIDEO_EXTENSIONS = Set.of("mp4", "m4v", "mov", "mkv", "webm", "avi", "mpg", "mpeg", "ts",
+            "mts", "m2ts", "mxf", "flv", "wmv", "3gp", "ogv", "y4m");
+    static final int MAX_FILES = 100_000;
+    private static final int MAX_DEPTH = 32;
+
+    /** One file to plan, or an entry that was turned away. */
+    record Candidate(String given, Path file, String rejection) {
+        static Candidate rejected(String given, Path file, String why) {
+            return new Candidate(given, file, why);
+        }
+
+        boolean accepted() {
+            return rejection == null;
+        }
+    }
+
+    private Inputs() {
+    }
+
+    static List<Candidate> expand(List<String> entries, Roots roots) {
+        List<Candidate> out = new ArrayList<>();
+        Set<Path> seen = new HashSet<>();
+        for (String entry : entries) {
+            for (Candidate c : expandOne(entry, roots)) {
+                if (!c.accepted()) {
+                    out.add(c);
+                    continue;
+                }
+                if (!roots.reallyInsideInputs(c.file())) {
+                    out.add(Candidate.rejected(entry, c.file(), "outside the allowed input roots (follows a link out)"));
+                    continue;
+                }
+                Path real;
+                try {
+                    real = c.file().toRealPath();
+                } catch (IOException e) {
+                    out.add(Candidate.rejected(entry, c.file(), "cannot be read: " + e.getMessage()));
+                    continue;
+                }
+                if (seen.add(real)) {
+                    out.add(c);
+                }
+                if (seen.size() > MAX_FILES) {
+                    out.add(Candidate.rejected(entry, null, "more than " + MAX_FILES + " files in one job"));
+                    return out;
+                }
+            }
+        }
+        return out;
+    }
+
+    private static List<Candidate> expandOne(String entry, Roots roots) {
+        if (escapesWithGlob(entry)) {
+            return List.of(Candidate.rejected(entry, null, "outside the allowed input roots"));
+        }
+        if (isGlob(entry)) {
+            return glob(entry, roots);
+        }
+        Optional<Path> resolved = roots.resolveInput(entry);
+        if (resolved.isEmpty()) {
+            return List.of(Candidate.rejected(entry, null, "outside the allowed input roots"));
+        }
+        Path p = resolved.get();
+        if (Files.isDirectory(p)) {
+            List<Candidate> files = new ArrayList<>();
+            try (Stream<Path> s = Files.list(p)) {
+                s.filter(Files::isRegularFile).filter(f -> !hidden(f.getFileName())).filter(Inputs::videoExtension)
+                        .sorted().forEach(f -> files.add(new Candidate(entry, f, null)));
+            } catch (IOException e) {
+                return List.of(Candidate.rejected(entry, p, "folder cannot be read: " + e.getMessage()));
+            }
+            return files.isEmpty() ? List.of(Candidate.rejected(entry, p, "folder has no video files")) : files;
+        }
+        if (!Files.exists(p)) {
+            return List.of(Candidate.rejected(entry, p, "not found"));
+        }
+        if (!Files.isRegularFile(p)) {
+            return List.of(Candidate.rejected(entry, p, "not a regular file"));
+        }
+        return List.of(new Candidate(entry, p, null));
+    }
+
+    private static List<Candidate> glob(String entry, Roots roots) {
+        String base = literalPrefix(entry);
+        String pattern = entry.substring(base.length()).replaceFirst("^/+", "");
+        Optional<Path> dir = roots.resolveInput(base.isEmpty() ? "." : base);
+        if (dir.isEmpty()) {
+            return List.of(Candidate.rejected(entry, null, "outside the allowed input roots"));
+        }
+        if (!Files.isDirectory(dir.get())) {
+            return List.of(Candidate.rejected(entry, dir.get(), "folder not found"));
+        }
+        PathMatcher matcher = FileSystems.getDefault().getPathMatcher("glob:" + pattern);
+        int depth = pattern.contains("**") ? MAX_DEPTH : pattern.split("/").length;
+        List<Candidate> files = new ArrayList<>();
+        Path root = dir.get();
+        try (Stream<Path> s = Files.walk(root, depth)) {
+            s.filter(Files::isRegularFile).filter(f -> noHiddenPart(root.relativize(f)))
+                    .filter(f -> matcher.matches(root.relativize(f))).sorted().limit(MAX_FILES + 1L)
+                    .forEach(f -> files.add(new Candidate(entry, f, null)));
+        } catch (IOException | java.io.UncheckedIOException e) {
+            return List.of(Candidate.rejected(entry, root, "folder cannot be read: " + e.getMessage()));
+        }
+        return files.isEmpty() ? List.of(Candidate.rejected(entry, root, "no files match")) : files;
+    }
+
+    static boolean isGlob(String s) {
+        return s.chars().anyMatch(c -> "*?[{".indexOf(c) >= 0);
+    }
+
+    /** The entry up to the last '/' before its first glob character (the whole entry if it has none). */
+    static String literalPrefix(String s) {
+        int first = -1;
+        for (int i = 0; i < s.length(); i++) {
+            if ("*?[{".indexOf(s.charAt(i)) >= 0) {
+                first = i;
+                break;
+            }
+        }
+        if (first < 0) {
+            return s;
+        }
+        int slash = s.lastIndexOf('/', first);
+        return slash < 0 ? "" : s.substring(0, slash + 1);
+    }
+
+    /** A glob may not climb: '..' after the literal part could match outside its base. */
+    static boolean escapesWithGlob(String s) {
+        if (!isGlob(s)) {
+            return false;
+        }
+        String rest = s.substring(literalPrefix(s).length());
+        return Stream.of(rest.split("/")).anyMatch(part -> part.equals(".."));
+    }
+
+    private static boolean hidden(Path name) {
+        return name.toString().startsWith(".");
+    }
+
+    private static boolean noHiddenPart(Path relative) {
+        for (Path part : relative) {
+            if (hidden(part)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean videoExtension(Path f) {
+        String n = f.getFileName().toString();
+        int dot = n.lastIndexOf('.');
+        return dot > 0 && VIDEO_EXTENSIONS.contains(n.substring(dot + 1).toLowerCase(Locale.ROOT));
+    }
+}

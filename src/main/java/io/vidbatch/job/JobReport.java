@@ -1,0 +1,34 @@
+package io.vidbatch.job;
+
+import java.util.List;
+
+/**
+ * The job's account of itself: every input, what came of it and why, with timings. Written
+ * next to the outputs when the job ends and served by the API at any time.
+ */
+public record JobReport(long job, JobSettings settings, Summary summary, List<Input> inputs) {
+
+    /**
+     * @param encodeSeconds summed wall time of all encodes (more than the job's wall time with several workers)
+     * @param encodeFps     frames encoded per encode-second, over all done inputs
+     */
+    public record Summary(int inputs, int done, int failed, int rejected, int pending, long outputBytes,
+                          double mediaSeconds, double encodeSeconds, double encodeFps) {
+    }
+
+    /**
+     * @param reason why it was rejected or failed
+     * @param note   how it was done, when that differs from what was asked (e.g. encoded whole)
+     */
+    public record Input(int input, String given, String source, String state, String reason, String note,
+                        InputDetail.Source probe, int segments, InputDetail.Output output) {
+    }
+
+    /** One line for the job's exit status: the outcome and the counts. */
+    public String exitStatus() {
+        Summary s = summary;
+        String outcome = s.done() == s.inputs() ? "ALL DONE" : s.done() == 0 ? "NONE DONE" : "PARTIAL";
+        return String.format("%s: %d of %d inputs done, %d failed, %d rejected", outcome, s.done(), s.inputs(), s.failed(),
+                s.rejected());
+    }
+}

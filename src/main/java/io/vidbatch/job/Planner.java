@@ -1,0 +1,201 @@
+package io.vidbatch.job;
+
+import io.vidbatch.launch.WorkItem;
+import io.vidbatch.media.BadMediaException;
+import io.vidbatch.media.Expected;
+import io.vidbatch.media.MediaInfo;
+import io.vidbatch.media.Operation;
+import io.vidbatch.media.Operations;
+import io.vidbatch.media.Part;
+import io.vidbatch.media.Prober;
+import io.vidbatch.media.Splitter;
+import io.vidbatch.media.ToolFailureException;
+import io.vidbatch.media.Tools;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Turns one input file into work items: probes it, checks that the operations fit it, works
+ * out what a correct output must measure, and splits it at keyframes when asked to.
+ */
+final class Planner {
+
+    static final String PLANNED = "PLANNED";
+    static final String REJECTED = "REJECTED";
+
+    private final Prober prober;
+    private final Splitter splitter;
+    private final TranscodeParameters params;
+    private final Path outputDir;
+    private final Path workDir;
+    private final Set<String> usedNames = new HashSet<>();
+    private int nextItem;
+
+    Planner(Tools tools, TranscodeParameters params, Path outputDir, Path workDir) {
+        this.prober = new Prober(tools);
+        this.splitter = new Splitter(tools);
+        this.params = params;
+        this.outputDir = outputDir;
+        this.workDir = workDir;
+    }
+
+    /** An input's row (its detail still to be stored), its detail and its items (none when rejected). */
+    record Planned(WorkStore.InputRow row, InputDetail detail, List<WorkItem> items) {
+    }
+
+    Planned plan(long job, int inputNo, Inputs.Candidate c) throws ToolFailureException {
+        String source = c.file() == null ? null : c.file().toString();
+        if (!c.accepted()) {
+            return rejected(inputNo, c, source, c.rejection());
+        }
+        MediaInfo info;
+        try {
+            info = prober.probe(c.file());
+        } catch (BadMediaException e) {
+            return rejected(inputNo, c, source, e.getMessage());
+        }
+        String misfit = fitProblem(params.operations(), info.video().displayWidth(), info.video().displayHeight());
+        if (misfit != null) {
+            return rejected(inputNo, c, source, misfit);
+        }
+        Expected expected;
+        try {
+            expected = expected(info, params.operations(), frameTolerance(c.file(), info));
+        } catch (BadMediaException e) {
+            return rejected(inputNo, c, source, e.getMessage());
+        }
+        Path output = outputDir.resolve(outputName(c.file()));
+        String ops = Operations.format(params.operations());
+        String preset = params.preset().id();
+        List<WorkItem> items = new ArrayList<>();
+        String note = null;
+        int segments = 0;
+
+        Splitter.Result split = null;
+        if (params.segmentSeconds() > 0) {
+            if (Operations.fps(params.operations()).isPresent()) {
+                note = "encoded whole: a frame-rate change needs the whole timeline";
+            } else {
+                try {
+                    split = splitter.split(c.file(), info, params.segmentSeconds(), workDir.resolve("in-" + inputNo));
+                } catch (BadMediaException e) {
+                    return rejected(inputNo, c, source, e.getMessage());
+                }
+                if (!split.split()) {
+                    note = "encoded whole: " + split.wholeBecause();
+                }
+            }
+        }
+        if (split != null && split.split()) {
+            Path dir = workDir.resolve("in-" + inputNo);
+            int factor = Operations.doublesFrames(params.operations()) ? 2 : 1;
+            for (Splitter.Segment s : split.segments()) {
+                Expected e = new Expected(s.frames() * factor, 0, s.seconds(), expected.tolerance(), true, false);
+                items.add(item(job, inputNo, Part.VIDEO_SEGMENT, s.index(), s.file(),
+                        dir.resolve(String.format("enc-%03d.%s", s.index(), params.preset().extension())), preset, ops, e,
+                        s.seconds()));
+            }
+            if (info.hasAudio()) {
+                // Audio is light work; counted as a tenth of its length for balancing.
+                items.add(item(job, inputNo, Part.AUDIO, 0, c.file(), dir.resolve("audio." + params.preset().extension()),
+                        preset, ops, new Expected(0, 0, expected.seconds(), expected.tolerance(), false, true),
+                        expected.seconds() / 10));
+            }
+            segments = split.segments().size();
+        } else {
+            items.add(item(job, inputNo, Part.WHOLE, 0, c.file(), output, preset, ops, expected, expected.seconds()));
+        }
+        InputDetail detail = new InputDetail(InputDetail.Source.of(info), expected, segments, null);
+        return new Planned(new WorkStore.InputRow(inputNo, c.given(), source, PLANNED, note, output.toString(), null),
+                detail, items);
+    }
+
+    private Planned rejected(int inputNo, Inputs.Candidate c, String source, String reason) {
+        return new Planned(new WorkStore.InputRow(inputNo, c.given(), source, REJECTED, reason, null, null), null, List.of());
+    }
+
+    private WorkItem item(long job, int inputNo, Part part, int segment, Path source, Path output, String preset, String ops,
+                          Expected expected, double seconds) {
+        int n = ++nextItem;
+        Path log = workDir.resolve("logs").resolve("item-" + n + ".log");
+        return new WorkItem(job, n, inputNo, part, segment, source.toString(), output.toString(), preset, ops, expected,
+                log.toString(), seconds);
+    }
+
+    /** One frame's time: the longest frame gap when the frame rate varies, else 0 (one frame at the rate). */
+    private double frameTolerance(Path file, MediaInfo info) throws BadMediaException, ToolFailureException {
+        return info.video().variableFrameRate() ? prober.longestFrameInterval(file) : 0;
+    }
+
+    /**
+     * What the output must measure: the source's frames (twice as many when deinterlacing to
+     * fields; its duration times the new rate when the rate changes), its duration within one
+     * frame, and audio exactly when the source has it.
+     */
+    static Expected expected(MediaInfo info, List<Operation> ops, double longestFrame) {
+        MediaInfo.Video v = info.video();
+        double seconds = v.streamDuration();
+        var fps = Operations.fps(ops);
+        long frames;
+        int tolerance;
+        double rate;
+        if (fps.isPresent()) {
+            rate = fps.get().rate();
+            frames = Math.round(seconds * rate);
+            tolerance = 1; // the fps filter may round the last frame either way
+        } else {
+            int factor = Operations.doublesFrames(ops) ? 2 : 1;
+            frames = v.frames() * factor;
+            tolerance = 0;
+            rate = v.frameRate() * factor;
+        }
+        double oneFrame = fps.isEmpty() && longestFrame > 0 ? longestFrame : rate > 0 ? 1.0 / rate : 0.04;
+        return new Expected(frames, tolerance, seconds, oneFrame + 0.001, true, info.hasAudio());
+    }
+
+    /** Follows the picture size through the operations; says why one does not fit, or null. */
+    static String fitProblem(List<Operation> ops, int width, int height) {
+        int w = width;
+        int h = height;
+        for (Operation op : ops) {
+            if (op instanceof Operation.Scale s) {
+                int nw = s.width() != null ? s.width() : even((double) w * s.height() / h);
+                int nh = s.height() != null ? s.height() : even((double) h * s.width() / w);
+                w = nw;
+                h = nh;
+            } else if (op instanceof Operation.Crop c) {
+                int x = c.x() != null ? c.x() : (w - c.width()) / 2;
+                int y = c.y() != null ? c.y() : (h - c.height()) / 2;
+                if (c.width() > w || c.height() > h || x < 0 || y < 0 || x + c.width() > w || y + c.height() > h) {
+                    return "crop " + c.width() + "x" + c.height() + (c.x() != null || c.y() != null ? " at " + x + "," + y : "")
+                            + " does not fit the " + w + "x" + h + " picture";
+                }
+                w = c.width();
+                h = c.height();
+            }
+        }
+        return null;
+    }
+
+    private static int even(double v) {
+        int n = (int) Math.round(v);
+        return Math.max(2, n - (n % 2));
+    }
+
+    /** {@code <name>-<preset>.<ext>}, made unique within the job. */
+    private String outputName(Path source) {
+        String name = source.getFileName().toString();
+        int dot = name.lastIndexOf('.');
+        String stem = dot > 0 ? name.substring(0, dot) : name;
+        String suffix = "-" + params.preset().id() + "." + params.preset().extension();
+        String candidate = stem + suffix;
+        for (int i = 2; !usedNames.add(candidate); i++) {
+            candidate = stem + "-" + i + suffix;
+        }
+        return candidate;
+    }
+}

@@ -1,0 +1,46 @@
+package io.vidbatch.job;
+
+import io.vidbatch.launch.WorkItem;
+import io.vidbatch.media.Progress;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Live progress of the items running right now on this coordinator. In memory on purpose:
+ * it changes twice a second per item and is worthless after a restart; what is durable
+ * (done, failed) is in the {@link WorkStore}.
+ */
+@ApplicationScoped
+public class ProgressBoard {
+
+    /** An item in flight. */
+    public record Running(long job, int item, int partition, String worker, Instant started, Progress progress) {
+    }
+
+    private final Map<String, Running> running = new ConcurrentHashMap<>();
+
+    public void started(WorkItem item, int partition, String worker) {
+        running.put(key(item), new Running(item.jobInstance(), item.item(), partition, worker, Instant.now(), Progress.NONE));
+    }
+
+    public void update(WorkItem item, Progress p) {
+        running.computeIfPresent(key(item), (k, r) -> new Running(r.job(), r.item(), r.partition(), r.worker(), r.started(), p));
+    }
+
+    public void finished(WorkItem item) {
+        running.remove(key(item));
+    }
+
+    public List<Running> running(long job) {
+        return running.values().stream().filter(r -> r.job() == job).sorted(Comparator.comparingInt(Running::item)).toList();
+    }
+
+    private static String key(WorkItem item) {
+        return item.jobInstance() + "/" + item.item();
+    }
+}

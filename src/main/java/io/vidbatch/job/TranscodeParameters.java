@@ -1,0 +1,167 @@
+package io.vidbatch.job;
+
+import io.vidbatch.config.Roots;
+import io.vidbatch.media.Operation;
+import io.vidbatch.media.Operations;
+import io.vidbatch.media.Preset;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Properties;
+import java.util.function.Function;
+
+/**
+ * The parameters of the {@code transcode} job, parsed and checked in one place: by our REST
+ * API before a job starts (400 with field errors) and by the plan step for jobs submitted any
+ * other way (Liberty's batch REST API, schedules).
+ */
+public record TranscodeParameters(List<String> inputs, Preset preset, List<Operation> operations, double segmentSeconds,
+                                  int workers, String outputDir, String launcher) {
+
+    public static final String INPUTS = "inputs";
+    public static final String PRESET = "preset";
+    public static final String OPERATIONS = "operations";
+    public static final String SEGMENT_SECONDS = "segmentSeconds";
+    public static final String WORKERS = "workers";
+    public static final String OUTPUT_DIR = "outputDir";
+    public static final String LAUNCHER = "launcher";
+
+    public static final String DEFAULT_PRESET = Preset.H264_720P.id();
+    public static final int DEFAULT_WORKERS = 2;
+    public static final List<String> LAUNCHERS = List.of("local");
+    static final int MAX_INPUT_SPECS = 1000;
+    static final double MIN_SEGMENT = 2;
+    static final double MAX_SEGMENT = 3600;
+
+    /** Either parameters or the list of everything wrong with them. */
+    public record Parsed(TranscodeParameters parameters, List<FieldError> errors) {
+        public boolean ok() {
+            return errors.isEmpty();
+        }
+    }
+
+    /**
+     * @param get        looks a parameter up by name (null when absent)
+     * @param maxWorkers the operator's cap on partitions per job
+     */
+    public static Parsed parse(Function<String, String> get, int maxWorkers) {
+        List<FieldError> errors = new ArrayList<>();
+
+        List<String> inputs = splitInputs(get.apply(INPUTS));
+        if (inputs.isEmpty()) {
+            errors.add(new FieldError(INPUTS, "at least one file, folder or glob is required"));
+        } else if (inputs.size() > MAX_INPUT_SPECS) {
+            errors.add(new FieldError(INPUTS, inputs.size() + " entries; at most " + MAX_INPUT_SPECS
+                    + " (use a folder or a glob for more files)"));
+        }
+        for (String s : inputs) {
+            if (s.indexOf('\0') >= 0) {
+                errors.add(new FieldError(INPUTS, "an entry contains a NUL character"));
+            }
+        }
+
+        String presetName = orDefault(get.apply(PRESET), DEFAULT_PRESET);
+        Preset preset = Preset.named(presetName).orElse(null);
+        if (preset == null) {
+            errors.add(new FieldError(PRESET, "unknown preset '" + presetName + "' (known: " + Preset.names() + ")"));
+        }
+
+        List<Operation> ops = List.of();
+        try {
+            ops = Operations.parse(get.apply(OPERATIONS));
+        } catch (IllegalArgumentException e) {
+            errors.add(new FieldError(OPERATIONS, e.getMessage()));
+        }
+
+        String segText = orDefault(get.apply(SEGMENT_SECONDS), "0");
+        double segment = 0;
+        try {
+            segment = Double.parseDouble(segText);
+            if (!(segment == 0 || (segment >= MIN_SEGMENT && segment <= MAX_SEGMENT))) {
+                errors.add(new FieldError(SEGMENT_SECONDS, "'" + segText + "' must be 0 (whole files) or between "
+                        + (int) MIN_SEGMENT + " and " + (int) MAX_SEGMENT + " seconds"));
+            }
+        } catch (NumberFormatException e) {
+            errors.add(new FieldError(SEGMENT_SECONDS, "'" + segText + "' is not a number"));
+        }
+
+        String workersText = orDefault(get.apply(WORKERS), Integer.toString(DEFAULT_WORKERS));
+        FieldError workersError = checkWorkers(workersText, maxWorkers);
+        if (workersError != null) {
+            errors.add(workersError);
+        }
+
+        String launcher = orDefault(get.apply(LAUNCHER), "local");
+        if (!LAUNCHERS.contains(launcher)) {
+            errors.add(new FieldError(LAUNCHER, "'" + launcher + "' is not available (available: "
+                    + String.join(", ", LAUNCHERS) + ")"));
+        }
+
+        String outputDir = orDefault(get.apply(OUTPUT_DIR), "");
+        if (!errors.isEmpty()) {
+            return new Parsed(null, errors);
+        }
+        return new Parsed(new TranscodeParameters(inputs, preset, ops, segment, Integer.parseInt(workersText), outputDir,
+                launcher), errors);
+    }
+
+    /** Null when {@code text} is a valid number of workers. */
+    public static FieldError checkWorkers(String text, int maxWorkers) {
+        try {
+            int n = Integer.parseInt(text);
+            return n >= 1 && n <= maxWorkers ? null
+                    : new FieldError(WORKERS, "'" + text + "' must be between 1 and " + maxWorkers);
+        } catch (NumberFormatException e) {
+            return new FieldError(WORKERS, "'" + text + "' is not a whole number");
+        }
+    }
+
+    /** Path checks that need the roots: no entry may escape them (existence is checked later, per input). */
+    public List<FieldError> checkPaths(Roots roots) {
+        List<FieldError> errors = new ArrayList<>();
+        for (String s : inputs) {
+            String base = Inputs.literalPrefix(s);
+            if (roots.resolveInput(base.isEmpty() ? "." : base).isEmpty() || Inputs.escapesWithGlob(s)) {
+                errors.add(new FieldError(INPUTS, "'" + s + "' is outside the allowed input roots"));
+            }
+        }
+        if (roots.resolveOutputDir(outputDir).isEmpty()) {
+            errors.add(new FieldError(OUTPUT_DIR, "'" + outputDir + "' is outside the output root"));
+        }
+        return errors;
+    }
+
+    /** Inputs are separated by newlines when there are any (names may contain commas), else by commas. */
+    static List<String> splitInputs(String text) {
+        if (text == null || text.isBlank()) {
+            return List.of();
+        }
+        String separator = text.contains("\n") ? "\n" : ",";
+        return Arrays.stream(text.split(separator)).map(String::strip).filter(s -> !s.isEmpty()).toList();
+    }
+
+    private static String orDefault(String v, String fallback) {
+        return v == null || v.isBlank() ? fallback : v.strip();
+    }
+
+    /** As job parameters, the form every entry point submits. */
+    public static Properties toProperties(List<String> inputs, String preset, String operations, String segmentSeconds,
+                                          String workers, String outputDir, String launcher) {
+        Properties p = new Properties();
+        p.setProperty(INPUTS, String.join("\n", inputs));
+        put(p, PRESET, preset);
+        put(p, OPERATIONS, operations);
+        put(p, SEGMENT_SECONDS, segmentSeconds);
+        put(p, WORKERS, workers);
+        put(p, OUTPUT_DIR, outputDir);
+        put(p, LAUNCHER, launcher);
+        return p;
+    }
+
+    private static void put(Properties p, String key, String value) {
+        if (value != null && !value.isBlank()) {
+            p.setProperty(key, value);
+        }
+    }
+}

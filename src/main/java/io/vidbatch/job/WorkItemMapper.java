@@ -1,0 +1,82 @@
+package io.vidbatch.job;
+
+import jakarta.batch.api.BatchProperty;
+import jakarta.batch.api.partition.PartitionMapper;
+import jakarta.batch.api.partition.PartitionPlan;
+import jakarta.batch.api.partition.PartitionPlanImpl;
+import jakarta.batch.runtime.context.JobContext;
+import jakarta.batch.runtime.context.StepContext;
+import jakarta.enterprise.context.Dependent;
+import jakarta.inject.Inject;
+import jakarta.inject.Named;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.logging.Logger;
+
+/**
+ * Spreads the pending items over {@code workers} partitions, longest first onto the least
+ * loaded partition, so partitions finish close together. Runs again on restart over what is
+ * still pending, which is why the plan always overrides the previous one.
+ */
+@Named("workItemMapper")
+@Dependent
+public class WorkItemMapper implements PartitionMapper {
+
+    private static final Logger LOG = Logger.getLogger(WorkItemMapper.class.getName());
+
+    @Inject
+    JobContext jobContext;
+
+    @Inject
+    StepContext stepContext;
+
+    @Inject
+    WorkStore store;
+
+    /** Given on restart to change the number of workers; otherwise the planned number is used. */
+    @Inject
+    @BatchProperty(name = "workers")
+    String workersOverride;
+
+    @Override
+    public PartitionPlan mapPartitions() throws Exception {
+        long job = jobContext.getInstanceId();
+        JobSettings settings = store.settings(job);
+        int workers = settings.workers();
+        if (workersOverride != null && workersOverride.matches("\\d{1,3}") && Integer.parseInt(workersOverride) > 0) {
+            workers = Integer.parseInt(workersOverride);
+        }
+        List<double[]> pending = store.pendingSeconds(job);
+        int partitions = Math.max(1, Math.min(workers, pending.size()));
+        double[] load = new double[partitions];
+        Map<Integer, Integer> assignment = new HashMap<>();
+        for (double[] item : pending) {
+            int least = 0;
+            for (int p = 1; p < partitions; p++) {
+                if (load[p] < load[least]) {
+                    least = p;
+                }
+            }
+            load[least] += Math.max(item[1], 0.001);
+            assignment.put((int) item[0], least);
+        }
+        store.assignPartitions(job, assignment);
+        PartitionTally.of(stepContext).total = pending.size();
+        LOG.info(String.format("%d pending items over %d partitions", pending.size(), partitions));
+
+        PartitionPlanImpl plan = new PartitionPlanImpl();
+        plan.setPartitions(partitions);
+        plan.setThreads(partitions);
+        plan.setPartitionsOverride(true);
+        Properties[] props = new Properties[partitions];
+        for (int p = 0; p < partitions; p++) {
+            props[p] = new Properties();
+            props[p].setProperty("partition", Integer.toString(p));
+        }
+        plan.setPartitionProperties(props);
+        return plan;
+    }
+}

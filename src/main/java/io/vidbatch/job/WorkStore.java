@@ -1,0 +1,275 @@
+package io.vidbatch.job;
+
+import io.vidbatch.launch.WorkItem;
+import io.vidbatch.launch.WorkResult;
+import io.vidbatch.media.Part;
+import jakarta.annotation.Resource;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.json.bind.Jsonb;
+import jakarta.json.bind.JsonbBuilder;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Timestamp;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.logging.Logger;
+
+/**
+ * The job's inputs and work items, in the batch datasource. Inside a chunk the connection
+ * joins the chunk's transaction, so an item is marked done exactly when its checkpoint commits.
+ * Readers take their items from here, not from checkpoint positions: what is done stays done.
+ */
+@ApplicationScoped
+public class WorkStore {
+
+    private static final Logger LOG = Logger.getLogger(WorkStore.class.getName());
+    private static final int TEXT = 32000;
+
+    public static final String PENDING = "PENDING";
+    public static final String DONE = "DONE";
+    public static final String FAILED = "FAILED";
+
+    @Resource(lookup = "jdbc/vidbatch")
+    DataSource dataSource;
+
+    private final Jsonb json = JsonbBuilder.create();
+    private volatile boolean schemaReady;
+
+    /** An input of a job and what became of it. */
+    public record InputRow(int input, String given, String source, String state, String reason, String output,
+                           String detail) {
+    }
+
+    /** A work item with its latest state. */
+    public record ItemRow(int item, int input, int partition, Part part, int segment, double seconds, String state,
+                          WorkItem spec, WorkResult result, String reason, Long executionId, Timestamp updated) {
+    }
+
+    public Jsonb json() {
+        return json;
+    }
+
+    /** Creates the tables when missing; safe to call from several threads and servers. */
+    public void ensureSchema() throws SQLException {
+        if (schemaReady) {
+            return;
+        }
+        try (Connection c = dataSource.getConnection()) {
+            createIfMissing(c, "VB_JOB", "CREATE TABLE VB_JOB (JOB_INSTANCE BIGINT NOT NULL PRIMARY KEY, "
+                    + "SETTINGS VARCHAR(" + TEXT + ") NOT NULL)");
+            createIfMissing(c, "VB_INPUT", "CREATE TABLE VB_INPUT (JOB_INSTANCE BIGINT NOT NULL, INPUT_NO INT NOT NULL, "
+                    + "GIVEN_PATH VARCHAR(4000) NOT NULL, SOURCE_PATH VARCHAR(4000), STATE VARCHAR(16) NOT NULL, REASON VARCHAR(4000), "
+                    + "OUTPUT_PATH VARCHAR(4000), DETAIL VARCHAR(" + TEXT + "), PRIMARY KEY (JOB_INSTANCE, INPUT_NO))");
+            createIfMissing(c, "VB_ITEM", "CREATE TABLE VB_ITEM (JOB_INSTANCE BIGINT NOT NULL, ITEM_NO INT NOT NULL, "
+                    + "INPUT_NO INT NOT NULL, PARTITION_NO INT NOT NULL, PART VARCHAR(16) NOT NULL, SEGMENT_NO INT NOT NULL, "
+                    + "MEDIA_SECONDS DOUBLE PRECISION NOT NULL, STATE VARCHAR(16) NOT NULL, SPEC VARCHAR(" + TEXT + ") NOT NULL, "
+                    + "RESULT_JSON VARCHAR(" + TEXT + "), REASON VARCHAR(4000), EXECUTION_ID BIGINT, UPDATED TIMESTAMP, "
+                    + "PRIMARY KEY (JOB_INSTANCE, ITEM_NO))");
+            createIfMissing(c, "VB_ITEM_PARTITION", "CREATE INDEX VB_ITEM_PARTITION ON VB_ITEM (JOB_INSTANCE, PARTITION_NO, STATE)");
+        }
+        schemaReady = true;
+    }
+
+    private static void createIfMissing(Connection c, String name, String ddl) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.execute(ddl);
+            LOG.info("created " + name);
+        } catch (SQLException e) {
+            // X0Y32 (Derby) and 42P07 (PostgreSQL): it exists already, perhaps made by another server just now.
+            if (!"X0Y32".equals(e.getSQLState()) && !"42P07".equals(e.getSQLState())) {
+                throw e;
+            }
+        }
+    }
+
+    /** Forgets an earlier, unfinished plan of this job so planning can run again from scratch. */
+    public void deletePlan(long job) throws SQLException {
+        ensureSchema();
+        try (Connection c = dataSource.getConnection()) {
+            update(c, "DELETE FROM VB_ITEM WHERE JOB_INSTANCE = ?", job);
+            update(c, "DELETE FROM VB_INPUT WHERE JOB_INSTANCE = ?", job);
+            update(c, "DELETE FROM VB_JOB WHERE JOB_INSTANCE = ?", job);
+        }
+    }
+
+    public void insertSettings(long job, JobSettings settings) throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            update(c, "INSERT INTO VB_JOB (JOB_INSTANCE, SETTINGS) VALUES (?, ?)", job, json.toJson(settings));
+        }
+    }
+
+    /** The settings the job was planned with, or null when it has not been planned. */
+    public JobSettings settings(long job) throws SQLException {
+        ensureSchema();
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT SETTINGS FROM VB_JOB WHERE JOB_INSTANCE = ?")) {
+            ps.setLong(1, job);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? json.fromJson(rs.getString(1), JobSettings.class) : null;
+            }
+        }
+    }
+
+    public void insertInput(long job, InputRow r) throws SQLException {
+        ensureSchema();
+        try (Connection c = dataSource.getConnection()) {
+            update(c, "INSERT INTO VB_INPUT (JOB_INSTANCE, INPUT_NO, GIVEN_PATH, SOURCE_PATH, STATE, REASON, OUTPUT_PATH, DETAIL) "
+                    + "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", job, r.input(), cut(r.given(), 4000), r.source(), r.state(),
+                    cut(r.reason(), 4000), r.output(), r.detail());
+        }
+    }
+
+    public void updateInput(long job, int input, String state, String reason, String detail) throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            update(c, "UPDATE VB_INPUT SET STATE = ?, REASON = ?, DETAIL = ? WHERE JOB_INSTANCE = ? AND INPUT_NO = ?",
+                    state, cut(reason, 4000), detail, job, input);
+        }
+    }
+
+    public void insertItem(long job, WorkItem spec) throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            update(c, "INSERT INTO VB_ITEM (JOB_INSTANCE, ITEM_NO, INPUT_NO, PARTITION_NO, PART, SEGMENT_NO, MEDIA_SECONDS, "
+                    + "STATE, SPEC, UPDATED) VALUES (?, ?, ?, 0, ?, ?, ?, ?, ?, ?)", job, spec.item(), spec.input(),
+                    spec.part().name(), spec.segment(), spec.seconds(), PENDING, json.toJson(spec), now());
+        }
+    }
+
+    /** Pending items of a job as (item, media seconds), longest first: the mapper balances on this. */
+    public List<double[]> pendingSeconds(long job) throws SQLException {
+        List<double[]> out = new ArrayList<>();
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT ITEM_NO, MEDIA_SECONDS FROM VB_ITEM WHERE JOB_INSTANCE = ? "
+                     + "AND STATE = ? ORDER BY MEDIA_SECONDS DESC, ITEM_NO")) {
+            ps.setLong(1, job);
+            ps.setString(2, PENDING);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new double[]{rs.getInt(1), rs.getDouble(2)});
+                }
+            }
+        }
+        return out;
+    }
+
+    public void assignPartitions(long job, Map<Integer, Integer> partitionOfItem) throws SQLException {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("UPDATE VB_ITEM SET PARTITION_NO = ? WHERE JOB_INSTANCE = ? AND ITEM_NO = ?")) {
+            for (Map.Entry<Integer, Integer> e : partitionOfItem.entrySet()) {
+                ps.setInt(1, e.getValue());
+                ps.setLong(2, job);
+                ps.setInt(3, e.getKey());
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
+    /** The items a partition still has to do, longest first. */
+    public List<WorkItem> pendingItems(long job, int partition) throws SQLException {
+        List<WorkItem> out = new ArrayList<>();
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT SPEC FROM VB_ITEM WHERE JOB_INSTANCE = ? AND PARTITION_NO = ? "
+                     + "AND STATE = ? ORDER BY MEDIA_SECONDS DESC, ITEM_NO")) {
+            ps.setLong(1, job);
+            ps.setInt(2, partition);
+            ps.setString(3, PENDING);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(json.fromJson(rs.getString(1), WorkItem.class));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Records a finished item; only a pending item changes, so a replayed write is harmless. */
+    public void markDone(long job, int item, WorkResult result, long execution) throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            update(c, "UPDATE VB_ITEM SET STATE = ?, RESULT_JSON = ?, EXECUTION_ID = ?, UPDATED = ? "
+                    + "WHERE JOB_INSTANCE = ? AND ITEM_NO = ? AND STATE = ?", DONE, json.toJson(result), execution, now(),
+                    job, item, PENDING);
+        }
+    }
+
+    public void markFailed(long job, int item, String reason, long execution) throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            update(c, "UPDATE VB_ITEM SET STATE = ?, REASON = ?, EXECUTION_ID = ?, UPDATED = ? "
+                    + "WHERE JOB_INSTANCE = ? AND ITEM_NO = ? AND STATE = ?", FAILED, cut(reason, 4000), execution, now(),
+                    job, item, PENDING);
+        }
+    }
+
+    public List<InputRow> inputs(long job) throws SQLException {
+        ensureSchema();
+        List<InputRow> out = new ArrayList<>();
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT INPUT_NO, GIVEN_PATH, SOURCE_PATH, STATE, REASON, OUTPUT_PATH, DETAIL "
+                     + "FROM VB_INPUT WHERE JOB_INSTANCE = ? ORDER BY INPUT_NO")) {
+            ps.setLong(1, job);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new InputRow(rs.getInt(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
+                            rs.getString(6), rs.getString(7)));
+                }
+            }
+        }
+        return out;
+    }
+
+    public List<ItemRow> items(long job) throws SQLException {
+        ensureSchema();
+        List<ItemRow> out = new ArrayList<>();
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT ITEM_NO, INPUT_NO, PARTITION_NO, PART, SEGMENT_NO, MEDIA_SECONDS, "
+                     + "STATE, SPEC, RESULT_JSON, REASON, EXECUTION_ID, UPDATED FROM VB_ITEM WHERE JOB_INSTANCE = ? ORDER BY ITEM_NO")) {
+            ps.setLong(1, job);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    String result = rs.getString(9);
+                    long exec = rs.getLong(11);
+                    out.add(new ItemRow(rs.getInt(1), rs.getInt(2), rs.getInt(3), Part.valueOf(rs.getString(4)), rs.getInt(5),
+                            rs.getDouble(6), rs.getString(7), json.fromJson(rs.getString(8), WorkItem.class),
+                            result == null ? null : json.fromJson(result, WorkResult.class), rs.getString(10),
+                            rs.wasNull() ? null : exec, rs.getTimestamp(12)));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** True when the datasource answers; for the readiness check. */
+    public boolean reachable() {
+        try (Connection c = dataSource.getConnection()) {
+            return c.isValid(5);
+        } catch (SQLException e) {
+            return false;
+        }
+    }
+
+    private static Timestamp now() {
+        return new Timestamp(System.currentTimeMillis());
+    }
+
+    private static String cut(String s, int max) {
+        return s == null || s.length() <= max ? s : s.substring(0, max - 1) + "…";
+    }
+
+    private static int update(Connection c, String sql, Object... args) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < args.length; i++) {
+                if (args[i] == null) {
+                    ps.setNull(i + 1, java.sql.Types.VARCHAR); // every nullable column is text
+                } else {
+                    ps.setObject(i + 1, args[i]);
+                }
+            }
+            return ps.executeUpdate();
+        }
+    }
+}

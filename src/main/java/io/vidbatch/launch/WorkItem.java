@@ -1,0 +1,19 @@
+package io.vidbatch.launch;
+
+import io.vidbatch.media.Expected;
+import io.vidbatch.media.Part;
+
+/**
+ * One piece of work as a worker receives it (JSON): what to read, what to make, where to
+ * put it, and what the result must measure. Self-contained, so it can run anywhere that
+ * sees the shared media storage.
+ *
+ * @param jobInstance job instance it belongs to
+ * @param item        item number within the job
+ * @param input       input number within the job
+ * @param segment     segment index (0 for whole files and audio)
+ * @param seconds     media seconds to encode, for balancing and progress
+ */
+public record WorkItem(long jobInstance, int item, int input, Part part, int segment, String source, String output,
+                       String preset, String operations, Expected expected, String log, double seconds) {
+}

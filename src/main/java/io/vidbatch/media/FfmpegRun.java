@@ -1,0 +1,250 @@
+package io.vidbatch.media;
+
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+/**
+ * Runs one ffmpeg command to completion: progress read from a {@code -progress} file (no pipes
+ * to drain, no extra threads), stderr kept in a log file, a stop request honoured within a
+ * poll interval, and the outcome classified as done, bad media, or a tool failure worth retrying.
+ */
+public final class FfmpegRun {
+
+    private static final long POLL_MILLIS = 250;
+    private static final long TERM_GRACE_SECONDS = 5;
+    private static final int TAIL_LINES = 20;
+
+    private final List<String> command;
+    private final Path log;
+    private final Path progressFile;
+    private final double expectedSeconds;
+
+    /**
+     * @param command         ffmpeg and its arguments, without logging/progress flags
+     * @param log             where ffmpeg's log goes; kept for the job log and for error reasons
+     * @param expectedSeconds output duration to measure progress against
+     */
+    public FfmpegRun(List<String> command, Path log, double expectedSeconds) {
+        this.command = command;
+        this.log = log;
+        this.progressFile = log.resolveSibling(log.getFileName() + ".progress");
+        this.expectedSeconds = expectedSeconds;
+    }
+
+    /** The result of a run that ended normally. */
+    public record Outcome(double seconds, long frames, double fps, List<String> warnings) {
+    }
+
+    public Outcome run(Progress.Listener listener, BooleanSupplier stopRequested)
+            throws BadMediaException, ToolFailureException, StoppedException {
+        List<String> cmd = new ArrayList<>(command.size() + 8);
+        cmd.add(command.get(0));
+        // level+warning prefixes every line with its level, so errors can be told from warnings.
+        cmd.addAll(List.of("-loglevel", "level+warning", "-nostats", "-progress", "file:" + progressFile.toAbsolutePath()));
+        cmd.addAll(command.subList(1, command.size()));
+        long started = System.nanoTime();
+        Process process;
+        try {
+            Files.createDirectories(log.getParent());
+            Files.deleteIfExists(progressFile);
+            process = new ProcessBuilder(cmd)
+                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .redirectError(log.toFile())
+                    .start();
+        } catch (IOException e) {
+            throw new ToolFailureException("cannot start ffmpeg: " + e.getMessage(), e);
+        }
+        ProgressReader reader = new ProgressReader(progressFile, expectedSeconds);
+        try {
+            while (!process.waitFor(POLL_MILLIS, TimeUnit.MILLISECONDS)) {
+                reader.poll().ifPresent(listener::update);
+                if (stopRequested.getAsBoolean()) {
+                    terminate(process);
+                    throw new StoppedException();
+                }
+            }
+        } catch (InterruptedException e) {
+            terminate(process);
+            Thread.currentThread().interrupt();
+            throw new ToolFailureException("interrupted while ffmpeg was running", e);
+        } finally {
+            reader.close();
+            deleteQuietly(progressFile);
+        }
+        Progress last = reader.last();
+        List<String> lines = readLog();
+        List<String> errors = lines.stream().filter(l -> l.startsWith("[error]") || l.startsWith("[fatal]")).toList();
+        int exit = process.exitValue();
+        if (exit > 128 || (exit != 0 && errors.isEmpty() && lines.isEmpty())) {
+            throw new ToolFailureException("ffmpeg ended abnormally (exit " + exit + ")" + tail(lines));
+        }
+        if (exit != 0 || !errors.isEmpty()) {
+            // Decoders conceal damage and exit 0; any error line means the picture is not trustworthy.
+            throw new BadMediaException(reason(exit, errors.isEmpty() ? lines : errors));
+        }
+        listener.update(new Progress(1.0, last.frames(), last.fps()));
+        double seconds = (System.nanoTime() - started) / 1e9;
+        return new Outcome(seconds, last.frames(), last.fps(), lines);
+    }
+
+    private static String reason(int exit, List<String> lines) {
+        String first = lines.isEmpty() ? "no message" : strip(lines.get(0));
+        if (lines.stream().anyMatch(l -> l.contains("No space left on device"))) {
+            return "no space left on the output volume";
+        }
+        return (exit == 0 ? "decoding errors: " : "ffmpeg failed (exit " + exit + "): ") + first
+                + (lines.size() > 1 ? " (+" + (lines.size() - 1) + " more)" : "");
+    }
+
+    /** A log line without its level prefix and with the stream tag, e.g. {@code [h264 @ 0x55..]}, shortened. */
+    private static String strip(String line) {
+        return line.replaceFirst("^\\[(error|fatal|warning)\\] ", "").replaceFirst("\\[(\\w+) @ 0x[0-9a-f]+\\]", "[$1]").strip();
+    }
+
+    private static String tail(List<String> lines) {
+        if (lines.isEmpty()) {
+            return "";
+        }
+        return ": " + strip(lines.get(lines.size() - 1));
+    }
+
+    /** The last lines of the log, for reports and job logs. */
+    public List<String> logTail() {
+        List<String> lines = readLog();
+        return lines.subList(Math.max(0, lines.size() - TAIL_LINES), lines.size());
+    }
+
+    private List<String> readLog() {
+        try {
+            return Files.exists(log) ? Files.readAllLines(log, StandardCharsets.UTF_8).stream()
+                    .filter(l -> !l.isBlank()).toList() : List.of();
+        } catch (IOException e) {
+            return List.of();
+        }
+    }
+
+    /** SIGTERM first so ffmpeg exits cleanly; SIGKILL if it does not within the grace period. */
+    static void terminate(Process process) {
+        process.descendants().forEach(ProcessHandle::destroy);
+        process.destroy();
+        try {
+            if (!process.waitFor(TERM_GRACE_SECONDS, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                process.waitFor(TERM_GRACE_SECONDS, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    static void deleteQuietly(Path p) {
+        try {
+            Files.deleteIfExists(p);
+        } catch (IOException ignored) {
+            // leftovers are swept with the job's work folder
+        }
+    }
+
+    /** Reads what ffmpeg appended to the progress file since the last poll. */
+    private static final class ProgressReader {
+        private final Path file;
+        private final double expectedSeconds;
+        private RandomAccessFile in;
+        private long position;
+        private final StringBuilder partial = new StringBuilder();
+        private long frames;
+        private double fps;
+        private double outSeconds;
+        private Progress last = Progress.NONE;
+
+        ProgressReader(Path file, double expectedSeconds) {
+            this.file = file;
+            this.expectedSeconds = expectedSeconds;
+        }
+
+        java.util.Optional<Progress> poll() {
+            try {
+                if (in == null) {
+                    if (!Files.exists(file)) {
+                        return java.util.Optional.empty();
+                    }
+                    in = new RandomAccessFile(file.toFile(), "r");
+                }
+                long length = in.length();
+                if (length <= position) {
+                    return java.util.Optional.empty();
+                }
+                byte[] buf = new byte[(int) Math.min(length - position, 1 << 20)];
+                in.seek(position);
+                in.readFully(buf);
+                position += buf.length;
+                partial.append(new String(buf, StandardCharsets.UTF_8));
+                boolean blockEnded = false;
+                int nl;
+                while ((nl = partial.indexOf("\n")) >= 0) {
+                    String line = partial.substring(0, nl).trim();
+                    partial.delete(0, nl + 1);
+                    blockEnded |= apply(line);
+                }
+                if (!blockEnded) {
+                    return java.util.Optional.empty();
+                }
+                double fraction = expectedSeconds > 0 ? Math.min(1.0, Math.max(0, outSeconds / expectedSeconds)) : 0;
+                last = new Progress(fraction, frames, fps);
+                return java.util.Optional.of(last);
+            } catch (IOException e) {
+                return java.util.Optional.empty();
+            }
+        }
+
+        /** Applies one key=value line; true at the end of a progress block. */
+        private boolean apply(String line) {
+            int eq = line.indexOf('=');
+            if (eq < 0) {
+                return false;
+            }
+            String key = line.substring(0, eq);
+            String value = line.substring(eq + 1).trim();
+            try {
+                switch (key) {
+                    case "frame" -> frames = Long.parseLong(value);
+                    case "fps" -> fps = Double.parseDouble(value);
+                    // out_time_us is the precise one; out_time_ms is also in microseconds (an old ffmpeg quirk).
+                    case "out_time_us" -> outSeconds = Math.max(0, Long.parseLong(value) / 1e6);
+                    case "progress" -> {
+                        return true;
+                    }
+                    default -> {
+                    }
+                }
+            } catch (NumberFormatException ignored) {
+                // "N/A" before the first frame
+            }
+            return false;
+        }
+
+        Progress last() {
+            return last;
+        }
+
+        void close() {
+            poll();
+            if (in != null) {
+                try {
+                    in.close();
+                } catch (IOException ignored) {
+                    // read-only handle
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,74 @@
+package io.vidbatch.media;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Joins encoded video pieces (stream copy) and muxes the separately encoded audio into the
+ * final file, verified before it is renamed into place.
+ */
+public final class Joiner {
+
+    private final Tools tools;
+    private final Verifier verifier;
+
+    public Joiner(Tools tools) {
+        this.tools = tools;
+        this.verifier = new Verifier(new Prober(tools));
+    }
+
+    /** An encoded piece and its nominal length in the source's timeline. */
+    public record Piece(Path file, double seconds) {
+    }
+
+    public MediaInfo join(List<Piece> pieces, Path audio, Preset preset, Path output, Expected expected, Path log)
+            throws BadMediaException, ToolFailureException {
+        Path list = log.resolveSibling("concat.ffconcat");
+        Path temp = Transcoder.temporaryFor(output);
+        try {
+            Files.writeString(list, concatList(pieces), StandardCharsets.UTF_8);
+            List<String> cmd = tools.ffmpegCommand();
+            cmd.addAll(List.of("-y", "-f", "concat", "-safe", "0", "-i", "file:" + list.toAbsolutePath()));
+            if (audio != null) {
+                cmd.addAll(List.of("-i", "file:" + audio.toAbsolutePath(), "-map", "0:v:0", "-map", "1:a:0"));
+            } else {
+                cmd.addAll(List.of("-map", "0:v:0"));
+            }
+            cmd.addAll(List.of("-c", "copy"));
+            cmd.addAll(preset.muxArgs());
+            cmd.addAll(List.of("-f", preset.format(), "file:" + temp.toAbsolutePath()));
+            new FfmpegRun(cmd, log, expected.seconds()).run(Progress.Listener.IGNORE, () -> false);
+            MediaInfo info = verifier.verify(temp, expected);
+            Files.move(temp, output, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            return info;
+        } catch (StoppedException e) {
+            throw new IllegalStateException("a join cannot be stopped", e);
+        } catch (IOException e) {
+            throw new ToolFailureException("cannot write " + output.getFileName() + ": " + e.getMessage(), e);
+        } finally {
+            FfmpegRun.deleteQuietly(temp);
+            FfmpegRun.deleteQuietly(list);
+        }
+    }
+
+    /**
+     * Each piece's length is stated: an encoded piece's last frame gets a guessed duration,
+     * and with a variable frame rate the guess would shift every later piece.
+     */
+    static String concatList(List<Piece> pieces) {
+        StringBuilder b = new StringBuilder("ffconcat version 1.0\n");
+        for (int i = 0; i < pieces.size(); i++) {
+            Piece p = pieces.get(i);
+            b.append("file '").append(p.file().toAbsolutePath().toString().replace("'", "'\\''")).append("'\n");
+            if (i < pieces.size() - 1) {
+                b.append(String.format(Locale.ROOT, "duration %.6f%n", p.seconds()));
+            }
+        }
+        return b.toString();
+    }
+}

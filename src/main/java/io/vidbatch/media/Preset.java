@@ -1,0 +1,112 @@
+package io.vidbatch.media;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/**
+ * A named output format: codecs, the box the picture is fitted into (never upscaled), rate
+ * control and container. Users pick a preset by name; they never pass encoder flags.
+ */
+public enum Preset {
+    H264_1080P("h264-1080p", 1920, 1080, Codec.H264, "crf 21, max 8 Mbit/s", List.of("-crf", "21", "-maxrate", "8M", "-bufsize", "16M")),
+    H264_720P("h264-720p", 1280, 720, Codec.H264, "crf 23, max 4 Mbit/s", List.of("-crf", "23", "-maxrate", "4M", "-bufsize", "8M")),
+    H264_480P("h264-480p", 854, 480, Codec.H264, "crf 24, max 1.5 Mbit/s", List.of("-crf", "24", "-maxrate", "1500k", "-bufsize", "3M")),
+    HEVC_1080P("hevc-1080p", 1920, 1080, Codec.HEVC, "crf 26, max 5 Mbit/s", List.of("-crf", "26", "-maxrate", "5M", "-bufsize", "10M")),
+    VP9_720P("vp9-720p", 1280, 720, Codec.VP9, "crf 34, max 3 Mbit/s", List.of("-crf", "34", "-b:v", "3M"));
+
+    /** Encoder families: encoder flags, audio codec and container belong together. */
+    public enum Codec {
+        H264("mp4", "mp4", List.of("-c:v", "libx264", "-preset", "veryfast", "-profile:v", "high"),
+                List.of("-c:a", "aac", "-b:a", "128k")),
+        // hvc1 tag: Apple players refuse HEVC in MP4 tagged hev1.
+        HEVC("mp4", "mp4", List.of("-c:v", "libx265", "-preset", "fast", "-tag:v", "hvc1", "-x265-params", "log-level=error"),
+                List.of("-c:a", "aac", "-b:a", "128k")),
+        VP9("webm", "webm", List.of("-c:v", "libvpx-vp9", "-deadline", "realtime", "-cpu-used", "8", "-row-mt", "1"),
+                List.of("-c:a", "libopus", "-b:a", "96k"));
+
+        final String format;
+        final String extension;
+        final List<String> videoArgs;
+        final List<String> audioArgs;
+
+        Codec(String format, String extension, List<String> videoArgs, List<String> audioArgs) {
+            this.format = format;
+            this.extension = extension;
+            this.videoArgs = videoArgs;
+            this.audioArgs = audioArgs;
+        }
+    }
+
+    private final String id;
+    private final int maxWidth;
+    private final int maxHeight;
+    private final Codec codec;
+    private final String rateSummary;
+    private final List<String> rateArgs;
+
+    Preset(String id, int maxWidth, int maxHeight, Codec codec, String rateSummary, List<String> rateArgs) {
+        this.id = id;
+        this.maxWidth = maxWidth;
+        this.maxHeight = maxHeight;
+        this.codec = codec;
+        this.rateSummary = rateSummary;
+        this.rateArgs = rateArgs;
+    }
+
+    public String id() {
+        return id;
+    }
+
+    public Codec codec() {
+        return codec;
+    }
+
+    /** ffmpeg muxer name, e.g. {@code mp4}. */
+    public String format() {
+        return codec.format;
+    }
+
+    public String extension() {
+        return codec.extension;
+    }
+
+    public String description() {
+        return codec.name() + " within " + maxWidth + "x" + maxHeight + ", " + rateSummary + ", " + extension();
+    }
+
+    public List<String> videoArgs() {
+        return concat(codec.videoArgs, rateArgs);
+    }
+
+    public List<String> audioArgs() {
+        return codec.audioArgs;
+    }
+
+    /** Muxer flags for the final file: MP4 gets its index up front so players can start at once. */
+    public List<String> muxArgs() {
+        return codec.format.equals("mp4") ? List.of("-movflags", "+faststart") : List.of();
+    }
+
+    /**
+     * Fits the picture into the preset's box keeping its aspect ratio, never upscaling, with
+     * even dimensions (4:2:0 needs them).
+     */
+    public String fitFilter() {
+        return "scale=w='min(" + maxWidth + ",iw)':h='min(" + maxHeight + ",ih)'"
+                + ":force_original_aspect_ratio=decrease:force_divisible_by=2";
+    }
+
+    public static Optional<Preset> named(String id) {
+        return Arrays.stream(values()).filter(p -> p.id.equals(id)).findFirst();
+    }
+
+    public static String names() {
+        return Arrays.stream(values()).map(Preset::id).collect(Collectors.joining(", "));
+    }
+
+    private static List<String> concat(List<String> a, List<String> b) {
+        return java.util.stream.Stream.concat(a.stream(), b.stream()).toList();
+    }
+}

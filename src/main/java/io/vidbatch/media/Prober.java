@@ -1,0 +1,300 @@
+package io.vidbatch.media;
+
+import jakarta.json.Json;
+import jakarta.json.JsonArray;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonReader;
+import jakarta.json.JsonValue;
+import jakarta.json.stream.JsonParsingException;
+
+import java.io.IOException;
+import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** Runs ffprobe on a file and turns its JSON into {@link MediaInfo}. */
+public final class Prober {
+
+    private static final long TIMEOUT_SECONDS = 120;
+
+    private final Tools tools;
+
+    public Prober(Tools tools) {
+        this.tools = tools;
+    }
+
+    /**
+     * Probes a file, counting its packets so frame counts are exact (demux only, no decode).
+     *
+     * @throws BadMediaException when the file is missing, empty, unreadable or has no video
+     */
+    public MediaInfo probe(Path file) throws BadMediaException, ToolFailureException {
+        MediaInfo info = probeAny(file);
+        if (info.video() == null) {
+            throw new BadMediaException("no video stream");
+        }
+        if (info.video().width() <= 0 || info.video().height() <= 0) {
+            throw new BadMediaException("video stream has no picture size");
+        }
+        if (info.video().frames() <= 0) {
+            throw new BadMediaException("video stream has no frames");
+        }
+        if (!(info.durationSeconds() > 0)) {
+            throw new BadMediaException("duration is unknown or zero");
+        }
+        return info;
+    }
+
+    /** Probes any media file, with or without video. */
+    public MediaInfo probeAny(Path file) throws BadMediaException, ToolFailureException {
+        if (!Files.isRegularFile(file)) {
+            throw new BadMediaException("not found or not a regular file");
+        }
+        long size;
+        try {
+            size = Files.size(file);
+        } catch (IOException e) {
+            throw new BadMediaException("cannot read: " + e.getMessage());
+        }
+        if (size == 0) {
+            throw new BadMediaException("empty file (0 bytes)");
+        }
+        List<String> cmd = List.of(tools.ffprobe(), "-v", "error", "-count_packets",
+                "-show_format", "-show_streams", "-of", "json", "file:" + file.toAbsolutePath());
+        Output out = run(cmd);
+        if (out.exitCode != 0) {
+            throw new BadMediaException("not a readable media file: " + firstLine(out.stderr));
+        }
+        return parse(out.stdout, size);
+    }
+
+    /**
+     * Times at which the video can be cut with stream copy: keyframes that no later packet
+     * (in decode order) displays before. Open-GOP recovery points carry the keyframe flag but
+     * have such "leading" pictures, which a cut would drop silently.
+     */
+    public List<Double> cleanCutTimes(Path file) throws BadMediaException, ToolFailureException {
+        List<double[]> packets = packets(file);
+        List<Double> times = new ArrayList<>();
+        for (int i = 0; i < packets.size(); i++) {
+            if (packets.get(i)[1] == 1 && noLeadingPictures(packets, i)) {
+                times.add(packets.get(i)[0]);
+            }
+        }
+        times.sort(Double::compare);
+        return times;
+    }
+
+    /**
+     * The longest gap between consecutive video frames, in seconds: "one frame" for a source
+     * with a variable frame rate. Reads packet times only (no decode).
+     */
+    public double longestFrameInterval(Path file) throws BadMediaException, ToolFailureException {
+        double[] pts = packets(file).stream().mapToDouble(p -> p[0]).sorted().toArray();
+        double longest = 0;
+        for (int i = 1; i < pts.length; i++) {
+            longest = Math.max(longest, pts[i] - pts[i - 1]);
+        }
+        return longest;
+    }
+
+    /** Video packets as {pts, 1 if keyframe else 0}, in decode order. */
+    private List<double[]> packets(Path file) throws BadMediaException, ToolFailureException {
+        List<String> cmd = List.of(tools.ffprobe(), "-v", "error", "-select_streams", "v:0",
+                "-show_entries", "packet=pts_time,flags", "-of", "csv=p=0", "file:" + file.toAbsolutePath());
+        Output out = run(cmd);
+        if (out.exitCode != 0) {
+            throw new BadMediaException("cannot read packets: " + firstLine(out.stderr));
+        }
+        List<double[]> packets = new ArrayList<>();
+        for (String line : out.stdout.split("\n")) {
+            String[] f = line.trim().split(",");
+            if (f.length >= 2 && !f[0].equals("N/A")) {
+                try {
+                    packets.add(new double[]{Double.parseDouble(f[0]), f[1].startsWith("K") ? 1 : 0});
+                } catch (NumberFormatException ignored) {
+                    // a packet without a usable time is neither a cut point nor a frame interval
+                }
+            }
+        }
+        return packets;
+    }
+
+    /** Reordering depth of real encoders is far below this window. */
+    private static final int REORDER_WINDOW = 32;
+
+    private static boolean noLeadingPictures(List<double[]> packets, int key) {
+        double pts = packets.get(key)[0];
+        for (int j = key + 1; j < Math.min(packets.size(), key + 1 + REORDER_WINDOW); j++) {
+            if (packets.get(j)[0] < pts) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    static MediaInfo parse(String json, long size) throws BadMediaException {
+        JsonObject root;
+        try (JsonReader reader = Json.createReader(new StringReader(json))) {
+            root = reader.readObject();
+        } catch (JsonParsingException e) {
+            throw new BadMediaException("ffprobe gave no usable answer");
+        }
+        JsonObject format = root.getJsonObject("format");
+        if (format == null) {
+            throw new BadMediaException("not a media file");
+        }
+        double duration = number(format, "duration", 0);
+        MediaInfo.Video video = null;
+        boolean audio = false;
+        String audioCodec = null;
+        JsonArray streams = root.getJsonArray("streams");
+        if (streams != null) {
+            for (JsonValue v : streams) {
+                JsonObject s = v.asJsonObject();
+                String type = s.getString("codec_type", "");
+                boolean attachedPicture = s.containsKey("disposition")
+                        && s.getJsonObject("disposition").getInt("attached_pic", 0) == 1;
+                if (type.equals("video") && video == null && !attachedPicture) {
+                    video = video(s, duration);
+                } else if (type.equals("audio") && !audio) {
+                    audio = true;
+                    audioCodec = s.getString("codec_name", "unknown");
+                }
+            }
+        }
+        return new MediaInfo(format.getString("format_name", "unknown"), number(format, "start_time", 0), duration, size,
+                video, audio, audioCodec);
+    }
+
+    private static MediaInfo.Video video(JsonObject s, double containerDuration) {
+        double base = rational(s.getString("r_frame_rate", "0/0"));
+        double rate = rational(s.getString("avg_frame_rate", "0/0"));
+        if (!(rate > 0)) {
+            rate = base;
+        }
+        long frames = (long) number(s, "nb_read_packets", 0);
+        double streamDuration = number(s, "duration", tagDuration(s, containerDuration));
+        return new MediaInfo.Video(s.getString("codec_name", "unknown"), s.getInt("width", 0), s.getInt("height", 0),
+                rotation(s), rate, base, frames, streamDuration);
+    }
+
+    /**
+     * Matroska/WebM keep a stream's duration only in its DURATION tag (HH:MM:SS.nnnnnnnnn); the
+     * container's duration there includes the audio's tail and would blur a one-frame check.
+     */
+    private static double tagDuration(JsonObject s, double fallback) {
+        JsonObject tags = s.getJsonObject("tags");
+        if (tags == null) {
+            return fallback;
+        }
+        String d = tags.getString("DURATION", tags.getString("duration", ""));
+        String[] hms = d.split(":");
+        if (hms.length != 3) {
+            return fallback;
+        }
+        try {
+            return Integer.parseInt(hms[0]) * 3600 + Integer.parseInt(hms[1]) * 60 + Double.parseDouble(hms[2]);
+        } catch (NumberFormatException e) {
+            return fallback;
+        }
+    }
+
+    /** Rotation from the display matrix side data (ffmpeg 5+) or the legacy rotate tag. */
+    private static int rotation(JsonObject s) {
+        double degrees = 0;
+        JsonArray side = s.getJsonArray("side_data_list");
+        if (side != null) {
+            for (JsonValue v : side) {
+                JsonObject d = v.asJsonObject();
+                if (d.containsKey("rotation")) {
+                    degrees = d.getJsonNumber("rotation").doubleValue();
+                }
+            }
+        }
+        JsonObject tags = s.getJsonObject("tags");
+        if (degrees == 0 && tags != null && tags.containsKey("rotate")) {
+            degrees = Double.parseDouble(tags.getString("rotate", "0"));
+        }
+        int normalised = (int) Math.round(degrees) % 360;
+        return normalised < 0 ? normalised + 360 : normalised;
+    }
+
+    private static double number(JsonObject o, String key, double fallback) {
+        if (!o.containsKey(key)) {
+            return fallback;
+        }
+        JsonValue v = o.get(key);
+        try {
+            return switch (v.getValueType()) {
+                case NUMBER -> o.getJsonNumber(key).doubleValue();
+                case STRING -> Double.parseDouble(o.getString(key));
+                default -> fallback;
+            };
+        } catch (NumberFormatException e) {
+            return fallback;
+        }
+    }
+
+    static double rational(String r) {
+        String[] p = r.split("/");
+        try {
+            if (p.length == 2) {
+                double den = Double.parseDouble(p[1]);
+                return den == 0 ? 0 : Double.parseDouble(p[0]) / den;
+            }
+            return Double.parseDouble(r);
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    private record Output(int exitCode, String stdout, String stderr) {
+    }
+
+    private static Output run(List<String> cmd) throws ToolFailureException {
+        Path err = null;
+        try {
+            err = Files.createTempFile("ffprobe", ".err");
+            Path outFile = Files.createTempFile("ffprobe", ".json");
+            try {
+                Process p = new ProcessBuilder(cmd).redirectOutput(outFile.toFile()).redirectError(err.toFile())
+                        .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+                if (!p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+                    p.destroyForcibly();
+                    throw new ToolFailureException("ffprobe did not answer within " + TIMEOUT_SECONDS + " s");
+                }
+                return new Output(p.exitValue(), Files.readString(outFile, StandardCharsets.UTF_8),
+                        Files.readString(err, StandardCharsets.UTF_8));
+            } finally {
+                Files.deleteIfExists(outFile);
+            }
+        } catch (IOException e) {
+            throw new ToolFailureException("cannot run ffprobe: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ToolFailureException("interrupted while probing", e);
+        } finally {
+            if (err != null) {
+                try {
+                    Files.deleteIfExists(err);
+                } catch (IOException ignored) {
+                    // a stray temp file is not worth failing a probe over
+                }
+            }
+        }
+    }
+
+    static String firstLine(String text) {
+        String t = text.strip();
+        if (t.isEmpty()) {
+            return "no details from ffprobe";
+        }
+        int nl = t.indexOf('\n');
+        return nl < 0 ? t : t.substring(0, nl);
+    }
+}

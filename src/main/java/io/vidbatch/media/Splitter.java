@@ -1,0 +1,137 @@
+package io.vidbatch.media;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * Cuts a source's video into pieces at clean keyframes with stream copy, so each piece can be
+ * encoded on its own and the results joined without re-encoding. Gives up (the file is then
+ * encoded whole) whenever a cut could change what the viewer sees.
+ */
+public final class Splitter {
+
+    private final Tools tools;
+    private final Prober prober;
+
+    public Splitter(Tools tools) {
+        this.tools = tools;
+        this.prober = new Prober(tools);
+    }
+
+    /**
+     * A piece of the source's video.
+     *
+     * @param start   where it begins in the source, seconds from the source's start
+     * @param seconds its nominal length: up to the next cut (the last one: to the end)
+     */
+    public record Segment(Path file, int index, double start, double seconds, long frames) {
+    }
+
+    /** Why a file was not split, or the pieces. */
+    public record Result(List<Segment> segments, String wholeBecause) {
+        public boolean split() {
+            return !segments.isEmpty();
+        }
+    }
+
+    public Result split(Path source, MediaInfo info, double segmentSeconds, Path dir)
+            throws BadMediaException, ToolFailureException {
+        double videoSeconds = info.video().streamDuration();
+        if (videoSeconds < segmentSeconds * 1.5) {
+            return whole("shorter than 1.5 segments");
+        }
+        List<Double> cuts = cutPoints(prober.cleanCutTimes(source), info.startSeconds(), videoSeconds, segmentSeconds);
+        if (cuts.isEmpty()) {
+            return whole("no clean keyframe to cut at (open GOP or long GOP)");
+        }
+        try {
+            Files.createDirectories(dir);
+            List<String> cmd = tools.ffmpegCommand();
+            cmd.addAll(List.of("-loglevel", "error", "-y", "-i", "file:" + source.toAbsolutePath(), "-map", "0:v:0",
+                    "-c", "copy", "-f", "segment", "-segment_format", "mp4", "-reset_timestamps", "1",
+                    // ffmpeg starts the output timeline at the source's start time; cut just before each keyframe.
+                    "-segment_times", cuts.stream().map(t -> String.format(Locale.ROOT, "%.6f", t - info.startSeconds() - 0.001))
+                            .collect(Collectors.joining(",")),
+                    "file:" + dir.toAbsolutePath() + "/src-%03d.mp4"));
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("split.log").toFile())
+                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+            if (p.waitFor() != 0 || Files.size(dir.resolve("split.log")) > 0) {
+                // e.g. a codec MP4 cannot hold: the file can still be encoded whole.
+                String why = Files.readAllLines(dir.resolve("split.log")).stream().findFirst().orElse("exit " + p.exitValue());
+                discard(pieces(dir));
+                return whole("cannot split with stream copy: " + why);
+            }
+            return check(dir, info, cuts, videoSeconds);
+        } catch (IOException e) {
+            throw new ToolFailureException("cannot split into " + dir + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ToolFailureException("interrupted while splitting", e);
+        }
+    }
+
+    /** Pieces must add up to the source frame for frame; otherwise encode it whole. */
+    private Result check(Path dir, MediaInfo info, List<Double> cuts, double videoSeconds)
+            throws IOException, BadMediaException, ToolFailureException {
+        List<Path> files = pieces(dir);
+        if (files.size() != cuts.size() + 1) {
+            discard(files);
+            return whole("splitting gave " + files.size() + " pieces instead of " + (cuts.size() + 1));
+        }
+        List<Segment> segments = new ArrayList<>();
+        long frames = 0;
+        double start = 0;
+        for (int i = 0; i < files.size(); i++) {
+            long n = prober.probe(files.get(i)).video().frames();
+            double end = i < cuts.size() ? cuts.get(i) - info.startSeconds() : videoSeconds;
+            segments.add(new Segment(files.get(i), i, start, end - start, n));
+            frames += n;
+            start = end;
+        }
+        if (frames != info.video().frames()) {
+            discard(files);
+            return whole("pieces hold " + frames + " frames, the source " + info.video().frames());
+        }
+        return new Result(segments, null);
+    }
+
+    /**
+     * Chooses cut times: the first clean keyframe at least one segment after the previous
+     * cut, leaving at least half a segment for the last piece.
+     */
+    static List<Double> cutPoints(List<Double> keyframes, double start, double videoSeconds, double segmentSeconds) {
+        List<Double> cuts = new ArrayList<>();
+        double last = start;
+        for (double k : keyframes) {
+            if (k - last >= segmentSeconds - 1e-6 && (start + videoSeconds) - k >= segmentSeconds / 2) {
+                cuts.add(k);
+                last = k;
+            }
+        }
+        return cuts;
+    }
+
+    /*
+     * MP4 pieces: Matroska rounds timestamps to 1 ms, which garbles the timing of variable
+     * frame rate sources once re-encoded.
+     */
+    private static List<Path> pieces(Path dir) throws IOException {
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.filter(f -> f.getFileName().toString().matches("src-\\d{3}\\.mp4")).sorted().toList();
+        }
+    }
+
+    private static Result whole(String why) {
+        return new Result(List.of(), why);
+    }
+
+    private static void discard(List<Path> files) {
+        files.forEach(FfmpegRun::deleteQuietly);
+    }
+}

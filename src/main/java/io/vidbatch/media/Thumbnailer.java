@@ -1,0 +1,41 @@
+package io.vidbatch.media;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+import java.util.Locale;
+
+/** JPEG stills of finished outputs. */
+public final class Thumbnailer {
+
+    private final Tools tools;
+
+    public Thumbnailer(Tools tools) {
+        this.tools = tools;
+    }
+
+    /** Seeks before decoding (fast, and exact: ffmpeg decodes from the keyframe up to the time). */
+    public void thumbnail(Path video, double seconds, int width, Path jpg) throws BadMediaException, ToolFailureException {
+        Path temp = Transcoder.temporaryFor(jpg);
+        Path log = jpg.resolveSibling("." + jpg.getFileName() + ".log");
+        List<String> cmd = tools.ffmpegCommand();
+        cmd.addAll(List.of("-y", "-ss", String.format(Locale.ROOT, "%.3f", seconds), "-i", "file:" + video.toAbsolutePath(),
+                "-frames:v", "1", "-an", "-vf", "scale=" + width + ":-2", "-q:v", "3", "-f", "mjpeg", "file:" + temp.toAbsolutePath()));
+        try {
+            new FfmpegRun(cmd, log, 0).run(Progress.Listener.IGNORE, () -> false);
+            if (!Files.exists(temp) || Files.size(temp) == 0) {
+                throw new BadMediaException("no frame at " + seconds + " s for a thumbnail");
+            }
+            Files.move(temp, jpg, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (StoppedException e) {
+            throw new IllegalStateException("a thumbnail cannot be stopped", e);
+        } catch (IOException e) {
+            throw new ToolFailureException("cannot write " + jpg.getFileName() + ": " + e.getMessage(), e);
+        } finally {
+            FfmpegRun.deleteQuietly(temp);
+            FfmpegRun.deleteQuietly(log);
+        }
+    }
+}

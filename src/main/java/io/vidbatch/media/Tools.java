@@ -1,0 +1,48 @@
+package io.vidbatch.media;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The ffmpeg and ffprobe executables that every media operation runs. */
+public record Tools(String ffmpeg, String ffprobe) {
+
+    /** Binaries found on the PATH (the Debian package's location when PATH is empty). */
+    public static Tools onPath() {
+        return new Tools(find("ffmpeg"), find("ffprobe"));
+    }
+
+    private static String find(String name) {
+        String path = System.getenv().getOrDefault("PATH", "/usr/local/bin:/usr/bin:/bin");
+        for (String dir : path.split(":")) {
+            if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, name))) {
+                return Path.of(dir, name).toString();
+            }
+        }
+        return "/usr/bin/" + name;
+    }
+
+    public List<String> ffmpegCommand() {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(ffmpeg);
+        // -nostdin: ffmpeg must never wait on or read the coordinator's stdin.
+        cmd.addAll(List.of("-hide_banner", "-nostdin"));
+        return cmd;
+    }
+
+    /** True when both tools answer {@code -version}; used by the readiness check. */
+    public boolean available() {
+        return answers(ffmpeg) && answers(ffprobe);
+    }
+
+    private static boolean answers(String exe) {
+        try {
+            Process p = new ProcessBuilder(exe, "-version").redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            return p.waitFor() == 0;
+        } catch (Exception e) {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,140 @@
+package io.vidbatch.media;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.BooleanSupplier;
+
+/**
+ * Decode → process → encode for one piece of work, in one ffmpeg process. The result is
+ * written to a hidden temporary file beside the output, verified, then renamed into place:
+ * a reader of the output folder sees a complete, checked file or nothing.
+ */
+public final class Transcoder {
+
+    private final Tools tools;
+    private final Verifier verifier;
+
+    public Transcoder(Tools tools) {
+        this.tools = tools;
+        this.verifier = new Verifier(new Prober(tools));
+    }
+
+    /**
+     * @param source   input file (a whole source or a segment of one)
+     * @param output   where the verified result goes
+     * @param logFile  ffmpeg's log for this piece
+     */
+    public record Request(Path source, Path output, Part part, Preset preset, List<Operation> operations,
+                          Expected expected, Path logFile) {
+    }
+
+    public record Result(Path output, long bytes, long frames, double durationSeconds, double encodeSeconds,
+                         double encodeFps) {
+    }
+
+    public Result transcode(Request r, Progress.Listener listener, BooleanSupplier stopRequested)
+            throws BadMediaException, ToolFailureException, StoppedException {
+        Path temp = temporaryFor(r.output());
+        Path textFile = r.logFile().resolveSibling(r.logFile().getFileName() + ".text");
+        try {
+            Files.createDirectories(r.output().getParent());
+            writeWatermarkText(r.operations(), textFile);
+            FfmpegRun run = new FfmpegRun(command(r, textFile, temp), r.logFile(), r.expected().seconds());
+            FfmpegRun.Outcome outcome = run.run(listener, stopRequested);
+            MediaInfo info = verifier.verify(temp, r.expected());
+            long bytes = Files.size(temp);
+            Files.move(temp, r.output(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            long frames = info.video() != null ? info.video().frames() : 0;
+            double fps = outcome.seconds() > 0 ? frames / outcome.seconds() : 0;
+            return new Result(r.output(), bytes, frames, info.durationSeconds(), outcome.seconds(), fps);
+        } catch (IOException e) {
+            throw new ToolFailureException("cannot write " + r.output().getFileName() + ": " + e.getMessage(), e);
+        } finally {
+            FfmpegRun.deleteQuietly(temp);
+            FfmpegRun.deleteQuietly(textFile);
+        }
+    }
+
+    /** Hidden, in the same folder (so the final rename is atomic), and named after the output. */
+    public static Path temporaryFor(Path output) {
+        return output.resolveSibling("." + output.getFileName() + ".part");
+    }
+
+    List<String> command(Request r, Path textFile, Path temp) {
+        List<String> cmd = tools.ffmpegCommand();
+        cmd.addAll(List.of("-y", "-i", "file:" + r.source().toAbsolutePath()));
+        Preset p = r.preset();
+        switch (r.part()) {
+            case WHOLE -> {
+                cmd.addAll(List.of("-map", "0:v:0"));
+                cmd.addAll(List.of("-vf", videoChain(r.operations(), p, textFile, false)));
+                cmd.addAll(p.videoArgs());
+                cmd.addAll(frameTiming());
+                if (r.expected().audio()) {
+                    cmd.addAll(List.of("-map", "0:a:0"));
+                    audioChain(r.operations()).ifPresent(af -> cmd.addAll(List.of("-af", af)));
+                    cmd.addAll(p.audioArgs());
+                }
+                cmd.addAll(p.muxArgs());
+            }
+            case VIDEO_SEGMENT -> {
+                cmd.addAll(List.of("-map", "0:v:0", "-an"));
+                cmd.addAll(List.of("-vf", videoChain(r.operations(), p, textFile, true)));
+                cmd.addAll(p.videoArgs());
+                cmd.addAll(frameTiming());
+            }
+            case AUDIO -> {
+                cmd.addAll(List.of("-map", "0:a:0", "-vn"));
+                audioChain(r.operations()).ifPresent(af -> cmd.addAll(List.of("-af", af)));
+                cmd.addAll(p.audioArgs());
+            }
+        }
+        cmd.addAll(List.of("-map_metadata", "-1", "-f", p.format(), "file:" + temp.toAbsolutePath()));
+        return cmd;
+    }
+
+    /** Keep every decoded frame with its own timestamp: no duplicates or drops for VFR sources. */
+    private static List<String> frameTiming() {
+        return List.of("-fps_mode", "passthrough");
+    }
+
+    /**
+     * The user's operations in their order, then the preset's fit and pixel format. A segment
+     * starts its timestamps at zero, or its first frame would be shifted and an extra frame made.
+     */
+    static String videoChain(List<Operation> ops, Preset preset, Path textFile, boolean segment) {
+        List<String> filters = new ArrayList<>();
+        if (segment) {
+            filters.add("setpts=PTS-STARTPTS");
+        }
+        for (Operation op : ops) {
+            op.videoFilter(textFile).ifPresent(filters::add);
+        }
+        filters.add(preset.fitFilter());
+        filters.add("format=yuv420p");
+        return String.join(",", filters);
+    }
+
+    static Optional<String> audioChain(List<Operation> ops) {
+        List<String> filters = new ArrayList<>();
+        for (Operation op : ops) {
+            op.audioFilter().ifPresent(filters::add);
+        }
+        return filters.isEmpty() ? Optional.empty() : Optional.of(String.join(",", filters));
+    }
+
+    private static void writeWatermarkText(List<Operation> ops, Path textFile) throws IOException {
+        for (Operation op : ops) {
+            if (op instanceof Operation.Watermark w) {
+                Files.createDirectories(textFile.getParent());
+                Files.writeString(textFile, w.text(), StandardCharsets.UTF_8);
+            }
+        }
+    }
+}

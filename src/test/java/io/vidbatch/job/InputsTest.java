@@ -1,0 +1,92 @@
+package io.vidbatch.job;
+
+import io.vidbatch.config.Roots;
+import io.vidbatch.media.Samples;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class InputsTest {
+
+    Path inputs;
+    Path outside;
+    Roots roots;
+
+    @BeforeEach
+    void setUp() throws IOException {
+        Path base = Samples.scratch();
+        inputs = Files.createDirectories(base.resolve("in"));
+        outside = Files.createDirectories(base.resolve("secret"));
+        Files.writeString(outside.resolve("passwd.mp4"), "x");
+        Files.createDirectories(inputs.resolve("show/s1"));
+        for (String f : List.of("a.mp4", "b.MOV", "notes.txt", ".hidden.mp4", "show/e1.mp4", "show/s1/e2.mp4", "-dash.mp4",
+                "with space, comma.mp4")) {
+            Files.writeString(inputs.resolve(f), "x");
+        }
+        roots = new Roots(List.of(inputs), base.resolve("out"));
+    }
+
+    private List<Inputs.Candidate> expand(String... entries) {
+        return Inputs.expand(List.of(entries), roots);
+    }
+
+    private static List<String> names(List<Inputs.Candidate> cs) {
+        return cs.stream().filter(Inputs.Candidate::accepted).map(c -> c.file().getFileName().toString()).toList();
+    }
+
+    @Test
+    void filesResolveAgainstTheRootOrAbsolutely() {
+        assertThat(names(expand("a.mp4", inputs.resolve("b.MOV").toString(), "-dash.mp4", "with space, comma.mp4")))
+                .containsExactly("a.mp4", "b.MOV", "-dash.mp4", "with space, comma.mp4");
+    }
+
+    @Test
+    void foldersGiveTheirVideoFilesButNotHiddenOnes() {
+        assertThat(names(expand("."))).containsExactly("-dash.mp4", "a.mp4", "b.MOV", "with space, comma.mp4");
+    }
+
+    @Test
+    void globsMatchBelowTheirBase() {
+        assertThat(names(expand("show/**.mp4"))).containsExactly("e1.mp4", "e2.mp4");
+        assertThat(names(expand("*.mp4"))).containsExactly("-dash.mp4", "a.mp4", "with space, comma.mp4");
+    }
+
+    @Test
+    void escapesAreRejectedWithAReason() {
+        List<Inputs.Candidate> cs = expand("../secret/passwd.mp4", outside.resolve("passwd.mp4").toString(), "show/../../secret/*.mp4");
+        assertThat(cs).allSatisfy(c -> assertThat(c.rejection()).isEqualTo("outside the allowed input roots"));
+    }
+
+    @Test
+    void symlinksOutOfTheRootAreRejected() throws IOException {
+        Files.createSymbolicLink(inputs.resolve("link.mp4"), outside.resolve("passwd.mp4"));
+        Inputs.Candidate c = expand("link.mp4").get(0);
+        assertThat(c.rejection()).isEqualTo("outside the allowed input roots (follows a link out)");
+    }
+
+    @Test
+    void missingThingsSaySo() {
+        assertThat(expand("nope.mp4").get(0).rejection()).isEqualTo("not found");
+        assertThat(expand("show/*.mkv").get(0).rejection()).isEqualTo("no files match");
+        assertThat(expand("show/s1").get(0).rejection()).isNull();
+    }
+
+    @Test
+    void theSameFileTwiceIsPlannedOnce() {
+        assertThat(names(expand("a.mp4", "./a.mp4", inputs.resolve("a.mp4").toString()))).containsExactly("a.mp4");
+    }
+
+    @Test
+    void outputDirMustStayUnderTheOutputRoot() {
+        assertThat(roots.resolveOutputDir("night/2026")).contains(roots.outputRoot().resolve("night/2026"));
+        assertThat(roots.resolveOutputDir("../elsewhere")).isEmpty();
+        assertThat(roots.resolveOutputDir("/tmp")).isEmpty();
+        assertThat(roots.resolveOutputDir(".vidbatch-work/x")).isEmpty();
+    }
+}

@@ -1,0 +1,60 @@
+package io.vidbatch.job;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class TranscodeParametersTest {
+
+    private static TranscodeParameters.Parsed parse(String... kv) {
+        Map<String, String> m = new HashMap<>();
+        for (int i = 0; i < kv.length; i += 2) {
+            m.put(kv[i], kv[i + 1]);
+        }
+        return TranscodeParameters.parse(m::get, 64);
+    }
+
+    @Test
+    void defaultsApply() {
+        TranscodeParameters p = parse("inputs", "a.mp4").parameters();
+        assertThat(p.preset().id()).isEqualTo("h264-720p");
+        assertThat(p.workers()).isEqualTo(2);
+        assertThat(p.segmentSeconds()).isZero();
+        assertThat(p.launcher()).isEqualTo("local");
+        assertThat(p.operations()).isEmpty();
+    }
+
+    @Test
+    void eachBadParameterIsNamedWithItsValue() {
+        List<FieldError> errors = parse("inputs", "a.mp4", "preset", "h266-8k", "operations", "sharpen",
+                "segmentSeconds", "-5", "workers", "0", "launcher", "kubernetes").errors();
+        assertThat(errors).extracting(FieldError::field)
+                .containsExactly("preset", "operations", "segmentSeconds", "workers", "launcher");
+        assertThat(errors.get(0).message()).startsWith("unknown preset 'h266-8k' (known: h264-1080p");
+        assertThat(errors.get(1).message()).startsWith("unknown operation 'sharpen'");
+        assertThat(errors.get(2).message()).isEqualTo("'-5' must be 0 (whole files) or between 2 and 3600 seconds");
+        assertThat(errors.get(3).message()).isEqualTo("'0' must be between 1 and 64");
+        assertThat(errors.get(4).message()).isEqualTo("'kubernetes' is not available (available: local)");
+    }
+
+    @Test
+    void inputsAreRequired() {
+        assertThat(parse().errors()).containsExactly(new FieldError("inputs", "at least one file, folder or glob is required"));
+    }
+
+    @Test
+    void inputsSplitOnNewlinesWhenPresentSoNamesMayHoldCommas() {
+        assertThat(TranscodeParameters.splitInputs("a.mp4, b.mp4")).containsExactly("a.mp4", "b.mp4");
+        assertThat(TranscodeParameters.splitInputs("a, b.mp4\nc.mp4\n")).containsExactly("a, b.mp4", "c.mp4");
+    }
+
+    @Test
+    void nonNumbersAreRejected() {
+        assertThat(parse("inputs", "a", "workers", "two", "segmentSeconds", "six").errors()).extracting(FieldError::toString)
+                .containsExactly("segmentSeconds: 'six' is not a number", "workers: 'two' is not a whole number");
+    }
+}

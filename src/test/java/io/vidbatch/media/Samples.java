@@ -1,0 +1,53 @@
+package io.vidbatch.media;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/** The generated sample videos (scripts/make-samples) and a scratch folder per test. */
+public final class Samples {
+
+    public static final Tools TOOLS = Tools.onPath();
+
+    private Samples() {
+    }
+
+    public static Path sample(String name) {
+        Path p = Path.of(System.getProperty("vidbatch.samples", "target/it/inputs/samples")).resolve(name);
+        if (!Files.isRegularFile(p)) {
+            throw new IllegalStateException(p + " is missing: run scripts/make-samples test " + p.getParent());
+        }
+        return p;
+    }
+
+    public static Path scratch() throws IOException {
+        Path dir = Path.of(System.getProperty("vidbatch.test.dir", "target/unit")).resolve(UUID.randomUUID().toString());
+        return Files.createDirectories(dir).toAbsolutePath();
+    }
+
+    /** Runs ffmpeg with an argument list, failing the test if it fails. */
+    public static void ffmpeg(String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of("ffmpeg", "-hide_banner", "-loglevel", "error", "-nostdin", "-y"));
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).inheritIO().start();
+        if (p.waitFor() != 0) {
+            throw new IllegalStateException("ffmpeg failed: " + cmd);
+        }
+    }
+
+    /** PSNR (average, dB) of a video against a reference of the same size. */
+    public static double psnr(Path video, Path reference) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder("ffmpeg", "-hide_banner", "-nostdin", "-i", video.toString(), "-i", reference.toString(),
+                "-lavfi", "[0:v][1:v]psnr", "-f", "null", "-").redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        p.waitFor();
+        var m = java.util.regex.Pattern.compile("PSNR .* average:([0-9.]+|inf)").matcher(out);
+        if (!m.find()) {
+            throw new IllegalStateException("no PSNR in: " + out);
+        }
+        return m.group(1).equals("inf") ? Double.POSITIVE_INFINITY : Double.parseDouble(m.group(1));
+    }
+}

@@ -1,0 +1,79 @@
+package io.vidbatch.media;
+
+import io.vidbatch.job.PlannerAccess;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.offset;
+
+class SplitterTest {
+
+    final Prober prober = new Prober(Samples.TOOLS);
+    final Splitter splitter = new Splitter(Samples.TOOLS);
+
+    @Test
+    void cutsAtTheFirstKeyframeOneSegmentOnAndKeepsTheTailLongEnough() {
+        List<Double> keys = List.of(0.0, 2.0, 4.0, 6.0, 8.0, 10.0, 12.0, 14.0, 16.0, 18.0);
+        assertThat(Splitter.cutPoints(keys, 0, 21, 6)).containsExactly(6.0, 12.0, 18.0);
+        assertThat(Splitter.cutPoints(keys, 0, 19.5, 6)).containsExactly(6.0, 12.0);
+        assertThat(Splitter.cutPoints(keys, 0, 20, 5)).containsExactly(6.0, 12.0);
+        assertThat(Splitter.cutPoints(List.of(0.0), 0, 30, 6)).isEmpty();
+    }
+
+    @Test
+    void variableFrameRatePiecesJoinWithTheSourceTiming() throws Exception {
+        Path src = Samples.sample("phone-vfr.mp4");
+        Path dir = Samples.scratch();
+        MediaInfo info = prober.probe(src);
+        Splitter.Result split = splitter.split(src, info, 2, dir.resolve("split"));
+        assertThat(split.split()).as(split.wholeBecause()).isTrue();
+        assertThat(split.segments().stream().mapToLong(Splitter.Segment::frames).sum()).isEqualTo(info.video().frames());
+
+        Expected whole = PlannerAccess.expected(src, info, List.of());
+        Transcoder t = new Transcoder(Samples.TOOLS);
+        List<Joiner.Piece> pieces = new ArrayList<>();
+        for (Splitter.Segment s : split.segments()) {
+            Path enc = dir.resolve("enc-" + s.index() + ".mp4");
+            t.transcode(new Transcoder.Request(s.file(), enc, Part.VIDEO_SEGMENT, Preset.H264_480P, List.of(),
+                    new Expected(s.frames(), 0, s.seconds(), whole.tolerance(), true, false), dir.resolve("log-" + s.index())),
+                    Progress.Listener.IGNORE, () -> false);
+            pieces.add(new Joiner.Piece(enc, s.seconds()));
+        }
+        Path audio = dir.resolve("audio.mp4");
+        t.transcode(new Transcoder.Request(src, audio, Part.AUDIO, Preset.H264_480P, List.of(),
+                new Expected(0, 0, whole.seconds(), whole.tolerance(), false, true), dir.resolve("log-a")),
+                Progress.Listener.IGNORE, () -> false);
+        Path out = dir.resolve("joined.mp4");
+        MediaInfo joined = new Joiner(Samples.TOOLS).join(pieces, audio, Preset.H264_480P, out, whole, dir.resolve("log-j"));
+
+        assertThat(joined.video().frames()).isEqualTo(info.video().frames());
+        assertThat(joined.video().streamDuration()).isCloseTo(info.video().streamDuration(), offset(whole.tolerance()));
+        assertThat(joined.hasAudio()).isTrue();
+        // Timing survives the join: each frame shows at its source time, so the picture matches frame for frame.
+        assertThat(Samples.psnr(out, src)).isGreaterThan(35);
+        assertThat(Files.exists(Transcoder.temporaryFor(out))).isFalse();
+    }
+
+    @Test
+    void openGopSourceIsEncodedWhole() throws Exception {
+        Path dir = Samples.scratch();
+        Path src = dir.resolve("open-gop.mp4");
+        Samples.ffmpeg("-f", "lavfi", "-i", "testsrc2=size=640x360:rate=30", "-t", "12", "-c:v", "libx264", "-preset",
+                "ultrafast", "-g", "48", "-bf", "3", "-x264-params", "open-gop=1", "-pix_fmt", "yuv420p", src.toString());
+        Splitter.Result r = splitter.split(src, prober.probe(src), 3, dir.resolve("split"));
+        assertThat(r.split()).isFalse();
+        assertThat(r.wholeBecause()).contains("no clean keyframe");
+    }
+
+    @Test
+    void shortSourceIsNotSplit() throws Exception {
+        Path src = Samples.sample("screen-480p-noaudio.mp4");
+        Splitter.Result r = splitter.split(src, prober.probe(src), 6, Samples.scratch());
+        assertThat(r.wholeBecause()).isEqualTo("shorter than 1.5 segments");
+    }
+}

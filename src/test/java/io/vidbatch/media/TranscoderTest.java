@@ -1,0 +1,116 @@
+package io.vidbatch.media;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class TranscoderTest {
+
+    final Prober prober = new Prober(Samples.TOOLS);
+    final Transcoder transcoder = new Transcoder(Samples.TOOLS);
+
+    private Transcoder.Result whole(Path source, Path out, List<Operation> ops, Progress.Listener l) throws Exception {
+        MediaInfo info = prober.probe(source);
+        Expected e = io.vidbatch.job.PlannerAccess.expected(source, info, ops);
+        return transcoder.transcode(new Transcoder.Request(source, out, Part.WHOLE, Preset.H264_480P, ops, e,
+                out.resolveSibling("ffmpeg.log")), l, () -> false);
+    }
+
+    @Test
+    void variableFrameRateKeepsEveryFrameAndItsTiming() throws Exception {
+        Path src = Samples.sample("phone-vfr.mp4");
+        Path out = Samples.scratch().resolve("vfr.mp4");
+        AtomicReference<Progress> last = new AtomicReference<>();
+        Transcoder.Result r = whole(src, out, List.of(), last::set);
+        MediaInfo in = prober.probe(src);
+        MediaInfo o = prober.probe(out);
+        assertThat(o.video().frames()).isEqualTo(in.video().frames());
+        // Within one frame; the sample's longest frame lasts 1/30 s.
+        assertThat(prober.longestFrameInterval(src)).isCloseTo(1 / 30.0, org.assertj.core.data.Offset.offset(0.001));
+        assertThat(o.video().streamDuration()).isCloseTo(in.video().streamDuration(), org.assertj.core.data.Offset.offset(1 / 30.0 + 0.001));
+        assertThat(o.hasAudio()).isTrue();
+        assertThat(r.bytes()).isEqualTo(Files.size(out));
+        assertThat(last.get().fraction()).isEqualTo(1.0);
+    }
+
+    @Test
+    void rotatedSourceIsTurnedUprightAndFitted() throws Exception {
+        Path out = Samples.scratch().resolve("rot.mp4");
+        whole(Samples.sample("portrait-rotated.mp4"), out, List.of(), Progress.Listener.IGNORE);
+        MediaInfo.Video v = prober.probe(out).video();
+        assertThat(v.rotation()).isZero();
+        assertThat(v.width()).isLessThan(v.height());
+        assertThat(v.height()).isEqualTo(480);
+    }
+
+    @Test
+    void noAudioStaysWithoutAudioAndOperationsApply() throws Exception {
+        Path out = Samples.scratch().resolve("ops.mp4");
+        List<Operation> ops = Operations.parse("crop(width=640,height=360); fps(rate=15); watermark(text=\"vidbatch: 100% ok\")");
+        whole(Samples.sample("screen-480p-noaudio.mp4"), out, ops, Progress.Listener.IGNORE);
+        MediaInfo o = prober.probe(out);
+        assertThat(o.hasAudio()).isFalse();
+        assertThat(o.video().width()).isEqualTo(640);
+        assertThat(o.video().frames()).isBetween(89L, 91L); // 6 s at 15 fps
+    }
+
+    @Test
+    void corruptMiddleIsBadMediaAndLeavesNoFile() throws Exception {
+        Path dir = Samples.scratch();
+        Path bad = dir.resolve("corrupt.mp4");
+        Files.copy(Samples.sample("talk-720p-23976.mp4"), bad);
+        try (RandomAccessFile f = new RandomAccessFile(bad.toFile(), "rw")) {
+            byte[] junk = new byte[200_000];
+            new java.util.Random(42).nextBytes(junk);
+            f.seek(f.length() / 3);
+            f.write(junk);
+        }
+        Path out = dir.resolve("out.mp4");
+        assertThatThrownBy(() -> whole(bad, out, List.of(), Progress.Listener.IGNORE))
+                .isInstanceOf(BadMediaException.class).hasMessageStartingWith("decoding errors:");
+        try (var s = Files.list(dir)) {
+            assertThat(s.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("corrupt.mp4", "ffmpeg.log");
+        }
+    }
+
+    @Test
+    void stopEndsFfmpegPromptlyAndRemovesTheTemporaryFile() throws Exception {
+        Path dir = Samples.scratch();
+        Path out = dir.resolve("slow.mp4");
+        Path src = Samples.sample("slow-1080p-60s.mp4");
+        MediaInfo info = prober.probe(src);
+        long start = System.nanoTime();
+        assertThatThrownBy(() -> transcoder.transcode(new Transcoder.Request(src, out, Part.WHOLE, Preset.H264_1080P, List.of(),
+                io.vidbatch.job.PlannerAccess.expected(src, info, List.of()), dir.resolve("log")), Progress.Listener.IGNORE,
+                () -> System.nanoTime() - start > 2_000_000_000L)).isInstanceOf(StoppedException.class);
+        assertThat((System.nanoTime() - start) / 1e9).isLessThan(10);
+        assertThat(Files.exists(out)).isFalse();
+        assertThat(Files.exists(Transcoder.temporaryFor(out))).isFalse();
+        assertThat(ProcessHandle.current().children().filter(p -> p.info().command().orElse("").endsWith("ffmpeg")).count()).isZero();
+    }
+
+    @Test
+    void probeRejectsWhatIsNotVideo() throws IOException {
+        Path dir = Samples.scratch();
+        Files.createFile(dir.resolve("empty.mp4"));
+        Files.writeString(dir.resolve("text.mp4"), "this is not a video\n");
+        assertThatThrownBy(() -> prober.probe(dir.resolve("empty.mp4"))).hasMessage("empty file (0 bytes)");
+        assertThatThrownBy(() -> prober.probe(dir.resolve("text.mp4"))).hasMessageStartingWith("not a readable media file:");
+        assertThatThrownBy(() -> prober.probe(dir.resolve("missing.mp4"))).hasMessage("not found or not a regular file");
+    }
+
+    @Test
+    void audioOnlyFileHasNoVideoStream() throws Exception {
+        Path f = Samples.scratch().resolve("tone.m4a");
+        Samples.ffmpeg("-f", "lavfi", "-i", "sine=frequency=440", "-t", "2", f.toString());
+        assertThatThrownBy(() -> prober.probe(f)).hasMessage("no video stream");
+    }
+}
