@@ -79,9 +79,8 @@ public class JobsResource {
         Properties props = request.toProperties();
         TranscodeParameters.Parsed parsed = TranscodeParameters.parse(props::getProperty, settings.maxWorkers());
         List<FieldError> errors = new ArrayList<>(parsed.errors());
-        if (parsed.ok()) {
-            errors.addAll(parsed.parameters().checkPaths(settings.roots()));
-        }
+        errors.addAll(TranscodeParameters.checkPaths(request.inputs(),
+                props.getProperty(TranscodeParameters.OUTPUT_DIR, ""), settings.roots()));
         if (!errors.isEmpty()) {
             throw ApiError.invalid(errors);
         }
@@ -131,6 +130,15 @@ public class JobsResource {
                 executions.get(executions.size() - 1).getCreateTime(), report == null ? null : report.settings(),
                 progress.of(id, items, latest), executions.stream().map(JobsResource::execution).toList(),
                 progress.items(id, items), report == null ? List.of() : report.inputs(), reportUri);
+    }
+
+    /** The same, as text for a terminal; JSON stays the default for clients that accept anything. */
+    @GET
+    @Path("{id}")
+    @Produces("text/plain;qs=0.5")
+    @RolesAllowed({Roles.ADMIN, Roles.SUBMITTER, Roles.MONITOR})
+    public String getText(@PathParam("id") long id) throws SQLException {
+        return JobText.render(get(id));
     }
 
     @GET

@@ -84,6 +84,7 @@ public record Roots(List<Path> inputRoots, Path outputRoot) {
     /** True when the nearest existing ancestor of the folder, symlinks followed, is inside the output root. */
     public boolean reallyInsideOutput(Path dir) {
         try {
+            Files.createDirectories(outputRoot);
             Path existing = dir;
             while (existing != null && !Files.exists(existing)) {
                 existing = existing.getParent();
@@ -91,7 +92,6 @@ public record Roots(List<Path> inputRoots, Path outputRoot) {
             if (existing == null) {
                 return false;
             }
-            Files.createDirectories(outputRoot);
             return existing.toRealPath().startsWith(outputRoot.toRealPath());
         } catch (IOException e) {
             return false;

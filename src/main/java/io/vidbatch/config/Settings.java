@@ -10,8 +10,9 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Operator settings, from server variables (server.xml) overridden by environment variables
- * ({@code INPUT_ROOTS}, {@code OUTPUT_ROOT}, ...).
+ * Operator settings: server variables (server.xml defaults, overridden by environment variables
+ * such as {@code INPUT_ROOTS} or by bootstrap.properties), passed to the application as
+ * application properties.
  */
 @ApplicationScoped
 public class Settings {
@@ -25,7 +26,7 @@ public class Settings {
     String outputRoot;
 
     @Inject
-    @ConfigProperty(name = "workers.max", defaultValue = "64")
+    @ConfigProperty(name = "workers.max")
     int maxWorkers;
 
     private final Tools tools = Tools.onPath();

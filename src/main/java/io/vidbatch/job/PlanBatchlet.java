@@ -66,8 +66,7 @@ public class PlanBatchlet extends AbstractBatchlet {
         }
         TranscodeParameters p = parsed.parameters();
         // An entry outside the input roots is rejected as an input below; the job goes on with the rest.
-        List<FieldError> outputErrors = p.checkPaths(roots).stream()
-                .filter(e -> e.field().equals(TranscodeParameters.OUTPUT_DIR)).toList();
+        List<FieldError> outputErrors = TranscodeParameters.checkPaths(List.of(), p.outputDir(), roots);
         if (!outputErrors.isEmpty()) {
             throw invalid(outputErrors);
         }

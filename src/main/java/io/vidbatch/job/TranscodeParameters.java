@@ -117,8 +117,11 @@ public record TranscodeParameters(List<String> inputs, Preset preset, List<Opera
         }
     }
 
-    /** Path checks that need the roots: no entry may escape them (existence is checked later, per input). */
-    public List<FieldError> checkPaths(Roots roots) {
+    /**
+     * Path checks that need the roots, on the raw values so they can be reported together with
+     * every other error: no entry may escape the roots (existence is checked later, per input).
+     */
+    public static List<FieldError> checkPaths(List<String> inputs, String outputDir, Roots roots) {
         List<FieldError> errors = new ArrayList<>();
         for (String s : inputs) {
             String base = Inputs.literalPrefix(s);

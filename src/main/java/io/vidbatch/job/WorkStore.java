@@ -233,10 +233,11 @@ public class WorkStore {
                 while (rs.next()) {
                     String result = rs.getString(9);
                     long exec = rs.getLong(11);
+                    Long execution = rs.wasNull() ? null : exec;
                     out.add(new ItemRow(rs.getInt(1), rs.getInt(2), rs.getInt(3), Part.valueOf(rs.getString(4)), rs.getInt(5),
                             rs.getDouble(6), rs.getString(7), json.fromJson(rs.getString(8), WorkItem.class),
                             result == null ? null : json.fromJson(result, WorkResult.class), rs.getString(10),
-                            rs.wasNull() ? null : exec, rs.getTimestamp(12)));
+                            execution, rs.getTimestamp(12)));
                 }
             }
         }

@@ -67,7 +67,7 @@ public final class Prober {
                 "-show_format", "-show_streams", "-of", "json", "file:" + file.toAbsolutePath());
         Output out = run(cmd);
         if (out.exitCode != 0) {
-            throw new BadMediaException("not a readable media file: " + firstLine(out.stderr));
+            throw new BadMediaException("not a readable media file: " + describe(out.stderr, file));
         }
         return parse(out.stdout, size);
     }
@@ -287,6 +287,14 @@ public final class Prober {
                 }
             }
         }
+    }
+
+    /** ffprobe's complaint without object addresses or the path: "moov atom not found; Invalid data found ...". */
+    static String describe(String stderr, Path file) {
+        String path = "file:" + file.toAbsolutePath() + ": ";
+        List<String> lines = stderr.lines().map(String::strip).filter(l -> !l.isEmpty())
+                .map(l -> l.replaceFirst("^\\[[^]]*@ 0x[0-9a-f]+\\] ", "").replace(path, "")).distinct().toList();
+        return lines.isEmpty() ? "no details from ffprobe" : String.join("; ", lines);
     }
 
     static String firstLine(String text) {

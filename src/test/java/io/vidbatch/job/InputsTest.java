@@ -83,6 +83,20 @@ class InputsTest {
     }
 
     @Test
+    void anOutputRootThatDoesNotExistYetIsCreatedNotRefused() {
+        Path dir = roots.resolveOutputDir("night").orElseThrow();
+        assertThat(roots.reallyInsideOutput(dir)).isTrue();
+        assertThat(roots.outputRoot()).isDirectory();
+    }
+
+    @Test
+    void aLinkOutOfTheOutputRootIsRefused() throws IOException {
+        Files.createDirectories(roots.outputRoot());
+        Files.createSymbolicLink(roots.outputRoot().resolve("escape"), outside);
+        assertThat(roots.reallyInsideOutput(roots.resolveOutputDir("escape/sub").orElseThrow())).isFalse();
+    }
+
+    @Test
     void outputDirMustStayUnderTheOutputRoot() {
         assertThat(roots.resolveOutputDir("night/2026")).contains(roots.outputRoot().resolve("night/2026"));
         assertThat(roots.resolveOutputDir("../elsewhere")).isEmpty();

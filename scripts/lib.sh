@@ -1,0 +1,53 @@
+# Shared by ./vidbatch demo and bench/*.sh: build, start a Liberty server, submit and follow a job.
+# Source it from the repository root.
+
+say() { printf '\033[1m%s\033[0m\n' "$*" >&2; }
+die() { echo "vidbatch: $*" >&2; exit 1; }
+
+VB_HTTP=${HTTP_PORT:-9080}
+VB_HTTPS=${HTTPS_PORT:-9443}
+VB_USER=submitter
+VB_PASS=${SUBMITTER_PASSWORD:-submitter-dev}
+VB_API="http://localhost:$VB_HTTP/vidbatch/api/v1"
+VB_SERVER="$(pwd)/target/liberty/wlp/bin/server"
+
+# Builds the WAR and the server "vidbatch" (the first build downloads Open Liberty, ~350 MB).
+vb_build() {
+  mvn -q -B package -DskipTests
+  mvn -q -B liberty:create liberty:install-feature liberty:deploy
+}
+
+# vb_start INPUT_ROOT OUTPUT_ROOT: starts the server on them and waits until it is ready;
+# it is stopped again when the calling script exits.
+vb_start() {
+  export INPUT_ROOTS=$1 OUTPUT_ROOT=$2 HTTP_PORT=$VB_HTTP HTTPS_PORT=$VB_HTTPS
+  if curl -fs "http://localhost:$VB_HTTP/health/ready" >/dev/null 2>&1; then
+    die "something already answers on port $VB_HTTP; stop it or set HTTP_PORT/HTTPS_PORT"
+  fi
+  "$VB_SERVER" start vidbatch >/dev/null
+  trap '"$VB_SERVER" stop vidbatch >/dev/null 2>&1 || true' EXIT
+  for _ in $(seq 1 180); do
+    curl -fs "http://localhost:$VB_HTTP/health/ready" >/dev/null 2>&1 && return 0
+    sleep 1
+  done
+  die "the server did not become ready; see target/liberty/wlp/usr/servers/vidbatch/logs/messages.log"
+}
+
+# vb_submit JSON: submits a job and prints its id.
+vb_submit() {
+  local reply id
+  reply=$(curl -fsS -u "$VB_USER:$VB_PASS" -H 'Content-Type: application/json' "$VB_API/jobs" -d "$1") \
+    || die "submission refused"
+  id=$(sed -E 's/.*"id":([0-9]+).*/\1/' <<<"$reply")
+  [[ $id =~ ^[0-9]+$ ]] || die "unexpected answer: $reply"
+  echo "$id"
+}
+
+# vb_status ID: the job's state (first line of its text view, third word).
+vb_status() {
+  curl -fsS -u "$VB_USER:$VB_PASS" -H 'Accept: text/plain' "$VB_API/jobs/$1" | head -1 | awk '{print $3}'
+}
+
+vb_ended() {
+  [[ $1 == COMPLETED || $1 == FAILED || $1 == STOPPED || $1 == ABANDONED ]]
+}

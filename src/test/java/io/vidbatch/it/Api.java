@@ -1,0 +1,140 @@
+package io.vidbatch.it;
+
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonStructure;
+import org.microshed.testing.ApplicationEnvironment;
+
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509TrustManager;
+import java.io.StringReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.Base64;
+
+/**
+ * Calls the running server as a given user: our API (over HTTP, base URL from MicroShed's
+ * manually-started environment) and Liberty's batch API (over HTTPS, self-signed in tests).
+ */
+public final class Api {
+
+    public static final String ADMIN = "admin";
+    public static final String SUBMITTER = "submitter";
+    public static final String MONITOR = "monitor";
+
+    private static final HttpClient HTTP = client();
+
+    private final String user;
+
+    private Api(String user) {
+        this.user = user;
+    }
+
+    public static Api as(String user) {
+        return new Api(user);
+    }
+
+    public static Api anonymous() {
+        return new Api(null);
+    }
+
+    /** A server under test: our API's base (http://host:port/vidbatch) and Liberty's batch API. */
+    public record Server(String appUrl, String batchUrl) {
+        /** The main IT server (Derby), as MicroShed's manually-started environment describes it. */
+        public static Server main() {
+            String app = ApplicationEnvironment.Resolver.load().getApplicationURL().replaceAll("/$", "");
+            return new Server(app, "https://" + URI.create(app).getHost() + ":" + System.getProperty("microshed_https_port")
+                    + "/ibm/api/batch");
+        }
+
+        /** The second IT server, whose job repository is PostgreSQL. */
+        public static Server postgres() {
+            return new Server("http://localhost:" + System.getProperty("vidbatch.it.pg.http.port") + "/vidbatch",
+                    "https://localhost:" + System.getProperty("vidbatch.it.pg.https.port") + "/ibm/api/batch");
+        }
+    }
+
+    /** http://host:port/vidbatch of the main IT server. */
+    public static String appUrl() {
+        return Server.main().appUrl();
+    }
+
+    public static String batchUrl() {
+        return Server.main().batchUrl();
+    }
+
+    public static String password(String user) {
+        return user + "-dev";
+    }
+
+    public record Reply(int status, String body) {
+        public JsonObject json() {
+            return (JsonObject) parse();
+        }
+
+        public jakarta.json.JsonArray array() {
+            return (jakarta.json.JsonArray) parse();
+        }
+
+        private JsonStructure parse() {
+            try (var r = Json.createReader(new StringReader(body))) {
+                return r.read();
+            }
+        }
+    }
+
+    public Reply get(String url) {
+        return send(HttpRequest.newBuilder(URI.create(url)).GET());
+    }
+
+    public Reply post(String url, String json) {
+        return send(HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json)));
+    }
+
+    public Reply put(String url, String json) {
+        return send(HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString(json)));
+    }
+
+    private Reply send(HttpRequest.Builder b) {
+        b.timeout(Duration.ofSeconds(60));
+        if (user != null) {
+            String token = Base64.getEncoder().encodeToString((user + ":" + password(user)).getBytes(StandardCharsets.UTF_8));
+            b.header("Authorization", "Basic " + token);
+        }
+        try {
+            HttpResponse<String> r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+            return new Reply(r.statusCode(), r.body());
+        } catch (Exception e) {
+            throw new IllegalStateException("request failed: " + e, e);
+        }
+    }
+
+    /** Liberty's test server has a self-signed certificate; these calls never leave the machine. */
+    private static HttpClient client() {
+        try {
+            SSLContext ssl = SSLContext.getInstance("TLS");
+            ssl.init(null, new TrustManager[]{new X509TrustManager() {
+                public void checkClientTrusted(X509Certificate[] c, String a) {
+                }
+
+                public void checkServerTrusted(X509Certificate[] c, String a) {
+                }
+
+                public X509Certificate[] getAcceptedIssuers() {
+                    return new X509Certificate[0];
+                }
+            }}, null);
+            return HttpClient.newBuilder().sslContext(ssl).connectTimeout(Duration.ofSeconds(10)).build();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,141 @@
+package io.vidbatch.it;
+
+import jakarta.json.Json;
+import jakarta.json.JsonArrayBuilder;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonObjectBuilder;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Predicate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Submitting and following jobs through our API, the way a user script would. */
+public final class Jobs {
+
+    static final Set<String> ENDED = Set.of("COMPLETED", "FAILED", "STOPPED", "ABANDONED");
+
+    private final Api.Server server;
+
+    private Jobs(Api.Server server) {
+        this.server = server;
+    }
+
+    /** Jobs on a given server; the static methods below use the main IT server. */
+    public static Jobs on(Api.Server server) {
+        return new Jobs(server);
+    }
+
+    private static Jobs main() {
+        return new Jobs(Api.Server.main());
+    }
+
+    public Api.Server server() {
+        return server;
+    }
+
+    public static Path inputs() {
+        return Path.of(System.getProperty("vidbatch.it.inputs")).toAbsolutePath();
+    }
+
+    public static Path outputs() {
+        return Path.of(System.getProperty("vidbatch.it.outputs")).toAbsolutePath();
+    }
+
+    private static final String RUN = Long.toString(System.currentTimeMillis(), 36);
+
+    /** An output folder of this test run: earlier runs' files never meet this run's. */
+    public static String dir(String name) {
+        return name + "-" + RUN;
+    }
+
+    public static Path sample(String name) {
+        return inputs().resolve("samples").resolve(name);
+    }
+
+    /** A JSON submission; values are strings, numbers or lists of strings. */
+    public static String body(Object... kv) {
+        JsonObjectBuilder b = Json.createObjectBuilder();
+        for (int i = 0; i < kv.length; i += 2) {
+            String k = (String) kv[i];
+            Object v = kv[i + 1];
+            if (v instanceof List<?> list) {
+                JsonArrayBuilder a = Json.createArrayBuilder();
+                list.forEach(x -> a.add(x.toString()));
+                b.add(k, a);
+            } else if (v instanceof Number n) {
+                b.add(k, n.doubleValue() == n.longValue() ? Json.createValue(n.longValue()) : Json.createValue(n.doubleValue()));
+            } else {
+                b.add(k, v.toString());
+            }
+        }
+        return b.build().toString();
+    }
+
+    /** Submits as the submitter and returns the job id; fails the test on anything but 201. */
+    public long post(String body) {
+        Api.Reply r = Api.as(Api.SUBMITTER).post(server.appUrl() + "/api/v1/jobs", body);
+        assertThat(r.status()).as(r.body()).isEqualTo(201);
+        return r.json().getJsonNumber("id").longValue();
+    }
+
+    public JsonObject fetch(long id) {
+        Api.Reply r = Api.as(Api.MONITOR).get(server.appUrl() + "/api/v1/jobs/" + id);
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        return r.json();
+    }
+
+    /** Asks, as the submitter, for the job to stop or restart; both answer 202 when accepted. */
+    public void control(long id, String action) {
+        Api.Reply r = Api.as(Api.SUBMITTER).post(server.appUrl() + "/api/v1/jobs/" + id + "/" + action, "");
+        assertThat(r.status()).as(action + ": " + r.body()).isEqualTo(202);
+    }
+
+    public JsonObject await(long id, Duration timeout, Predicate<JsonObject> condition, String what) {
+        long end = System.nanoTime() + timeout.toNanos();
+        JsonObject job = fetch(id);
+        while (!condition.test(job)) {
+            if (ENDED.contains(job.getString("status")) && !condition.test(job = fetch(id))) {
+                throw new AssertionError("job " + id + " ended before reaching '" + what + "': " + job);
+            }
+            if (System.nanoTime() > end) {
+                throw new AssertionError("job " + id + " did not reach '" + what + "' within " + timeout + ": " + job);
+            }
+            sleep(500);
+            job = fetch(id);
+        }
+        return job;
+    }
+
+    public JsonObject awaitEnd(long id, Duration timeout) {
+        return await(id, timeout, j -> ENDED.contains(j.getString("status")), "ended");
+    }
+
+    public static long submit(String body) {
+        return main().post(body);
+    }
+
+    public static JsonObject get(long id) {
+        return main().fetch(id);
+    }
+
+    public static JsonObject waitFor(long id, Duration timeout, Predicate<JsonObject> condition, String what) {
+        return main().await(id, timeout, condition, what);
+    }
+
+    public static JsonObject waitForEnd(long id, Duration timeout) {
+        return main().awaitEnd(id, timeout);
+    }
+
+    public static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,43 @@
+package io.vidbatch.it;
+
+import org.junit.jupiter.api.Test;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The same job on a server whose job repository and work items live in PostgreSQL (a second
+ * IT server, DB_TYPE=postgres): runs, stops and restarts without redoing committed items.
+ */
+class PostgresIT {
+
+    @Test
+    void stopAndRestartOnPostgresRedoNothing() throws Exception {
+        Jobs jobs = Jobs.on(Api.Server.postgres());
+        List<String> inputs = List.of("samples/screen-480p-noaudio.mp4", "samples/portrait-rotated.mp4",
+                "samples/phone-vfr.mp4", "samples/talk-720p-23976.mp4");
+        RestartScenario.run(jobs, inputs, Jobs.dir("it-pg"));
+
+        // The work items really are in PostgreSQL, next to Liberty's batch tables.
+        String url = "jdbc:postgresql://localhost:" + System.getProperty("vidbatch.it.pg.db.port") + "/vidbatch";
+        try (Connection c = DriverManager.getConnection(url, "vidbatch", System.getProperty("vidbatch.it.pg.db.password"));
+             PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM vidbatch.vb_item WHERE state = 'DONE'");
+             ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            assertThat(rs.getInt(1)).isGreaterThanOrEqualTo(inputs.size());
+        }
+        try (Connection c = DriverManager.getConnection(url, "vidbatch", System.getProperty("vidbatch.it.pg.db.password"));
+             ResultSet rs = c.getMetaData().getTables(null, "vidbatch", "%", new String[]{"TABLE"})) {
+            List<String> tables = new java.util.ArrayList<>();
+            while (rs.next()) {
+                tables.add(rs.getString("TABLE_NAME").toLowerCase(java.util.Locale.ROOT));
+            }
+            assertThat(tables).contains("vb_item", "vb_input", "vb_job", "wlpjobinstance", "wlpjobexecution");
+        }
+    }
+}

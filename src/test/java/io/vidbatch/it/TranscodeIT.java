@@ -1,0 +1,93 @@
+package io.vidbatch.it;
+
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonValue;
+import org.junit.jupiter.api.Test;
+import org.microshed.testing.jupiter.MicroShedTest;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.offset;
+
+/** The job submitted through both REST APIs turns the samples into verified outputs. */
+@MicroShedTest
+class TranscodeIT {
+
+    static final List<String> DEMO = List.of("city-1080p.mp4", "talk-720p-23976.mp4", "screen-480p-noaudio.mp4",
+            "phone-vfr.mp4", "portrait-rotated.mp4");
+
+    @Test
+    void ourApiTranscodesEverySampleIntoAVerifiedOutput() {
+        long id = Jobs.submit(Jobs.body("inputs", DEMO.stream().map(n -> "samples/" + n).toList(), "outputDir", Jobs.dir("it-ours"),
+                "workers", 2, "operations", "thumbnail(at=50%)"));
+        JsonObject job = Jobs.waitForEnd(id, Duration.ofMinutes(3));
+        assertThat(job.getString("status")).isEqualTo("COMPLETED");
+        assertThat(job.getString("exitStatus")).isEqualTo("ALL DONE: 5 of 5 inputs done, 0 failed, 0 rejected");
+
+        for (JsonValue v : job.getJsonArray("inputs")) {
+            JsonObject in = v.asJsonObject();
+            Path source = Path.of(in.getString("source"));
+            Path output = Path.of(in.getJsonObject("output").getString("path"));
+            assertThat(output.getParent()).isEqualTo(Jobs.outputs().resolve(Jobs.dir("it-ours")));
+            Probe src = Probe.of(source);
+            Probe out = Probe.of(output);
+            assertThat(out.videoCodec()).isEqualTo("h264");
+            assertThat(out.frames()).as(source + " frames").isEqualTo(src.frames());
+            assertThat(out.videoSeconds()).as(source + " duration").isCloseTo(src.videoSeconds(), offset(1 / 30.0 + 0.002));
+            assertThat(out.audio()).as(source + " audio").isEqualTo(src.audio());
+            assertThat(out.height()).isLessThanOrEqualTo(720);
+            assertThat(out.width()).isLessThanOrEqualTo(1280);
+            // Aspect ratio kept, including the rotated portrait clip.
+            assertThat((double) out.width() / out.height()).isCloseTo((double) src.width() / src.height(), offset(0.02));
+            String thumb = in.getJsonObject("output").getJsonArray("thumbnails").getString(0);
+            assertThat(Path.of(thumb)).isRegularFile();
+        }
+        Path report = Jobs.outputs().resolve(Jobs.dir("it-ours")).resolve("vidbatch-report-" + id + ".json");
+        assertThat(report).isRegularFile();
+        JsonObject fromFile = Json.createReader(new java.io.StringReader(read(report))).readObject();
+        assertThat(fromFile.getJsonObject("summary").getInt("done")).isEqualTo(5);
+        Api.Reply viaApi = Api.as(Api.MONITOR).get(Api.appUrl() + "/api/v1/jobs/" + id + "/report");
+        assertThat(viaApi.json().getJsonArray("inputs")).isEqualTo(fromFile.getJsonArray("inputs"));
+        assertThat(viaApi.json().getJsonObject("summary").getJsonNumber("encodeFps").doubleValue()).isPositive();
+    }
+
+    @Test
+    void libertyBatchApiRunsTheSameJob() {
+        String params = Json.createObjectBuilder()
+                .add("inputs", "samples/screen-480p-noaudio.mp4,samples/talk-720p-23976.mp4")
+                .add("preset", "vp9-720p").add("outputDir", Jobs.dir("it-liberty")).build().toString();
+        String body = "{\"applicationName\":\"vidbatch\",\"jobXMLName\":\"transcode\",\"jobParameters\":" + params + "}";
+        Api.Reply r = Api.as(Api.SUBMITTER).post(Api.batchUrl() + "/jobinstances", body);
+        assertThat(r.status()).as(r.body()).isEqualTo(201);
+        long id = r.json().getJsonNumber("instanceId").longValue();
+        JsonObject job = Jobs.waitForEnd(id, Duration.ofMinutes(3));
+        assertThat(job.getString("exitStatus")).isEqualTo("ALL DONE: 2 of 2 inputs done, 0 failed, 0 rejected");
+
+        Path out = Jobs.outputs().resolve(Jobs.dir("it-liberty")).resolve("talk-720p-23976-vp9-720p.webm");
+        Probe p = Probe.of(out);
+        Probe src = Probe.of(Jobs.sample("talk-720p-23976.mp4"));
+        assertThat(p.videoCodec()).isEqualTo("vp9");
+        assertThat(p.frames()).isEqualTo(src.frames());
+        assertThat(p.audio()).isTrue();
+
+        // Liberty's own view of the same job, and its job log with our lines in it.
+        Api.Reply instance = Api.as(Api.MONITOR).get(Api.batchUrl() + "/jobinstances/" + id);
+        assertThat(instance.json().getString("batchStatus")).isEqualTo("COMPLETED");
+        Api.Reply log = Api.as(Api.ADMIN).get(Api.batchUrl() + "/jobinstances/" + id + "/joblogs?type=text");
+        assertThat(log.status()).isEqualTo(200);
+        assertThat(log.body()).contains("plan: 2 inputs, 0 rejected, 2 work items, preset vp9-720p");
+    }
+
+    static String read(Path p) {
+        try {
+            return Files.readString(p);
+        } catch (java.io.IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+}
