@@ -43,9 +43,18 @@ vb_submit() {
   echo "$id"
 }
 
-# vb_status ID: the job's state (first line of its text view, third word).
+# vb_status ID: the job's batch status (STARTING, STARTED, COMPLETED, ...).
 vb_status() {
-  curl -fsS -u "$VB_USER:$VB_PASS" -H 'Accept: text/plain' "$VB_API/jobs/$1" | head -1 | awk '{print $3}'
+  curl -fsS -u "$VB_USER:$VB_PASS" "$VB_API/jobs/$1/status" | sed -E 's/.*"status":"([A-Z]+)".*/\1/'
+}
+
+# vb_wait ID: blocks until the job ends (the server answers when it does) and prints its status.
+vb_wait() {
+  local status
+  while true; do
+    status=$(curl -fsS -u "$VB_USER:$VB_PASS" "$VB_API/jobs/$1/status?wait=600" | sed -E 's/.*"status":"([A-Z]+)".*/\1/')
+    vb_ended "$status" && { echo "$status"; return 0; }
+  done
 }
 
 vb_ended() {

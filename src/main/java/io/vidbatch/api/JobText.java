@@ -38,7 +38,8 @@ final class JobText {
         if (!d.inputs().isEmpty()) {
             b.append(String.format("%ninputs%n"));
             for (JobReport.Input in : d.inputs()) {
-                b.append(String.format("  %-9s %s", in.state(), in.given()));
+                // The file itself: an entry may be a folder or a glob that stands for many.
+                b.append(String.format("  %-9s %s", in.state(), in.source() != null ? in.source() : in.given()));
                 InputDetail.Output o = in.output();
                 if (o != null) {
                     b.append(String.format(Locale.ROOT, "%n            -> %s  (%dx%d, %d frames, %.2f s, %s, %.1f fps encode)", o.path(),

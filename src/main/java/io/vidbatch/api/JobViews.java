@@ -12,6 +12,10 @@ public final class JobViews {
     private JobViews() {
     }
 
+    /** Just the state: what a script polls while it waits for a job. */
+    public record Status(long id, String status, String exitStatus) {
+    }
+
     /** A job in a list. */
     public record Summary(long id, String status, String exitStatus, Date created, Date lastUpdated,
                           Progress progress) {

@@ -35,6 +35,9 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import jakarta.ws.rs.core.Context;
+import io.vidbatch.job.JobEnds;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 import java.io.InputStream;
 import java.sql.SQLException;
@@ -53,6 +56,7 @@ import java.util.Properties;
 public class JobsResource {
 
     static final String JOB = "transcode";
+    static final int MAX_WAIT_SECONDS = 3600;
 
     @Inject
     Settings settings;
@@ -65,6 +69,9 @@ public class JobsResource {
 
     @Inject
     JobProgress progress;
+
+    @Inject
+    JobEnds ends;
 
     @Context
     UriInfo uri;
@@ -88,7 +95,7 @@ public class JobsResource {
             long execution = operator.start(JOB, props);
             long id = operator.getJobInstance(execution).getInstanceId();
             return Response.created(uri.getBaseUriBuilder().path("jobs").path(Long.toString(id)).build())
-                    .entity(summary(instance(id))).build();
+                    .entity(summary(new InstanceRef(id))).build();
         } catch (JobSecurityException e) {
             throw ApiError.of(Response.Status.FORBIDDEN, "not allowed to submit jobs");
         } catch (JobStartException | NoSuchJobException e) {
@@ -119,8 +126,7 @@ public class JobsResource {
     @Path("{id}")
     @RolesAllowed({Roles.ADMIN, Roles.SUBMITTER, Roles.MONITOR})
     public JobViews.Detail get(@PathParam("id") long id) throws SQLException {
-        JobInstance instance = instance(id);
-        List<JobExecution> executions = executions(instance);
+        List<JobExecution> executions = executions(id);
         JobExecution latest = executions.get(0);
         JobReport report = reports.build(id);
         List<WorkStore.ItemRow> items = store.items(id);
@@ -130,6 +136,51 @@ public class JobsResource {
                 executions.get(executions.size() - 1).getCreateTime(), report == null ? null : report.settings(),
                 progress.of(id, items, latest), executions.stream().map(JobsResource::execution).toList(),
                 progress.items(id, items), report == null ? List.of() : report.inputs(), reportUri);
+    }
+
+    /**
+     * The job's state alone, cheap enough to poll. With {@code wait=N} (seconds, up to an hour)
+     * the answer comes when the job ends, or after N seconds: a script can block on it instead
+     * of polling. A waiting request holds a server thread, which is fine for scripts, not for
+     * thousands of clients.
+     */
+    @GET
+    @Path("{id}/status")
+    @RolesAllowed({Roles.ADMIN, Roles.SUBMITTER, Roles.MONITOR})
+    public JobViews.Status status(@PathParam("id") long id, @QueryParam("wait") @DefaultValue("0") int wait)
+            throws InterruptedException {
+        if (wait < 0 || wait > MAX_WAIT_SECONDS) {
+            throw ApiError.of(Response.Status.BAD_REQUEST, "wait must be between 0 and " + MAX_WAIT_SECONDS + " seconds");
+        }
+        JobViews.Status s = statusOf(id);
+        if (wait == 0 || !running(s)) {
+            return s;
+        }
+        // Every look-up runs on this request's thread, as the caller, whom Liberty authorizes.
+        CountDownLatch ended = new CountDownLatch(1);
+        Runnable wake = ended::countDown;
+        ends.onEnd(id, wake);
+        try {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(wait);
+            s = statusOf(id);
+            while (running(s) && System.nanoTime() < deadline) {
+                if (ended.getCount() == 0) {
+                    // Signalled: the repository records the final state a moment after the job's listeners run.
+                    Thread.sleep(100);
+                } else {
+                    ended.await(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+                }
+                s = statusOf(id);
+            }
+            return s;
+        } finally {
+            ends.forget(id, wake);
+        }
+    }
+
+    private JobViews.Status statusOf(long id) {
+        JobExecution latest = executions(id).get(0);
+        return new JobViews.Status(id, latest.getBatchStatus().name(), latest.getExitStatus());
     }
 
     /** The same, as text for a terminal; JSON stays the default for clients that accept anything. */
@@ -145,7 +196,7 @@ public class JobsResource {
     @Path("{id}/report")
     @RolesAllowed({Roles.ADMIN, Roles.SUBMITTER, Roles.MONITOR})
     public JobReport report(@PathParam("id") long id) throws SQLException {
-        instance(id); // checks the caller may see this job
+        executions(id); // checks the caller may see this job
         JobReport report = reports.build(id);
         if (report == null) {
             throw ApiError.of(Response.Status.NOT_FOUND, "job " + id + " has not been planned yet");
@@ -157,7 +208,7 @@ public class JobsResource {
     @Path("{id}/stop")
     @RolesAllowed({Roles.ADMIN, Roles.SUBMITTER})
     public Response stop(@PathParam("id") long id) {
-        JobExecution latest = executions(instance(id)).get(0);
+        JobExecution latest = executions(id).get(0);
         try {
             operator.stop(latest.getExecutionId());
         } catch (JobExecutionNotRunningException e) {
@@ -167,14 +218,14 @@ public class JobsResource {
         } catch (NoSuchJobExecutionException e) {
             throw ApiError.of(Response.Status.NOT_FOUND, "job " + id + " has no execution");
         }
-        return Response.accepted(summary(instance(id))).build();
+        return Response.accepted(summary(new InstanceRef(id))).build();
     }
 
     @POST
     @Path("{id}/restart")
     @RolesAllowed({Roles.ADMIN, Roles.SUBMITTER})
     public Response restart(@PathParam("id") long id, @QueryParam("workers") String workers) {
-        JobExecution latest = executions(instance(id)).get(0);
+        JobExecution latest = executions(id).get(0);
         Properties props = new Properties();
         if (workers != null) {
             FieldError error = TranscodeParameters.checkWorkers(workers, settings.maxWorkers());
@@ -195,7 +246,7 @@ public class JobsResource {
         } catch (NoSuchJobExecutionException e) {
             throw ApiError.of(Response.Status.NOT_FOUND, "job " + id + " has no execution");
         }
-        return Response.accepted(summary(instance(id))).build();
+        return Response.accepted(summary(new InstanceRef(id))).build();
     }
 
     private JobViews.Summary summary(JobInstance instance) {
@@ -211,15 +262,9 @@ public class JobsResource {
                 executions.get(executions.size() - 1).getCreateTime(), latest.getLastUpdatedTime(), p);
     }
 
-    /** Looks a job up by instance id; 404 when unknown or not the caller's to see. */
-    private JobInstance instance(long id) {
-        try {
-            JobInstance ref = new InstanceRef(id);
-            operator.getJobExecutions(ref); // throws when unknown or hidden from the caller
-            return ref;
-        } catch (NoSuchJobInstanceException | JobSecurityException e) {
-            throw ApiError.of(Response.Status.NOT_FOUND, "no job " + id);
-        }
+    /** A job's executions, newest first; 404 when the job is unknown or not the caller's to see. */
+    private List<JobExecution> executions(long id) {
+        return executions(new InstanceRef(id));
     }
 
     /** Newest first. */
@@ -239,6 +284,10 @@ public class JobsResource {
     private static JobViews.Execution execution(JobExecution e) {
         return new JobViews.Execution(e.getExecutionId(), e.getBatchStatus().name(), e.getExitStatus(), e.getStartTime(),
                 e.getEndTime());
+    }
+
+    private static boolean running(JobViews.Status s) {
+        return running(BatchStatus.valueOf(s.status()));
     }
 
     static boolean running(BatchStatus s) {

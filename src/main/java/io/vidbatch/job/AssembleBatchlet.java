@@ -9,7 +9,6 @@ import io.vidbatch.media.Operation;
 import io.vidbatch.media.Operations;
 import io.vidbatch.media.Part;
 import io.vidbatch.media.Preset;
-import io.vidbatch.media.Prober;
 import io.vidbatch.media.Thumbnailer;
 import io.vidbatch.media.ToolFailureException;
 import jakarta.batch.api.AbstractBatchlet;
@@ -100,29 +99,31 @@ public class AssembleBatchlet extends AbstractBatchlet {
             throw new BadMediaException("not every piece was processed");
         }
         Path output = Path.of(input.output());
-        MediaInfo info;
+        double encodeSeconds = items.stream().map(WorkStore.ItemRow::result).mapToDouble(WorkResult::encodeSeconds).sum();
+        List<String> workers = items.stream().map(i -> i.result().worker()).distinct().toList();
+        InputDetail.Output out;
         if (items.size() == 1 && items.get(0).part() == Part.WHOLE) {
-            // Verified by the worker before it was renamed into place; probed for the report.
-            info = new Prober(settings.tools()).probe(output);
+            // Verified by the worker before it was renamed into place.
+            WorkResult r = items.get(0).result();
+            out = new InputDetail.Output(r.output(), r.bytes(), r.width(), r.height(), r.frames(), r.seconds(), r.audio(),
+                    encodeSeconds, r.encodeFps(), workers, List.of());
         } else {
             List<Joiner.Piece> pieces = items.stream().filter(i -> i.part() == Part.VIDEO_SEGMENT)
                     .map(i -> new Joiner.Piece(Path.of(i.spec().output()), i.spec().seconds())).toList();
             Path audio = items.stream().filter(i -> i.part() == Part.AUDIO).map(i -> Path.of(i.spec().output()))
                     .findFirst().orElse(null);
             Path log = work.resolve("logs").resolve("join-" + input.input() + ".log");
-            info = new Joiner(settings.tools()).join(pieces, audio, preset, output, detail.expected(), log);
+            MediaInfo info = new Joiner(settings.tools()).join(pieces, audio, preset, output, detail.expected(), log);
+            long frames = info.video().frames();
+            out = new InputDetail.Output(output.toString(), info.sizeBytes(), info.video().displayWidth(),
+                    info.video().displayHeight(), frames, info.video().streamDuration(), info.hasAudio(), encodeSeconds,
+                    encodeSeconds > 0 ? frames / encodeSeconds : 0, workers, List.of());
         }
-        List<String> thumbnails = thumbnails(output, info, ops);
-        double encodeSeconds = items.stream().map(WorkStore.ItemRow::result).mapToDouble(WorkResult::encodeSeconds).sum();
-        long frames = info.video().frames();
-        List<String> workers = items.stream().map(i -> i.result().worker()).distinct().toList();
-        return new InputDetail.Output(output.toString(), info.sizeBytes(), info.video().displayWidth(),
-                info.video().displayHeight(), frames, info.video().streamDuration(), info.hasAudio(), encodeSeconds,
-                encodeSeconds > 0 ? frames / encodeSeconds : 0, workers, thumbnails);
+        return out.withThumbnails(thumbnails(output, out.seconds(), ops));
     }
 
     /** A still that cannot be taken is logged; it does not undo a verified output. */
-    private List<String> thumbnails(Path output, MediaInfo info, List<Operation> ops) throws ToolFailureException {
+    private List<String> thumbnails(Path output, double seconds, List<Operation> ops) throws ToolFailureException {
         List<String> files = new ArrayList<>();
         String name = output.getFileName().toString();
         String stem = name.substring(0, name.lastIndexOf('.'));
@@ -131,7 +132,7 @@ public class AssembleBatchlet extends AbstractBatchlet {
             if (op instanceof Operation.Thumbnail t) {
                 Path jpg = output.resolveSibling(stem + "-thumb" + (++n) + ".jpg");
                 try {
-                    new Thumbnailer(settings.tools()).thumbnail(output, t.secondsInto(info.video().streamDuration()), t.width(), jpg);
+                    new Thumbnailer(settings.tools()).thumbnail(output, t.secondsInto(seconds), t.width(), jpg);
                     files.add(jpg.toString());
                 } catch (BadMediaException e) {
                     LOG.warning("no thumbnail for " + output + ": " + e.getMessage());

@@ -24,6 +24,9 @@ public record InputDetail(Source source, Expected expected, int segments, Output
     /** The verified output and how long it took. */
     public record Output(String path, long bytes, int width, int height, long frames, double seconds, boolean audio,
                          double encodeSeconds, double encodeFps, List<String> workers, List<String> thumbnails) {
+        Output withThumbnails(List<String> files) {
+            return new Output(path, bytes, width, height, frames, seconds, audio, encodeSeconds, encodeFps, workers, files);
+        }
     }
 
     InputDetail withOutput(Output o) {

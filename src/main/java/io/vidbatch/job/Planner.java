@@ -47,56 +47,65 @@ final class Planner {
     record Planned(WorkStore.InputRow row, InputDetail detail, List<WorkItem> items) {
     }
 
-    Planned plan(long job, int inputNo, Inputs.Candidate c) throws ToolFailureException {
-        String source = c.file() == null ? null : c.file().toString();
+    /**
+     * What examining one input found: a rejection, or its probe, expectations and how it is cut.
+     * Examining touches nothing shared, so inputs can be examined in parallel.
+     */
+    record Examined(int inputNo, Inputs.Candidate candidate, String rejection, MediaInfo info, Expected expected,
+                    Splitter.Result split, String note) {
+    }
+
+    /** Probes the input, checks the operations fit it, works out its expectations and splits it if asked. */
+    Examined examine(int inputNo, Inputs.Candidate c) throws ToolFailureException {
         if (!c.accepted()) {
-            return rejected(inputNo, c, source, c.rejection());
+            return new Examined(inputNo, c, c.rejection(), null, null, null, null);
         }
-        MediaInfo info;
         try {
-            info = prober.probe(c.file());
+            MediaInfo info = prober.probe(c.file());
+            String misfit = fitProblem(params.operations(), info.video().displayWidth(), info.video().displayHeight());
+            if (misfit != null) {
+                return new Examined(inputNo, c, misfit, null, null, null, null);
+            }
+            Expected expected = expected(info, params.operations(), frameTolerance(c.file(), info));
+            Splitter.Result split = null;
+            String note = null;
+            if (params.segmentSeconds() > 0) {
+                if (Operations.fps(params.operations()).isPresent()) {
+                    note = "encoded whole: a frame-rate change needs the whole timeline";
+                } else {
+                    split = splitter.split(c.file(), info, params.segmentSeconds(), workDir.resolve("in-" + inputNo));
+                    note = split.split() ? null : "encoded whole: " + split.wholeBecause();
+                }
+            }
+            return new Examined(inputNo, c, null, info, expected, split, note);
         } catch (BadMediaException e) {
-            return rejected(inputNo, c, source, e.getMessage());
+            return new Examined(inputNo, c, e.getMessage(), null, null, null, null);
         }
-        String misfit = fitProblem(params.operations(), info.video().displayWidth(), info.video().displayHeight());
-        if (misfit != null) {
-            return rejected(inputNo, c, source, misfit);
+    }
+
+    /** Names the output and numbers the work items; called in input order. */
+    Planned plan(long job, Examined e) {
+        Inputs.Candidate c = e.candidate();
+        int inputNo = e.inputNo();
+        String source = c.file() == null ? null : c.file().toString();
+        if (e.rejection() != null) {
+            return rejected(inputNo, c, source, e.rejection());
         }
-        Expected expected;
-        try {
-            expected = expected(info, params.operations(), frameTolerance(c.file(), info));
-        } catch (BadMediaException e) {
-            return rejected(inputNo, c, source, e.getMessage());
-        }
+        MediaInfo info = e.info();
+        Expected expected = e.expected();
         Path output = outputDir.resolve(outputName(c.file()));
         String ops = Operations.format(params.operations());
         String preset = params.preset().id();
         List<WorkItem> items = new ArrayList<>();
-        String note = null;
         int segments = 0;
-
-        Splitter.Result split = null;
-        if (params.segmentSeconds() > 0) {
-            if (Operations.fps(params.operations()).isPresent()) {
-                note = "encoded whole: a frame-rate change needs the whole timeline";
-            } else {
-                try {
-                    split = splitter.split(c.file(), info, params.segmentSeconds(), workDir.resolve("in-" + inputNo));
-                } catch (BadMediaException e) {
-                    return rejected(inputNo, c, source, e.getMessage());
-                }
-                if (!split.split()) {
-                    note = "encoded whole: " + split.wholeBecause();
-                }
-            }
-        }
+        Splitter.Result split = e.split();
         if (split != null && split.split()) {
             Path dir = workDir.resolve("in-" + inputNo);
             int factor = Operations.doublesFrames(params.operations()) ? 2 : 1;
             for (Splitter.Segment s : split.segments()) {
-                Expected e = new Expected(s.frames() * factor, 0, s.seconds(), expected.tolerance(), true, false);
+                Expected piece = new Expected(s.frames() * factor, 0, s.seconds(), expected.tolerance(), true, false);
                 items.add(item(job, inputNo, Part.VIDEO_SEGMENT, s.index(), s.file(),
-                        dir.resolve(String.format("enc-%03d.%s", s.index(), params.preset().extension())), preset, ops, e,
+                        dir.resolve(String.format("enc-%03d.%s", s.index(), params.preset().extension())), preset, ops, piece,
                         s.seconds()));
             }
             if (info.hasAudio()) {
@@ -110,7 +119,7 @@ final class Planner {
             items.add(item(job, inputNo, Part.WHOLE, 0, c.file(), output, preset, ops, expected, expected.seconds()));
         }
         InputDetail detail = new InputDetail(InputDetail.Source.of(info), expected, segments, null);
-        return new Planned(new WorkStore.InputRow(inputNo, c.given(), source, PLANNED, note, output.toString(), null),
+        return new Planned(new WorkStore.InputRow(inputNo, c.given(), source, PLANNED, e.note(), output.toString(), null),
                 detail, items);
     }
 

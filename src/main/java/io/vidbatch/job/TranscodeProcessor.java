@@ -9,6 +9,7 @@ import io.vidbatch.media.StoppedException;
 import io.vidbatch.media.ToolFailureException;
 import jakarta.batch.api.BatchProperty;
 import jakarta.batch.api.chunk.ItemProcessor;
+import jakarta.batch.runtime.BatchStatus;
 import jakarta.batch.runtime.context.JobContext;
 import jakarta.enterprise.context.Dependent;
 import jakarta.inject.Inject;
@@ -45,19 +46,17 @@ public class TranscodeProcessor implements ItemProcessor {
     String partition;
 
     private LocalLauncher launcher;
-    private StopSignal stop;
 
     @Override
     public Object processItem(Object o) throws Exception {
         WorkItem item = (WorkItem) o;
         if (launcher == null) {
             launcher = new LocalLauncher(settings.tools());
-            stop = new StopSignal(jobContext.getExecutionId());
         }
         board.started(item, Integer.parseInt(partition), "local");
         LOG.info(() -> String.format("item %d started: %s of %s", item.item(), describe(item), item.source()));
         try {
-            WorkResult r = launcher.run(item, p -> board.update(item, p), stop);
+            WorkResult r = launcher.run(item, p -> board.update(item, p), this::stopRequested);
             LOG.info(() -> String.format("item %d done in %.1f s: %d frames at %.1f fps, %d bytes, on %s", item.item(),
                     r.encodeSeconds(), r.frames(), r.encodeFps(), r.bytes(), r.worker()));
             logFfmpeg(item, Level.INFO);
@@ -75,6 +74,16 @@ public class TranscodeProcessor implements ItemProcessor {
         } finally {
             board.finished(item);
         }
+    }
+
+    /**
+     * Jakarta Batch stops a chunk step only between chunks; a long encode must hear of a stop
+     * while it runs. Liberty sets the partition's job context to STOPPING as soon as a stop is
+     * requested, so asking costs nothing and can be done on every poll.
+     */
+    private boolean stopRequested() {
+        BatchStatus s = jobContext.getBatchStatus();
+        return s == BatchStatus.STOPPING || s == BatchStatus.STOPPED;
     }
 
     /** ffmpeg's own lines for this item, into the job log of this partition. */

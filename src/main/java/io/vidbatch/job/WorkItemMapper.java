@@ -49,19 +49,19 @@ public class WorkItemMapper implements PartitionMapper {
         if (workersOverride != null && workersOverride.matches("\\d{1,3}") && Integer.parseInt(workersOverride) > 0) {
             workers = Integer.parseInt(workersOverride);
         }
-        List<double[]> pending = store.pendingSeconds(job);
+        List<WorkStore.Pending> pending = store.pending(job);
         int partitions = Math.max(1, Math.min(workers, pending.size()));
         double[] load = new double[partitions];
         Map<Integer, Integer> assignment = new HashMap<>();
-        for (double[] item : pending) {
+        for (WorkStore.Pending item : pending) {
             int least = 0;
             for (int p = 1; p < partitions; p++) {
                 if (load[p] < load[least]) {
                     least = p;
                 }
             }
-            load[least] += Math.max(item[1], 0.001);
-            assignment.put((int) item[0], least);
+            load[least] += Math.max(item.seconds(), 0.001);
+            assignment.put(item.item(), least);
         }
         store.assignPartitions(job, assignment);
         PartitionTally.of(stepContext).total = pending.size();

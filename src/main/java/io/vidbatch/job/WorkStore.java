@@ -140,9 +140,13 @@ public class WorkStore {
         }
     }
 
-    /** Pending items of a job as (item, media seconds), longest first: the mapper balances on this. */
-    public List<double[]> pendingSeconds(long job) throws SQLException {
-        List<double[]> out = new ArrayList<>();
+    /** A pending item and its media seconds: what the mapper balances partitions on. */
+    public record Pending(int item, double seconds) {
+    }
+
+    /** Pending items of a job, longest first. */
+    public List<Pending> pending(long job) throws SQLException {
+        List<Pending> out = new ArrayList<>();
         try (Connection c = dataSource.getConnection();
              PreparedStatement ps = c.prepareStatement("SELECT ITEM_NO, MEDIA_SECONDS FROM VB_ITEM WHERE JOB_INSTANCE = ? "
                      + "AND STATE = ? ORDER BY MEDIA_SECONDS DESC, ITEM_NO")) {
@@ -150,7 +154,7 @@ public class WorkStore {
             ps.setString(2, PENDING);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    out.add(new double[]{rs.getInt(1), rs.getDouble(2)});
+                    out.add(new Pending(rs.getInt(1), rs.getDouble(2)));
                 }
             }
         }

@@ -32,8 +32,8 @@ public final class LocalLauncher {
         Transcoder.Request request = new Transcoder.Request(Path.of(item.source()), Path.of(item.output()), item.part(),
                 preset, Operations.parse(item.operations()), item.expected(), Path.of(item.log()));
         Transcoder.Result r = transcoder.transcode(request, progress, stopRequested);
-        return new WorkResult(r.output().toString(), r.bytes(), r.frames(), r.durationSeconds(), r.encodeSeconds(),
-                r.encodeFps(), worker);
+        return new WorkResult(r.output().toString(), r.bytes(), r.width(), r.height(), r.frames(), r.durationSeconds(),
+                r.audio(), r.encodeSeconds(), r.encodeFps(), worker);
     }
 
     private static String hostName() {

@@ -1,12 +1,14 @@
 package io.vidbatch.launch;
 
 /**
- * What a worker reports for a finished item (JSON).
+ * What a worker reports for a finished item (JSON): the output as verified with ffprobe, and
+ * the encode's cost.
  *
+ * @param seconds       the output's video duration (audio duration for an audio item)
  * @param worker        where it ran (host, process or pod)
  * @param encodeSeconds wall time of the encode
  * @param encodeFps     frames encoded per wall second
  */
-public record WorkResult(String output, long bytes, long frames, double durationSeconds, double encodeSeconds,
-                         double encodeFps, String worker) {
+public record WorkResult(String output, long bytes, int width, int height, long frames, double seconds, boolean audio,
+                         double encodeSeconds, double encodeFps, String worker) {
 }

@@ -13,11 +13,13 @@ import java.util.function.BooleanSupplier;
 /**
  * Runs one ffmpeg command to completion: progress read from a {@code -progress} file (no pipes
  * to drain, no extra threads), stderr kept in a log file, a stop request honoured within a
- * poll interval, and the outcome classified as done, bad media, or a tool failure worth retrying.
+ * poll interval (half a second), and the outcome classified as done, bad media, or a tool
+ * failure worth retrying.
  */
 public final class FfmpegRun {
 
-    private static final long POLL_MILLIS = 250;
+    /** ffmpeg writes progress every 500 ms; polling faster only wakes the coordinator for nothing. */
+    private static final long POLL_MILLIS = 500;
     private static final long TERM_GRACE_SECONDS = 5;
     private static final int TAIL_LINES = 20;
 

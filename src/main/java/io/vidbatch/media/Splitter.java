@@ -53,6 +53,7 @@ public final class Splitter {
         try {
             Files.createDirectories(dir);
             List<String> cmd = tools.ffmpegCommand();
+            // MP4 pieces: Matroska rounds timestamps to 1 ms, which garbles variable frame rate sources.
             cmd.addAll(List.of("-loglevel", "error", "-y", "-i", "file:" + source.toAbsolutePath(), "-map", "0:v:0",
                     "-c", "copy", "-f", "segment", "-segment_format", "mp4", "-reset_timestamps", "1",
                     // ffmpeg starts the output timeline at the source's start time; cut just before each keyframe.
@@ -117,10 +118,6 @@ public final class Splitter {
         return cuts;
     }
 
-    /*
-     * MP4 pieces: Matroska rounds timestamps to 1 ms, which garbles the timing of variable
-     * frame rate sources once re-encoded.
-     */
     private static List<Path> pieces(Path dir) throws IOException {
         try (Stream<Path> s = Files.list(dir)) {
             return s.filter(f -> f.getFileName().toString().matches("src-\\d{3}\\.mp4")).sorted().toList();

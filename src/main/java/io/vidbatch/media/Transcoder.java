@@ -34,8 +34,9 @@ public final class Transcoder {
                           Expected expected, Path logFile) {
     }
 
-    public record Result(Path output, long bytes, long frames, double durationSeconds, double encodeSeconds,
-                         double encodeFps) {
+    /** The verified output: what ffprobe measured on it, and how long the encode took. */
+    public record Result(Path output, long bytes, int width, int height, long frames, double durationSeconds,
+                         boolean audio, double encodeSeconds, double encodeFps) {
     }
 
     public Result transcode(Request r, Progress.Listener listener, BooleanSupplier stopRequested)
@@ -50,9 +51,11 @@ public final class Transcoder {
             MediaInfo info = verifier.verify(temp, r.expected());
             long bytes = Files.size(temp);
             Files.move(temp, r.output(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            long frames = info.video() != null ? info.video().frames() : 0;
+            MediaInfo.Video v = info.video();
+            long frames = v != null ? v.frames() : 0;
             double fps = outcome.seconds() > 0 ? frames / outcome.seconds() : 0;
-            return new Result(r.output(), bytes, frames, info.durationSeconds(), outcome.seconds(), fps);
+            return new Result(r.output(), bytes, v != null ? v.displayWidth() : 0, v != null ? v.displayHeight() : 0, frames,
+                    v != null ? v.streamDuration() : info.durationSeconds(), info.hasAudio(), outcome.seconds(), fps);
         } catch (IOException e) {
             throw new ToolFailureException("cannot write " + r.output().getFileName() + ": " + e.getMessage(), e);
         } finally {

@@ -88,10 +88,16 @@ public final class Jobs {
         return r.json();
     }
 
-    /** Asks, as the submitter, for the job to stop or restart; both answer 202 when accepted. */
+    /** Asks, as the submitter, for the job to stop or restart through our API (202 when accepted). */
     public void control(long id, String action) {
         Api.Reply r = Api.as(Api.SUBMITTER).post(server.appUrl() + "/api/v1/jobs/" + id + "/" + action, "");
         assertThat(r.status()).as(action + ": " + r.body()).isEqualTo(202);
+    }
+
+    /** The same through Liberty's batch API: PUT /ibm/api/batch/jobinstances/{id}?action=stop|restart. */
+    public void controlThroughLiberty(long id, String action) {
+        Api.Reply r = Api.as(Api.SUBMITTER).put(server.batchUrl() + "/jobinstances/" + id + "?action=" + action, "{}");
+        assertThat(r.status()).as(action + ": " + r.body()).isEqualTo(200);
     }
 
     public JsonObject await(long id, Duration timeout, Predicate<JsonObject> condition, String what) {

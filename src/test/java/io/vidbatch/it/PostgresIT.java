@@ -12,7 +12,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The same job on a server whose job repository and work items live in PostgreSQL (a second
- * IT server, DB_TYPE=postgres): runs, stops and restarts without redoing committed items.
+ * IT server, DB_TYPE=postgres): runs, stops and restarts (through Liberty's batch API) without
+ * redoing committed items.
  */
 class PostgresIT {
 
@@ -21,7 +22,8 @@ class PostgresIT {
         Jobs jobs = Jobs.on(Api.Server.postgres());
         List<String> inputs = List.of("samples/screen-480p-noaudio.mp4", "samples/portrait-rotated.mp4",
                 "samples/phone-vfr.mp4", "samples/talk-720p-23976.mp4");
-        RestartScenario.run(jobs, inputs, Jobs.dir("it-pg"));
+        // Stopped and restarted through Liberty's batch API here (our API on the Derby server).
+        RestartScenario.run(jobs, RestartScenario.Via.LIBERTY_API, inputs, Jobs.dir("it-pg"));
 
         // The work items really are in PostgreSQL, next to Liberty's batch tables.
         String url = "jdbc:postgresql://localhost:" + System.getProperty("vidbatch.it.pg.db.port") + "/vidbatch";

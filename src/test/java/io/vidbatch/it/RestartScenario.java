@@ -27,11 +27,14 @@ final class RestartScenario {
     private RestartScenario() {
     }
 
-    static void run(Jobs jobs, List<String> inputs, String outputDir) throws IOException {
+    /** Which REST API stops and restarts the job. */
+    enum Via { OUR_API, LIBERTY_API }
+
+    static void run(Jobs jobs, Via via, List<String> inputs, String outputDir) throws IOException {
         int total = inputs.size();
         long id = jobs.post(Jobs.body("inputs", inputs, "outputDir", outputDir, "workers", 1));
         jobs.await(id, Duration.ofMinutes(2), j -> j.getJsonObject("progress").getInt("done") >= 2, "2 items done");
-        jobs.control(id, "stop");
+        control(jobs, via, id, "stop");
         JsonObject stopped = jobs.awaitEnd(id, Duration.ofMinutes(1));
         assertThat(stopped.getString("status")).isEqualTo("STOPPED");
 
@@ -45,7 +48,7 @@ final class RestartScenario {
         }
         assertThat(committed).hasSizeGreaterThanOrEqualTo(2).hasSizeLessThan(total);
 
-        jobs.control(id, "restart");
+        control(jobs, via, id, "restart");
         JsonObject done = jobs.await(id, Duration.ofMinutes(2), j -> j.getString("status").equals("COMPLETED")
                 && j.getJsonArray("executions").size() == 2, "completed by a second execution");
         assertThat(done.getString("exitStatus")).isEqualTo("ALL DONE: " + total + " of " + total + " inputs done, 0 failed, 0 rejected");
@@ -68,6 +71,14 @@ final class RestartScenario {
         assertThat(started.stream().filter(committed::containsKey).count()).as("committed items encoded again").isZero();
         System.out.printf("restart: %d items committed before the stop, %d encoded after the restart, %d encoded again%n",
                 committed.size(), started.size(), started.stream().filter(committed::containsKey).count());
+    }
+
+    private static void control(Jobs jobs, Via via, long id, String action) {
+        if (via == Via.OUR_API) {
+            jobs.control(id, action);
+        } else {
+            jobs.controlThroughLiberty(id, action);
+        }
     }
 
     static List<Integer> startedItems(String log) {

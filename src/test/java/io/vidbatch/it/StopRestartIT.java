@@ -19,7 +19,7 @@ class StopRestartIT {
 
     @Test
     void restartNeverRedoesACommittedItem() throws IOException {
-        RestartScenario.run(Jobs.on(Api.Server.main()), TranscodeIT.DEMO.stream().map(n -> "samples/" + n).toList(), Jobs.dir("it-restart"));
+        RestartScenario.run(Jobs.on(Api.Server.main()), RestartScenario.Via.OUR_API, TranscodeIT.DEMO.stream().map(n -> "samples/" + n).toList(), Jobs.dir("it-restart"));
     }
 
     @Test

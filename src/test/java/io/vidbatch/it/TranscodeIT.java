@@ -83,6 +83,20 @@ class TranscodeIT {
         assertThat(log.body()).contains("plan: 2 inputs, 0 rejected, 2 work items, preset vp9-720p");
     }
 
+    @Test
+    void aScriptCanBlockUntilTheJobEnds() {
+        long id = Jobs.submit(Jobs.body("inputs", List.of("samples/screen-480p-noaudio.mp4"), "outputDir", Jobs.dir("it-wait")));
+        long start = System.nanoTime();
+        Api.Reply r = Api.as(Api.MONITOR).get(Api.appUrl() + "/api/v1/jobs/" + id + "/status?wait=120");
+        double waited = (System.nanoTime() - start) / 1e9;
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(r.json().getString("status")).isEqualTo("COMPLETED");
+        assertThat(r.json().getString("exitStatus")).startsWith("ALL DONE");
+        // It answered when the job ended, not at once: the job takes seconds.
+        assertThat(waited).isGreaterThan(1);
+        assertThat(Api.as(Api.MONITOR).get(Api.appUrl() + "/api/v1/jobs/" + id + "/status?wait=99999").status()).isEqualTo(400);
+    }
+
     static String read(Path p) {
         try {
             return Files.readString(p);
