@@ -44,6 +44,8 @@ class SegmentedIT {
 
         double psnrWhole = Samples.psnr(wholeOut, source);
         double psnrSegmented = Samples.psnr(segOut, source);
+        System.out.printf("segmented: %d frames (whole %d, source %d), %.3f s (whole %.3f s), PSNR %.3f dB (whole %.3f dB)%n",
+                ps.frames(), pw.frames(), src.frames(), ps.videoSeconds(), pw.videoSeconds(), psnrSegmented, psnrWhole);
         assertThat(psnrSegmented).as("PSNR segmented vs whole (%.3f dB)", psnrWhole).isCloseTo(psnrWhole, offset(0.2));
         // The joined pieces and the separate audio are cleaned up once assembled.
         assertThat(Jobs.outputs().resolve(".vidbatch-work/" + segmented + "/in-1")).doesNotExist();
