@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.regex.Pattern;
 
 /**
  * Runs one ffmpeg command to completion: progress read from a {@code -progress} file (no pipes
@@ -21,7 +22,6 @@ public final class FfmpegRun {
     /** ffmpeg writes progress every 500 ms; polling faster only wakes the coordinator for nothing. */
     private static final long POLL_MILLIS = 500;
     private static final long TERM_GRACE_SECONDS = 5;
-    private static final int TAIL_LINES = 20;
 
     private final List<String> command;
     private final Path log;
@@ -40,8 +40,8 @@ public final class FfmpegRun {
         this.expectedSeconds = expectedSeconds;
     }
 
-    /** The result of a run that ended normally. */
-    public record Outcome(double seconds, long frames, double fps, List<String> warnings) {
+    /** A run that ended normally, and its wall time. */
+    public record Outcome(double seconds) {
     }
 
     public Outcome run(Progress.Listener listener, BooleanSupplier stopRequested)
@@ -81,47 +81,52 @@ public final class FfmpegRun {
             reader.close();
             deleteQuietly(progressFile);
         }
-        Progress last = reader.last();
         List<String> lines = readLog();
-        List<String> errors = lines.stream().filter(l -> l.startsWith("[error]") || l.startsWith("[fatal]")).toList();
         int exit = process.exitValue();
-        if (exit > 128 || (exit != 0 && errors.isEmpty() && lines.isEmpty())) {
-            throw new ToolFailureException("ffmpeg ended abnormally (exit " + exit + ")" + tail(lines));
+        if (lines.stream().anyMatch(l -> l.contains("No space left on device"))) {
+            // Not the input's fault: once space is freed, a restart must redo the item.
+            throw new ToolFailureException("no space left on the output volume");
+        }
+        if (exit > 128 && exit < 160) {
+            throw new ToolFailureException("ffmpeg was killed by signal " + (exit - 128) + tail(lines));
+        }
+        List<String> errors = lines.stream().filter(FfmpegRun::isError).toList();
+        if (exit == 255 && errors.isEmpty()) {
+            throw new ToolFailureException("ffmpeg was interrupted" + tail(lines));
         }
         if (exit != 0 || !errors.isEmpty()) {
             // Decoders conceal damage and exit 0; any error line means the picture is not trustworthy.
             throw new BadMediaException(reason(exit, errors.isEmpty() ? lines : errors));
         }
+        Progress last = reader.last();
         listener.update(new Progress(1.0, last.frames(), last.fps()));
-        double seconds = (System.nanoTime() - started) / 1e9;
-        return new Outcome(seconds, last.frames(), last.fps(), lines);
+        return new Outcome((System.nanoTime() - started) / 1e9);
+    }
+
+    /**
+     * With {@code -loglevel level+warning} every line carries its level, after the context of
+     * the component that wrote it when there is one: {@code [h264 @ 0x55..] [error] ...}.
+     */
+    private static final Pattern ERROR = Pattern.compile("^(\\[[^\\]]+ @ 0x[0-9a-f]+\\] )?\\[(error|fatal)\\] ");
+
+    static boolean isError(String line) {
+        return ERROR.matcher(line).find();
     }
 
     private static String reason(int exit, List<String> lines) {
         String first = lines.isEmpty() ? "no message" : strip(lines.get(0));
-        if (lines.stream().anyMatch(l -> l.contains("No space left on device"))) {
-            return "no space left on the output volume";
-        }
         return (exit == 0 ? "decoding errors: " : "ffmpeg failed (exit " + exit + "): ") + first
                 + (lines.size() > 1 ? " (+" + (lines.size() - 1) + " more)" : "");
     }
 
-    /** A log line without its level prefix and with the stream tag, e.g. {@code [h264 @ 0x55..]}, shortened. */
-    private static String strip(String line) {
-        return line.replaceFirst("^\\[(error|fatal|warning)\\] ", "").replaceFirst("\\[(\\w+) @ 0x[0-9a-f]+\\]", "[$1]").strip();
+    /** A log line without its level, with its context shortened: {@code [h264] error while decoding MB 24 29}. */
+    static String strip(String line) {
+        return line.replaceFirst("^\\[(\\w+) @ 0x[0-9a-f]+\\] ", "[$1] ").replaceFirst("\\[(error|fatal|warning)\\] ", "")
+                .strip();
     }
 
     private static String tail(List<String> lines) {
-        if (lines.isEmpty()) {
-            return "";
-        }
-        return ": " + strip(lines.get(lines.size() - 1));
-    }
-
-    /** The last lines of the log, for reports and job logs. */
-    public List<String> logTail() {
-        List<String> lines = readLog();
-        return lines.subList(Math.max(0, lines.size() - TAIL_LINES), lines.size());
+        return lines.isEmpty() ? "" : ": " + strip(lines.get(lines.size() - 1));
     }
 
     private List<String> readLog() {

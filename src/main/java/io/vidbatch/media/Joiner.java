@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Locale;
 
@@ -29,22 +28,22 @@ public final class Joiner {
     public MediaInfo join(List<Piece> pieces, Path audio, Preset preset, Path output, Expected expected, Path log)
             throws BadMediaException, ToolFailureException {
         Path list = log.resolveSibling("concat.ffconcat");
-        Path temp = Transcoder.temporaryFor(output);
+        Path temp = OutputFiles.temporaryFor(output);
         try {
             Files.writeString(list, concatList(pieces), StandardCharsets.UTF_8);
             List<String> cmd = tools.ffmpegCommand();
             cmd.addAll(List.of("-y", "-f", "concat", "-safe", "0", "-i", "file:" + list.toAbsolutePath()));
             if (audio != null) {
-                cmd.addAll(List.of("-i", "file:" + audio.toAbsolutePath(), "-map", "0:v:0", "-map", "1:a:0"));
+                cmd.addAll(List.of("-i", "file:" + audio.toAbsolutePath(), "-map", "0:V:0", "-map", "1:a:0"));
             } else {
-                cmd.addAll(List.of("-map", "0:v:0"));
+                cmd.addAll(List.of("-map", "0:V:0"));
             }
             cmd.addAll(List.of("-c", "copy"));
             cmd.addAll(preset.muxArgs());
             cmd.addAll(List.of("-f", preset.format(), "file:" + temp.toAbsolutePath()));
             new FfmpegRun(cmd, log, expected.seconds()).run(Progress.Listener.IGNORE, () -> false);
             MediaInfo info = verifier.verify(temp, expected);
-            Files.move(temp, output, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            OutputFiles.publish(temp, output);
             return info;
         } catch (StoppedException e) {
             throw new IllegalStateException("a join cannot be stopped", e);

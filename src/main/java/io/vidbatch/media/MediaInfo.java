@@ -8,8 +8,7 @@ package io.vidbatch.media;
  * @param video           the first video stream, or null when there is none
  * @param hasAudio        whether an audio stream is present
  */
-public record MediaInfo(String formatName, double startSeconds, double durationSeconds, long sizeBytes, Video video,
-                        boolean hasAudio, String audioCodec) {
+public record MediaInfo(double startSeconds, double durationSeconds, long sizeBytes, Video video, boolean hasAudio) {
 
     /**
      * @param width, height  coded size (before rotation)

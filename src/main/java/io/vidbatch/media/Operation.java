@@ -55,7 +55,8 @@ public sealed interface Operation {
         }
 
         public Optional<String> videoFilter(Path textFile) {
-            return Optional.of("crop=" + width + ":" + height + (x != null ? ":" + x + ":" + (y != null ? y : "(ih-oh)/2") : y != null ? ":(iw-ow)/2:" + y : ""));
+            return Optional.of("crop=" + width + ":" + height + ":" + (x != null ? x : "(iw-ow)/2") + ":"
+                    + (y != null ? y : "(ih-oh)/2"));
         }
     }
 

@@ -40,9 +40,10 @@ public final class Operations {
                 throw new IllegalArgumentException("more than " + MAX_OPERATIONS + " operations");
             }
         }
-        long fpsCount = ops.stream().filter(o -> o instanceof Operation.Fps).count();
-        if (fpsCount > 1) {
-            throw new IllegalArgumentException("fps may be given once");
+        for (Class<?> once : List.of(Operation.Fps.class, Operation.Watermark.class)) {
+            if (ops.stream().filter(once::isInstance).count() > 1) {
+                throw new IllegalArgumentException(once.getSimpleName().toLowerCase(java.util.Locale.ROOT) + " may be given once");
+            }
         }
         return ops;
     }
@@ -56,8 +57,9 @@ public final class Operations {
         return ops.stream().filter(o -> o instanceof Operation.Fps).map(o -> (Operation.Fps) o).findFirst();
     }
 
-    public static boolean doublesFrames(List<Operation> ops) {
-        return ops.stream().anyMatch(o -> o instanceof Operation.Deinterlace d && d.perField());
+    /** Output frames per input frame: 2 when deinterlacing to fields, else 1. */
+    public static int frameFactor(List<Operation> ops) {
+        return ops.stream().anyMatch(o -> o instanceof Operation.Deinterlace d && d.perField()) ? 2 : 1;
     }
 
     private static Operation build(String name, Map<String, String> args) {
@@ -155,10 +157,25 @@ public final class Operations {
         return d == Math.rint(d) ? Long.toString((long) d) : Double.toString(d);
     }
 
-    /** Escapes a path we chose ourselves for use as a filter option value. */
+    /**
+     * A path as the value of a filter option. The operator chooses the output root, so the path
+     * may hold any character; ffmpeg unescapes twice, once for the option list
+     * ({@code \ ' :}) and once for the filter graph ({@code \ ' [ ] , ;}).
+     */
     static String filterPath(Path p) {
-        return p.toAbsolutePath().toString().replace("\\", "\\\\").replace(":", "\\:").replace("'", "\\'")
-                .replace(",", "\\,").replace(";", "\\;").replace("[", "\\[").replace("]", "\\]");
+        String option = escape(p.toAbsolutePath().toString(), "\\':");
+        return escape(option, "\\'[],;");
+    }
+
+    private static String escape(String s, String special) {
+        StringBuilder b = new StringBuilder(s.length() + 8);
+        for (char c : s.toCharArray()) {
+            if (special.indexOf(c) >= 0) {
+                b.append('\\');
+            }
+            b.append(c);
+        }
+        return b.toString();
     }
 
     /** Named arguments of one operation, with checks that name the operation and key. */

@@ -18,22 +18,21 @@ public enum Preset {
 
     /** Encoder families: encoder flags, audio codec and container belong together. */
     public enum Codec {
-        H264("mp4", "mp4", List.of("-c:v", "libx264", "-preset", "veryfast", "-profile:v", "high"),
+        H264("mp4", List.of("-c:v", "libx264", "-preset", "veryfast", "-profile:v", "high"),
                 List.of("-c:a", "aac", "-b:a", "128k")),
         // hvc1 tag: Apple players refuse HEVC in MP4 tagged hev1.
-        HEVC("mp4", "mp4", List.of("-c:v", "libx265", "-preset", "fast", "-tag:v", "hvc1", "-x265-params", "log-level=error"),
+        HEVC("mp4", List.of("-c:v", "libx265", "-preset", "fast", "-tag:v", "hvc1", "-x265-params", "log-level=error"),
                 List.of("-c:a", "aac", "-b:a", "128k")),
-        VP9("webm", "webm", List.of("-c:v", "libvpx-vp9", "-deadline", "realtime", "-cpu-used", "8", "-row-mt", "1"),
+        VP9("webm", List.of("-c:v", "libvpx-vp9", "-deadline", "realtime", "-cpu-used", "8", "-row-mt", "1"),
                 List.of("-c:a", "libopus", "-b:a", "96k"));
 
+        /** The muxer's name, which is also the file extension. */
         final String format;
-        final String extension;
         final List<String> videoArgs;
         final List<String> audioArgs;
 
-        Codec(String format, String extension, List<String> videoArgs, List<String> audioArgs) {
+        Codec(String format, List<String> videoArgs, List<String> audioArgs) {
             this.format = format;
-            this.extension = extension;
             this.videoArgs = videoArgs;
             this.audioArgs = audioArgs;
         }
@@ -59,17 +58,13 @@ public enum Preset {
         return id;
     }
 
-    public Codec codec() {
-        return codec;
-    }
-
     /** ffmpeg muxer name, e.g. {@code mp4}. */
     public String format() {
         return codec.format;
     }
 
     public String extension() {
-        return codec.extension;
+        return codec.format;
     }
 
     public String description() {

@@ -72,69 +72,26 @@ public final class Prober {
         return parse(out.stdout, size);
     }
 
-    /**
-     * Times at which the video can be cut with stream copy: keyframes that no later packet
-     * (in decode order) displays before. Open-GOP recovery points carry the keyframe flag but
-     * have such "leading" pictures, which a cut would drop silently.
-     */
-    public List<Double> cleanCutTimes(Path file) throws BadMediaException, ToolFailureException {
-        List<double[]> packets = packets(file);
-        List<Double> times = new ArrayList<>();
-        for (int i = 0; i < packets.size(); i++) {
-            if (packets.get(i)[1] == 1 && noLeadingPictures(packets, i)) {
-                times.add(packets.get(i)[0]);
-            }
-        }
-        times.sort(Double::compare);
-        return times;
-    }
-
-    /**
-     * The longest gap between consecutive video frames, in seconds: "one frame" for a source
-     * with a variable frame rate. Reads packet times only (no decode).
-     */
-    public double longestFrameInterval(Path file) throws BadMediaException, ToolFailureException {
-        double[] pts = packets(file).stream().mapToDouble(p -> p[0]).sorted().toArray();
-        double longest = 0;
-        for (int i = 1; i < pts.length; i++) {
-            longest = Math.max(longest, pts[i] - pts[i - 1]);
-        }
-        return longest;
-    }
-
-    /** Video packets as {pts, 1 if keyframe else 0}, in decode order. */
-    private List<double[]> packets(Path file) throws BadMediaException, ToolFailureException {
-        List<String> cmd = List.of(tools.ffprobe(), "-v", "error", "-select_streams", "v:0",
+    /** The video packets' times and keyframe flags, in decode order (demux only, no decode). */
+    public PacketTimes packets(Path file) throws BadMediaException, ToolFailureException {
+        List<String> cmd = List.of(tools.ffprobe(), "-v", "error", "-select_streams", "V:0",
                 "-show_entries", "packet=pts_time,flags", "-of", "csv=p=0", "file:" + file.toAbsolutePath());
         Output out = run(cmd);
         if (out.exitCode != 0) {
             throw new BadMediaException("cannot read packets: " + firstLine(out.stderr));
         }
-        List<double[]> packets = new ArrayList<>();
+        List<PacketTimes.Packet> packets = new ArrayList<>();
         for (String line : out.stdout.split("\n")) {
             String[] f = line.trim().split(",");
             if (f.length >= 2 && !f[0].equals("N/A")) {
                 try {
-                    packets.add(new double[]{Double.parseDouble(f[0]), f[1].startsWith("K") ? 1 : 0});
+                    packets.add(new PacketTimes.Packet(Double.parseDouble(f[0]), f[1].startsWith("K")));
                 } catch (NumberFormatException ignored) {
                     // a packet without a usable time is neither a cut point nor a frame interval
                 }
             }
         }
-        return packets;
-    }
-
-    /** Reordering depth of real encoders is far below this window. */
-    private static final int REORDER_WINDOW = 32;
-
-    private static boolean noLeadingPictures(List<double[]> packets, int key) {
-        double pts = packets.get(key)[0];
-        for (int j = key + 1; j < Math.min(packets.size(), key + 1 + REORDER_WINDOW); j++) {
-            if (packets.get(j)[0] < pts) {
-                return false;
-            }
-        }
-        return true;
+        return new PacketTimes(packets);
     }
 
     static MediaInfo parse(String json, long size) throws BadMediaException {
@@ -151,7 +108,6 @@ public final class Prober {
         double duration = number(format, "duration", 0);
         MediaInfo.Video video = null;
         boolean audio = false;
-        String audioCodec = null;
         JsonArray streams = root.getJsonArray("streams");
         if (streams != null) {
             for (JsonValue v : streams) {
@@ -161,14 +117,12 @@ public final class Prober {
                         && s.getJsonObject("disposition").getInt("attached_pic", 0) == 1;
                 if (type.equals("video") && video == null && !attachedPicture) {
                     video = video(s, duration);
-                } else if (type.equals("audio") && !audio) {
+                } else if (type.equals("audio")) {
                     audio = true;
-                    audioCodec = s.getString("codec_name", "unknown");
                 }
             }
         }
-        return new MediaInfo(format.getString("format_name", "unknown"), number(format, "start_time", 0), duration, size,
-                video, audio, audioCodec);
+        return new MediaInfo(number(format, "start_time", 0), duration, size, video, audio);
     }
 
     private static MediaInfo.Video video(JsonObject s, double containerDuration) {
@@ -211,14 +165,18 @@ public final class Prober {
         if (side != null) {
             for (JsonValue v : side) {
                 JsonObject d = v.asJsonObject();
-                if (d.containsKey("rotation")) {
+                if (d.containsKey("rotation") && d.get("rotation").getValueType() == JsonValue.ValueType.NUMBER) {
                     degrees = d.getJsonNumber("rotation").doubleValue();
                 }
             }
         }
         JsonObject tags = s.getJsonObject("tags");
         if (degrees == 0 && tags != null && tags.containsKey("rotate")) {
-            degrees = Double.parseDouble(tags.getString("rotate", "0"));
+            try {
+                degrees = Double.parseDouble(tags.getString("rotate", "0"));
+            } catch (NumberFormatException | ClassCastException e) {
+                degrees = 0; // a tag we cannot read is no rotation
+            }
         }
         int normalised = (int) Math.round(degrees) % 360;
         return normalised < 0 ? normalised + 360 : normalised;
@@ -261,16 +219,19 @@ public final class Prober {
         try {
             err = Files.createTempFile("ffprobe", ".err");
             Path outFile = Files.createTempFile("ffprobe", ".json");
+            Process p = null;
             try {
-                Process p = new ProcessBuilder(cmd).redirectOutput(outFile.toFile()).redirectError(err.toFile())
+                p = new ProcessBuilder(cmd).redirectOutput(outFile.toFile()).redirectError(err.toFile())
                         .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
                 if (!p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-                    p.destroyForcibly();
                     throw new ToolFailureException("ffprobe did not answer within " + TIMEOUT_SECONDS + " s");
                 }
                 return new Output(p.exitValue(), Files.readString(outFile, StandardCharsets.UTF_8),
                         Files.readString(err, StandardCharsets.UTF_8));
             } finally {
+                if (p != null && p.isAlive()) {
+                    p.destroyForcibly(); // interrupted or timed out: never leave ffprobe behind
+                }
                 Files.deleteIfExists(outFile);
             }
         } catch (IOException e) {

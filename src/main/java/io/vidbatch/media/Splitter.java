@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Collectors;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
@@ -15,6 +16,9 @@ import java.util.stream.Stream;
  * encoded whole) whenever a cut could change what the viewer sees.
  */
 public final class Splitter {
+
+    /** Stream copy runs at disk speed; an hour-long 4K file takes well under this. */
+    private static final long SPLIT_TIMEOUT_MINUTES = 30;
 
     private final Tools tools;
     private final Prober prober;
@@ -40,13 +44,18 @@ public final class Splitter {
         }
     }
 
-    public Result split(Path source, MediaInfo info, double segmentSeconds, Path dir)
+    /** True when the source is long enough to be worth cutting into segments of this length. */
+    public static boolean worthSplitting(MediaInfo info, double segmentSeconds) {
+        return info.video().streamDuration() >= segmentSeconds * 1.5;
+    }
+
+    public Result split(Path source, MediaInfo info, PacketTimes packets, double segmentSeconds, Path dir)
             throws BadMediaException, ToolFailureException {
         double videoSeconds = info.video().streamDuration();
-        if (videoSeconds < segmentSeconds * 1.5) {
+        if (!worthSplitting(info, segmentSeconds)) {
             return whole("shorter than 1.5 segments");
         }
-        List<Double> cuts = cutPoints(prober.cleanCutTimes(source), info.startSeconds(), videoSeconds, segmentSeconds);
+        List<Double> cuts = cutPoints(packets.cleanCutTimes(), info.startSeconds(), videoSeconds, segmentSeconds);
         if (cuts.isEmpty()) {
             return whole("no clean keyframe to cut at (open GOP or long GOP)");
         }
@@ -54,15 +63,24 @@ public final class Splitter {
             Files.createDirectories(dir);
             List<String> cmd = tools.ffmpegCommand();
             // MP4 pieces: Matroska rounds timestamps to 1 ms, which garbles variable frame rate sources.
-            cmd.addAll(List.of("-loglevel", "error", "-y", "-i", "file:" + source.toAbsolutePath(), "-map", "0:v:0",
+            cmd.addAll(List.of("-loglevel", "error", "-y", "-i", "file:" + source.toAbsolutePath(), "-map", "0:V:0",
                     "-c", "copy", "-f", "segment", "-segment_format", "mp4", "-reset_timestamps", "1",
                     // ffmpeg starts the output timeline at the source's start time; cut just before each keyframe.
                     "-segment_times", cuts.stream().map(t -> String.format(Locale.ROOT, "%.6f", t - info.startSeconds() - 0.001))
                             .collect(Collectors.joining(",")),
-                    "file:" + dir.toAbsolutePath() + "/src-%03d.mp4"));
+                    "file:" + dir.toAbsolutePath() + "/src-%05d.mp4"));
             Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("split.log").toFile())
                     .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
-            if (p.waitFor() != 0 || Files.size(dir.resolve("split.log")) > 0) {
+            try {
+                if (!p.waitFor(SPLIT_TIMEOUT_MINUTES, TimeUnit.MINUTES)) {
+                    throw new ToolFailureException("splitting took over " + SPLIT_TIMEOUT_MINUTES + " minutes");
+                }
+            } finally {
+                if (p.isAlive()) {
+                    FfmpegRun.terminate(p); // interrupted (planning stopped) or too slow: no stray ffmpeg
+                }
+            }
+            if (p.exitValue() != 0 || Files.size(dir.resolve("split.log")) > 0) {
                 // e.g. a codec MP4 cannot hold: the file can still be encoded whole.
                 String why = Files.readAllLines(dir.resolve("split.log")).stream().findFirst().orElse("exit " + p.exitValue());
                 discard(pieces(dir));
@@ -120,7 +138,7 @@ public final class Splitter {
 
     private static List<Path> pieces(Path dir) throws IOException {
         try (Stream<Path> s = Files.list(dir)) {
-            return s.filter(f -> f.getFileName().toString().matches("src-\\d{3}\\.mp4")).sorted().toList();
+            return s.filter(f -> f.getFileName().toString().matches("src-\\d+\\.mp4")).sorted().toList();
         }
     }
 

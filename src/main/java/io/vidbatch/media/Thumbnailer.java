@@ -3,7 +3,6 @@ package io.vidbatch.media;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Locale;
 
@@ -18,7 +17,7 @@ public final class Thumbnailer {
 
     /** Seeks before decoding (fast, and exact: ffmpeg decodes from the keyframe up to the time). */
     public void thumbnail(Path video, double seconds, int width, Path jpg) throws BadMediaException, ToolFailureException {
-        Path temp = Transcoder.temporaryFor(jpg);
+        Path temp = OutputFiles.temporaryFor(jpg);
         Path log = jpg.resolveSibling("." + jpg.getFileName() + ".log");
         List<String> cmd = tools.ffmpegCommand();
         cmd.addAll(List.of("-y", "-ss", String.format(Locale.ROOT, "%.3f", seconds), "-i", "file:" + video.toAbsolutePath(),
@@ -28,7 +27,7 @@ public final class Thumbnailer {
             if (!Files.exists(temp) || Files.size(temp) == 0) {
                 throw new BadMediaException("no frame at " + seconds + " s for a thumbnail");
             }
-            Files.move(temp, jpg, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            OutputFiles.publish(temp, jpg);
         } catch (StoppedException e) {
             throw new IllegalStateException("a thumbnail cannot be stopped", e);
         } catch (IOException e) {

@@ -40,7 +40,11 @@ public record Tools(String ffmpeg, String ffprobe) {
         try {
             Process p = new ProcessBuilder(exe, "-version").redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-            return p.waitFor() == 0;
+            if (!p.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                return false;
+            }
+            return p.exitValue() == 0;
         } catch (Exception e) {
             return false;
         }

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -41,7 +40,7 @@ public final class Transcoder {
 
     public Result transcode(Request r, Progress.Listener listener, BooleanSupplier stopRequested)
             throws BadMediaException, ToolFailureException, StoppedException {
-        Path temp = temporaryFor(r.output());
+        Path temp = OutputFiles.temporaryFor(r.output());
         Path textFile = r.logFile().resolveSibling(r.logFile().getFileName() + ".text");
         try {
             Files.createDirectories(r.output().getParent());
@@ -50,7 +49,7 @@ public final class Transcoder {
             FfmpegRun.Outcome outcome = run.run(listener, stopRequested);
             MediaInfo info = verifier.verify(temp, r.expected());
             long bytes = Files.size(temp);
-            Files.move(temp, r.output(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            OutputFiles.publish(temp, r.output());
             MediaInfo.Video v = info.video();
             long frames = v != null ? v.frames() : 0;
             double fps = outcome.seconds() > 0 ? frames / outcome.seconds() : 0;
@@ -64,18 +63,13 @@ public final class Transcoder {
         }
     }
 
-    /** Hidden, in the same folder (so the final rename is atomic), and named after the output. */
-    public static Path temporaryFor(Path output) {
-        return output.resolveSibling("." + output.getFileName() + ".part");
-    }
-
     List<String> command(Request r, Path textFile, Path temp) {
         List<String> cmd = tools.ffmpegCommand();
         cmd.addAll(List.of("-y", "-i", "file:" + r.source().toAbsolutePath()));
         Preset p = r.preset();
         switch (r.part()) {
             case WHOLE -> {
-                cmd.addAll(List.of("-map", "0:v:0"));
+                cmd.addAll(List.of("-map", "0:V:0"));
                 cmd.addAll(List.of("-vf", videoChain(r.operations(), p, textFile, false)));
                 cmd.addAll(p.videoArgs());
                 cmd.addAll(frameTiming());
@@ -87,7 +81,7 @@ public final class Transcoder {
                 cmd.addAll(p.muxArgs());
             }
             case VIDEO_SEGMENT -> {
-                cmd.addAll(List.of("-map", "0:v:0", "-an"));
+                cmd.addAll(List.of("-map", "0:V:0", "-an"));
                 cmd.addAll(List.of("-vf", videoChain(r.operations(), p, textFile, true)));
                 cmd.addAll(p.videoArgs());
                 cmd.addAll(frameTiming());
@@ -132,6 +126,7 @@ public final class Transcoder {
         return filters.isEmpty() ? Optional.empty() : Optional.of(String.join(",", filters));
     }
 
+    /** At most one watermark (Operations.parse checks it), so one text file serves. */
     private static void writeWatermarkText(List<Operation> ops, Path textFile) throws IOException {
         for (Operation op : ops) {
             if (op instanceof Operation.Watermark w) {

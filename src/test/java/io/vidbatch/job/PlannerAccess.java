@@ -14,7 +14,7 @@ public final class PlannerAccess {
     /** As the planner computes it, measuring the longest frame gap for a variable frame rate. */
     public static Expected expected(java.nio.file.Path source, MediaInfo info, List<Operation> ops) throws Exception {
         double longest = info.video().variableFrameRate()
-                ? new io.vidbatch.media.Prober(io.vidbatch.media.Tools.onPath()).longestFrameInterval(source) : 0;
+                ? new io.vidbatch.media.Prober(io.vidbatch.media.Tools.onPath()).packets(source).longestFrameInterval() : 0;
         return Planner.expected(info, ops, longest);
     }
 }

@@ -49,6 +49,7 @@ class OperationsTest {
         assertThatThrownBy(() -> Operations.parse("scale(hieght=720)")).hasMessageContaining("unknown parameter 'hieght'");
         assertThatThrownBy(() -> Operations.parse("watermark(text=\"\u0007\")")).hasMessageContaining("control characters");
         assertThatThrownBy(() -> Operations.parse("fps(rate=25); fps(rate=30)")).hasMessage("fps may be given once");
+        assertThatThrownBy(() -> Operations.parse("watermark(text=a); watermark(text=b)")).hasMessage("watermark may be given once");
         assertThatThrownBy(() -> Operations.parse("deinterlace(mode=weird)")).hasMessageContaining("must be one of field, frame");
     }
 
@@ -62,6 +63,13 @@ class OperationsTest {
     void watermarkTextNeverEntersTheFilterString() {
         Operation w = Operations.parse("watermark(text=\"x:y,z'[a];drawbox\")").get(0);
         String filter = w.videoFilter(java.nio.file.Path.of("/work/wm.txt")).orElseThrow();
-        assertThat(filter).startsWith("drawtext=textfile=/work/wm.txt:expansion=none:").doesNotContain("drawbox");
+        assertThat(filter).startsWith("drawtext=textfile=/work/wm.txt:expansion=none:").doesNotContain("x:y");
+    }
+
+    @Test
+    void aPathIsEscapedForBothLevelsOfFilterSyntax() {
+        // Option level escapes \ ' : and graph level escapes \ ' [ ] , ; (ffmpeg unescapes the graph first).
+        assertThat(Operations.filterPath(java.nio.file.Path.of("/a:b/c,d/e'f/g[h];i")))
+                .isEqualTo("/a\\\\:b/c\\,d/e\\\\\\'f/g\\[h\\]\\;i");
     }
 }

@@ -38,6 +38,28 @@ public final class Samples {
         }
     }
 
+    /** Video frames as ffprobe counts them, read independently of the product's own probing. */
+    public static long videoFrames(Path video) throws IOException, InterruptedException {
+        return Long.parseLong(ffprobe(video, "stream=nb_read_packets", "-count_packets"));
+    }
+
+    /** Video stream duration in seconds, as ffprobe reads it. */
+    public static double videoSeconds(Path video) throws IOException, InterruptedException {
+        return Double.parseDouble(ffprobe(video, "stream=duration"));
+    }
+
+    private static String ffprobe(Path video, String entries, String... extra) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of("ffprobe", "-v", "error", "-select_streams", "v:0"));
+        cmd.addAll(List.of(extra));
+        cmd.addAll(List.of("-show_entries", entries, "-of", "csv=p=0", video.toString()));
+        Process p = new ProcessBuilder(cmd).start();
+        String out = new String(p.getInputStream().readAllBytes()).strip();
+        if (p.waitFor() != 0) {
+            throw new IllegalStateException("ffprobe failed on " + video);
+        }
+        return out;
+    }
+
     /** PSNR (average, dB) of a video against a reference of the same size. */
     public static double psnr(Path video, Path reference) throws IOException, InterruptedException {
         Process p = new ProcessBuilder("ffmpeg", "-hide_banner", "-nostdin", "-i", video.toString(), "-i", reference.toString(),
