@@ -2,8 +2,8 @@ package io.vidbatch.api;
 
 import io.vidbatch.job.InputDetail;
 import io.vidbatch.job.JobReport;
+import io.vidbatch.job.Reports;
 
-import java.nio.file.Path;
 import java.util.Locale;
 
 /** A job as plain text, for terminals: what `curl -H 'Accept: text/plain'` shows. */
@@ -52,7 +52,7 @@ final class JobText {
             }
         }
         if (d.settings() != null && d.report() != null) {
-            b.append(String.format("%nreport %s%n", Path.of(d.settings().outputDir()).resolve("vidbatch-report-" + d.id() + ".json")));
+            b.append(String.format("%nreport %s%n", Reports.file(d.settings(), d.id())));
         }
         return b.toString();
     }

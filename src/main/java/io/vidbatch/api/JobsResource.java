@@ -226,7 +226,14 @@ public class JobsResource {
     @RolesAllowed({Roles.ADMIN, Roles.SUBMITTER})
     public Response restart(@PathParam("id") long id, @QueryParam("workers") String workers) {
         JobExecution latest = executions(id).get(0);
+        // Restart parameters replace the old ones in Jakarta Batch: pass the original ones again
+        // (a job stopped while planning plans again from them).
         Properties props = new Properties();
+        try {
+            props.putAll(operator.getParameters(latest.getExecutionId()));
+        } catch (JobSecurityException e) {
+            throw ApiError.of(Response.Status.FORBIDDEN, "not allowed to restart job " + id);
+        }
         if (workers != null) {
             FieldError error = TranscodeParameters.checkWorkers(workers, settings.maxWorkers());
             if (error != null) {

@@ -27,9 +27,7 @@ import java.util.Set;
 record SubmitRequest(Map<String, String> values, List<String> inputs) {
 
     static final int MAX_BODY_BYTES = 1 << 20;
-    private static final Set<String> FIELDS = Set.of(TranscodeParameters.INPUTS, TranscodeParameters.PRESET,
-            TranscodeParameters.OPERATIONS, TranscodeParameters.SEGMENT_SECONDS, TranscodeParameters.WORKERS,
-            TranscodeParameters.OUTPUT_DIR, TranscodeParameters.LAUNCHER);
+    private static final Set<String> FIELDS = Set.copyOf(TranscodeParameters.NAMES);
 
     static SubmitRequest read(InputStream body) {
         JsonObject o = parse(body);
@@ -61,7 +59,7 @@ record SubmitRequest(Map<String, String> values, List<String> inputs) {
             throw ApiError.invalid(errors);
         }
         if (inputs.isEmpty() && values.containsKey(TranscodeParameters.INPUTS)) {
-            inputs.addAll(List.of(values.get(TranscodeParameters.INPUTS).split(",")));
+            inputs.addAll(TranscodeParameters.splitInputs(values.get(TranscodeParameters.INPUTS)));
         }
         inputs.replaceAll(String::strip);
         inputs.removeIf(String::isEmpty);
@@ -69,10 +67,7 @@ record SubmitRequest(Map<String, String> values, List<String> inputs) {
     }
 
     Properties toProperties() {
-        return TranscodeParameters.toProperties(inputs, values.get(TranscodeParameters.PRESET),
-                values.get(TranscodeParameters.OPERATIONS), values.get(TranscodeParameters.SEGMENT_SECONDS),
-                values.get(TranscodeParameters.WORKERS), values.get(TranscodeParameters.OUTPUT_DIR),
-                values.get(TranscodeParameters.LAUNCHER));
+        return TranscodeParameters.toProperties(inputs, values);
     }
 
     private static JsonObject parse(InputStream body) {

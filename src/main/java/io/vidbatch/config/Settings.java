@@ -30,11 +30,15 @@ public class Settings {
     int maxWorkers;
 
     private final Tools tools = Tools.onPath();
+    private volatile Roots roots;
 
     public Roots roots() {
-        List<Path> inputs = Arrays.stream(inputRoots.split(",")).map(String::strip).filter(s -> !s.isEmpty())
-                .map(Path::of).toList();
-        return new Roots(inputs, Path.of(outputRoot.strip()));
+        if (roots == null) {
+            List<Path> inputs = Arrays.stream(inputRoots.split(",")).map(String::strip).filter(s -> !s.isEmpty())
+                    .map(Path::of).toList();
+            roots = new Roots(inputs, Path.of(outputRoot.strip()));
+        }
+        return roots;
     }
 
     public int maxWorkers() {

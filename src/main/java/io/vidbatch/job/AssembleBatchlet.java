@@ -28,15 +28,17 @@ import java.util.logging.Logger;
 import java.util.stream.Stream;
 
 /**
- * Step 3: joins segmented inputs, verifies every output against its source, takes the
- * thumbnails asked for, writes the report and sets the job's exit status to the counts.
- * Safe to run again: finished inputs are left as they are.
+ * Step 3: joins the pieces of segmented inputs and verifies the result against its source
+ * (whole-file outputs were verified by their worker before they were renamed into place),
+ * takes the thumbnails asked for, writes the report and sets the job's exit status to the
+ * counts. Safe to run again: finished inputs are left as they are.
  */
 @Named("assembleBatchlet")
 @Dependent
 public class AssembleBatchlet extends AbstractBatchlet {
 
     private static final Logger LOG = Logger.getLogger(AssembleBatchlet.class.getName());
+    static final String LOGS = "logs";
 
     @Inject
     JobContext jobContext;
@@ -112,7 +114,7 @@ public class AssembleBatchlet extends AbstractBatchlet {
                     .map(i -> new Joiner.Piece(Path.of(i.spec().output()), i.spec().seconds())).toList();
             Path audio = items.stream().filter(i -> i.part() == Part.AUDIO).map(i -> Path.of(i.spec().output()))
                     .findFirst().orElse(null);
-            Path log = work.resolve("logs").resolve("join-" + input.input() + ".log");
+            Path log = work.resolve(LOGS).resolve("join-" + input.input() + ".log");
             MediaInfo info = new Joiner(settings.tools()).join(pieces, audio, preset, output, detail.expected(), log);
             long frames = info.video().frames();
             out = new InputDetail.Output(output.toString(), info.sizeBytes(), info.video().displayWidth(),
@@ -142,18 +144,14 @@ public class AssembleBatchlet extends AbstractBatchlet {
         return files;
     }
 
-    /** Segments and encoded pieces go once every input has its final state; item logs stay for diagnosis. */
+    /** Pieces go once every input has its final state; the logs stay for diagnosis. */
     private static void cleanWorkFiles(Path work) throws IOException {
         if (!Files.isDirectory(work)) {
             return;
         }
         try (Stream<Path> s = Files.list(work)) {
-            for (Path dir : s.filter(p -> p.getFileName().toString().startsWith("in-")).toList()) {
-                try (Stream<Path> tree = Files.walk(dir)) {
-                    for (Path p : tree.sorted(Comparator.reverseOrder()).toList()) {
-                        Files.deleteIfExists(p);
-                    }
-                }
+            for (Path p : s.filter(p -> !p.getFileName().toString().equals(LOGS)).toList()) {
+                PlanBatchlet.deleteTree(p);
             }
         }
     }

@@ -26,9 +26,20 @@ final class Inputs {
             "mts", "m2ts", "mxf", "flv", "wmv", "3gp", "ogv", "y4m");
     static final int MAX_FILES = 100_000;
     private static final int MAX_DEPTH = 32;
+    private static final String GLOB_CHARS = "*?[{";
 
-    /** One file to plan, or an entry that was turned away. */
-    record Candidate(String given, Path file, String rejection) {
+    /**
+     * One file to plan, or an entry that was turned away.
+     *
+     * @param file the file as named (outputs are named after it)
+     * @param real the same with every link resolved: what is read, so a link swapped in later
+     *             cannot redirect it outside the roots
+     */
+    record Candidate(String given, Path file, Path real, String rejection) {
+        Candidate(String given, Path file, String rejection) {
+            this(given, file, null, rejection);
+        }
+
         static Candidate rejected(String given, Path file, String why) {
             return new Candidate(given, file, why);
         }
@@ -61,13 +72,15 @@ final class Inputs {
                     out.add(Candidate.rejected(entry, c.file(), "cannot be read: " + e.getMessage()));
                     continue;
                 }
-                if (seen.add(real)) {
-                    out.add(c);
+                if (seen.contains(real)) {
+                    continue;
                 }
-                if (seen.size() > MAX_FILES) {
+                if (seen.size() == MAX_FILES) {
                     out.add(Candidate.rejected(entry, null, "more than " + MAX_FILES + " files in one job"));
                     return out;
                 }
+                seen.add(real);
+                out.add(new Candidate(entry, c.file(), real, null));
             }
         }
         return out;
@@ -107,7 +120,7 @@ final class Inputs {
     private static List<Candidate> glob(String entry, Roots roots) {
         String base = literalPrefix(entry);
         String pattern = entry.substring(base.length()).replaceFirst("^/+", "");
-        Optional<Path> dir = roots.resolveInput(base.isEmpty() ? "." : base);
+        Optional<Path> dir = roots.resolveInput(baseOf(entry));
         if (dir.isEmpty()) {
             return List.of(Candidate.rejected(entry, null, "outside the allowed input roots"));
         }
@@ -129,14 +142,20 @@ final class Inputs {
     }
 
     static boolean isGlob(String s) {
-        return s.chars().anyMatch(c -> "*?[{".indexOf(c) >= 0);
+        return s.chars().anyMatch(c -> GLOB_CHARS.indexOf(c) >= 0);
+    }
+
+    /** The folder a glob entry starts from ("." for a bare pattern), or the entry itself. */
+    static String baseOf(String entry) {
+        String base = literalPrefix(entry);
+        return base.isEmpty() ? "." : base;
     }
 
     /** The entry up to the last '/' before its first glob character (the whole entry if it has none). */
     static String literalPrefix(String s) {
         int first = -1;
         for (int i = 0; i < s.length(); i++) {
-            if ("*?[{".indexOf(s.charAt(i)) >= 0) {
+            if (GLOB_CHARS.indexOf(s.charAt(i)) >= 0) {
                 first = i;
                 break;
             }

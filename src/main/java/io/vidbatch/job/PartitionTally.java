@@ -3,8 +3,9 @@ package io.vidbatch.job;
 import java.io.Serializable;
 
 /**
- * What one partition finished since its collector last reported: the payload a partition
- * sends to the analyzer on the coordinator's step thread.
+ * Counts of finished items. In a partition it holds what was finished since its collector last
+ * reported (the payload sent to the analyzer); on the coordinator's step thread the analyzer
+ * keeps the running sum in one, with the number of items the step started with.
  */
 public final class PartitionTally implements Serializable {
 

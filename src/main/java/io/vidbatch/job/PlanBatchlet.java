@@ -4,7 +4,7 @@ import io.vidbatch.config.Roots;
 import io.vidbatch.config.Settings;
 import jakarta.annotation.Resource;
 import jakarta.batch.api.AbstractBatchlet;
-import jakarta.batch.api.BatchProperty;
+import jakarta.batch.runtime.BatchRuntime;
 import jakarta.batch.runtime.context.JobContext;
 import jakarta.enterprise.concurrent.ManagedExecutorService;
 import jakarta.enterprise.context.Dependent;
@@ -17,7 +17,7 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
-import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.logging.Logger;
@@ -46,47 +46,40 @@ public class PlanBatchlet extends AbstractBatchlet {
     @Resource
     ManagedExecutorService executor;
 
-    @Inject @BatchProperty(name = TranscodeParameters.INPUTS) String inputs;
-    @Inject @BatchProperty(name = TranscodeParameters.PRESET) String preset;
-    @Inject @BatchProperty(name = TranscodeParameters.OPERATIONS) String operations;
-    @Inject @BatchProperty(name = TranscodeParameters.SEGMENT_SECONDS) String segmentSeconds;
-    @Inject @BatchProperty(name = TranscodeParameters.WORKERS) String workers;
-    @Inject @BatchProperty(name = TranscodeParameters.OUTPUT_DIR) String outputDir;
-    @Inject @BatchProperty(name = TranscodeParameters.LAUNCHER) String launcher;
-
     private volatile boolean stopRequested;
 
     @Override
     public String process() throws Exception {
         long job = jobContext.getInstanceId();
-        Map<String, String> given = new java.util.HashMap<>();
-        given.put(TranscodeParameters.INPUTS, inputs);
-        given.put(TranscodeParameters.PRESET, preset);
-        given.put(TranscodeParameters.OPERATIONS, operations);
-        given.put(TranscodeParameters.SEGMENT_SECONDS, segmentSeconds);
-        given.put(TranscodeParameters.WORKERS, workers);
-        given.put(TranscodeParameters.OUTPUT_DIR, outputDir);
-        given.put(TranscodeParameters.LAUNCHER, launcher);
+        // This execution's parameters; our API's restart passes the original ones again.
+        Properties given = BatchRuntime.getJobOperator().getParameters(jobContext.getExecutionId());
         Roots roots = settings.roots();
-        TranscodeParameters.Parsed parsed = TranscodeParameters.parse(given::get, settings.maxWorkers());
+        TranscodeParameters.Parsed parsed = TranscodeParameters.parse(given::getProperty, settings.maxWorkers());
         if (!parsed.ok()) {
             throw invalid(parsed.errors());
         }
         TranscodeParameters p = parsed.parameters();
         // An entry outside the input roots is rejected as an input below; the job goes on with the rest.
-        List<FieldError> outputErrors = TranscodeParameters.checkPaths(List.of(), p.outputDir(), roots);
-        if (!outputErrors.isEmpty()) {
-            throw invalid(outputErrors);
+        Path out = roots.resolveOutputDir(p.outputDir()).orElse(null);
+        if (out == null) {
+            throw invalid(TranscodeParameters.checkPaths(List.of(), p.outputDir(), roots));
         }
-        Path out = roots.resolveOutputDir(p.outputDir()).orElseThrow();
         if (!roots.reallyInsideOutput(out)) {
             throw invalid(List.of(new FieldError(TranscodeParameters.OUTPUT_DIR,
                     "'" + p.outputDir() + "' leads outside the output root")));
         }
-        Files.createDirectories(out);
+        try {
+            Files.createDirectories(out);
+        } catch (java.io.IOException e) {
+            String message = "cannot create the output folder " + out + ": " + e;
+            jobContext.setExitStatus(message);
+            throw new IllegalStateException(message, e);
+        }
         Path work = roots.workDir(job);
 
+        // Planning again (after a failure or a stop) starts from nothing: no rows, no pieces.
         store.deletePlan(job);
+        deleteTree(work);
         store.insertSettings(job, new JobSettings(p.preset().id(), io.vidbatch.media.Operations.format(p.operations()),
                 p.segmentSeconds(), p.workers(), out.toString(), p.launcher(), Instant.now().toString()));
         Planner planner = new Planner(settings.tools(), p, out, work);
@@ -133,17 +126,24 @@ public class PlanBatchlet extends AbstractBatchlet {
 
     private void store(long job, Planner.Planned planned) throws java.sql.SQLException {
         WorkStore.InputRow row = planned.row();
-        String detail = planned.detail() == null ? null : store.json().toJson(planned.detail());
-        store.insertInput(job, new WorkStore.InputRow(row.input(), row.given(), row.source(), row.state(), row.reason(),
-                row.output(), detail));
-        for (var item : planned.items()) {
-            store.insertItem(job, item);
-        }
+        store.insertPlanned(job, row.withDetail(planned.detail() == null ? null : store.json().toJson(planned.detail())),
+                planned.items());
         if (row.state().equals(Planner.REJECTED)) {
             LOG.warning(String.format("input %d rejected: %s: %s", row.input(), describe(row), row.reason()));
         } else {
             LOG.info(String.format("input %d planned: %s: %d item(s)%s", row.input(), row.source(),
                     planned.items().size(), row.reason() != null ? " (" + row.reason() + ")" : ""));
+        }
+    }
+
+    static void deleteTree(Path dir) throws java.io.IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (java.util.stream.Stream<Path> tree = Files.walk(dir)) {
+            for (Path p : tree.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
         }
     }
 

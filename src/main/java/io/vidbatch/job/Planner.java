@@ -6,6 +6,7 @@ import io.vidbatch.media.Expected;
 import io.vidbatch.media.MediaInfo;
 import io.vidbatch.media.Operation;
 import io.vidbatch.media.Operations;
+import io.vidbatch.media.PacketTimes;
 import io.vidbatch.media.Part;
 import io.vidbatch.media.Prober;
 import io.vidbatch.media.Splitter;
@@ -61,25 +62,33 @@ final class Planner {
             return new Examined(inputNo, c, c.rejection(), null, null, null, null);
         }
         try {
-            MediaInfo info = prober.probe(c.file());
+            MediaInfo info = prober.probe(c.real());
             String misfit = fitProblem(params.operations(), info.video().displayWidth(), info.video().displayHeight());
             if (misfit != null) {
                 return new Examined(inputNo, c, misfit, null, null, null, null);
             }
-            Expected expected = expected(info, params.operations(), frameTolerance(c.file(), info));
+            boolean segmenting = params.segmentSeconds() > 0 && Operations.fps(params.operations()).isEmpty()
+                    && Splitter.worthSplitting(info, params.segmentSeconds());
+            // One listing of the packets serves both: frame gaps for a variable rate, keyframes for cutting.
+            PacketTimes packets = segmenting || info.video().variableFrameRate() ? prober.packets(c.real()) : null;
+            double longestFrame = info.video().variableFrameRate() ? packets.longestFrameInterval() : 0;
+            Expected expected = expected(info, params.operations(), longestFrame);
             Splitter.Result split = null;
             String note = null;
             if (params.segmentSeconds() > 0) {
                 if (Operations.fps(params.operations()).isPresent()) {
                     note = "encoded whole: a frame-rate change needs the whole timeline";
                 } else {
-                    split = splitter.split(c.file(), info, params.segmentSeconds(), workDir.resolve("in-" + inputNo));
+                    split = splitter.split(c.real(), info, packets, params.segmentSeconds(), inputWorkDir(inputNo));
                     note = split.split() ? null : "encoded whole: " + split.wholeBecause();
                 }
             }
             return new Examined(inputNo, c, null, info, expected, split, note);
         } catch (BadMediaException e) {
             return new Examined(inputNo, c, e.getMessage(), null, null, null, null);
+        } catch (RuntimeException e) {
+            // Whatever a strange file makes our parsing do, it is that input's problem, not the job's.
+            return new Examined(inputNo, c, "cannot be planned: " + e, null, null, null, null);
         }
     }
 
@@ -100,8 +109,8 @@ final class Planner {
         int segments = 0;
         Splitter.Result split = e.split();
         if (split != null && split.split()) {
-            Path dir = workDir.resolve("in-" + inputNo);
-            int factor = Operations.doublesFrames(params.operations()) ? 2 : 1;
+            Path dir = inputWorkDir(inputNo);
+            int factor = Operations.frameFactor(params.operations());
             for (Splitter.Segment s : split.segments()) {
                 Expected piece = new Expected(s.frames() * factor, 0, s.seconds(), expected.tolerance(), true, false);
                 items.add(item(job, inputNo, Part.VIDEO_SEGMENT, s.index(), s.file(),
@@ -110,17 +119,22 @@ final class Planner {
             }
             if (info.hasAudio()) {
                 // Audio is light work; counted as a tenth of its length for balancing.
-                items.add(item(job, inputNo, Part.AUDIO, 0, c.file(), dir.resolve("audio." + params.preset().extension()),
+                items.add(item(job, inputNo, Part.AUDIO, 0, c.real(), dir.resolve("audio." + params.preset().extension()),
                         preset, ops, new Expected(0, 0, expected.seconds(), expected.tolerance(), false, true),
                         expected.seconds() / 10));
             }
             segments = split.segments().size();
         } else {
-            items.add(item(job, inputNo, Part.WHOLE, 0, c.file(), output, preset, ops, expected, expected.seconds()));
+            items.add(item(job, inputNo, Part.WHOLE, 0, c.real(), output, preset, ops, expected, expected.seconds()));
         }
         InputDetail detail = new InputDetail(InputDetail.Source.of(info), expected, segments, null);
         return new Planned(new WorkStore.InputRow(inputNo, c.given(), source, PLANNED, e.note(), output.toString(), null),
                 detail, items);
+    }
+
+    /** Where an input's pieces go while it is segmented; assemble joins them from here. */
+    Path inputWorkDir(int inputNo) {
+        return workDir.resolve("in-" + inputNo);
     }
 
     private Planned rejected(int inputNo, Inputs.Candidate c, String source, String reason) {
@@ -130,14 +144,9 @@ final class Planner {
     private WorkItem item(long job, int inputNo, Part part, int segment, Path source, Path output, String preset, String ops,
                           Expected expected, double seconds) {
         int n = ++nextItem;
-        Path log = workDir.resolve("logs").resolve("item-" + n + ".log");
+        Path log = workDir.resolve(AssembleBatchlet.LOGS).resolve("item-" + n + ".log");
         return new WorkItem(job, n, inputNo, part, segment, source.toString(), output.toString(), preset, ops, expected,
                 log.toString(), seconds);
-    }
-
-    /** One frame's time: the longest frame gap when the frame rate varies, else 0 (one frame at the rate). */
-    private double frameTolerance(Path file, MediaInfo info) throws BadMediaException, ToolFailureException {
-        return info.video().variableFrameRate() ? prober.longestFrameInterval(file) : 0;
     }
 
     /**
@@ -157,12 +166,12 @@ final class Planner {
             frames = Math.round(seconds * rate);
             tolerance = 1; // the fps filter may round the last frame either way
         } else {
-            int factor = Operations.doublesFrames(ops) ? 2 : 1;
+            int factor = Operations.frameFactor(ops);
             frames = v.frames() * factor;
             tolerance = 0;
             rate = v.frameRate() * factor;
         }
-        double oneFrame = fps.isEmpty() && longestFrame > 0 ? longestFrame : rate > 0 ? 1.0 / rate : 0.04;
+        double oneFrame = fps.isEmpty() && longestFrame > 0 ? longestFrame : rate > 0 ? 1.0 / rate : v.frameSeconds();
         return new Expected(frames, tolerance, seconds, oneFrame + 0.001, true, info.hasAudio());
     }
 

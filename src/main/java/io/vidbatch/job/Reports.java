@@ -1,5 +1,6 @@
 package io.vidbatch.job;
 
+import io.vidbatch.media.OutputFiles;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
@@ -7,7 +8,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
@@ -67,9 +67,9 @@ public class Reports {
 
     public Path write(JobReport report) throws IOException {
         Path file = file(report.settings(), report.job());
-        Path temp = file.resolveSibling("." + file.getFileName() + ".part");
+        Path temp = OutputFiles.temporaryFor(file);
         Files.writeString(temp, store.json().toJson(report), StandardCharsets.UTF_8);
-        Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        OutputFiles.publish(temp, file);
         return file;
     }
 }

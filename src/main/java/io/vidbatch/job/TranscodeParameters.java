@@ -8,6 +8,7 @@ import io.vidbatch.media.Preset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.function.Function;
 
@@ -26,6 +27,8 @@ public record TranscodeParameters(List<String> inputs, Preset preset, List<Opera
     public static final String WORKERS = "workers";
     public static final String OUTPUT_DIR = "outputDir";
     public static final String LAUNCHER = "launcher";
+    /** Every parameter of the job, in the order they are documented. */
+    public static final List<String> NAMES = List.of(INPUTS, PRESET, OPERATIONS, SEGMENT_SECONDS, WORKERS, OUTPUT_DIR, LAUNCHER);
 
     public static final String DEFAULT_PRESET = Preset.H264_720P.id();
     public static final int DEFAULT_WORKERS = 2;
@@ -124,8 +127,7 @@ public record TranscodeParameters(List<String> inputs, Preset preset, List<Opera
     public static List<FieldError> checkPaths(List<String> inputs, String outputDir, Roots roots) {
         List<FieldError> errors = new ArrayList<>();
         for (String s : inputs) {
-            String base = Inputs.literalPrefix(s);
-            if (roots.resolveInput(base.isEmpty() ? "." : base).isEmpty() || Inputs.escapesWithGlob(s)) {
+            if (roots.resolveInput(Inputs.baseOf(s)).isEmpty() || Inputs.escapesWithGlob(s)) {
                 errors.add(new FieldError(INPUTS, "'" + s + "' is outside the allowed input roots"));
             }
         }
@@ -136,7 +138,7 @@ public record TranscodeParameters(List<String> inputs, Preset preset, List<Opera
     }
 
     /** Inputs are separated by newlines when there are any (names may contain commas), else by commas. */
-    static List<String> splitInputs(String text) {
+    public static List<String> splitInputs(String text) {
         if (text == null || text.isBlank()) {
             return List.of();
         }
@@ -148,23 +150,18 @@ public record TranscodeParameters(List<String> inputs, Preset preset, List<Opera
         return v == null || v.isBlank() ? fallback : v.strip();
     }
 
-    /** As job parameters, the form every entry point submits. */
-    public static Properties toProperties(List<String> inputs, String preset, String operations, String segmentSeconds,
-                                          String workers, String outputDir, String launcher) {
+    /**
+     * As job parameters. Inputs always end with a newline, so a single name with a comma in it
+     * stays one input.
+     */
+    public static Properties toProperties(List<String> inputs, Map<String, String> others) {
         Properties p = new Properties();
-        p.setProperty(INPUTS, String.join("\n", inputs));
-        put(p, PRESET, preset);
-        put(p, OPERATIONS, operations);
-        put(p, SEGMENT_SECONDS, segmentSeconds);
-        put(p, WORKERS, workers);
-        put(p, OUTPUT_DIR, outputDir);
-        put(p, LAUNCHER, launcher);
+        p.setProperty(INPUTS, String.join("\n", inputs) + "\n");
+        others.forEach((k, v) -> {
+            if (!k.equals(INPUTS) && v != null && !v.isBlank()) {
+                p.setProperty(k, v);
+            }
+        });
         return p;
-    }
-
-    private static void put(Properties p, String key, String value) {
-        if (value != null && !value.isBlank()) {
-            p.setProperty(key, value);
-        }
     }
 }

@@ -1,5 +1,6 @@
 package io.vidbatch.job;
 
+import io.vidbatch.config.Settings;
 import jakarta.batch.api.BatchProperty;
 import jakarta.batch.api.partition.PartitionMapper;
 import jakarta.batch.api.partition.PartitionPlan;
@@ -36,6 +37,9 @@ public class WorkItemMapper implements PartitionMapper {
     @Inject
     WorkStore store;
 
+    @Inject
+    Settings settings;
+
     /** Given on restart to change the number of workers; otherwise the planned number is used. */
     @Inject
     @BatchProperty(name = "workers")
@@ -44,10 +48,13 @@ public class WorkItemMapper implements PartitionMapper {
     @Override
     public PartitionPlan mapPartitions() throws Exception {
         long job = jobContext.getInstanceId();
-        JobSettings settings = store.settings(job);
-        int workers = settings.workers();
-        if (workersOverride != null && workersOverride.matches("\\d{1,3}") && Integer.parseInt(workersOverride) > 0) {
-            workers = Integer.parseInt(workersOverride);
+        int workers = store.settings(job).workers();
+        if (workersOverride != null && !workersOverride.isBlank()) {
+            FieldError error = TranscodeParameters.checkWorkers(workersOverride.strip(), settings.maxWorkers());
+            if (error != null) {
+                throw new IllegalArgumentException("invalid restart parameter: " + error);
+            }
+            workers = Integer.parseInt(workersOverride.strip());
         }
         List<WorkStore.Pending> pending = store.pending(job);
         int partitions = Math.max(1, Math.min(workers, pending.size()));

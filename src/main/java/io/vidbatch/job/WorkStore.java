@@ -21,9 +21,9 @@ import java.util.Map;
 import java.util.logging.Logger;
 
 /**
- * The job's inputs and work items, in the batch datasource. Inside a chunk the connection
- * joins the chunk's transaction, so an item is marked done exactly when its checkpoint commits.
- * Readers take their items from here, not from checkpoint positions: what is done stays done.
+ * The job's inputs and work items, in the batch datasource. Inside a chunk the connection joins
+ * the chunk's transaction, so an item is marked done exactly when its chunk commits; readers
+ * take their items from here, not from checkpoint positions, so what is done stays done.
  */
 @ApplicationScoped
 public class WorkStore {
@@ -44,6 +44,9 @@ public class WorkStore {
     /** An input of a job and what became of it. */
     public record InputRow(int input, String given, String source, String state, String reason, String output,
                            String detail) {
+        InputRow withDetail(String json) {
+            return new InputRow(input, given, source, state, reason, output, json);
+        }
     }
 
     /** A work item with its latest state. */
@@ -116,12 +119,18 @@ public class WorkStore {
         }
     }
 
-    public void insertInput(long job, InputRow r) throws SQLException {
+    /** An input and its work items, on one connection. */
+    public void insertPlanned(long job, InputRow r, List<WorkItem> items) throws SQLException {
         ensureSchema();
         try (Connection c = dataSource.getConnection()) {
             update(c, "INSERT INTO VB_INPUT (JOB_INSTANCE, INPUT_NO, GIVEN_PATH, SOURCE_PATH, STATE, REASON, OUTPUT_PATH, DETAIL) "
                     + "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", job, r.input(), cut(r.given(), 4000), r.source(), r.state(),
                     cut(r.reason(), 4000), r.output(), r.detail());
+            for (WorkItem spec : items) {
+                update(c, "INSERT INTO VB_ITEM (JOB_INSTANCE, ITEM_NO, INPUT_NO, PARTITION_NO, PART, SEGMENT_NO, MEDIA_SECONDS, "
+                        + "STATE, SPEC, UPDATED) VALUES (?, ?, ?, 0, ?, ?, ?, ?, ?, ?)", job, spec.item(), spec.input(),
+                        spec.part().name(), spec.segment(), spec.seconds(), PENDING, json.toJson(spec), now());
+            }
         }
     }
 
@@ -129,14 +138,6 @@ public class WorkStore {
         try (Connection c = dataSource.getConnection()) {
             update(c, "UPDATE VB_INPUT SET STATE = ?, REASON = ?, DETAIL = ? WHERE JOB_INSTANCE = ? AND INPUT_NO = ?",
                     state, cut(reason, 4000), detail, job, input);
-        }
-    }
-
-    public void insertItem(long job, WorkItem spec) throws SQLException {
-        try (Connection c = dataSource.getConnection()) {
-            update(c, "INSERT INTO VB_ITEM (JOB_INSTANCE, ITEM_NO, INPUT_NO, PARTITION_NO, PART, SEGMENT_NO, MEDIA_SECONDS, "
-                    + "STATE, SPEC, UPDATED) VALUES (?, ?, ?, 0, ?, ?, ?, ?, ?, ?)", job, spec.item(), spec.input(),
-                    spec.part().name(), spec.segment(), spec.seconds(), PENDING, json.toJson(spec), now());
         }
     }
 
@@ -194,17 +195,17 @@ public class WorkStore {
 
     /** Records a finished item; only a pending item changes, so a replayed write is harmless. */
     public void markDone(long job, int item, WorkResult result, long execution) throws SQLException {
-        try (Connection c = dataSource.getConnection()) {
-            update(c, "UPDATE VB_ITEM SET STATE = ?, RESULT_JSON = ?, EXECUTION_ID = ?, UPDATED = ? "
-                    + "WHERE JOB_INSTANCE = ? AND ITEM_NO = ? AND STATE = ?", DONE, json.toJson(result), execution, now(),
-                    job, item, PENDING);
-        }
+        finish(job, item, DONE, json.toJson(result), null, execution);
     }
 
     public void markFailed(long job, int item, String reason, long execution) throws SQLException {
+        finish(job, item, FAILED, null, cut(reason, 4000), execution);
+    }
+
+    private void finish(long job, int item, String state, String result, String reason, long execution) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
-            update(c, "UPDATE VB_ITEM SET STATE = ?, REASON = ?, EXECUTION_ID = ?, UPDATED = ? "
-                    + "WHERE JOB_INSTANCE = ? AND ITEM_NO = ? AND STATE = ?", FAILED, cut(reason, 4000), execution, now(),
+            update(c, "UPDATE VB_ITEM SET STATE = ?, RESULT_JSON = ?, REASON = ?, EXECUTION_ID = ?, UPDATED = ? "
+                    + "WHERE JOB_INSTANCE = ? AND ITEM_NO = ? AND STATE = ?", state, result, reason, execution, now(),
                     job, item, PENDING);
         }
     }
@@ -269,7 +270,8 @@ public class WorkStore {
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             for (int i = 0; i < args.length; i++) {
                 if (args[i] == null) {
-                    ps.setNull(i + 1, java.sql.Types.VARCHAR); // every nullable column is text
+                    // PostgreSQL wants a null of the column's own type.
+                    ps.setNull(i + 1, ps.getParameterMetaData().getParameterType(i + 1));
                 } else {
                     ps.setObject(i + 1, args[i]);
                 }
