@@ -30,7 +30,8 @@ final class RestartScenario {
     /** Which REST API stops and restarts the job. */
     enum Via { OUR_API, LIBERTY_API }
 
-    static void run(Jobs jobs, Via via, List<String> inputs, String outputDir) throws IOException {
+    /** Returns the job's id. */
+    static long run(Jobs jobs, Via via, List<String> inputs, String outputDir) throws IOException {
         int total = inputs.size();
         long id = jobs.post(Jobs.body("inputs", inputs, "outputDir", outputDir, "workers", 1));
         jobs.await(id, Duration.ofMinutes(2), j -> j.getJsonObject("progress").getInt("done") >= 2, "2 items done");
@@ -71,6 +72,7 @@ final class RestartScenario {
         assertThat(started.stream().filter(committed::containsKey).count()).as("committed items encoded again").isZero();
         System.out.printf("restart: %d items committed before the stop, %d encoded after the restart, %d encoded again%n",
                 committed.size(), started.size(), started.stream().filter(committed::containsKey).count());
+        return id;
     }
 
     private static void control(Jobs jobs, Via via, long id, String action) {

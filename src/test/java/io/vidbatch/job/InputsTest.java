@@ -60,7 +60,7 @@ class InputsTest {
     @Test
     void escapesAreRejectedWithAReason() {
         List<Inputs.Candidate> cs = expand("../secret/passwd.mp4", outside.resolve("passwd.mp4").toString(), "show/../../secret/*.mp4");
-        assertThat(cs).allSatisfy(c -> assertThat(c.rejection()).isEqualTo("outside the allowed input roots"));
+        assertThat(cs).hasSize(3).allSatisfy(c -> assertThat(c.rejection()).isEqualTo("outside the allowed input roots"));
     }
 
     @Test
@@ -75,6 +75,14 @@ class InputsTest {
         assertThat(expand("nope.mp4").get(0).rejection()).isEqualTo("not found");
         assertThat(expand("show/*.mkv").get(0).rejection()).isEqualTo("no files match");
         assertThat(expand("show/s1").get(0).rejection()).isNull();
+    }
+
+    @Test
+    void whatIsReadIsTheRealFileWhileOutputsAreNamedAsGiven() throws IOException {
+        Files.createSymbolicLink(inputs.resolve("latest.mp4"), inputs.resolve("a.mp4"));
+        Inputs.Candidate c = expand("latest.mp4").get(0);
+        assertThat(c.file().getFileName().toString()).isEqualTo("latest.mp4");
+        assertThat(c.real()).isEqualTo(inputs.resolve("a.mp4").toRealPath());
     }
 
     @Test
