@@ -55,6 +55,13 @@ public class JobProgress {
                 Math.round(percent * 10) / 10.0, eta == null ? null : Math.round(eta * 10) / 10.0);
     }
 
+    /** Progress from counts alone (no live fractions): what a list shows. */
+    static JobViews.Progress of(WorkStore.Counts c) {
+        double percent = c.seconds() > 0 ? 100.0 * c.finishedSeconds() / c.seconds() : 0;
+        return new JobViews.Progress(c.items(), c.done(), c.failed(), c.items() - c.done() - c.failed(), 0,
+                Math.round(percent * 10) / 10.0, null);
+    }
+
     List<JobViews.Item> items(long job, List<WorkStore.ItemRow> items) {
         Map<Integer, ProgressBoard.Running> running = live(job);
         return items.stream().map(i -> {

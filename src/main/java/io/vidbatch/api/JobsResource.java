@@ -44,6 +44,7 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 
 /**
@@ -105,21 +106,24 @@ public class JobsResource {
 
     @GET
     @RolesAllowed({Roles.ADMIN, Roles.SUBMITTER, Roles.MONITOR})
-    public List<JobViews.Summary> list(@QueryParam("limit") @DefaultValue("50") int limit) {
+    public List<JobViews.Summary> list(@QueryParam("limit") @DefaultValue("50") int limit) throws SQLException {
         if (limit < 1 || limit > 1000) {
             throw ApiError.of(Response.Status.BAD_REQUEST, "limit must be between 1 and 1000");
         }
+        List<JobInstance> instances;
         try {
-            List<JobViews.Summary> out = new ArrayList<>();
-            for (JobInstance i : operator.getJobInstances(JOB, 0, limit)) {
-                out.add(summary(i));
-            }
-            return out;
+            instances = operator.getJobInstances(JOB, 0, limit);
         } catch (NoSuchJobException e) {
             return List.of();
         } catch (JobSecurityException e) {
             throw ApiError.of(Response.Status.FORBIDDEN, "not allowed to list jobs");
         }
+        Map<Long, WorkStore.Counts> counts = store.counts(instances.stream().map(JobInstance::getInstanceId).toList());
+        List<JobViews.Summary> out = new ArrayList<>();
+        for (JobInstance i : instances) {
+            out.add(summary(i, counts.getOrDefault(i.getInstanceId(), WorkStore.Counts.NONE)));
+        }
+        return out;
     }
 
     @GET
@@ -257,16 +261,19 @@ public class JobsResource {
     }
 
     private JobViews.Summary summary(JobInstance instance) {
+        try {
+            return summary(instance, store.counts(List.of(instance.getInstanceId()))
+                    .getOrDefault(instance.getInstanceId(), WorkStore.Counts.NONE));
+        } catch (SQLException e) {
+            throw ApiError.of(Response.Status.SERVICE_UNAVAILABLE, "the database does not answer: " + e.getMessage());
+        }
+    }
+
+    private JobViews.Summary summary(JobInstance instance, WorkStore.Counts c) {
         List<JobExecution> executions = executions(instance);
         JobExecution latest = executions.get(0);
-        JobViews.Progress p;
-        try {
-            p = progress.of(instance.getInstanceId(), store.items(instance.getInstanceId()), latest);
-        } catch (SQLException e) {
-            p = null;
-        }
         return new JobViews.Summary(instance.getInstanceId(), latest.getBatchStatus().name(), latest.getExitStatus(),
-                executions.get(executions.size() - 1).getCreateTime(), latest.getLastUpdatedTime(), p);
+                executions.get(executions.size() - 1).getCreateTime(), latest.getLastUpdatedTime(), JobProgress.of(c));
     }
 
     /** A job's executions, newest first; 404 when the job is unknown or not the caller's to see. */

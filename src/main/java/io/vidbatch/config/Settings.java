@@ -29,6 +29,11 @@ public class Settings {
     @ConfigProperty(name = "workers.max")
     int maxWorkers;
 
+    /** The worker entry point's jar, for the process launcher. */
+    @Inject
+    @ConfigProperty(name = "worker.jar")
+    String workerJar;
+
     private final Tools tools = Tools.onPath();
     private volatile Roots roots;
 
@@ -47,5 +52,14 @@ public class Settings {
 
     public Tools tools() {
         return tools;
+    }
+
+    /**
+     * How the process launcher starts a worker: this JVM's java with options for a short-lived
+     * process that mostly waits on ffmpeg (no C2 compiler, a small serial-collected heap).
+     */
+    public List<String> workerCommand() {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        return List.of(java, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx256m", "-jar", workerJar);
     }
 }

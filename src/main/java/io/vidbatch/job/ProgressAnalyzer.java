@@ -2,6 +2,7 @@ package io.vidbatch.job;
 
 import jakarta.batch.api.partition.AbstractPartitionAnalyzer;
 import jakarta.batch.runtime.BatchStatus;
+import jakarta.batch.runtime.context.JobContext;
 import jakarta.batch.runtime.context.StepContext;
 import jakarta.enterprise.context.Dependent;
 import jakarta.inject.Inject;
@@ -23,6 +24,9 @@ public class ProgressAnalyzer extends AbstractPartitionAnalyzer {
     @Inject
     StepContext stepContext;
 
+    @Inject
+    JobContext jobContext;
+
     @Override
     public void analyzeCollectorData(Serializable data) throws Exception {
         if (!(data instanceof PartitionTally t)) {
@@ -35,10 +39,14 @@ public class ProgressAnalyzer extends AbstractPartitionAnalyzer {
                 sum.done + sum.failed, sum.total, sum.failed, sum.mediaSeconds, fps));
     }
 
+    /** A partition that failed says why in its exit status; the job's exit status carries it to users. */
     @Override
     public void analyzeStatus(BatchStatus status, String exitStatus) {
         if (status != BatchStatus.COMPLETED) {
             LOG.info("a partition ended " + status + (exitStatus != null ? " (" + exitStatus + ")" : ""));
+        }
+        if (status == BatchStatus.FAILED && exitStatus != null && !exitStatus.equals(status.name())) {
+            jobContext.setExitStatus(exitStatus);
         }
     }
 }

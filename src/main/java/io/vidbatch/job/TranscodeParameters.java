@@ -32,7 +32,7 @@ public record TranscodeParameters(List<String> inputs, Preset preset, List<Opera
 
     public static final String DEFAULT_PRESET = Preset.H264_720P.id();
     public static final int DEFAULT_WORKERS = 2;
-    public static final List<String> LAUNCHERS = List.of("local");
+    public static final List<String> LAUNCHERS = io.vidbatch.launch.Launchers.NAMES;
     static final int MAX_INPUT_SPECS = 1000;
     static final double MIN_SEGMENT = 2;
     static final double MAX_SEGMENT = 3600;

@@ -1,9 +1,11 @@
 package io.vidbatch.job;
 
-import io.vidbatch.config.Settings;
-import io.vidbatch.launch.LocalLauncher;
+import io.vidbatch.launch.Launch;
+import io.vidbatch.launch.Launcher;
+import io.vidbatch.launch.Launchers;
 import io.vidbatch.launch.WorkItem;
 import io.vidbatch.launch.WorkResult;
+import io.vidbatch.launch.WorkerUnavailableException;
 import io.vidbatch.media.BadMediaException;
 import io.vidbatch.media.StoppedException;
 import io.vidbatch.media.ToolFailureException;
@@ -11,32 +13,35 @@ import jakarta.batch.api.BatchProperty;
 import jakarta.batch.api.chunk.ItemProcessor;
 import jakarta.batch.runtime.BatchStatus;
 import jakarta.batch.runtime.context.JobContext;
+import jakarta.batch.runtime.context.StepContext;
 import jakarta.enterprise.context.Dependent;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.List;
-import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Hands one item to the launcher and waits for it: decode → process → encode happen in the
- * worker. A stop request ends the worker and leaves the item pending for a restart.
+ * Hands one item to the job's launcher and waits for it: decode → process → encode happen in
+ * the worker (this JVM, a worker process or a pod). A stop request ends the worker and leaves
+ * the item pending for a restart.
  */
 @Named("transcodeProcessor")
 @Dependent
 public class TranscodeProcessor implements ItemProcessor {
 
     private static final Logger LOG = Logger.getLogger(TranscodeProcessor.class.getName());
-    private static final int LOG_TAIL = 20;
 
     @Inject
     JobContext jobContext;
 
     @Inject
-    Settings settings;
+    StepContext stepContext;
+
+    @Inject
+    Launchers launchers;
+
+    @Inject
+    WorkStore store;
 
     @Inject
     ProgressBoard board;
@@ -45,32 +50,41 @@ public class TranscodeProcessor implements ItemProcessor {
     @BatchProperty(name = "partition")
     String partition;
 
-    private LocalLauncher launcher;
+    private Launcher launcher;
+    private String launcherName;
 
     @Override
     public Object processItem(Object o) throws Exception {
         WorkItem item = (WorkItem) o;
         if (launcher == null) {
-            launcher = new LocalLauncher(settings.tools());
+            launcherName = store.settings(jobContext.getInstanceId()).launcher();
+            launcher = launchers.named(launcherName);
         }
-        board.started(item, Integer.parseInt(partition), "local");
+        int part = Integer.parseInt(partition);
+        board.started(item, part, launcherName);
         LOG.info(() -> String.format("item %d started: %s of %s", item.item(), describe(item), item.source()));
+        Launch launch = new Launch(jobContext.getExecutionId(), part, p -> board.update(item, p), this::stopRequested,
+                line -> LOG.info(() -> "item " + item.item() + " " + line));
         try {
-            WorkResult r = launcher.run(item, p -> board.update(item, p), this::stopRequested);
+            WorkResult r = launcher.run(item, launch);
             LOG.info(() -> String.format("item %d done in %.1f s: %d frames at %.1f fps, %d bytes, on %s", item.item(),
                     r.encodeSeconds(), r.frames(), r.encodeFps(), r.bytes(), r.worker()));
-            logFfmpeg(item, Level.INFO);
             return new Finished(item, r);
         } catch (StoppedException e) {
             LOG.info(() -> "item " + item.item() + " stopped on request; it stays pending for a restart");
             return null;
         } catch (BadMediaException e) {
             LOG.warning(() -> "item " + item.item() + " failed: " + e.getMessage());
-            logFfmpeg(item, Level.WARNING);
             throw new ItemFailedException(e.getMessage());
         } catch (ToolFailureException e) {
             LOG.warning(() -> "item " + item.item() + " lost its worker: " + e.getMessage());
+            stepContext.setExitStatus("worker lost: " + e.getMessage());
             throw new WorkerLostException(e.getMessage());
+        } catch (WorkerUnavailableException e) {
+            // Retrying cannot help until an operator acts: the job ends FAILED, saying why.
+            LOG.severe(() -> "item " + item.item() + ": no worker: " + e.getMessage());
+            stepContext.setExitStatus("no worker: " + e.getMessage());
+            throw e;
         } finally {
             board.finished(item);
         }
@@ -84,22 +98,6 @@ public class TranscodeProcessor implements ItemProcessor {
     private boolean stopRequested() {
         BatchStatus s = jobContext.getBatchStatus();
         return s == BatchStatus.STOPPING || s == BatchStatus.STOPPED;
-    }
-
-    /** ffmpeg's own lines for this item, into the job log of this partition. */
-    private static void logFfmpeg(WorkItem item, Level level) {
-        try {
-            Path log = Path.of(item.log());
-            if (!Files.exists(log)) {
-                return;
-            }
-            List<String> lines = Files.readAllLines(log);
-            for (String line : lines.subList(Math.max(0, lines.size() - LOG_TAIL), lines.size())) {
-                LOG.log(level, "item {0} ffmpeg: {1}", new Object[]{item.item(), line});
-            }
-        } catch (java.io.IOException | java.io.UncheckedIOException e) {
-            LOG.fine("no ffmpeg log for item " + item.item());
-        }
     }
 
     static String describe(WorkItem item) {

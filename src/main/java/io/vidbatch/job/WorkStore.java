@@ -1,6 +1,7 @@
 package io.vidbatch.job;
 
 import io.vidbatch.launch.WorkItem;
+import io.vidbatch.launch.WorkJson;
 import io.vidbatch.launch.WorkResult;
 import io.vidbatch.media.Part;
 import jakarta.annotation.Resource;
@@ -129,7 +130,7 @@ public class WorkStore {
             for (WorkItem spec : items) {
                 update(c, "INSERT INTO VB_ITEM (JOB_INSTANCE, ITEM_NO, INPUT_NO, PARTITION_NO, PART, SEGMENT_NO, MEDIA_SECONDS, "
                         + "STATE, SPEC, UPDATED) VALUES (?, ?, ?, 0, ?, ?, ?, ?, ?, ?)", job, spec.item(), spec.input(),
-                        spec.part().name(), spec.segment(), spec.seconds(), PENDING, json.toJson(spec), now());
+                        spec.part().name(), spec.segment(), spec.seconds(), PENDING, WorkJson.write(spec), now());
             }
         }
     }
@@ -186,7 +187,7 @@ public class WorkStore {
             ps.setString(3, PENDING);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    out.add(json.fromJson(rs.getString(1), WorkItem.class));
+                    out.add(WorkJson.readItem(rs.getString(1)));
                 }
             }
         }
@@ -195,7 +196,7 @@ public class WorkStore {
 
     /** Records a finished item; only a pending item changes, so a replayed write is harmless. */
     public void markDone(long job, int item, WorkResult result, long execution) throws SQLException {
-        finish(job, item, DONE, json.toJson(result), null, execution);
+        finish(job, item, DONE, WorkJson.write(result), null, execution);
     }
 
     public void markFailed(long job, int item, String reason, long execution) throws SQLException {
@@ -240,12 +241,57 @@ public class WorkStore {
                     long exec = rs.getLong(11);
                     Long execution = rs.wasNull() ? null : exec;
                     out.add(new ItemRow(rs.getInt(1), rs.getInt(2), rs.getInt(3), Part.valueOf(rs.getString(4)), rs.getInt(5),
-                            rs.getDouble(6), rs.getString(7), json.fromJson(rs.getString(8), WorkItem.class),
-                            result == null ? null : json.fromJson(result, WorkResult.class), rs.getString(10),
+                            rs.getDouble(6), rs.getString(7), WorkJson.readItem(rs.getString(8)),
+                            result == null ? null : WorkJson.readResult(result), rs.getString(10),
                             execution, rs.getTimestamp(12)));
                 }
             }
         }
+        return out;
+    }
+
+    /** How far a job got, counted in the database without reading any item's JSON. */
+    public record Counts(int items, int done, int failed, double seconds, double finishedSeconds) {
+        public static final Counts NONE = new Counts(0, 0, 0, 0, 0);
+    }
+
+    /** Counts for several jobs at once: what a job list needs, in one query. */
+    public Map<Long, Counts> counts(List<Long> jobs) throws SQLException {
+        ensureSchema();
+        Map<Long, int[]> n = new java.util.HashMap<>();
+        Map<Long, double[]> secs = new java.util.HashMap<>();
+        if (jobs.isEmpty()) {
+            return Map.of();
+        }
+        String in = String.join(",", java.util.Collections.nCopies(jobs.size(), "?"));
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT JOB_INSTANCE, STATE, COUNT(*), SUM(MEDIA_SECONDS) FROM VB_ITEM "
+                     + "WHERE JOB_INSTANCE IN (" + in + ") GROUP BY JOB_INSTANCE, STATE")) {
+            for (int i = 0; i < jobs.size(); i++) {
+                ps.setLong(i + 1, jobs.get(i));
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    long job = rs.getLong(1);
+                    String state = rs.getString(2);
+                    int count = rs.getInt(3);
+                    double seconds = rs.getDouble(4);
+                    int[] k = n.computeIfAbsent(job, x -> new int[3]);
+                    double[] d = secs.computeIfAbsent(job, x -> new double[2]);
+                    k[0] += count;
+                    d[0] += seconds;
+                    if (DONE.equals(state)) {
+                        k[1] += count;
+                        d[1] += seconds;
+                    } else if (FAILED.equals(state)) {
+                        k[2] += count;
+                        d[1] += seconds;
+                    }
+                }
+            }
+        }
+        Map<Long, Counts> out = new java.util.HashMap<>();
+        n.forEach((job, k) -> out.put(job, new Counts(k[0], k[1], k[2], secs.get(job)[0], secs.get(job)[1])));
         return out;
     }
 

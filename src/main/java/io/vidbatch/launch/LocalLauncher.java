@@ -3,40 +3,69 @@ package io.vidbatch.launch;
 import io.vidbatch.media.BadMediaException;
 import io.vidbatch.media.Operations;
 import io.vidbatch.media.Preset;
-import io.vidbatch.media.Progress;
 import io.vidbatch.media.StoppedException;
 import io.vidbatch.media.ToolFailureException;
 import io.vidbatch.media.Tools;
 import io.vidbatch.media.Transcoder;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.function.BooleanSupplier;
+import java.util.List;
 
-/** Runs an item in this JVM: ffmpeg as a child process of the coordinator. The zero set-up default. */
-public final class LocalLauncher {
+/**
+ * Runs an item in this JVM: ffmpeg as a child process. The coordinator's zero set-up default,
+ * and what a worker process or pod does with the item it was given.
+ */
+public final class LocalLauncher implements Launcher {
+
+    private static final int LOG_TAIL = 20;
 
     private final Transcoder transcoder;
     private final String worker;
 
-    public LocalLauncher(Tools tools) {
+    /** @param worker how results name where they ran, e.g. {@code local:host} */
+    public LocalLauncher(Tools tools, String worker) {
         this.transcoder = new Transcoder(tools);
-        this.worker = "local:" + hostName();
+        this.worker = worker;
     }
 
-    public WorkResult run(WorkItem item, Progress.Listener progress, BooleanSupplier stopRequested)
-            throws BadMediaException, ToolFailureException, StoppedException {
+    public LocalLauncher(Tools tools) {
+        this(tools, "local:" + hostName());
+    }
+
+    @Override
+    public WorkResult run(WorkItem item, Launch launch) throws BadMediaException, ToolFailureException, StoppedException {
         Preset preset = Preset.named(item.preset())
                 .orElseThrow(() -> new BadMediaException("unknown preset '" + item.preset() + "'"));
         Transcoder.Request request = new Transcoder.Request(Path.of(item.source()), Path.of(item.output()), item.part(),
                 preset, Operations.parse(item.operations()), item.expected(), Path.of(item.log()));
-        Transcoder.Result r = transcoder.transcode(request, progress, stopRequested);
-        return new WorkResult(r.output().toString(), r.bytes(), r.width(), r.height(), r.frames(), r.durationSeconds(),
-                r.audio(), r.encodeSeconds(), r.encodeFps(), worker);
+        try {
+            Transcoder.Result r = transcoder.transcode(request, launch.progress(), launch.stopRequested());
+            return new WorkResult(r.output().toString(), r.bytes(), r.width(), r.height(), r.frames(), r.durationSeconds(),
+                    r.audio(), r.encodeSeconds(), r.encodeFps(), worker);
+        } finally {
+            logTail(Path.of(item.log()), launch);
+        }
     }
 
-    private static String hostName() {
+    /** ffmpeg's own last lines (its warnings, or why it failed) for the job log. */
+    private static void logTail(Path log, Launch launch) {
+        try {
+            if (Files.exists(log)) {
+                List<String> lines = Files.readAllLines(log);
+                lines.subList(Math.max(0, lines.size() - LOG_TAIL), lines.size()).stream()
+                        .filter(l -> !l.isBlank()).forEach(l -> launch.log().accept("ffmpeg: " + l));
+            }
+        } catch (IOException | UncheckedIOException e) {
+            launch.log().accept("no ffmpeg log: " + e.getMessage());
+        }
+    }
+
+    static String hostName() {
         try {
             return InetAddress.getLocalHost().getHostName();
         } catch (UnknownHostException e) {

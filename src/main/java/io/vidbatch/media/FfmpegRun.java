@@ -1,7 +1,6 @@
 package io.vidbatch.media;
 
 import java.io.IOException;
-import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -121,7 +120,7 @@ public final class FfmpegRun {
 
     /** A log line without its level, with its context shortened: {@code [h264] error while decoding MB 24 29}. */
     static String strip(String line) {
-        return line.replaceFirst("^\\[(\\w+) @ 0x[0-9a-f]+\\] ", "[$1] ").replaceFirst("\\[(error|fatal|warning)\\] ", "")
+        return line.replaceFirst("^\\[([^]@]+?) @ 0x[0-9a-f]+\\] ", "[$1] ").replaceFirst("\\[(error|fatal|warning)\\] ", "")
                 .strip();
     }
 
@@ -161,56 +160,31 @@ public final class FfmpegRun {
         }
     }
 
-    /** Reads what ffmpeg appended to the progress file since the last poll. */
+    /** ffmpeg's progress blocks (key=value lines ending with progress=...), read as they are appended. */
     private static final class ProgressReader {
-        private final Path file;
+        private final LineTail tail;
         private final double expectedSeconds;
-        private RandomAccessFile in;
-        private long position;
-        private final StringBuilder partial = new StringBuilder();
         private long frames;
         private double fps;
         private double outSeconds;
         private Progress last = Progress.NONE;
 
         ProgressReader(Path file, double expectedSeconds) {
-            this.file = file;
+            this.tail = new LineTail(file);
             this.expectedSeconds = expectedSeconds;
         }
 
         java.util.Optional<Progress> poll() {
-            try {
-                if (in == null) {
-                    if (!Files.exists(file)) {
-                        return java.util.Optional.empty();
-                    }
-                    in = new RandomAccessFile(file.toFile(), "r");
-                }
-                long length = in.length();
-                if (length <= position) {
-                    return java.util.Optional.empty();
-                }
-                byte[] buf = new byte[(int) Math.min(length - position, 1 << 20)];
-                in.seek(position);
-                in.readFully(buf);
-                position += buf.length;
-                partial.append(new String(buf, StandardCharsets.UTF_8));
-                boolean blockEnded = false;
-                int nl;
-                while ((nl = partial.indexOf("\n")) >= 0) {
-                    String line = partial.substring(0, nl).trim();
-                    partial.delete(0, nl + 1);
-                    blockEnded |= apply(line);
-                }
-                if (!blockEnded) {
-                    return java.util.Optional.empty();
-                }
-                double fraction = expectedSeconds > 0 ? Math.min(1.0, Math.max(0, outSeconds / expectedSeconds)) : 0;
-                last = new Progress(fraction, frames, fps);
-                return java.util.Optional.of(last);
-            } catch (IOException e) {
+            boolean blockEnded = false;
+            for (String line : tail.poll()) {
+                blockEnded |= apply(line.trim());
+            }
+            if (!blockEnded) {
                 return java.util.Optional.empty();
             }
+            double fraction = expectedSeconds > 0 ? Math.min(1.0, Math.max(0, outSeconds / expectedSeconds)) : 0;
+            last = new Progress(fraction, frames, fps);
+            return java.util.Optional.of(last);
         }
 
         /** Applies one key=value line; true at the end of a progress block. */
@@ -245,13 +219,7 @@ public final class FfmpegRun {
 
         void close() {
             poll();
-            if (in != null) {
-                try {
-                    in.close();
-                } catch (IOException ignored) {
-                    // read-only handle
-                }
-            }
+            tail.close();
         }
     }
 }

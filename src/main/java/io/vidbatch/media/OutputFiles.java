@@ -27,6 +27,21 @@ public final class OutputFiles {
         Files.move(temporary, output, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }
 
+    /**
+     * Removes what a worker that died mid-write left beside the output (its temporary files).
+     * Called by whoever saw the worker die, since the worker itself could not clean up.
+     */
+    public static void removeTemporaries(Path output) {
+        String prefix = "." + output.getFileName() + ".";
+        try (java.util.stream.Stream<Path> s = Files.list(output.getParent())) {
+            for (Path p : s.filter(p -> isTemporary(p) && p.getFileName().toString().startsWith(prefix)).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException ignored) {
+            // nothing to clean, or the folder is gone
+        }
+    }
+
     public static boolean isTemporary(Path p) {
         String n = p.getFileName().toString();
         return n.startsWith(".") && n.endsWith(".part");

@@ -81,8 +81,8 @@ class BadInputIT {
         assertThat(submitter.post(Api.appUrl() + "/api/v1/jobs", "{\"inputs\": [").status()).isEqualTo(400);
         assertThat(fieldErrors(submitter.post(Api.appUrl() + "/api/v1/jobs", "{\"inputs\":\"a.mp4\",\"wrokers\":2}")))
                 .containsEntry("wrokers", "unknown field (known: inputs, launcher, operations, outputDir, preset, segmentSeconds, workers)");
-        assertThat(fieldErrors(submitter.post(Api.appUrl() + "/api/v1/jobs", "{\"inputs\":\"a.mp4\",\"launcher\":\"kubernetes\"}")))
-                .containsEntry("launcher", "'kubernetes' is not available (available: local)");
+        assertThat(fieldErrors(submitter.post(Api.appUrl() + "/api/v1/jobs", "{\"inputs\":\"a.mp4\",\"launcher\":\"mesos\"}")))
+                .containsEntry("launcher", "'mesos' is not available (available: local, process, kubernetes)");
         assertThat(fieldErrors(submitter.post(Api.appUrl() + "/api/v1/jobs", "{}")))
                 .containsEntry("inputs", "at least one file, folder or glob is required");
     }

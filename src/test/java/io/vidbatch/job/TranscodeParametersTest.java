@@ -31,14 +31,14 @@ class TranscodeParametersTest {
     @Test
     void eachBadParameterIsNamedWithItsValue() {
         List<FieldError> errors = parse("inputs", "a.mp4", "preset", "h266-8k", "operations", "sharpen",
-                "segmentSeconds", "-5", "workers", "0", "launcher", "kubernetes").errors();
+                "segmentSeconds", "-5", "workers", "0", "launcher", "mesos").errors();
         assertThat(errors).extracting(FieldError::field)
                 .containsExactly("preset", "operations", "segmentSeconds", "workers", "launcher");
         assertThat(errors.get(0).message()).startsWith("unknown preset 'h266-8k' (known: h264-1080p");
         assertThat(errors.get(1).message()).startsWith("unknown operation 'sharpen'");
         assertThat(errors.get(2).message()).isEqualTo("'-5' must be 0 (whole files) or between 2 and 3600 seconds");
         assertThat(errors.get(3).message()).isEqualTo("'0' must be between 1 and 64");
-        assertThat(errors.get(4).message()).isEqualTo("'kubernetes' is not available (available: local)");
+        assertThat(errors.get(4).message()).isEqualTo("'mesos' is not available (available: local, process, kubernetes)");
     }
 
     @Test

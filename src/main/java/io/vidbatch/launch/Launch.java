@@ -1,0 +1,19 @@
+package io.vidbatch.launch;
+
+import io.vidbatch.media.Progress;
+
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+
+/**
+ * What one launch gets from the batch step running it.
+ *
+ * @param execution     the job execution (a restarted coordinator has a new one)
+ * @param partition     the partition the item belongs to
+ * @param progress      receives the item's progress while it runs
+ * @param stopRequested true once the job is being stopped; asked about twice a second
+ * @param log           receives the worker's log lines, for the partition's job log
+ */
+public record Launch(long execution, int partition, Progress.Listener progress, BooleanSupplier stopRequested,
+                     Consumer<String> log) {
+}

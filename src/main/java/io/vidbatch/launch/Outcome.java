@@ -1,0 +1,31 @@
+package io.vidbatch.launch;
+
+/**
+ * How a worker ended an item, as it reports it (JSON): done with a result, or not with a
+ * reason. Exit codes say the same for those who only see the exit.
+ *
+ * @param status  {@link #DONE}, {@link #BAD_INPUT} or {@link #FAILED}
+ * @param message why it is not done (null when done)
+ */
+public record Outcome(String status, WorkResult result, String message) {
+
+    public static final String DONE = "DONE";
+    public static final String BAD_INPUT = "BAD_INPUT";
+    public static final String FAILED = "FAILED";
+
+    /** Exit codes of the worker entry point; anything else is a transient failure. */
+    public static final int EXIT_DONE = 0;
+    public static final int EXIT_BAD_INPUT = 3;
+
+    public static Outcome done(WorkResult r) {
+        return new Outcome(DONE, r, null);
+    }
+
+    public static Outcome badInput(String message) {
+        return new Outcome(BAD_INPUT, null, message);
+    }
+
+    public static Outcome failed(String message) {
+        return new Outcome(FAILED, null, message);
+    }
+}

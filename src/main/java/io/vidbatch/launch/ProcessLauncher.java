@@ -1,0 +1,136 @@
+package io.vidbatch.launch;
+
+import io.vidbatch.media.BadMediaException;
+import io.vidbatch.media.LineTail;
+import io.vidbatch.media.OutputFiles;
+import io.vidbatch.media.StoppedException;
+import io.vidbatch.media.ToolFailureException;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * Runs each item in its own worker JVM on this machine: the entry point a pod runs, so the
+ * remote protocol (item JSON in, outcome JSON and exit code out, SIGTERM to stop) is proven
+ * without a cluster. A worker killed mid-item is a lost worker: the item is retried.
+ */
+public final class ProcessLauncher implements Launcher {
+
+    private static final long POLL_MILLIS = 500;
+    private static final long TERM_GRACE_SECONDS = 10;
+
+    private final List<String> command;
+    private final String host = LocalLauncher.hostName();
+
+    /** @param command how to start a worker, e.g. {@code java -jar .../vidbatch-worker.jar} */
+    public ProcessLauncher(List<String> command) {
+        this.command = List.copyOf(command);
+    }
+
+    @Override
+    public WorkResult run(WorkItem item, Launch launch) throws BadMediaException, ToolFailureException, StoppedException {
+        Path dir;
+        try {
+            dir = Files.createTempDirectory("vidbatch-worker-");
+        } catch (IOException e) {
+            throw new ToolFailureException("cannot make a folder for the worker: " + e.getMessage(), e);
+        }
+        Path outcomeFile = dir.resolve("outcome.json");
+        Path output = dir.resolve("output.log");
+        try (LineTail tail = new LineTail(output)) {
+            ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile())
+                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+            pb.environment().put("VIDBATCH_ITEM", WorkJson.write(item));
+            pb.environment().put("VIDBATCH_RESULT_FILE", outcomeFile.toString());
+            pb.environment().put("VIDBATCH_WORKER_NAME", "process@" + host);
+            Process p = pb.start();
+            launch.log().accept("worker process " + p.pid() + " started");
+            // Remembered while the worker lives: once it is killed, its ffmpeg is an orphan nobody else will stop.
+            Set<ProcessHandle> descendants = new HashSet<>();
+            try {
+                while (!p.waitFor(POLL_MILLIS, TimeUnit.MILLISECONDS)) {
+                    p.descendants().forEach(descendants::add);
+                    relay(tail.poll(), launch);
+                    if (launch.stopRequested().getAsBoolean()) {
+                        stop(p);
+                        relay(tail.poll(), launch);
+                        throw new StoppedException();
+                    }
+                }
+            } catch (InterruptedException e) {
+                stop(p);
+                Thread.currentThread().interrupt();
+                throw new ToolFailureException("interrupted while the worker ran", e);
+            }
+            relay(tail.poll(), launch);
+            int exit = p.exitValue();
+            if (exit != Outcome.EXIT_DONE && exit != Outcome.EXIT_BAD_INPUT) {
+                descendants.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
+                OutputFiles.removeTemporaries(Path.of(item.output()));
+            }
+            return outcome(exit, outcomeFile, item);
+        } catch (IOException e) {
+            throw new ToolFailureException("cannot run the worker: " + e.getMessage(), e);
+        } finally {
+            deleteTree(dir);
+        }
+    }
+
+    private static WorkResult outcome(int exit, Path outcomeFile, WorkItem item) throws BadMediaException, ToolFailureException {
+        Outcome o = null;
+        try {
+            if (Files.exists(outcomeFile) && Files.size(outcomeFile) > 0) {
+                o = WorkJson.readOutcome(Files.readString(outcomeFile, StandardCharsets.UTF_8));
+            }
+        } catch (IOException | RuntimeException e) {
+            o = null; // a worker killed while writing: judged by its exit code below
+        }
+        if (exit == Outcome.EXIT_DONE && o != null && o.status().equals(Outcome.DONE)) {
+            return o.result();
+        }
+        if (exit == Outcome.EXIT_BAD_INPUT) {
+            throw new BadMediaException(o != null && o.message() != null ? o.message() : "bad input");
+        }
+        String why = o != null && o.message() != null ? ": " + o.message() : "";
+        throw new ToolFailureException("worker for item " + item.item() + " ended with exit " + exit + why);
+    }
+
+    /** Worker progress lines feed the progress listener; everything else is log. */
+    private static void relay(List<String> lines, Launch launch) {
+        for (String line : lines) {
+            ProgressLine.parse(line).ifPresentOrElse(launch.progress()::update, () -> launch.log().accept(line));
+        }
+    }
+
+    /** SIGTERM lets the worker stop ffmpeg and remove its temporary file; SIGKILL if it does not. */
+    private static void stop(Process p) {
+        p.destroy();
+        try {
+            if (!p.waitFor(TERM_GRACE_SECONDS, TimeUnit.SECONDS)) {
+                p.descendants().forEach(ProcessHandle::destroyForcibly);
+                p.destroyForcibly();
+            }
+        } catch (InterruptedException e) {
+            p.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void deleteTree(Path dir) {
+        try (Stream<Path> s = Files.walk(dir)) {
+            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException ignored) {
+            // a temp folder left behind is harmless
+        }
+    }
+}

@@ -1,0 +1,140 @@
+package io.vidbatch.launch.kubernetes;
+
+import io.kubernetes.client.openapi.models.V1ContainerStateTerminated;
+import io.kubernetes.client.openapi.models.V1ContainerStateWaiting;
+import io.kubernetes.client.openapi.models.V1ContainerStatus;
+import io.kubernetes.client.openapi.models.V1Job;
+import io.kubernetes.client.openapi.models.V1JobCondition;
+import io.kubernetes.client.openapi.models.V1Pod;
+import io.kubernetes.client.openapi.models.V1PodCondition;
+import io.vidbatch.launch.Outcome;
+import io.vidbatch.launch.WorkJson;
+
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Where a worker Job stands, judged from the Job and its pods as they are now. Level-based: the
+ * same state gives the same answer however it was reached, so a missed watch event costs
+ * nothing once a relist has refreshed the cache.
+ */
+record JobState(Kind kind, String message, Outcome outcome, V1Pod pod) {
+
+    enum Kind { MISSING, STARTING, RUNNING, DONE, BAD_INPUT, FAILED, UNAVAILABLE }
+
+    /** Waiting reasons that mean the container will not start without someone fixing something. */
+    private static final Set<String> BLOCKED = Set.of("ErrImagePull", "ImagePullBackOff", "InvalidImageName",
+            "CreateContainerConfigError", "CreateContainerError");
+
+    static JobState of(V1Job job, List<V1Pod> pods, OffsetDateTime now, Duration pendingTimeout) {
+        if (job == null) {
+            return new JobState(Kind.MISSING, "no such Job", null, null);
+        }
+        Optional<V1JobCondition> complete = condition(job, "Complete");
+        if (complete.isPresent()) {
+            V1Pod pod = latest(pods, "Succeeded");
+            Optional<Outcome> o = outcome(pod);
+            return o.filter(x -> x.status().equals(Outcome.DONE)).map(x -> new JobState(Kind.DONE, null, x, pod))
+                    .orElseGet(() -> new JobState(Kind.FAILED, "the worker finished without reporting a result", null, pod));
+        }
+        Optional<V1JobCondition> failed = condition(job, "Failed");
+        if (failed.isPresent()) {
+            V1Pod pod = latest(pods, "Failed");
+            String reason = failed.get().getReason();
+            if ("PodFailurePolicy".equals(reason)) {
+                String why = outcome(pod).map(Outcome::message).orElse("bad input");
+                return new JobState(Kind.BAD_INPUT, why, null, pod);
+            }
+            return new JobState(Kind.FAILED, "Job failed (" + reason + "): " + describe(pod), null, pod);
+        }
+        for (V1Pod pod : pods) {
+            Optional<String> blocked = blocked(pod);
+            if (blocked.isPresent()) {
+                OffsetDateTime since = pod.getMetadata().getCreationTimestamp();
+                if (since != null && Duration.between(since, now).compareTo(pendingTimeout) > 0) {
+                    return new JobState(Kind.UNAVAILABLE, "pod " + pod.getMetadata().getName() + " has not started for "
+                            + pendingTimeout.toSeconds() + " s: " + blocked.get(), null, pod);
+                }
+                return new JobState(Kind.STARTING, blocked.get(), null, pod);
+            }
+        }
+        return new JobState(pods.isEmpty() ? Kind.STARTING : Kind.RUNNING, null, null, null);
+    }
+
+    boolean finished() {
+        return kind == Kind.DONE || kind == Kind.BAD_INPUT || kind == Kind.FAILED || kind == Kind.UNAVAILABLE;
+    }
+
+    /** Why a pending pod cannot start: unschedulable, or its container stuck waiting. */
+    private static Optional<String> blocked(V1Pod pod) {
+        if (pod.getStatus() == null || !"Pending".equals(pod.getStatus().getPhase())) {
+            return Optional.empty();
+        }
+        if (pod.getStatus().getConditions() != null) {
+            for (V1PodCondition c : pod.getStatus().getConditions()) {
+                if ("PodScheduled".equals(c.getType()) && "False".equals(c.getStatus())) {
+                    return Optional.of(c.getReason() + ": " + c.getMessage());
+                }
+            }
+        }
+        for (V1ContainerStatus cs : statuses(pod)) {
+            V1ContainerStateWaiting w = cs.getState() == null ? null : cs.getState().getWaiting();
+            if (w != null && BLOCKED.contains(w.getReason())) {
+                return Optional.of(w.getReason() + (w.getMessage() != null ? ": " + w.getMessage() : ""));
+            }
+        }
+        return Optional.empty();
+    }
+
+    static Optional<Outcome> outcome(V1Pod pod) {
+        V1ContainerStateTerminated t = terminated(pod);
+        if (t == null || t.getMessage() == null || t.getMessage().isBlank()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(WorkJson.readOutcome(t.getMessage()));
+        } catch (RuntimeException e) {
+            return Optional.empty(); // FallbackToLogsOnError put log lines there, not an outcome
+        }
+    }
+
+    /** A failed pod in a sentence: OOMKilled (exit 137), or the worker's own reason. */
+    static String describe(V1Pod pod) {
+        V1ContainerStateTerminated t = terminated(pod);
+        if (t == null) {
+            return pod == null ? "no pod" : "pod " + pod.getMetadata().getName() + " did not report";
+        }
+        String why = outcome(pod).map(Outcome::message).orElse(t.getMessage() == null ? "" : t.getMessage().strip());
+        return t.getReason() + " (exit " + t.getExitCode() + ")" + (why.isEmpty() ? "" : ": " + why);
+    }
+
+    static V1ContainerStateTerminated terminated(V1Pod pod) {
+        for (V1ContainerStatus cs : statuses(pod)) {
+            if (JobSpecs.CONTAINER.equals(cs.getName()) && cs.getState() != null && cs.getState().getTerminated() != null) {
+                return cs.getState().getTerminated();
+            }
+        }
+        return null;
+    }
+
+    private static List<V1ContainerStatus> statuses(V1Pod pod) {
+        return pod == null || pod.getStatus() == null || pod.getStatus().getContainerStatuses() == null
+                ? List.of() : pod.getStatus().getContainerStatuses();
+    }
+
+    private static Optional<V1JobCondition> condition(V1Job job, String type) {
+        return job.getStatus() == null || job.getStatus().getConditions() == null ? Optional.empty()
+                : job.getStatus().getConditions().stream().filter(c -> type.equals(c.getType()) && "True".equals(c.getStatus()))
+                .findFirst();
+    }
+
+    private static V1Pod latest(List<V1Pod> pods, String phase) {
+        return pods.stream().filter(p -> p.getStatus() != null && phase.equals(p.getStatus().getPhase()))
+                .max(Comparator.comparing(p -> p.getMetadata().getCreationTimestamp(),
+                        Comparator.nullsFirst(Comparator.naturalOrder()))).orElse(null);
+    }
+}

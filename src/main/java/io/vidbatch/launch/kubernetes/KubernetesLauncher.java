@@ -1,0 +1,226 @@
+package io.vidbatch.launch.kubernetes;
+
+import io.kubernetes.client.openapi.ApiException;
+import io.kubernetes.client.openapi.models.V1Job;
+import io.kubernetes.client.openapi.models.V1Pod;
+import io.vidbatch.launch.Launch;
+import io.vidbatch.launch.Launcher;
+import io.vidbatch.launch.WorkItem;
+import io.vidbatch.launch.WorkResult;
+import io.vidbatch.launch.WorkerUnavailableException;
+import io.vidbatch.media.BadMediaException;
+import io.vidbatch.media.OutputFiles;
+import io.vidbatch.media.StoppedException;
+import io.vidbatch.media.ToolFailureException;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.logging.Logger;
+
+/**
+ * Runs each item as a batch/v1 Job whose pod runs the worker entry point. Completion is noticed
+ * through informers (watch, healed by relists and resyncs), the result is the pod's termination
+ * message, a stop deletes the Job, and a coordinator restarted mid-run adopts the Job it made
+ * before (same deterministic name) instead of starting it twice.
+ */
+@ApplicationScoped
+public class KubernetesLauncher implements Launcher {
+
+    private static final Logger LOG = Logger.getLogger(KubernetesLauncher.class.getName());
+    private static final long POLL_MILLIS = 500;
+    /** A Job just created may take a moment to reach the informer's cache. */
+    private static final Duration CACHE_GRACE = Duration.ofSeconds(30);
+
+    @Inject
+    KubernetesSettings settings;
+
+    private volatile Cluster cluster;
+
+    /** The API calls this launcher makes, as RBAC sees them: the Role grants exactly these. */
+    public static final List<String> API_CALLS = List.of("create jobs", "get jobs", "list jobs", "watch jobs",
+            "delete jobs", "list pods", "watch pods", "get pods/log");
+
+    @Override
+    public WorkResult run(WorkItem item, Launch launch)
+            throws BadMediaException, ToolFailureException, WorkerUnavailableException, StoppedException {
+        try {
+            Cluster c = cluster();
+            String name = Labels.jobName(settings.jobPrefix(), item);
+            try {
+                start(c, name, item, launch);
+                return follow(c, name, item, launch);
+            } finally {
+                c.forget(name);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ToolFailureException("interrupted while waiting for the worker", e);
+        } catch (ApiException e) {
+            throw new ToolFailureException("Kubernetes API: " + ApiCalls.describe(e), e);
+        }
+    }
+
+    /** Creates the item's Job, or adopts one that is already there (made before a coordinator restart). */
+    private void start(Cluster c, String name, WorkItem item, Launch launch)
+            throws ApiException, InterruptedException, WorkerUnavailableException {
+        V1Job existing = c.job(name) != null ? c.job(name) : read(c, name);
+        if (existing != null && hasCondition(existing, "Failed")) {
+            // Failed in an earlier execution: this attempt gets a fresh Job under the same name.
+            delete(c, name);
+            awaitGone(c, name);
+            existing = null;
+        }
+        if (existing != null) {
+            launch.log().accept("adopting Job " + name + " (made by execution "
+                    + existing.getMetadata().getLabels().get(Labels.EXECUTION) + ")");
+            return;
+        }
+        V1Job job = new JobSpecs(settings).job(c.namespace, item, launch.execution(), launch.partition());
+        try {
+            ApiCalls.call(() -> c.batch.createNamespacedJob(c.namespace, job).execute());
+            launch.log().accept("created Job " + name + " in namespace " + c.namespace);
+        } catch (ApiException e) {
+            if (e.getCode() == 409) {
+                launch.log().accept("adopting Job " + name + " (it already exists)");
+            } else if (e.getCode() == 403 || e.getCode() == 422 || e.getCode() == 400) {
+                // Quota, RBAC or an invalid pod template: nothing retrying can change.
+                throw new WorkerUnavailableException("cannot create Job " + name + ": " + ApiCalls.describe(e));
+            } else {
+                throw e;
+            }
+        }
+    }
+
+    private WorkResult follow(Cluster c, String name, WorkItem item, Launch launch) throws ApiException,
+            InterruptedException, BadMediaException, ToolFailureException, WorkerUnavailableException, StoppedException {
+        OffsetDateTime missingSince = null;
+        Duration pendingTimeout = Duration.ofSeconds(settings.pendingTimeoutSeconds());
+        while (true) {
+            long seen = c.changes(name);
+            JobState state = JobState.of(c.job(name), c.podsOf(name), OffsetDateTime.now(), pendingTimeout);
+            if (state.finished()) {
+                return finish(c, name, item, state, launch);
+            }
+            if (state.kind() == JobState.Kind.MISSING) {
+                missingSince = missingSince != null ? missingSince : OffsetDateTime.now();
+                if (Duration.between(missingSince, OffsetDateTime.now()).compareTo(CACHE_GRACE) > 0) {
+                    throw new ToolFailureException("Job " + name + " disappeared before it finished");
+                }
+            } else {
+                missingSince = null;
+            }
+            if (launch.stopRequested().getAsBoolean()) {
+                // Deleting the Job deletes its pod: the worker gets SIGTERM, ends ffmpeg and cleans up.
+                delete(c, name);
+                launch.log().accept("stopped: deleted Job " + name);
+                throw new StoppedException();
+            }
+            c.await(name, seen, POLL_MILLIS);
+        }
+    }
+
+    private WorkResult finish(Cluster c, String name, WorkItem item, JobState state, Launch launch) throws ApiException,
+            InterruptedException, BadMediaException, ToolFailureException, WorkerUnavailableException {
+        V1Pod pod = state.pod();
+        if (pod != null) {
+            logs(c, pod, launch);
+        }
+        // Nothing is left behind; ttlSecondsAfterFinished covers a coordinator that dies right here.
+        delete(c, name);
+        if (state.kind() != JobState.Kind.DONE) {
+            // A killed pod (OOM, lost node) could not remove its temporary output on the shared volume.
+            OutputFiles.removeTemporaries(java.nio.file.Path.of(item.output()));
+        }
+        return switch (state.kind()) {
+            case DONE -> {
+                WorkResult r = state.outcome().result();
+                String where = "k8s:" + pod.getSpec().getNodeName() + "/" + pod.getMetadata().getName();
+                yield new WorkResult(r.output(), r.bytes(), r.width(), r.height(), r.frames(), r.seconds(), r.audio(),
+                        r.encodeSeconds(), r.encodeFps(), where);
+            }
+            case BAD_INPUT -> throw new BadMediaException(state.message());
+            case UNAVAILABLE -> throw new WorkerUnavailableException(state.message());
+            default -> throw new ToolFailureException(state.message());
+        };
+    }
+
+    /** The worker's output (ffmpeg's lines among it) into the partition's job log. */
+    private void logs(Cluster c, V1Pod pod, Launch launch) throws InterruptedException {
+        try {
+            String text = ApiCalls.call(() -> c.core.readNamespacedPodLog(pod.getMetadata().getName(), c.namespace)
+                    .container(JobSpecs.CONTAINER).execute());
+            if (text != null) {
+                text.lines().filter(l -> !l.isBlank()).forEach(l -> launch.log().accept("pod " + pod.getMetadata().getName() + ": " + l));
+            }
+        } catch (ApiException e) {
+            launch.log().accept("no log from pod " + pod.getMetadata().getName() + ": " + ApiCalls.describe(e));
+        }
+    }
+
+    private static V1Job read(Cluster c, String name) throws ApiException, InterruptedException {
+        try {
+            return ApiCalls.call(() -> c.batch.readNamespacedJob(name, c.namespace).execute());
+        } catch (ApiException e) {
+            if (e.getCode() == 404) {
+                return null;
+            }
+            throw e;
+        }
+    }
+
+    private static void delete(Cluster c, String name) throws ApiException, InterruptedException {
+        try {
+            ApiCalls.call(() -> c.batch.deleteNamespacedJob(name, c.namespace).propagationPolicy("Background").execute());
+        } catch (ApiException e) {
+            if (e.getCode() != 404) {
+                throw e;
+            }
+        }
+    }
+
+    private static void awaitGone(Cluster c, String name) throws InterruptedException, ApiException {
+        long deadline = System.nanoTime() + CACHE_GRACE.toNanos();
+        while (c.job(name) != null || read(c, name) != null) {
+            if (System.nanoTime() > deadline) {
+                throw new ApiException("Job " + name + " is still there " + CACHE_GRACE.toSeconds() + " s after deleting it");
+            }
+            long seen = c.changes(name);
+            c.await(name, seen, POLL_MILLIS);
+        }
+    }
+
+    private static boolean hasCondition(V1Job job, String type) {
+        return job.getStatus() != null && job.getStatus().getConditions() != null && job.getStatus().getConditions()
+                .stream().anyMatch(cond -> type.equals(cond.getType()) && "True".equals(cond.getStatus()));
+    }
+
+    private Cluster cluster() throws ToolFailureException, InterruptedException {
+        Cluster c = cluster;
+        if (c == null) {
+            synchronized (this) {
+                if (cluster == null) {
+                    try {
+                        cluster = new Cluster(settings);
+                    } catch (IOException | RuntimeException e) {
+                        throw new ToolFailureException("cannot reach the Kubernetes API: " + e.getMessage(), e);
+                    }
+                }
+                c = cluster;
+            }
+        }
+        return c;
+    }
+
+    @PreDestroy
+    void close() {
+        if (cluster != null) {
+            cluster.close();
+            LOG.info("stopped watching worker Jobs");
+        }
+    }
+}

@@ -1,0 +1,48 @@
+package io.vidbatch.launch.kubernetes;
+
+import io.vidbatch.launch.WorkItem;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Names and labels of worker Jobs. The name depends only on the job instance and the item, so
+ * a coordinator restarted mid-run finds (and adopts) the Job it created before; the labels let
+ * {@code kubectl get pods -l vidbatch.io/job-instance=7} find a job's pods.
+ */
+public final class Labels {
+
+    public static final String MANAGED_BY = "app.kubernetes.io/managed-by";
+    public static final String NAME = "app.kubernetes.io/name";
+    public static final String COORDINATOR = "vidbatch.io/coordinator";
+    public static final String JOB_INSTANCE = "vidbatch.io/job-instance";
+    public static final String EXECUTION = "vidbatch.io/execution";
+    public static final String PARTITION = "vidbatch.io/partition";
+    public static final String ITEM = "vidbatch.io/item";
+    /** Set by the Job controller on the pods it makes. */
+    public static final String JOB_NAME = "batch.kubernetes.io/job-name";
+
+    private Labels() {
+    }
+
+    public static String jobName(String prefix, WorkItem item) {
+        return prefix + "-" + item.jobInstance() + "-" + item.item();
+    }
+
+    /** What the informers watch: every worker Job and pod of this coordinator. */
+    public static String selector(String prefix) {
+        return MANAGED_BY + "=vidbatch," + COORDINATOR + "=" + prefix;
+    }
+
+    static Map<String, String> of(String prefix, WorkItem item, long execution, int partition) {
+        Map<String, String> l = new LinkedHashMap<>();
+        l.put(MANAGED_BY, "vidbatch");
+        l.put(NAME, "vidbatch-worker");
+        l.put(COORDINATOR, prefix);
+        l.put(JOB_INSTANCE, Long.toString(item.jobInstance()));
+        l.put(EXECUTION, Long.toString(execution));
+        l.put(PARTITION, Integer.toString(partition));
+        l.put(ITEM, Integer.toString(item.item()));
+        return l;
+    }
+}

@@ -1,0 +1,92 @@
+package io.vidbatch.it;
+
+import jakarta.json.JsonObject;
+import jakarta.json.JsonValue;
+import org.junit.jupiter.api.Test;
+import org.microshed.testing.jupiter.MicroShedTest;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The same job through the local and the process launcher, and a worker process killed mid-item. */
+@MicroShedTest
+class LaunchersIT {
+
+    static final List<String> INPUTS = List.of("samples/talk-720p-23976.mp4", "samples/phone-vfr.mp4",
+            "samples/screen-480p-noaudio.mp4");
+
+    static Map<String, Probe> outputs(long id) {
+        JsonObject job = Jobs.get(id);
+        Map<String, Probe> out = new TreeMap<>();
+        for (JsonValue v : job.getJsonArray("inputs")) {
+            JsonObject in = v.asJsonObject();
+            out.put(in.getString("given"), Probe.of(Path.of(in.getJsonObject("output").getString("path"))));
+        }
+        return out;
+    }
+
+    @Test
+    void localAndProcessWorkersGiveEquivalentOutputs() {
+        long local = Jobs.submit(Jobs.body("inputs", INPUTS, "outputDir", Jobs.dir("it-local"), "launcher", "local"));
+        long process = Jobs.submit(Jobs.body("inputs", INPUTS, "outputDir", Jobs.dir("it-process"), "launcher", "process"));
+        assertThat(Jobs.waitForEnd(local, Duration.ofMinutes(2)).getString("exitStatus")).startsWith("ALL DONE");
+        JsonObject p = Jobs.waitForEnd(process, Duration.ofMinutes(2));
+        assertThat(p.getString("exitStatus")).startsWith("ALL DONE");
+        assertThat(p.getJsonArray("items").stream().map(i -> i.asJsonObject().getString("worker")))
+                .allMatch(w -> w.startsWith("process@"));
+        // Same streams, sizes and frame counts, whichever launcher ran the items.
+        assertThat(outputs(process)).isEqualTo(outputs(local));
+    }
+
+    @Test
+    void killingAWorkerProcessMidItemRetriesJustThatItem() throws Exception {
+        long id = Jobs.submit(Jobs.body("inputs", List.of("samples/long-720p-30s.mp4", "samples/screen-480p-noaudio.mp4",
+                "samples/portrait-rotated.mp4"), "outputDir", Jobs.dir("it-kill"), "launcher", "process", "workers", 1));
+        // The longest item runs first; kill its worker JVM (SIGKILL) once its ffmpeg is busy.
+        ProcessHandle worker = awaitWorkerOf("long-720p-30s", Duration.ofMinutes(1));
+        Jobs.sleep(1500);
+        worker.destroyForcibly();
+        JsonObject job = Jobs.waitForEnd(id, Duration.ofMinutes(3));
+        assertThat(job.getString("exitStatus")).isEqualTo("ALL DONE: 3 of 3 inputs done, 0 failed, 0 rejected");
+
+        String log = Api.as(Api.ADMIN).get(Api.batchUrl() + "/jobinstances/" + id + "/joblogs?type=text").body();
+        Map<Integer, Long> starts = RestartScenario.startedItems(log).stream()
+                .collect(Collectors.groupingBy(i -> i, TreeMap::new, Collectors.counting()));
+        int longItem = itemOf(job, "samples/long-720p-30s.mp4");
+        assertThat(starts.get(longItem)).as("starts of the killed item").isEqualTo(2);
+        assertThat(starts.entrySet().stream().filter(e -> e.getKey() != longItem).map(Map.Entry::getValue)).containsOnly(1L);
+        assertThat(log).contains("will be retried");
+        try (var s = Files.list(Jobs.outputs().resolve(Jobs.dir("it-kill")))) {
+            assertThat(s.filter(p -> p.getFileName().toString().endsWith(".part"))).isEmpty();
+        }
+    }
+
+    static int itemOf(JsonObject job, String given) {
+        int input = job.getJsonArray("inputs").stream().map(JsonValue::asJsonObject)
+                .filter(i -> i.getString("given").equals(given)).findFirst().orElseThrow().getInt("input");
+        return job.getJsonArray("items").stream().map(JsonValue::asJsonObject).filter(i -> i.getInt("input") == input)
+                .findFirst().orElseThrow().getInt("item");
+    }
+
+    /** The worker JVM whose ffmpeg is transcoding the given source. */
+    static ProcessHandle awaitWorkerOf(String source, Duration timeout) {
+        long end = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < end) {
+            for (ProcessHandle ffmpeg : StopRestartIT.ffmpegFor(source)) {
+                var parent = ffmpeg.parent();
+                if (parent.isPresent() && parent.get().info().commandLine().orElse("").contains("vidbatch-worker.jar")) {
+                    return parent.get();
+                }
+            }
+            Jobs.sleep(200);
+        }
+        throw new AssertionError("no worker process for " + source + " within " + timeout);
+    }
+}

@@ -1,0 +1,102 @@
+package io.vidbatch.it;
+
+import io.vidbatch.launch.Launch;
+import io.vidbatch.launch.ProcessLauncher;
+import io.vidbatch.launch.WorkItem;
+import io.vidbatch.launch.WorkResult;
+import io.vidbatch.media.BadMediaException;
+import io.vidbatch.media.Expected;
+import io.vidbatch.media.OutputFiles;
+import io.vidbatch.media.Part;
+import io.vidbatch.media.Progress;
+import io.vidbatch.media.Samples;
+import io.vidbatch.media.StoppedException;
+import io.vidbatch.media.ToolFailureException;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The worker entry point run as a separate JVM: the protocol every remote launcher relies on. */
+class ProcessLauncherIT {
+
+    static final ProcessLauncher LAUNCHER = new ProcessLauncher(List.of(
+            Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-XX:TieredStopAtLevel=1", "-jar",
+            System.getProperty("vidbatch.worker.jar")));
+
+    static WorkItem item(Path source, Path out, long frames, double seconds) {
+        return new WorkItem(1, 1, 1, Part.WHOLE, 0, source.toString(), out.toString(), "h264-480p", "",
+                new Expected(frames, 0, seconds, 0.05, true, true), out.resolveSibling("item.log").toString(), seconds);
+    }
+
+    static Launch launch(List<String> log, List<Progress> progress, AtomicBoolean stop) {
+        return new Launch(1, 0, progress::add, stop::get, log::add);
+    }
+
+    @Test
+    void aWorkerDoesTheItemAndReportsProgressAndLogs() throws Exception {
+        Path dir = Samples.scratch();
+        List<String> log = new CopyOnWriteArrayList<>();
+        List<Progress> progress = new CopyOnWriteArrayList<>();
+        WorkResult r = LAUNCHER.run(item(Samples.sample("long-720p-30s.mp4"), dir.resolve("out.mp4"), 900, 30.0),
+                launch(log, progress, new AtomicBoolean()));
+        assertThat(r.frames()).isEqualTo(900);
+        assertThat(Samples.videoFrames(dir.resolve("out.mp4"))).isEqualTo(900);
+        assertThat(r.worker()).startsWith("process@");
+        assertThat(progress).anyMatch(p -> p.fraction() > 0 && p.fraction() < 1);
+        assertThat(log).anyMatch(l -> l.startsWith("worker process "));
+    }
+
+    @Test
+    void badInputComesBackAsBadMediaWithTheWorkersReason() throws Exception {
+        Path dir = Samples.scratch();
+        Files.writeString(dir.resolve("notes.mp4"), "not a video");
+        assertThatThrownBy(() -> LAUNCHER.run(item(dir.resolve("notes.mp4"), dir.resolve("out.mp4"), 1, 1),
+                launch(new CopyOnWriteArrayList<>(), new CopyOnWriteArrayList<>(), new AtomicBoolean())))
+                .isInstanceOf(BadMediaException.class).hasMessageContaining("moov atom not found");
+    }
+
+    @Test
+    void stopEndsTheWorkerAndItsFfmpegAndLeavesNoPartialFile() throws Exception {
+        Path dir = Samples.scratch();
+        AtomicBoolean stop = new AtomicBoolean();
+        Thread stopper = new Thread(() -> {
+            Jobs.sleep(3000);
+            stop.set(true);
+        });
+        stopper.start();
+        long start = System.nanoTime();
+        assertThatThrownBy(() -> LAUNCHER.run(item(Samples.sample("slow-1080p-60s.mp4"), dir.resolve("out.mp4"), 1800, 60),
+                launch(new CopyOnWriteArrayList<>(), new CopyOnWriteArrayList<>(), stop))).isInstanceOf(StoppedException.class);
+        assertThat((System.nanoTime() - start) / 1e9).isLessThan(3 + 10);
+        assertThat(ProcessHandle.current().descendants().filter(ProcessHandle::isAlive)).isEmpty();
+        try (var s = Files.list(dir)) {
+            assertThat(s.filter(p -> OutputFiles.isTemporary(p) || p.getFileName().toString().equals("out.mp4"))).isEmpty();
+        }
+    }
+
+    @Test
+    void aKilledWorkerIsALostWorkerAndItsFfmpegDoesNotLingerOn() throws Exception {
+        Path dir = Samples.scratch();
+        Thread killer = new Thread(() -> {
+            Jobs.sleep(3000);
+            // SIGKILL: no chance for the worker to stop its ffmpeg itself.
+            ProcessHandle.current().children().forEach(ProcessHandle::destroyForcibly);
+        });
+        killer.start();
+        assertThatThrownBy(() -> LAUNCHER.run(item(Samples.sample("slow-1080p-60s.mp4"), dir.resolve("out.mp4"), 1800, 60),
+                launch(new CopyOnWriteArrayList<>(), new CopyOnWriteArrayList<>(), new AtomicBoolean())))
+                .isInstanceOf(ToolFailureException.class).hasMessageContaining("exit 137");
+        Jobs.sleep(500);
+        assertThat(ProcessHandle.allProcesses().filter(p -> p.info().commandLine().orElse("").contains(dir.toString()))).isEmpty();
+        try (var s = Files.list(dir)) {
+            assertThat(s.filter(OutputFiles::isTemporary)).isEmpty();
+        }
+    }
+}

@@ -1,0 +1,9 @@
+package io.vidbatch.launch;
+
+/** A sample work item for tests in other packages. */
+public final class WorkJsonTestAccess {
+    public static final WorkItem ITEM = WorkJsonTest.ITEM;
+
+    private WorkJsonTestAccess() {
+    }
+}

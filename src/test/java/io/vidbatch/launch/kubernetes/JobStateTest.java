@@ -1,0 +1,115 @@
+package io.vidbatch.launch.kubernetes;
+
+import io.kubernetes.client.openapi.models.V1ContainerState;
+import io.kubernetes.client.openapi.models.V1ContainerStateTerminated;
+import io.kubernetes.client.openapi.models.V1ContainerStateWaiting;
+import io.kubernetes.client.openapi.models.V1ContainerStatus;
+import io.kubernetes.client.openapi.models.V1Job;
+import io.kubernetes.client.openapi.models.V1JobCondition;
+import io.kubernetes.client.openapi.models.V1JobStatus;
+import io.kubernetes.client.openapi.models.V1ObjectMeta;
+import io.kubernetes.client.openapi.models.V1Pod;
+import io.kubernetes.client.openapi.models.V1PodCondition;
+import io.kubernetes.client.openapi.models.V1PodStatus;
+import io.vidbatch.launch.Outcome;
+import io.vidbatch.launch.WorkJson;
+import io.vidbatch.launch.WorkResult;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** How a worker Job and its pods are read, whatever order the events came in. */
+class JobStateTest {
+
+    static final OffsetDateTime NOW = OffsetDateTime.parse("2026-11-29T12:00:00Z");
+    static final Duration PENDING = Duration.ofSeconds(60);
+
+    static V1Job job(String condition, String reason) {
+        V1JobStatus status = new V1JobStatus();
+        if (condition != null) {
+            status.conditions(List.of(new V1JobCondition().type(condition).status("True").reason(reason)));
+        }
+        return new V1Job().metadata(new V1ObjectMeta().name("vb-7-3")).status(status);
+    }
+
+    static V1Pod terminated(String phase, int exit, String reason, String message) {
+        return new V1Pod().metadata(new V1ObjectMeta().name("vb-7-3-abcde").creationTimestamp(NOW.minusSeconds(10)))
+                .status(new V1PodStatus().phase(phase).containerStatuses(List.of(new V1ContainerStatus().name("worker")
+                        .state(new V1ContainerState().terminated(new V1ContainerStateTerminated().exitCode(exit)
+                                .reason(reason).message(message))))));
+    }
+
+    static V1Pod pending(int ageSeconds, V1PodCondition condition, V1ContainerStateWaiting waiting) {
+        V1PodStatus status = new V1PodStatus().phase("Pending");
+        if (condition != null) {
+            status.conditions(List.of(condition));
+        }
+        if (waiting != null) {
+            status.containerStatuses(List.of(new V1ContainerStatus().name("worker").state(new V1ContainerState().waiting(waiting))));
+        }
+        return new V1Pod().metadata(new V1ObjectMeta().name("vb-7-3-abcde").creationTimestamp(NOW.minusSeconds(ageSeconds)))
+                .status(status);
+    }
+
+    @Test
+    void aCompleteJobGivesTheWorkersResult() {
+        WorkResult r = new WorkResult("/out/x.mp4", 1, 2, 3, 4, 5, true, 6, 7, "w");
+        JobState s = JobState.of(job("Complete", null), List.of(terminated("Succeeded", 0, "Completed",
+                WorkJson.write(Outcome.done(r)))), NOW, PENDING);
+        assertThat(s.kind()).isEqualTo(JobState.Kind.DONE);
+        assertThat(s.outcome().result()).isEqualTo(r);
+    }
+
+    @Test
+    void badInputFailsThroughThePodFailurePolicyWithTheWorkersReason() {
+        JobState s = JobState.of(job("Failed", "PodFailurePolicy"), List.of(terminated("Failed", 3, "Error",
+                WorkJson.write(Outcome.badInput("moov atom not found")))), NOW, PENDING);
+        assertThat(s.kind()).isEqualTo(JobState.Kind.BAD_INPUT);
+        assertThat(s.message()).isEqualTo("moov atom not found");
+    }
+
+    @Test
+    void retriesUsedUpSayWhatKilledTheLastPod() {
+        JobState s = JobState.of(job("Failed", "BackoffLimitExceeded"), List.of(terminated("Failed", 137, "OOMKilled", null)),
+                NOW, PENDING);
+        assertThat(s.kind()).isEqualTo(JobState.Kind.FAILED);
+        assertThat(s.message()).isEqualTo("Job failed (BackoffLimitExceeded): OOMKilled (exit 137)");
+    }
+
+    @Test
+    void aPodThatCannotBeScheduledIsGivenTimeThenReported() {
+        V1PodCondition unschedulable = new V1PodCondition().type("PodScheduled").status("False").reason("Unschedulable")
+                .message("0/3 nodes are available: 3 Insufficient cpu.");
+        assertThat(JobState.of(job(null, null), List.of(pending(10, unschedulable, null)), NOW, PENDING).kind())
+                .isEqualTo(JobState.Kind.STARTING);
+        JobState late = JobState.of(job(null, null), List.of(pending(61, unschedulable, null)), NOW, PENDING);
+        assertThat(late.kind()).isEqualTo(JobState.Kind.UNAVAILABLE);
+        assertThat(late.message()).isEqualTo("pod vb-7-3-abcde has not started for 60 s: Unschedulable: 0/3 nodes are available: 3 Insufficient cpu.");
+    }
+
+    @Test
+    void anImageThatCannotBePulledIsReported() {
+        JobState s = JobState.of(job(null, null), List.of(pending(120, null,
+                new V1ContainerStateWaiting().reason("ImagePullBackOff").message("Back-off pulling image \"nope:1\""))), NOW, PENDING);
+        assertThat(s.kind()).isEqualTo(JobState.Kind.UNAVAILABLE);
+        assertThat(s.message()).endsWith("ImagePullBackOff: Back-off pulling image \"nope:1\"");
+    }
+
+    @Test
+    void anEvictedPodBeingReplacedKeepsTheJobRunning() {
+        V1Pod evicted = terminated("Failed", 143, "Error", null);
+        evicted.getStatus().conditions(List.of(new V1PodCondition().type("DisruptionTarget").status("True")));
+        V1Pod replacement = new V1Pod().metadata(new V1ObjectMeta().name("vb-7-3-fghij").creationTimestamp(NOW))
+                .status(new V1PodStatus().phase("Running"));
+        assertThat(JobState.of(job(null, null), List.of(evicted, replacement), NOW, PENDING).kind()).isEqualTo(JobState.Kind.RUNNING);
+    }
+
+    @Test
+    void aJobNotInTheCacheIsMissing() {
+        assertThat(JobState.of(null, List.of(), NOW, PENDING).kind()).isEqualTo(JobState.Kind.MISSING);
+    }
+}
