@@ -1,0 +1,26 @@
+# The vidbatch worker: runs one work item and exits (0 done, 3 bad input, other transient).
+# The kubernetes launcher runs it as the pod of a Job, with the item in VIDBATCH_ITEM and the
+# media volume mounted; the result goes to /dev/termination-log.
+#
+#   mvn -DskipTests -DskipITs package            # builds target/worker/ (jar + lib/)
+#   docker build --build-arg BASE=debian:bookworm-slim -f docker/worker.Dockerfile \
+#                -t vidbatch-worker:0.1.0 .
+#
+# BASE (a build argument): any image with Debian's apt-get, or one that already has Java 17+,
+# ffmpeg/ffprobe and fonts-dejavu-core (then nothing is downloaded): see install-runtime.sh.
+# Run from the repository root: the build context is the repository (.dockerignore keeps it
+# to what is copied here).
+ARG BASE=debian:bookworm-slim
+FROM ${BASE}
+
+COPY docker/install-runtime.sh /tmp/install-runtime.sh
+RUN sh /tmp/install-runtime.sh && rm -f /tmp/install-runtime.sh
+
+# The worker jar and its lib/ folder (Class-Path in the jar's manifest).
+COPY target/worker/ /opt/vidbatch/worker/
+
+# Caches (fontconfig) go to /tmp: the root filesystem may be read-only in the pod.
+ENV XDG_CACHE_HOME=/tmp/.cache
+USER 1001:1001
+WORKDIR /tmp
+ENTRYPOINT ["java", "-jar", "/opt/vidbatch/worker/vidbatch-worker.jar"]

@@ -1,0 +1,194 @@
+// vidbatch's own rules for these manifests: what the coordinator and its kubernetes launcher
+// rely on, which no schema can know.
+import { podSpecsOf, containersOf, splitImage } from "./render.mjs";
+import { selectorMatches } from "./checks.mjs";
+
+export const NAMESPACE = "vidbatch";
+
+// The launcher's API calls (design brief, section 2), and nothing else.
+export const LAUNCHER_RULES = [
+  { apiGroup: "batch", resource: "jobs", verbs: ["create", "delete", "get", "list", "watch"] },
+  { apiGroup: "", resource: "pods", verbs: ["get", "list", "watch"] },
+  { apiGroup: "", resource: "pods/log", verbs: ["get"] },
+];
+
+const REQUIRED_CONFIG = [
+  "INPUT_ROOTS", "OUTPUT_ROOT", "DB_TYPE", "DB_HOST", "DB_PORT", "DB_NAME", "DB_USER", "DB_SCHEMA",
+  "K8S_WORKER_IMAGE", "K8S_MEDIA_CLAIM", "K8S_MEDIA_PATH", "K8S_SERVICE_ACCOUNT",
+  "K8S_CPU_REQUEST", "K8S_CPU_LIMIT", "K8S_MEMORY_REQUEST", "K8S_MEMORY_LIMIT",
+  "K8S_NODE_SELECTOR", "K8S_TOLERATIONS", "K8S_PENDING_TIMEOUT_SECONDS", "K8S_BACKOFF_LIMIT",
+  "K8S_TTL_SECONDS_AFTER_FINISHED",
+];
+const REQUIRED_SECRETS = ["ADMIN_PASSWORD", "SUBMITTER_PASSWORD", "MONITOR_PASSWORD", "KEYSTORE_PASSWORD", "DB_PASSWORD"];
+
+// Effective rules of a Role as a set of "group|resource|verb".
+function ruleSet(rules) {
+  const set = new Set();
+  for (const r of rules ?? []) {
+    for (const g of r.apiGroups ?? []) for (const res of r.resources ?? []) for (const v of r.verbs ?? []) set.add(`${g}|${res}|${v}`);
+  }
+  return set;
+}
+
+export function checkContract(entries) {
+  const out = [];
+  const get = (kind, name) => entries.find((e) => e.obj.kind === kind && e.obj.metadata?.name === name && e.obj.metadata?.namespace === NAMESPACE);
+  const need = (kind, name) => {
+    const e = get(kind, name);
+    if (!e) out.push({ entry: null, path: "/", message: `${kind} ${NAMESPACE}/${name} is missing` });
+    return e;
+  };
+
+  // RBAC: exactly the launcher's calls, bound to the coordinator only.
+  const role = need("Role", "vidbatch-launcher");
+  if (role) {
+    const have = ruleSet(role.obj.rules);
+    const want = ruleSet(LAUNCHER_RULES.map((r) => ({ apiGroups: [r.apiGroup], resources: [r.resource], verbs: r.verbs })));
+    const show = (x) => {
+      const [g, r, v] = x.split("|");
+      return `${v} on ${g || "core"}/${r}`;
+    };
+    for (const x of have) if (!want.has(x)) out.push({ entry: role, path: "/rules", message: `grants ${show(x)}, which the launcher does not use` });
+    for (const x of want) if (!have.has(x)) out.push({ entry: role, path: "/rules", message: `does not grant ${show(x)}, which the launcher uses` });
+    if ((role.obj.rules ?? []).some((r) => r.resourceNames)) out.push({ entry: role, path: "/rules", message: "resourceNames would break create/list/watch" });
+  }
+  const binding = need("RoleBinding", "vidbatch-launcher");
+  if (binding) {
+    const s = binding.obj.subjects ?? [];
+    if (binding.obj.roleRef?.kind !== "Role" || binding.obj.roleRef?.name !== "vidbatch-launcher") out.push({ entry: binding, path: "/roleRef", message: "must refer to the Role vidbatch-launcher" });
+    if (s.length !== 1 || s[0].kind !== "ServiceAccount" || s[0].name !== "vidbatch-coordinator" || s[0].namespace !== NAMESPACE) {
+      out.push({ entry: binding, path: "/subjects", message: `must bind exactly the ServiceAccount ${NAMESPACE}/vidbatch-coordinator` });
+    }
+  }
+  for (const e of entries) {
+    if (["ClusterRole", "ClusterRoleBinding"].includes(e.obj.kind)) out.push({ entry: e, path: "/", message: "vidbatch needs no cluster-wide permissions" });
+  }
+
+  // The coordinator.
+  const deploy = need("Deployment", "vidbatch-coordinator");
+  const config = need("ConfigMap", "vidbatch-config");
+  let coordinator = null;
+  let pod = null;
+  if (deploy) {
+    const s = deploy.obj.spec ?? {};
+    if (s.replicas !== 1) out.push({ entry: deploy, path: "/spec/replicas", message: "the coordinator owns job scheduling state: exactly 1 replica" });
+    if (s.strategy?.type !== "Recreate") out.push({ entry: deploy, path: "/spec/strategy/type", message: "must be Recreate (never two coordinators at once)" });
+    pod = podSpecsOf(deploy.obj)[0];
+    if (pod?.serviceAccountName !== "vidbatch-coordinator") out.push({ entry: deploy, path: "/spec/template/spec/serviceAccountName", message: "must be vidbatch-coordinator (the launcher's RoleBinding)" });
+    if (pod?.automountServiceAccountToken === false) out.push({ entry: deploy, path: "/spec/template/spec/automountServiceAccountToken", message: "the launcher needs the in-cluster token" });
+    coordinator = (pod?.containers ?? []).find((c) => c.name === "coordinator");
+    if (!coordinator) out.push({ entry: deploy, path: "/spec/template/spec/containers", message: 'no container named "coordinator"' });
+    else {
+      const probes = { readinessProbe: "/health/ready", livenessProbe: "/health/live" };
+      for (const [p, path] of Object.entries(probes)) {
+        if (coordinator[p]?.httpGet?.path !== path) out.push({ entry: deploy, path: `/spec/template/spec/containers/0/${p}`, message: `must be an HTTP GET of ${path}` });
+      }
+      if (!coordinator.startupProbe) out.push({ entry: deploy, path: "/spec/template/spec/containers/0/startupProbe", message: "Liberty needs a startup probe" });
+      const nsEnv = (coordinator.env ?? []).find((v) => v.name === "K8S_NAMESPACE");
+      if (nsEnv && nsEnv.valueFrom?.fieldRef?.fieldPath !== "metadata.namespace") {
+        out.push({ entry: deploy, path: "/spec/template/spec/containers/0/env", message: "K8S_NAMESPACE must be the pod's own namespace (the Role is namespaced)" });
+      }
+      const secretEnv = new Set((coordinator.env ?? []).filter((v) => v.valueFrom?.secretKeyRef).map((v) => v.name));
+      for (const k of REQUIRED_SECRETS) if (!secretEnv.has(k)) out.push({ entry: deploy, path: "/spec/template/spec/containers/0/env", message: `${k} must come from the Secret` });
+    }
+    const labels = deploy.obj.spec?.template?.metadata?.labels ?? {};
+    if (labels["app.kubernetes.io/managed-by"] === "vidbatch") out.push({ entry: deploy, path: "/spec/template/metadata/labels", message: "app.kubernetes.io/managed-by=vidbatch marks worker pods (isolated by NetworkPolicy)" });
+  }
+  for (const e of entries) {
+    if (e === deploy) continue;
+    for (const p of podSpecsOf(e.obj)) {
+      const labels = (e.obj.kind === "Pod" ? e.obj.metadata?.labels : e.obj.spec?.template?.metadata?.labels) ?? {};
+      if (labels["app.kubernetes.io/managed-by"] === "vidbatch") out.push({ entry: e, path: "/spec/template/metadata/labels", message: "app.kubernetes.io/managed-by=vidbatch is reserved for the launcher's worker pods" });
+      void p;
+    }
+  }
+
+  // The launcher's settings agree with the objects they name.
+  if (config) {
+    const d = config.obj.data ?? {};
+    const at = (k) => `/data/${k}`;
+    for (const k of REQUIRED_CONFIG) if (!(k in d)) out.push({ entry: config, path: at(k), message: `${k} is not set` });
+    if (d.DB_TYPE !== "postgres") out.push({ entry: config, path: at("DB_TYPE"), message: "must be postgres (Derby would live in the pod's emptyDir)" });
+    if (d.DB_HOST && !get("Service", d.DB_HOST)) out.push({ entry: config, path: at("DB_HOST"), message: `no Service "${d.DB_HOST}"` });
+    const claim = d.K8S_MEDIA_CLAIM && get("PersistentVolumeClaim", d.K8S_MEDIA_CLAIM);
+    if (d.K8S_MEDIA_CLAIM && !claim) out.push({ entry: config, path: at("K8S_MEDIA_CLAIM"), message: `no PersistentVolumeClaim "${d.K8S_MEDIA_CLAIM}"` });
+    if (claim && !(claim.obj.spec?.accessModes ?? []).includes("ReadWriteMany")) {
+      out.push({ entry: claim, path: "/spec/accessModes", message: "workers on several nodes share it: ReadWriteMany" });
+    }
+    if (pod && coordinator && claim) {
+      const vol = (pod.volumes ?? []).find((v) => v.persistentVolumeClaim?.claimName === d.K8S_MEDIA_CLAIM);
+      const mount = vol && (coordinator.volumeMounts ?? []).find((m) => m.name === vol.name);
+      if (!mount) out.push({ entry: deploy, path: "/spec/template/spec/containers/0/volumeMounts", message: `the coordinator does not mount ${d.K8S_MEDIA_CLAIM}` });
+      else if (mount.mountPath !== d.K8S_MEDIA_PATH) {
+        out.push({ entry: config, path: at("K8S_MEDIA_PATH"), message: `is ${d.K8S_MEDIA_PATH} but the coordinator mounts ${d.K8S_MEDIA_CLAIM} at ${mount.mountPath}: paths in work items would differ` });
+      }
+      for (const c of containersOf(pod)) {
+        for (const m of c.volumeMounts ?? []) {
+          if (m.name === vol?.name && m.readOnly) out.push({ entry: deploy, path: "/spec/template/spec", message: `${c.name} mounts the media read-only` });
+        }
+      }
+    }
+    const under = (p) => typeof p === "string" && d.K8S_MEDIA_PATH && (p === d.K8S_MEDIA_PATH || p.startsWith(`${d.K8S_MEDIA_PATH.replace(/\/$/, "")}/`));
+    for (const root of String(d.INPUT_ROOTS ?? "").split(",").filter(Boolean)) {
+      if (!under(root)) out.push({ entry: config, path: at("INPUT_ROOTS"), message: `${root} is not on the media volume (${d.K8S_MEDIA_PATH})` });
+    }
+    if (!under(d.OUTPUT_ROOT)) out.push({ entry: config, path: at("OUTPUT_ROOT"), message: `${d.OUTPUT_ROOT} is not on the media volume (${d.K8S_MEDIA_PATH})` });
+    const sa = d.K8S_SERVICE_ACCOUNT && get("ServiceAccount", d.K8S_SERVICE_ACCOUNT);
+    if (d.K8S_SERVICE_ACCOUNT && !sa) out.push({ entry: config, path: at("K8S_SERVICE_ACCOUNT"), message: `no ServiceAccount "${d.K8S_SERVICE_ACCOUNT}"` });
+    if (sa && sa.obj.automountServiceAccountToken !== false) out.push({ entry: sa, path: "/automountServiceAccountToken", message: "workers never call the API: false" });
+    if (d.K8S_SERVICE_ACCOUNT === "vidbatch-coordinator") out.push({ entry: config, path: at("K8S_SERVICE_ACCOUNT"), message: "workers must not run with the coordinator's permissions" });
+    const img = splitImage(String(d.K8S_WORKER_IMAGE ?? ""));
+    if (!img.tag && !img.digest) out.push({ entry: config, path: at("K8S_WORKER_IMAGE"), message: `"${d.K8S_WORKER_IMAGE}" has no tag or digest: is the images entry vidbatch-worker in kustomization.yaml?` });
+    for (const k of ["K8S_PENDING_TIMEOUT_SECONDS", "K8S_BACKOFF_LIMIT", "K8S_TTL_SECONDS_AFTER_FINISHED", "DB_PORT", "WORKERS_MAX"]) {
+      if (k in d && !/^\d+$/.test(d[k])) out.push({ entry: config, path: at(k), message: `must be a whole number, is ${JSON.stringify(d[k])}` });
+    }
+    for (const k of ["K8S_CPU_REQUEST", "K8S_CPU_LIMIT", "K8S_MEMORY_REQUEST", "K8S_MEMORY_LIMIT"]) {
+      if (k in d && !/^(\d+(\.\d+)?|\.\d+)(m|k|Ki|M|Mi|G|Gi|T|Ti)?$/.test(d[k])) out.push({ entry: config, path: at(k), message: `not a Kubernetes quantity: ${JSON.stringify(d[k])}` });
+    }
+    if (d.K8S_NODE_SELECTOR && !/^[^=,\s]+=[^=,\s]*(,[^=,\s]+=[^=,\s]*)*$/.test(d.K8S_NODE_SELECTOR)) {
+      out.push({ entry: config, path: at("K8S_NODE_SELECTOR"), message: "must be k=v,k=v (or empty)" });
+    }
+    try {
+      if (!Array.isArray(JSON.parse(d.K8S_TOLERATIONS ?? "[]"))) throw new Error();
+    } catch {
+      out.push({ entry: config, path: at("K8S_TOLERATIONS"), message: "must be a JSON list of tolerations" });
+    }
+  }
+
+  // PostgreSQL is reachable from the coordinator and nothing else.
+  const pgPolicy = need("NetworkPolicy", "vidbatch-postgres");
+  const db = need("StatefulSet", "vidbatch-postgres");
+  if (pgPolicy && db && deploy) {
+    const dbLabels = db.obj.spec?.template?.metadata?.labels ?? {};
+    const coordLabels = deploy.obj.spec?.template?.metadata?.labels ?? {};
+    if (!selectorMatches(pgPolicy.obj.spec?.podSelector, dbLabels)) out.push({ entry: pgPolicy, path: "/spec/podSelector", message: "does not select the PostgreSQL pods" });
+    for (const [k, rule] of (pgPolicy.obj.spec?.ingress ?? []).entries()) {
+      const peers = rule.from ?? [];
+      if (peers.length === 0 || peers.some((p) => !p.podSelector || p.namespaceSelector || p.ipBlock || !selectorMatches(p.podSelector, coordLabels))) {
+        out.push({ entry: pgPolicy, path: `/spec/ingress/${k}/from`, message: "PostgreSQL ingress must come from the coordinator only" });
+      }
+    }
+  }
+  const deny = need("NetworkPolicy", "vidbatch-default-deny");
+  if (deny) {
+    const s = deny.obj.spec ?? {};
+    const empty = Object.keys(s.podSelector?.matchLabels ?? {}).length === 0 && (s.podSelector?.matchExpressions ?? []).length === 0;
+    if (!empty || !(s.policyTypes ?? []).includes("Ingress") || !(s.policyTypes ?? []).includes("Egress") || s.ingress || s.egress) {
+      out.push({ entry: deny, path: "/spec", message: "must select every pod and allow nothing, in both directions" });
+    }
+  }
+  return out;
+}
+
+// secrets.env (if present): the same keys as the example, every placeholder replaced.
+export function checkSecretsFile(examplePairs, realPairs, file) {
+  const out = [];
+  const ex = new Set(examplePairs.map((p) => p.key));
+  const real = new Map(realPairs.map((p) => [p.key, p]));
+  for (const k of ex) if (!real.has(k)) out.push(`${file}: ${k} is missing (see secrets.env.example)`);
+  for (const [k, p] of real) {
+    if (!ex.has(k)) out.push(`${file}:${p.line}: ${k} is not in secrets.env.example`);
+    if (p.value === "" || /CHANGE_ME/.test(p.value)) out.push(`${file}:${p.line}: ${k} still has no real value`);
+  }
+  return out;
+}

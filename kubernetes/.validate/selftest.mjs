@@ -1,0 +1,107 @@
+// Proves that the validation catches what it claims to. Prints one line per test and
+// "N passed, N failed"; exits 1 if any failed.
+import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { Deployment } from "kubernetes-models/apps/v1";
+import { parseYamlDocuments } from "./render.mjs";
+import { loadRegistry } from "./strict.mjs";
+import { checkObject } from "./checks.mjs";
+import { validateDir } from "./main.mjs";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const manifests = join(here, "..");
+let passed = 0;
+let failed = 0;
+function check(name, ok, detail = "") {
+  if (ok) passed++;
+  else failed++;
+  console.log(`${ok ? "ok" : "FAILED"} - ${name}${detail ? `\n    ${detail.replace(/\n/g, "\n    ")}` : ""}`);
+}
+
+const [fixture] = parseYamlDocuments(readFileSync(join(here, "fixtures/misspelt-deployment.yaml"), "utf8"), "misspelt-deployment.yaml");
+const registry = loadRegistry();
+
+// 1. kubernetes-models alone does not see the misspelt fields: that is why strict.mjs exists.
+let modelsAlone = "accepted";
+try {
+  new Deployment(fixture.obj).validate();
+} catch (e) {
+  modelsAlone = `rejected: ${e.message}`;
+}
+check("kubernetes-models alone accepts replicass and imagePullPolicyy (the gap the strict check fills)", modelsAlone === "accepted", modelsAlone);
+
+// 2. The strict check names both fields.
+const problems = await checkObject(registry, fixture.obj);
+const text = problems.map((p) => `${p.path}: ${p.message}`).join("\n");
+check(
+  "strict check rejects /spec/replicass and /spec/template/spec/containers/0/imagePullPolicyy",
+  /\/spec\/replicass: unknown field "replicass" \(did you mean "replicas"\?\)/.test(text) &&
+    /\/spec\/template\/spec\/containers\/0\/imagePullPolicyy: unknown field/.test(text),
+  text,
+);
+
+// 3. The same Deployment spelt right passes: no false positives.
+const fixed = JSON.parse(JSON.stringify(fixture.obj).replace('"replicass"', '"replicas"').replace('"imagePullPolicyy"', '"imagePullPolicy"'));
+const fixedProblems = await checkObject(registry, fixed);
+check("the corrected Deployment passes", fixedProblems.length === 0, fixedProblems.map((p) => `${p.path}: ${p.message}`).join("\n"));
+
+// A copy of kubernetes/ with one file changed.
+function mutated(file, from, to) {
+  const dir = mkdtempSync(join(tmpdir(), "vidbatch-manifests-"));
+  for (const f of readdirSync(manifests)) {
+    if (/\.(ya?ml)$|^secrets\.env\.example$/.test(f)) cpSync(join(manifests, f), join(dir, f));
+  }
+  const text = readFileSync(join(dir, file), "utf8");
+  if (!text.includes(from)) throw new Error(`selftest: "${from}" not in ${file}`);
+  writeFileSync(join(dir, file), text.replace(from, to));
+  return dir;
+}
+
+// 4. End to end: the real manifests with the same two typos; the CLI must exit 1 and name
+//    the object and both fields.
+{
+  const dir = mutated("coordinator-deployment.yaml", "  replicas: 1\n", "  replicass: 1\n");
+  const f = join(dir, "coordinator-deployment.yaml");
+  writeFileSync(f, readFileSync(f, "utf8").replace("- name: coordinator\n          image: vidbatch-coordinator\n          imagePullPolicy:", "- name: coordinator\n          image: vidbatch-coordinator\n          imagePullPolicyy:"));
+  const run = spawnSync(process.execPath, [join(here, "main.mjs"), "--dir", dir], { encoding: "utf8" });
+  const out = run.stdout + run.stderr;
+  check(
+    "validate exits 1 on the real manifests with replicass and imagePullPolicyy",
+    run.status === 1 &&
+      /PROBLEM Deployment vidbatch\/vidbatch-coordinator \(coordinator-deployment\.yaml\): \/spec\/replicass: unknown field/.test(out) &&
+      /\/spec\/template\/spec\/containers\/0\/imagePullPolicyy: unknown field/.test(out),
+    `exit ${run.status}\n${out.split("\n").filter((l) => l.startsWith("PROBLEM") || l.startsWith("manifests")).join("\n")}`,
+  );
+  rmSync(dir, { recursive: true });
+}
+
+// 5. Other mistakes the checks exist for, one at a time.
+const cases = [
+  ["a verb the launcher does not use", "rbac-launcher.yaml", '["get", "list", "watch"]', '["get", "list", "watch", "patch"]', /grants patch on core\/pods, which the launcher does not use/],
+  ["a misspelt field in a NetworkPolicy", "networkpolicy-postgres.yaml", "policyTypes:", "policyType:", /\/spec\/policyType: unknown field/],
+  ["a misspelt kind", "networkpolicy-workers.yaml", "kind: NetworkPolicy", "kind: NetworkPolicyy", /unknown apiVersion\/kind networking.k8s.io\/v1 NetworkPolicyy/],
+  ["a wrong enum value", "coordinator-deployment.yaml", "type: Recreate", "type: Recreated", /\/spec\/strategy\/type: schema: must be equal to one of the allowed values/],
+  ["a number where Kubernetes wants a string", "configmap.yaml", 'DB_PORT: "5432"', "DB_PORT: 5432", /\/data\/DB_PORT: schema: must be string/],
+  ["a secret key that secrets.env.example lacks", "coordinator-deployment.yaml", "key: MONITOR_PASSWORD", "key: MONITOR_PASWORD", /has no key "MONITOR_PASWORD"/],
+  ["K8S_MEDIA_PATH unlike the coordinator's mount", "configmap.yaml", "K8S_MEDIA_PATH: /media", "K8S_MEDIA_PATH: /data", /K8S_MEDIA_PATH: is \/data but the coordinator mounts vidbatch-media at \/media/],
+  ["a password as a literal", "coordinator-deployment.yaml", "- name: JVM_ARGS", "- name: DB_PASSWORD_FILE\n              value: x\n            - name: JVM_ARGS", /DB_PASSWORD_FILE is a secret/],
+  ["a Service selecting nothing", "coordinator-service.yaml", "app.kubernetes.io/component: coordinator\n  ports", "app.kubernetes.io/component: coordinater\n  ports", /selects no pods of any workload here/],
+  ["a container without a read-only root filesystem", "postgres-statefulset.yaml", "readOnlyRootFilesystem: true", "readOnlyRootFilesystem: false", /readOnlyRootFilesystem: must be true/],
+  ["YAML 1.1 booleans, as Kubernetes reads them", "configmap.yaml", 'DB_TYPE: postgres', "DB_TYPE: yes", /\/data\/DB_TYPE: schema: must be string/],
+  ["a duplicate key", "media-pvc.yaml", "  volumeMode: Filesystem\n", "  volumeMode: Filesystem\n  volumeMode: Block\n", /YAML error: Map keys must be unique/],
+  ["a kustomize feature the renderer does not implement", "kustomization.yaml", "configurations:", "namePrefix: x-\nconfigurations:", /"namePrefix" is not implemented by the offline renderer/],
+  ["an images entry that matches nothing", "kustomization.yaml", "- name: vidbatch-worker\n", "- name: vidbatch-wrker\n", /images entry "vidbatch-wrker" matches no image field/],
+];
+for (const [name, file, from, to, expect] of cases) {
+  const dir = mutated(file, from, to);
+  const { status, problems: found } = await validateDir(dir, { log: () => {} });
+  const all = found.join("\n");
+  check(`rejects ${name}`, status !== 0 && expect.test(all), all.split("\n").slice(0, 4).join("\n"));
+  rmSync(dir, { recursive: true });
+}
+
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed === 0 ? 0 : 1);
