@@ -8,7 +8,7 @@ export const NAMESPACE = "vidbatch";
 // The launcher's API calls (design brief, section 2), and nothing else.
 export const LAUNCHER_RULES = [
   { apiGroup: "batch", resource: "jobs", verbs: ["create", "delete", "get", "list", "watch"] },
-  { apiGroup: "", resource: "pods", verbs: ["get", "list", "watch"] },
+  { apiGroup: "", resource: "pods", verbs: ["list", "watch"] },
   { apiGroup: "", resource: "pods/log", verbs: ["get"] },
 ];
 

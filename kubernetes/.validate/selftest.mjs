@@ -80,7 +80,7 @@ function mutated(file, from, to) {
 
 // 5. Other mistakes the checks exist for, one at a time.
 const cases = [
-  ["a verb the launcher does not use", "rbac-launcher.yaml", '["get", "list", "watch"]', '["get", "list", "watch", "patch"]', /grants patch on core\/pods, which the launcher does not use/],
+  ["a verb the launcher does not use", "rbac-launcher.yaml", 'verbs: ["list", "watch"]', 'verbs: ["list", "watch", "patch"]', /grants patch on core\/pods, which the launcher does not use/],
   ["a misspelt field in a NetworkPolicy", "networkpolicy-postgres.yaml", "policyTypes:", "policyType:", /\/spec\/policyType: unknown field/],
   ["a misspelt kind", "networkpolicy-workers.yaml", "kind: NetworkPolicy", "kind: NetworkPolicyy", /unknown apiVersion\/kind networking.k8s.io\/v1 NetworkPolicyy/],
   ["a wrong enum value", "coordinator-deployment.yaml", "type: Recreate", "type: Recreated", /\/spec\/strategy\/type: schema: must be equal to one of the allowed values/],

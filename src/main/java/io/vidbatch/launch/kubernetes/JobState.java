@@ -24,7 +24,11 @@ import java.util.Set;
  */
 record JobState(Kind kind, String message, Outcome outcome, V1Pod pod) {
 
-    enum Kind { MISSING, STARTING, RUNNING, DONE, BAD_INPUT, FAILED, UNAVAILABLE }
+    /**
+     * EXHAUSTED: Kubernetes already retried the pod as often as allowed (e.g. OOM kills), so the
+     * item fails with that reason rather than being tried all over again.
+     */
+    enum Kind { MISSING, STARTING, RUNNING, DONE, BAD_INPUT, EXHAUSTED, FAILED, UNAVAILABLE }
 
     /** Waiting reasons that mean the container will not start without someone fixing something. */
     private static final Set<String> BLOCKED = Set.of("ErrImagePull", "ImagePullBackOff", "InvalidImageName",
@@ -49,7 +53,8 @@ record JobState(Kind kind, String message, Outcome outcome, V1Pod pod) {
                 String why = outcome(pod).map(Outcome::message).orElse("bad input");
                 return new JobState(Kind.BAD_INPUT, why, null, pod);
             }
-            return new JobState(Kind.FAILED, "Job failed (" + reason + "): " + describe(pod), null, pod);
+            Kind kind = "BackoffLimitExceeded".equals(reason) ? Kind.EXHAUSTED : Kind.FAILED;
+            return new JobState(kind, "Job failed (" + reason + "): " + describe(pod), null, pod);
         }
         for (V1Pod pod : pods) {
             Optional<String> blocked = blocked(pod);
@@ -66,7 +71,7 @@ record JobState(Kind kind, String message, Outcome outcome, V1Pod pod) {
     }
 
     boolean finished() {
-        return kind == Kind.DONE || kind == Kind.BAD_INPUT || kind == Kind.FAILED || kind == Kind.UNAVAILABLE;
+        return kind != Kind.MISSING && kind != Kind.STARTING && kind != Kind.RUNNING;
     }
 
     /** Why a pending pod cannot start: unschedulable, or its container stuck waiting. */

@@ -143,7 +143,7 @@ public class KubernetesLauncher implements Launcher {
                 yield new WorkResult(r.output(), r.bytes(), r.width(), r.height(), r.frames(), r.seconds(), r.audio(),
                         r.encodeSeconds(), r.encodeFps(), where);
             }
-            case BAD_INPUT -> throw new BadMediaException(state.message());
+            case BAD_INPUT, EXHAUSTED -> throw new BadMediaException(state.message());
             case UNAVAILABLE -> throw new WorkerUnavailableException(state.message());
             default -> throw new ToolFailureException(state.message());
         };

@@ -76,7 +76,7 @@ class JobStateTest {
     void retriesUsedUpSayWhatKilledTheLastPod() {
         JobState s = JobState.of(job("Failed", "BackoffLimitExceeded"), List.of(terminated("Failed", 137, "OOMKilled", null)),
                 NOW, PENDING);
-        assertThat(s.kind()).isEqualTo(JobState.Kind.FAILED);
+        assertThat(s.kind()).isEqualTo(JobState.Kind.EXHAUSTED);
         assertThat(s.message()).isEqualTo("Job failed (BackoffLimitExceeded): OOMKilled (exit 137)");
     }
 
