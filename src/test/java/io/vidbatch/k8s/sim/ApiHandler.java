@@ -29,6 +29,7 @@ final class ApiHandler implements HttpHandler {
     public void handle(HttpExchange http) throws IOException {
         Exchange ex = new Exchange(http);
         ApiPath path = ApiPath.parse(ex.path);
+        ex.recorder = () -> record(ex, path);
         try {
             int injected = faults.take(ex.method, ex.path, FaultInjector.When.BEFORE);
             if (injected != 0) {
@@ -49,7 +50,7 @@ final class ApiHandler implements HttpHandler {
             ex.sendError(e);
         } catch (WatchStreamer.Cut cut) {
             // Not closed: the HTTP server drops the connection without the terminating chunk.
-            record(ex, path);
+            ex.recordOnce();
             throw cut;
         } catch (IOException e) {
             ex.status = 499; // the client went away mid-answer
@@ -57,7 +58,7 @@ final class ApiHandler implements HttpHandler {
             ex.sendError(new ApiError(500, e.toString()));
         }
         http.close();
-        record(ex, path);
+        ex.recordOnce();
     }
 
     /** Null when the handler has already answered (a stream). */

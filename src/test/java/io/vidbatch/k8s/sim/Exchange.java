@@ -16,6 +16,9 @@ final class Exchange {
     final String rawQuery;
     final Map<String, String> query = new LinkedHashMap<>();
     int status;
+    /** Called once with the answer's status: as soon as a stream starts, else when the answer is done. */
+    Runnable recorder = () -> { };
+    private boolean recorded;
 
     Exchange(HttpExchange http) {
         this.http = http;
@@ -79,7 +82,15 @@ final class Exchange {
         status = 200;
         http.getResponseHeaders().set("Content-Type", contentType);
         http.sendResponseHeaders(200, 0);
+        recordOnce();
         return http.getResponseBody();
+    }
+
+    void recordOnce() {
+        if (!recorded) {
+            recorded = true;
+            recorder.run();
+        }
     }
 
     private static String decode(String s) {

@@ -143,6 +143,11 @@ public final class FakeApiServer implements AutoCloseable {
         store.endWatches(WatchSubscription.End.CLEAN, loseHistory);
     }
 
+    /** How many watches were answered with an ERROR event of code 410, forcing the client to relist. */
+    public int expiredWatches() {
+        return watches.expired();
+    }
+
     public int openWatches() {
         return store.openWatches();
     }

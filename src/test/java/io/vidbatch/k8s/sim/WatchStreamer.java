@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 
 /**
@@ -22,9 +23,15 @@ final class WatchStreamer {
 
     private final ObjectStore store;
     private volatile Duration bookmarkInterval = Duration.ofMinutes(1);
+    private final AtomicInteger expired = new AtomicInteger();
 
     WatchStreamer(ObjectStore store) {
         this.store = store;
+    }
+
+    /** Watches answered with an ERROR 410 event (resourceVersion too old). */
+    int expired() {
+        return expired.get();
     }
 
     void bookmarkInterval(Duration d) {
@@ -42,6 +49,7 @@ final class WatchStreamer {
             if (e.code != 410) {
                 throw e;
             }
+            expired.incrementAndGet();
             try (OutputStream out = ex.startStream("application/json")) {
                 write(out, "{\"type\":\"ERROR\",\"object\":" + Json.write(e.toStatus()) + "}\n");
             }
