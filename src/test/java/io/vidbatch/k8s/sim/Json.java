@@ -1,11 +1,24 @@
 package io.vidbatch.k8s.sim;
 
 import com.google.gson.Gson;
+import com.google.gson.TypeAdapter;
+import com.google.gson.stream.JsonReader;
+import com.google.gson.stream.JsonToken;
+import com.google.gson.stream.JsonWriter;
 import io.kubernetes.client.openapi.JSON;
+import java.io.IOException;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 
-/** client-java's own Gson, so field names and date formats are exactly what the client parses. */
+/**
+ * client-java's own Gson, so field names and model validation are exactly what the client
+ * parses; only timestamps are written as the apiserver writes metav1.Time ("...T12:00:00Z")
+ * rather than with client-java's microseconds.
+ */
 final class Json {
-    static final Gson GSON = new JSON().getGson();
+    static final Gson GSON = new JSON().getGson().newBuilder()
+            .registerTypeAdapter(OffsetDateTime.class, new Rfc3339Seconds().nullSafe()).create();
 
     private Json() {
     }
@@ -22,5 +35,23 @@ final class Json {
     @SuppressWarnings("unchecked")
     static <T> T copy(T o) {
         return (T) GSON.fromJson(GSON.toJson(o), o.getClass());
+    }
+
+    private static final class Rfc3339Seconds extends TypeAdapter<OffsetDateTime> {
+        private static final DateTimeFormatter WIRE = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss'Z'");
+
+        @Override
+        public void write(JsonWriter out, OffsetDateTime value) throws IOException {
+            out.value(WIRE.format(value.withOffsetSameInstant(ZoneOffset.UTC)));
+        }
+
+        @Override
+        public OffsetDateTime read(JsonReader in) throws IOException {
+            if (in.peek() == JsonToken.NULL) {
+                in.nextNull();
+                return null;
+            }
+            return OffsetDateTime.parse(in.nextString(), DateTimeFormatter.ISO_OFFSET_DATE_TIME);
+        }
     }
 }

@@ -57,7 +57,7 @@ final class Kubelet {
     /** The node is gone: every process dies at once and nothing is reported any more. */
     void stopAbruptly() {
         stopped = true;
-        runs.values().forEach(PodProcess::kill);
+        runs.values().forEach(PodProcess::killAndWait);
     }
 
     void reconcile() {

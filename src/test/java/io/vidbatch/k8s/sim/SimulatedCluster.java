@@ -219,7 +219,7 @@ public final class SimulatedCluster implements AutoCloseable, LogSource {
                 throw new IllegalStateException("pod " + podName + " has no running process");
             }
             run.oomKilled = true;
-            run.kill();
+            run.killAndWait();
         });
     }
 

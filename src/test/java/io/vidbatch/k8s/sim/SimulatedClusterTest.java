@@ -230,7 +230,7 @@ class SimulatedClusterTest {
     }
 
     private static String waiting(V1Pod p) {
-        if (p.getStatus() == null || p.getStatus().getContainerStatuses() == null) {
+        if (p.getStatus() == null || p.getStatus().getContainerStatuses() == null || p.getStatus().getContainerStatuses().isEmpty()) {
             return null;
         }
         V1ContainerState s = p.getStatus().getContainerStatuses().get(0).getState();
