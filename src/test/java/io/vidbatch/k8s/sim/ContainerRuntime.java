@@ -8,6 +8,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.regex.Pattern;
 
 /** What every simulated kubelet shares: how images become local commands, and which images fail to pull. */
@@ -20,6 +22,13 @@ final class ContainerRuntime {
     private final List<Entrypoint> entrypoints = new CopyOnWriteArrayList<>();
     private final List<Pattern> pullFailures = new CopyOnWriteArrayList<>();
     final List<ProcessExit> exits = new CopyOnWriteArrayList<>();
+    volatile boolean processGroups;
+    /** Starts pod processes in parallel, away from the control loop. */
+    final ExecutorService spawner = Executors.newFixedThreadPool(4, r -> {
+        Thread t = new Thread(r, "sim-spawner");
+        t.setDaemon(true);
+        return t;
+    });
 
     ContainerRuntime(Path workRoot) {
         this.workRoot = workRoot;

@@ -46,7 +46,7 @@ final class Deletions {
 
     /** Starts a pod's graceful deletion; unbound or finished pods go at once (pods answer with the object). */
     V1Pod deletePod(ObjectKey key, Long gracePeriodSeconds) {
-        V1Pod before = store.get(key);
+        V1Pod before = store.peek(key);
         if (before == null) {
             throw ApiError.notFound(key.kind(), key.name());
         }
@@ -62,8 +62,9 @@ final class Deletions {
         if (after != null) {
             return after;
         }
-        markDeleting(before.getMetadata(), g);
-        return before;
+        V1Pod gone = Json.copy(before); // removed at once: answer with its last state, marked deleted
+        markDeleting(gone.getMetadata(), g);
+        return gone;
     }
 
     private Object deleteWithDependents(ObjectKey key, String propagation) {

@@ -23,6 +23,12 @@ import java.util.concurrent.TimeUnit;
  * {@link SimulatedCluster} adds the controllers and kubelets.
  */
 public final class FakeApiServer implements AutoCloseable {
+    static {
+        // Without TCP_NODELAY, Nagle's algorithm holds back each small watch event and response
+        // body for a delayed ACK (~40 ms). Read once, when the JDK's HTTP server first loads.
+        System.setProperty("sun.net.httpserver.nodelay", "true");
+    }
+
     private final ObjectStore store;
     private final Deletions deletions;
     private final FaultInjector faults = new FaultInjector();
@@ -36,13 +42,13 @@ public final class FakeApiServer implements AutoCloseable {
         return t;
     });
 
-    private FakeApiServer(int historyCapacity) throws IOException {
+    private FakeApiServer(int port, int historyCapacity) throws IOException {
         store = new ObjectStore(historyCapacity);
         deletions = new Deletions(store);
         watches = new WatchStreamer(store);
         logs = new LogEndpoint(store);
         handler = new ApiHandler(new Resources(store, deletions), watches, logs, faults);
-        http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
+        http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 64);
         http.createContext("/", handler);
         // Each open watch holds a thread for its whole life.
         http.setExecutor(threads);
@@ -51,11 +57,16 @@ public final class FakeApiServer implements AutoCloseable {
 
     /** Starts on a random loopback port with a history of 10,000 events for watches to resume from. */
     public static FakeApiServer start() throws IOException {
-        return new FakeApiServer(10_000);
+        return new FakeApiServer(0, 10_000);
     }
 
     public static FakeApiServer start(int historyCapacity) throws IOException {
-        return new FakeApiServer(historyCapacity);
+        return new FakeApiServer(0, historyCapacity);
+    }
+
+    /** On a fixed loopback port, for a server whose kube config was written before the test began. */
+    public static FakeApiServer onPort(int port) throws IOException {
+        return new FakeApiServer(port, 10_000);
     }
 
     public int port() {

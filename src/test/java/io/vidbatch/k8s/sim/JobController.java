@@ -135,29 +135,41 @@ final class JobController {
         int activeNow = done ? 0 : active.size();
         int terminating = live.size() - active.size();
         int ready = done ? 0 : (int) active.stream().filter(JobController::ready).count();
-        V1JobStatus next = Json.copy(old);
-        next.succeeded(s).failed(f).active(activeNow).ready(ready).terminating(terminating)
-                .uncountedTerminatedPods(new V1UncountedTerminatedPods());
-        if (next.getStartTime() == null) {
-            next.setStartTime(Times.now());
-        }
+        List<String[]> conditions = new ArrayList<>();
         if (why != null) {
-            setCondition(next, "FailureTarget", why[0], why[1]);
+            conditions.add(new String[] {"FailureTarget", why[0], why[1]});
             if (finished) {
-                setCondition(next, "Failed", why[0], why[1]);
+                conditions.add(new String[] {"Failed", why[0], why[1]});
             }
         } else if (success) {
-            setCondition(next, "SuccessCriteriaMet", "CompletionsReached", "Reached expected number of succeeded pods");
+            conditions.add(new String[] {"SuccessCriteriaMet", "CompletionsReached", "Reached expected number of succeeded pods"});
             if (finished) {
-                setCondition(next, "Complete", "CompletionsReached", "Reached expected number of succeeded pods");
-                next.setCompletionTime(Times.now());
+                conditions.add(new String[] {"Complete", "CompletionsReached", "Reached expected number of succeeded pods"});
             }
         }
-        if (!Json.write(next).equals(Json.write(old))) {
+        conditions.removeIf(c -> condition(job, c[0]) != null);
+        boolean changed = !conditions.isEmpty() || old.getStartTime() == null || old.getUncountedTerminatedPods() == null
+                || orZero(old.getSucceeded()) != s || orZero(old.getFailed()) != f || orZero(old.getActive()) != activeNow
+                || orZero(old.getReady()) != ready || orZero(old.getTerminating()) != terminating;
+        if (changed) {
             if (finished) {
                 log.accept("job " + job.getMetadata().getName() + ": " + (why != null ? "Failed " + why[0] : "Complete"));
             }
-            store.update(key(job), (V1Job j) -> j.setStatus(next));
+            store.update(key(job), (V1Job j) -> {
+                V1JobStatus st = j.getStatus() == null ? new V1JobStatus() : j.getStatus();
+                st.succeeded(s).failed(f).active(activeNow).ready(ready).terminating(terminating)
+                        .uncountedTerminatedPods(new V1UncountedTerminatedPods());
+                if (st.getStartTime() == null) {
+                    st.setStartTime(Times.now());
+                }
+                for (String[] c : conditions) {
+                    addCondition(st, c[0], c[1], c[2]);
+                    if (c[0].equals("Complete")) {
+                        st.setCompletionTime(Times.now());
+                    }
+                }
+                j.setStatus(st);
+            });
         }
         // Counted in the Job's status first, then released: a pod is never counted twice or lost.
         counted.forEach(this::removeFinalizer);
@@ -227,10 +239,7 @@ final class JobController {
                 .filter(c -> type.equals(c.getType()) && "True".equals(c.getStatus())).findFirst().orElse(null);
     }
 
-    private static void setCondition(V1JobStatus status, String type, String reason, String message) {
-        if (status.getConditions() != null && status.getConditions().stream().anyMatch(c -> type.equals(c.getType()))) {
-            return;
-        }
+    private static void addCondition(V1JobStatus status, String type, String reason, String message) {
         OffsetDateTime now = Times.now();
         status.addConditionsItem(new V1JobCondition().type(type).status("True").reason(reason).message(message)
                 .lastProbeTime(now).lastTransitionTime(now));

@@ -1,6 +1,7 @@
 package io.vidbatch.k8s.sim;
 
 import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
 import com.google.gson.TypeAdapter;
 import com.google.gson.stream.JsonReader;
 import com.google.gson.stream.JsonToken;
@@ -12,12 +13,16 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 
 /**
- * client-java's own Gson, so field names and model validation are exactly what the client
- * parses; only timestamps are written as the apiserver writes metav1.Time ("...T12:00:00Z")
- * rather than with client-java's microseconds.
+ * JSON the way client-java reads it. Request bodies go through client-java's own Gson, with its
+ * model validation. Stored objects are copied and written with a plain Gson over the same
+ * models: the same field names (the models' annotations), without the validation that makes
+ * every read build a tree first, which the simulator would otherwise pay on every write.
+ * Timestamps are written as the apiserver writes metav1.Time ("...T12:00:00Z").
  */
 final class Json {
-    static final Gson GSON = new JSON().getGson().newBuilder()
+    static final Gson CLIENT = new JSON().getGson().newBuilder()
+            .registerTypeAdapter(OffsetDateTime.class, new Rfc3339Seconds().nullSafe()).create();
+    static final Gson GSON = new GsonBuilder()
             .registerTypeAdapter(OffsetDateTime.class, new Rfc3339Seconds().nullSafe()).create();
 
     private Json() {
@@ -27,8 +32,14 @@ final class Json {
         return GSON.toJson(o);
     }
 
+    /** Trusted JSON the store wrote itself. */
     static <T> T read(String json, Class<T> type) {
         return GSON.fromJson(json, type);
+    }
+
+    /** JSON from a client, checked as client-java checks it. */
+    static <T> T readChecked(String json, Class<T> type) {
+        return CLIENT.fromJson(json, type);
     }
 
     /** Deep copy by round trip: stored objects are never shared with a writer. */

@@ -36,6 +36,7 @@ final class Kubelet {
     private final Consumer<String> faultLog;
     private final Map<String, PodProcess> runs = new ConcurrentHashMap<>();
     private final Map<String, Long> pullFailedAt = new HashMap<>();
+    private final Set<String> starting = new HashSet<>();
     private volatile boolean stopped;
 
     Kubelet(String node, ObjectStore store, ContainerRuntime runtime, ControlLoop loop, Consumer<String> faultLog) {
@@ -87,6 +88,9 @@ final class Kubelet {
         String uid = pod.getMetadata().getUid();
         PodProcess run = runs.get(uid);
         if (run == null) {
+            if (starting.contains(uid)) {
+                return;
+            }
             if (Pods.terminal(pod) || Pods.deleting(pod)) {
                 finishWithoutProcess(pod);
             } else if (runtime.pullFails(image(pod))) {
@@ -138,15 +142,40 @@ final class Kubelet {
         }
         String wd = runtime.rewrites.apply(c.getWorkingDir());
         Path workDir = wd != null && Files.isDirectory(Path.of(wd)) ? Path.of(wd) : sandbox;
-        PodProcess run;
-        try {
-            run = PodProcess.start(pod.getMetadata().getName(), sandbox, command, env, workDir, loop::wake);
-        } catch (IOException e) {
-            startError(pod, "failed to start container process: " + e.getMessage());
+        ObjectKey key = Pods.key(pod);
+        String name = pod.getMetadata().getName();
+        starting.add(uid);
+        // Starting a process takes milliseconds; off the loop, so other pods' exits are not kept waiting.
+        runtime.spawner.execute(() -> {
+            PodProcess run = null;
+            String error = null;
+            try {
+                run = PodProcess.start(name, sandbox, command, env, workDir, runtime.processGroups, loop::wake);
+            } catch (IOException e) {
+                error = e.getMessage();
+            }
+            PodProcess started = run;
+            String failure = error;
+            loop.post(() -> started(key, uid, c, started, failure));
+        });
+    }
+
+    private void started(ObjectKey key, String uid, V1Container c, PodProcess run, String error) {
+        starting.remove(uid);
+        V1Pod pod = store.peek(key);
+        if (stopped || pod == null || !uid.equals(pod.getMetadata().getUid())) {
+            if (run != null) {
+                run.kill();
+                run.deleteSandbox();
+            }
+            return;
+        }
+        if (run == null) {
+            startError(pod, "failed to start container process: " + error);
             return;
         }
         runs.put(uid, run);
-        store.update(Pods.key(pod), (V1Pod p) -> {
+        store.update(key, (V1Pod p) -> {
             p.getStatus().phase("Running").startTime(Times.now());
             Pods.setCondition(p, "PodReadyToStartContainers", "True", null, null);
             Pods.setCondition(p, "Initialized", "True", null, null);
@@ -174,7 +203,7 @@ final class Kubelet {
                 .containerID("sim://" + pod.getMetadata().getUid());
         store.update(Pods.key(pod), (V1Pod p) -> terminate(p, c, failed ? "Failed" : "Succeeded", terminated));
         run.reported = true;
-        run.killGroup();
+        run.cleanUp();
         Instant exited = run.exited == null ? Instant.now() : run.exited;
         runtime.exits.add(new ProcessExit(pod.getMetadata().getNamespace(), pod.getMetadata().getName(), code, exited,
                 Instant.now()));

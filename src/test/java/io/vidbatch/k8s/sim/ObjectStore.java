@@ -47,7 +47,12 @@ public final class ObjectStore {
     private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
     private final List<Consumer<KubernetesObject>> removalHooks = new CopyOnWriteArrayList<>();
     private final Map<ObjectKey, Integer> creations = new LinkedHashMap<>();
-    private long resourceVersion = 1;
+    /**
+     * Starts where no earlier simulator run reached, as a real apiserver's etcd revision never goes
+     * back: a client that outlives one simulated cluster and meets the next (a coordinator across
+     * test classes) cannot resume a watch from a version this store never had.
+     */
+    private long resourceVersion = System.currentTimeMillis() * 1000;
 
     public ObjectStore(int historyCapacity) {
         this.history = new EventHistory(historyCapacity);
@@ -76,7 +81,11 @@ public final class ObjectStore {
         }
     }
 
-    /** Stores a new object, filling uid, creationTimestamp, resourceVersion, apiVersion and kind. */
+    /**
+     * Stores a new object, filling uid, creationTimestamp, resourceVersion, apiVersion and kind;
+     * returns the stored snapshot (read only). The store takes the object over: the caller must
+     * not touch it afterwards.
+     */
     public <T extends KubernetesObject> T create(T object) {
         ResourceKind kind = ResourceKind.of(object);
         V1ObjectMeta meta = object.getMetadata();
@@ -100,7 +109,7 @@ public final class ObjectStore {
             creations.merge(key, 1, Integer::sum);
         }
         notifyListeners();
-        return Json.copy(stored);
+        return stored;
     }
 
     /** A private copy, or null. */
@@ -148,8 +157,8 @@ public final class ObjectStore {
     }
 
     /**
-     * Copies, mutates and stores an object in one step; returns the new snapshot copy, or null if
-     * the object is gone. An object being deleted whose last finalizer (and, for a pod, whose grace
+     * Copies, mutates and stores an object in one step; returns the new snapshot (read only), or
+     * null if the object is gone. An object being deleted whose last finalizer (and, for a pod, whose grace
      * period) is done is removed, as the apiserver does.
      */
     @SuppressWarnings("unchecked")
@@ -167,7 +176,7 @@ public final class ObjectStore {
                 removed = removeLocked(key, copy);
                 result = null;
             } else {
-                result = Json.copy(write("MODIFIED", key, copy));
+                result = write("MODIFIED", key, copy);
             }
         }
         afterRemoval(removed);
@@ -260,16 +269,15 @@ public final class ObjectStore {
         return !(o instanceof V1Pod) || Long.valueOf(0).equals(m.getDeletionGracePeriodSeconds());
     }
 
+    /** The object, owned by the store from now on, becomes the stored snapshot. */
     private <T extends KubernetesObject> T write(String type, ObjectKey key, T object) {
         ResourceKind kind = key.kind();
         setTypeMeta(object, kind);
         object.getMetadata().setResourceVersion(Long.toString(++resourceVersion));
         String json = Json.write(object);
-        @SuppressWarnings("unchecked")
-        T snapshot = (T) Json.read(json, kind.type);
-        objects(kind).put(key, new Entry(snapshot, json));
-        publish(new WatchEvent(type, key, resourceVersion, snapshot, json));
-        return snapshot;
+        objects(kind).put(key, new Entry(object, json));
+        publish(new WatchEvent(type, key, resourceVersion, object, json));
+        return object;
     }
 
     private KubernetesObject removeLocked(ObjectKey key, KubernetesObject last) {

@@ -12,25 +12,19 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
- * A pod's container as a real local process in its own session (process group), so that killing
- * it, like tearing down a container, also kills whatever it started. SIGTERM goes to the main
- * process only, as a container runtime sends it to PID 1.
+ * A pod's container as a real local process. SIGTERM goes to the main process only, as a
+ * container runtime sends it to PID 1; a kill, like tearing down a container, takes its
+ * descendants too. In a process group of its own (setsid, opt-in: one more exec per pod) even
+ * what the main process left behind when it exited dies with it.
  */
 final class PodProcess {
     /** The kubelet's cap on a termination message. */
     static final int MESSAGE_LIMIT = 4096;
-    private static final boolean SETSID = Files.isExecutable(Path.of("/usr/bin/setsid"));
-    private static final ExecutorService KILLER = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "sim-group-killer");
-        t.setDaemon(true);
-        return t;
-    });
+    private static final Path SETSID = Path.of("/usr/bin/setsid");
 
     final String podName;
     final Path sandbox;
@@ -38,14 +32,17 @@ final class PodProcess {
     final Path resultFile;
     final OffsetDateTime startedAt = Times.now();
     private final Process process;
+    private final boolean ownGroup;
+    private List<ProcessHandle> descendantsAtTerm = List.of();
     volatile boolean oomKilled;
     volatile Instant exited;
     boolean termSent;
     long killAtNanos = Long.MAX_VALUE;
     boolean reported;
 
-    private PodProcess(String podName, Path sandbox, Process process) {
+    private PodProcess(String podName, Path sandbox, Process process, boolean ownGroup) {
         this.podName = podName;
+        this.ownGroup = ownGroup;
         this.sandbox = sandbox;
         this.log = sandbox.resolve("container.log");
         this.resultFile = sandbox.resolve("termination-log");
@@ -54,21 +51,22 @@ final class PodProcess {
 
     /** Starts the command; the caller has checked that the executable exists. */
     static PodProcess start(String podName, Path sandbox, List<String> command, Map<String, String> env, Path workDir,
-            Runnable onExit) throws IOException {
+            boolean ownGroup, Runnable onExit) throws IOException {
         Files.createDirectories(sandbox);
         Path log = Files.createFile(sandbox.resolve("container.log"));
         // Like the file a kubelet mounts at terminationMessagePath: there, empty, writable.
         Files.write(resultFileIn(sandbox), new byte[0]);
         List<String> argv = new ArrayList<>();
-        if (SETSID) {
-            argv.add("/usr/bin/setsid");
+        boolean setsid = ownGroup && Files.isExecutable(SETSID);
+        if (setsid) {
+            argv.add(SETSID.toString());
         }
         argv.addAll(command);
         ProcessBuilder pb = new ProcessBuilder(argv).directory(workDir.toFile()).redirectErrorStream(true)
                 .redirectOutput(log.toFile()).redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
         pb.environment().clear();
         pb.environment().putAll(env);
-        PodProcess p = new PodProcess(podName, sandbox, pb.start());
+        PodProcess p = new PodProcess(podName, sandbox, pb.start(), setsid);
         p.process.onExit().thenRun(() -> {
             p.exited = Instant.now();
             onExit.run();
@@ -92,9 +90,10 @@ final class PodProcess {
         return process.exitValue();
     }
 
-    /** SIGTERM to the main process. */
+    /** SIGTERM to the main process; what it started is remembered, to die with it. */
     void terminate() {
         termSent = true;
+        descendantsAtTerm = process.descendants().toList();
         process.destroy();
     }
 
@@ -102,7 +101,7 @@ final class PodProcess {
     void kill() {
         process.descendants().forEach(ProcessHandle::destroyForcibly);
         process.destroyForcibly();
-        killGroup();
+        cleanUp();
     }
 
     /** SIGKILL, then wait until the process is reaped so callers see it dead (a signal is asynchronous). */
@@ -115,22 +114,12 @@ final class PodProcess {
         }
     }
 
-    /** What is left of the group once the main process is gone dies with the container. */
-    void killGroup() {
-        if (!SETSID) {
-            return;
+    /** Once the main process is gone, what is left of the container dies with it. */
+    void cleanUp() {
+        descendantsAtTerm.forEach(ProcessHandle::destroyForcibly);
+        if (ownGroup) {
+            GroupKiller.kill(process.pid());
         }
-        long pgid = process.pid();
-        KILLER.execute(() -> {
-            try {
-                new ProcessBuilder("kill", "-KILL", "--", "-" + pgid).redirectErrorStream(true)
-                        .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor();
-            } catch (IOException e) {
-                // no kill(1): the orphans live on, as they would without setsid
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        });
     }
 
     /**

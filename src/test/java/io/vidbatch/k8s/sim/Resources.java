@@ -67,7 +67,7 @@ final class Resources {
     Reply create(Exchange ex, ApiPath path) throws IOException {
         KubernetesObject o;
         try {
-            o = Json.read(ex.body(), path.kind().type);
+            o = Json.readChecked(ex.body(), path.kind().type);
         } catch (JsonParseException | IllegalArgumentException | IllegalStateException e) {
             throw new ApiError(400, "the body of the request was in an unknown format: " + e.getMessage());
         }
@@ -126,7 +126,7 @@ final class Resources {
             return new V1DeleteOptions();
         }
         try {
-            return Objects.requireNonNullElseGet(Json.read(body, V1DeleteOptions.class), V1DeleteOptions::new);
+            return Objects.requireNonNullElseGet(Json.readChecked(body, V1DeleteOptions.class), V1DeleteOptions::new);
         } catch (JsonParseException | IllegalArgumentException e) {
             throw new ApiError(400, "invalid DeleteOptions: " + e.getMessage());
         }
