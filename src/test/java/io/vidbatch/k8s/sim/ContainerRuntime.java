@@ -1,0 +1,84 @@
+package io.vidbatch.k8s.sim;
+
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.regex.Pattern;
+
+/** What every simulated kubelet shares: how images become local commands, and which images fail to pull. */
+final class ContainerRuntime {
+    private record Entrypoint(Pattern image, List<String> command) {
+    }
+
+    final Path workRoot;
+    final PathRewrites rewrites = new PathRewrites();
+    private final List<Entrypoint> entrypoints = new CopyOnWriteArrayList<>();
+    private final List<Pattern> pullFailures = new CopyOnWriteArrayList<>();
+    final List<ProcessExit> exits = new CopyOnWriteArrayList<>();
+    volatile boolean processGroups;
+    /** Starts pod processes in parallel, away from the control loop. */
+    final ExecutorService spawner = Executors.newFixedThreadPool(4, r -> {
+        Thread t = new Thread(r, "sim-spawner");
+        t.setDaemon(true);
+        return t;
+    });
+
+    ContainerRuntime(Path workRoot) {
+        this.workRoot = workRoot;
+    }
+
+    void entrypoint(String imageRegex, List<String> command) {
+        entrypoints.add(0, new Entrypoint(Pattern.compile(imageRegex), List.copyOf(command)));
+    }
+
+    /** The image's ENTRYPOINT, for containers that give only args; null if none is configured. */
+    List<String> entrypointOf(String image) {
+        for (Entrypoint e : entrypoints) {
+            if (e.image.matcher(image).matches()) {
+                return e.command;
+            }
+        }
+        return null;
+    }
+
+    void failPulls(String imageRegex) {
+        pullFailures.add(Pattern.compile(imageRegex));
+    }
+
+    void clearPullFailures() {
+        pullFailures.clear();
+    }
+
+    boolean pullFails(String image) {
+        return pullFailures.stream().anyMatch(p -> p.matcher(image).matches());
+    }
+
+    /** The environment every container starts from, before the pod's own variables. */
+    static Map<String, String> baseEnv(String hostname) {
+        Map<String, String> env = new LinkedHashMap<>();
+        for (String name : List.of("PATH", "HOME", "LANG", "JAVA_HOME", "TMPDIR")) {
+            String v = System.getenv(name);
+            if (v != null) {
+                env.put(name, v);
+            }
+        }
+        env.put("HOSTNAME", hostname);
+        return env;
+    }
+
+    /** Whether argv[0] can be executed, resolving a bare name on PATH as the runtime would. */
+    static boolean executable(String command, Map<String, String> env) {
+        if (command.contains("/")) {
+            return Files.isExecutable(Path.of(command));
+        }
+        List<String> dirs = new ArrayList<>(List.of(env.getOrDefault("PATH", "/usr/bin:/bin").split(File.pathSeparator)));
+        return dirs.stream().anyMatch(d -> !d.isEmpty() && Files.isExecutable(Path.of(d, command)));
+    }
+}

@@ -1,0 +1,201 @@
+package io.vidbatch.k8s.sim;
+
+import com.sun.net.httpserver.HttpServer;
+import io.kubernetes.client.openapi.ApiClient;
+import io.kubernetes.client.util.Config;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A Kubernetes API server on 127.0.0.1 for batch/v1 Jobs, Pods (with logs) and Nodes, speaking
+ * the JSON and watch framing client-java expects, with scripted faults. Nothing runs pods here:
+ * {@link SimulatedCluster} adds the controllers and kubelets.
+ */
+public final class FakeApiServer implements AutoCloseable {
+    static {
+        // Without TCP_NODELAY, Nagle's algorithm holds back each small watch event and response
+        // body for a delayed ACK (~40 ms). Read once, when the JDK's HTTP server first loads.
+        System.setProperty("sun.net.httpserver.nodelay", "true");
+    }
+
+    private final ObjectStore store;
+    private final Deletions deletions;
+    private final FaultInjector faults = new FaultInjector();
+    private final WatchStreamer watches;
+    private final LogEndpoint logs;
+    private final ApiHandler handler;
+    private final HttpServer http;
+    private final ExecutorService threads = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "fake-apiserver");
+        t.setDaemon(true);
+        return t;
+    });
+
+    private FakeApiServer(int port, int historyCapacity) throws IOException {
+        store = new ObjectStore(historyCapacity);
+        deletions = new Deletions(store);
+        watches = new WatchStreamer(store);
+        logs = new LogEndpoint(store);
+        handler = new ApiHandler(new Resources(store, deletions), watches, logs, faults);
+        http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 64);
+        http.createContext("/", handler);
+        // Each open watch holds a thread for its whole life.
+        http.setExecutor(threads);
+        http.start();
+    }
+
+    /** Starts on a random loopback port with a history of 10,000 events for watches to resume from. */
+    public static FakeApiServer start() throws IOException {
+        return new FakeApiServer(0, 10_000);
+    }
+
+    public static FakeApiServer start(int historyCapacity) throws IOException {
+        return new FakeApiServer(0, historyCapacity);
+    }
+
+    /** On a fixed loopback port, for a server whose kube config was written before the test began. */
+    public static FakeApiServer onPort(int port) throws IOException {
+        return new FakeApiServer(port, 10_000);
+    }
+
+    public int port() {
+        return http.getAddress().getPort();
+    }
+
+    public String url() {
+        return "http://127.0.0.1:" + port();
+    }
+
+    /** Direct access to the objects, bypassing HTTP (what the simulated cluster uses). */
+    public ObjectStore store() {
+        return store;
+    }
+
+    Deletions deletions() {
+        return deletions;
+    }
+
+    public void logSource(LogSource source) {
+        logs.source(source);
+    }
+
+    /** A client for this server with no read timeout, as informers need for long watches. */
+    public ApiClient apiClient() {
+        ApiClient client = Config.fromUrl(url(), false);
+        client.setHttpClient(client.getHttpClient().newBuilder().readTimeout(Duration.ZERO).build());
+        return client;
+    }
+
+    /** Writes a kubeconfig (no auth) for {@code Config.fromConfig(path)}; returns the path. */
+    public Path kubeconfig(Path file) throws IOException {
+        String yaml = String.join("\n",
+                "apiVersion: v1",
+                "kind: Config",
+                "clusters:",
+                "- name: sim",
+                "  cluster:",
+                "    server: " + url(),
+                "contexts:",
+                "- name: sim",
+                "  context:",
+                "    cluster: sim",
+                "    user: sim",
+                "    namespace: default",
+                "current-context: sim",
+                "users:",
+                "- name: sim",
+                "  user: {}",
+                "");
+        if (file.getParent() != null) {
+            Files.createDirectories(file.getParent());
+        }
+        return Files.writeString(file, yaml);
+    }
+
+    /**
+     * The next {@code times} requests with this method whose path (no query) matches the regex
+     * are answered with {@code status} and a Status body instead of being carried out (429 comes
+     * with Retry-After: 1; 409 on POST has reason AlreadyExists).
+     */
+    public void failNext(String method, String pathRegex, int status, int times) {
+        faults.add(method, pathRegex, status, times, FaultInjector.When.BEFORE);
+    }
+
+    /** Like failNext, but the request is carried out first: the write happened, the client sees an error. */
+    public void failNextAfterCommit(String method, String pathRegex, int status, int times) {
+        faults.add(method, pathRegex, status, times, FaultInjector.When.AFTER);
+    }
+
+    public void clearFaults() {
+        faults.clear();
+    }
+
+    /**
+     * Cuts every open watch connection mid-stream (no terminating chunk). With loseHistory, no
+     * resourceVersion issued so far can be resumed from: a re-watch gets 410 and must relist.
+     */
+    public void dropWatches(boolean loseHistory) {
+        store.endWatches(WatchSubscription.End.ABRUPT, loseHistory);
+    }
+
+    /** Ends every open watch the orderly way (as a watch timeout does), so clients re-watch from where they were. */
+    public void endWatches(boolean loseHistory) {
+        store.endWatches(WatchSubscription.End.CLEAN, loseHistory);
+    }
+
+    /** How many watches were answered with an ERROR event of code 410, forcing the client to relist. */
+    public int expiredWatches() {
+        return watches.expired();
+    }
+
+    public int openWatches() {
+        return store.openWatches();
+    }
+
+    /** How often a watch with allowWatchBookmarks=true gets a BOOKMARK (the apiserver: about a minute). */
+    public void bookmarkInterval(Duration interval) {
+        watches.bookmarkInterval(interval);
+    }
+
+    public List<RecordedRequest> requests() {
+        return new ArrayList<>(handler.recorded());
+    }
+
+    public void clearRequests() {
+        handler.recorded().clear();
+    }
+
+    /** Every "verb resource" used so far on a served resource, e.g. "create jobs", "watch pods", "get pods/log". */
+    public Set<String> rbacVerbs() {
+        Set<String> out = new TreeSet<>();
+        for (RecordedRequest r : handler.recorded()) {
+            if (ApiPath.parse(r.path()) != null) {
+                out.add(r.rbac());
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public void close() {
+        store.endWatches(WatchSubscription.End.CLEAN, false);
+        http.stop(0);
+        threads.shutdownNow();
+        try {
+            threads.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,428 @@
+package io.vidbatch.k8s.sim;
+
+import io.kubernetes.client.custom.Quantity;
+import io.kubernetes.client.openapi.ApiClient;
+import io.kubernetes.client.openapi.models.V1Job;
+import io.kubernetes.client.openapi.models.V1Node;
+import io.kubernetes.client.openapi.models.V1NodeCondition;
+import io.kubernetes.client.openapi.models.V1NodeSpec;
+import io.kubernetes.client.openapi.models.V1NodeStatus;
+import io.kubernetes.client.openapi.models.V1ObjectMeta;
+import io.kubernetes.client.openapi.models.V1Pod;
+import io.kubernetes.client.openapi.models.V1Taint;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BooleanSupplier;
+import java.util.function.Predicate;
+import java.util.stream.Stream;
+
+/**
+ * A Kubernetes cluster in one JVM: a {@link FakeApiServer} plus a Job controller, a scheduler and
+ * one kubelet per node that runs pods as local processes, all on one control-loop thread driven
+ * by store changes. Clients talk to it only over HTTP ({@link #apiClient()}, {@link #kubeconfig});
+ * tests steer it and inject faults through the methods here.
+ */
+public final class SimulatedCluster implements AutoCloseable, LogSource {
+    private final FakeApiServer api;
+    private final ObjectStore store;
+    private final Path workRoot;
+    private final ControlLoop loop = new ControlLoop(20);
+    private final ContainerRuntime runtime;
+    private final JobController jobController;
+    private final Map<String, Kubelet> kubelets = new ConcurrentHashMap<>();
+    private final List<String> events = new CopyOnWriteArrayList<>();
+
+    private SimulatedCluster(FakeApiServer api, Path workRoot) {
+        this.api = api;
+        this.store = api.store();
+        this.workRoot = workRoot;
+        this.runtime = new ContainerRuntime(workRoot);
+        this.jobController = new JobController(store, api.deletions(), events::add);
+        Scheduler scheduler = new Scheduler(store);
+        loop.addReconciler(jobController::reconcile);
+        loop.addReconciler(scheduler::reconcile);
+        loop.addReconciler(() -> kubelets.values().forEach(Kubelet::reconcile));
+        store.addListener(loop::wake);
+        api.logSource(this);
+        loop.start();
+    }
+
+    /** Three nodes, node-a, node-b and node-c, each with 2 cpus (2000m) and room for 110 pods. */
+    public static SimulatedCluster start() throws IOException {
+        return start("node-a", "node-b", "node-c");
+    }
+
+    public static SimulatedCluster start(String... nodes) throws IOException {
+        return start(FakeApiServer.start(), nodes);
+    }
+
+    /** Three 2-cpu nodes behind an API server on a fixed loopback port. */
+    public static SimulatedCluster onPort(int port) throws IOException {
+        return start(FakeApiServer.onPort(port), "node-a", "node-b", "node-c");
+    }
+
+    private static SimulatedCluster start(FakeApiServer api, String... nodes) throws IOException {
+        SimulatedCluster c = new SimulatedCluster(api, Files.createTempDirectory("vidbatch-sim"));
+        for (String n : nodes) {
+            c.addNode(n, 2000, Map.of(), List.of());
+        }
+        return c;
+    }
+
+    public FakeApiServer api() {
+        return api;
+    }
+
+    public ApiClient apiClient() {
+        return api.apiClient();
+    }
+
+    public Path kubeconfig(Path file) throws IOException {
+        return api.kubeconfig(file);
+    }
+
+    // ---- configuration ----
+
+    /** Replaces containerPath by localPath in every command/args element, env value and workingDir. */
+    public SimulatedCluster rewritePath(String containerPath, String localPath) {
+        runtime.rewrites.add(containerPath, localPath);
+        return this;
+    }
+
+    /** The command to run for images matching the regex when a container gives only args. */
+    public SimulatedCluster imageEntrypoint(String imageRegex, String... command) {
+        runtime.entrypoint(imageRegex, List.of(command));
+        return this;
+    }
+
+    /**
+     * Runs each pod in a process group of its own (setsid), so that what a container leaves
+     * running when its main process exits is killed too, as a container runtime would. Off by
+     * default: it costs one more exec per pod, which is a fifth of a pod's start here.
+     */
+    public SimulatedCluster processGroups(boolean on) {
+        runtime.processGroups = on;
+        return this;
+    }
+
+    /** Delay before a Job's replacement pod, doubling per failure (Kubernetes: 10 s); default none. */
+    public SimulatedCluster podBackoff(Duration backoff) {
+        jobController.podBackoff(backoff);
+        return this;
+    }
+
+    // ---- nodes ----
+
+    public void addNode(String name, long cpuMillis, Map<String, String> labels, List<V1Taint> taints) {
+        Map<String, String> l = new LinkedHashMap<>(labels);
+        l.put("kubernetes.io/hostname", name);
+        l.putIfAbsent("kubernetes.io/os", "linux");
+        l.putIfAbsent("kubernetes.io/arch", "amd64");
+        Map<String, Quantity> capacity = new LinkedHashMap<>();
+        capacity.put("cpu", Cpu.quantity(cpuMillis));
+        capacity.put("memory", Quantity.fromString("8Gi"));
+        capacity.put("pods", Quantity.fromString("110"));
+        V1Node node = new V1Node().metadata(new V1ObjectMeta().name(name).labels(l))
+                .spec(new V1NodeSpec().taints(taints.isEmpty() ? null : new ArrayList<>(taints)))
+                .status(new V1NodeStatus().capacity(capacity).allocatable(new LinkedHashMap<>(capacity))
+                        .addConditionsItem(new V1NodeCondition().type("Ready").status("True").reason("KubeletReady")
+                                .message("kubelet is posting ready status").lastHeartbeatTime(Times.now())
+                                .lastTransitionTime(Times.now())));
+        store.create(node);
+        kubelets.put(name, new Kubelet(name, store, runtime, loop, events::add));
+    }
+
+    /** Sets a node's allocatable cpu, e.g. 0 to leave new pods Pending with "Insufficient cpu". */
+    public void setCpu(String node, long millis) {
+        fault("setCpu " + node + " " + millis + "m");
+        updateNode(node, n -> {
+            n.getStatus().getAllocatable().put("cpu", Cpu.quantity(millis));
+            n.getStatus().getCapacity().put("cpu", Cpu.quantity(millis));
+        });
+    }
+
+    public void cordon(String node) {
+        fault("cordon " + node);
+        updateNode(node, n -> n.getSpec().setUnschedulable(true));
+    }
+
+    public void uncordon(String node) {
+        fault("uncordon " + node);
+        updateNode(node, n -> n.getSpec().setUnschedulable(null));
+    }
+
+    public void taint(String node, String key, String value, String effect) {
+        fault("taint " + node + " " + key + "=" + value + ":" + effect);
+        updateNode(node, n -> n.getSpec().addTaintsItem(new V1Taint().key(key).value(value).effect(effect)));
+    }
+
+    // ---- faults ----
+
+    /** Pods whose image matches stay Pending: ErrImagePull, then ImagePullBackOff. */
+    public void failImagePull(String imageRegex) {
+        fault("failImagePull " + imageRegex);
+        runtime.failPulls(imageRegex);
+    }
+
+    public void clearImagePullFailures() {
+        fault("clearImagePullFailures");
+        runtime.clearPullFailures();
+    }
+
+    /** The Eviction API: DisruptionTarget=True (EvictionByEvictionAPI), then a graceful delete. */
+    public void evict(String podName) {
+        V1Pod pod = requirePod(podName);
+        fault("evict " + podName);
+        onLoop(() -> {
+            store.update(Pods.key(pod), (V1Pod p) -> Pods.setCondition(p, "DisruptionTarget", "True",
+                    "EvictionByEvictionAPI", "Eviction API: evicting"));
+            api.deletions().deletePod(Pods.key(pod), null);
+        });
+    }
+
+    /**
+     * The node dies: its processes are SIGKILLed, the node goes NotReady with the unreachable
+     * taints, and its pods are marked Failed with DisruptionTarget=True (DeletionByTaintManager)
+     * and force-deleted. Their container statuses stay as last reported: no kubelet is left to say more.
+     */
+    public void loseNode(String name) {
+        Kubelet kubelet = kubelets.get(name);
+        if (kubelet == null) {
+            throw new IllegalArgumentException("no node " + name);
+        }
+        fault("loseNode " + name);
+        onLoop(() -> {
+            kubelet.stopAbruptly();
+            updateNode(name, n -> {
+                n.getSpec().addTaintsItem(new V1Taint().key("node.kubernetes.io/unreachable").effect("NoSchedule")
+                        .timeAdded(Times.now()));
+                n.getSpec().addTaintsItem(new V1Taint().key("node.kubernetes.io/unreachable").effect("NoExecute")
+                        .timeAdded(Times.now()));
+                n.getStatus().getConditions().forEach(c -> c.status("Unknown").reason("NodeStatusUnknown")
+                        .message("Kubelet stopped posting node status.").lastTransitionTime(Times.now()));
+            });
+            for (V1Pod pod : store.<V1Pod>peekAll(ResourceKind.POD)) {
+                if (name.equals(pod.getSpec().getNodeName()) && !Pods.terminal(pod)) {
+                    store.update(Pods.key(pod), (V1Pod p) -> {
+                        Pods.setCondition(p, "DisruptionTarget", "True", "DeletionByTaintManager",
+                                "Taint manager: deleting due to NoExecute taint");
+                        p.getStatus().setPhase("Failed");
+                    });
+                    api.deletions().deletePod(Pods.key(pod), 0L);
+                }
+            }
+        });
+    }
+
+    /** The kernel's OOM killer: SIGKILL, exit 137, reason OOMKilled (no DisruptionTarget). */
+    public void oomKill(String podName) {
+        V1Pod pod = requirePod(podName);
+        fault("oomKill " + podName);
+        onLoop(() -> {
+            PodProcess run = processOf(pod);
+            if (run == null) {
+                throw new IllegalStateException("pod " + podName + " has no running process");
+            }
+            run.oomKilled = true;
+            run.killAndWait();
+        });
+    }
+
+    // ---- observation ----
+
+    /** Faults injected and what the controllers did, in order. */
+    public List<String> events() {
+        return new ArrayList<>(events);
+    }
+
+    public List<V1Pod> pods() {
+        return copies(ResourceKind.POD);
+    }
+
+    public List<V1Job> jobs() {
+        return copies(ResourceKind.JOB);
+    }
+
+    public List<V1Node> nodes() {
+        return copies(ResourceKind.NODE);
+    }
+
+    public Optional<V1Pod> pod(String name) {
+        return pods().stream().filter(p -> name.equals(p.getMetadata().getName())).findFirst();
+    }
+
+    public Optional<V1Job> job(String name) {
+        return jobs().stream().filter(j -> name.equals(j.getMetadata().getName())).findFirst();
+    }
+
+    /** How many times each Job name was created: any value above 1 is a duplicate launch. */
+    public Map<String, Integer> jobsCreated() {
+        Map<String, Integer> out = new HashMap<>();
+        store.creations().forEach((k, n) -> {
+            if (k.kind() == ResourceKind.JOB) {
+                out.merge(k.name(), n, Integer::sum);
+            }
+        });
+        return out;
+    }
+
+    /** Names of the pods whose main process is still running. */
+    public Set<String> alivePodProcesses() {
+        Set<String> out = new TreeSet<>();
+        kubelets.values().forEach(k -> k.runs().values().forEach(r -> {
+            if (r.alive()) {
+                out.add(r.podName);
+            }
+        }));
+        return out;
+    }
+
+    /** Every container exit so far, with when it happened and when the API showed it. */
+    public List<ProcessExit> processExits() {
+        return new ArrayList<>(runtime.exits);
+    }
+
+    public V1Pod awaitPod(Predicate<V1Pod> condition, Duration timeout) {
+        return awaitObject(ResourceKind.POD, condition, timeout);
+    }
+
+    public V1Job awaitJob(Predicate<V1Job> condition, Duration timeout) {
+        return awaitObject(ResourceKind.JOB, condition, timeout);
+    }
+
+    public void await(BooleanSupplier condition, Duration timeout, String what) {
+        long end = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > end) {
+                throw new AssertionError("timed out after " + timeout + " waiting for " + what + "; events: " + events);
+            }
+            sleep(10);
+        }
+    }
+
+    // ---- LogSource ----
+
+    @Override
+    public Optional<Path> logFile(String namespace, String pod, String container) {
+        PodProcess run = processOf(store.peek(new ObjectKey(ResourceKind.POD, namespace, pod)), container);
+        return run == null ? Optional.empty() : Optional.of(run.log);
+    }
+
+    @Override
+    public boolean running(String namespace, String pod, String container) {
+        PodProcess run = processOf(store.peek(new ObjectKey(ResourceKind.POD, namespace, pod)), container);
+        return run != null && run.alive();
+    }
+
+    @Override
+    public void close() {
+        loop.close();
+        kubelets.values().forEach(k -> k.runs().values().forEach(PodProcess::kill));
+        api.close();
+        try (Stream<Path> files = Files.walk(workRoot)) {
+            files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        } catch (IOException e) {
+            // a temp dir left behind is harmless
+        }
+    }
+
+    // ---- internals ----
+
+    private PodProcess processOf(V1Pod pod) {
+        if (pod == null || pod.getSpec().getNodeName() == null) {
+            return null;
+        }
+        Kubelet k = kubelets.get(pod.getSpec().getNodeName());
+        return k == null ? null : k.run(pod.getMetadata().getUid());
+    }
+
+    // Only the first container runs; any other is forever "waiting to start".
+    private PodProcess processOf(V1Pod pod, String container) {
+        if (pod == null || !pod.getSpec().getContainers().get(0).getName().equals(container)) {
+            return null;
+        }
+        return processOf(pod);
+    }
+
+    private V1Pod requirePod(String name) {
+        return pod(name).orElseThrow(() -> new IllegalArgumentException("no pod " + name));
+    }
+
+    private void updateNode(String name, java.util.function.Consumer<V1Node> change) {
+        if (store.update(new ObjectKey(ResourceKind.NODE, "", name), change) == null) {
+            throw new IllegalArgumentException("no node " + name);
+        }
+    }
+
+    private void fault(String what) {
+        events.add("fault: " + what);
+        System.err.println("[sim] fault: " + what);
+    }
+
+    /** Runs on the control loop, so a fault never races a controller, and waits for it. */
+    private void onLoop(Runnable r) {
+        if (loop.onLoopThread()) {
+            r.run();
+            return;
+        }
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        loop.post(() -> {
+            try {
+                r.run();
+                done.complete(null);
+            } catch (RuntimeException e) {
+                done.completeExceptionally(e);
+            }
+        });
+        done.join();
+    }
+
+    private <T extends io.kubernetes.client.common.KubernetesObject> List<T> copies(ResourceKind kind) {
+        List<T> out = new ArrayList<>();
+        for (Object o : store.peekAll(kind)) {
+            @SuppressWarnings("unchecked")
+            T t = (T) Json.copy(o);
+            out.add(t);
+        }
+        return out;
+    }
+
+    private <T extends io.kubernetes.client.common.KubernetesObject> T awaitObject(ResourceKind kind, Predicate<T> condition,
+            Duration timeout) {
+        long end = System.nanoTime() + timeout.toNanos();
+        for (;;) {
+            for (T o : this.<T>copies(kind)) {
+                if (condition.test(o)) {
+                    return o;
+                }
+            }
+            if (System.nanoTime() > end) {
+                throw new AssertionError("timed out after " + timeout + " waiting for a " + kind.kind + "; events: " + events);
+            }
+            sleep(10);
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted");
+        }
+    }
+}
