@@ -21,7 +21,8 @@ import java.util.Set;
 
 /**
  * A job submission as JSON: {@code inputs} (array or comma-separated string), {@code preset},
- * {@code operations}, {@code segmentSeconds}, {@code workers}, {@code outputDir}, {@code launcher}.
+ * {@code operations}, {@code segmentSeconds}, {@code workers}, {@code outputDir}, {@code launcher},
+ * {@code groupSize}, {@code dryRun}.
  * Unknown fields are refused, so a typo is an error rather than a silently ignored setting.
  */
 record SubmitRequest(Map<String, String> values, List<String> inputs) {
@@ -49,10 +50,11 @@ record SubmitRequest(Map<String, String> values, List<String> inputs) {
                 }
             } else if (v.getValueType() == JsonValue.ValueType.STRING) {
                 values.put(key, ((jakarta.json.JsonString) v).getString());
-            } else if (v.getValueType() == JsonValue.ValueType.NUMBER) {
+            } else if (v.getValueType() == JsonValue.ValueType.NUMBER || v.getValueType() == JsonValue.ValueType.TRUE
+                    || v.getValueType() == JsonValue.ValueType.FALSE) {
                 values.put(key, v.toString());
             } else if (v.getValueType() != JsonValue.ValueType.NULL) {
-                errors.add(new FieldError(key, "must be a string or a number"));
+                errors.add(new FieldError(key, "must be a string, a number or true/false"));
             }
         }
         if (!errors.isEmpty()) {

@@ -67,6 +67,10 @@ public class AssembleBatchlet extends AbstractBatchlet {
             List<WorkStore.ItemRow> mine = items.stream().filter(i -> i.input() == input.input())
                     .sorted(Comparator.comparingInt(WorkStore.ItemRow::segment)).toList();
             InputDetail detail = store.json().fromJson(input.detail(), InputDetail.class);
+            if (js.dryRun()) {
+                dryRun(job, input, mine);
+                continue;
+            }
             try {
                 InputDetail.Output output = assemble(input, detail, mine, preset, ops, work);
                 store.updateInput(job, input.input(), WorkStore.DONE, input.reason(),
@@ -87,6 +91,16 @@ public class AssembleBatchlet extends AbstractBatchlet {
         jobContext.setExitStatus(exit);
         LOG.info(exit + "; report: " + file);
         return exit;
+    }
+
+    /** Nothing was encoded: an input is done when its worker saw every piece of it. */
+    private void dryRun(long job, WorkStore.InputRow input, List<WorkStore.ItemRow> items) throws java.sql.SQLException {
+        Optional<WorkStore.ItemRow> failed = items.stream().filter(i -> !i.state().equals(WorkStore.DONE)).findFirst();
+        if (failed.isPresent()) {
+            store.updateInput(job, input.input(), WorkStore.FAILED, failed.get().reason(), input.detail());
+        } else {
+            store.updateInput(job, input.input(), WorkStore.DONE, "dry run: nothing encoded", input.detail());
+        }
     }
 
     private InputDetail.Output assemble(WorkStore.InputRow input, InputDetail detail, List<WorkStore.ItemRow> items,

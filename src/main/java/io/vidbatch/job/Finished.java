@@ -1,8 +1,8 @@
 package io.vidbatch.job;
 
+import io.vidbatch.launch.Outcome;
 import io.vidbatch.launch.WorkItem;
-import io.vidbatch.launch.WorkResult;
 
-/** A processed item on its way from the processor to the writer. */
-public record Finished(WorkItem item, WorkResult result) {
+/** An item the worker is through with, done or bad input, on its way from the processor to the writer. */
+public record Finished(WorkItem item, Outcome outcome) {
 }

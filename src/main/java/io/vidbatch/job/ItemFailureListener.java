@@ -2,44 +2,24 @@ package io.vidbatch.job;
 
 import io.vidbatch.launch.WorkItem;
 import jakarta.batch.api.chunk.listener.RetryProcessListener;
-import jakarta.batch.api.chunk.listener.SkipProcessListener;
-import jakarta.batch.runtime.context.JobContext;
-import jakarta.batch.runtime.context.StepContext;
 import jakarta.enterprise.context.Dependent;
-import jakarta.inject.Inject;
 import jakarta.inject.Named;
 
+import java.util.List;
 import java.util.logging.Logger;
 
-/**
- * Records a skipped (failed) item with its reason in the same chunk transaction, so the item
- * is not tried again on restart; and notes retries in the job log.
- */
+/** Notes in the job log which items a lost worker sends round again. */
 @Named("itemFailureListener")
 @Dependent
-public class ItemFailureListener implements SkipProcessListener, RetryProcessListener {
+public class ItemFailureListener implements RetryProcessListener {
 
     private static final Logger LOG = Logger.getLogger(ItemFailureListener.class.getName());
 
-    @Inject
-    JobContext jobContext;
-
-    @Inject
-    StepContext stepContext;
-
-    @Inject
-    WorkStore store;
-
     @Override
-    public void onSkipProcessItem(Object o, Exception e) throws Exception {
-        WorkItem item = (WorkItem) o;
-        store.markFailed(jobContext.getInstanceId(), item.item(), e.getMessage(), jobContext.getExecutionId());
-        PartitionTally.of(stepContext).failed(item.seconds());
-    }
-
-    @Override
-    public void onRetryProcessException(Object o, Exception e) {
-        WorkItem item = (WorkItem) o;
-        LOG.warning(() -> "item " + item.item() + " will be retried: " + e.getMessage());
+    public void onRetryProcessException(Object group, Exception e) {
+        List<?> items = (List<?>) group;
+        String numbers = items.stream().map(i -> Integer.toString(((WorkItem) i).item()))
+                .collect(java.util.stream.Collectors.joining(", "));
+        LOG.warning(() -> (items.size() == 1 ? "item " : "items ") + numbers + " will be retried: " + e.getMessage());
     }
 }

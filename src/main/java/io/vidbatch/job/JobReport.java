@@ -28,7 +28,7 @@ public record JobReport(long job, JobSettings settings, Summary summary, List<In
     public String exitStatus() {
         Summary s = summary;
         String outcome = s.done() == s.inputs() ? "ALL DONE" : s.done() == 0 ? "NONE DONE" : "PARTIAL";
-        return String.format("%s: %d of %d inputs done, %d failed, %d rejected", outcome, s.done(), s.inputs(), s.failed(),
-                s.rejected());
+        return String.format("%s: %d of %d inputs done, %d failed, %d rejected%s", outcome, s.done(), s.inputs(), s.failed(),
+                s.rejected(), settings.dryRun() ? " (dry run: nothing encoded)" : "");
     }
 }

@@ -81,7 +81,8 @@ public class PlanBatchlet extends AbstractBatchlet {
         store.deletePlan(job);
         deleteTree(work);
         store.insertSettings(job, new JobSettings(p.preset().id(), io.vidbatch.media.Operations.format(p.operations()),
-                p.segmentSeconds(), p.workers(), out.toString(), p.launcher(), Instant.now().toString()));
+                p.segmentSeconds(), p.workers(), out.toString(), p.launcher(), p.groupSize(), p.dryRun(),
+                Instant.now().toString()));
         Planner planner = new Planner(settings.tools(), p, out, work);
         List<Inputs.Candidate> candidates = Inputs.expand(p.inputs(), roots);
         // Probing is mostly ffprobe starting up: examine several inputs at once, store them in order.

@@ -146,7 +146,7 @@ final class Planner {
         int n = ++nextItem;
         Path log = workDir.resolve(AssembleBatchlet.LOGS).resolve("item-" + n + ".log");
         return new WorkItem(job, n, inputNo, part, segment, source.toString(), output.toString(), preset, ops, expected,
-                log.toString(), seconds);
+                log.toString(), seconds, params.dryRun());
     }
 
     /**

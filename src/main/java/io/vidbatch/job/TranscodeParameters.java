@@ -1,6 +1,7 @@
 package io.vidbatch.job;
 
 import io.vidbatch.config.Roots;
+import io.vidbatch.launch.WorkJson;
 import io.vidbatch.media.Operation;
 import io.vidbatch.media.Operations;
 import io.vidbatch.media.Preset;
@@ -18,7 +19,7 @@ import java.util.function.Function;
  * other way (Liberty's batch REST API, schedules).
  */
 public record TranscodeParameters(List<String> inputs, Preset preset, List<Operation> operations, double segmentSeconds,
-                                  int workers, String outputDir, String launcher) {
+                                  int workers, String outputDir, String launcher, int groupSize, boolean dryRun) {
 
     public static final String INPUTS = "inputs";
     public static final String PRESET = "preset";
@@ -27,8 +28,11 @@ public record TranscodeParameters(List<String> inputs, Preset preset, List<Opera
     public static final String WORKERS = "workers";
     public static final String OUTPUT_DIR = "outputDir";
     public static final String LAUNCHER = "launcher";
+    public static final String GROUP_SIZE = "groupSize";
+    public static final String DRY_RUN = "dryRun";
     /** Every parameter of the job, in the order they are documented. */
-    public static final List<String> NAMES = List.of(INPUTS, PRESET, OPERATIONS, SEGMENT_SECONDS, WORKERS, OUTPUT_DIR, LAUNCHER);
+    public static final List<String> NAMES = List.of(INPUTS, PRESET, OPERATIONS, SEGMENT_SECONDS, WORKERS, OUTPUT_DIR,
+            LAUNCHER, GROUP_SIZE, DRY_RUN);
 
     public static final String DEFAULT_PRESET = Preset.H264_720P.id();
     public static final int DEFAULT_WORKERS = 2;
@@ -101,12 +105,29 @@ public record TranscodeParameters(List<String> inputs, Preset preset, List<Opera
                     + String.join(", ", LAUNCHERS) + ")"));
         }
 
+        String groupText = orDefault(get.apply(GROUP_SIZE), "1");
+        int groupSize = 0;
+        try {
+            groupSize = Integer.parseInt(groupText);
+        } catch (NumberFormatException e) {
+            groupSize = -1;
+        }
+        if (groupSize < 1 || groupSize > WorkJson.MAX_GROUP) {
+            errors.add(new FieldError(GROUP_SIZE, "'" + groupText + "' must be a whole number between 1 and "
+                    + WorkJson.MAX_GROUP + " (items per worker)"));
+        }
+
+        String dryText = orDefault(get.apply(DRY_RUN), "false");
+        if (!dryText.equals("true") && !dryText.equals("false")) {
+            errors.add(new FieldError(DRY_RUN, "'" + dryText + "' must be true or false"));
+        }
+
         String outputDir = orDefault(get.apply(OUTPUT_DIR), "");
         if (!errors.isEmpty()) {
             return new Parsed(null, errors);
         }
         return new Parsed(new TranscodeParameters(inputs, preset, ops, segment, Integer.parseInt(workersText), outputDir,
-                launcher), errors);
+                launcher, groupSize, Boolean.parseBoolean(dryText)), errors);
     }
 
     /** Null when {@code text} is a valid number of workers. */

@@ -3,10 +3,10 @@ package io.vidbatch.job;
 import io.vidbatch.launch.Launch;
 import io.vidbatch.launch.Launcher;
 import io.vidbatch.launch.Launchers;
+import io.vidbatch.launch.Outcome;
 import io.vidbatch.launch.WorkItem;
 import io.vidbatch.launch.WorkResult;
 import io.vidbatch.launch.WorkerUnavailableException;
-import io.vidbatch.media.BadMediaException;
 import io.vidbatch.media.StoppedException;
 import io.vidbatch.media.ToolFailureException;
 import jakarta.batch.api.BatchProperty;
@@ -18,12 +18,17 @@ import jakarta.enterprise.context.Dependent;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
 
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.logging.Logger;
+import java.util.stream.Collectors;
 
 /**
- * Hands one item to the job's launcher and waits for it: decode → process → encode happen in
- * the worker (this JVM, a worker process or a pod). A stop request ends the worker and leaves
- * the item pending for a restart.
+ * Hands one group of items to the job's launcher and waits for it: decode → process → encode
+ * happen in the worker (this JVM, a worker process or a pod). A stop request ends the worker and
+ * leaves the group pending for a restart.
  */
 @Named("transcodeProcessor")
 @Dependent
@@ -54,40 +59,62 @@ public class TranscodeProcessor implements ItemProcessor {
     private String launcherName;
 
     @Override
+    @SuppressWarnings("unchecked")
     public Object processItem(Object o) throws Exception {
-        WorkItem item = (WorkItem) o;
+        List<WorkItem> group = (List<WorkItem>) o;
         if (launcher == null) {
             launcherName = store.settings(jobContext.getInstanceId()).launcher();
             launcher = launchers.named(launcherName);
         }
         int part = Integer.parseInt(partition);
-        board.started(item, part, launcherName);
-        LOG.info(() -> String.format("item %d started: %s of %s", item.item(), describe(item), item.source()));
-        Launch launch = new Launch(jobContext.getExecutionId(), part, p -> board.update(item, p), this::stopRequested,
-                line -> LOG.info(() -> "item " + item.item() + " " + line));
+        Map<Integer, WorkItem> byNumber = new HashMap<>();
+        for (WorkItem item : group) {
+            byNumber.put(item.item(), item);
+            board.started(item, part, launcherName);
+            LOG.info(() -> String.format("item %d started: %s of %s", item.item(), describe(item), item.source()));
+        }
+        String who = group.size() == 1 ? "item " + group.get(0).item() : "items " + numbers(group);
+        Launch launch = new Launch(jobContext.getExecutionId(), part, (n, p) -> {
+            WorkItem item = byNumber.get(n);
+            if (item != null) {
+                board.update(item, p);
+            }
+        }, this::stopRequested, line -> LOG.info(() -> who + " " + line));
         try {
-            WorkResult r = launcher.run(item, launch);
-            LOG.info(() -> String.format("item %d done in %.1f s: %d frames at %.1f fps, %d bytes, on %s", item.item(),
-                    r.encodeSeconds(), r.frames(), r.encodeFps(), r.bytes(), r.worker()));
-            return new Finished(item, r);
+            List<Outcome> outcomes = launcher.run(group, launch);
+            List<Finished> finished = new ArrayList<>();
+            for (int i = 0; i < group.size(); i++) {
+                WorkItem item = group.get(i);
+                Outcome out = outcomes.get(i);
+                if (out.done()) {
+                    WorkResult r = out.result();
+                    LOG.info(() -> String.format("item %d done in %.1f s: %d frames at %.1f fps, %d bytes, on %s",
+                            item.item(), r.encodeSeconds(), r.frames(), r.encodeFps(), r.bytes(), r.worker()));
+                } else {
+                    LOG.warning(() -> "item " + item.item() + " failed: " + out.message());
+                }
+                finished.add(new Finished(item, out));
+            }
+            return finished;
         } catch (StoppedException e) {
-            LOG.info(() -> "item " + item.item() + " stopped on request; it stays pending for a restart");
+            LOG.info(() -> who + " stopped on request; pending for a restart");
             return null;
-        } catch (BadMediaException e) {
-            LOG.warning(() -> "item " + item.item() + " failed: " + e.getMessage());
-            throw new ItemFailedException(e.getMessage());
         } catch (ToolFailureException e) {
-            LOG.warning(() -> "item " + item.item() + " lost its worker: " + e.getMessage());
+            LOG.warning(() -> who + " lost the worker: " + e.getMessage());
             stepContext.setExitStatus("worker lost: " + e.getMessage());
             throw new WorkerLostException(e.getMessage());
         } catch (WorkerUnavailableException e) {
             // Retrying cannot help until an operator acts: the job ends FAILED, saying why.
-            LOG.severe(() -> "item " + item.item() + ": no worker: " + e.getMessage());
+            LOG.severe(() -> who + ": no worker: " + e.getMessage());
             stepContext.setExitStatus("no worker: " + e.getMessage());
             throw e;
         } finally {
-            board.finished(item);
+            group.forEach(board::finished);
         }
+    }
+
+    private static String numbers(List<WorkItem> group) {
+        return group.stream().map(i -> Integer.toString(i.item())).collect(Collectors.joining(","));
     }
 
     /**

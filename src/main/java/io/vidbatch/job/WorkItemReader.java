@@ -10,12 +10,15 @@ import jakarta.inject.Named;
 
 import java.io.Serializable;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
+import java.util.List;
 
 /**
- * Hands out this partition's pending items. The pending list is re-read on every open
- * (start, retry after rollback, restart), so the checkpoint carries no position: the item
- * table alone says what is left.
+ * Hands out this partition's pending items in groups of the job's {@code groupSize}: one group
+ * is one batch item, run by one worker, committed in one chunk. The pending list is re-read on
+ * every open (start, retry after rollback, restart), so the checkpoint carries no position:
+ * the item table alone says what is left.
  */
 @Named("workItemReader")
 @Dependent
@@ -32,14 +35,21 @@ public class WorkItemReader extends AbstractItemReader {
     String partition;
 
     private Deque<WorkItem> pending;
+    private int groupSize;
 
     @Override
     public void open(Serializable checkpoint) throws Exception {
-        pending = new ArrayDeque<>(store.pendingItems(jobContext.getInstanceId(), Integer.parseInt(partition)));
+        long job = jobContext.getInstanceId();
+        groupSize = Math.max(1, store.settings(job).groupSize());
+        pending = new ArrayDeque<>(store.pendingItems(job, Integer.parseInt(partition)));
     }
 
     @Override
     public Object readItem() {
-        return pending.poll();
+        List<WorkItem> group = new ArrayList<>();
+        while (group.size() < groupSize && !pending.isEmpty()) {
+            group.add(pending.poll());
+        }
+        return group.isEmpty() ? null : group;
     }
 }

@@ -1,5 +1,6 @@
 package io.vidbatch.job;
 
+import io.vidbatch.launch.WorkResult;
 import jakarta.batch.api.chunk.AbstractItemWriter;
 import jakarta.batch.runtime.context.JobContext;
 import jakarta.batch.runtime.context.StepContext;
@@ -9,7 +10,10 @@ import jakarta.inject.Named;
 
 import java.util.List;
 
-/** Marks finished items done, inside the chunk transaction that also commits the checkpoint. */
+/**
+ * Records each finished item, done or failed with its reason, inside the chunk transaction that
+ * also commits the checkpoint: a restart never runs a recorded item again.
+ */
 @Named("workItemWriter")
 @Dependent
 public class WorkItemWriter extends AbstractItemWriter {
@@ -24,12 +28,21 @@ public class WorkItemWriter extends AbstractItemWriter {
     WorkStore store;
 
     @Override
-    public void writeItems(List<Object> items) throws Exception {
+    public void writeItems(List<Object> groups) throws Exception {
         PartitionTally tally = PartitionTally.of(stepContext);
-        for (Object o : items) {
-            Finished f = (Finished) o;
-            store.markDone(jobContext.getInstanceId(), f.item().item(), f.result(), jobContext.getExecutionId());
-            tally.done(f.item().seconds(), f.result().encodeSeconds(), f.result().frames());
+        long job = jobContext.getInstanceId();
+        for (Object g : groups) {
+            for (Object o : (List<?>) g) {
+                Finished f = (Finished) o;
+                if (f.outcome().done()) {
+                    WorkResult r = f.outcome().result();
+                    store.markDone(job, f.item().item(), r, jobContext.getExecutionId());
+                    tally.done(f.item().seconds(), r.encodeSeconds(), r.frames());
+                } else {
+                    store.markFailed(job, f.item().item(), f.outcome().message(), jobContext.getExecutionId());
+                    tally.failed(f.item().seconds());
+                }
+            }
         }
     }
 }

@@ -9,11 +9,17 @@ import java.util.function.Consumer;
  * What one launch gets from the batch step running it.
  *
  * @param execution     the job execution (a restarted coordinator has a new one)
- * @param partition     the partition the item belongs to
- * @param progress      receives the item's progress while it runs
+ * @param partition     the partition the group belongs to
+ * @param progress      receives each item's progress while it runs
  * @param stopRequested true once the job is being stopped; asked about twice a second
  * @param log           receives the worker's log lines, for the partition's job log
  */
-public record Launch(long execution, int partition, Progress.Listener progress, BooleanSupplier stopRequested,
+public record Launch(long execution, int partition, ItemProgress progress, BooleanSupplier stopRequested,
                      Consumer<String> log) {
+
+    /** Progress of the item with this number. */
+    @FunctionalInterface
+    public interface ItemProgress {
+        void update(int item, Progress progress);
+    }
 }

@@ -1,24 +1,27 @@
 package io.vidbatch.launch;
 
-import io.vidbatch.media.BadMediaException;
 import io.vidbatch.media.StoppedException;
 import io.vidbatch.media.ToolFailureException;
 
+import java.util.List;
+
 /**
- * Where a work item runs: in the coordinator, in a worker process, or in a Kubernetes pod. A
- * launcher runs one item to its end and says how it ended; the batch step around it keeps
- * checkpoints, retries and stops.
+ * Where work items run: in the coordinator, in a worker process, or in a Kubernetes pod. A
+ * launcher runs one group of items in one worker, in order, and says how each ended; the batch
+ * step around it keeps checkpoints, retries and stops. A group is the unit of retry: a worker
+ * lost halfway runs its whole group again.
  */
 public interface Launcher {
 
     /**
-     * Runs the item and waits for it, honouring {@link Launch#stopRequested()}.
+     * Runs the group and waits for it, honouring {@link Launch#stopRequested()}.
      *
-     * @throws BadMediaException          the input cannot be done (not worth retrying)
+     * @return one outcome per item, in the group's order: {@link Outcome#DONE} with its verified
+     *         result, or {@link Outcome#BAD_INPUT} with the reason (not worth retrying)
      * @throws ToolFailureException       the worker went away (killed, evicted, crashed): worth retrying
      * @throws WorkerUnavailableException no worker could be started at all: retrying will not help
      * @throws StoppedException           a stop was requested; the worker is gone and left nothing half-written
      */
-    WorkResult run(WorkItem item, Launch launch)
-            throws BadMediaException, ToolFailureException, WorkerUnavailableException, StoppedException;
+    List<Outcome> run(List<WorkItem> group, Launch launch)
+            throws ToolFailureException, WorkerUnavailableException, StoppedException;
 }

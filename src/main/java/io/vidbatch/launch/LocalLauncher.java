@@ -14,6 +14,7 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -38,18 +39,39 @@ public final class LocalLauncher implements Launcher {
     }
 
     @Override
-    public WorkResult run(WorkItem item, Launch launch) throws BadMediaException, ToolFailureException, StoppedException {
+    public List<Outcome> run(List<WorkItem> group, Launch launch) throws ToolFailureException, StoppedException {
+        List<Outcome> outcomes = new ArrayList<>();
+        for (WorkItem item : group) {
+            try {
+                outcomes.add(Outcome.done(item.dryRun() ? dryRun(item) : transcode(item, launch)));
+            } catch (BadMediaException e) {
+                outcomes.add(Outcome.badInput(e.getMessage()));
+            }
+        }
+        return outcomes;
+    }
+
+    private WorkResult transcode(WorkItem item, Launch launch) throws BadMediaException, ToolFailureException, StoppedException {
         Preset preset = Preset.named(item.preset())
                 .orElseThrow(() -> new BadMediaException("unknown preset '" + item.preset() + "'"));
         Transcoder.Request request = new Transcoder.Request(Path.of(item.source()), Path.of(item.output()), item.part(),
                 preset, Operations.parse(item.operations()), item.expected(), Path.of(item.log()));
         try {
-            Transcoder.Result r = transcoder.transcode(request, launch.progress(), launch.stopRequested());
+            Transcoder.Result r = transcoder.transcode(request, p -> launch.progress().update(item.item(), p),
+                    launch.stopRequested());
             return new WorkResult(r.output().toString(), r.bytes(), r.width(), r.height(), r.frames(), r.durationSeconds(),
                     r.audio(), r.encodeSeconds(), r.encodeFps(), worker);
         } finally {
             logTail(Path.of(item.log()), launch);
         }
+    }
+
+    /** The worker saw the item and can read its source; nothing is encoded or written. */
+    private WorkResult dryRun(WorkItem item) throws BadMediaException {
+        if (!Files.isReadable(Path.of(item.source()))) {
+            throw new BadMediaException("dry run: cannot read " + item.source());
+        }
+        return new WorkResult(item.output(), 0, 0, 0, 0, 0, false, 0, 0, worker);
     }
 
     /** ffmpeg's own last lines (its warnings, or why it failed) for the job log. */

@@ -13,7 +13,7 @@ public record Outcome(String status, WorkResult result, String message) {
     public static final String BAD_INPUT = "BAD_INPUT";
     public static final String FAILED = "FAILED";
 
-    /** Exit codes of the worker entry point; anything else is a transient failure. */
+    /** Exit codes of the worker entry point: done (every item reported), every item bad input; else transient. */
     public static final int EXIT_DONE = 0;
     public static final int EXIT_BAD_INPUT = 3;
 
@@ -27,5 +27,26 @@ public record Outcome(String status, WorkResult result, String message) {
 
     public static Outcome failed(String message) {
         return new Outcome(FAILED, null, message);
+    }
+
+    public boolean done() {
+        return DONE.equals(status);
+    }
+
+    public boolean badInput() {
+        return BAD_INPUT.equals(status);
+    }
+
+    /**
+     * Outcomes travel without what the coordinator already knows (the item's output path) or
+     * decides (how it names the worker); this puts them back.
+     */
+    public Outcome placed(WorkItem item, String worker) {
+        if (result == null) {
+            return this;
+        }
+        WorkResult r = result;
+        return done(new WorkResult(item.output(), r.bytes(), r.width(), r.height(), r.frames(), r.seconds(), r.audio(),
+                r.encodeSeconds(), r.encodeFps(), worker));
     }
 }

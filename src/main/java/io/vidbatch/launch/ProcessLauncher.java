@@ -1,6 +1,5 @@
 package io.vidbatch.launch;
 
-import io.vidbatch.media.BadMediaException;
 import io.vidbatch.media.LineTail;
 import io.vidbatch.media.OutputFiles;
 import io.vidbatch.media.StoppedException;
@@ -10,6 +9,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.Set;
@@ -18,9 +18,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
- * Runs each item in its own worker JVM on this machine: the entry point a pod runs, so the
- * remote protocol (item JSON in, outcome JSON and exit code out, SIGTERM to stop) is proven
- * without a cluster. A worker killed mid-item is a lost worker: the item is retried.
+ * Runs each group of items in its own worker JVM on this machine: the entry point a pod runs,
+ * so the remote protocol (items JSON in, outcomes JSON and exit code out, SIGTERM to stop) is
+ * proven without a cluster. A worker killed mid-item is a lost worker: its group is retried.
  */
 public final class ProcessLauncher implements Launcher {
 
@@ -28,7 +28,7 @@ public final class ProcessLauncher implements Launcher {
     private static final long TERM_GRACE_SECONDS = 10;
 
     private final List<String> command;
-    private final String host = LocalLauncher.hostName();
+    private final String worker = "process@" + LocalLauncher.hostName();
 
     /** @param command how to start a worker, e.g. {@code java -jar .../vidbatch-worker.jar} */
     public ProcessLauncher(List<String> command) {
@@ -36,7 +36,7 @@ public final class ProcessLauncher implements Launcher {
     }
 
     @Override
-    public WorkResult run(WorkItem item, Launch launch) throws BadMediaException, ToolFailureException, StoppedException {
+    public List<Outcome> run(List<WorkItem> group, Launch launch) throws ToolFailureException, StoppedException {
         Path dir;
         try {
             dir = Files.createTempDirectory("vidbatch-worker-");
@@ -48,9 +48,9 @@ public final class ProcessLauncher implements Launcher {
         try (LineTail tail = new LineTail(output)) {
             ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile())
                     .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
-            pb.environment().put("VIDBATCH_ITEM", WorkJson.write(item));
+            pb.environment().put("VIDBATCH_ITEMS", WorkJson.writeItems(group));
             pb.environment().put("VIDBATCH_RESULT_FILE", outcomeFile.toString());
-            pb.environment().put("VIDBATCH_WORKER_NAME", "process@" + host);
+            pb.environment().put("VIDBATCH_WORKER_NAME", worker);
             Process p = pb.start();
             launch.log().accept("worker process " + p.pid() + " started");
             // Remembered while the worker lives: once it is killed, its ffmpeg is an orphan nobody else will stop.
@@ -74,9 +74,9 @@ public final class ProcessLauncher implements Launcher {
             int exit = p.exitValue();
             if (exit != Outcome.EXIT_DONE && exit != Outcome.EXIT_BAD_INPUT) {
                 descendants.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
-                OutputFiles.removeTemporaries(Path.of(item.output()));
+                group.forEach(item -> OutputFiles.removeTemporaries(Path.of(item.output())));
             }
-            return outcome(exit, outcomeFile, item);
+            return outcomes(exit, outcomeFile, group);
         } catch (IOException e) {
             throw new ToolFailureException("cannot run the worker: " + e.getMessage(), e);
         } finally {
@@ -84,29 +84,35 @@ public final class ProcessLauncher implements Launcher {
         }
     }
 
-    private static WorkResult outcome(int exit, Path outcomeFile, WorkItem item) throws BadMediaException, ToolFailureException {
-        Outcome o = null;
+    private List<Outcome> outcomes(int exit, Path outcomeFile, List<WorkItem> group) throws ToolFailureException {
+        List<Outcome> reported = List.of();
         try {
             if (Files.exists(outcomeFile) && Files.size(outcomeFile) > 0) {
-                o = WorkJson.readOutcome(Files.readString(outcomeFile, StandardCharsets.UTF_8));
+                reported = WorkJson.readOutcomes(Files.readString(outcomeFile, StandardCharsets.UTF_8));
             }
         } catch (IOException | RuntimeException e) {
-            o = null; // a worker killed while writing: judged by its exit code below
+            reported = List.of(); // a worker killed while writing: judged by its exit code below
         }
-        if (exit == Outcome.EXIT_DONE && o != null && o.status().equals(Outcome.DONE)) {
-            return o.result();
+        if ((exit == Outcome.EXIT_DONE || exit == Outcome.EXIT_BAD_INPUT) && reported.size() == group.size()) {
+            List<Outcome> placed = new ArrayList<>();
+            for (int i = 0; i < group.size(); i++) {
+                placed.add(reported.get(i).placed(group.get(i), worker));
+            }
+            return placed;
         }
-        if (exit == Outcome.EXIT_BAD_INPUT) {
-            throw new BadMediaException(o != null && o.message() != null ? o.message() : "bad input");
-        }
-        String why = o != null && o.message() != null ? ": " + o.message() : "";
-        throw new ToolFailureException("worker for item " + item.item() + " ended with exit " + exit + why);
+        String why = reported.size() == 1 && reported.get(0).message() != null ? ": " + reported.get(0).message() : "";
+        throw new ToolFailureException("worker for items " + numbers(group) + " ended with exit " + exit + why);
+    }
+
+    static String numbers(List<WorkItem> group) {
+        return group.stream().map(i -> Integer.toString(i.item())).collect(java.util.stream.Collectors.joining(","));
     }
 
     /** Worker progress lines feed the progress listener; everything else is log. */
     private static void relay(List<String> lines, Launch launch) {
         for (String line : lines) {
-            ProgressLine.parse(line).ifPresentOrElse(launch.progress()::update, () -> launch.log().accept(line));
+            ProgressLine.parse(line).ifPresentOrElse(u -> launch.progress().update(u.item(), u.progress()),
+                    () -> launch.log().accept(line));
         }
     }
 

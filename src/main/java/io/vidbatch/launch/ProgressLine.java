@@ -13,18 +13,24 @@ public final class ProgressLine {
     private ProgressLine() {
     }
 
-    public static String format(Progress p) {
-        return String.format(Locale.ROOT, "%sfraction=%.4f frames=%d fps=%.2f", PREFIX, p.fraction(), p.frames(), p.fps());
+    /** An item's progress as a line reports it. */
+    public record Update(int item, Progress progress) {
+    }
+
+    public static String format(int item, Progress p) {
+        return String.format(Locale.ROOT, "%sitem=%d fraction=%.4f frames=%d fps=%.2f", PREFIX, item, p.fraction(),
+                p.frames(), p.fps());
     }
 
     /** The progress a line reports, or empty for any other line. */
-    public static Optional<Progress> parse(String line) {
+    public static Optional<Update> parse(String line) {
         if (!line.startsWith(PREFIX)) {
             return Optional.empty();
         }
         double fraction = 0;
         double fps = 0;
         long frames = 0;
+        int item = 0;
         try {
             for (String kv : line.substring(PREFIX.length()).trim().split(" ")) {
                 String[] p = kv.split("=", 2);
@@ -32,6 +38,7 @@ public final class ProgressLine {
                     case "fraction" -> fraction = Double.parseDouble(p[1]);
                     case "frames" -> frames = Long.parseLong(p[1]);
                     case "fps" -> fps = Double.parseDouble(p[1]);
+                    case "item" -> item = Integer.parseInt(p[1]);
                     default -> {
                     }
                 }
@@ -39,6 +46,6 @@ public final class ProgressLine {
         } catch (RuntimeException e) {
             return Optional.empty();
         }
-        return Optional.of(new Progress(fraction, frames, fps));
+        return Optional.of(new Update(item, new Progress(fraction, frames, fps)));
     }
 }

@@ -13,7 +13,10 @@ import io.vidbatch.media.Part;
  * @param input       input number within the job
  * @param segment     segment index (0 for whole files and audio)
  * @param seconds     media seconds to encode, for balancing and progress
+ * @param dryRun      check that the source is readable and encode nothing: proves dispatch,
+ *                    workers and storage without spending encode time
  */
 public record WorkItem(long jobInstance, int item, int input, Part part, int segment, String source, String output,
-                       String preset, String operations, Expected expected, String log, double seconds) {
+                       String preset, String operations, Expected expected, String log, double seconds,
+                       boolean dryRun) {
 }

@@ -3,11 +3,16 @@ package io.vidbatch.launch;
 import io.vidbatch.media.Expected;
 import io.vidbatch.media.Part;
 import jakarta.json.Json;
+import jakarta.json.JsonArray;
+import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonReader;
+import jakarta.json.JsonValue;
 
 import java.io.StringReader;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Work items, results and outcomes as JSON, with JSON-P alone: the worker entry point runs
@@ -16,13 +21,111 @@ import java.io.StringReader;
  */
 public final class WorkJson {
 
-    /** Kubernetes keeps 4096 bytes of a termination message; a reason is cut to fit with room to spare. */
-    static final int MAX_MESSAGE = 3000;
+    /**
+     * Kubernetes keeps 4096 bytes of a termination message, where a pod's outcomes go: a group is
+     * at most this many items, and the reasons share what is left after the results.
+     */
+    public static final int MAX_GROUP = 20;
+    static final int MESSAGE_BUDGET = 3000;
 
     private WorkJson() {
     }
 
     public static String write(WorkItem i) {
+        return item(i).build().toString();
+    }
+
+    public static WorkItem readItem(String json) {
+        return item(parseObject(json));
+    }
+
+    public static String writeItems(List<WorkItem> group) {
+        JsonArrayBuilder a = Json.createArrayBuilder();
+        group.forEach(i -> a.add(item(i)));
+        return a.build().toString();
+    }
+
+    public static List<WorkItem> readItems(String json) {
+        List<WorkItem> out = new ArrayList<>();
+        for (JsonValue v : parseArray(json)) {
+            out.add(item(v.asJsonObject()));
+        }
+        return out;
+    }
+
+    public static String write(WorkResult r) {
+        return result(r).add("output", r.output()).add("worker", r.worker()).build().toString();
+    }
+
+    public static WorkResult readResult(String json) {
+        return result(parseObject(json));
+    }
+
+    /**
+     * A worker's outcomes, in its group's order. Compact, to fit a termination message: results
+     * leave out the output path and worker name (see {@link Outcome#placed}), numbers are rounded,
+     * and the reasons share what {@link #MESSAGE_BUDGET} bytes leave after the results.
+     */
+    public static String writeOutcomes(List<Outcome> outcomes) {
+        JsonArrayBuilder bare = Json.createArrayBuilder();
+        long reasons = 0;
+        for (Outcome o : outcomes) {
+            bare.add(outcome(o, ""));
+            reasons += o.message() != null ? 1 : 0;
+        }
+        int used = utf8(bare.build().toString());
+        int perMessage = reasons == 0 ? 0 : (int) Math.max(60, (MESSAGE_BUDGET - used) / reasons);
+        JsonArrayBuilder a = Json.createArrayBuilder();
+        outcomes.forEach(o -> a.add(outcome(o, o.message() == null ? null : cut(o.message(), perMessage))));
+        return a.build().toString();
+    }
+
+    private static JsonObjectBuilder outcome(Outcome o, String message) {
+        JsonObjectBuilder b = Json.createObjectBuilder().add("status", o.status());
+        if (o.result() != null) {
+            b.add("result", result(o.result()));
+        }
+        if (o.message() != null) {
+            b.add("message", message);
+        }
+        return b;
+    }
+
+    /** At most {@code bytes} bytes of UTF-8 as JSON writes it, never splitting a character. */
+    private static String cut(String s, int bytes) {
+        if (utf8(Json.createValue(s).toString()) <= bytes) {
+            return s;
+        }
+        StringBuilder b = new StringBuilder();
+        int used = 8; // quotes and the ellipsis
+        for (int i = 0; i < s.length(); ) {
+            int cp = s.codePointAt(i);
+            int n = utf8(Json.createValue(new String(Character.toChars(cp))).toString()) - 2;
+            if (used + n > bytes) {
+                break;
+            }
+            b.appendCodePoint(cp);
+            used += n;
+            i += Character.charCount(cp);
+        }
+        return b.append('…').toString();
+    }
+
+    private static int utf8(String s) {
+        return s.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+    }
+
+    public static List<Outcome> readOutcomes(String json) {
+        List<Outcome> out = new ArrayList<>();
+        for (JsonValue v : parseArray(json)) {
+            JsonObject o = v.asJsonObject();
+            out.add(new Outcome(o.getString("status"), o.containsKey("result") ? result(o.getJsonObject("result")) : null,
+                    o.getString("message", null)));
+        }
+        return out;
+    }
+
+    private static JsonObjectBuilder item(WorkItem i) {
         Expected e = i.expected();
         return Json.createObjectBuilder()
                 .add("jobInstance", i.jobInstance()).add("item", i.item()).add("input", i.input())
@@ -30,50 +133,23 @@ public final class WorkJson {
                 .add("output", i.output()).add("preset", i.preset()).add("operations", i.operations())
                 .add("expected", Json.createObjectBuilder().add("frames", e.frames()).add("frameTolerance", e.frameTolerance())
                         .add("seconds", e.seconds()).add("tolerance", e.tolerance()).add("video", e.video()).add("audio", e.audio()))
-                .add("log", i.log()).add("seconds", i.seconds())
-                .build().toString();
+                .add("log", i.log()).add("seconds", i.seconds()).add("dryRun", i.dryRun());
     }
 
-    public static WorkItem readItem(String json) {
-        JsonObject o = parse(json);
+    private static WorkItem item(JsonObject o) {
         JsonObject e = o.getJsonObject("expected");
         return new WorkItem(o.getJsonNumber("jobInstance").longValue(), o.getInt("item"), o.getInt("input"),
                 Part.valueOf(o.getString("part")), o.getInt("segment"), o.getString("source"), o.getString("output"),
                 o.getString("preset"), o.getString("operations", ""),
                 new Expected(e.getJsonNumber("frames").longValue(), e.getInt("frameTolerance"), number(e, "seconds"),
                         number(e, "tolerance"), e.getBoolean("video"), e.getBoolean("audio")),
-                o.getString("log"), number(o, "seconds"));
-    }
-
-    public static String write(WorkResult r) {
-        return result(r).build().toString();
-    }
-
-    public static WorkResult readResult(String json) {
-        return result(parse(json));
-    }
-
-    public static String write(Outcome o) {
-        JsonObjectBuilder b = Json.createObjectBuilder().add("status", o.status());
-        if (o.result() != null) {
-            b.add("result", result(o.result()));
-        }
-        if (o.message() != null) {
-            b.add("message", o.message().length() <= MAX_MESSAGE ? o.message() : o.message().substring(0, MAX_MESSAGE) + "…");
-        }
-        return b.build().toString();
-    }
-
-    public static Outcome readOutcome(String json) {
-        JsonObject o = parse(json);
-        return new Outcome(o.getString("status"), o.containsKey("result") ? result(o.getJsonObject("result")) : null,
-                o.getString("message", null));
+                o.getString("log"), number(o, "seconds"), o.getBoolean("dryRun", false));
     }
 
     private static JsonObjectBuilder result(WorkResult r) {
-        return Json.createObjectBuilder().add("output", r.output()).add("bytes", r.bytes()).add("width", r.width())
-                .add("height", r.height()).add("frames", r.frames()).add("seconds", r.seconds()).add("audio", r.audio())
-                .add("encodeSeconds", r.encodeSeconds()).add("encodeFps", r.encodeFps()).add("worker", r.worker());
+        return Json.createObjectBuilder().add("bytes", r.bytes()).add("width", r.width())
+                .add("height", r.height()).add("frames", r.frames()).add("seconds", round(r.seconds()))
+                .add("audio", r.audio()).add("encodeSeconds", round(r.encodeSeconds())).add("encodeFps", round(r.encodeFps()));
     }
 
     /** Lenient about fields a result written by an older version may lack: they read as 0 or empty. */
@@ -83,13 +159,23 @@ public final class WorkJson {
                 number(o, "encodeSeconds"), number(o, "encodeFps"), o.getString("worker", ""));
     }
 
+    private static double round(double d) {
+        return Math.round(d * 1000) / 1000.0;
+    }
+
     private static double number(JsonObject o, String key) {
         return o.get(key) instanceof jakarta.json.JsonNumber n ? n.doubleValue() : 0;
     }
 
-    private static JsonObject parse(String json) {
+    private static JsonObject parseObject(String json) {
         try (JsonReader r = Json.createReader(new StringReader(json))) {
             return r.readObject();
+        }
+    }
+
+    private static JsonArray parseArray(String json) {
+        try (JsonReader r = Json.createReader(new StringReader(json))) {
+            return r.readArray();
         }
     }
 }

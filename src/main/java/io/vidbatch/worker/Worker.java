@@ -6,7 +6,6 @@ import io.vidbatch.launch.Outcome;
 import io.vidbatch.launch.ProgressLine;
 import io.vidbatch.launch.WorkItem;
 import io.vidbatch.launch.WorkJson;
-import io.vidbatch.media.BadMediaException;
 import io.vidbatch.media.StoppedException;
 import io.vidbatch.media.Tools;
 
@@ -15,21 +14,24 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * The worker entry point, the same in a separate process and in a Kubernetes pod: takes one
- * work item (JSON in {@code VIDBATCH_ITEM}), runs decode → process → encode, writes the output
- * atomically and reports the outcome (JSON) to {@code VIDBATCH_RESULT_FILE}, by default the
- * container's termination message. Exit 0 = done, 3 = bad input (never worth retrying),
- * anything else = transient. SIGTERM ends ffmpeg and removes its temporary files.
+ * The worker entry point, the same in a separate process and in a Kubernetes pod: takes a group
+ * of work items (a JSON array in {@code VIDBATCH_ITEMS}), runs decode → process → encode for
+ * each in turn, writes each output atomically and reports one outcome per item (a JSON array)
+ * to {@code VIDBATCH_RESULT_FILE}, by default the container's termination message. Exit 0 =
+ * every item reported (done or bad input), 3 = every item was bad input (never worth
+ * retrying), anything else = transient: the group is worth running again. SIGTERM ends ffmpeg
+ * and removes its temporary files.
  */
 public final class Worker {
 
-    static final String ITEM = "VIDBATCH_ITEM";
+    static final String ITEMS = "VIDBATCH_ITEMS";
     static final String RESULT_FILE = "VIDBATCH_RESULT_FILE";
     static final String NAME = "VIDBATCH_WORKER_NAME";
     private static final String TERMINATION_LOG = "/dev/termination-log";
@@ -63,32 +65,35 @@ public final class Worker {
 
     int run(Map<String, String> env) {
         try {
-            String json = env.get(ITEM);
+            String json = env.get(ITEMS);
             if (json == null || json.isBlank()) {
-                return report(env, Outcome.failed(ITEM + " is not set"), 2);
+                return report(env, List.of(Outcome.failed(ITEMS + " is not set")), 2);
             }
-            WorkItem item = WorkJson.readItem(json);
+            List<WorkItem> group = WorkJson.readItems(json);
+            if (group.isEmpty()) {
+                return report(env, List.of(Outcome.failed(ITEMS + " holds no item")), 2);
+            }
             String name = env.getOrDefault(NAME, "worker:" + java.net.InetAddress.getLocalHost().getHostName());
-            out.printf("item %d: %s -> %s%n", item.item(), item.source(), item.output());
-            Launch launch = new Launch(0, 0, p -> out.println(ProgressLine.format(p)), stop::get, out::println);
+            group.forEach(i -> out.printf("item %d: %s -> %s%n", i.item(), i.source(), i.output()));
+            Launch launch = new Launch(0, 0, (item, p) -> out.println(ProgressLine.format(item, p)), stop::get, out::println);
             try {
-                return report(env, Outcome.done(new LocalLauncher(Tools.onPath(), name).run(item, launch)), Outcome.EXIT_DONE);
-            } catch (BadMediaException e) {
-                return report(env, Outcome.badInput(e.getMessage()), Outcome.EXIT_BAD_INPUT);
+                List<Outcome> outcomes = new LocalLauncher(Tools.onPath(), name).run(group, launch);
+                boolean allBad = outcomes.stream().allMatch(Outcome::badInput);
+                return report(env, outcomes, allBad ? Outcome.EXIT_BAD_INPUT : Outcome.EXIT_DONE);
             } catch (StoppedException e) {
-                return report(env, Outcome.failed("stopped"), 143);
+                return report(env, List.of(Outcome.failed("stopped")), 143);
             } catch (Exception e) {
-                return report(env, Outcome.failed(e.getMessage() == null ? e.toString() : e.getMessage()), 1);
+                return report(env, List.of(Outcome.failed(e.getMessage() == null ? e.toString() : e.getMessage())), 1);
             }
         } catch (Exception e) {
-            return report(env, Outcome.failed("cannot read the work item: " + e), 2);
+            return report(env, List.of(Outcome.failed("cannot read the work items: " + e)), 2);
         } finally {
             finished.countDown();
         }
     }
 
-    private int report(Map<String, String> env, Outcome outcome, int exit) {
-        String json = WorkJson.write(outcome);
+    private int report(Map<String, String> env, List<Outcome> outcomes, int exit) {
+        String json = WorkJson.writeOutcomes(outcomes);
         out.println("outcome " + json);
         try {
             Files.writeString(Path.of(env.getOrDefault(RESULT_FILE, TERMINATION_LOG)), json, StandardCharsets.UTF_8);

@@ -56,7 +56,7 @@ public final class Jobs {
         return inputs().resolve("samples").resolve(name);
     }
 
-    /** A JSON submission; values are strings, numbers or lists of strings. */
+    /** A JSON submission; values are strings, numbers, booleans or lists of strings. */
     public static String body(Object... kv) {
         JsonObjectBuilder b = Json.createObjectBuilder();
         for (int i = 0; i < kv.length; i += 2) {
@@ -68,6 +68,8 @@ public final class Jobs {
                 b.add(k, a);
             } else if (v instanceof Number n) {
                 b.add(k, n.doubleValue() == n.longValue() ? Json.createValue(n.longValue()) : Json.createValue(n.doubleValue()));
+            } else if (v instanceof Boolean bool) {
+                b.add(k, bool);
             } else {
                 b.add(k, v.toString());
             }

@@ -46,6 +46,33 @@ class LaunchersIT {
     }
 
     @Test
+    void aGroupOfItemsRunsInOneWorkerAndGivesTheSameOutputs() {
+        long local = Jobs.submit(Jobs.body("inputs", INPUTS, "outputDir", Jobs.dir("it-group-local"), "launcher", "local"));
+        long grouped = Jobs.submit(Jobs.body("inputs", INPUTS, "outputDir", Jobs.dir("it-group"), "launcher", "process",
+                "workers", 1, "groupSize", 3));
+        assertThat(Jobs.waitForEnd(local, Duration.ofMinutes(2)).getString("exitStatus")).startsWith("ALL DONE");
+        assertThat(Jobs.waitForEnd(grouped, Duration.ofMinutes(2)).getString("exitStatus"))
+                .isEqualTo("ALL DONE: 3 of 3 inputs done, 0 failed, 0 rejected");
+        String log = Api.as(Api.ADMIN).get(Api.batchUrl() + "/jobinstances/" + grouped + "/joblogs?type=text").body();
+        assertThat(log.split("worker process \\d+ started", -1)).as("worker processes started").hasSize(2);
+        assertThat(outputs(grouped)).isEqualTo(outputs(local));
+    }
+
+    @Test
+    void aDryRunSendsEveryItemToAWorkerAndEncodesNothing() throws Exception {
+        long id = Jobs.submit(Jobs.body("inputs", List.of("samples/long-720p-30s.mp4", "samples/phone-vfr.mp4"), "outputDir",
+                Jobs.dir("it-dry"), "launcher", "process", "segmentSeconds", 6, "groupSize", 4, "dryRun", true));
+        JsonObject job = Jobs.waitForEnd(id, Duration.ofMinutes(2));
+        assertThat(job.getString("exitStatus")).isEqualTo("ALL DONE: 2 of 2 inputs done, 0 failed, 0 rejected (dry run: nothing encoded)");
+        assertThat(job.getJsonArray("items").size()).as("segments and audio of the long clip, and the phone clip").isGreaterThan(5);
+        assertThat(job.getJsonArray("items").stream().map(i -> i.asJsonObject().getString("worker")))
+                .allMatch(w -> w.startsWith("process@"));
+        try (var s = Files.list(Jobs.outputs().resolve(Jobs.dir("it-dry")))) {
+            assertThat(s.map(p -> p.getFileName().toString())).allMatch(n -> n.startsWith("vidbatch-report-"));
+        }
+    }
+
+    @Test
     void killingAWorkerProcessMidItemRetriesJustThatItem() throws Exception {
         long id = Jobs.submit(Jobs.body("inputs", List.of("samples/long-720p-30s.mp4", "samples/screen-480p-noaudio.mp4",
                 "samples/portrait-rotated.mp4"), "outputDir", Jobs.dir("it-kill"), "launcher", "process", "workers", 1));

@@ -1,10 +1,10 @@
 package io.vidbatch.it;
 
 import io.vidbatch.launch.Launch;
+import io.vidbatch.launch.Outcome;
 import io.vidbatch.launch.ProcessLauncher;
 import io.vidbatch.launch.WorkItem;
 import io.vidbatch.launch.WorkResult;
-import io.vidbatch.media.BadMediaException;
 import io.vidbatch.media.Expected;
 import io.vidbatch.media.OutputFiles;
 import io.vidbatch.media.Part;
@@ -32,11 +32,11 @@ class ProcessLauncherIT {
 
     static WorkItem item(Path source, Path out, long frames, double seconds) {
         return new WorkItem(1, 1, 1, Part.WHOLE, 0, source.toString(), out.toString(), "h264-480p", "",
-                new Expected(frames, 0, seconds, 0.05, true, true), out.resolveSibling("item.log").toString(), seconds);
+                new Expected(frames, 0, seconds, 0.05, true, true), out.resolveSibling("item.log").toString(), seconds, false);
     }
 
     static Launch launch(List<String> log, List<Progress> progress, AtomicBoolean stop) {
-        return new Launch(1, 0, progress::add, stop::get, log::add);
+        return new Launch(1, 0, (item, p) -> progress.add(p), stop::get, log::add);
     }
 
     @Test
@@ -44,8 +44,10 @@ class ProcessLauncherIT {
         Path dir = Samples.scratch();
         List<String> log = new CopyOnWriteArrayList<>();
         List<Progress> progress = new CopyOnWriteArrayList<>();
-        WorkResult r = LAUNCHER.run(item(Samples.sample("long-720p-30s.mp4"), dir.resolve("out.mp4"), 900, 30.0),
+        List<Outcome> outcomes = LAUNCHER.run(List.of(item(Samples.sample("long-720p-30s.mp4"), dir.resolve("out.mp4"), 900, 30.0)),
                 launch(log, progress, new AtomicBoolean()));
+        assertThat(outcomes).hasSize(1);
+        WorkResult r = outcomes.get(0).result();
         assertThat(r.frames()).isEqualTo(900);
         assertThat(Samples.videoFrames(dir.resolve("out.mp4"))).isEqualTo(900);
         assertThat(r.worker()).startsWith("process@");
@@ -54,12 +56,23 @@ class ProcessLauncherIT {
     }
 
     @Test
-    void badInputComesBackAsBadMediaWithTheWorkersReason() throws Exception {
+    void aGroupReportsEachItemBadInputWithTheWorkersReasonAndTheGoodOnesDone() throws Exception {
         Path dir = Samples.scratch();
         Files.writeString(dir.resolve("notes.mp4"), "not a video");
-        assertThatThrownBy(() -> LAUNCHER.run(item(dir.resolve("notes.mp4"), dir.resolve("out.mp4"), 1, 1),
-                launch(new CopyOnWriteArrayList<>(), new CopyOnWriteArrayList<>(), new AtomicBoolean())))
-                .isInstanceOf(BadMediaException.class).hasMessageContaining("moov atom not found");
+        WorkItem bad = item(dir.resolve("notes.mp4"), dir.resolve("bad-out.mp4"), 1, 1);
+        Path screen = Samples.sample("screen-480p-noaudio.mp4");
+        double seconds = Samples.videoSeconds(screen);
+        WorkItem good = new WorkItem(1, 2, 2, Part.WHOLE, 0, screen.toString(), dir.resolve("good-out.mp4").toString(),
+                "h264-480p", "", new Expected(Samples.videoFrames(screen), 0, seconds, 0.05, true, false),
+                dir.resolve("item2.log").toString(), seconds, false);
+        List<Outcome> outcomes = LAUNCHER.run(List.of(bad, good),
+                launch(new CopyOnWriteArrayList<>(), new CopyOnWriteArrayList<>(), new AtomicBoolean()));
+        assertThat(outcomes.get(0).badInput()).isTrue();
+        assertThat(outcomes.get(0).message()).contains("moov atom not found");
+        assertThat(outcomes.get(1).done()).isTrue();
+        assertThat(outcomes.get(1).result().output()).isEqualTo(good.output());
+        assertThat(Samples.videoFrames(dir.resolve("good-out.mp4"))).isEqualTo(outcomes.get(1).result().frames());
+        assertThat(dir.resolve("bad-out.mp4")).doesNotExist();
     }
 
     @Test
@@ -72,7 +85,7 @@ class ProcessLauncherIT {
         });
         stopper.start();
         long start = System.nanoTime();
-        assertThatThrownBy(() -> LAUNCHER.run(item(Samples.sample("slow-1080p-60s.mp4"), dir.resolve("out.mp4"), 1800, 60),
+        assertThatThrownBy(() -> LAUNCHER.run(List.of(item(Samples.sample("slow-1080p-60s.mp4"), dir.resolve("out.mp4"), 1800, 60)),
                 launch(new CopyOnWriteArrayList<>(), new CopyOnWriteArrayList<>(), stop))).isInstanceOf(StoppedException.class);
         assertThat((System.nanoTime() - start) / 1e9).isLessThan(3 + 10);
         assertThat(ProcessHandle.current().descendants().filter(ProcessHandle::isAlive)).isEmpty();
@@ -90,7 +103,7 @@ class ProcessLauncherIT {
             ProcessHandle.current().children().forEach(ProcessHandle::destroyForcibly);
         });
         killer.start();
-        assertThatThrownBy(() -> LAUNCHER.run(item(Samples.sample("slow-1080p-60s.mp4"), dir.resolve("out.mp4"), 1800, 60),
+        assertThatThrownBy(() -> LAUNCHER.run(List.of(item(Samples.sample("slow-1080p-60s.mp4"), dir.resolve("out.mp4"), 1800, 60)),
                 launch(new CopyOnWriteArrayList<>(), new CopyOnWriteArrayList<>(), new AtomicBoolean())))
                 .isInstanceOf(ToolFailureException.class).hasMessageContaining("exit 137");
         Jobs.sleep(500);

@@ -26,6 +26,18 @@ class TranscodeParametersTest {
         assertThat(p.segmentSeconds()).isZero();
         assertThat(p.launcher()).isEqualTo("local");
         assertThat(p.operations()).isEmpty();
+        assertThat(p.groupSize()).isEqualTo(1);
+        assertThat(p.dryRun()).isFalse();
+    }
+
+    @Test
+    void groupsAreBoundedByWhatATerminationMessageCarriesAndDryRunIsABoolean() {
+        assertThat(parse("inputs", "a", "groupSize", "20", "dryRun", "true").parameters())
+                .extracting(TranscodeParameters::groupSize, TranscodeParameters::dryRun).containsExactly(20, true);
+        assertThat(parse("inputs", "a", "groupSize", "21", "dryRun", "yes").errors()).extracting(FieldError::toString)
+                .containsExactly("groupSize: '21' must be a whole number between 1 and 20 (items per worker)",
+                        "dryRun: 'yes' must be true or false");
+        assertThat(parse("inputs", "a", "groupSize", "0").errors()).extracting(FieldError::field).containsExactly("groupSize");
     }
 
     @Test

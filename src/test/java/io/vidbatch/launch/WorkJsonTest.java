@@ -5,32 +5,50 @@ import io.vidbatch.media.Part;
 import io.vidbatch.media.Progress;
 import org.junit.jupiter.api.Test;
 
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 class WorkJsonTest {
 
     static final WorkItem ITEM = new WorkItem(7, 3, 2, Part.VIDEO_SEGMENT, 4, "/in/a \"b\".mp4", "/out/é.mp4", "h264-720p",
-            "watermark(text=\"x\")", new Expected(192, 0, 8.008, 0.042, true, false), "/work/logs/item-3.log", 6.4);
+            "watermark(text=\"x\")", new Expected(192, 0, 8.008, 0.042, true, false), "/work/logs/item-3.log", 6.4, false);
 
     @Test
     void itemsResultsAndOutcomesSurviveTheTrip() {
         assertThat(WorkJson.readItem(WorkJson.write(ITEM))).isEqualTo(ITEM);
+        WorkItem dry = new WorkItem(7, 4, 2, Part.WHOLE, 0, "/in/c.mp4", "/out/c.mp4", "vp9-720p", "", ITEM.expected(),
+                "/work/logs/item-4.log", 3, true);
+        assertThat(WorkJson.readItems(WorkJson.writeItems(List.of(ITEM, dry)))).containsExactly(ITEM, dry);
         WorkResult r = new WorkResult("/out/x.mp4", 123, 1280, 720, 240, 8.0, true, 3.5, 68.6, "k8s:node-a/vb-7-3-xyz");
         assertThat(WorkJson.readResult(WorkJson.write(r))).isEqualTo(r);
-        assertThat(WorkJson.readOutcome(WorkJson.write(Outcome.done(r)))).isEqualTo(Outcome.done(r));
-        assertThat(WorkJson.readOutcome(WorkJson.write(Outcome.badInput("moov atom not found")))).isEqualTo(Outcome.badInput("moov atom not found"));
+        List<Outcome> back = WorkJson.readOutcomes(WorkJson.writeOutcomes(List.of(Outcome.done(r),
+                Outcome.badInput("moov atom not found"))));
+        // Where the output went and who ran it are the coordinator's to say.
+        assertThat(back.get(0).placed(ITEM, "w").result()).isEqualTo(new WorkResult(ITEM.output(), 123, 1280, 720, 240,
+                8.0, true, 3.5, 68.6, "w"));
+        assertThat(back.get(1)).isEqualTo(Outcome.badInput("moov atom not found"));
     }
 
     @Test
-    void aLongReasonIsCutToFitATerminationMessage() {
-        String json = WorkJson.write(Outcome.failed("x".repeat(10_000)));
-        assertThat(json.getBytes(java.nio.charset.StandardCharsets.UTF_8).length).isLessThan(4096);
+    void theOutcomesOfAFullGroupFitATerminationMessage() {
+        List<Outcome> worst = new ArrayList<>();
+        for (int i = 0; i < WorkJson.MAX_GROUP; i++) {
+            worst.add(i % 2 == 0 ? Outcome.badInput("é".repeat(5_000))
+                    : Outcome.done(new WorkResult("", Long.MAX_VALUE, 7680, 4320, Long.MAX_VALUE, 86_399.999_9, true,
+                    86_399.999_9, 1_000.123_4, "")));
+        }
+        String json = WorkJson.writeOutcomes(worst);
+        assertThat(json.getBytes(StandardCharsets.UTF_8).length).isLessThan(4096);
+        assertThat(WorkJson.readOutcomes(json)).hasSize(WorkJson.MAX_GROUP);
     }
 
     @Test
     void progressLinesAreReadBackAndOtherLinesAreNot() {
         Progress p = new Progress(0.25, 60, 31.5);
-        assertThat(ProgressLine.parse(ProgressLine.format(p))).contains(new Progress(0.25, 60, 31.5));
+        assertThat(ProgressLine.parse(ProgressLine.format(12, p))).contains(new ProgressLine.Update(12, p));
         assertThat(ProgressLine.parse("ffmpeg: [warning] something")).isEmpty();
         assertThat(ProgressLine.parse("vidbatch-progress fraction=oops")).isEmpty();
     }

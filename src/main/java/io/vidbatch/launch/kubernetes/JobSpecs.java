@@ -36,11 +36,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** The batch/v1 Job that runs one work item in a pod. */
+/** The batch/v1 Job that runs one group of work items in a pod. */
 final class JobSpecs {
 
     static final String CONTAINER = "worker";
-    static final String ITEM_ENV = "VIDBATCH_ITEM";
+    static final String ITEMS_ENV = "VIDBATCH_ITEMS";
 
     private final KubernetesSettings s;
     private final Gson gson = new JSON().getGson();
@@ -49,14 +49,14 @@ final class JobSpecs {
         this.s = settings;
     }
 
-    V1Job job(String namespace, WorkItem item, long execution, int partition) {
-        Map<String, String> labels = Labels.of(s.jobPrefix(), item, execution, partition);
+    V1Job job(String namespace, List<WorkItem> group, long execution, int partition) {
+        Map<String, String> labels = Labels.of(s.jobPrefix(), group, execution, partition);
         V1Container worker = new V1Container()
                 .name(CONTAINER)
                 .image(s.image())
                 .imagePullPolicy(s.imagePullPolicy())
                 .command(s.command())
-                .env(List.of(new V1EnvVar().name(ITEM_ENV).value(WorkJson.write(item))))
+                .env(List.of(new V1EnvVar().name(ITEMS_ENV).value(WorkJson.writeItems(group))))
                 .resources(resources())
                 // The outcome is the termination message; a worker that dies before writing it leaves its log tail.
                 .terminationMessagePolicy("FallbackToLogsOnError")
@@ -82,7 +82,8 @@ final class JobSpecs {
                 gson.fromJson(j, new TypeToken<List<V1TopologySpreadConstraint>>() { }.getType())));
         return new V1Job()
                 .apiVersion("batch/v1").kind("Job")
-                .metadata(new V1ObjectMeta().name(Labels.jobName(s.jobPrefix(), item)).namespace(namespace).labels(labels))
+                .metadata(new V1ObjectMeta().name(Labels.jobName(s.jobPrefix(), group)).namespace(namespace).labels(labels)
+                        .annotations(Map.of(Labels.ITEMS, Labels.items(group))))
                 .spec(new V1JobSpec()
                         .backoffLimit(s.backoffLimit())
                         .ttlSecondsAfterFinished(s.ttlSecondsAfterFinished())

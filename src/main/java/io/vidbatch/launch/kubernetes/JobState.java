@@ -22,7 +22,7 @@ import java.util.Set;
  * same state gives the same answer however it was reached, so a missed watch event costs
  * nothing once a relist has refreshed the cache.
  */
-record JobState(Kind kind, String message, Outcome outcome, V1Pod pod) {
+record JobState(Kind kind, String message, List<Outcome> outcomes, V1Pod pod) {
 
     /**
      * EXHAUSTED: Kubernetes already retried the pod as often as allowed (e.g. OOM kills), so the
@@ -41,8 +41,8 @@ record JobState(Kind kind, String message, Outcome outcome, V1Pod pod) {
         Optional<V1JobCondition> complete = condition(job, "Complete");
         if (complete.isPresent()) {
             V1Pod pod = latest(pods, "Succeeded");
-            Optional<Outcome> o = outcome(pod);
-            return o.filter(x -> x.status().equals(Outcome.DONE)).map(x -> new JobState(Kind.DONE, null, x, pod))
+            Optional<List<Outcome>> o = outcomes(pod);
+            return o.filter(x -> x.stream().allMatch(y -> y.done() || y.badInput())).map(x -> new JobState(Kind.DONE, null, x, pod))
                     .orElseGet(() -> new JobState(Kind.FAILED, "the worker finished without reporting a result", null, pod));
         }
         Optional<V1JobCondition> failed = condition(job, "Failed");
@@ -50,8 +50,8 @@ record JobState(Kind kind, String message, Outcome outcome, V1Pod pod) {
             V1Pod pod = latest(pods, "Failed");
             String reason = failed.get().getReason();
             if ("PodFailurePolicy".equals(reason)) {
-                String why = outcome(pod).map(Outcome::message).orElse("bad input");
-                return new JobState(Kind.BAD_INPUT, why, null, pod);
+                String why = message(pod).orElse("bad input");
+                return new JobState(Kind.BAD_INPUT, why, outcomes(pod).orElse(null), pod);
             }
             Kind kind = "BackoffLimitExceeded".equals(reason) ? Kind.EXHAUSTED : Kind.FAILED;
             return new JobState(kind, "Job failed (" + reason + "): " + describe(pod), null, pod);
@@ -95,13 +95,18 @@ record JobState(Kind kind, String message, Outcome outcome, V1Pod pod) {
         return Optional.empty();
     }
 
-    static Optional<Outcome> outcome(V1Pod pod) {
+    /** The first reason the worker gave, if it gave one. */
+    private static Optional<String> message(V1Pod pod) {
+        return outcomes(pod).flatMap(os -> os.stream().map(Outcome::message).filter(m -> m != null).findFirst());
+    }
+
+    static Optional<List<Outcome>> outcomes(V1Pod pod) {
         V1ContainerStateTerminated t = terminated(pod);
         if (t == null || t.getMessage() == null || t.getMessage().isBlank()) {
             return Optional.empty();
         }
         try {
-            return Optional.of(WorkJson.readOutcome(t.getMessage()));
+            return Optional.of(WorkJson.readOutcomes(t.getMessage()));
         } catch (RuntimeException e) {
             return Optional.empty(); // FallbackToLogsOnError put log lines there, not an outcome
         }
@@ -113,7 +118,8 @@ record JobState(Kind kind, String message, Outcome outcome, V1Pod pod) {
         if (t == null) {
             return pod == null ? "no pod" : "pod " + pod.getMetadata().getName() + " did not report";
         }
-        String why = outcome(pod).map(Outcome::message).orElse(t.getMessage() == null ? "" : t.getMessage().strip());
+        String why = outcomes(pod).isPresent() ? message(pod).orElse("")
+                : t.getMessage() == null ? "" : t.getMessage().strip();
         return t.getReason() + " (exit " + t.getExitCode() + ")" + (why.isEmpty() ? "" : ": " + why);
     }
 

@@ -6,9 +6,8 @@ import io.kubernetes.client.openapi.models.V1Pod;
 import io.vidbatch.launch.Launch;
 import io.vidbatch.launch.Launcher;
 import io.vidbatch.launch.WorkItem;
-import io.vidbatch.launch.WorkResult;
+import io.vidbatch.launch.Outcome;
 import io.vidbatch.launch.WorkerUnavailableException;
-import io.vidbatch.media.BadMediaException;
 import io.vidbatch.media.OutputFiles;
 import io.vidbatch.media.StoppedException;
 import io.vidbatch.media.ToolFailureException;
@@ -18,15 +17,17 @@ import jakarta.inject.Inject;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.nio.file.Path;
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.logging.Logger;
 
 /**
- * Runs each item as a batch/v1 Job whose pod runs the worker entry point. Completion is noticed
- * through informers (watch, healed by relists and resyncs), the result is the pod's termination
- * message, a stop deletes the Job, and a coordinator restarted mid-run adopts the Job it made
- * before (same deterministic name) instead of starting it twice.
+ * Runs each group of items as a batch/v1 Job whose pod runs the worker entry point. Completion
+ * is noticed through informers (watch, healed by relists and resyncs), the outcomes are the
+ * pod's termination message, a stop deletes the Job, and a coordinator restarted mid-run adopts
+ * the Job it made before (same deterministic name, same items) instead of starting it twice.
  */
 @ApplicationScoped
 public class KubernetesLauncher implements Launcher {
@@ -46,14 +47,14 @@ public class KubernetesLauncher implements Launcher {
             "delete jobs", "list pods", "watch pods", "get pods/log");
 
     @Override
-    public WorkResult run(WorkItem item, Launch launch)
-            throws BadMediaException, ToolFailureException, WorkerUnavailableException, StoppedException {
+    public List<Outcome> run(List<WorkItem> group, Launch launch)
+            throws ToolFailureException, WorkerUnavailableException, StoppedException {
         try {
             Cluster c = cluster();
-            String name = Labels.jobName(settings.jobPrefix(), item);
+            String name = Labels.jobName(settings.jobPrefix(), group);
             try {
-                start(c, name, item, launch);
-                return follow(c, name, item, launch);
+                start(c, name, group, launch);
+                return follow(c, name, group, launch);
             } finally {
                 c.forget(name);
             }
@@ -65,12 +66,15 @@ public class KubernetesLauncher implements Launcher {
         }
     }
 
-    /** Creates the item's Job, or adopts one that is already there (made before a coordinator restart). */
-    private void start(Cluster c, String name, WorkItem item, Launch launch)
+    /** Creates the group's Job, or adopts one that is already there (made before a coordinator restart). */
+    private void start(Cluster c, String name, List<WorkItem> group, Launch launch)
             throws ApiException, InterruptedException, WorkerUnavailableException {
         V1Job existing = c.job(name) != null ? c.job(name) : read(c, name);
-        if (existing != null && hasCondition(existing, "Failed")) {
-            // Failed in an earlier execution: this attempt gets a fresh Job under the same name.
+        boolean sameItems = existing != null && existing.getMetadata().getAnnotations() != null
+                && Labels.items(group).equals(existing.getMetadata().getAnnotations().get(Labels.ITEMS));
+        if (existing != null && (hasCondition(existing, "Failed") || !sameItems)) {
+            // Failed in an earlier execution, or made for other items: this attempt gets a fresh Job under the same name.
+            launch.log().accept("replacing Job " + name + (sameItems ? " (it failed before)" : " (it ran other items)"));
             delete(c, name);
             awaitGone(c, name);
             existing = null;
@@ -80,7 +84,7 @@ public class KubernetesLauncher implements Launcher {
                     + existing.getMetadata().getLabels().get(Labels.EXECUTION) + ")");
             return;
         }
-        V1Job job = new JobSpecs(settings).job(c.namespace, item, launch.execution(), launch.partition());
+        V1Job job = new JobSpecs(settings).job(c.namespace, group, launch.execution(), launch.partition());
         try {
             ApiCalls.call(() -> c.batch.createNamespacedJob(c.namespace, job).execute());
             launch.log().accept("created Job " + name + " in namespace " + c.namespace);
@@ -96,15 +100,15 @@ public class KubernetesLauncher implements Launcher {
         }
     }
 
-    private WorkResult follow(Cluster c, String name, WorkItem item, Launch launch) throws ApiException,
-            InterruptedException, BadMediaException, ToolFailureException, WorkerUnavailableException, StoppedException {
+    private List<Outcome> follow(Cluster c, String name, List<WorkItem> group, Launch launch) throws ApiException,
+            InterruptedException, ToolFailureException, WorkerUnavailableException, StoppedException {
         OffsetDateTime missingSince = null;
         Duration pendingTimeout = Duration.ofSeconds(settings.pendingTimeoutSeconds());
         while (true) {
             long seen = c.changes(name);
             JobState state = JobState.of(c.job(name), c.podsOf(name), OffsetDateTime.now(), pendingTimeout);
             if (state.finished()) {
-                return finish(c, name, item, state, launch);
+                return finish(c, name, group, state, launch);
             }
             if (state.kind() == JobState.Kind.MISSING) {
                 missingSince = missingSince != null ? missingSince : OffsetDateTime.now();
@@ -124,8 +128,8 @@ public class KubernetesLauncher implements Launcher {
         }
     }
 
-    private WorkResult finish(Cluster c, String name, WorkItem item, JobState state, Launch launch) throws ApiException,
-            InterruptedException, BadMediaException, ToolFailureException, WorkerUnavailableException {
+    private List<Outcome> finish(Cluster c, String name, List<WorkItem> group, JobState state, Launch launch)
+            throws ApiException, InterruptedException, ToolFailureException, WorkerUnavailableException {
         V1Pod pod = state.pod();
         if (pod != null) {
             logs(c, pod, launch);
@@ -133,20 +137,35 @@ public class KubernetesLauncher implements Launcher {
         // Nothing is left behind; ttlSecondsAfterFinished covers a coordinator that dies right here.
         delete(c, name);
         if (state.kind() != JobState.Kind.DONE) {
-            // A killed pod (OOM, lost node) could not remove its temporary output on the shared volume.
-            OutputFiles.removeTemporaries(java.nio.file.Path.of(item.output()));
+            // A killed pod (OOM, lost node) could not remove its temporary outputs on the shared volume.
+            group.forEach(item -> OutputFiles.removeTemporaries(Path.of(item.output())));
         }
         return switch (state.kind()) {
-            case DONE -> {
-                WorkResult r = state.outcome().result();
-                String where = "k8s:" + pod.getSpec().getNodeName() + "/" + pod.getMetadata().getName();
-                yield new WorkResult(r.output(), r.bytes(), r.width(), r.height(), r.frames(), r.seconds(), r.audio(),
-                        r.encodeSeconds(), r.encodeFps(), where);
-            }
-            case BAD_INPUT, EXHAUSTED -> throw new BadMediaException(state.message());
+            case DONE -> placed(state.outcomes(), group, pod);
+            case BAD_INPUT -> state.outcomes() != null && state.outcomes().size() == group.size()
+                    ? placed(state.outcomes(), group, pod) : allBad(group, state.message());
+            // Kubernetes retried as often as allowed: no attempt of ours would do better.
+            case EXHAUSTED -> allBad(group, state.message());
             case UNAVAILABLE -> throw new WorkerUnavailableException(state.message());
             default -> throw new ToolFailureException(state.message());
         };
+    }
+
+    private static List<Outcome> allBad(List<WorkItem> group, String why) {
+        return group.stream().map(i -> Outcome.badInput(why)).toList();
+    }
+
+    private static List<Outcome> placed(List<Outcome> reported, List<WorkItem> group, V1Pod pod) throws ToolFailureException {
+        if (reported.size() != group.size()) {
+            throw new ToolFailureException("pod " + pod.getMetadata().getName() + " reported " + reported.size()
+                    + " outcomes for " + group.size() + " items");
+        }
+        String where = "k8s:" + pod.getSpec().getNodeName() + "/" + pod.getMetadata().getName();
+        List<Outcome> out = new ArrayList<>();
+        for (int i = 0; i < group.size(); i++) {
+            out.add(reported.get(i).placed(group.get(i), where));
+        }
+        return out;
     }
 
     /** The worker's output (ffmpeg's lines among it) into the partition's job log. */

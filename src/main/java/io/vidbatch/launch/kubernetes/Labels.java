@@ -3,7 +3,9 @@ package io.vidbatch.launch.kubernetes;
 import io.vidbatch.launch.WorkItem;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * Names and labels of worker Jobs. The name depends only on the job instance and the item, so
@@ -18,15 +20,25 @@ public final class Labels {
     public static final String JOB_INSTANCE = "vidbatch.io/job-instance";
     public static final String EXECUTION = "vidbatch.io/execution";
     public static final String PARTITION = "vidbatch.io/partition";
+    /** The group's first item. */
     public static final String ITEM = "vidbatch.io/item";
+    /** Annotation: every item the Job runs, comma-separated. */
+    public static final String ITEMS = "vidbatch.io/items";
     /** Set by the Job controller on the pods it makes. */
     public static final String JOB_NAME = "batch.kubernetes.io/job-name";
 
     private Labels() {
     }
 
-    public static String jobName(String prefix, WorkItem item) {
-        return prefix + "-" + item.jobInstance() + "-" + item.item();
+    /** A group's Job is named after its first item; which items it runs is in its {@link #ITEMS} annotation. */
+    public static String jobName(String prefix, List<WorkItem> group) {
+        WorkItem first = group.get(0);
+        return prefix + "-" + first.jobInstance() + "-" + first.item();
+    }
+
+    /** The group's item numbers, as the {@link #ITEMS} annotation holds them. */
+    static String items(List<WorkItem> group) {
+        return group.stream().map(i -> Integer.toString(i.item())).collect(Collectors.joining(","));
     }
 
     /** What the informers watch: every worker Job and pod of this coordinator. */
@@ -34,7 +46,8 @@ public final class Labels {
         return MANAGED_BY + "=vidbatch," + COORDINATOR + "=" + prefix;
     }
 
-    static Map<String, String> of(String prefix, WorkItem item, long execution, int partition) {
+    static Map<String, String> of(String prefix, List<WorkItem> group, long execution, int partition) {
+        WorkItem item = group.get(0);
         Map<String, String> l = new LinkedHashMap<>();
         l.put(MANAGED_BY, "vidbatch");
         l.put(NAME, "vidbatch-worker");

@@ -5,6 +5,7 @@ import io.kubernetes.client.openapi.models.V1Job;
 import io.kubernetes.client.openapi.models.V1PodSpec;
 import io.vidbatch.launch.WorkJson;
 import io.vidbatch.launch.WorkJsonTestAccess;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 import java.util.Optional;
@@ -43,20 +44,21 @@ class JobSpecsTest {
 
     @Test
     void theJobCarriesTheItemAndIsFoundByItsLabels() {
-        V1Job job = new JobSpecs(settings()).job("media", WorkJsonTestAccess.ITEM, 12, 3);
+        V1Job job = new JobSpecs(settings()).job("media", List.of(WorkJsonTestAccess.ITEM), 12, 3);
         assertThat(job.getMetadata().getName()).isEqualTo("vb-7-3");
         assertThat(job.getMetadata().getLabels()).containsEntry("vidbatch.io/job-instance", "7").containsEntry("vidbatch.io/item", "3")
                 .containsEntry("vidbatch.io/execution", "12").containsEntry("vidbatch.io/partition", "3")
                 .containsEntry("app.kubernetes.io/managed-by", "vidbatch");
         assertThat(job.getSpec().getTemplate().getMetadata().getLabels()).isEqualTo(job.getMetadata().getLabels());
         V1Container c = job.getSpec().getTemplate().getSpec().getContainers().get(0);
-        assertThat(WorkJson.readItem(c.getEnv().get(0).getValue())).isEqualTo(WorkJsonTestAccess.ITEM);
+        assertThat(WorkJson.readItems(c.getEnv().get(0).getValue())).containsExactly(WorkJsonTestAccess.ITEM);
+        assertThat(job.getMetadata().getAnnotations()).containsEntry("vidbatch.io/items", "3");
         assertThat(c.getCommand()).containsExactly("java", "-jar", "/opt/vidbatch/worker/vidbatch-worker.jar");
     }
 
     @Test
     void badInputFailsAtOnceAndDisruptionsDoNotCount() {
-        var rules = new JobSpecs(settings()).job("media", WorkJsonTestAccess.ITEM, 1, 0).getSpec().getPodFailurePolicy().getRules();
+        var rules = new JobSpecs(settings()).job("media", List.of(WorkJsonTestAccess.ITEM), 1, 0).getSpec().getPodFailurePolicy().getRules();
         assertThat(rules.get(0).getAction()).isEqualTo("FailJob");
         assertThat(rules.get(0).getOnExitCodes().getValues()).containsExactly(3);
         assertThat(rules.get(1).getAction()).isEqualTo("Ignore");
@@ -65,7 +67,7 @@ class JobSpecsTest {
 
     @Test
     void podPlacementAndSafetyComeFromSettings() {
-        V1Job job = new JobSpecs(settings()).job("media", WorkJsonTestAccess.ITEM, 1, 0);
+        V1Job job = new JobSpecs(settings()).job("media", List.of(WorkJsonTestAccess.ITEM), 1, 0);
         V1PodSpec pod = job.getSpec().getTemplate().getSpec();
         assertThat(pod.getRestartPolicy()).isEqualTo("Never");
         assertThat(pod.getNodeSelector()).containsEntry("pool", "transcode").containsEntry("disk", "ssd");

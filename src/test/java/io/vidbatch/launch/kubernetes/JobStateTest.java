@@ -13,6 +13,7 @@ import io.kubernetes.client.openapi.models.V1PodCondition;
 import io.kubernetes.client.openapi.models.V1PodStatus;
 import io.vidbatch.launch.Outcome;
 import io.vidbatch.launch.WorkJson;
+import io.vidbatch.launch.WorkJsonTestAccess;
 import io.vidbatch.launch.WorkResult;
 import org.junit.jupiter.api.Test;
 
@@ -59,15 +60,17 @@ class JobStateTest {
     void aCompleteJobGivesTheWorkersResult() {
         WorkResult r = new WorkResult("/out/x.mp4", 1, 2, 3, 4, 5, true, 6, 7, "w");
         JobState s = JobState.of(job("Complete", null), List.of(terminated("Succeeded", 0, "Completed",
-                WorkJson.write(Outcome.done(r)))), NOW, PENDING);
+                WorkJson.writeOutcomes(List.of(Outcome.done(r))))), NOW, PENDING);
         assertThat(s.kind()).isEqualTo(JobState.Kind.DONE);
-        assertThat(s.outcome().result()).isEqualTo(r);
+        assertThat(s.outcomes()).hasSize(1);
+        assertThat(s.outcomes().get(0).placed(WorkJsonTestAccess.ITEM, "w").result())
+                .isEqualTo(new WorkResult(WorkJsonTestAccess.ITEM.output(), 1, 2, 3, 4, 5, true, 6, 7, "w"));
     }
 
     @Test
     void badInputFailsThroughThePodFailurePolicyWithTheWorkersReason() {
         JobState s = JobState.of(job("Failed", "PodFailurePolicy"), List.of(terminated("Failed", 3, "Error",
-                WorkJson.write(Outcome.badInput("moov atom not found")))), NOW, PENDING);
+                WorkJson.writeOutcomes(List.of(Outcome.badInput("moov atom not found"))))), NOW, PENDING);
         assertThat(s.kind()).isEqualTo(JobState.Kind.BAD_INPUT);
         assertThat(s.message()).isEqualTo("moov atom not found");
     }
