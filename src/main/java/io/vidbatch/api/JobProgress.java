@@ -73,7 +73,7 @@ public class JobProgress {
             String worker = r != null ? r.worker() : i.result() != null ? i.result().worker() : null;
             return new JobViews.Item(i.item(), i.input(), i.part().name(), i.segment(), i.partition(), state, percent, fps,
                     worker, i.spec().source(), i.state().equals(WorkStore.DONE) ? i.spec().output() : null, i.reason(),
-                    i.executionId());
+                    i.executionId(), finished && i.updated() != null ? i.updated().toInstant().toString() : null);
         }).toList();
     }
 

@@ -42,6 +42,7 @@ public final class JobViews {
      * @param fps     encoding speed (live while running, average when done)
      */
     public record Item(int item, int input, String part, int segment, int partition, String state, double percent,
-                       double fps, String worker, String source, String output, String reason, Long execution) {
+                       double fps, String worker, String source, String output, String reason, Long execution,
+                       String finished) {
     }
 }

@@ -1,0 +1,126 @@
+#!/usr/bin/env bash
+# Dispatch: what the coordinator costs per item when the item itself costs nothing.
+# ITEMS items (default 1000: ITEMS/50 generated 100 s clips, each split into 50 two-second
+# segments) run as a dry run (dryRun=true: each worker checks that its piece is readable and
+# encodes nothing) over PARTITIONS partitions (default 50), once per launcher:
+#   local       items run in the coordinator;
+#   process     one worker JVM per group of GROUP items (default 20);
+#   kubernetes  one Job/pod per group, against the simulated cluster (src/test, run here as a
+#               process of its own on port SIM_PORT, 19750; its pods are real local worker JVMs).
+# Per launcher it prints the transcode step's items/s (step start to end, from Liberty's batch
+# API), the coordinator's peak heap during that step (jstat samples every 200 ms after a full
+# GC), and for kubernetes the median delay between a pod's worker process exiting and the
+# coordinator recording its items (the item's "finished" time in our API). Each launcher runs
+# the job once untimed first, so a warm coordinator is measured, as in a long nightly run.
+#
+#   bench/dispatch.sh [ITEMS] [PARTITIONS] [GROUP]     LAUNCHERS="local process kubernetes"
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/lib.sh
+
+items=${1:-1000}
+partitions=${2:-50}
+group=${3:-20}
+launchers=${LAUNCHERS:-local process kubernetes}
+sim_port=${SIM_PORT:-19750}
+(( items % 50 == 0 )) || die "ITEMS must be a multiple of 50 (50 segments per clip)"
+clips_n=$(( items / 50 ))
+dir="$(pwd)/target/bench"
+clips="dispatch-$clips_n"
+inputs="$dir/inputs/$clips"
+mkdir -p "$inputs" "$dir/outputs"
+monitor="monitor:${MONITOR_PASSWORD:-monitor-dev}"
+
+say "generating $clips_n clips of 100 s (keyframe every second) in $inputs"
+for i in $(seq 1 "$clips_n"); do
+  f="$inputs/clip-$i.mp4"
+  [[ -s $f ]] || ffmpeg -hide_banner -nostdin -loglevel error -y -f lavfi -i "testsrc2=size=160x90:rate=10" -t 100 \
+    -c:v libx264 -preset ultrafast -g 10 -pix_fmt yuv420p "$f"
+done
+say "building vidbatch"
+vb_build
+
+say "starting the simulated cluster on port $sim_port"
+cp="$dir/test-classpath.txt"
+mvn -q -o -B dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$cp" >/dev/null
+exits="$dir/pod-exits.txt"
+java -cp "target/test-classes:target/classes:$(cat "$cp")" io.vidbatch.k8s.sim.SimMain "$sim_port" "$dir/kubeconfig" "$exits" \
+  >"$dir/sim.log" 2>&1 &
+sim=$!
+for _ in $(seq 1 60); do [[ -s $dir/kubeconfig ]] && break; sleep 0.5; done
+[[ -s $dir/kubeconfig ]] || die "the simulated cluster did not start; see $dir/sim.log"
+
+# The coordinator talks to it like to any cluster; its pods run the worker jar as local processes.
+export K8S_KUBECONFIG="$dir/kubeconfig" K8S_NAMESPACE=vidbatch-bench K8S_JOB_PREFIX=vbbench \
+  K8S_WORKER_COMMAND="java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xshare:auto -Xmx128m -jar $(pwd)/target/worker/vidbatch-worker.jar" \
+  K8S_CPU_REQUEST=100m
+vb_start "$dir/inputs" "$dir/outputs"
+trap '"$VB_SERVER" stop vidbatch >/dev/null 2>&1 || true; kill $sim 2>/dev/null || true' EXIT
+pid=$(pgrep -f 'ws-server.jar vidbatch( |$)' | head -1)
+[[ -n $pid ]] || die "cannot find the coordinator's JVM"
+
+batch_api="https://localhost:$VB_HTTPS/ibm/api/batch"
+# step_seconds ID: the transcode step's wall time, from Liberty's own step execution record.
+step_seconds() {
+  local exec
+  exec=$(curl -fsSk -u "$monitor" "$batch_api/jobinstances/$1/jobexecutions" | jq '[.[].executionId] | max')
+  curl -fsSk -u "$monitor" "$batch_api/jobexecutions/$exec/stepexecutions" |
+    jq -r '.[] | select(.stepName == "transcode") | [.startTime, .endTime] | @tsv' |
+    while IFS=$'\t' read -r a b; do
+      awk -v a="$(date -d "$a" +%s.%N)" -v b="$(date -d "$b" +%s.%N)" 'BEGIN {printf "%.3f", b - a}'
+    done
+}
+
+# heap_kb: used heap of the coordinator right now (survivors + eden + old), in KB.
+heap_kb() {
+  jstat -gc "$pid" | awk 'NR == 1 {for (i = 1; i <= NF; i++) c[$i] = i} NR == 2 {printf "%d", $c["S0U"] + $c["S1U"] + $c["EU"] + $c["OU"]}'
+}
+
+run_job() { # run_job LAUNCHER NAME -> job id, after checking it is ALL DONE
+  local id status
+  id=$(vb_submit "{\"inputs\": [\"$clips\"], \"workers\": $partitions, \"segmentSeconds\": 2, \"dryRun\": true,
+    \"groupSize\": $group, \"launcher\": \"$1\", \"outputDir\": \"dispatch-$2\"}")
+  status=$(vb_wait "$id")
+  [[ $status == COMPLETED ]] || die "job $id ($1) ended $status"
+  local json
+  json=$(curl -fsS -u "$VB_USER:$VB_PASS" "$VB_API/jobs/$id")
+  jq -e --argjson n "$items" '(.items | length) == $n and all(.items[]; .state == "DONE")' <<<"$json" >/dev/null \
+    || die "job $id ($1): not every one of $items items is DONE: $(jq -r .exitStatus <<<"$json")"
+  echo "$id"
+}
+
+median() { sort -g | awk '{a[NR]=$1} END {if (NR) print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
+
+results=()
+for launcher in $launchers; do
+  say "$launcher: warm-up run (not measured)"
+  run_job "$launcher" "$launcher-warmup" >/dev/null
+  jcmd "$pid" GC.run >/dev/null
+  : >"$dir/heap-$launcher.txt"
+  ( while true; do heap_kb >>"$dir/heap-$launcher.txt"; echo >>"$dir/heap-$launcher.txt"; sleep 0.2; done ) &
+  sampler=$!
+  say "$launcher: measured run"
+  id=$(run_job "$launcher" "$launcher")
+  kill $sampler; wait $sampler 2>/dev/null || true
+  secs=$(step_seconds "$id")
+  rate=$(awk -v n="$items" -v s="$secs" 'BEGIN {printf "%.1f", n / s}')
+  per=$(awk -v n="$items" -v s="$secs" 'BEGIN {printf "%.2f", 1000 * s / n}')
+  peak=$(sort -n "$dir/heap-$launcher.txt" | tail -1)
+  line="$launcher: $items items in $secs s = $rate items/s ($per ms per item); coordinator peak heap $(( peak / 1024 )) MB"
+  if [[ $launcher == kubernetes ]]; then
+    # Per pod: when its worker process exited (simulated kubelet) -> when the coordinator recorded its items.
+    delays=$(curl -fsS -u "$VB_USER:$VB_PASS" "$VB_API/jobs/$id" |
+      jq -r '.items[] | [(.worker | sub("^k8s:[^/]*/"; "")), .finished] | @tsv' | sort -u -k1,1 |
+      while IFS=$'\t' read -r pod finished; do
+        exit_ms=$(awk -v p="$pod" '$1 == p {print $2}' "$exits" | tail -1)
+        [[ -n $exit_ms ]] || continue
+        echo $(( $(date -d "$finished" +%s%3N) - exit_ms ))
+      done)
+    pods=$(wc -l <<<"$delays")
+    line+="; pod exit -> item recorded: median $(median <<<"$delays") ms, max $(sort -n <<<"$delays" | tail -1) ms over $pods pods"
+  fi
+  say "$line"
+  results+=("$line")
+done
+echo "dispatch: $items dry-run items, $partitions partitions, groupSize $group (process and kubernetes: one worker per group)"
+printf '%s\n' "${results[@]}"
