@@ -34,6 +34,11 @@ public final class PacketTimes {
         return times;
     }
 
+    /** How many frames are displayed from {@code from} (inclusive) to {@code to} (exclusive), in seconds. */
+    public long framesBetween(double from, double to) {
+        return packets.stream().filter(p -> p.pts() >= from && p.pts() < to).count();
+    }
+
     /** The longest gap between consecutive frames, in seconds: "one frame" for a variable frame rate. */
     public double longestFrameInterval() {
         double[] pts = packets.stream().mapToDouble(Packet::pts).sorted().toArray();

@@ -86,7 +86,7 @@ public final class Splitter {
                 discard(pieces(dir));
                 return whole("cannot split with stream copy: " + why);
             }
-            return check(dir, info, cuts, videoSeconds);
+            return check(dir, info, packets, cuts, videoSeconds);
         } catch (IOException e) {
             throw new ToolFailureException("cannot split into " + dir + ": " + e.getMessage(), e);
         } catch (InterruptedException e) {
@@ -95,8 +95,14 @@ public final class Splitter {
         }
     }
 
-    /** Pieces must add up to the source frame for frame; otherwise encode it whole. */
-    private Result check(Path dir, MediaInfo info, List<Double> cuts, double videoSeconds)
+    /**
+     * Pieces must add up to the source frame for frame; otherwise encode it whole. A piece holds
+     * the frames displayed between its cuts (clean cuts: nothing displayed earlier follows a
+     * cut), counted from the packets already read rather than by probing every piece: a long
+     * film in short segments would otherwise cost a thousand ffprobe runs to plan. The first
+     * piece is probed to prove the muxer cut where it was asked to.
+     */
+    private Result check(Path dir, MediaInfo info, PacketTimes packets, List<Double> cuts, double videoSeconds)
             throws IOException, BadMediaException, ToolFailureException {
         List<Path> files = pieces(dir);
         if (files.size() != cuts.size() + 1) {
@@ -107,7 +113,9 @@ public final class Splitter {
         long frames = 0;
         double start = 0;
         for (int i = 0; i < files.size(); i++) {
-            long n = prober.probe(files.get(i)).video().frames();
+            double from = i == 0 ? Double.NEGATIVE_INFINITY : cuts.get(i - 1);
+            double to = i < cuts.size() ? cuts.get(i) : Double.POSITIVE_INFINITY;
+            long n = packets.framesBetween(from, to);
             double end = i < cuts.size() ? cuts.get(i) - info.startSeconds() : videoSeconds;
             segments.add(new Segment(files.get(i), i, start, end - start, n));
             frames += n;
@@ -116,6 +124,11 @@ public final class Splitter {
         if (frames != info.video().frames()) {
             discard(files);
             return whole("pieces hold " + frames + " frames, the source " + info.video().frames());
+        }
+        long first = prober.probe(files.get(0)).video().frames();
+        if (first != segments.get(0).frames()) {
+            discard(files);
+            return whole("the first piece holds " + first + " frames instead of " + segments.get(0).frames());
         }
         return new Result(segments, null);
     }

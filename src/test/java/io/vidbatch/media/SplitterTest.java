@@ -33,6 +33,10 @@ class SplitterTest {
         Splitter.Result split = splitter.split(src, info, prober.packets(src), 2, dir.resolve("split"));
         assertThat(split.split()).as(split.wholeBecause()).isTrue();
         assertThat(split.segments().stream().mapToLong(Splitter.Segment::frames).sum()).isEqualTo(info.video().frames());
+        // Counted from the source's packets, not probed: each count must be what the piece really holds.
+        for (Splitter.Segment s : split.segments()) {
+            assertThat(s.frames()).as("frames of piece " + s.index()).isEqualTo(Samples.videoFrames(s.file()));
+        }
 
         Expected whole = PlannerAccess.expected(src, info, List.of());
         Transcoder t = new Transcoder(Samples.TOOLS);
