@@ -23,7 +23,10 @@ RUN sh /tmp/install-runtime.sh && rm -f /tmp/install-runtime.sh
 # touched). Then the application as a WAR, not the loose-application XML liberty:deploy
 # leaves in apps/ (which points into target/).
 COPY target/liberty/wlp/ /opt/vidbatch/wlp/
-RUN chmod -R a+rX /opt/vidbatch/wlp/usr
+# bootstrap.properties names the build machine's worker jar (for servers run from the build);
+# here WORKER_JAR below says where it is.
+RUN chmod -R a+rX /opt/vidbatch/wlp/usr \
+ && sed -i '/^worker.jar=/d' /opt/vidbatch/wlp/usr/servers/vidbatch/bootstrap.properties
 COPY target/vidbatch.war /opt/vidbatch/wlp/usr/servers/vidbatch/apps/vidbatch.war
 COPY target/worker/ /opt/vidbatch/worker/
 
@@ -31,6 +34,7 @@ COPY target/worker/ /opt/vidbatch/worker/
 # log) goes under WLP_OUTPUT_DIR, an emptyDir in Kubernetes: the rest can be read-only.
 # Group 0 writable as well, for platforms that run containers under an arbitrary uid.
 ENV PATH=/opt/vidbatch/wlp/bin:$PATH \
+    WORKER_JAR=/opt/vidbatch/worker/vidbatch-worker.jar \
     WLP_OUTPUT_DIR=/opt/vidbatch/wlp/output \
     XDG_CACHE_HOME=/tmp/.cache
 RUN mkdir -p /opt/vidbatch/wlp/output \

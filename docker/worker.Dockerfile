@@ -1,6 +1,7 @@
-# The vidbatch worker: runs one work item and exits (0 done, 3 bad input, other transient).
-# The kubernetes launcher runs it as the pod of a Job, with the item in VIDBATCH_ITEM and the
-# media volume mounted; the result goes to /dev/termination-log.
+# The vidbatch worker: runs one group of work items and exits (0 all reported, 3 all bad input,
+# other transient).
+# The kubernetes launcher runs it as the pod of a Job, with the items in VIDBATCH_ITEMS and the
+# media volume mounted; the outcomes go to /dev/termination-log.
 #
 #   mvn -DskipTests -DskipITs package            # builds target/worker/ (jar + lib/)
 #   docker build --build-arg BASE=debian:bookworm-slim -f docker/worker.Dockerfile \

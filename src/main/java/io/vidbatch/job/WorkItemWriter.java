@@ -8,6 +8,7 @@ import jakarta.enterprise.context.Dependent;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -30,19 +31,19 @@ public class WorkItemWriter extends AbstractItemWriter {
     @Override
     public void writeItems(List<Object> groups) throws Exception {
         PartitionTally tally = PartitionTally.of(stepContext);
-        long job = jobContext.getInstanceId();
+        List<Finished> finished = new ArrayList<>();
         for (Object g : groups) {
             for (Object o : (List<?>) g) {
                 Finished f = (Finished) o;
+                finished.add(f);
                 if (f.outcome().done()) {
                     WorkResult r = f.outcome().result();
-                    store.markDone(job, f.item().item(), r, jobContext.getExecutionId());
                     tally.done(f.item().seconds(), r.encodeSeconds(), r.frames());
                 } else {
-                    store.markFailed(job, f.item().item(), f.outcome().message(), jobContext.getExecutionId());
                     tally.failed(f.item().seconds());
                 }
             }
         }
+        store.record(jobContext.getInstanceId(), finished, jobContext.getExecutionId());
     }
 }

@@ -194,20 +194,36 @@ public class WorkStore {
         return out;
     }
 
-    /** Records a finished item; only a pending item changes, so a replayed write is harmless. */
-    public void markDone(long job, int item, WorkResult result, long execution) throws SQLException {
-        finish(job, item, DONE, WorkJson.write(result), null, execution);
-    }
-
-    public void markFailed(long job, int item, String reason, long execution) throws SQLException {
-        finish(job, item, FAILED, null, cut(reason, 4000), execution);
-    }
-
-    private void finish(long job, int item, String state, String result, String reason, long execution) throws SQLException {
-        try (Connection c = dataSource.getConnection()) {
-            update(c, "UPDATE VB_ITEM SET STATE = ?, RESULT_JSON = ?, REASON = ?, EXECUTION_ID = ?, UPDATED = ? "
-                    + "WHERE JOB_INSTANCE = ? AND ITEM_NO = ? AND STATE = ?", state, result, reason, execution, now(),
-                    job, item, PENDING);
+    /**
+     * Records finished items, done or failed, in one batch on the caller's transaction (the
+     * chunk's); only a pending item changes, so a replayed write is harmless.
+     */
+    public void record(long job, List<Finished> items, long execution) throws SQLException {
+        Timestamp now = now();
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("UPDATE VB_ITEM SET STATE = ?, RESULT_JSON = ?, REASON = ?, "
+                     + "EXECUTION_ID = ?, UPDATED = ? WHERE JOB_INSTANCE = ? AND ITEM_NO = ? AND STATE = ?")) {
+            // PostgreSQL wants a null of the column's own type.
+            int resultType = ps.getParameterMetaData().getParameterType(2);
+            int reasonType = ps.getParameterMetaData().getParameterType(3);
+            for (Finished f : items) {
+                boolean done = f.outcome().done();
+                ps.setString(1, done ? DONE : FAILED);
+                if (done) {
+                    ps.setString(2, WorkJson.write(f.outcome().result()));
+                    ps.setNull(3, reasonType);
+                } else {
+                    ps.setNull(2, resultType);
+                    ps.setString(3, cut(f.outcome().message(), 4000));
+                }
+                ps.setLong(4, execution);
+                ps.setTimestamp(5, now);
+                ps.setLong(6, job);
+                ps.setInt(7, f.item().item());
+                ps.setString(8, PENDING);
+                ps.addBatch();
+            }
+            ps.executeBatch();
         }
     }
 
