@@ -16,10 +16,9 @@ public class ItemFailureListener implements RetryProcessListener {
     private static final Logger LOG = Logger.getLogger(ItemFailureListener.class.getName());
 
     @Override
+    @SuppressWarnings("unchecked")
     public void onRetryProcessException(Object group, Exception e) {
-        List<?> items = (List<?>) group;
-        String numbers = items.stream().map(i -> Integer.toString(((WorkItem) i).item()))
-                .collect(java.util.stream.Collectors.joining(", "));
-        LOG.warning(() -> (items.size() == 1 ? "item " : "items ") + numbers + " will be retried: " + e.getMessage());
+        List<WorkItem> items = (List<WorkItem>) group;
+        LOG.warning(() -> (items.size() == 1 ? "item " : "items ") + WorkItem.numbers(items) + " will be retried: " + e.getMessage());
     }
 }

@@ -23,7 +23,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.logging.Logger;
-import java.util.stream.Collectors;
 
 /**
  * Hands one group of items to the job's launcher and waits for it: decode → process → encode
@@ -73,7 +72,7 @@ public class TranscodeProcessor implements ItemProcessor {
             board.started(item, part, launcherName);
             LOG.info(() -> String.format("item %d started: %s of %s", item.item(), describe(item), item.source()));
         }
-        String who = group.size() == 1 ? "item " + group.get(0).item() : "items " + numbers(group);
+        String who = group.size() == 1 ? "item " + group.get(0).item() : "items " + WorkItem.numbers(group);
         Launch launch = new Launch(jobContext.getExecutionId(), part, (n, p) -> {
             WorkItem item = byNumber.get(n);
             if (item != null) {
@@ -111,10 +110,6 @@ public class TranscodeProcessor implements ItemProcessor {
         } finally {
             group.forEach(board::finished);
         }
-    }
-
-    private static String numbers(List<WorkItem> group) {
-        return group.stream().map(i -> Integer.toString(i.item())).collect(Collectors.joining(","));
     }
 
     /**

@@ -101,11 +101,7 @@ public final class ProcessLauncher implements Launcher {
             return placed;
         }
         String why = reported.size() == 1 && reported.get(0).message() != null ? ": " + reported.get(0).message() : "";
-        throw new ToolFailureException("worker for items " + numbers(group) + " ended with exit " + exit + why);
-    }
-
-    static String numbers(List<WorkItem> group) {
-        return group.stream().map(i -> Integer.toString(i.item())).collect(java.util.stream.Collectors.joining(","));
+        throw new ToolFailureException("worker for items " + WorkItem.numbers(group) + " ended with exit " + exit + why);
     }
 
     /** Worker progress lines feed the progress listener; everything else is log. */

@@ -3,6 +3,9 @@ package io.vidbatch.launch;
 import io.vidbatch.media.Expected;
 import io.vidbatch.media.Part;
 
+import java.util.List;
+import java.util.stream.Collectors;
+
 /**
  * One piece of work as a worker receives it (JSON): what to read, what to make, where to
  * put it, and what the result must measure. Self-contained, so it can run anywhere that
@@ -19,4 +22,9 @@ import io.vidbatch.media.Part;
 public record WorkItem(long jobInstance, int item, int input, Part part, int segment, String source, String output,
                        String preset, String operations, Expected expected, String log, double seconds,
                        boolean dryRun) {
+
+    /** A group's item numbers, "3,4,5": as logs and the Kubernetes Job's annotation show them. */
+    public static String numbers(List<WorkItem> group) {
+        return group.stream().map(i -> Integer.toString(i.item())).collect(Collectors.joining(","));
+    }
 }

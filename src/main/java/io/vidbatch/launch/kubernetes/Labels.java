@@ -5,7 +5,6 @@ import io.vidbatch.launch.WorkItem;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 
 /**
  * Names and labels of worker Jobs. The name depends only on the job instance and the item, so
@@ -38,7 +37,7 @@ public final class Labels {
 
     /** The group's item numbers, as the {@link #ITEMS} annotation holds them. */
     static String items(List<WorkItem> group) {
-        return group.stream().map(i -> Integer.toString(i.item())).collect(Collectors.joining(","));
+        return WorkItem.numbers(group);
     }
 
     /** What the informers watch: every worker Job and pod of this coordinator. */
