@@ -17,8 +17,10 @@ final class JobText {
         b.append(String.format(Locale.ROOT, "job %d  %s%s%n", d.id(), d.status(),
                 d.exitStatus() == null || d.exitStatus().isBlank() || d.exitStatus().equals(d.status()) ? "" : "  " + d.exitStatus()));
         if (d.settings() != null) {
-            b.append(String.format(Locale.ROOT, "preset %s, %d workers, launcher %s%s%s%n", d.settings().preset(),
+            b.append(String.format(Locale.ROOT, "preset %s, %d workers, launcher %s%s%s%s%s%n", d.settings().preset(),
                     d.settings().workers(), d.settings().launcher(),
+                    d.settings().groupSize() > 1 ? ", groups of " + d.settings().groupSize() : "",
+                    d.settings().dryRun() ? ", dry run" : "",
                     d.settings().segmentSeconds() > 0 ? String.format(Locale.ROOT, ", %.0f s segments", d.settings().segmentSeconds()) : "",
                     d.settings().operations().isEmpty() ? "" : ", operations: " + d.settings().operations()));
         }
