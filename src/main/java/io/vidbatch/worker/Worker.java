@@ -73,7 +73,7 @@ public final class Worker {
             if (group.isEmpty()) {
                 return report(env, List.of(Outcome.failed(ITEMS + " holds no item")), 2);
             }
-            String name = env.getOrDefault(NAME, "worker:" + java.net.InetAddress.getLocalHost().getHostName());
+            String name = name(env);
             group.forEach(i -> out.printf("item %d: %s -> %s%n", i.item(), i.source(), i.output()));
             Launch launch = new Launch(0, 0, (item, p) -> out.println(ProgressLine.format(item, p)), stop::get, out::println);
             try {
@@ -90,6 +90,27 @@ public final class Worker {
         } finally {
             finished.countDown();
         }
+    }
+
+    /**
+     * The worker's name in results: {@code VIDBATCH_WORKER_NAME}, else "worker:" and the host
+     * name, from {@code HOSTNAME} (set in every container and pod) without a lookup, since a
+     * container without network (docker run --network none) cannot resolve its own name.
+     */
+    static String name(Map<String, String> env) {
+        String name = env.get(NAME);
+        if (name != null && !name.isBlank()) {
+            return name;
+        }
+        String host = env.get("HOSTNAME");
+        if (host == null || host.isBlank()) {
+            try {
+                host = java.net.InetAddress.getLocalHost().getHostName();
+            } catch (java.net.UnknownHostException e) {
+                host = "unknown";
+            }
+        }
+        return "worker:" + host;
     }
 
     private int report(Map<String, String> env, List<Outcome> outcomes, int exit) {
