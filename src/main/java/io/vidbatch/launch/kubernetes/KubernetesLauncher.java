@@ -132,10 +132,9 @@ public class KubernetesLauncher implements Launcher {
         }
         // Nothing is left behind; ttlSecondsAfterFinished covers a coordinator that dies right here.
         delete(c, name);
-        if (state.kind() != JobState.Kind.DONE) {
-            // A killed pod (OOM, lost node) could not remove its temporary output on the shared volume.
-            OutputFiles.removeTemporaries(java.nio.file.Path.of(item.output()));
-        }
+        // A killed pod (OOM, lost node) could not remove its temporary output on the shared volume, and
+        // Kubernetes may have finished the item with a replacement pod since: every pod is over now.
+        OutputFiles.removeTemporaries(java.nio.file.Path.of(item.output()));
         return switch (state.kind()) {
             case DONE -> {
                 WorkResult r = state.outcome().result();
