@@ -35,7 +35,8 @@ final class KubernetesSim {
 
     /** On the port the IT server's kube config names; the kube config is (re)written before any job. */
     static SimulatedCluster start() throws IOException {
-        SimulatedCluster c = SimulatedCluster.onPort(Integer.getInteger("vidbatch.it.k8s.port"));
+        // Process groups: a killed pod takes its ffmpeg with it, as a container runtime's cgroup would.
+        SimulatedCluster c = SimulatedCluster.onPort(Integer.getInteger("vidbatch.it.k8s.port")).processGroups(true);
         c.kubeconfig(Path.of(System.getProperty("vidbatch.it.kubeconfig")));
         return c;
     }
@@ -58,6 +59,25 @@ final class KubernetesSim {
         return c.awaitPod(p -> "Running".equals(p.getStatus() == null ? null : p.getStatus().getPhase())
                 && p.getMetadata().getDeletionTimestamp() == null
                 && ofInstance(jobNameOf(p), instance), timeout);
+    }
+
+    /**
+     * A Running pod of the instance once the worker's temporary output is in the folder: the
+     * encode is under way, so a fault now hits it mid-item.
+     */
+    static V1Pod awaitEncoding(SimulatedCluster c, long instance, Path dir) {
+        long end = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (System.nanoTime() < end) {
+            if (files(dir).stream().anyMatch(f -> f.startsWith(".") && f.endsWith(".part"))) {
+                List<V1Pod> running = c.pods().stream().filter(p -> ofInstance(jobNameOf(p), instance)
+                        && p.getMetadata().getDeletionTimestamp() == null && "Running".equals(p.getStatus().getPhase())).toList();
+                if (!running.isEmpty()) {
+                    return running.get(0);
+                }
+            }
+            Jobs.sleep(20);
+        }
+        throw new AssertionError("no pod of job " + instance + " encoding within 60 s; events: " + c.events());
     }
 
     static String jobNameOf(V1Pod p) {
