@@ -106,10 +106,12 @@ public class KubernetesLauncher implements Launcher {
             if (state.finished()) {
                 return finish(c, name, item, state, launch);
             }
-            if (state.kind() == JobState.Kind.MISSING) {
+            if (state.kind() == JobState.Kind.MISSING || state.kind() == JobState.Kind.COMPLETING) {
                 missingSince = missingSince != null ? missingSince : OffsetDateTime.now();
                 if (Duration.between(missingSince, OffsetDateTime.now()).compareTo(CACHE_GRACE) > 0) {
-                    throw new ToolFailureException("Job " + name + " disappeared before it finished");
+                    throw new ToolFailureException(state.kind() == JobState.Kind.MISSING
+                            ? "Job " + name + " disappeared before it finished"
+                            : "Job " + name + " completed but its succeeded pod never showed");
                 }
             } else {
                 missingSince = null;
