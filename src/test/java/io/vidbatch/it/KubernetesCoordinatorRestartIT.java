@@ -52,6 +52,12 @@ class KubernetesCoordinatorRestartIT {
         V1Pod pod = KubernetesSim.awaitEncoding(cluster, id, out);
         long firstExecution = Jobs.get(id).getJsonArray("executions").getJsonObject(0).getJsonNumber("id").longValue();
 
+        // Hold the encode still while the coordinator is away (SIGSTOP to its ffmpeg), so that the restarted
+        // coordinator meets a pod that is still running, as it would with an item of an hour.
+        List<ProcessHandle> ffmpeg = StopRestartIT.ffmpegFor("long-720p-30s");
+        assertThat(ffmpeg).as("the pod's ffmpeg").hasSize(1);
+        signal("STOP", ffmpeg.get(0));
+
         ProcessHandle server = libertyServer();
         server.destroyForcibly();
         server.onExit().get();
@@ -66,9 +72,14 @@ class KubernetesCoordinatorRestartIT {
         System.out.println("coordinator restart: execution " + firstExecution + " after the crash: " + orphaned.getString("status"));
         assertThat(orphaned.getString("status")).isEqualTo("FAILED");
 
-        System.out.println("coordinator restart: pod " + pod.getMetadata().getName() + " still running at the restart: "
-                + cluster.alivePodProcesses().contains(pod.getMetadata().getName()));
         Jobs.on(Api.Server.main()).control(id, "restart");
+        long adoptedBy = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+        while (!KubernetesSim.jobLog(id).contains("adopting Job " + KubernetesSim.jobName(id, 1))) {
+            assertThat(System.nanoTime()).as("adopted within a minute of the restart").isLessThan(adoptedBy);
+            Jobs.sleep(200);
+        }
+        assertThat(cluster.alivePodProcesses()).as("the adopted pod is still running").contains(pod.getMetadata().getName());
+        signal("CONT", ffmpeg.get(0));
         JsonObject done = Jobs.waitFor(id, Duration.ofMinutes(2), j -> j.getString("status").equals("COMPLETED")
                 && j.getJsonArray("executions").size() == 2, "completed after the coordinator restart");
         assertThat(done.getString("exitStatus")).isEqualTo("ALL DONE: 1 of 1 inputs done, 0 failed, 0 rejected");
@@ -81,6 +92,11 @@ class KubernetesCoordinatorRestartIT {
         assertThat(log).contains("adopting Job " + KubernetesSim.jobName(id, 1) + " (made by execution " + firstExecution + ")");
         KubernetesSim.assertOutputsWhole(done, out);
         KubernetesSim.assertNothingLeft(cluster, id);
+    }
+
+    private static void signal(String signal, ProcessHandle p) throws Exception {
+        Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(p.pid())).inheritIO().start();
+        assertThat(kill.waitFor()).as("kill -" + signal).isZero();
     }
 
     /** The IT server's JVM, from the pid file `server start` leaves. */
