@@ -28,7 +28,7 @@ record JobState(Kind kind, String message, List<Outcome> outcomes, V1Pod pod) {
      * EXHAUSTED: Kubernetes already retried the pod as often as allowed (e.g. OOM kills), so the
      * item fails with that reason rather than being tried all over again.
      */
-    enum Kind { MISSING, STARTING, RUNNING, DONE, BAD_INPUT, EXHAUSTED, FAILED, UNAVAILABLE }
+    enum Kind { MISSING, STARTING, RUNNING, COMPLETING, DONE, BAD_INPUT, EXHAUSTED, FAILED, UNAVAILABLE }
 
     /** Waiting reasons that mean the container will not start without someone fixing something. */
     private static final Set<String> BLOCKED = Set.of("ErrImagePull", "ImagePullBackOff", "InvalidImageName",
@@ -41,6 +41,11 @@ record JobState(Kind kind, String message, List<Outcome> outcomes, V1Pod pod) {
         Optional<V1JobCondition> complete = condition(job, "Complete");
         if (complete.isPresent()) {
             V1Pod pod = latest(pods, "Succeeded");
+            if (pod == null) {
+                // Jobs and pods come through separate watches: the Job can say Complete before the
+                // pod cache has the pod that succeeded (and its outcomes). Wait for it.
+                return new JobState(Kind.COMPLETING, "Job complete; waiting for its succeeded pod", null, null);
+            }
             Optional<List<Outcome>> o = outcomes(pod);
             return o.filter(x -> x.stream().allMatch(y -> y.done() || y.badInput())).map(x -> new JobState(Kind.DONE, null, x, pod))
                     .orElseGet(() -> new JobState(Kind.FAILED, "the worker finished without reporting a result", null, pod));
@@ -71,7 +76,7 @@ record JobState(Kind kind, String message, List<Outcome> outcomes, V1Pod pod) {
     }
 
     boolean finished() {
-        return kind != Kind.MISSING && kind != Kind.STARTING && kind != Kind.RUNNING;
+        return kind != Kind.MISSING && kind != Kind.STARTING && kind != Kind.RUNNING && kind != Kind.COMPLETING;
     }
 
     /** Why a pending pod cannot start: unschedulable, or its container stuck waiting. */

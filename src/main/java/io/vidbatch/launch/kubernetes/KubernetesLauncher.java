@@ -110,10 +110,12 @@ public class KubernetesLauncher implements Launcher {
             if (state.finished()) {
                 return finish(c, name, group, state, launch);
             }
-            if (state.kind() == JobState.Kind.MISSING) {
+            if (state.kind() == JobState.Kind.MISSING || state.kind() == JobState.Kind.COMPLETING) {
                 missingSince = missingSince != null ? missingSince : OffsetDateTime.now();
                 if (Duration.between(missingSince, OffsetDateTime.now()).compareTo(CACHE_GRACE) > 0) {
-                    throw new ToolFailureException("Job " + name + " disappeared before it finished");
+                    throw new ToolFailureException(state.kind() == JobState.Kind.MISSING
+                            ? "Job " + name + " disappeared before it finished"
+                            : "Job " + name + " completed but its succeeded pod never showed");
                 }
             } else {
                 missingSince = null;
@@ -136,10 +138,9 @@ public class KubernetesLauncher implements Launcher {
         }
         // Nothing is left behind; ttlSecondsAfterFinished covers a coordinator that dies right here.
         delete(c, name);
-        if (state.kind() != JobState.Kind.DONE) {
-            // A killed pod (OOM, lost node) could not remove its temporary outputs on the shared volume.
-            group.forEach(item -> OutputFiles.removeTemporaries(Path.of(item.output())));
-        }
+        // A killed pod (OOM, lost node) could not remove its temporary outputs on the shared volume, and
+        // Kubernetes may have finished the items with a replacement pod since: every pod is over now.
+        group.forEach(item -> OutputFiles.removeTemporaries(Path.of(item.output())));
         return switch (state.kind()) {
             case DONE -> placed(state.outcomes(), group, pod);
             case BAD_INPUT -> state.outcomes() != null && state.outcomes().size() == group.size()

@@ -59,7 +59,7 @@ final class Exchange {
 
     void send(int code, String contentType, byte[] body) throws IOException {
         status = code;
-        // Recorded before the client can see the answer, so a test that asks next finds it.
+        // Recorded before the client can see the answer: a test that got its reply finds the request logged.
         recordOnce();
         http.getResponseHeaders().set("Content-Type", contentType);
         http.sendResponseHeaders(code, body.length == 0 ? -1 : body.length);

@@ -56,6 +56,8 @@ public final class ObjectStore {
 
     public ObjectStore(int historyCapacity) {
         this.history = new EventHistory(historyCapacity);
+        // The history starts here: a version issued by an earlier server is older than anything held (410).
+        history.forgetUpTo(resourceVersion);
         for (ResourceKind k : ResourceKind.values()) {
             byKind.put(k, new TreeMap<>());
         }

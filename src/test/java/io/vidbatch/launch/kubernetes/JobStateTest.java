@@ -68,6 +68,16 @@ class JobStateTest {
     }
 
     @Test
+    void aCompleteJobWhosePodIsNotInTheCacheYetIsNotFinished() {
+        JobState s = JobState.of(job("Complete", null), List.of(), NOW, PENDING);
+        assertThat(s.kind()).isEqualTo(JobState.Kind.COMPLETING);
+        assertThat(s.finished()).isFalse();
+        V1Pod stillRunning = new V1Pod().metadata(new V1ObjectMeta().name("vb-7-3-abcde").creationTimestamp(NOW))
+                .status(new V1PodStatus().phase("Running"));
+        assertThat(JobState.of(job("Complete", null), List.of(stillRunning), NOW, PENDING).kind()).isEqualTo(JobState.Kind.COMPLETING);
+    }
+
+    @Test
     void badInputFailsThroughThePodFailurePolicyWithTheWorkersReason() {
         JobState s = JobState.of(job("Failed", "PodFailurePolicy"), List.of(terminated("Failed", 3, "Error",
                 WorkJson.writeOutcomes(List.of(Outcome.badInput("moov atom not found"))))), NOW, PENDING);

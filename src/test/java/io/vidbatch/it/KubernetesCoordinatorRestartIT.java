@@ -1,0 +1,130 @@
+package io.vidbatch.it;
+
+import io.kubernetes.client.openapi.models.V1Pod;
+import io.vidbatch.k8s.sim.SimulatedCluster;
+import jakarta.json.JsonObject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.microshed.testing.jupiter.MicroShedTest;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The coordinator (the Liberty JVM) dies with SIGKILL while a pod encodes; started again and the
+ * job restarted, the launcher adopts the Job it made before instead of creating it twice.
+ */
+@MicroShedTest
+class KubernetesCoordinatorRestartIT {
+
+    private static final Path SERVERS = Path.of("target/liberty/wlp/usr/servers");
+
+    private static SimulatedCluster cluster;
+
+    @BeforeAll
+    static void startCluster() throws Exception {
+        cluster = KubernetesSim.start();
+    }
+
+    @AfterAll
+    static void stopCluster() {
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    @Test
+    void aCoordinatorKilledMidItemAdoptsItsJobAfterARestart() throws Exception {
+        String dir = Jobs.dir("it-k8s-coordinator");
+        Path out = Jobs.outputs().resolve(dir);
+        long id = Jobs.submit(KubernetesSim.body(List.of("samples/long-720p-30s.mp4"), dir, 1));
+        V1Pod pod = KubernetesSim.awaitEncoding(cluster, id, out);
+        long firstExecution = Jobs.get(id).getJsonArray("executions").getJsonObject(0).getJsonNumber("id").longValue();
+
+        // Hold the encode still while the coordinator is away (SIGSTOP to its ffmpeg), so that the restarted
+        // coordinator meets a pod that is still running, as it would with an item of an hour.
+        List<ProcessHandle> ffmpeg = StopRestartIT.ffmpegFor("long-720p-30s");
+        assertThat(ffmpeg).as("the pod's ffmpeg").hasSize(1);
+        signal("STOP", ffmpeg.get(0));
+
+        ProcessHandle server = libertyServer();
+        server.destroyForcibly();
+        server.onExit().get();
+        assertThat(cluster.alivePodProcesses()).as("the pod outlives its coordinator").contains(pod.getMetadata().getName());
+        long down = System.nanoTime();
+        startServer();
+        System.out.printf("coordinator restart: server up again %.1f s after SIGKILL%n", (System.nanoTime() - down) / 1e9);
+
+        // Liberty's batch runtime marks the executions that were running when its server died FAILED as the
+        // server starts again (no message in messages.log), so a plain restart is allowed: no manual step.
+        JsonObject orphaned = Jobs.waitForEnd(id, Duration.ofMinutes(1));
+        System.out.println("coordinator restart: execution " + firstExecution + " after the crash: " + orphaned.getString("status"));
+        assertThat(orphaned.getString("status")).isEqualTo("FAILED");
+
+        Jobs.on(Api.Server.main()).control(id, "restart");
+        long adoptedBy = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+        while (!KubernetesSim.jobLog(id).contains("adopting Job " + KubernetesSim.jobName(id, 1))) {
+            assertThat(System.nanoTime()).as("adopted within a minute of the restart").isLessThan(adoptedBy);
+            Jobs.sleep(200);
+        }
+        assertThat(cluster.alivePodProcesses()).as("the adopted pod is still running").contains(pod.getMetadata().getName());
+        signal("CONT", ffmpeg.get(0));
+        JsonObject done = Jobs.waitFor(id, Duration.ofMinutes(2), j -> j.getString("status").equals("COMPLETED")
+                && j.getJsonArray("executions").size() == 2, "completed after the coordinator restart");
+        assertThat(done.getString("exitStatus")).isEqualTo("ALL DONE: 1 of 1 inputs done, 0 failed, 0 rejected");
+        long secondExecution = done.getJsonArray("executions").getJsonObject(0).getJsonNumber("id").longValue();
+        assertThat(KubernetesSim.jobsCreated(cluster, id)).as("creations per Job name: no duplicate")
+                .isEqualTo(Map.of(KubernetesSim.jobName(id, 1), 1));
+        assertThat(KubernetesSim.podsCreated(cluster, id)).isEqualTo(Map.of(KubernetesSim.jobName(id, 1), 1));
+        assertThat(KubernetesSim.workers(done)).containsExactly("k8s:" + pod.getSpec().getNodeName() + "/" + pod.getMetadata().getName());
+        String log = Api.as(Api.ADMIN).get(Api.batchUrl() + "/jobexecutions/" + secondExecution + "/joblogs?type=text").body();
+        assertThat(log).contains("adopting Job " + KubernetesSim.jobName(id, 1) + " (made by execution " + firstExecution + ")");
+        KubernetesSim.assertOutputsWhole(done, out);
+        KubernetesSim.assertNothingLeft(cluster, id);
+    }
+
+    private static void signal(String signal, ProcessHandle p) throws Exception {
+        Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(p.pid())).inheritIO().start();
+        assertThat(kill.waitFor()).as("kill -" + signal).isZero();
+    }
+
+    /** The IT server's JVM, from the pid file `server start` leaves. */
+    private static ProcessHandle libertyServer() throws IOException {
+        long pid = Long.parseLong(Files.readString(SERVERS.resolve(".pid/vidbatch-it.pid")).strip());
+        ProcessHandle p = ProcessHandle.of(pid).orElseThrow(() -> new AssertionError("no process " + pid));
+        assertThat(p.info().commandLine().orElse("")).contains("vidbatch-it");
+        return p;
+    }
+
+    private static void startServer() throws Exception {
+        Process start = new ProcessBuilder(List.of("target/liberty/wlp/bin/server", "start", "vidbatch-it"))
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        assertThat(start.waitFor()).as("server start exit code").isZero();
+        HttpClient http = HttpClient.newHttpClient();
+        URI ready = URI.create("http://localhost:" + System.getProperty("microshed_http_port") + "/health/ready");
+        long end = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+        while (System.nanoTime() < end) {
+            try {
+                if (http.send(HttpRequest.newBuilder(ready).build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200
+                        && Api.as(Api.MONITOR).get(Api.appUrl() + "/api/v1/jobs").status() == 200) {
+                    return;
+                }
+            } catch (IOException | RuntimeException notYet) {
+                // not listening yet
+            }
+            Jobs.sleep(250);
+        }
+        throw new AssertionError("the server did not come back within 2 minutes");
+    }
+}

@@ -1,0 +1,221 @@
+package io.vidbatch.it;
+
+import io.kubernetes.client.openapi.models.V1Pod;
+import io.vidbatch.k8s.sim.SimulatedCluster;
+import jakarta.json.JsonObject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.microshed.testing.jupiter.MicroShedTest;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * What a user sees when the cluster misbehaves under a kubernetes job: evictions, a lost node and
+ * OOM kills are retried by Kubernetes and the job completes; a pod that cannot start fails the
+ * job within the pending timeout, naming the cause; API errors and dropped watches cost nothing.
+ * Each test also checks that no Job or pod is left, no Job was created twice and no output was
+ * written twice or left half-written.
+ */
+@MicroShedTest
+class KubernetesFaultsIT {
+
+    /** An 8 s 720p input: encodes in a few seconds, long enough to be hit mid-encode. */
+    private static final String INPUT = "samples/talk-720p-23976.mp4";
+    private static final Duration JOB_TIMEOUT = Duration.ofMinutes(2);
+
+    private static SimulatedCluster cluster;
+
+    @BeforeAll
+    static void startCluster() throws Exception {
+        cluster = KubernetesSim.start();
+    }
+
+    @AfterAll
+    static void stopCluster() {
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    @AfterEach
+    void heal() {
+        cluster.api().clearFaults();
+        cluster.clearImagePullFailures();
+        for (String n : List.of("node-a", "node-b", "node-c")) {
+            cluster.uncordon(n);
+        }
+    }
+
+    @Test
+    void anEvictedPodIsReplacedByKubernetesAndTheJobCompletes() {
+        String dir = Jobs.dir("it-k8s-evict");
+        long id = Jobs.submit(KubernetesSim.body(List.of(INPUT), dir, 1));
+        V1Pod pod = KubernetesSim.awaitEncoding(cluster, id, out(dir));
+        cluster.evict(pod.getMetadata().getName());
+
+        JsonObject job = Jobs.waitForEnd(id, JOB_TIMEOUT);
+        assertCompleted(job, 1);
+        assertThat(KubernetesSim.workers(job)).singleElement().asString().startsWith("k8s:")
+                .doesNotEndWith("/" + pod.getMetadata().getName());
+        // Kubernetes made the replacement (podFailurePolicy Ignore on DisruptionTarget); the item ran once for the batch job.
+        assertThat(KubernetesSim.podsCreated(cluster, id)).isEqualTo(Map.of(KubernetesSim.jobName(id, 1), 2));
+        assertThat(KubernetesSim.jobLog(id)).doesNotContain("will be retried");
+        assertClean(job, dir);
+    }
+
+    @Test
+    void podsOfALostNodeAreReplacedElsewhereAndTheJobCompletes() {
+        String dir = Jobs.dir("it-k8s-node");
+        long id = Jobs.submit(KubernetesSim.body(List.of(INPUT, "samples/phone-vfr.mp4"), dir, 2));
+        V1Pod pod = KubernetesSim.awaitEncoding(cluster, id, out(dir));
+        String node = pod.getSpec().getNodeName();
+        cluster.loseNode(node);
+
+        JsonObject job = Jobs.waitForEnd(id, JOB_TIMEOUT);
+        assertCompleted(job, 2);
+        assertThat(KubernetesSim.workers(job)).allMatch(w -> w.startsWith("k8s:") && !w.startsWith("k8s:" + node + "/"));
+        assertThat(KubernetesSim.podsCreated(cluster, id).get(KubernetesSim.jobNameOf(pod))).as("pods of the lost pod's Job").isEqualTo(2);
+        assertClean(job, dir);
+        // The lost node stays lost: later tests schedule on the others (its kubelet is gone).
+    }
+
+    @Test
+    void anOomKilledPodIsRetriedAndTheJobCompletes() {
+        String dir = Jobs.dir("it-k8s-oom");
+        long id = Jobs.submit(KubernetesSim.body(List.of(INPUT), dir, 1));
+        V1Pod pod = KubernetesSim.awaitEncoding(cluster, id, out(dir));
+        cluster.oomKill(pod.getMetadata().getName());
+
+        JsonObject job = Jobs.waitForEnd(id, JOB_TIMEOUT);
+        assertCompleted(job, 1);
+        // backoffLimit 2: the OOM kill counts as one failure, Kubernetes starts a second pod.
+        assertThat(KubernetesSim.podsCreated(cluster, id)).isEqualTo(Map.of(KubernetesSim.jobName(id, 1), 2));
+        assertClean(job, dir);
+    }
+
+    @Test
+    void anItemOomKilledMoreOftenThanTheBackoffLimitFailsSayingSo() {
+        String dir = Jobs.dir("it-k8s-oom3");
+        long id = Jobs.submit(KubernetesSim.body(List.of(INPUT), dir, 1));
+        String job1 = KubernetesSim.jobName(id, 1);
+        // backoffLimit 2: the third failure fails the Job (BackoffLimitExceeded).
+        for (int kill = 1; kill <= 3; kill++) {
+            int n = kill;
+            V1Pod pod = cluster.awaitPod(p -> job1.equals(KubernetesSim.jobNameOf(p)) && "Running".equals(p.getStatus().getPhase())
+                    && KubernetesSim.podsCreated(cluster, id).getOrDefault(job1, 0) == n, Duration.ofSeconds(30));
+            cluster.oomKill(pod.getMetadata().getName());
+        }
+
+        JsonObject job = Jobs.waitForEnd(id, JOB_TIMEOUT);
+        assertThat(job.getString("status")).isEqualTo("COMPLETED");
+        assertThat(job.getString("exitStatus")).isEqualTo("NONE DONE: 0 of 1 inputs done, 1 failed, 0 rejected");
+        JsonObject item = job.getJsonArray("items").getJsonObject(0);
+        assertThat(item.getString("state")).isEqualTo("FAILED");
+        assertThat(item.getString("reason")).contains("BackoffLimitExceeded").contains("OOMKilled (exit 137)");
+        assertThat(KubernetesSim.podsCreated(cluster, id)).isEqualTo(Map.of(job1, 3));
+        assertThat(KubernetesSim.jobLog(id)).as("Kubernetes retried it; the batch job does not again").doesNotContain("will be retried");
+        KubernetesSim.assertNothingLeft(cluster, id);
+        KubernetesSim.assertEachJobCreatedOnce(cluster, job);
+        assertThat(KubernetesSim.files(out(dir))).as("no output, no temporary file").allMatch(f -> f.startsWith("vidbatch-report-"));
+    }
+
+    @Test
+    void aPodThatCannotPullItsImageFailsTheJobWithinThePendingTimeout() {
+        cluster.failImagePull(".*");
+        assertPendingFails("it-k8s-pull", "ErrImagePull|ImagePullBackOff");
+    }
+
+    @Test
+    void aPodThatNoNodeTakesFailsTheJobWithinThePendingTimeout() {
+        List.of("node-a", "node-b", "node-c").forEach(cluster::cordon);
+        assertPendingFails("it-k8s-unschedulable", "Unschedulable");
+    }
+
+    private void assertPendingFails(String name, String cause) {
+        String dir = Jobs.dir(name);
+        long submitted = System.nanoTime();
+        long id = Jobs.submit(KubernetesSim.body(List.of(INPUT), dir, 1));
+        JsonObject job = Jobs.waitForEnd(id, JOB_TIMEOUT);
+        double seconds = (System.nanoTime() - submitted) / 1e9;
+        System.out.printf("%s: job ended %s %.1f s after submission: %s%n", name, job.getString("status"), seconds, job.getString("exitStatus"));
+        assertThat(job.getString("status")).isEqualTo("FAILED");
+        // K8S_PENDING_TIMEOUT_SECONDS=6, plus planning and the informers' notice.
+        assertThat(seconds).as("seconds to FAILED").isLessThan(20);
+        assertThat(job.getString("exitStatus")).matches("no worker: pod " + KubernetesSim.jobName(id, 1)
+                + "-[a-z0-9]{5} has not started for 6 s: (" + cause + ").*");
+        assertThat(KubernetesSim.jobLog(id)).doesNotContain("will be retried");
+        KubernetesSim.assertNothingLeft(cluster, id);
+        assertThat(KubernetesSim.jobsCreated(cluster, id)).isEqualTo(Map.of(KubernetesSim.jobName(id, 1), 1));
+        assertThat(KubernetesSim.files(out(dir))).as("no output").noneMatch(f -> f.endsWith(".mp4") || f.endsWith(".part"));
+    }
+
+    @Test
+    void apiErrorsOnCreateGetAndListAreRiddenOut() {
+        String jobs = "/apis/batch/v1/namespaces/" + KubernetesSim.NAMESPACE + "/jobs";
+        // Create: throttled twice, a server error, then a create that is carried out but answered 500: the retry gets 409 and adopts.
+        cluster.api().failNext("POST", jobs, 429, 2);
+        cluster.api().failNext("POST", jobs, 500, 1);
+        cluster.api().failNextAfterCommit("POST", jobs, 500, 1);
+        // Get of a Job by name.
+        cluster.api().failNext("GET", jobs + "/vbit-.*", 500, 1);
+        cluster.api().failNext("GET", jobs + "/vbit-.*", 429, 1);
+        String dir = Jobs.dir("it-k8s-api");
+        long id = Jobs.submit(KubernetesSim.body(List.of(INPUT), dir, 1));
+        KubernetesSim.awaitEncoding(cluster, id, out(dir));
+        // List: the watches lose their history, and the relists that follow are refused a few times.
+        cluster.api().failNext("GET", jobs, 500, 2);
+        cluster.api().failNext("GET", "/api/v1/namespaces/" + KubernetesSim.NAMESPACE + "/pods", 429, 2);
+        cluster.api().dropWatches(true);
+
+        JsonObject job = Jobs.waitForEnd(id, JOB_TIMEOUT);
+        assertCompleted(job, 1);
+        assertThat(cluster.api().requests()).as("requests answered with an injected error")
+                .filteredOn(r -> r.status() == 429 || r.status() == 500 || r.status() == 409).hasSizeGreaterThanOrEqualTo(7);
+        assertThat(KubernetesSim.jobLog(id)).contains("adopting Job " + KubernetesSim.jobName(id, 1) + " (it already exists)");
+        assertThat(KubernetesSim.podsCreated(cluster, id)).isEqualTo(Map.of(KubernetesSim.jobName(id, 1), 1));
+        assertClean(job, dir);
+    }
+
+    @Test
+    void droppedWatchesWithAndWithoutHistoryStillSeeTheCompletion() {
+        String dir = Jobs.dir("it-k8s-watch");
+        long id = Jobs.submit(KubernetesSim.body(List.of(INPUT, "samples/screen-480p-noaudio.mp4"), dir, 2));
+        KubernetesSim.awaitEncoding(cluster, id, out(dir));
+        int before = cluster.api().requests().size();
+        cluster.api().dropWatches(false);
+        Jobs.sleep(300);
+        cluster.api().dropWatches(true);
+
+        JsonObject job = Jobs.waitForEnd(id, JOB_TIMEOUT);
+        assertCompleted(job, 2);
+        List<String> after = cluster.api().requests().stream().skip(before).map(r -> r.rbac()).toList();
+        assertThat(after).as("the informers listed and watched again after the drops")
+                .contains("list jobs", "watch jobs", "list pods", "watch pods");
+        assertThat(KubernetesSim.podsCreated(cluster, id)).hasSize(2).allSatisfy((j, n) -> assertThat(n).isEqualTo(1));
+        assertClean(job, dir);
+    }
+
+    private static Path out(String dir) {
+        return Jobs.outputs().resolve(dir);
+    }
+
+    private static void assertCompleted(JsonObject job, int inputs) {
+        assertThat(job.getString("status")).as(job.toString()).isEqualTo("COMPLETED");
+        assertThat(job.getString("exitStatus")).isEqualTo("ALL DONE: " + inputs + " of " + inputs + " inputs done, 0 failed, 0 rejected");
+        assertThat(job.getJsonArray("items")).allSatisfy(i -> assertThat(i.asJsonObject().getString("state")).isEqualTo("DONE"));
+    }
+
+    private static void assertClean(JsonObject job, String dir) {
+        long id = job.getJsonNumber("id").longValue();
+        KubernetesSim.assertNothingLeft(cluster, id);
+        KubernetesSim.assertEachJobCreatedOnce(cluster, job);
+        KubernetesSim.assertOutputsWhole(job, out(dir));
+    }
+}

@@ -1,0 +1,75 @@
+package io.vidbatch.it;
+
+import io.vidbatch.k8s.sim.SimulatedCluster;
+import jakarta.json.JsonObject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.microshed.testing.jupiter.MicroShedTest;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Stopping a kubernetes job deletes its Jobs and ends their pods at once; a restart completes it. */
+@MicroShedTest
+class KubernetesStopIT {
+
+    private static SimulatedCluster cluster;
+
+    @BeforeAll
+    static void startCluster() throws Exception {
+        cluster = KubernetesSim.start();
+    }
+
+    @AfterAll
+    static void stopCluster() {
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    @Test
+    void stopDeletesTheJobsAndEndsThePodsAndRestartCompletes() {
+        String dir = Jobs.dir("it-k8s-stop");
+        Path out = Jobs.outputs().resolve(dir);
+        long id = Jobs.submit(KubernetesSim.body(List.of("samples/long-720p-30s.mp4", "samples/city-1080p.mp4"), dir, 2));
+        KubernetesSim.awaitEncoding(cluster, id, out);
+        List<String> running = cluster.alivePodProcesses().stream().filter(p -> p.startsWith("vbit-" + id + "-")).toList();
+        assertThat(running).as("pods running at the stop").isNotEmpty();
+
+        long stopAt = System.nanoTime();
+        Jobs.on(Api.Server.main()).control(id, "stop");
+        cluster.await(() -> cluster.jobs().stream().noneMatch(j -> KubernetesSim.ofInstance(j.getMetadata().getName(), id))
+                && cluster.alivePodProcesses().stream().noneMatch(p -> p.startsWith("vbit-" + id + "-")), Duration.ofSeconds(30),
+                "the job's Jobs deleted and pod processes ended");
+        double seconds = (System.nanoTime() - stopAt) / 1e9;
+        System.out.printf("kubernetes stop: %d pod(s) running, Jobs deleted and pod processes gone %.2f s after the stop request%n",
+                running.size(), seconds);
+        assertThat(seconds).as("seconds from stop to no Job and no pod process").isLessThan(10);
+
+        JsonObject stopped = Jobs.waitForEnd(id, Duration.ofMinutes(1));
+        assertThat(stopped.getString("status")).isEqualTo("STOPPED");
+        assertThat(stopped.getJsonArray("items")).anySatisfy(i -> assertThat(i.asJsonObject().getString("state")).isNotEqualTo("DONE"));
+        assertThat(KubernetesSim.files(out)).as("no temporary file after the stop").noneMatch(f -> f.endsWith(".part"));
+        KubernetesSim.assertNothingLeft(cluster, id);
+
+        Jobs.on(Api.Server.main()).control(id, "restart");
+        JsonObject done = Jobs.waitFor(id, Duration.ofMinutes(2), j -> j.getString("status").equals("COMPLETED")
+                && j.getJsonArray("executions").size() == 2, "completed after restart");
+        assertThat(done.getString("exitStatus")).isEqualTo("ALL DONE: 2 of 2 inputs done, 0 failed, 0 rejected");
+        assertThat(KubernetesSim.workers(done)).allMatch(w -> w.startsWith("k8s:"));
+        assertThat(Probe.of(out.resolve("long-720p-30s-h264-720p.mp4")).frames()).isEqualTo(900);
+        KubernetesSim.assertOutputsWhole(done, out);
+        KubernetesSim.assertNothingLeft(cluster, id);
+        // A stopped item's Job was deleted, so the restart creates it again: once per execution that ran it.
+        long first = done.getJsonArray("executions").getJsonObject(1).getJsonNumber("id").longValue();
+        java.util.Map<String, Integer> expected = new java.util.TreeMap<>();
+        done.getJsonArray("items").forEach(v -> expected.put(KubernetesSim.jobName(id, v.asJsonObject().getInt("item")),
+                v.asJsonObject().getJsonNumber("execution").longValue() == first ? 1 : 2));
+        assertThat(expected).containsValue(2);
+        assertThat(KubernetesSim.jobsCreated(cluster, id)).isEqualTo(expected);
+    }
+}
