@@ -16,9 +16,8 @@ public class ItemFailureListener implements RetryProcessListener {
     private static final Logger LOG = Logger.getLogger(ItemFailureListener.class.getName());
 
     @Override
-    @SuppressWarnings("unchecked")
     public void onRetryProcessException(Object group, Exception e) {
-        List<WorkItem> items = (List<WorkItem>) group;
+        List<WorkItem> items = ((WorkGroup) group).items();
         LOG.warning(() -> (items.size() == 1 ? "item " : "items ") + WorkItem.numbers(items) + " will be retried: " + e.getMessage());
     }
 }

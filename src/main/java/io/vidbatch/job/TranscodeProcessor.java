@@ -45,9 +45,6 @@ public class TranscodeProcessor implements ItemProcessor {
     Launchers launchers;
 
     @Inject
-    WorkStore store;
-
-    @Inject
     ProgressBoard board;
 
     @Inject
@@ -58,11 +55,11 @@ public class TranscodeProcessor implements ItemProcessor {
     private String launcherName;
 
     @Override
-    @SuppressWarnings("unchecked")
     public Object processItem(Object o) throws Exception {
-        List<WorkItem> group = (List<WorkItem>) o;
+        WorkGroup work = (WorkGroup) o;
+        List<WorkItem> group = work.items();
         if (launcher == null) {
-            launcherName = store.settings(jobContext.getInstanceId()).launcher();
+            launcherName = work.launcher();
             launcher = launchers.named(launcherName);
         }
         int part = Integer.parseInt(partition);

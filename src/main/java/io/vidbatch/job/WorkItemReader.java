@@ -36,11 +36,14 @@ public class WorkItemReader extends AbstractItemReader {
 
     private Deque<WorkItem> pending;
     private int groupSize;
+    private String launcher;
 
     @Override
     public void open(Serializable checkpoint) throws Exception {
         long job = jobContext.getInstanceId();
-        groupSize = Math.max(1, store.settings(job).groupSize());
+        JobSettings settings = store.settings(job);
+        groupSize = Math.max(1, settings.groupSize());
+        launcher = settings.launcher();
         pending = new ArrayDeque<>(store.pendingItems(job, Integer.parseInt(partition)));
     }
 
@@ -50,6 +53,6 @@ public class WorkItemReader extends AbstractItemReader {
         while (group.size() < groupSize && !pending.isEmpty()) {
             group.add(pending.poll());
         }
-        return group.isEmpty() ? null : group;
+        return group.isEmpty() ? null : new WorkGroup(launcher, group);
     }
 }
