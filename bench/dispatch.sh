@@ -6,12 +6,18 @@
 #   local       items run in the coordinator;
 #   process     one worker JVM per group of GROUP items (default 20);
 #   kubernetes  one Job/pod per group, against the simulated cluster (src/test, run here as a
-#               process of its own on port SIM_PORT, 19750; its pods are real local worker JVMs).
+#               process of its own on port SIM_PORT, 19750; its pods are real local worker JVMs,
+#               run at nice 10 as they would run on other machines than the coordinator's).
 # Per launcher it prints the transcode step's items/s (step start to end, from Liberty's batch
 # API), the coordinator's peak heap during that step (jstat samples every 200 ms after a full
 # GC), and for kubernetes the median delay between a pod's worker process exiting and the
 # coordinator recording its items (the item's "finished" time in our API). Each launcher runs
 # the job once untimed first, so a warm coordinator is measured, as in a long nightly run.
+#
+# The coordinator's job repository is PostgreSQL (as in the Kubernetes deployment), schema
+# vidbatch_bench, with Liberty's executor keeping 100 threads ready so that all partitions start
+# at once; BENCH_DB=derby measures the embedded default instead (partitions then start over
+# some 20 seconds: see executor.core.threads in server.xml).
 #
 #   bench/dispatch.sh [ITEMS] [PARTITIONS] [GROUP]     LAUNCHERS="local process kubernetes"
 set -euo pipefail
@@ -40,11 +46,21 @@ done
 say "building vidbatch"
 vb_build
 
+if [[ ${BENCH_DB:-postgres} == postgres ]]; then
+  source scripts/postgres-up >&2
+  runuser -u postgres -- psql -qAt -p "$VIDBATCH_PG_PORT" -d vidbatch \
+    -c "CREATE SCHEMA IF NOT EXISTS vidbatch_bench AUTHORIZATION vidbatch" >&2
+  export DB_TYPE=postgres DB_PORT=$VIDBATCH_PG_PORT DB_PASSWORD=$VIDBATCH_PG_PASSWORD DB_SCHEMA=vidbatch_bench \
+    EXECUTOR_CORE_THREADS=100
+fi
+
 say "starting the simulated cluster on port $sim_port"
 cp="$dir/test-classpath.txt"
 mvn -q -o -B dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$cp" >/dev/null
 exits="$dir/pod-exits.txt"
-java -cp "target/test-classes:target/classes:$(cat "$cp")" io.vidbatch.k8s.sim.SimMain "$sim_port" "$dir/kubeconfig" "$exits" \
+# At lower CPU priority, pods included (they are its children): on a real cluster the control
+# plane and the worker pods run on other machines than the coordinator, not on its two CPUs.
+nice -n 10 java -cp "target/test-classes:target/classes:$(cat "$cp")" io.vidbatch.k8s.sim.SimMain "$sim_port" "$dir/kubeconfig" "$exits" \
   >"$dir/sim.log" 2>&1 &
 sim=$!
 for _ in $(seq 1 60); do [[ -s $dir/kubeconfig ]] && break; sleep 0.5; done
@@ -53,7 +69,7 @@ for _ in $(seq 1 60); do [[ -s $dir/kubeconfig ]] && break; sleep 0.5; done
 # The coordinator talks to it like to any cluster; its pods run the worker jar as local processes.
 export K8S_KUBECONFIG="$dir/kubeconfig" K8S_NAMESPACE=vidbatch-bench K8S_JOB_PREFIX=vbbench \
   K8S_WORKER_COMMAND="java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xshare:auto -Xmx128m -jar $(pwd)/target/worker/vidbatch-worker.jar" \
-  K8S_CPU_REQUEST=100m
+  K8S_CPU_REQUEST=${K8S_CPU_REQUEST:-1}
 vb_start "$dir/inputs" "$dir/outputs"
 trap '"$VB_SERVER" stop vidbatch >/dev/null 2>&1 || true; kill $sim 2>/dev/null || true' EXIT
 pid=$(pgrep -f 'ws-server.jar vidbatch( |$)' | head -1)
@@ -122,5 +138,5 @@ for launcher in $launchers; do
   say "$line"
   results+=("$line")
 done
-echo "dispatch: $items dry-run items, $partitions partitions, groupSize $group (process and kubernetes: one worker per group)"
+echo "dispatch: $items dry-run items, $partitions partitions, groupSize $group (process and kubernetes: one worker per group); job repository ${BENCH_DB:-postgres}"
 printf '%s\n' "${results[@]}"
