@@ -1,10 +1,7 @@
 package io.vidbatch.it;
 
 import io.kubernetes.client.openapi.models.V1Pod;
-import io.vidbatch.k8s.sim.SimulatedCluster;
 import jakarta.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.microshed.testing.jupiter.MicroShedTest;
 
@@ -26,23 +23,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * job restarted, the launcher adopts the Job it made before instead of creating it twice.
  */
 @MicroShedTest
-class KubernetesCoordinatorRestartIT {
+class KubernetesCoordinatorRestartIT extends WithSimulatedCluster {
 
     private static final Path SERVERS = Path.of("target/liberty/wlp/usr/servers");
-
-    private static SimulatedCluster cluster;
-
-    @BeforeAll
-    static void startCluster() throws Exception {
-        cluster = KubernetesSim.start();
-    }
-
-    @AfterAll
-    static void stopCluster() {
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
 
     @Test
     void aCoordinatorKilledMidItemAdoptsItsJobAfterARestart() throws Exception {

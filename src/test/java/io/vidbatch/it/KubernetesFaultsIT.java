@@ -1,11 +1,8 @@
 package io.vidbatch.it;
 
 import io.kubernetes.client.openapi.models.V1Pod;
-import io.vidbatch.k8s.sim.SimulatedCluster;
 import jakarta.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.microshed.testing.jupiter.MicroShedTest;
 
@@ -24,25 +21,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  * written twice or left half-written.
  */
 @MicroShedTest
-class KubernetesFaultsIT {
+class KubernetesFaultsIT extends WithSimulatedCluster {
 
     /** An 8 s 720p input: encodes in a few seconds, long enough to be hit mid-encode. */
     private static final String INPUT = "samples/talk-720p-23976.mp4";
     private static final Duration JOB_TIMEOUT = Duration.ofMinutes(2);
-
-    private static SimulatedCluster cluster;
-
-    @BeforeAll
-    static void startCluster() throws Exception {
-        cluster = KubernetesSim.start();
-    }
-
-    @AfterAll
-    static void stopCluster() {
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
 
     @AfterEach
     void heal() {

@@ -1,10 +1,7 @@
 package io.vidbatch.it;
 
-import io.vidbatch.k8s.sim.SimulatedCluster;
 import io.vidbatch.launch.kubernetes.KubernetesLauncher;
 import jakarta.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.microshed.testing.jupiter.MicroShedTest;
 import org.yaml.snakeyaml.Yaml;
@@ -26,21 +23,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * launcher's Role grants.
  */
 @MicroShedTest
-class KubernetesLauncherIT {
-
-    private static SimulatedCluster cluster;
-
-    @BeforeAll
-    static void startCluster() throws Exception {
-        cluster = KubernetesSim.start();
-    }
-
-    @AfterAll
-    static void stopCluster() {
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
+class KubernetesLauncherIT extends WithSimulatedCluster {
 
     @Test
     void kubernetesWorkersGiveTheSameOutputsAsLocalAndProcessAndLeaveNothingBehind() throws Exception {

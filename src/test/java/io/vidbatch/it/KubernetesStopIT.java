@@ -1,9 +1,6 @@
 package io.vidbatch.it;
 
-import io.vidbatch.k8s.sim.SimulatedCluster;
 import jakarta.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.microshed.testing.jupiter.MicroShedTest;
 
@@ -15,21 +12,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** Stopping a kubernetes job deletes its Jobs and ends their pods at once; a restart completes it. */
 @MicroShedTest
-class KubernetesStopIT {
-
-    private static SimulatedCluster cluster;
-
-    @BeforeAll
-    static void startCluster() throws Exception {
-        cluster = KubernetesSim.start();
-    }
-
-    @AfterAll
-    static void stopCluster() {
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
+class KubernetesStopIT extends WithSimulatedCluster {
 
     @Test
     void stopDeletesTheJobsAndEndsThePodsAndRestartCompletes() {
