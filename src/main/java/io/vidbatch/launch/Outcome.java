@@ -1,5 +1,8 @@
 package io.vidbatch.launch;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /**
  * How a worker ended an item, as it reports it (JSON): done with a result, or not with a
  * reason. Exit codes say the same for those who only see the exit.
@@ -48,5 +51,14 @@ public record Outcome(String status, WorkResult result, String message) {
         WorkResult r = result;
         return done(new WorkResult(item.output(), r.bytes(), r.width(), r.height(), r.frames(), r.seconds(), r.audio(),
                 r.encodeSeconds(), r.encodeFps(), worker));
+    }
+
+    /** {@link #placed} for a whole group: the worker reported one outcome per item, in order. */
+    public static List<Outcome> placed(List<Outcome> reported, List<WorkItem> group, String worker) {
+        List<Outcome> out = new ArrayList<>();
+        for (int i = 0; i < group.size(); i++) {
+            out.add(reported.get(i).placed(group.get(i), worker));
+        }
+        return out;
     }
 }

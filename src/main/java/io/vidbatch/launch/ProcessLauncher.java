@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.Set;
@@ -94,11 +93,7 @@ public final class ProcessLauncher implements Launcher {
             reported = List.of(); // a worker killed while writing: judged by its exit code below
         }
         if ((exit == Outcome.EXIT_DONE || exit == Outcome.EXIT_BAD_INPUT) && reported.size() == group.size()) {
-            List<Outcome> placed = new ArrayList<>();
-            for (int i = 0; i < group.size(); i++) {
-                placed.add(reported.get(i).placed(group.get(i), worker));
-            }
-            return placed;
+            return Outcome.placed(reported, group, worker);
         }
         String why = reported.size() == 1 && reported.get(0).message() != null ? ": " + reported.get(0).message() : "";
         throw new ToolFailureException("worker for items " + WorkItem.numbers(group) + " ended with exit " + exit + why);

@@ -19,7 +19,6 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.OffsetDateTime;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.logging.Logger;
 
@@ -161,12 +160,7 @@ public class KubernetesLauncher implements Launcher {
             throw new ToolFailureException("pod " + pod.getMetadata().getName() + " reported " + reported.size()
                     + " outcomes for " + group.size() + " items");
         }
-        String where = "k8s:" + pod.getSpec().getNodeName() + "/" + pod.getMetadata().getName();
-        List<Outcome> out = new ArrayList<>();
-        for (int i = 0; i < group.size(); i++) {
-            out.add(reported.get(i).placed(group.get(i), where));
-        }
-        return out;
+        return Outcome.placed(reported, group, "k8s:" + pod.getSpec().getNodeName() + "/" + pod.getMetadata().getName());
     }
 
     /** The worker's output (ffmpeg's lines among it) into the partition's job log. */
