@@ -67,11 +67,13 @@ public class AssembleBatchlet extends AbstractBatchlet {
             List<WorkStore.ItemRow> mine = items.stream().filter(i -> i.input() == input.input())
                     .sorted(Comparator.comparingInt(WorkStore.ItemRow::segment)).toList();
             InputDetail detail = store.json().fromJson(input.detail(), InputDetail.class);
-            if (js.dryRun()) {
-                dryRun(job, input, mine);
-                continue;
-            }
             try {
+                requireAllDone(mine);
+                if (js.dryRun()) {
+                    // Nothing was encoded: the input is done when its workers saw every piece of it.
+                    store.updateInput(job, input.input(), WorkStore.DONE, "dry run: nothing encoded", input.detail());
+                    continue;
+                }
                 InputDetail.Output output = assemble(input, detail, mine, preset, ops, work);
                 store.updateInput(job, input.input(), WorkStore.DONE, input.reason(),
                         store.json().toJson(detail.withOutput(output)));
@@ -93,19 +95,8 @@ public class AssembleBatchlet extends AbstractBatchlet {
         return exit;
     }
 
-    /** Nothing was encoded: an input is done when its worker saw every piece of it. */
-    private void dryRun(long job, WorkStore.InputRow input, List<WorkStore.ItemRow> items) throws java.sql.SQLException {
-        Optional<WorkStore.ItemRow> failed = items.stream().filter(i -> !i.state().equals(WorkStore.DONE)).findFirst();
-        if (failed.isPresent()) {
-            store.updateInput(job, input.input(), WorkStore.FAILED, failed.get().reason(), input.detail());
-        } else {
-            store.updateInput(job, input.input(), WorkStore.DONE, "dry run: nothing encoded", input.detail());
-        }
-    }
-
-    private InputDetail.Output assemble(WorkStore.InputRow input, InputDetail detail, List<WorkStore.ItemRow> items,
-                                        Preset preset, List<Operation> ops, Path work)
-            throws BadMediaException, ToolFailureException {
+    /** An input fails with its first failed piece's reason, or when a piece was never done. */
+    private static void requireAllDone(List<WorkStore.ItemRow> items) throws BadMediaException {
         Optional<WorkStore.ItemRow> failed = items.stream().filter(i -> i.state().equals(WorkStore.FAILED)).findFirst();
         if (failed.isPresent()) {
             WorkStore.ItemRow f = failed.get();
@@ -114,6 +105,11 @@ public class AssembleBatchlet extends AbstractBatchlet {
         if (items.isEmpty() || items.stream().anyMatch(i -> !i.state().equals(WorkStore.DONE))) {
             throw new BadMediaException("not every piece was processed");
         }
+    }
+
+    /** Joins (or takes) the input's verified pieces; every piece is done. */
+    private InputDetail.Output assemble(WorkStore.InputRow input, InputDetail detail, List<WorkStore.ItemRow> items,
+                                        Preset preset, List<Operation> ops, Path work) throws BadMediaException, ToolFailureException {
         Path output = Path.of(input.output());
         double encodeSeconds = items.stream().map(WorkStore.ItemRow::result).mapToDouble(WorkResult::encodeSeconds).sum();
         List<String> workers = items.stream().map(i -> i.result().worker()).distinct().toList();
