@@ -205,8 +205,8 @@ final class Kubelet {
         run.reported = true;
         run.cleanUp();
         Instant exited = run.exited == null ? Instant.now() : run.exited;
-        runtime.exits.add(new ProcessExit(pod.getMetadata().getNamespace(), pod.getMetadata().getName(), code, exited,
-                Instant.now()));
+        runtime.exits.add(new ProcessExit(pod.getMetadata().getNamespace(), pod.getMetadata().getName(), code,
+                pod.getMetadata().getCreationTimestamp().toInstant(), run.startedAt.toInstant(), exited, Instant.now()));
     }
 
     private void startError(V1Pod pod, String message) {

@@ -11,7 +11,8 @@ import java.util.List;
  * The simulated cluster as a process of its own, for bench/dispatch.sh and for trying the
  * kubernetes launcher by hand against a running coordinator:
  * {@code SimMain PORT KUBECONFIG EXITS}. Writes the kube config, then appends a line
- * "pod exit-epoch-millis exit-code" to EXITS for every pod process that ends; runs until killed.
+ * "pod exited exit-code created started reported" (times in epoch
+ * milliseconds) to EXITS for every pod process that ends; runs until killed.
  */
 public final class SimMain {
 
@@ -35,7 +36,9 @@ public final class SimMain {
             StringBuilder b = new StringBuilder();
             for (; written < all.size(); written++) {
                 ProcessExit e = all.get(written);
-                b.append(e.pod()).append(' ').append(e.exited().toEpochMilli()).append(' ').append(e.exitCode()).append('\n');
+                b.append(e.pod()).append(' ').append(e.exited().toEpochMilli()).append(' ').append(e.exitCode())
+                        .append(' ').append(e.created().toEpochMilli()).append(' ').append(e.started().toEpochMilli())
+                        .append(' ').append(e.reported().toEpochMilli()).append('\n');
             }
             if (b.length() > 0) {
                 Files.writeString(exits, b, StandardCharsets.UTF_8, StandardOpenOption.APPEND);
