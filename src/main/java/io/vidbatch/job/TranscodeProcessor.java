@@ -67,9 +67,10 @@ public class TranscodeProcessor implements ItemProcessor {
         for (WorkItem item : group) {
             byNumber.put(item.item(), item);
             board.started(item, part, launcherName);
-            LOG.info(() -> String.format("item %d started: %s of %s", item.item(), describe(item), item.source()));
         }
         String who = group.size() == 1 ? "item " + group.get(0).item() : "items " + WorkItem.numbers(group);
+        // One line per group: twenty identical "started" lines at once say nothing more than one.
+        LOG.info(() -> who + " started: " + describe(group));
         Launch launch = new Launch(jobContext.getExecutionId(), part, (n, p) -> {
             WorkItem item = byNumber.get(n);
             if (item != null) {
@@ -79,17 +80,26 @@ public class TranscodeProcessor implements ItemProcessor {
         try {
             List<Outcome> outcomes = launcher.run(group, launch);
             List<Finished> finished = new ArrayList<>();
+            int checked = 0;
             for (int i = 0; i < group.size(); i++) {
                 WorkItem item = group.get(i);
                 Outcome out = outcomes.get(i);
-                if (out.done()) {
+                if (!out.done()) {
+                    LOG.warning(() -> "item " + item.item() + " failed: " + out.message());
+                } else if (item.dryRun()) {
+                    checked++;
+                } else {
                     WorkResult r = out.result();
                     LOG.info(() -> String.format("item %d done in %.1f s: %d frames at %.1f fps, %d bytes, on %s",
                             item.item(), r.encodeSeconds(), r.frames(), r.encodeFps(), r.bytes(), r.worker()));
-                } else {
-                    LOG.warning(() -> "item " + item.item() + " failed: " + out.message());
                 }
                 finished.add(new Finished(item, out));
+            }
+            if (checked > 0) {
+                // A dry run's per-item "done" lines would carry no figures: one line for the group.
+                int n = checked;
+                String where = outcomes.get(0).done() ? outcomes.get(0).result().worker() : launcherName;
+                LOG.info(() -> who + ": " + n + " of " + group.size() + " readable (dry run, nothing encoded) on " + where);
             }
             return finished;
         } catch (StoppedException e) {
@@ -117,6 +127,16 @@ public class TranscodeProcessor implements ItemProcessor {
     private boolean stopRequested() {
         BatchStatus s = jobContext.getBatchStatus();
         return s == BatchStatus.STOPPING || s == BatchStatus.STOPPED;
+    }
+
+    /** "video segment 3 of /in/a.mp4" for one item; "20 pieces of /in/a.mp4" (or "of 2 inputs") for a group. */
+    static String describe(List<WorkItem> group) {
+        WorkItem first = group.get(0);
+        if (group.size() == 1) {
+            return describe(first) + " of " + first.source();
+        }
+        long inputs = group.stream().map(WorkItem::source).distinct().count();
+        return group.size() + " pieces of " + (inputs == 1 ? first.source() : inputs + " inputs");
     }
 
     static String describe(WorkItem item) {
