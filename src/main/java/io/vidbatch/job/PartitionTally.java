@@ -58,12 +58,6 @@ public final class PartitionTally implements Serializable {
     }
 
     static PartitionTally of(jakarta.batch.runtime.context.StepContext step) {
-        Object t = step.getTransientUserData();
-        if (t instanceof PartitionTally tally) {
-            return tally;
-        }
-        PartitionTally tally = new PartitionTally();
-        step.setTransientUserData(tally);
-        return tally;
+        return StepThreadData.of(step).tally;
     }
 }

@@ -4,6 +4,7 @@ import io.vidbatch.launch.WorkItem;
 import jakarta.batch.api.BatchProperty;
 import jakarta.batch.api.chunk.AbstractItemReader;
 import jakarta.batch.runtime.context.JobContext;
+import jakarta.batch.runtime.context.StepContext;
 import jakarta.enterprise.context.Dependent;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
@@ -26,6 +27,9 @@ public class WorkItemReader extends AbstractItemReader {
 
     @Inject
     JobContext jobContext;
+
+    @Inject
+    StepContext stepContext;
 
     @Inject
     WorkStore store;
@@ -53,6 +57,8 @@ public class WorkItemReader extends AbstractItemReader {
         while (group.size() < groupSize && !pending.isEmpty()) {
             group.add(pending.poll());
         }
+        // Tells GroupCheckpoint whether this group's chunk should commit before the next read.
+        StepThreadData.of(stepContext).moreToRead = !pending.isEmpty();
         return group.isEmpty() ? null : new WorkGroup(launcher, group);
     }
 }
