@@ -9,17 +9,18 @@
 #               process of its own on port SIM_PORT, 19750; its pods are real local worker JVMs,
 #               run at nice 10 as they would run on other machines than the coordinator's).
 # Per launcher it prints the transcode step's items/s (step start to end, from Liberty's batch
-# API), the coordinator's peak heap during that step (jstat samples every 200 ms after a full
-# GC), and for kubernetes the median delay between a pod's worker process exiting and the
+# API), the coordinator's peak used heap during the run (jstat -gc every 200 ms, after a full
+# GC; garbage not yet collected counts), and for kubernetes the median delay between a pod's worker process exiting and the
 # coordinator recording its items (the item's "finished" time in our API). Each launcher runs
-# the job once untimed first, so a warm coordinator is measured, as in a long nightly run.
+# the job once untimed first, so a warm coordinator is measured, as in a long nightly run, then
+# RUNS times (default 3): the figures are the median run's (and every pod of every run's delay).
 #
 # The coordinator's job repository is PostgreSQL (as in the Kubernetes deployment), schema
 # vidbatch_bench, with Liberty's executor keeping 100 threads ready so that all partitions start
 # at once; BENCH_DB=derby measures the embedded default instead (partitions then start over
 # some 20 seconds: see executor.core.threads in server.xml).
 #
-#   bench/dispatch.sh [ITEMS] [PARTITIONS] [GROUP]     LAUNCHERS="local process kubernetes"
+#   bench/dispatch.sh [ITEMS] [PARTITIONS] [GROUP]     LAUNCHERS="local process kubernetes" RUNS=3
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib.sh
@@ -28,6 +29,7 @@ items=${1:-1000}
 partitions=${2:-50}
 group=${3:-20}
 launchers=${LAUNCHERS:-local process kubernetes}
+runs=${RUNS:-3}
 sim_port=${SIM_PORT:-19750}
 (( items % 50 == 0 )) || die "ITEMS must be a multiple of 50 (50 segments per clip)"
 clips_n=$(( items / 50 ))
@@ -87,9 +89,10 @@ step_seconds() {
     done
 }
 
-# heap_kb: used heap of the coordinator right now (survivors + eden + old), in KB.
-heap_kb() {
-  jstat -gc "$pid" | awk 'NR == 1 {for (i = 1; i <= NF; i++) c[$i] = i} NR == 2 {printf "%d", $c["S0U"] + $c["S1U"] + $c["EU"] + $c["OU"]}'
+# peak_kb FILE: the highest used heap (survivors + eden + old, KB) among jstat -gc samples.
+peak_kb() {
+  awk 'NR == 1 {for (i = 1; i <= NF; i++) c[$i] = i; next}
+       $1 != "S0C" {u = $c["S0U"] + $c["S1U"] + $c["EU"] + $c["OU"]; if (u > m) m = u} END {printf "%d", m}' "$1"
 }
 
 run_job() { # run_job LAUNCHER NAME -> job id, after checking it is ALL DONE
@@ -112,31 +115,38 @@ for launcher in $launchers; do
   say "$launcher: warm-up run (not measured)"
   run_job "$launcher" "$launcher-warmup" >/dev/null
   jcmd "$pid" GC.run >/dev/null
-  : >"$dir/heap-$launcher.txt"
-  ( while true; do heap_kb >>"$dir/heap-$launcher.txt"; echo >>"$dir/heap-$launcher.txt"; sleep 0.2; done ) &
+  # One jstat sampling every 200 ms: a jstat (a JVM) started per sample took so much of this
+  # machine's two CPUs that it slowed what it measured (kubernetes: 36.5 items/s with it).
+  jstat -gc "$pid" 200 >"$dir/heap-$launcher.txt" &
   sampler=$!
-  say "$launcher: measured run"
-  id=$(run_job "$launcher" "$launcher")
+  secs_all=() delays=""
+  for run in $(seq 1 "$runs"); do
+    say "$launcher: measured run $run of $runs"
+    id=$(run_job "$launcher" "$launcher-$run")
+    secs_all+=("$(step_seconds "$id")")
+    if [[ $launcher == kubernetes ]]; then
+      # Per pod: when its worker process exited (simulated kubelet) -> when the coordinator recorded its items.
+      delays+=$(curl -fsS -u "$VB_USER:$VB_PASS" "$VB_API/jobs/$id" |
+        jq -r '.items[] | [(.worker | sub("^k8s:[^/]*/"; "")), .finished] | @tsv' | sort -u -k1,1 |
+        while IFS=$'\t' read -r pod finished; do
+          exit_ms=$(awk -v p="$pod" '$1 == p {print $2}' "$exits" | tail -1)
+          [[ -n $exit_ms ]] || continue
+          echo $(( $(date -d "$finished" +%s%3N) - exit_ms ))
+        done)$'\n'
+    fi
+  done
   kill $sampler; wait $sampler 2>/dev/null || true
-  secs=$(step_seconds "$id")
+  secs=$(printf '%s\n' "${secs_all[@]}" | median)
   rate=$(awk -v n="$items" -v s="$secs" 'BEGIN {printf "%.1f", n / s}')
   per=$(awk -v n="$items" -v s="$secs" 'BEGIN {printf "%.2f", 1000 * s / n}')
-  peak=$(sort -n "$dir/heap-$launcher.txt" | tail -1)
-  line="$launcher: $items items in $secs s = $rate items/s ($per ms per item); coordinator peak heap $(( peak / 1024 )) MB"
+  peak=$(peak_kb "$dir/heap-$launcher.txt")
+  line="$launcher: $items items in $secs s (median of ${secs_all[*]}) = $rate items/s ($per ms per item); coordinator peak heap $(( peak / 1024 )) MB"
   if [[ $launcher == kubernetes ]]; then
-    # Per pod: when its worker process exited (simulated kubelet) -> when the coordinator recorded its items.
-    delays=$(curl -fsS -u "$VB_USER:$VB_PASS" "$VB_API/jobs/$id" |
-      jq -r '.items[] | [(.worker | sub("^k8s:[^/]*/"; "")), .finished] | @tsv' | sort -u -k1,1 |
-      while IFS=$'\t' read -r pod finished; do
-        exit_ms=$(awk -v p="$pod" '$1 == p {print $2}' "$exits" | tail -1)
-        [[ -n $exit_ms ]] || continue
-        echo $(( $(date -d "$finished" +%s%3N) - exit_ms ))
-      done)
-    pods=$(wc -l <<<"$delays")
-    line+="; pod exit -> item recorded: median $(median <<<"$delays") ms, max $(sort -n <<<"$delays" | tail -1) ms over $pods pods"
+    delays=$(grep . <<<"$delays")
+    line+="; pod exit -> item recorded: median $(median <<<"$delays") ms, max $(sort -n <<<"$delays" | tail -1) ms over $(wc -l <<<"$delays") pods"
   fi
   say "$line"
   results+=("$line")
 done
-echo "dispatch: $items dry-run items, $partitions partitions, groupSize $group (process and kubernetes: one worker per group); job repository ${BENCH_DB:-postgres}"
+echo "dispatch: $items dry-run items, $partitions partitions, groupSize $group (process and kubernetes: one worker per group); job repository ${BENCH_DB:-postgres}; $runs measured runs per launcher"
 printf '%s\n' "${results[@]}"
