@@ -43,6 +43,9 @@ public class PlanBatchlet extends AbstractBatchlet {
     @Inject
     WorkStore store;
 
+    @Inject
+    RepositoryIndex repositoryIndex;
+
     @Resource
     ManagedExecutorService executor;
 
@@ -50,6 +53,7 @@ public class PlanBatchlet extends AbstractBatchlet {
 
     @Override
     public String process() throws Exception {
+        repositoryIndex.ensure();
         long job = jobContext.getInstanceId();
         // This execution's parameters; our API's restart passes the original ones again.
         Properties given = BatchRuntime.getJobOperator().getParameters(jobContext.getExecutionId());
