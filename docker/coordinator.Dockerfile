@@ -29,6 +29,8 @@ RUN chmod -R a+rX /opt/vidbatch/wlp/usr \
  && sed -i '/^worker.jar=/d' /opt/vidbatch/wlp/usr/servers/vidbatch/bootstrap.properties
 COPY target/vidbatch.war /opt/vidbatch/wlp/usr/servers/vidbatch/apps/vidbatch.war
 COPY target/worker/ /opt/vidbatch/worker/
+COPY docker/worker-archive /tmp/worker-archive
+RUN sh /tmp/worker-archive /opt/vidbatch/worker/vidbatch-worker.jar && rm -f /tmp/worker-archive
 
 # Everything Liberty writes (logs, workarea, the TLS keystore it generates, the transaction
 # log) goes under WLP_OUTPUT_DIR, an emptyDir in Kubernetes: the rest can be read-only.

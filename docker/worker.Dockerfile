@@ -17,11 +17,16 @@ FROM ${BASE}
 COPY docker/install-runtime.sh /tmp/install-runtime.sh
 RUN sh /tmp/install-runtime.sh && rm -f /tmp/install-runtime.sh
 
-# The worker jar and its lib/ folder (Class-Path in the jar's manifest).
+# The worker jar and its lib/ folder (Class-Path in the jar's manifest), and its class-data
+# archive made again by this image's JVM (an archive only serves the JVM that wrote it).
 COPY target/worker/ /opt/vidbatch/worker/
+COPY docker/worker-archive /tmp/worker-archive
+RUN sh /tmp/worker-archive /opt/vidbatch/worker/vidbatch-worker.jar && rm -f /tmp/worker-archive
 
 # Caches (fontconfig) go to /tmp: the root filesystem may be read-only in the pod.
 ENV XDG_CACHE_HOME=/tmp/.cache
 USER 1001:1001
 WORKDIR /tmp
-ENTRYPOINT ["java", "-jar", "/opt/vidbatch/worker/vidbatch-worker.jar"]
+ENTRYPOINT ["java", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", \
+            "-XX:SharedArchiveFile=/opt/vidbatch/worker/vidbatch-worker.jsa", "-Xshare:auto", \
+            "-jar", "/opt/vidbatch/worker/vidbatch-worker.jar"]

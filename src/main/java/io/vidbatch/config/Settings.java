@@ -56,10 +56,14 @@ public class Settings {
 
     /**
      * How the process launcher starts a worker: this JVM's java with options for a short-lived
-     * process that mostly waits on ffmpeg (no C2 compiler, a small serial-collected heap).
+     * process that mostly waits on ffmpeg (no C2 compiler, a small serial-collected heap, the
+     * classes mapped from the archive next to the jar that docker/worker-archive made; the JVM
+     * ignores an archive that is missing or was made by another JVM).
      */
     public List<String> workerCommand() {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        return List.of(java, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx256m", "-jar", workerJar);
+        String archive = workerJar.replaceFirst("\\.jar$", "") + ".jsa";
+        return List.of(java, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx256m",
+                "-XX:SharedArchiveFile=" + archive, "-Xshare:auto", "-jar", workerJar);
     }
 }

@@ -21,7 +21,7 @@ public class KubernetesSettings {
     @Inject @ConfigProperty(name = "k8s.namespace") Optional<String> namespace;
     @Inject @ConfigProperty(name = "k8s.job.prefix", defaultValue = "vb") String jobPrefix;
     @Inject @ConfigProperty(name = "k8s.worker.image", defaultValue = "vidbatch-worker:latest") String image;
-    @Inject @ConfigProperty(name = "k8s.worker.command", defaultValue = "java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -jar /opt/vidbatch/worker/vidbatch-worker.jar") String command;
+    @Inject @ConfigProperty(name = "k8s.worker.command", defaultValue = "java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:SharedArchiveFile=/opt/vidbatch/worker/vidbatch-worker.jsa -Xshare:auto -jar /opt/vidbatch/worker/vidbatch-worker.jar") String command;
     @Inject @ConfigProperty(name = "k8s.image.pull.policy", defaultValue = "IfNotPresent") String imagePullPolicy;
     @Inject @ConfigProperty(name = "k8s.media.claim") Optional<String> mediaClaim;
     @Inject @ConfigProperty(name = "k8s.media.path", defaultValue = "/media") String mediaPath;
