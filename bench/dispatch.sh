@@ -15,10 +15,11 @@
 # the job once untimed first, so a warm coordinator is measured, as in a long nightly run, then
 # RUNS times (default 3): the figures are the median run's (and every pod of every run's delay).
 #
-# The coordinator's job repository is PostgreSQL (as in the Kubernetes deployment), schema
-# vidbatch_bench, with Liberty's executor keeping 100 threads ready so that all partitions start
-# at once; BENCH_DB=derby measures the embedded default instead (partitions then start over
-# some 20 seconds: see executor.core.threads in server.xml).
+# Each launcher is measured in the deployment it is made for: `local` on the embedded default
+# (Derby in the coordinator's JVM: what the first command of the README runs), `process` and
+# `kubernetes` on PostgreSQL (as in the Kubernetes deployment), schema vidbatch_bench, with
+# Liberty's executor keeping 100 threads ready so that all partitions start at once.
+# BENCH_DB=postgres or BENCH_DB=derby puts every launcher on that one database instead.
 #
 #   bench/dispatch.sh [ITEMS] [PARTITIONS] [GROUP]     LAUNCHERS="local process kubernetes" RUNS=3
 set -euo pipefail
@@ -48,14 +49,11 @@ done
 say "building vidbatch"
 vb_build
 
-if [[ ${BENCH_DB:-postgres} == postgres ]]; then
-  source scripts/postgres-up >&2
-  runuser -u postgres -- psql -qAt -p "$VIDBATCH_PG_PORT" -d vidbatch \
-    -c "CREATE SCHEMA IF NOT EXISTS vidbatch_bench AUTHORIZATION vidbatch" >&2
-  export DB_TYPE=postgres DB_PORT=$VIDBATCH_PG_PORT DB_PASSWORD=$VIDBATCH_PG_PASSWORD DB_SCHEMA=vidbatch_bench \
-    EXECUTOR_CORE_THREADS=100
-fi
-
+# db_for LAUNCHER: the job repository that launcher is measured on.
+db_for() {
+  if [[ -n ${BENCH_DB:-} ]]; then echo "$BENCH_DB"; elif [[ $1 == local ]]; then echo derby; else echo postgres; fi
+}
+pg_ready=""
 say "starting the simulated cluster on port $sim_port"
 cp="$dir/test-classpath.txt"
 mvn -q -o -B dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$cp" >/dev/null
@@ -70,12 +68,36 @@ for _ in $(seq 1 60); do [[ -s $dir/kubeconfig ]] && break; sleep 0.5; done
 
 # The coordinator talks to it like to any cluster; its pods run the worker jar as local processes.
 export K8S_KUBECONFIG="$dir/kubeconfig" K8S_NAMESPACE=vidbatch-bench K8S_JOB_PREFIX=vbbench \
-  K8S_WORKER_COMMAND="java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xshare:auto -Xmx128m -jar $(pwd)/target/worker/vidbatch-worker.jar" \
+  K8S_WORKER_COMMAND="java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xmx128m -XX:SharedArchiveFile=$(pwd)/target/worker/vidbatch-worker.jsa -Xshare:auto -jar $(pwd)/target/worker/vidbatch-worker.jar" \
   K8S_CPU_REQUEST=${K8S_CPU_REQUEST:-1}
-vb_start "$dir/inputs" "$dir/outputs"
-trap '"$VB_SERVER" stop vidbatch >/dev/null 2>&1 || true; kill $sim 2>/dev/null || true' EXIT
-pid=$(pgrep -f 'ws-server.jar vidbatch( |$)' | head -1)
-[[ -n $pid ]] || die "cannot find the coordinator's JVM"
+cleanup() { "$VB_SERVER" stop vidbatch >/dev/null 2>&1 || true; kill $sim 2>/dev/null || true; }
+trap cleanup EXIT
+
+# coordinator_on DB: (re)starts the coordinator on that job repository unless it runs on it already.
+db="" pid=""
+coordinator_on() {
+  [[ $db == "$1" ]] && return 0
+  [[ -z $db ]] || "$VB_SERVER" stop vidbatch >/dev/null
+  if [[ $1 == postgres ]]; then
+    if [[ -z $pg_ready ]]; then
+      source scripts/postgres-up >&2
+      runuser -u postgres -- psql -qAt -p "$VIDBATCH_PG_PORT" -d vidbatch \
+        -c "CREATE SCHEMA IF NOT EXISTS vidbatch_bench AUTHORIZATION vidbatch" >&2
+      pg_ready=1
+    fi
+    export DB_TYPE=postgres DB_PORT=$VIDBATCH_PG_PORT DB_PASSWORD=$VIDBATCH_PG_PASSWORD DB_SCHEMA=vidbatch_bench \
+      EXECUTOR_CORE_THREADS=100
+  else
+    # Derby times out when 50 partitions start at once: Liberty's default executor (server.xml).
+    unset DB_TYPE DB_PORT DB_PASSWORD DB_SCHEMA EXECUTOR_CORE_THREADS
+  fi
+  say "starting the coordinator on $1"
+  vb_start "$dir/inputs" "$dir/outputs"
+  trap cleanup EXIT
+  pid=$(pgrep -f 'ws-server.jar vidbatch( |$)' | head -1)
+  [[ -n $pid ]] || die "cannot find the coordinator's JVM"
+  db=$1
+}
 
 batch_api="https://localhost:$VB_HTTPS/ibm/api/batch"
 # step_seconds ID: the transcode step's wall time, from Liberty's own step execution record.
@@ -112,6 +134,7 @@ median() { sort -g | awk '{a[NR]=$1} END {if (NR) print (NR % 2) ? a[(NR+1)/2] :
 
 results=()
 for launcher in $launchers; do
+  coordinator_on "$(db_for "$launcher")"
   say "$launcher: warm-up run (not measured)"
   run_job "$launcher" "$launcher-warmup" >/dev/null
   jcmd "$pid" GC.run >/dev/null
@@ -140,7 +163,7 @@ for launcher in $launchers; do
   rate=$(awk -v n="$items" -v s="$secs" 'BEGIN {printf "%.1f", n / s}')
   per=$(awk -v n="$items" -v s="$secs" 'BEGIN {printf "%.2f", 1000 * s / n}')
   peak=$(peak_kb "$dir/heap-$launcher.txt")
-  line="$launcher: $items items in $secs s (median of ${secs_all[*]}) = $rate items/s ($per ms per item); coordinator peak heap $(( peak / 1024 )) MB"
+  line="$launcher ($db): $items items in $secs s (median of ${secs_all[*]}) = $rate items/s ($per ms per item); coordinator peak heap $(( peak / 1024 )) MB"
   if [[ $launcher == kubernetes ]]; then
     delays=$(grep . <<<"$delays")
     line+="; pod exit -> item recorded: median $(median <<<"$delays") ms, max $(sort -n <<<"$delays" | tail -1) ms over $(wc -l <<<"$delays") pods"
@@ -148,5 +171,5 @@ for launcher in $launchers; do
   say "$line"
   results+=("$line")
 done
-echo "dispatch: $items dry-run items, $partitions partitions, groupSize $group (process and kubernetes: one worker per group); job repository ${BENCH_DB:-postgres}; $runs measured runs per launcher"
+echo "dispatch: $items dry-run items, $partitions partitions, groupSize $group (process and kubernetes: one worker per group); $runs measured runs per launcher"
 printf '%s\n' "${results[@]}"
