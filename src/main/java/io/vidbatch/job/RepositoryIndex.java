@@ -6,8 +6,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Statement;
-import java.util.Set;
 import java.util.logging.Logger;
 
 /**
@@ -21,8 +19,6 @@ import java.util.logging.Logger;
 public class RepositoryIndex {
 
     private static final Logger LOG = Logger.getLogger(RepositoryIndex.class.getName());
-    /** Derby and PostgreSQL: the index exists already (42P07, X0Y32; 23505 when two servers raced to make it). */
-    private static final Set<String> EXISTS = Set.of("X0Y32", "42P07", "23505");
     /** The default table prefix, WLP, as in server.xml's databaseStore, which sets no other. */
     private static final String DDL = "CREATE INDEX WLP_STEPEXEC_TOPLVL ON WLPSTEPTHREADEXECUTION (FK_TOPLVL_STEPEXECID)";
 
@@ -35,16 +31,12 @@ public class RepositoryIndex {
         if (done) {
             return;
         }
-        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
-            s.execute(DDL);
-            LOG.info("added index WLP_STEPEXEC_TOPLVL to the job repository");
-            done = true;
+        try (Connection c = dataSource.getConnection()) {
+            WorkStore.createIfMissing(c, "index WLP_STEPEXEC_TOPLVL of the job repository", DDL);
         } catch (SQLException e) {
-            if (!EXISTS.contains(e.getSQLState())) {
-                // Only speed is at stake: say so once and run the job.
-                LOG.warning("cannot add index WLP_STEPEXEC_TOPLVL to the job repository: " + e.getMessage());
-            }
-            done = true;
+            // Only speed is at stake: say so once and run the job.
+            LOG.warning("cannot add index WLP_STEPEXEC_TOPLVL to the job repository: " + e.getMessage());
         }
+        done = true;
     }
 }

@@ -80,13 +80,14 @@ public class WorkStore {
         schemaReady = true;
     }
 
-    private static void createIfMissing(Connection c, String name, String ddl) throws SQLException {
+    static void createIfMissing(Connection c, String name, String ddl) throws SQLException {
         try (Statement s = c.createStatement()) {
             s.execute(ddl);
             LOG.info("created " + name);
         } catch (SQLException e) {
-            // X0Y32 (Derby) and 42P07 (PostgreSQL): it exists already, perhaps made by another server just now.
-            if (!"X0Y32".equals(e.getSQLState()) && !"42P07".equals(e.getSQLState())) {
+            // X0Y32 (Derby) and 42P07 (PostgreSQL): it exists already; 23505 (PostgreSQL): another
+            // server made it at the same moment.
+            if (!"X0Y32".equals(e.getSQLState()) && !"42P07".equals(e.getSQLState()) && !"23505".equals(e.getSQLState())) {
                 throw e;
             }
         }
