@@ -81,6 +81,7 @@ public class TranscodeProcessor implements ItemProcessor {
             List<Outcome> outcomes = launcher.run(group, launch);
             List<Finished> finished = new ArrayList<>();
             int checked = 0;
+            String checkedOn = null;
             for (int i = 0; i < group.size(); i++) {
                 WorkItem item = group.get(i);
                 Outcome out = outcomes.get(i);
@@ -88,6 +89,7 @@ public class TranscodeProcessor implements ItemProcessor {
                     LOG.warning(() -> "item " + item.item() + " failed: " + out.message());
                 } else if (item.dryRun()) {
                     checked++;
+                    checkedOn = out.result().worker();
                 } else {
                     WorkResult r = out.result();
                     LOG.info(() -> String.format("item %d done in %.1f s: %d frames at %.1f fps, %d bytes, on %s",
@@ -95,10 +97,10 @@ public class TranscodeProcessor implements ItemProcessor {
                 }
                 finished.add(new Finished(item, out));
             }
-            if (checked > 0) {
+            if (checkedOn != null) {
                 // A dry run's per-item "done" lines would carry no figures: one line for the group.
                 int n = checked;
-                String where = outcomes.get(0).done() ? outcomes.get(0).result().worker() : launcherName;
+                String where = checkedOn;
                 LOG.info(() -> who + ": " + n + " of " + group.size() + " readable (dry run, nothing encoded) on " + where);
             }
             return finished;
