@@ -28,8 +28,10 @@ public class ProgressBoard {
         running.put(key(item), new Running(item.jobInstance(), item.item(), partition, worker, Instant.now(), Progress.NONE));
     }
 
+    /** The first progress of an item marks its real start: the items of a group run one after another. */
     public void update(WorkItem item, Progress p) {
-        running.computeIfPresent(key(item), (k, r) -> new Running(r.job(), r.item(), r.partition(), r.worker(), r.started(), p));
+        running.computeIfPresent(key(item), (k, r) -> new Running(r.job(), r.item(), r.partition(), r.worker(),
+                r.progress() == Progress.NONE ? Instant.now() : r.started(), p));
     }
 
     public void finished(WorkItem item) {

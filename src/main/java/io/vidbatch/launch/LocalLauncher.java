@@ -60,7 +60,7 @@ public final class LocalLauncher implements Launcher {
             Transcoder.Result r = transcoder.transcode(request, p -> launch.progress().update(item.item(), p),
                     launch.stopRequested());
             return new WorkResult(r.output().toString(), r.bytes(), r.width(), r.height(), r.frames(), r.durationSeconds(),
-                    r.audio(), r.encodeSeconds(), r.encodeFps(), worker);
+                    r.audio(), r.encodeSeconds(), r.encodeFps(), worker, System.currentTimeMillis());
         } finally {
             logTail(Path.of(item.log()), launch);
         }
@@ -71,7 +71,7 @@ public final class LocalLauncher implements Launcher {
         if (!Files.isReadable(Path.of(item.source()))) {
             throw new BadMediaException("dry run: cannot read " + item.source());
         }
-        return new WorkResult(item.output(), 0, 0, 0, 0, 0, false, 0, 0, worker);
+        return new WorkResult(item.output(), 0, 0, 0, 0, 0, false, 0, 0, worker, System.currentTimeMillis());
     }
 
     /** ffmpeg's own last lines (its warnings, or why it failed) for the job log. */

@@ -50,7 +50,7 @@ public record Outcome(String status, WorkResult result, String message) {
         }
         WorkResult r = result;
         return done(new WorkResult(item.output(), r.bytes(), r.width(), r.height(), r.frames(), r.seconds(), r.audio(),
-                r.encodeSeconds(), r.encodeFps(), worker));
+                r.encodeSeconds(), r.encodeFps(), worker, r.finishedAt()));
     }
 
     /** {@link #placed} for a whole group: the worker reported one outcome per item, in order. */

@@ -75,7 +75,8 @@ public final class ProcessLauncher implements Launcher {
                 descendants.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
                 group.forEach(item -> OutputFiles.removeTemporaries(Path.of(item.output())));
             }
-            return outcomes(exit, outcomeFile, group);
+            // Named by its process: lanes in the console tell one worker from the next.
+            return outcomes(exit, outcomeFile, group, worker + "/" + p.pid());
         } catch (IOException e) {
             throw new ToolFailureException("cannot run the worker: " + e.getMessage(), e);
         } finally {
@@ -83,7 +84,7 @@ public final class ProcessLauncher implements Launcher {
         }
     }
 
-    private List<Outcome> outcomes(int exit, Path outcomeFile, List<WorkItem> group) throws ToolFailureException {
+    private List<Outcome> outcomes(int exit, Path outcomeFile, List<WorkItem> group, String ranOn) throws ToolFailureException {
         List<Outcome> reported = List.of();
         try {
             if (Files.exists(outcomeFile) && Files.size(outcomeFile) > 0) {
@@ -93,7 +94,7 @@ public final class ProcessLauncher implements Launcher {
             reported = List.of(); // a worker killed while writing: judged by its exit code below
         }
         if ((exit == Outcome.EXIT_DONE || exit == Outcome.EXIT_BAD_INPUT) && reported.size() == group.size()) {
-            return Outcome.placed(reported, group, worker);
+            return Outcome.placed(reported, group, ranOn);
         }
         String why = reported.size() == 1 && reported.get(0).message() != null ? ": " + reported.get(0).message() : "";
         throw new ToolFailureException("worker for items " + WorkItem.numbers(group) + " ended with exit " + exit + why);

@@ -149,14 +149,16 @@ public final class WorkJson {
     private static JsonObjectBuilder result(WorkResult r) {
         return Json.createObjectBuilder().add("bytes", r.bytes()).add("width", r.width())
                 .add("height", r.height()).add("frames", r.frames()).add("seconds", round(r.seconds()))
-                .add("audio", r.audio()).add("encodeSeconds", round(r.encodeSeconds())).add("encodeFps", round(r.encodeFps()));
+                .add("audio", r.audio()).add("encodeSeconds", round(r.encodeSeconds())).add("encodeFps", round(r.encodeFps()))
+                .add("finishedAt", r.finishedAt());
     }
 
     /** Lenient about fields a result written by an older version may lack: they read as 0 or empty. */
     private static WorkResult result(JsonObject o) {
         return new WorkResult(o.getString("output", ""), (long) number(o, "bytes"), (int) number(o, "width"),
                 (int) number(o, "height"), (long) number(o, "frames"), number(o, "seconds"), o.getBoolean("audio", false),
-                number(o, "encodeSeconds"), number(o, "encodeFps"), o.getString("worker", ""));
+                number(o, "encodeSeconds"), number(o, "encodeFps"), o.getString("worker", ""),
+                (long) number(o, "finishedAt"));
     }
 
     private static double round(double d) {

@@ -8,7 +8,9 @@ package io.vidbatch.launch;
  * @param worker        where it ran (host, process or pod)
  * @param encodeSeconds wall time of the encode
  * @param encodeFps     frames encoded per wall second
+ * @param finishedAt    when the encode ended, epoch milliseconds on the worker's clock (0 when unknown):
+ *                      with encodeSeconds it places the item on a timeline
  */
 public record WorkResult(String output, long bytes, int width, int height, long frames, double seconds, boolean audio,
-                         double encodeSeconds, double encodeFps, String worker) {
+                         double encodeSeconds, double encodeFps, String worker, long finishedAt) {
 }

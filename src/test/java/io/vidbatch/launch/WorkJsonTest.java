@@ -22,13 +22,13 @@ class WorkJsonTest {
         WorkItem dry = new WorkItem(7, 4, 2, Part.WHOLE, 0, "/in/c.mp4", "/out/c.mp4", "vp9-720p", "", ITEM.expected(),
                 "/work/logs/item-4.log", 3, true);
         assertThat(WorkJson.readItems(WorkJson.writeItems(List.of(ITEM, dry)))).containsExactly(ITEM, dry);
-        WorkResult r = new WorkResult("/out/x.mp4", 123, 1280, 720, 240, 8.0, true, 3.5, 68.6, "k8s:node-a/vb-7-3-xyz");
+        WorkResult r = new WorkResult("/out/x.mp4", 123, 1280, 720, 240, 8.0, true, 3.5, 68.6, "k8s:node-a/vb-7-3-xyz", 1_764_400_000_123L);
         assertThat(WorkJson.readResult(WorkJson.write(r))).isEqualTo(r);
         List<Outcome> back = WorkJson.readOutcomes(WorkJson.writeOutcomes(List.of(Outcome.done(r),
                 Outcome.badInput("moov atom not found"))));
         // Where the output went and who ran it are the coordinator's to say.
         assertThat(back.get(0).placed(ITEM, "w").result()).isEqualTo(new WorkResult(ITEM.output(), 123, 1280, 720, 240,
-                8.0, true, 3.5, 68.6, "w"));
+                8.0, true, 3.5, 68.6, "w", 1_764_400_000_123L));
         assertThat(back.get(1)).isEqualTo(Outcome.badInput("moov atom not found"));
     }
 
@@ -38,7 +38,7 @@ class WorkJsonTest {
         for (int i = 0; i < WorkJson.MAX_GROUP; i++) {
             worst.add(i % 2 == 0 ? Outcome.badInput("é".repeat(5_000))
                     : Outcome.done(new WorkResult("", Long.MAX_VALUE, 7680, 4320, Long.MAX_VALUE, 86_399.999_9, true,
-                    86_399.999_9, 1_000.123_4, "")));
+                    86_399.999_9, 1_000.123_4, "", Long.MAX_VALUE)));
         }
         String json = WorkJson.writeOutcomes(worst);
         assertThat(json.getBytes(StandardCharsets.UTF_8).length).isLessThan(4096);

@@ -58,13 +58,13 @@ class JobStateTest {
 
     @Test
     void aCompleteJobGivesTheWorkersResult() {
-        WorkResult r = new WorkResult("/out/x.mp4", 1, 2, 3, 4, 5, true, 6, 7, "w");
+        WorkResult r = new WorkResult("/out/x.mp4", 1, 2, 3, 4, 5, true, 6, 7, "w", 8);
         JobState s = JobState.of(job("Complete", null), List.of(terminated("Succeeded", 0, "Completed",
                 WorkJson.writeOutcomes(List.of(Outcome.done(r))))), NOW, PENDING);
         assertThat(s.kind()).isEqualTo(JobState.Kind.DONE);
         assertThat(s.outcomes()).hasSize(1);
         assertThat(s.outcomes().get(0).placed(WorkJsonTestAccess.ITEM, "w").result())
-                .isEqualTo(new WorkResult(WorkJsonTestAccess.ITEM.output(), 1, 2, 3, 4, 5, true, 6, 7, "w"));
+                .isEqualTo(new WorkResult(WorkJsonTestAccess.ITEM.output(), 1, 2, 3, 4, 5, true, 6, 7, "w", 8));
     }
 
     @Test
