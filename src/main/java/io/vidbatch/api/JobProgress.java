@@ -71,9 +71,13 @@ public class JobProgress {
             double percent = finished ? 100 : r != null ? Math.round(r.progress().fraction() * 1000) / 10.0 : 0;
             double fps = r != null ? r.progress().fps() : i.result() != null ? Math.round(i.result().encodeFps() * 10) / 10.0 : 0;
             String worker = r != null ? r.worker() : i.result() != null ? i.result().worker() : null;
+            Long endedAt = r == null && i.result() != null && i.result().finishedAt() > 0 ? i.result().finishedAt() : null;
+            Long startedAt = r != null ? Long.valueOf(r.started().toEpochMilli())
+                    : endedAt != null ? Long.valueOf(endedAt - Math.round(i.result().encodeSeconds() * 1000)) : null;
             return new JobViews.Item(i.item(), i.input(), i.part().name(), i.segment(), i.partition(), state, percent, fps,
                     worker, i.spec().source(), i.state().equals(WorkStore.DONE) ? i.spec().output() : null, i.reason(),
-                    i.executionId(), finished && i.updated() != null ? i.updated().toInstant().toString() : null);
+                    i.executionId(), finished && i.updated() != null ? i.updated().toInstant().toString() : null,
+                    startedAt, endedAt);
         }).toList();
     }
 

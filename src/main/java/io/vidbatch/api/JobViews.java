@@ -40,9 +40,11 @@ public final class JobViews {
     /**
      * @param percent 0..100 for a running item, 100 for a finished one
      * @param fps     encoding speed (live while running, average when done)
+     * @param startedAt when its encode began, epoch ms (null when not known: pending, failed, or an older job)
+     * @param endedAt   when its encode ended, epoch ms (null while running)
      */
     public record Item(int item, int input, String part, int segment, int partition, String state, double percent,
                        double fps, String worker, String source, String output, String reason, Long execution,
-                       String finished) {
+                       String finished, Long startedAt, Long endedAt) {
     }
 }

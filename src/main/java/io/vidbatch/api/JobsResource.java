@@ -58,6 +58,7 @@ public class JobsResource {
 
     static final String JOB = "transcode";
     static final int MAX_WAIT_SECONDS = 3600;
+    static final int MAX_LOG_LINES = 1000;
 
     @Inject
     Settings settings;
@@ -208,6 +209,48 @@ public class JobsResource {
         return report;
     }
 
+    /** The end of ffmpeg's log for one item: why it failed, or what it warned about. */
+    @GET
+    @Path("{id}/items/{item}/log")
+    @Produces(MediaType.TEXT_PLAIN)
+    @RolesAllowed({Roles.ADMIN, Roles.SUBMITTER, Roles.MONITOR})
+    public String itemLog(@PathParam("id") long id, @PathParam("item") int item,
+                          @QueryParam("lines") @DefaultValue("40") int lines) throws SQLException {
+        executions(id); // checks the caller may see this job
+        if (lines < 1 || lines > MAX_LOG_LINES) {
+            throw ApiError.of(Response.Status.BAD_REQUEST, "lines must be between 1 and " + MAX_LOG_LINES);
+        }
+        WorkStore.ItemRow row = store.item(id, item)
+                .orElseThrow(() -> ApiError.of(Response.Status.NOT_FOUND, "job " + id + " has no item " + item));
+        return files().tail(java.nio.file.Path.of(row.spec().log()), lines)
+                .orElseThrow(() -> ApiError.of(Response.Status.NOT_FOUND, "item " + item + " has no ffmpeg log (not run yet)"));
+    }
+
+    /** A thumbnail the job took of an output (the {@code thumbnail} operation), by its place in the report. */
+    @GET
+    @Path("{id}/inputs/{input}/thumbnails/{n}")
+    @Produces("image/jpeg")
+    @RolesAllowed({Roles.ADMIN, Roles.SUBMITTER, Roles.MONITOR})
+    public Response thumbnail(@PathParam("id") long id, @PathParam("input") int input, @PathParam("n") int n)
+            throws SQLException {
+        executions(id);
+        JobReport report = reports.build(id);
+        List<String> thumbnails = report == null ? List.of() : report.inputs().stream()
+                .filter(i -> i.input() == input && i.output() != null && i.output().thumbnails() != null)
+                .findFirst().map(i -> i.output().thumbnails()).orElse(List.of());
+        if (n < 0 || n >= thumbnails.size()) {
+            throw ApiError.of(Response.Status.NOT_FOUND, "input " + input + " of job " + id + " has no thumbnail " + n);
+        }
+        java.nio.file.Path jpg = files().image(java.nio.file.Path.of(thumbnails.get(n)))
+                .orElseThrow(() -> ApiError.of(Response.Status.NOT_FOUND, "thumbnail " + n + " of input " + input + " is gone"));
+        // Private: it is one user's job; a thumbnail never changes once the job wrote it.
+        return Response.ok(jpg.toFile()).header("Cache-Control", "private, max-age=3600").build();
+    }
+
+    private JobFiles files() {
+        return new JobFiles(settings.roots());
+    }
+
     @POST
     @Path("{id}/stop")
     @RolesAllowed({Roles.ADMIN, Roles.SUBMITTER})
@@ -272,8 +315,16 @@ public class JobsResource {
     private JobViews.Summary summary(JobInstance instance, WorkStore.Counts c) {
         List<JobExecution> executions = executions(instance);
         JobExecution latest = executions.get(0);
-        return new JobViews.Summary(instance.getInstanceId(), latest.getBatchStatus().name(), latest.getExitStatus(),
-                executions.get(executions.size() - 1).getCreateTime(), latest.getLastUpdatedTime(), JobProgress.of(c));
+        long id = instance.getInstanceId();
+        JobViews.Progress p;
+        try {
+            // A running job's line in a list shows live progress and an ETA: that needs its items, ended ones do not.
+            p = running(latest.getBatchStatus()) && c.items() > 0 ? progress.of(id, store.items(id), latest) : JobProgress.of(c);
+        } catch (SQLException e) {
+            throw ApiError.of(Response.Status.SERVICE_UNAVAILABLE, "the database does not answer: " + e.getMessage());
+        }
+        return new JobViews.Summary(id, latest.getBatchStatus().name(), latest.getExitStatus(),
+                executions.get(executions.size() - 1).getCreateTime(), latest.getLastUpdatedTime(), p);
     }
 
     /** A job's executions, newest first; 404 when the job is unknown or not the caller's to see. */

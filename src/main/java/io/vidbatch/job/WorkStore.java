@@ -19,6 +19,7 @@ import java.sql.Timestamp;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.logging.Logger;
 
 /**
@@ -245,13 +246,25 @@ public class WorkStore {
         return out;
     }
 
+    private static final String ITEM_COLUMNS = "SELECT ITEM_NO, INPUT_NO, PARTITION_NO, PART, SEGMENT_NO, MEDIA_SECONDS, "
+            + "STATE, SPEC, RESULT_JSON, REASON, EXECUTION_ID, UPDATED FROM VB_ITEM WHERE JOB_INSTANCE = ?";
+
     public List<ItemRow> items(long job) throws SQLException {
+        return itemRows(ITEM_COLUMNS + " ORDER BY ITEM_NO", job);
+    }
+
+    public Optional<ItemRow> item(long job, int item) throws SQLException {
+        return itemRows(ITEM_COLUMNS + " AND ITEM_NO = ?", job, item).stream().findFirst();
+    }
+
+    private List<ItemRow> itemRows(String sql, Object... args) throws SQLException {
         ensureSchema();
         List<ItemRow> out = new ArrayList<>();
         try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement("SELECT ITEM_NO, INPUT_NO, PARTITION_NO, PART, SEGMENT_NO, MEDIA_SECONDS, "
-                     + "STATE, SPEC, RESULT_JSON, REASON, EXECUTION_ID, UPDATED FROM VB_ITEM WHERE JOB_INSTANCE = ? ORDER BY ITEM_NO")) {
-            ps.setLong(1, job);
+             PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < args.length; i++) {
+                ps.setObject(i + 1, args[i]);
+            }
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     String result = rs.getString(9);
