@@ -1,0 +1,92 @@
+package io.vidbatch.console;
+
+import io.vidbatch.api.Roles;
+import jakarta.json.Json;
+import jakarta.json.JsonArrayBuilder;
+import jakarta.json.JsonObject;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.annotation.WebServlet;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
+import java.io.IOException;
+import java.security.Principal;
+import java.util.List;
+
+/**
+ * The console's sign-in. A password form posts here; Liberty checks it against the user
+ * registry and answers with its single sign-on cookie (HttpOnly, SameSite), which every later
+ * call to /api/v1, /ibm/api/batch and Admin Center accepts. The page never holds a password,
+ * and this path is outside the BASIC-protected /api so a lapsed sign-in shows our form rather
+ * than the browser's password dialog.
+ */
+@WebServlet("/session")
+public class SessionServlet extends HttpServlet {
+
+    private static final List<String> ROLES = List.of(Roles.ADMIN, Roles.SUBMITTER, Roles.MONITOR);
+
+    /** Who is signed in, with their batch roles; 401 when nobody is. */
+    @Override
+    protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+        Principal p = req.getUserPrincipal();
+        if (p == null) {
+            send(resp, HttpServletResponse.SC_UNAUTHORIZED, error("not signed in"));
+            return;
+        }
+        send(resp, HttpServletResponse.SC_OK, whoIs(req, p));
+    }
+
+    /** Signs in with the form fields {@code user} and {@code password}. */
+    @Override
+    protected void doPost(HttpServletRequest req, HttpServletResponse resp) throws IOException, ServletException {
+        String user = req.getParameter("user");
+        String password = req.getParameter("password");
+        if (user == null || user.isBlank() || password == null || password.isEmpty()) {
+            send(resp, HttpServletResponse.SC_BAD_REQUEST, error("user and password are both needed"));
+            return;
+        }
+        if (req.getUserPrincipal() != null) {
+            req.logout(); // login() refuses to run over an existing sign-in
+        }
+        try {
+            req.login(user.strip(), password);
+        } catch (ServletException e) {
+            // The same answer for an unknown user and a wrong password: no hint which one it was.
+            send(resp, HttpServletResponse.SC_UNAUTHORIZED, error("wrong user name or password"));
+            return;
+        }
+        JsonObject who = whoIs(req, req.getUserPrincipal());
+        if (who.getJsonArray("roles").isEmpty()) {
+            req.logout();
+            send(resp, HttpServletResponse.SC_FORBIDDEN, error(user.strip() + " holds no vidbatch role"));
+            return;
+        }
+        send(resp, HttpServletResponse.SC_OK, who);
+    }
+
+    /** Signs out: Liberty drops the sign-on cookie. */
+    @Override
+    protected void doDelete(HttpServletRequest req, HttpServletResponse resp) throws IOException, ServletException {
+        req.logout();
+        resp.setStatus(HttpServletResponse.SC_NO_CONTENT);
+    }
+
+    private static JsonObject whoIs(HttpServletRequest req, Principal p) {
+        JsonArrayBuilder roles = Json.createArrayBuilder();
+        ROLES.stream().filter(req::isUserInRole).forEach(roles::add);
+        return Json.createObjectBuilder().add("user", p.getName()).add("roles", roles).build();
+    }
+
+    private static JsonObject error(String message) {
+        return Json.createObjectBuilder().add("error", message).build();
+    }
+
+    private static void send(HttpServletResponse resp, int status, JsonObject body) throws IOException {
+        resp.setStatus(status);
+        resp.setContentType("application/json");
+        resp.setCharacterEncoding("UTF-8");
+        resp.setHeader("Cache-Control", "no-store");
+        resp.getWriter().write(body.toString());
+    }
+}
