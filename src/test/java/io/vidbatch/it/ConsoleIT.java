@@ -1,0 +1,127 @@
+package io.vidbatch.it;
+
+import jakarta.json.JsonObject;
+import org.junit.jupiter.api.Test;
+import org.microshed.testing.jupiter.MicroShedTest;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.Select;
+
+import java.time.Duration;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The console in a real browser: what a user signs in to, clicks and sees. Screenshots of
+ * each step land in target/screenshots.
+ */
+@MicroShedTest
+class ConsoleIT {
+
+    private static final String STOP_STATUS = """
+            const done = arguments[arguments.length - 1];
+            fetch('../api/v1/jobs/' + arguments[0] + '/stop', {method: 'POST', credentials: 'same-origin'})
+              .then(r => done(r.status), e => done(String(e)));
+            """;
+
+    @Test
+    void aSubmitterSubmitsAJobAndWatchesItToTheEnd() {
+        try (Browser b = new Browser()) {
+            b.signIn(Api.SUBMITTER, "");
+            b.click(By.id("nav-new"));
+            WebElement form = b.await(d -> d.findElement(By.id("submit")), "the submit form");
+            form.findElement(By.name("inputs")).sendKeys(String.join("\n",
+                    TranscodeIT.DEMO.stream().map(n -> "samples/" + n).toList()));
+            WebElement workers = form.findElement(By.name("workers"));
+            workers.clear();
+            workers.sendKeys("2");
+            form.findElement(By.name("outputDir")).sendKeys(Jobs.dir("it-console"));
+            new Select(form.findElement(By.name("preset"))).selectByValue("h264-720p");
+            form.findElement(By.name("operations")).sendKeys("thumbnail(at=50%)");
+            form.findElement(By.cssSelector("button[type=submit]")).click();
+
+            String url = b.await(d -> d.getCurrentUrl().matches(".*#/jobs/\\d+$") ? d.getCurrentUrl() : null, "the new job's page");
+            long id = Long.parseLong(url.replaceAll(".*#/jobs/", ""));
+            b.await(d -> !d.findElements(By.cssSelector("#lanes .lane-track > div")).isEmpty(), "a worker lane with an item",
+                    Duration.ofMinutes(1));
+            b.screenshot("console-1-running");
+
+            // The bar a user watches: it reaches 100 % and the job says COMPLETED.
+            b.await(d -> "100".equals(d.findElement(By.cssSelector("main .card [role=progressbar]")).getAttribute("aria-valuenow"))
+                    && "COMPLETED".equals(d.findElement(By.cssSelector("h1 .state")).getAttribute("data-state")),
+                    "the progress bar at 100 % and COMPLETED", Duration.ofMinutes(3));
+            // Thumbnails are loaded images, not broken links.
+            b.await(d -> (Boolean) ((org.openqa.selenium.JavascriptExecutor) d).executeScript(
+                    "const imgs = [...document.querySelectorAll('#outputs img.thumbnail')];"
+                            + "return imgs.length === 5 && imgs.every(i => i.complete && i.naturalWidth > 0);"),
+                    "five loaded thumbnails");
+            List<WebElement> lanes = b.driver().findElements(By.cssSelector("#lanes .lane"));
+            assertThat(lanes).as("one lane per partition, two workers asked for").hasSize(2);
+            assertThat(b.driver().findElements(By.cssSelector("#items tbody tr"))).hasSize(5);
+            assertThat(b.driver().findElements(By.cssSelector("#items .state[data-state=DONE]"))).hasSize(5);
+            b.screenshot("console-2-completed");
+
+            // The list shows it too, with its bar full.
+            b.open("#/");
+            b.await(d -> "100".equals(d.findElement(By.cssSelector("#jobs tr[data-job='" + id + "'] [role=progressbar]"))
+                    .getAttribute("aria-valuenow")), "the job in the list with a full bar");
+            b.screenshot("console-3-list");
+
+            JsonObject job = Jobs.get(id);
+            assertThat(job.getString("status")).isEqualTo("COMPLETED");
+        }
+    }
+
+    @Test
+    void aSubmitterStopsARunningJob() {
+        long id = Jobs.submit(Jobs.body("inputs", List.of("samples/slow-1080p-60s.mp4"), "outputDir", Jobs.dir("it-console-stop"),
+                "workers", 1));
+        try (Browser b = new Browser()) {
+            b.signIn(Api.SUBMITTER, "#/jobs/" + id);
+            b.await(d -> !d.findElements(By.cssSelector("#items .state[data-state=RUNNING]")).isEmpty(), "the item running",
+                    Duration.ofMinutes(1));
+            b.click(By.id("stop-job"));
+            b.driver().switchTo().alert().accept();
+            b.await(d -> "STOPPED".equals(d.findElement(By.cssSelector("h1 .state")).getAttribute("data-state")),
+                    "the job STOPPED", Duration.ofMinutes(1));
+            assertThat(b.driver().findElement(By.id("restart-job")).isDisplayed()).as("a stopped job offers a restart").isTrue();
+            b.screenshot("console-4-stopped");
+        }
+        assertThat(Jobs.get(id).getString("status")).isEqualTo("STOPPED");
+    }
+
+    @Test
+    void aMonitorSeesNoStopButtonAndCannotStop() {
+        long id = Jobs.submit(Jobs.body("inputs", List.of("samples/slow-1080p-60s.mp4"), "outputDir", Jobs.dir("it-console-monitor"),
+                "workers", 1));
+        try (Browser b = new Browser()) {
+            b.signIn(Api.MONITOR, "#/jobs/" + id);
+            b.await(d -> !d.findElements(By.cssSelector("#items .state[data-state=RUNNING]")).isEmpty(), "the item running",
+                    Duration.ofMinutes(1));
+            assertThat(b.driver().findElements(By.id("stop-job"))).as("stop button for a monitor").isEmpty();
+            assertThat(b.driver().findElements(By.id("nav-new"))).allMatch(e -> !e.isDisplayed());
+            b.screenshot("console-5-monitor");
+            // Calling stop anyway, with the monitor's own sign-in cookie and with a password: refused both ways.
+            assertThat(b.script(STOP_STATUS, id)).isEqualTo(403L);
+        }
+        Api.Reply direct = Api.as(Api.MONITOR).post(Api.appUrl() + "/api/v1/jobs/" + id + "/stop", "");
+        assertThat(direct.status()).isEqualTo(403);
+        assertThat(Jobs.get(id).getString("status")).isIn("STARTING", "STARTED");
+        Jobs.on(Api.Server.main()).control(id, "stop");
+        Jobs.waitForEnd(id, Duration.ofMinutes(1));
+    }
+
+    @Test
+    void aWrongPasswordIsRefusedAndNothingIsShown() {
+        try (Browser b = new Browser()) {
+            b.open("");
+            WebElement form = b.await(d -> d.findElement(By.id("login")), "the sign-in form");
+            form.findElement(By.name("user")).sendKeys(Api.SUBMITTER);
+            form.findElement(By.name("password")).sendKeys("not-the-password");
+            form.findElement(By.cssSelector("button[type=submit]")).click();
+            b.await(d -> d.findElement(By.id("login-error")).getText().equals("wrong user name or password"), "the refusal");
+            assertThat(b.driver().findElements(By.id("jobs"))).isEmpty();
+        }
+    }
+}
