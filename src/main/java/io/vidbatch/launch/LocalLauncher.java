@@ -1,6 +1,7 @@
 package io.vidbatch.launch;
 
 import io.vidbatch.media.BadMediaException;
+import io.vidbatch.media.FfmpegRun;
 import io.vidbatch.media.Operations;
 import io.vidbatch.media.Preset;
 import io.vidbatch.media.StoppedException;
@@ -16,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Pattern;
 
 /**
  * Runs an item in this JVM: ffmpeg as a child process. The coordinator's zero set-up default,
@@ -24,6 +26,8 @@ import java.util.List;
 public final class LocalLauncher implements Launcher {
 
     private static final int LOG_TAIL = 20;
+    /** ffmpeg's last report ("frame= 150 fps= 56 ... speed=1.9x") and its sizes ("video:1593kB audio:76kB ..."). */
+    private static final Pattern CLOSING_STATS = Pattern.compile("\\[info\\] (frame=|video:)");
 
     private final Transcoder transcoder;
     private final String worker;
@@ -74,13 +78,20 @@ public final class LocalLauncher implements Launcher {
         return new WorkResult(item.output(), 0, 0, 0, 0, 0, false, 0, 0, worker, System.currentTimeMillis());
     }
 
-    /** ffmpeg's own last lines (its warnings, or why it failed) for the job log. */
+    /**
+     * ffmpeg's own lines for the job log: its last warnings (or why it failed) and its closing
+     * statistics, so every item's log says what ffmpeg made of it. The rest of its info (stream
+     * descriptions, encoder tables) would bury the warnings.
+     */
     private static void logTail(Path log, Launch launch) {
         try {
             if (Files.exists(log)) {
                 List<String> lines = Files.readAllLines(log);
-                lines.subList(Math.max(0, lines.size() - LOG_TAIL), lines.size()).stream()
-                        .filter(l -> !l.isBlank()).forEach(l -> launch.log().accept("ffmpeg: " + l));
+                List<String> problems = lines.stream().filter(l -> !l.isBlank() && !FfmpegRun.isInfo(l)).toList();
+                problems.subList(Math.max(0, problems.size() - LOG_TAIL), problems.size())
+                        .forEach(l -> launch.log().accept("ffmpeg: " + l));
+                lines.stream().filter(l -> CLOSING_STATS.matcher(l).find())
+                        .forEach(l -> launch.log().accept("ffmpeg: " + l.strip()));
             }
         } catch (IOException | UncheckedIOException e) {
             launch.log().accept("no ffmpeg log: " + e.getMessage());

@@ -47,8 +47,9 @@ public final class FfmpegRun {
             throws BadMediaException, ToolFailureException, StoppedException {
         List<String> cmd = new ArrayList<>(command.size() + 8);
         cmd.add(command.get(0));
-        // level+warning prefixes every line with its level, so errors can be told from warnings.
-        cmd.addAll(List.of("-loglevel", "level+warning", "-nostats", "-progress", "file:" + progressFile.toAbsolutePath()));
+        // level+ prefixes every line with its level, so errors can be told from warnings. Info is
+        // kept for the closing statistics (frames, sizes), which the job log shows for each item.
+        cmd.addAll(List.of("-loglevel", "level+info", "-nostats", "-progress", "file:" + progressFile.toAbsolutePath()));
         cmd.addAll(command.subList(1, command.size()));
         long started = System.nanoTime();
         Process process;
@@ -80,7 +81,8 @@ public final class FfmpegRun {
             reader.close();
             deleteQuietly(progressFile);
         }
-        List<String> lines = readLog();
+        // Decisions and reasons rest on warnings and worse, as they did before info was logged.
+        List<String> lines = readLog().stream().filter(l -> !isInfo(l)).toList();
         int exit = process.exitValue();
         if (lines.stream().anyMatch(l -> l.contains("No space left on device"))) {
             // Not the input's fault: once space is freed, a restart must redo the item.
@@ -103,13 +105,20 @@ public final class FfmpegRun {
     }
 
     /**
-     * With {@code -loglevel level+warning} every line carries its level, after the context of
+     * With {@code -loglevel level+info} every line carries its level, after the context of
      * the component that wrote it when there is one: {@code [h264 @ 0x55..] [error] ...}.
      */
     private static final Pattern ERROR = Pattern.compile("^(\\[[^\\]]+ @ 0x[0-9a-f]+\\] )?\\[(error|fatal)\\] ");
 
     static boolean isError(String line) {
         return ERROR.matcher(line).find();
+    }
+
+    private static final Pattern INFO = Pattern.compile("^(\\[[^\\]]+ @ 0x[0-9a-f]+\\] )?\\[info\\] ");
+
+    /** A line ffmpeg logged at info level: what it did, never a problem. */
+    public static boolean isInfo(String line) {
+        return INFO.matcher(line).find();
     }
 
     private static String reason(int exit, List<String> lines) {

@@ -59,6 +59,14 @@ class FfmpegRunTest {
     }
 
     @Test
+    void infoLinesNeitherFailARunNorBecomeItsReason() throws Exception {
+        assertThat(run(0, "[info] Input #0, mov,mp4,m4a,3gp,3g2,mj2, from 'a.mp4':",
+                "[libx264 @ 0x1] [info] kb/s:2609.04").seconds()).isPositive();
+        assertThatThrownBy(() -> run(255, "[warning] Exiting normally, received signal 15.", "[info] video:1593kB audio:76kB"))
+                .isInstanceOf(ToolFailureException.class).hasMessage("ffmpeg was interrupted: Exiting normally, received signal 15.");
+    }
+
+    @Test
     void warningsAloneAreFine() throws Exception {
         assertThat(run(0, "[mp4 @ 0x1] [warning] Non-monotonous DTS").seconds()).isPositive();
     }
