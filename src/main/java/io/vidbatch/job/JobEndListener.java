@@ -1,12 +1,16 @@
 package io.vidbatch.job;
 
+import io.vidbatch.metrics.WorkMetrics;
 import jakarta.batch.api.listener.AbstractJobListener;
 import jakarta.batch.runtime.context.JobContext;
 import jakarta.enterprise.context.Dependent;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
 
-/** Signals {@link JobEnds} when an execution of the job ends, whatever its outcome. */
+/**
+ * Signals {@link JobEnds} when an execution of the job ends, whatever its outcome, and drops the
+ * job's pending items from the metrics should a partition have ended without closing its reader.
+ */
 @Named("jobEndListener")
 @Dependent
 public class JobEndListener extends AbstractJobListener {
@@ -17,8 +21,12 @@ public class JobEndListener extends AbstractJobListener {
     @Inject
     JobEnds ends;
 
+    @Inject
+    WorkMetrics metrics;
+
     @Override
     public void afterJob() {
         ends.ended(jobContext.getInstanceId());
+        metrics.jobEnded(jobContext.getInstanceId());
     }
 }

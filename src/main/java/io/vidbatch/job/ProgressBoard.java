@@ -42,6 +42,11 @@ public class ProgressBoard {
         return running.values().stream().filter(r -> r.job() == job).sorted(Comparator.comparingInt(Running::item)).toList();
     }
 
+    /** Frames per second of every item running on this launcher right now, added up. */
+    public double fps(String launcher) {
+        return running.values().stream().filter(r -> r.worker().equals(launcher)).mapToDouble(r -> r.progress().fps()).sum();
+    }
+
     private static String key(WorkItem item) {
         return item.jobInstance() + "/" + item.item();
     }

@@ -9,6 +9,7 @@ import io.vidbatch.launch.WorkResult;
 import io.vidbatch.launch.WorkerUnavailableException;
 import io.vidbatch.media.StoppedException;
 import io.vidbatch.media.ToolFailureException;
+import io.vidbatch.metrics.WorkMetrics;
 import jakarta.batch.api.BatchProperty;
 import jakarta.batch.api.chunk.ItemProcessor;
 import jakarta.batch.runtime.BatchStatus;
@@ -48,6 +49,9 @@ public class TranscodeProcessor implements ItemProcessor {
     ProgressBoard board;
 
     @Inject
+    WorkMetrics metrics;
+
+    @Inject
     @BatchProperty(name = "partition")
     String partition;
 
@@ -77,8 +81,10 @@ public class TranscodeProcessor implements ItemProcessor {
                 board.update(item, p);
             }
         }, this::stopRequested, line -> LOG.info(() -> who + " " + line));
+        metrics.workerStarted(launcherName);
         try {
             List<Outcome> outcomes = launcher.run(group, launch);
+            metrics.finished(launcherName, outcomes);
             List<Finished> finished = new ArrayList<>();
             int checked = 0;
             String checkedOn = null;
@@ -117,6 +123,7 @@ public class TranscodeProcessor implements ItemProcessor {
             stepContext.setExitStatus("no worker: " + e.getMessage());
             throw e;
         } finally {
+            metrics.workerEnded(launcherName);
             group.forEach(board::finished);
         }
     }

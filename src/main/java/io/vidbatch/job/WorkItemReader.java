@@ -1,6 +1,7 @@
 package io.vidbatch.job;
 
 import io.vidbatch.launch.WorkItem;
+import io.vidbatch.metrics.WorkMetrics;
 import jakarta.batch.api.BatchProperty;
 import jakarta.batch.api.chunk.AbstractItemReader;
 import jakarta.batch.runtime.context.JobContext;
@@ -35,6 +36,9 @@ public class WorkItemReader extends AbstractItemReader {
     WorkStore store;
 
     @Inject
+    WorkMetrics metrics;
+
+    @Inject
     @BatchProperty(name = "partition")
     String partition;
 
@@ -49,6 +53,7 @@ public class WorkItemReader extends AbstractItemReader {
         groupSize = Math.max(1, settings.groupSize());
         launcher = settings.launcher();
         pending = new ArrayDeque<>(store.pendingItems(job, Integer.parseInt(partition)));
+        metrics.pending(job, partition, launcher, pending.size());
     }
 
     @Override
@@ -59,6 +64,13 @@ public class WorkItemReader extends AbstractItemReader {
         }
         // Tells GroupCheckpoint whether this group's chunk should commit before the next read.
         StepThreadData.of(stepContext).moreToRead = !pending.isEmpty();
+        metrics.pending(jobContext.getInstanceId(), partition, launcher, pending.size());
         return group.isEmpty() ? null : new WorkGroup(launcher, group);
+    }
+
+    /** Whatever is left (a stop, a failure) is no longer pending on this partition. */
+    @Override
+    public void close() {
+        metrics.pending(jobContext.getInstanceId(), partition, launcher, 0);
     }
 }
