@@ -75,10 +75,13 @@ class ConsoleIT {
 
     @Test
     void aSubmitterStopsARunningJob() {
-        long id = Jobs.submit(Jobs.body("inputs", List.of("samples/slow-1080p-60s.mp4"), "outputDir", Jobs.dir("it-console-stop"),
-                "workers", 1));
+        long id;
         try (Browser b = new Browser()) {
-            b.signIn(Api.SUBMITTER, "#/jobs/" + id);
+            // Signed in first: the job runs for seconds only on a fast machine, and must still be running when seen.
+            b.signIn(Api.SUBMITTER, "");
+            id = Jobs.submit(Jobs.body("inputs", List.of("samples/slow-1080p-60s.mp4"), "outputDir", Jobs.dir("it-console-stop"),
+                    "workers", 1));
+            b.open("#/jobs/" + id);
             b.await(d -> !d.findElements(By.cssSelector("#items .state[data-state=RUNNING]")).isEmpty(), "the item running",
                     Duration.ofMinutes(1));
             b.click(By.id("stop-job"));
@@ -93,10 +96,13 @@ class ConsoleIT {
 
     @Test
     void aMonitorSeesNoStopButtonAndCannotStop() {
-        long id = Jobs.submit(Jobs.body("inputs", List.of("samples/slow-1080p-60s.mp4"), "outputDir", Jobs.dir("it-console-monitor"),
-                "workers", 1));
+        long id;
         try (Browser b = new Browser()) {
-            b.signIn(Api.MONITOR, "#/jobs/" + id);
+            // Signed in first: the job runs for seconds only on a fast machine, and must still be running when seen.
+            b.signIn(Api.MONITOR, "");
+            id = Jobs.submit(Jobs.body("inputs", List.of("samples/slow-1080p-60s.mp4"), "outputDir", Jobs.dir("it-console-monitor"),
+                    "workers", 1));
+            b.open("#/jobs/" + id);
             b.await(d -> !d.findElements(By.cssSelector("#items .state[data-state=RUNNING]")).isEmpty(), "the item running",
                     Duration.ofMinutes(1));
             assertThat(b.driver().findElements(By.id("stop-job"))).as("stop button for a monitor").isEmpty();
@@ -104,12 +110,33 @@ class ConsoleIT {
             b.screenshot("console-5-monitor");
             // Calling stop anyway, with the monitor's own sign-in cookie and with a password: refused both ways.
             assertThat(b.script(STOP_STATUS, id)).isEqualTo(403L);
+            Api.Reply direct = Api.as(Api.MONITOR).post(Api.appUrl() + "/api/v1/jobs/" + id + "/stop", "");
+            assertThat(direct.status()).isEqualTo(403);
         }
-        Api.Reply direct = Api.as(Api.MONITOR).post(Api.appUrl() + "/api/v1/jobs/" + id + "/stop", "");
-        assertThat(direct.status()).isEqualTo(403);
-        assertThat(Jobs.get(id).getString("status")).isIn("STARTING", "STARTED");
-        Jobs.on(Api.Server.main()).control(id, "stop");
-        Jobs.waitForEnd(id, Duration.ofMinutes(1));
+        assertThat(Jobs.get(id).getString("status")).as("the refused stops stopped nothing").isNotIn("STOPPING", "STOPPED");
+        Jobs.waitForEnd(id, Duration.ofMinutes(2));
+    }
+
+    @Test
+    void everyProblemShowsItsReasonAndTheEndOfFfmpegsLog() throws java.io.IOException {
+        BadInputIT.makeBadFiles();
+        long id = Jobs.submit(Jobs.body("inputs", List.of("samples/screen-480p-noaudio.mp4", "bad/corrupt.mp4", "bad/notes.mp4"),
+                "outputDir", Jobs.dir("it-console-bad")));
+        Jobs.waitForEnd(id, Duration.ofMinutes(2));
+        try (Browser b = new Browser()) {
+            b.signIn(Api.ADMIN, "#/jobs/" + id);
+            WebElement problems = b.await(d -> d.findElement(By.id("problems")), "the problems");
+            assertThat(problems.getText())
+                    .contains("bad/notes.mp4: not a readable media file")
+                    .containsPattern("item \\d+ \\(whole of corrupt.mp4\\): decoding errors");
+            b.click(By.cssSelector("#problems button"));
+            String log = b.await(d -> {
+                String text = d.findElement(By.cssSelector("#problems pre.log")).getText();
+                return text.isBlank() ? null : text;
+            }, "ffmpeg's log");
+            assertThat(log).contains("[error]");
+            b.screenshot("console-6-problems");
+        }
     }
 
     @Test
