@@ -145,7 +145,10 @@ class FakeApiServerTest {
             batch.createNamespacedJob(NS, TestJobs.shell("after", "exit 0")).execute();
 
             informers.awaitJob(j -> j.getMetadata().getName().equals("after"), WAIT);
-            Informers.waitFor(() -> server.openWatches() == 2, WAIT, "both watches to reopen");
+            // The cut watches may still count as open for a moment: wait for the new jobs watch itself.
+            Informers.waitFor(() -> server.openWatches() == 2
+                    && server.requests().stream().map(RecordedRequest::rbac).anyMatch("watch jobs"::equals), WAIT,
+                    "both watches to reopen");
             assertThat(server.requests()).extracting(RecordedRequest::rbac).contains("list jobs", "watch jobs");
         }
     }
