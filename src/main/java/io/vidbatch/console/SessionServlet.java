@@ -1,6 +1,7 @@
 package io.vidbatch.console;
 
 import io.vidbatch.api.Roles;
+import io.vidbatch.api.SameOrigin;
 import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
@@ -13,6 +14,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.security.Principal;
 import java.util.List;
+import java.util.logging.Logger;
 
 /**
  * The console's sign-in. A password form posts here; Liberty checks it against the user
@@ -24,6 +26,7 @@ import java.util.List;
 @WebServlet("/session")
 public class SessionServlet extends HttpServlet {
 
+    private static final Logger LOG = Logger.getLogger(SessionServlet.class.getName());
     private static final List<String> ROLES = List.of(Roles.ADMIN, Roles.SUBMITTER, Roles.MONITOR);
 
     /** Who is signed in, with their batch roles; 401 when nobody is. */
@@ -40,6 +43,11 @@ public class SessionServlet extends HttpServlet {
     /** Signs in with the form fields {@code user} and {@code password}. */
     @Override
     protected void doPost(HttpServletRequest req, HttpServletResponse resp) throws IOException, ServletException {
+        if (!SameOrigin.allowed(req.getHeader("Sec-Fetch-Site"), req.getHeader("Origin"), req.getHeader("Host"))) {
+            // Another site signing a visitor in as someone else (login forgery) would be as bad.
+            send(resp, HttpServletResponse.SC_FORBIDDEN, error("refused: this request came from another site's page"));
+            return;
+        }
         String user = req.getParameter("user");
         String password = req.getParameter("password");
         if (user == null || user.isBlank() || password == null || password.isEmpty()) {
@@ -58,8 +66,10 @@ public class SessionServlet extends HttpServlet {
         }
         JsonObject who = whoIs(req, req.getUserPrincipal());
         if (who.getJsonArray("roles").isEmpty()) {
+            // The same answer as a wrong password: a different one would confirm this password.
             req.logout();
-            send(resp, HttpServletResponse.SC_FORBIDDEN, error(user.strip() + " holds no vidbatch role"));
+            LOG.info(() -> user.strip() + " signed in to the console but holds no vidbatch role");
+            send(resp, HttpServletResponse.SC_UNAUTHORIZED, error("wrong user name or password"));
             return;
         }
         send(resp, HttpServletResponse.SC_OK, who);
