@@ -3,21 +3,24 @@ package io.vidbatch.api;
 import io.vidbatch.config.Roots;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
+import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayDeque;
-import java.util.Deque;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
-import java.util.stream.Stream;
 
 /**
  * Files a job wrote that the API hands out: ffmpeg logs and thumbnails. Their paths come from
  * the job's own records, but a symlink planted in the output folder must not turn them into a
- * way to read anything else: each is opened only when it really lies inside the output root.
+ * way to read anything else: each path is resolved to the real file once, that file is checked
+ * to lie inside the output root, and only that resolved file is read.
  */
 final class JobFiles {
+
+    /** A tail never needs more than the end of a log; ffmpeg's can grow to megabytes. */
+    private static final int TAIL_BYTES = 256 * 1024;
 
     private final Roots roots;
 
@@ -27,29 +30,41 @@ final class JobFiles {
 
     /** The last {@code lines} lines of a text file; empty when it does not exist (yet). */
     Optional<String> tail(Path file, int lines) {
-        if (!readable(file)) {
+        Optional<Path> real = inside(file);
+        if (real.isEmpty()) {
             return Optional.empty();
         }
-        Deque<String> last = new ArrayDeque<>(lines);
-        // Undecodable bytes (ffmpeg echoes file names as they are) become U+FFFD rather than failing the read.
-        try (Stream<String> s = new String(Files.readAllBytes(file), StandardCharsets.UTF_8).lines()) {
-            s.forEach(l -> {
-                if (last.size() == lines) {
-                    last.removeFirst();
-                }
-                last.addLast(l);
-            });
-        } catch (IOException | UncheckedIOException e) {
+        try (RandomAccessFile f = new RandomAccessFile(real.get().toFile(), "r")) {
+            long start = Math.max(0, f.length() - TAIL_BYTES);
+            byte[] bytes = new byte[(int) (f.length() - start)];
+            f.seek(start);
+            f.readFully(bytes);
+            // Undecodable bytes (ffmpeg echoes file names as they are) become U+FFFD rather than failing the read.
+            List<String> all = Arrays.asList(new String(bytes, StandardCharsets.UTF_8).split("\n", -1));
+            if (start > 0) {
+                all = all.subList(1, all.size()); // the first line was cut
+            }
+            if (!all.isEmpty() && all.get(all.size() - 1).isEmpty()) {
+                all = all.subList(0, all.size() - 1);
+            }
+            return Optional.of(String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size())) + "\n");
+        } catch (IOException e) {
             return Optional.empty();
         }
-        return Optional.of(String.join("\n", last) + "\n");
     }
 
+    /** The thumbnail itself (symlinks resolved), when it is a JPEG inside the output root. */
     Optional<Path> image(Path file) {
-        return readable(file) && file.getFileName().toString().endsWith(".jpg") ? Optional.of(file) : Optional.empty();
+        return inside(file).filter(p -> p.getFileName().toString().endsWith(".jpg"));
     }
 
-    private boolean readable(Path file) {
-        return Files.isRegularFile(file) && roots.reallyInsideOutput(file);
+    private Optional<Path> inside(Path file) {
+        try {
+            Path real = file.toRealPath();
+            return Files.isRegularFile(real) && real.startsWith(roots.outputRoot().toRealPath()) ? Optional.of(real)
+                    : Optional.empty();
+        } catch (IOException e) {
+            return Optional.empty();
+        }
     }
 }
