@@ -2,6 +2,7 @@ package io.vidbatch.api;
 
 import io.vidbatch.job.ProgressBoard;
 import io.vidbatch.job.WorkStore;
+import io.vidbatch.media.Progress;
 import jakarta.batch.runtime.JobExecution;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -70,9 +71,11 @@ public class JobProgress {
             String state = r != null ? "RUNNING" : i.state();
             double percent = finished ? 100 : r != null ? Math.round(r.progress().fraction() * 1000) / 10.0 : 0;
             double fps = r != null ? r.progress().fps() : i.result() != null ? Math.round(i.result().encodeFps() * 10) / 10.0 : 0;
-            String worker = r != null ? r.worker() : i.result() != null ? i.result().worker() : null;
+            // While it runs, only the launcher is known; the worker that ran it comes with its result.
+            String worker = r != null ? r.launcher() : i.result() != null ? i.result().worker() : null;
             Long endedAt = r == null && i.result() != null && i.result().finishedAt() > 0 ? i.result().finishedAt() : null;
-            Long startedAt = r != null ? Long.valueOf(r.started().toEpochMilli())
+            // An item waiting behind others of its group has not started: no progress yet, no start.
+            Long startedAt = r != null ? (r.progress() == Progress.NONE ? null : Long.valueOf(r.started().toEpochMilli()))
                     : endedAt != null ? Long.valueOf(endedAt - Math.round(i.result().encodeSeconds() * 1000)) : null;
             return new JobViews.Item(i.item(), i.input(), i.part().name(), i.segment(), i.partition(), state, percent, fps,
                     worker, i.spec().source(), i.state().equals(WorkStore.DONE) ? i.spec().output() : null, i.reason(),

@@ -21,10 +21,14 @@ public final class JobViews {
                           Progress progress) {
     }
 
-    /** A job in full: its state, its progress item by item, its inputs and outputs. */
+    /**
+     * A job in full: its state, its progress item by item, its inputs and outputs.
+     *
+     * @param now the server's clock (epoch ms), against which running items' start times are measured
+     */
     public record Detail(long id, String status, String exitStatus, Date created, JobSettings settings,
                          Progress progress, List<Execution> executions, List<Item> items, List<JobReport.Input> inputs,
-                         String report) {
+                         String report, long now) {
     }
 
     /**

@@ -140,7 +140,7 @@ public class JobsResource {
         return new JobViews.Detail(id, latest.getBatchStatus().name(), latest.getExitStatus(),
                 executions.get(executions.size() - 1).getCreateTime(), report == null ? null : report.settings(),
                 progress.of(id, items, latest), executions.stream().map(JobsResource::execution).toList(),
-                progress.items(id, items), report == null ? List.of() : report.inputs(), reportUri);
+                progress.items(id, items), report == null ? List.of() : report.inputs(), reportUri, System.currentTimeMillis());
     }
 
     /**

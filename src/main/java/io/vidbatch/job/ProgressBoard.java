@@ -19,18 +19,18 @@ import java.util.concurrent.ConcurrentHashMap;
 public class ProgressBoard {
 
     /** An item in flight. */
-    public record Running(long job, int item, int partition, String worker, Instant started, Progress progress) {
+    public record Running(long job, int item, int partition, String launcher, Instant started, Progress progress) {
     }
 
     private final Map<String, Running> running = new ConcurrentHashMap<>();
 
-    public void started(WorkItem item, int partition, String worker) {
-        running.put(key(item), new Running(item.jobInstance(), item.item(), partition, worker, Instant.now(), Progress.NONE));
+    public void started(WorkItem item, int partition, String launcher) {
+        running.put(key(item), new Running(item.jobInstance(), item.item(), partition, launcher, Instant.now(), Progress.NONE));
     }
 
     /** The first progress of an item marks its real start: the items of a group run one after another. */
     public void update(WorkItem item, Progress p) {
-        running.computeIfPresent(key(item), (k, r) -> new Running(r.job(), r.item(), r.partition(), r.worker(),
+        running.computeIfPresent(key(item), (k, r) -> new Running(r.job(), r.item(), r.partition(), r.launcher(),
                 r.progress() == Progress.NONE ? Instant.now() : r.started(), p));
     }
 
@@ -44,7 +44,7 @@ public class ProgressBoard {
 
     /** Frames per second of every item running on this launcher right now, added up. */
     public double fps(String launcher) {
-        return running.values().stream().filter(r -> r.worker().equals(launcher)).mapToDouble(r -> r.progress().fps()).sum();
+        return running.values().stream().filter(r -> r.launcher().equals(launcher)).mapToDouble(r -> r.progress().fps()).sum();
     }
 
     private static String key(WorkItem item) {
