@@ -12,6 +12,8 @@ let me = null;
 let timer = null;
 const openLogs = new Map();
 let lastDrawn = null;
+// Bumped whenever the view changes: an answer to a request made for an earlier view is dropped.
+let generation = 0;
 
 // ---------- small helpers ----------
 
@@ -100,6 +102,7 @@ async function whoAmI() {
 
 function signIn() {
   clearTimeout(timer);
+  generation++;
   const form = document.getElementById('login-form').content.firstElementChild.cloneNode(true);
   form.addEventListener('submit', async ev => {
     ev.preventDefault();
@@ -124,6 +127,10 @@ function signIn() {
 
 async function jobList() {
   const jobs = await call(`${API}/jobs?limit=50`);
+  return () => drawList(jobs);
+}
+
+function drawList(jobs) {
   const rows = jobs.map(j => el('tr', { class: 'link', 'data-job': j.id, onclick: () => { location.hash = `#/jobs/${j.id}`; } },
     el('td', {}, el('a', { href: `#/jobs/${j.id}` }, `#${j.id}`)),
     el('td', {}, state(j.status)),
@@ -136,15 +143,20 @@ async function jobList() {
     jobs.length === 0 ? el('p', { class: 'muted' }, 'No jobs yet.') : el('table', { id: 'jobs' },
       el('thead', {}, el('tr', {}, ['Job', 'State', 'Progress', 'Items', 'ETA', 'Submitted', 'Outcome'].map(h => el('th', {}, h)))),
       el('tbody', {}, rows)));
-  poll(refresh, jobs.some(j => !ended(j.status)) ? 1000 : 5000);
+  poll(refresh, jobs.some(j => !ended(j.status)) ? 2000 : 5000);
 }
 
 // ---------- one job ----------
 
 async function jobDetail(id) {
   const job = await call(`${API}/jobs/${id}`);
+  return () => drawJob(job);
+}
+
+function drawJob(job) {
   // An ended job changes no more: drawing it again would only reload its pictures.
-  const seen = JSON.stringify(job);
+  const { now, ...rest } = job;
+  const seen = JSON.stringify(rest);
   if (ended(job.status) && seen === lastDrawn) return poll(refresh, 5000);
   lastDrawn = seen;
   const p = job.progress;
@@ -161,7 +173,7 @@ async function jobDetail(id) {
       job.exitStatus && job.exitStatus !== job.status ? el('p', { id: 'exit-status' }, job.exitStatus) : null,
       el('div', { class: 'facts' }, facts.map(([k, v]) => el('div', {}, el('span', {}, k), v))),
       actions(job)),
-    el('h2', {}, 'Workers'), lanes(job.items),
+    el('h2', {}, 'Workers'), lanes(job.items, job.now),
     el('h2', {}, 'Outputs'), outputs(job),
     problems(job),
     el('h2', {}, 'Items'), itemTable(job));
@@ -197,10 +209,11 @@ function actions(job) {
 }
 
 // One lane per partition: its items one after another, each bar placed by when its encode ran.
-function lanes(items) {
+// Times are the server's (running items) and the workers' (finished ones); `now` is the server's,
+// so a browser whose clock is off draws the same picture.
+function lanes(items, now) {
   const timed = items.filter(i => i.startedAt);
   if (timed.length === 0) return el('p', { class: 'muted' }, 'No item has started yet.');
-  const now = Date.now();
   const t0 = Math.min(...timed.map(i => i.startedAt));
   const t1 = Math.max(...timed.map(i => i.endedAt || now), t0 + 1000);
   const byLane = new Map();
@@ -209,7 +222,9 @@ function lanes(items) {
     byLane.get(i.partition).push(i);
   }
   const rows = [...byLane.entries()].sort((a, b) => a[0] - b[0]).map(([partition, its]) => {
-    const workers = [...new Set(its.map(i => i.worker).filter(Boolean))];
+    // Finished items name their worker; running ones only their launcher, until they finish.
+    const named = its.filter(i => i.state !== 'RUNNING');
+    const workers = [...new Set((named.length ? named : its).map(i => i.worker).filter(Boolean))];
     return el('div', { class: 'lane', 'data-partition': partition },
       el('div', { class: 'lane-label', title: workers.join('\n') }, `partition ${partition}`,
         el('span', { class: 'muted' }, workers.length ? ` · ${workers.length === 1 ? workers[0] : workers.length + ' workers'}` : '')),
@@ -282,6 +297,10 @@ function itemTable(job) {
 async function newJob() {
   clearTimeout(timer);
   const catalog = await call(`${API}/catalog`);
+  return () => drawForm(catalog);
+}
+
+function drawForm(catalog) {
   const form = el('form', { class: 'card', id: 'submit' },
     el('label', {}, 'Inputs ', el('span', { class: 'hint' }, 'one file or folder per line, inside the input roots'),
       el('textarea', { name: 'inputs', rows: 4, required: true })),
@@ -309,7 +328,7 @@ async function newJob() {
     } catch (e) {
       if (e instanceof SignedOut) return signIn();
       form.querySelector('#submit-error').textContent =
-        [e.message, ...e.fields.map(x => `${x.field}: ${x.message}`)].join('\n');
+        [e.message, ...(e.fields || []).map(x => `${x.field}: ${x.message}`)].join('\n');
     }
   });
   show(el('h1', {}, 'New job'), form);
@@ -318,16 +337,22 @@ async function newJob() {
 // ---------- routing ----------
 
 async function refresh() {
+  const g = generation;
   try {
+    // Asked first, and of /session alone: a lapsed sign-in must bring our form, not the
+    // browser's password dialog, which a 401 from the Basic-protected /api would.
+    await call(SESSION);
+    if (document.hidden) return poll(refresh, 5000); // a background tab need not follow along
     const m = location.hash.match(/^#\/jobs\/(\d+)/);
-    if (m) await jobDetail(m[1]);
-    else if (location.hash === '#/new') await newJob();
-    else await jobList();
+    const draw = m ? await jobDetail(m[1]) : location.hash === '#/new' ? await newJob() : await jobList();
+    if (g === generation) draw();
   } catch (e) {
+    if (g !== generation) return;
     if (e instanceof SignedOut) {
       await whoAmI();
       return signIn();
     }
+    lastDrawn = null;
     show(el('p', { class: 'error', role: 'alert' }, e.message));
     poll(refresh, 5000);
   }
@@ -335,6 +360,7 @@ async function refresh() {
 
 function route() {
   clearTimeout(timer);
+  generation++;
   lastDrawn = null;
   if (!me) return signIn();
   refresh();
@@ -346,4 +372,5 @@ document.getElementById('signout').addEventListener('click', async () => {
   signIn();
 });
 window.addEventListener('hashchange', route);
+document.addEventListener('visibilitychange', () => { if (!document.hidden && me) route(); });
 whoAmI().then(route, e => show(el('p', { class: 'error' }, e.message)));
