@@ -93,9 +93,13 @@ public final class Api {
         return send(HttpRequest.newBuilder(URI.create(url)).GET());
     }
 
-    public Reply post(String url, String json) {
-        return send(HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(json)));
+    public Reply post(String url, String json, String... headers) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json));
+        for (int i = 0; i < headers.length; i += 2) {
+            b.header(headers[i], headers[i + 1]);
+        }
+        return send(b);
     }
 
     public Reply put(String url, String json) {

@@ -140,6 +140,18 @@ class ConsoleIT {
     }
 
     @Test
+    void aLapsedSignInBringsBackTheSignInForm() {
+        try (Browser b = new Browser()) {
+            b.signIn(Api.MONITOR, "");
+            b.await(d -> d.findElement(By.cssSelector("h1")).getText().equals("Jobs"), "the job list");
+            // What an expired or revoked sign-on cookie looks like to the page: no cookie at all.
+            b.driver().manage().deleteCookieNamed("LtpaToken2");
+            b.await(d -> d.findElement(By.id("login")), "the sign-in form again");
+            assertThat(b.driver().findElement(By.id("who")).getText()).isEmpty();
+        }
+    }
+
+    @Test
     void aWrongPasswordIsRefusedAndNothingIsShown() {
         try (Browser b = new Browser()) {
             b.open("");

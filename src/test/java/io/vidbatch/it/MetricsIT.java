@@ -63,10 +63,11 @@ class MetricsIT {
             assertThat(r.status()).as("GET " + http).isEqualTo(302);
             assertThat(r.body()).doesNotContain("vidbatch_");
         }
-        // Every role reads it: monitors and submitters are Liberty readers, admins administrators.
-        for (String user : List.of(Api.MONITOR, Api.SUBMITTER, Api.ADMIN)) {
-            assertThat(Scrape.as(user).get(DONE, "local")).as(user).isGreaterThanOrEqualTo(0);
+        // Monitors are Liberty readers and admins administrators; a submitter is neither.
+        for (String user : List.of(Api.MONITOR, Api.ADMIN)) {
+            assertThat(Scrape.as(user).get(DONE, "local")).as(user).isGreaterThanOrEqualTo(0); // Scrape.as asserts the 200
         }
+        assertThat(Api.as(Api.SUBMITTER).get(https).status()).as("submitter").isEqualTo(403);
     }
 
     @Test
