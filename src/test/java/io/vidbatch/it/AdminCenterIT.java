@@ -135,11 +135,24 @@ class AdminCenterIT {
 
     @Test
     void aMonitorLogsInAsAReaderAndSeesTheJavaBatchTool() {
+        long id = Jobs.submit(Jobs.body("inputs", List.of("samples/screen-480p-noaudio.mp4"), "outputDir",
+                Jobs.dir("it-admincenter-monitor"), "dryRun", true));
         Browser monitor = Browser.loggedInAs(Api.MONITOR);
         assertThat(monitor.get(TOOL).status()).isEqualTo(200);
         Browser.Page list = monitor.xhr(DASHBOARD);
         assertThat(list.status()).isEqualTo(200);
-        assertThat(list.array()).isNotNull();
+        // A monitor sees every job, here the submitter's.
+        assertThat(list.array().getValuesAs(JsonObject.class)).extracting(i -> i.getJsonNumber("instanceId").longValue())
+                .contains(id);
+        Jobs.waitForEnd(id, Duration.ofMinutes(1));
+    }
+
+    @Test
+    void aSubmitterIsNoLibertyReaderAndStaysOut() {
+        // Readers see the server's configuration in Admin Center: submitters use the console instead.
+        Browser submitter = Browser.fresh();
+        assertThat(submitter.login(Api.SUBMITTER, Api.password(Api.SUBMITTER)).location()).endsWith("/adminCenter/");
+        assertThat(submitter.get("/adminCenter/").status()).isEqualTo(403);
     }
 
     @Test
