@@ -38,6 +38,15 @@ class KubernetesLauncherIT extends WithSimulatedCluster {
         assertThat(Jobs.waitForEnd(local, Duration.ofMinutes(2)).getString("exitStatus")).startsWith("ALL DONE");
         assertThat(Jobs.waitForEnd(process, Duration.ofMinutes(2)).getString("exitStatus")).startsWith("ALL DONE");
 
+        // Every item's ffmpeg report reaches the job log, wherever it ran: a worker process's and a
+        // pod's output is copied into the partition's log.
+        for (long id : List.of(k8s, local, process)) {
+            String log = KubernetesSim.jobLog(id);
+            for (int item = 1; item <= LaunchersIT.INPUTS.size(); item++) {
+                assertThat(log).as("job " + id + ", item " + item).containsPattern("item " + item + " .*ffmpeg: \\[info\\] frame=");
+            }
+        }
+
         // Same streams, sizes and frame counts, whichever launcher ran the items.
         assertThat(LaunchersIT.outputs(k8s)).isEqualTo(LaunchersIT.outputs(local)).isEqualTo(LaunchersIT.outputs(process));
         KubernetesSim.assertOutputsWhole(k, Jobs.outputs().resolve(Jobs.dir("it-k8s")));
