@@ -73,17 +73,26 @@ class ConsoleIT {
         }
     }
 
+    /**
+     * Signs in, then has the submitter start a one-item job of a minute's video and waits on its
+     * page until the item runs. Signed in first: on a fast machine the job runs for seconds only,
+     * and must still be running when seen.
+     */
+    private static long watchALongJobRun(Browser b, String user, String outputDir) {
+        b.signIn(user, "");
+        long id = Jobs.submit(Jobs.body("inputs", List.of("samples/slow-1080p-60s.mp4"), "outputDir", Jobs.dir(outputDir),
+                "workers", 1));
+        b.open("#/jobs/" + id);
+        b.await(d -> !d.findElements(By.cssSelector("#items .state[data-state=RUNNING]")).isEmpty(), "the item running",
+                Duration.ofMinutes(1));
+        return id;
+    }
+
     @Test
     void aSubmitterStopsARunningJob() {
         long id;
         try (Browser b = new Browser()) {
-            // Signed in first: the job runs for seconds only on a fast machine, and must still be running when seen.
-            b.signIn(Api.SUBMITTER, "");
-            id = Jobs.submit(Jobs.body("inputs", List.of("samples/slow-1080p-60s.mp4"), "outputDir", Jobs.dir("it-console-stop"),
-                    "workers", 1));
-            b.open("#/jobs/" + id);
-            b.await(d -> !d.findElements(By.cssSelector("#items .state[data-state=RUNNING]")).isEmpty(), "the item running",
-                    Duration.ofMinutes(1));
+            id = watchALongJobRun(b, Api.SUBMITTER, "it-console-stop");
             b.click(By.id("stop-job"));
             b.driver().switchTo().alert().accept();
             b.await(d -> "STOPPED".equals(d.findElement(By.cssSelector("h1 .state")).getAttribute("data-state")),
@@ -98,13 +107,7 @@ class ConsoleIT {
     void aMonitorSeesNoStopButtonAndCannotStop() {
         long id;
         try (Browser b = new Browser()) {
-            // Signed in first: the job runs for seconds only on a fast machine, and must still be running when seen.
-            b.signIn(Api.MONITOR, "");
-            id = Jobs.submit(Jobs.body("inputs", List.of("samples/slow-1080p-60s.mp4"), "outputDir", Jobs.dir("it-console-monitor"),
-                    "workers", 1));
-            b.open("#/jobs/" + id);
-            b.await(d -> !d.findElements(By.cssSelector("#items .state[data-state=RUNNING]")).isEmpty(), "the item running",
-                    Duration.ofMinutes(1));
+            id = watchALongJobRun(b, Api.MONITOR, "it-console-monitor");
             assertThat(b.driver().findElements(By.id("stop-job"))).as("stop button for a monitor").isEmpty();
             assertThat(b.driver().findElements(By.id("nav-new"))).allMatch(e -> !e.isDisplayed());
             b.screenshot("console-5-monitor");
