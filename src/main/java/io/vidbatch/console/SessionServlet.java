@@ -68,7 +68,8 @@ public class SessionServlet extends HttpServlet {
         if (who.getJsonArray("roles").isEmpty()) {
             // The same answer as a wrong password: a different one would confirm this password.
             req.logout();
-            LOG.info(() -> user.strip() + " signed in to the console but holds no vidbatch role");
+            // The name is the visitor's to choose: no control characters into the log, no forged lines.
+            LOG.info(() -> user.strip().replaceAll("\\p{Cntrl}", "?") + " signed in to the console but holds no vidbatch role");
             send(resp, HttpServletResponse.SC_UNAUTHORIZED, error("wrong user name or password"));
             return;
         }
