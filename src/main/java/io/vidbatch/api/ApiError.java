@@ -16,7 +16,11 @@ public record ApiError(String error, List<FieldError> errors) {
     }
 
     static WebApplicationException invalid(List<FieldError> errors) {
+        return invalid("invalid job parameters", errors);
+    }
+
+    static WebApplicationException invalid(String what, List<FieldError> errors) {
         return new WebApplicationException(Response.status(Response.Status.BAD_REQUEST).type(MediaType.APPLICATION_JSON)
-                .entity(new ApiError("invalid job parameters", errors)).build());
+                .entity(new ApiError(what, errors)).build());
     }
 }

@@ -84,15 +84,7 @@ public class JobsResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed({Roles.ADMIN, Roles.SUBMITTER})
     public Response submit(InputStream body) {
-        SubmitRequest request = SubmitRequest.read(body);
-        Properties props = request.toProperties();
-        TranscodeParameters.Parsed parsed = TranscodeParameters.parse(props::getProperty, settings.maxWorkers());
-        List<FieldError> errors = new ArrayList<>(parsed.errors());
-        errors.addAll(TranscodeParameters.checkPaths(request.inputs(),
-                props.getProperty(TranscodeParameters.OUTPUT_DIR, ""), settings.roots()));
-        if (!errors.isEmpty()) {
-            throw ApiError.invalid(errors);
-        }
+        Properties props = SubmitRequest.read(body).checked(settings);
         try {
             long execution = operator.start(JOB, props);
             long id = operator.getJobInstance(execution).getInstanceId();

@@ -1,5 +1,6 @@
 package io.vidbatch.api;
 
+import io.vidbatch.config.Settings;
 import io.vidbatch.job.FieldError;
 import io.vidbatch.job.TranscodeParameters;
 import jakarta.json.Json;
@@ -31,7 +32,11 @@ record SubmitRequest(Map<String, String> values, List<String> inputs) {
     private static final Set<String> FIELDS = Set.copyOf(TranscodeParameters.NAMES);
 
     static SubmitRequest read(InputStream body) {
-        JsonObject o = parse(body);
+        return of(parse(body));
+    }
+
+    /** A submission inside another document (a schedule's job). */
+    static SubmitRequest of(JsonObject o) {
         List<FieldError> errors = new ArrayList<>();
         Map<String, String> values = new java.util.HashMap<>();
         List<String> inputs = new ArrayList<>();
@@ -72,7 +77,20 @@ record SubmitRequest(Map<String, String> values, List<String> inputs) {
         return TranscodeParameters.toProperties(inputs, values);
     }
 
-    private static JsonObject parse(InputStream body) {
+    /** The job parameters, once every one is checked and every path lies inside the roots; else 400 with every fault. */
+    Properties checked(Settings settings) {
+        Properties props = toProperties();
+        List<FieldError> errors = new ArrayList<>(TranscodeParameters.parse(props::getProperty, settings.maxWorkers()).errors());
+        errors.addAll(TranscodeParameters.checkPaths(inputs, props.getProperty(TranscodeParameters.OUTPUT_DIR, ""),
+                settings.roots()));
+        if (!errors.isEmpty()) {
+            throw ApiError.invalid(errors);
+        }
+        return props;
+    }
+
+    /** A JSON object body of at most {@link #MAX_BODY_BYTES}; 400 or 413 otherwise. */
+    static JsonObject parse(InputStream body) {
         byte[] bytes;
         try {
             bytes = body.readNBytes(MAX_BODY_BYTES + 1);

@@ -81,7 +81,7 @@ public class WorkStore {
         schemaReady = true;
     }
 
-    static void createIfMissing(Connection c, String name, String ddl) throws SQLException {
+    public static void createIfMissing(Connection c, String name, String ddl) throws SQLException {
         try (Statement s = c.createStatement()) {
             s.execute(ddl);
             LOG.info("created " + name);

@@ -1,0 +1,67 @@
+package io.vidbatch.it;
+
+import jakarta.json.JsonObject;
+import org.junit.jupiter.api.Test;
+import org.microshed.testing.jupiter.MicroShedTest;
+
+import java.time.ZonedDateTime;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Schedules are stored and read over REST: batchAdmin manages them, the other roles read them. */
+@MicroShedTest
+class SchedulesIT {
+
+    private static final String URL = Api.appUrl() + "/api/v1/schedules/";
+
+    private static String nightly(String cron, String zone) {
+        return "{\"cron\": \"" + cron + "\", \"zone\": \"" + zone + "\", \"job\": "
+                + Jobs.body("inputs", List.of("samples"), "outputDir", Jobs.dir("it-nightly")) + "}";
+    }
+
+    @Test
+    void anAdminCreatesChangesAndDeletesAScheduleThatEveryRoleReads() {
+        String name = "nightly-" + Jobs.dir("it").replaceAll("[^a-z0-9-]", "");
+        Api.Reply created = Api.as(Api.ADMIN).put(URL + name, nightly("0 2 * * *", "Europe/Paris"));
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        ZonedDateTime next = ZonedDateTime.parse(created.json().getString("nextFire").replaceAll("\\[.*]$", ""));
+        assertThat(next.getHour()).isEqualTo(2);
+        assertThat(next.getMinute()).isZero();
+        assertThat(next).isAfter(ZonedDateTime.now()).isBefore(ZonedDateTime.now().plusDays(1).plusHours(1));
+
+        for (String reader : List.of(Api.MONITOR, Api.SUBMITTER)) {
+            Api.Reply r = Api.as(reader).get(URL + name);
+            assertThat(r.status()).as(reader).isEqualTo(200);
+            assertThat(r.json().getJsonObject("job").getJsonArray("inputs").getString(0)).isEqualTo("samples");
+        }
+
+        Api.Reply changed = Api.as(Api.ADMIN).put(URL + name, nightly("30 3 * * MON-FRI", "UTC"));
+        assertThat(changed.status()).isEqualTo(200);
+        JsonObject again = Api.as(Api.MONITOR).get(URL + name).json();
+        assertThat(again.getString("cron")).isEqualTo("30 3 * * MON-FRI");
+        assertThat(again.getString("nextFire")).contains("T03:30");
+
+        assertThat(Api.as(Api.ADMIN).delete(URL + name).status()).isEqualTo(204);
+        assertThat(Api.as(Api.MONITOR).get(URL + name).status()).isEqualTo(404);
+    }
+
+    @Test
+    void onlyAnAdminMayChangeSchedules() {
+        String name = "monitor-try";
+        assertThat(Api.as(Api.MONITOR).put(URL + name, nightly("0 2 * * *", "UTC")).status()).isEqualTo(403);
+        assertThat(Api.as(Api.SUBMITTER).put(URL + name, nightly("0 2 * * *", "UTC")).status()).isEqualTo(403);
+        assertThat(Api.as(Api.MONITOR).delete(URL + name).status()).isEqualTo(403);
+        assertThat(Api.anonymous().get(URL).status()).isEqualTo(401);
+    }
+
+    @Test
+    void aBadScheduleIsRefusedWithEveryFieldAtFault() {
+        String body = "{\"cron\": \"every night\", \"zone\": \"Mars/Olympus\", \"job\": "
+                + Jobs.body("inputs", List.of("../etc"), "preset", "h266") + ", \"colour\": \"blue\"}";
+        Api.Reply r = Api.as(Api.ADMIN).put(URL + "Bad_Name", body);
+        assertThat(r.status()).isEqualTo(400);
+        assertThat(r.json().getJsonArray("errors").getValuesAs(JsonObject.class)).extracting(e -> e.getString("field"))
+                .contains("name", "cron", "zone", "colour", "job.preset", "job.inputs");
+    }
+}
