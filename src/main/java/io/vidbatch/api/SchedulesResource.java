@@ -3,6 +3,7 @@ package io.vidbatch.api;
 import io.vidbatch.config.Settings;
 import io.vidbatch.job.FieldError;
 import io.vidbatch.schedule.Schedule;
+import io.vidbatch.schedule.ScheduleRunner;
 import io.vidbatch.schedule.ScheduleStore;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.context.RequestScoped;
@@ -51,13 +52,19 @@ public class SchedulesResource {
     @Inject
     Settings settings;
 
+    @Inject
+    ScheduleRunner runner;
+
+    private static final int RUNS_SHOWN = 20;
+
     /** A schedule as the API shows it. */
+    /** @param runs the latest firings, newest first (in a single schedule's view only) */
     public record View(String name, String cron, String zone, JsonObject job, boolean watch, boolean enabled,
-                       String nextFire) {
-        static View of(Schedule s) {
+                       String nextFire, List<ScheduleStore.Run> runs) {
+        static View of(Schedule s, List<ScheduleStore.Run> runs) {
             try (JsonReader r = Json.createReader(new StringReader(s.job()))) {
                 return new View(s.name(), s.cron(), s.zone().getId(), r.readObject(), s.watch(), s.enabled(),
-                        s.nextFire(ZonedDateTime.now()).map(ZonedDateTime::toString).orElse(null));
+                        s.nextFire(ZonedDateTime.now()).map(ZonedDateTime::toString).orElse(null), runs);
             }
         }
     }
@@ -65,14 +72,15 @@ public class SchedulesResource {
     @GET
     @RolesAllowed({Roles.ADMIN, Roles.SUBMITTER, Roles.MONITOR})
     public List<View> list() throws SQLException {
-        return store.all().stream().map(View::of).toList();
+        return store.all().stream().map(s -> View.of(s, List.of())).toList();
     }
 
     @GET
     @Path("{name}")
     @RolesAllowed({Roles.ADMIN, Roles.SUBMITTER, Roles.MONITOR})
     public View get(@PathParam("name") String name) throws SQLException {
-        return View.of(store.named(name).orElseThrow(() -> ApiError.of(Response.Status.NOT_FOUND, "no schedule " + name)));
+        Schedule s = store.named(name).orElseThrow(() -> ApiError.of(Response.Status.NOT_FOUND, "no schedule " + name));
+        return View.of(s, store.runs(name, RUNS_SHOWN));
     }
 
     /** Creates (201) or replaces (200) the schedule of this name. */
@@ -83,7 +91,8 @@ public class SchedulesResource {
     public Response put(@PathParam("name") String name, InputStream body) throws SQLException {
         Schedule s = read(name, SubmitRequest.parse(body));
         boolean created = store.put(s);
-        return Response.status(created ? Response.Status.CREATED : Response.Status.OK).entity(View.of(s)).build();
+        runner.changed(name, s);
+        return Response.status(created ? Response.Status.CREATED : Response.Status.OK).entity(View.of(s, List.of())).build();
     }
 
     @DELETE
@@ -93,6 +102,7 @@ public class SchedulesResource {
         if (!store.delete(name)) {
             throw ApiError.of(Response.Status.NOT_FOUND, "no schedule " + name);
         }
+        runner.changed(name, null);
         return Response.noContent().build();
     }
 

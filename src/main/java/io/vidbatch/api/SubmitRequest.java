@@ -26,7 +26,7 @@ import java.util.Set;
  * {@code groupSize}, {@code dryRun}.
  * Unknown fields are refused, so a typo is an error rather than a silently ignored setting.
  */
-record SubmitRequest(Map<String, String> values, List<String> inputs) {
+public record SubmitRequest(Map<String, String> values, List<String> inputs) {
 
     static final int MAX_BODY_BYTES = 1 << 20;
     private static final Set<String> FIELDS = Set.copyOf(TranscodeParameters.NAMES);
@@ -36,7 +36,7 @@ record SubmitRequest(Map<String, String> values, List<String> inputs) {
     }
 
     /** A submission inside another document (a schedule's job). */
-    static SubmitRequest of(JsonObject o) {
+    public static SubmitRequest of(JsonObject o) {
         List<FieldError> errors = new ArrayList<>();
         Map<String, String> values = new java.util.HashMap<>();
         List<String> inputs = new ArrayList<>();
@@ -78,7 +78,7 @@ record SubmitRequest(Map<String, String> values, List<String> inputs) {
     }
 
     /** The job parameters, once every one is checked and every path lies inside the roots; else 400 with every fault. */
-    Properties checked(Settings settings) {
+    public Properties checked(Settings settings) {
         Properties props = toProperties();
         List<FieldError> errors = new ArrayList<>(TranscodeParameters.parse(props::getProperty, settings.maxWorkers()).errors());
         errors.addAll(TranscodeParameters.checkPaths(inputs, props.getProperty(TranscodeParameters.OUTPUT_DIR, ""),

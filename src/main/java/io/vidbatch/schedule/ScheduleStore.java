@@ -9,6 +9,9 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.sql.Types;
+import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,6 +34,9 @@ public class ScheduleStore {
             WorkStore.createIfMissing(c, "VB_SCHEDULE", "CREATE TABLE VB_SCHEDULE (NAME VARCHAR(64) NOT NULL PRIMARY KEY, "
                     + "CRON VARCHAR(200) NOT NULL, ZONE VARCHAR(64) NOT NULL, JOB VARCHAR(32000) NOT NULL, "
                     + "WATCH SMALLINT NOT NULL, ENABLED SMALLINT NOT NULL)");
+            WorkStore.createIfMissing(c, "VB_SCHEDULE_RUN", "CREATE TABLE VB_SCHEDULE_RUN (NAME VARCHAR(64) NOT NULL, "
+                    + "FIRED_AT TIMESTAMP NOT NULL, OUTCOME VARCHAR(16) NOT NULL, JOB_INSTANCE BIGINT, MESSAGE VARCHAR(4000))");
+            WorkStore.createIfMissing(c, "VB_SCHEDULE_RUN_NAME", "CREATE INDEX VB_SCHEDULE_RUN_NAME ON VB_SCHEDULE_RUN (NAME, FIRED_AT)");
         }
         schemaReady = true;
     }
@@ -63,6 +69,51 @@ public class ScheduleStore {
         try (Connection c = dataSource.getConnection()) {
             return update(c, "DELETE FROM VB_SCHEDULE WHERE NAME = ?", name) > 0;
         }
+    }
+
+    /** What one firing of a schedule did: {@code STARTED} a job, or {@code SKIPPED} or {@code FAILED} and why. */
+    public record Run(Instant firedAt, String outcome, Long jobInstance, String message) {
+    }
+
+    public void recordRun(String name, Run run) throws SQLException {
+        ensureSchema();
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("INSERT INTO VB_SCHEDULE_RUN (NAME, FIRED_AT, OUTCOME, JOB_INSTANCE, MESSAGE) "
+                     + "VALUES (?, ?, ?, ?, ?)")) {
+            ps.setString(1, name);
+            ps.setTimestamp(2, Timestamp.from(run.firedAt()));
+            ps.setString(3, run.outcome());
+            if (run.jobInstance() == null) {
+                ps.setNull(4, Types.BIGINT);
+            } else {
+                ps.setLong(4, run.jobInstance());
+            }
+            if (run.message() == null) {
+                ps.setNull(5, Types.VARCHAR);
+            } else {
+                ps.setString(5, run.message().length() > 4000 ? run.message().substring(0, 3999) + "…" : run.message());
+            }
+            ps.executeUpdate();
+        }
+    }
+
+    /** The schedule's runs, newest first. */
+    public List<Run> runs(String name, int limit) throws SQLException {
+        ensureSchema();
+        List<Run> out = new ArrayList<>();
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT FIRED_AT, OUTCOME, JOB_INSTANCE, MESSAGE FROM VB_SCHEDULE_RUN "
+                     + "WHERE NAME = ? ORDER BY FIRED_AT DESC")) {
+            ps.setString(1, name);
+            ps.setMaxRows(limit);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    long job = rs.getLong(3);
+                    out.add(new Run(rs.getTimestamp(1).toInstant(), rs.getString(2), rs.wasNull() ? null : job, rs.getString(4)));
+                }
+            }
+        }
+        return out;
     }
 
     private List<Schedule> select(String sql, Object... args) throws SQLException {

@@ -46,6 +46,57 @@ class SchedulesIT {
         assertThat(Api.as(Api.MONITOR).get(URL + name).status()).isEqualTo(404);
     }
 
+    /** Polls a schedule until one of its runs matches; returns that run. */
+    private static JsonObject awaitRun(String name, java.util.function.Predicate<JsonObject> match, String what) {
+        long end = System.nanoTime() + java.time.Duration.ofSeconds(60).toNanos();
+        while (System.nanoTime() < end) {
+            JsonObject s = Api.as(Api.MONITOR).get(URL + name).json();
+            java.util.Optional<JsonObject> run = s.getJsonArray("runs").getValuesAs(JsonObject.class).stream().filter(match).findFirst();
+            if (run.isPresent()) {
+                return run.get();
+            }
+            Jobs.sleep(500);
+        }
+        throw new AssertionError("schedule " + name + ": no run " + what + " within 60 s: " + Api.as(Api.MONITOR).get(URL + name).body());
+    }
+
+    @Test
+    void aScheduleFiresAndItsJobRunsAsTheSchedulerIdentity() {
+        String name = "every-5s-" + Jobs.dir("it").replaceAll("[^a-z0-9-]", "");
+        String body = "{\"cron\": \"*/5 * * * * *\", \"zone\": \"UTC\", \"job\": "
+                + Jobs.body("inputs", List.of("samples/screen-480p-noaudio.mp4"), "outputDir", Jobs.dir("it-schedule-fires")) + "}";
+        assertThat(Api.as(Api.ADMIN).put(URL + name, body).status()).isEqualTo(201);
+        JsonObject run;
+        try {
+            run = awaitRun(name, r -> r.getString("outcome").equals("STARTED"), "STARTED");
+        } finally {
+            assertThat(Api.as(Api.ADMIN).delete(URL + name).status()).isEqualTo(204);
+        }
+        long id = run.getJsonNumber("jobInstance").longValue();
+        // Liberty records who started the job: the scheduler, not the admin who saved the schedule.
+        JsonObject instance = Api.as(Api.ADMIN).get(Api.batchUrl() + "/jobinstances/" + id).json();
+        assertThat(instance.getString("submitter")).isEqualTo("scheduler");
+        assertThat(Jobs.on(Api.Server.main()).awaitEnd(id, java.time.Duration.ofMinutes(1)).getString("status")).isEqualTo("COMPLETED");
+    }
+
+    @Test
+    void aFiringWhileThePreviousJobRunsIsSkippedAndRecorded() {
+        String name = "overlap-" + Jobs.dir("it").replaceAll("[^a-z0-9-]", "");
+        String body = "{\"cron\": \"*/2 * * * * *\", \"zone\": \"UTC\", \"job\": "
+                + Jobs.body("inputs", List.of("samples/slow-1080p-60s.mp4"), "outputDir", Jobs.dir("it-schedule-overlap"), "workers", 1) + "}";
+        assertThat(Api.as(Api.ADMIN).put(URL + name, body).status()).isEqualTo(201);
+        JsonObject skipped;
+        try {
+            skipped = awaitRun(name, r -> r.getString("outcome").equals("SKIPPED"), "SKIPPED");
+        } finally {
+            assertThat(Api.as(Api.ADMIN).delete(URL + name).status()).isEqualTo(204);
+        }
+        assertThat(skipped.getString("message")).matches("job \\d+ of the previous run is still running");
+        long id = Long.parseLong(skipped.getString("message").replaceAll("\\D+", ""));
+        assertThat(Api.as(Api.ADMIN).post(Api.appUrl() + "/api/v1/jobs/" + id + "/stop", "").status()).isEqualTo(202);
+        Jobs.on(Api.Server.main()).awaitEnd(id, java.time.Duration.ofMinutes(1));
+    }
+
     @Test
     void onlyAnAdminMayChangeSchedules() {
         String name = "monitor-try";
