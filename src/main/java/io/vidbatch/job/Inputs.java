@@ -19,7 +19,7 @@ import java.util.stream.Stream;
  * Expands the {@code inputs} entries (files, folders, globs) into files inside the input
  * roots. An entry that cannot be used becomes a rejection with its reason; the rest go on.
  */
-final class Inputs {
+public final class Inputs {
 
     /** Extensions a folder is searched for; explicit file names may have any. */
     static final Set<String> VIDEO_EXTENSIONS = Set.of("mp4", "m4v", "mov", "mkv", "webm", "avi", "mpg", "mpeg", "ts",
@@ -50,6 +50,11 @@ final class Inputs {
     }
 
     private Inputs() {
+    }
+
+    /** The files a job given these entries would take (links resolved): what a watched folder holds now. */
+    public static List<Path> accepted(List<String> entries, Roots roots) {
+        return expand(entries, roots).stream().filter(Candidate::accepted).map(Candidate::real).toList();
     }
 
     static List<Candidate> expand(List<String> entries, Roots roots) {

@@ -2,6 +2,7 @@ package io.vidbatch.schedule;
 
 import io.vidbatch.api.SubmitRequest;
 import io.vidbatch.config.Settings;
+import io.vidbatch.job.Inputs;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
@@ -23,7 +24,6 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
 import java.util.logging.Level;
@@ -42,6 +42,8 @@ public class ScheduleRunner {
 
     private static final Logger LOG = Logger.getLogger(ScheduleRunner.class.getName());
     static final String JOB = "transcode";
+    /** How long a new file's size must hold still before a run takes it: a file still being copied in waits. */
+    static final java.time.Duration SETTLE = java.time.Duration.ofSeconds(2);
 
     @Resource
     ManagedScheduledExecutorService executor;
@@ -102,17 +104,32 @@ public class ScheduleRunner {
                 LOG.info(() -> "schedule " + name + ": skipped, job " + running + " still runs");
                 return;
             }
-            Properties props;
+            SubmitRequest job;
             try (JsonReader r = Json.createReader(new StringReader(s.job()))) {
-                props = SubmitRequest.of(r.readObject()).checked(settings);
+                job = SubmitRequest.of(r.readObject());
             }
-            long instance = operator.getJobInstance(operator.start(JOB, props)).getInstanceId();
-            store.recordRun(name, new ScheduleStore.Run(now, "STARTED", instance, null));
+            Map<String, Long> arrived = Map.of();
+            if (s.watch()) {
+                arrived = WatchedFolder.arrived(Inputs.accepted(job.inputs(), settings.roots()), store.taken(name), SETTLE);
+                if (arrived.isEmpty()) {
+                    store.recordRun(name, new ScheduleStore.Run(now, "SKIPPED", null, "nothing new in " + job.inputs()));
+                    return;
+                }
+                job = new SubmitRequest(job.values(), List.copyOf(arrived.keySet()));
+            }
+            long instance = operator.getJobInstance(operator.start(JOB, job.checked(settings))).getInstanceId();
+            if (!arrived.isEmpty()) {
+                store.take(name, arrived, instance);
+            }
+            store.recordRun(name, new ScheduleStore.Run(now, "STARTED", instance,
+                    s.watch() ? arrived.size() + " new file(s)" : null));
             LOG.info(() -> "schedule " + name + ": started job " + instance);
         } catch (WebApplicationException e) {
             record(name, now, "the job's parameters no longer hold: " + e.getResponse().getEntity());
         } catch (RuntimeException | SQLException e) {
             record(name, now, e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // the server is stopping: this firing is dropped unrecorded
         }
     }
 

@@ -36,6 +36,10 @@ public class ScheduleStore {
                     + "WATCH SMALLINT NOT NULL, ENABLED SMALLINT NOT NULL)");
             WorkStore.createIfMissing(c, "VB_SCHEDULE_RUN", "CREATE TABLE VB_SCHEDULE_RUN (NAME VARCHAR(64) NOT NULL, "
                     + "FIRED_AT TIMESTAMP NOT NULL, OUTCOME VARCHAR(16) NOT NULL, JOB_INSTANCE BIGINT, MESSAGE VARCHAR(4000))");
+            // A watched folder's ledger: each file a run of the schedule took (by a hash of its path: the key stays short).
+            WorkStore.createIfMissing(c, "VB_SCHEDULE_FILE", "CREATE TABLE VB_SCHEDULE_FILE (NAME VARCHAR(64) NOT NULL, "
+                    + "PATH_HASH CHAR(64) NOT NULL, PATH VARCHAR(4000) NOT NULL, BYTES BIGINT NOT NULL, JOB_INSTANCE BIGINT NOT NULL, "
+                    + "PRIMARY KEY (NAME, PATH_HASH))");
             WorkStore.createIfMissing(c, "VB_SCHEDULE_RUN_NAME", "CREATE INDEX VB_SCHEDULE_RUN_NAME ON VB_SCHEDULE_RUN (NAME, FIRED_AT)");
         }
         schemaReady = true;
@@ -109,11 +113,55 @@ public class ScheduleStore {
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     long job = rs.getLong(3);
-                    out.add(new Run(rs.getTimestamp(1).toInstant(), rs.getString(2), rs.wasNull() ? null : job, rs.getString(4)));
+                    Long instance = rs.wasNull() ? null : job; // asked right after its column: wasNull speaks of the last read
+                    out.add(new Run(rs.getTimestamp(1).toInstant(), rs.getString(2), instance, rs.getString(4)));
                 }
             }
         }
         return out;
+    }
+
+    /** The files of a watched folder that runs of this schedule took already. */
+    public java.util.Set<String> taken(String name) throws SQLException {
+        ensureSchema();
+        java.util.Set<String> out = new java.util.HashSet<>();
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT PATH FROM VB_SCHEDULE_FILE WHERE NAME = ?")) {
+            ps.setString(1, name);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getString(1));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Records that a run's job took these files (path → size when taken). */
+    public void take(String name, java.util.Map<String, Long> files, long jobInstance) throws SQLException {
+        ensureSchema();
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("INSERT INTO VB_SCHEDULE_FILE (NAME, PATH_HASH, PATH, BYTES, JOB_INSTANCE) "
+                     + "VALUES (?, ?, ?, ?, ?)")) {
+            for (java.util.Map.Entry<String, Long> f : files.entrySet()) {
+                ps.setString(1, name);
+                ps.setString(2, sha256(f.getKey()));
+                ps.setString(3, f.getKey());
+                ps.setLong(4, f.getValue());
+                ps.setLong(5, jobInstance);
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
+    private static String sha256(String s) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(s.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private List<Schedule> select(String sql, Object... args) throws SQLException {

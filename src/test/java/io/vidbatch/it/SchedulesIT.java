@@ -98,6 +98,52 @@ class SchedulesIT {
     }
 
     @Test
+    void aWatchedFolderGivesEachFileToExactlyOneRunAndWaitsForAFileStillBeingWritten() throws Exception {
+        String run = Jobs.dir("it").replaceAll("[^a-z0-9-]", "");
+        java.nio.file.Path inbox = java.nio.file.Files.createDirectories(Jobs.inputs().resolve("inbox-" + run));
+        java.nio.file.Files.copy(Jobs.sample("screen-480p-noaudio.mp4"), inbox.resolve("a.mp4"));
+        java.nio.file.Files.copy(Jobs.sample("portrait-rotated.mp4"), inbox.resolve("b.mp4"));
+        // A third file arrives slowly, as a copy over the network would: a run must not take it half-written.
+        byte[] whole = java.nio.file.Files.readAllBytes(Jobs.sample("talk-720p-23976.mp4"));
+        java.nio.file.Path growing = inbox.resolve("c.mp4");
+        Thread writer = new Thread(() -> {
+            try (var out = java.nio.file.Files.newOutputStream(growing)) {
+                for (int i = 0; i < 10; i++) {
+                    out.write(whole, i * whole.length / 10, (i + 1) * whole.length / 10 - i * whole.length / 10);
+                    out.flush();
+                    Thread.sleep(800);
+                }
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        writer.start();
+        String name = "watch-" + run;
+        String body = "{\"cron\": \"*/3 * * * * *\", \"zone\": \"UTC\", \"watch\": true, \"job\": "
+                + Jobs.body("inputs", List.of("inbox-" + run), "outputDir", Jobs.dir("it-schedule-watch")) + "}";
+        assertThat(Api.as(Api.ADMIN).put(URL + name, body).status()).isEqualTo(201);
+        List<JsonObject> started;
+        try {
+            awaitRun(name, r -> "1 new file(s)".equals(r.getString("message", "")), "taking the late file");
+            writer.join();
+            Jobs.sleep(7000); // two more firings: they must find nothing new
+            started = Api.as(Api.MONITOR).get(URL + name).json().getJsonArray("runs").getValuesAs(JsonObject.class).stream()
+                    .filter(r -> r.getString("outcome").equals("STARTED")).toList();
+        } finally {
+            assertThat(Api.as(Api.ADMIN).delete(URL + name).status()).isEqualTo(204);
+        }
+        List<String> taken = new java.util.ArrayList<>();
+        for (JsonObject r : started) {
+            long id = r.getJsonNumber("jobInstance").longValue();
+            JsonObject job = Jobs.on(Api.Server.main()).awaitEnd(id, java.time.Duration.ofMinutes(2));
+            assertThat(job.getString("exitStatus")).as("job " + id).startsWith("ALL DONE");
+            job.getJsonArray("inputs").getValuesAs(JsonObject.class).forEach(i -> taken.add(java.nio.file.Path.of(i.getString("given")).getFileName().toString()));
+        }
+        assertThat(started).as("runs that started a job").hasSize(2);
+        assertThat(taken).containsExactlyInAnyOrder("a.mp4", "b.mp4", "c.mp4");
+    }
+
+    @Test
     void onlyAnAdminMayChangeSchedules() {
         String name = "monitor-try";
         assertThat(Api.as(Api.MONITOR).put(URL + name, nightly("0 2 * * *", "UTC")).status()).isEqualTo(403);
