@@ -89,10 +89,14 @@ class KubernetesFaultsIT extends WithSimulatedCluster {
         long id = Jobs.submit(KubernetesSim.body(List.of(INPUT), dir, 1));
         String job1 = KubernetesSim.jobName(id, 1);
         // backoffLimit 2: the third failure fails the Job (BackoffLimitExceeded).
+        java.util.Set<String> killed = new java.util.HashSet<>();
         for (int kill = 1; kill <= 3; kill++) {
             int n = kill;
+            // A pod just killed may still read Running for a moment: never pick it twice.
             V1Pod pod = cluster.awaitPod(p -> job1.equals(KubernetesSim.jobNameOf(p)) && "Running".equals(p.getStatus().getPhase())
+                    && !killed.contains(p.getMetadata().getName())
                     && KubernetesSim.podsCreated(cluster, id).getOrDefault(job1, 0) == n, Duration.ofSeconds(30));
+            killed.add(pod.getMetadata().getName());
             cluster.oomKill(pod.getMetadata().getName());
         }
 
