@@ -259,21 +259,33 @@ public class WorkStore {
 
     private List<ItemRow> itemRows(String sql, Object... args) throws SQLException {
         ensureSchema();
-        List<ItemRow> out = new ArrayList<>();
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement(sql)) {
+        try (Connection c = dataSource.getConnection()) {
+            return query(c, sql, rs -> {
+                String result = rs.getString(9);
+                long exec = rs.getLong(11);
+                Long execution = rs.wasNull() ? null : exec;
+                return new ItemRow(rs.getInt(1), rs.getInt(2), rs.getInt(3), Part.valueOf(rs.getString(4)), rs.getInt(5),
+                        rs.getDouble(6), rs.getString(7), WorkJson.readItem(rs.getString(8)),
+                        result == null ? null : WorkJson.readResult(result), rs.getString(10), execution, rs.getTimestamp(12));
+            }, args);
+        }
+    }
+
+    /** Reads one result row into a value. */
+    public interface Row<T> {
+        T read(ResultSet rs) throws SQLException;
+    }
+
+    /** Every row of a query with these arguments. */
+    public static <T> List<T> query(Connection c, String sql, Row<T> row, Object... args) throws SQLException {
+        List<T> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
             for (int i = 0; i < args.length; i++) {
                 ps.setObject(i + 1, args[i]);
             }
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    String result = rs.getString(9);
-                    long exec = rs.getLong(11);
-                    Long execution = rs.wasNull() ? null : exec;
-                    out.add(new ItemRow(rs.getInt(1), rs.getInt(2), rs.getInt(3), Part.valueOf(rs.getString(4)), rs.getInt(5),
-                            rs.getDouble(6), rs.getString(7), WorkJson.readItem(rs.getString(8)),
-                            result == null ? null : WorkJson.readResult(result), rs.getString(10),
-                            execution, rs.getTimestamp(12)));
+                    out.add(row.read(rs));
                 }
             }
         }
@@ -342,7 +354,8 @@ public class WorkStore {
         return s == null || s.length() <= max ? s : s.substring(0, max - 1) + "…";
     }
 
-    private static int update(Connection c, String sql, Object... args) throws SQLException {
+    /** One statement with these arguments (nulls typed as their column: PostgreSQL wants that). */
+    public static int update(Connection c, String sql, Object... args) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             for (int i = 0; i < args.length; i++) {
                 if (args[i] == null) {

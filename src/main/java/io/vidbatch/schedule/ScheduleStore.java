@@ -7,13 +7,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
-import java.sql.Types;
 import java.time.Instant;
 import java.time.ZoneId;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -57,11 +54,11 @@ public class ScheduleStore {
     public boolean put(Schedule s) throws SQLException {
         ensureSchema();
         try (Connection c = dataSource.getConnection()) {
-            if (update(c, "UPDATE VB_SCHEDULE SET CRON = ?, ZONE = ?, JOB = ?, WATCH = ?, ENABLED = ? WHERE NAME = ?",
+            if (WorkStore.update(c, "UPDATE VB_SCHEDULE SET CRON = ?, ZONE = ?, JOB = ?, WATCH = ?, ENABLED = ? WHERE NAME = ?",
                     s.cron(), s.zone().getId(), s.job(), flag(s.watch()), flag(s.enabled()), s.name()) > 0) {
                 return false;
             }
-            update(c, "INSERT INTO VB_SCHEDULE (NAME, CRON, ZONE, JOB, WATCH, ENABLED) VALUES (?, ?, ?, ?, ?, ?)",
+            WorkStore.update(c, "INSERT INTO VB_SCHEDULE (NAME, CRON, ZONE, JOB, WATCH, ENABLED) VALUES (?, ?, ?, ?, ?, ?)",
                     s.name(), s.cron(), s.zone().getId(), s.job(), flag(s.watch()), flag(s.enabled()));
             return true;
         }
@@ -71,7 +68,7 @@ public class ScheduleStore {
     public boolean delete(String name) throws SQLException {
         ensureSchema();
         try (Connection c = dataSource.getConnection()) {
-            return update(c, "DELETE FROM VB_SCHEDULE WHERE NAME = ?", name) > 0;
+            return WorkStore.update(c, "DELETE FROM VB_SCHEDULE WHERE NAME = ?", name) > 0;
         }
     }
 
@@ -81,60 +78,34 @@ public class ScheduleStore {
 
     public void recordRun(String name, Run run) throws SQLException {
         ensureSchema();
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement("INSERT INTO VB_SCHEDULE_RUN (NAME, FIRED_AT, OUTCOME, JOB_INSTANCE, MESSAGE) "
-                     + "VALUES (?, ?, ?, ?, ?)")) {
-            ps.setString(1, name);
-            ps.setTimestamp(2, Timestamp.from(run.firedAt()));
-            ps.setString(3, run.outcome());
-            if (run.jobInstance() == null) {
-                ps.setNull(4, Types.BIGINT);
-            } else {
-                ps.setLong(4, run.jobInstance());
-            }
-            if (run.message() == null) {
-                ps.setNull(5, Types.VARCHAR);
-            } else {
-                ps.setString(5, run.message().length() > 4000 ? run.message().substring(0, 3999) + "…" : run.message());
-            }
-            ps.executeUpdate();
+        String message = run.message() == null || run.message().length() <= 4000 ? run.message()
+                : run.message().substring(0, 3999) + "…";
+        try (Connection c = dataSource.getConnection()) {
+            WorkStore.update(c, "INSERT INTO VB_SCHEDULE_RUN (NAME, FIRED_AT, OUTCOME, JOB_INSTANCE, MESSAGE) VALUES (?, ?, ?, ?, ?)",
+                    name, Timestamp.from(run.firedAt()), run.outcome(), run.jobInstance(), message);
         }
     }
 
     /** The schedule's runs, newest first. */
     public List<Run> runs(String name, int limit) throws SQLException {
         ensureSchema();
-        List<Run> out = new ArrayList<>();
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement("SELECT FIRED_AT, OUTCOME, JOB_INSTANCE, MESSAGE FROM VB_SCHEDULE_RUN "
-                     + "WHERE NAME = ? ORDER BY FIRED_AT DESC")) {
-            ps.setString(1, name);
-            ps.setMaxRows(limit);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    long job = rs.getLong(3);
-                    Long instance = rs.wasNull() ? null : job; // asked right after its column: wasNull speaks of the last read
-                    out.add(new Run(rs.getTimestamp(1).toInstant(), rs.getString(2), instance, rs.getString(4)));
-                }
-            }
+        try (Connection c = dataSource.getConnection()) {
+            return WorkStore.query(c, "SELECT FIRED_AT, OUTCOME, JOB_INSTANCE, MESSAGE FROM VB_SCHEDULE_RUN WHERE NAME = ? "
+                    + "ORDER BY FIRED_AT DESC FETCH FIRST " + limit + " ROWS ONLY", rs -> {
+                        long job = rs.getLong(3);
+                        Long instance = rs.wasNull() ? null : job; // asked right after its column: wasNull speaks of the last read
+                        return new Run(rs.getTimestamp(1).toInstant(), rs.getString(2), instance, rs.getString(4));
+                    }, name);
         }
-        return out;
     }
 
     /** The files of a watched folder that runs of this schedule took already. */
     public java.util.Set<String> taken(String name) throws SQLException {
         ensureSchema();
-        java.util.Set<String> out = new java.util.HashSet<>();
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement("SELECT PATH FROM VB_SCHEDULE_FILE WHERE NAME = ?")) {
-            ps.setString(1, name);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(rs.getString(1));
-                }
-            }
+        try (Connection c = dataSource.getConnection()) {
+            return new java.util.HashSet<>(WorkStore.query(c, "SELECT PATH FROM VB_SCHEDULE_FILE WHERE NAME = ?",
+                    rs -> rs.getString(1), name));
         }
-        return out;
     }
 
     /** Records that a run's job took these files (path → size when taken). */
@@ -166,32 +137,13 @@ public class ScheduleStore {
 
     private List<Schedule> select(String sql, Object... args) throws SQLException {
         ensureSchema();
-        List<Schedule> out = new ArrayList<>();
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement(sql)) {
-            for (int i = 0; i < args.length; i++) {
-                ps.setObject(i + 1, args[i]);
-            }
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(new Schedule(rs.getString(1), rs.getString(2), ZoneId.of(rs.getString(3)), rs.getString(4),
-                            rs.getInt(5) != 0, rs.getInt(6) != 0));
-                }
-            }
+        try (Connection c = dataSource.getConnection()) {
+            return WorkStore.query(c, sql, rs -> new Schedule(rs.getString(1), rs.getString(2), ZoneId.of(rs.getString(3)),
+                    rs.getString(4), rs.getInt(5) != 0, rs.getInt(6) != 0), args);
         }
-        return out;
     }
 
     private static int flag(boolean b) {
         return b ? 1 : 0;
-    }
-
-    private static int update(Connection c, String sql, Object... args) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            for (int i = 0; i < args.length; i++) {
-                ps.setObject(i + 1, args[i]);
-            }
-            return ps.executeUpdate();
-        }
     }
 }
