@@ -60,18 +60,22 @@ class SchedulesIT {
         throw new AssertionError("schedule " + name + ": no run " + what + " within 60 s: " + Api.as(Api.MONITOR).get(URL + name).body());
     }
 
+    /** Saves a schedule, waits for its first run with this outcome, and deletes it so it fires no more. */
+    private static JsonObject firstRun(String name, String body, String outcome) {
+        assertThat(Api.as(Api.ADMIN).put(URL + name, body).status()).isEqualTo(201);
+        try {
+            return awaitRun(name, r -> r.getString("outcome").equals(outcome), outcome);
+        } finally {
+            assertThat(Api.as(Api.ADMIN).delete(URL + name).status()).isEqualTo(204);
+        }
+    }
+
     @Test
     void aScheduleFiresAndItsJobRunsAsTheSchedulerIdentity() {
         String name = "every-5s-" + Jobs.dir("it").replaceAll("[^a-z0-9-]", "");
         String body = "{\"cron\": \"*/5 * * * * *\", \"zone\": \"UTC\", \"job\": "
                 + Jobs.body("inputs", List.of("samples/screen-480p-noaudio.mp4"), "outputDir", Jobs.dir("it-schedule-fires")) + "}";
-        assertThat(Api.as(Api.ADMIN).put(URL + name, body).status()).isEqualTo(201);
-        JsonObject run;
-        try {
-            run = awaitRun(name, r -> r.getString("outcome").equals("STARTED"), "STARTED");
-        } finally {
-            assertThat(Api.as(Api.ADMIN).delete(URL + name).status()).isEqualTo(204);
-        }
+        JsonObject run = firstRun(name, body, "STARTED");
         long id = run.getJsonNumber("jobInstance").longValue();
         // Liberty records who started the job: the scheduler, not the admin who saved the schedule.
         JsonObject instance = Api.as(Api.ADMIN).get(Api.batchUrl() + "/jobinstances/" + id).json();
@@ -84,13 +88,7 @@ class SchedulesIT {
         String name = "overlap-" + Jobs.dir("it").replaceAll("[^a-z0-9-]", "");
         String body = "{\"cron\": \"*/2 * * * * *\", \"zone\": \"UTC\", \"job\": "
                 + Jobs.body("inputs", List.of("samples/slow-1080p-60s.mp4"), "outputDir", Jobs.dir("it-schedule-overlap"), "workers", 1) + "}";
-        assertThat(Api.as(Api.ADMIN).put(URL + name, body).status()).isEqualTo(201);
-        JsonObject skipped;
-        try {
-            skipped = awaitRun(name, r -> r.getString("outcome").equals("SKIPPED"), "SKIPPED");
-        } finally {
-            assertThat(Api.as(Api.ADMIN).delete(URL + name).status()).isEqualTo(204);
-        }
+        JsonObject skipped = firstRun(name, body, "SKIPPED");
         assertThat(skipped.getString("message")).matches("job \\d+ of the previous run is still running");
         long id = Long.parseLong(skipped.getString("message").replaceAll("\\D+", ""));
         assertThat(Api.as(Api.ADMIN).post(Api.appUrl() + "/api/v1/jobs/" + id + "/stop", "").status()).isEqualTo(202);
