@@ -1,6 +1,7 @@
 package io.vidbatch.api;
 
 import io.vidbatch.job.ProgressBoard;
+import io.vidbatch.job.TranscodeJob;
 import io.vidbatch.job.WorkStore;
 import io.vidbatch.media.Progress;
 import jakarta.batch.runtime.JobExecution;
@@ -48,7 +49,7 @@ public class JobProgress {
         }
         double percent = total > 0 ? 100.0 * finished / total : 0;
         Double eta = null;
-        if (JobsResource.running(latest.getBatchStatus()) && latest.getStartTime() != null && finishedThisRun > 0) {
+        if (TranscodeJob.running(latest.getBatchStatus()) && latest.getStartTime() != null && finishedThisRun > 0) {
             double elapsed = (System.currentTimeMillis() - latest.getStartTime().getTime()) / 1000.0;
             eta = (total - finished) * elapsed / finishedThisRun;
         }

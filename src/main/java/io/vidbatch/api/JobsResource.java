@@ -5,6 +5,7 @@ import io.vidbatch.job.FieldError;
 import io.vidbatch.job.JobReport;
 import io.vidbatch.job.Reports;
 import io.vidbatch.job.TranscodeParameters;
+import io.vidbatch.job.TranscodeJob;
 import io.vidbatch.job.WorkStore;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.batch.operations.JobExecutionIsRunningException;
@@ -56,7 +57,6 @@ import java.util.Properties;
 @Produces(MediaType.APPLICATION_JSON)
 public class JobsResource {
 
-    static final String JOB = "transcode";
     static final int MAX_WAIT_SECONDS = 3600;
     static final int MAX_LOG_LINES = 1000;
 
@@ -86,10 +86,10 @@ public class JobsResource {
     public Response submit(InputStream body) {
         Properties props = SubmitRequest.read(body).checked(settings);
         try {
-            long execution = operator.start(JOB, props);
+            long execution = operator.start(TranscodeJob.NAME, props);
             long id = operator.getJobInstance(execution).getInstanceId();
             return Response.created(uri.getBaseUriBuilder().path("jobs").path(Long.toString(id)).build())
-                    .entity(summary(new InstanceRef(id))).build();
+                    .entity(summary(TranscodeJob.instance(id))).build();
         } catch (JobSecurityException e) {
             throw ApiError.of(Response.Status.FORBIDDEN, "not allowed to submit jobs");
         } catch (JobStartException | NoSuchJobException e) {
@@ -105,7 +105,7 @@ public class JobsResource {
         }
         List<JobInstance> instances;
         try {
-            instances = operator.getJobInstances(JOB, 0, limit);
+            instances = operator.getJobInstances(TranscodeJob.NAME, 0, limit);
         } catch (NoSuchJobException e) {
             return List.of();
         } catch (JobSecurityException e) {
@@ -257,7 +257,7 @@ public class JobsResource {
         } catch (NoSuchJobExecutionException e) {
             throw ApiError.of(Response.Status.NOT_FOUND, "job " + id + " has no execution");
         }
-        return Response.accepted(summary(new InstanceRef(id))).build();
+        return Response.accepted(summary(TranscodeJob.instance(id))).build();
     }
 
     @POST
@@ -292,7 +292,7 @@ public class JobsResource {
         } catch (NoSuchJobExecutionException e) {
             throw ApiError.of(Response.Status.NOT_FOUND, "job " + id + " has no execution");
         }
-        return Response.accepted(summary(new InstanceRef(id))).build();
+        return Response.accepted(summary(TranscodeJob.instance(id))).build();
     }
 
     private JobViews.Summary summary(JobInstance instance) {
@@ -311,7 +311,7 @@ public class JobsResource {
         JobViews.Progress p;
         try {
             // A running job's line in a list shows live progress and an ETA: that needs its items, ended ones do not.
-            p = running(latest.getBatchStatus()) && c.items() > 0 ? progress.of(id, store.items(id), latest) : JobProgress.of(c);
+            p = TranscodeJob.running(latest.getBatchStatus()) && c.items() > 0 ? progress.of(id, store.items(id), latest) : JobProgress.of(c);
         } catch (SQLException e) {
             throw ApiError.of(Response.Status.SERVICE_UNAVAILABLE, "the database does not answer: " + e.getMessage());
         }
@@ -321,7 +321,7 @@ public class JobsResource {
 
     /** A job's executions, newest first; 404 when the job is unknown or not the caller's to see. */
     private List<JobExecution> executions(long id) {
-        return executions(new InstanceRef(id));
+        return executions(TranscodeJob.instance(id));
     }
 
     /** Newest first. */
@@ -344,21 +344,6 @@ public class JobsResource {
     }
 
     private static boolean running(JobViews.Status s) {
-        return running(BatchStatus.valueOf(s.status()));
-    }
-
-    static boolean running(BatchStatus s) {
-        return s == BatchStatus.STARTING || s == BatchStatus.STARTED || s == BatchStatus.STOPPING;
-    }
-
-    /** A JobInstance by id, for the JobOperator calls that take one. */
-    private record InstanceRef(long id) implements JobInstance {
-        public long getInstanceId() {
-            return id;
-        }
-
-        public String getJobName() {
-            return JOB;
-        }
+        return TranscodeJob.running(BatchStatus.valueOf(s.status()));
     }
 }

@@ -3,6 +3,7 @@ package io.vidbatch.schedule;
 import io.vidbatch.api.SubmitRequest;
 import io.vidbatch.config.Settings;
 import io.vidbatch.job.Inputs;
+import io.vidbatch.job.TranscodeJob;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
@@ -41,7 +42,6 @@ import java.util.logging.Logger;
 public class ScheduleRunner {
 
     private static final Logger LOG = Logger.getLogger(ScheduleRunner.class.getName());
-    static final String JOB = "transcode";
     /** How long a new file's size must hold still before a run takes it: a file still being copied in waits. */
     static final java.time.Duration SETTLE = java.time.Duration.ofSeconds(2);
 
@@ -117,7 +117,7 @@ public class ScheduleRunner {
                 }
                 job = new SubmitRequest(job.values(), List.copyOf(arrived.keySet()));
             }
-            long instance = operator.getJobInstance(operator.start(JOB, job.checked(settings))).getInstanceId();
+            long instance = operator.getJobInstance(operator.start(TranscodeJob.NAME, job.checked(settings))).getInstanceId();
             if (!arrived.isEmpty()) {
                 store.take(name, arrived, instance);
             }
@@ -138,11 +138,10 @@ public class ScheduleRunner {
             if (r.jobInstance() == null) {
                 continue;
             }
-            List<JobExecution> executions = operator.getJobExecutions(new Instance(r.jobInstance()));
+            List<JobExecution> executions = operator.getJobExecutions(TranscodeJob.instance(r.jobInstance()));
             BatchStatus status = executions.stream().max(java.util.Comparator.comparingLong(JobExecution::getExecutionId))
                     .orElseThrow().getBatchStatus();
-            return status == BatchStatus.STARTING || status == BatchStatus.STARTED || status == BatchStatus.STOPPING
-                    ? r.jobInstance() : null;
+            return TranscodeJob.running(status) ? r.jobInstance() : null;
         }
         return null;
     }
@@ -153,16 +152,6 @@ public class ScheduleRunner {
             store.recordRun(name, new ScheduleStore.Run(at, "FAILED", null, why));
         } catch (SQLException e) {
             LOG.log(Level.SEVERE, "cannot record a run of schedule " + name, e);
-        }
-    }
-
-    private record Instance(long id) implements jakarta.batch.runtime.JobInstance {
-        public long getInstanceId() {
-            return id;
-        }
-
-        public String getJobName() {
-            return JOB;
         }
     }
 }
