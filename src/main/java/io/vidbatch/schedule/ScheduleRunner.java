@@ -12,8 +12,13 @@ import jakarta.batch.operations.JobOperator;
 import jakarta.batch.runtime.BatchRuntime;
 import jakarta.batch.runtime.BatchStatus;
 import jakarta.batch.runtime.JobExecution;
+import jakarta.ejb.ConcurrencyManagement;
+import jakarta.ejb.ConcurrencyManagementType;
+import jakarta.ejb.SessionContext;
 import jakarta.ejb.Singleton;
 import jakarta.ejb.Startup;
+import jakarta.ejb.TransactionManagement;
+import jakarta.ejb.TransactionManagementType;
 import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
@@ -22,11 +27,15 @@ import jakarta.ws.rs.WebApplicationException;
 
 import java.io.StringReader;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -34,19 +43,25 @@ import java.util.logging.Logger;
  * Fires the schedules. A start-up singleton that runs as the scheduler identity ({@code @RunAs},
  * mapped to the user {@code scheduler} in server.xml, who holds batchSubmitter only): the
  * executor carries the identity of whoever schedules a task into the task, so tasks scheduled
- * here start their jobs as the scheduler, never as the admin who last edited a schedule.
+ * here start their jobs as the scheduler, never as the admin who last edited a schedule, and a
+ * run asked for over REST ({@link #runNow}) starts its job as the scheduler too.
  */
 @Singleton
 @Startup
 @RunAs("schedulerRunAs")
+@ConcurrencyManagement(ConcurrencyManagementType.BEAN) // firings of different schedules go on at once; see locks
+@TransactionManagement(TransactionManagementType.BEAN) // a job is started outside any transaction of ours
 public class ScheduleRunner {
 
     private static final Logger LOG = Logger.getLogger(ScheduleRunner.class.getName());
     /** How long a new file's size must hold still before a run takes it: a file still being copied in waits. */
-    static final java.time.Duration SETTLE = java.time.Duration.ofSeconds(2);
+    static final Duration SETTLE = Duration.ofSeconds(2);
 
     @Resource
     ManagedScheduledExecutorService executor;
+
+    @Resource
+    SessionContext context;
 
     @Inject
     ScheduleStore store;
@@ -55,11 +70,20 @@ public class ScheduleRunner {
     Settings settings;
 
     private final Map<String, ScheduledFuture<?>> planned = new ConcurrentHashMap<>();
+    /** One firing of a schedule at a time (its cron, a catch-up, a request): the overlap check needs it. */
+    private final Map<String, ReentrantLock> locks = new ConcurrentHashMap<>();
 
     @PostConstruct
     void start() {
+        // Firings due from here on are the cron's; those before were missed while the server was down.
+        Instant up = Instant.now();
         try {
-            store.all().forEach(this::plan);
+            for (Schedule s : store.all()) {
+                plan(s);
+                if (s.enabled()) {
+                    executor.execute(() -> catchUp(s.name(), up));
+                }
+            }
         } catch (SQLException e) {
             LOG.log(Level.SEVERE, "cannot read the schedules; none will fire until one is saved again", e);
         }
@@ -81,56 +105,128 @@ public class ScheduleRunner {
         }
     }
 
+    /**
+     * Fires a schedule now, on request (a Kubernetes CronJob, an operator), enabled or not: as the
+     * scheduler, with the same no-overlap rule and watch-folder ledger as its cron firings.
+     */
+    public ScheduleStore.Run runNow(String name) {
+        String caller = context.getCallerPrincipal().getName();
+        return fire(name, "asked by " + caller);
+    }
+
     private void plan(Schedule s) {
         if (s.enabled()) {
-            planned.put(s.name(), executor.schedule(() -> fire(s.name()), s.trigger()));
+            planned.put(s.name(), executor.schedule(() -> fire(s.name(), null), s.trigger()));
             LOG.info(() -> "schedule " + s.name() + " (" + s.cron() + ", " + s.zone() + ") fires next at "
-                    + s.nextFire(java.time.ZonedDateTime.now()).orElse(null));
+                    + s.nextFire(ZonedDateTime.now()).orElse(null));
         }
     }
 
-    /** One firing: skipped while the schedule's previous job still runs, else its job starts. */
-    void fire(String name) {
-        Instant now = Instant.now();
+    /**
+     * At start-up: a firing that fell due while the server was down runs once now if the latest one is
+     * within the schedule's grace, else it is recorded as missed.
+     */
+    void catchUp(String name, Instant up) {
+        ReentrantLock lock = locks.computeIfAbsent(name, n -> new ReentrantLock());
+        lock.lock();
         try {
             Schedule s = store.named(name).orElse(null);
             if (s == null || !s.enabled()) {
                 return;
             }
+            Instant since = store.lastFiredAt(name).filter(t -> t.isAfter(s.savedAt())).orElse(s.savedAt());
+            Instant now = Instant.now();
+            Schedule.Missed missed = s.missed(since, up).orElse(null);
+            if (missed == null) {
+                return;
+            }
+            String what = (missed.count() == 1 ? "the firing due at " + missed.last()
+                    : missed.count() + " firings due from " + missed.first() + (missed.countedFromLookBack() ? " (or earlier)" : "")
+                    + " to " + missed.last()) + " fell while the server was down";
+            if (missed.withinGrace(s.grace(), now)) {
+                fire(name, what + "; run at start-up, within the grace of " + s.grace().toSeconds() + " s");
+            } else {
+                store.recordRun(name, new ScheduleStore.Run(missed.last(), "MISSED", null, what + "; the last was "
+                        + Duration.between(missed.last(), now).toSeconds() + " s late at start-up, beyond the grace of "
+                        + s.grace().toSeconds() + " s"));
+                LOG.warning(() -> "schedule " + name + ": " + what + ", too late to run");
+            }
+        } catch (SQLException | RuntimeException e) {
+            LOG.log(Level.SEVERE, "schedule " + name + ": cannot tell whether a firing was missed", e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * One firing: skipped while the schedule's previous job still runs, else its job starts.
+     *
+     * @param why what made it fire, for its history (null: its cron)
+     * @return what it recorded, or null for a schedule deleted or disabled meanwhile
+     */
+    ScheduleStore.Run fire(String name, String why) {
+        ReentrantLock lock = locks.computeIfAbsent(name, n -> new ReentrantLock());
+        lock.lock();
+        try {
+            return fireLocked(name, why);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private ScheduleStore.Run fireLocked(String name, String why) {
+        Instant now = Instant.now();
+        try {
+            Schedule s = store.named(name).orElse(null);
+            if (s == null || !s.enabled() && why == null) {
+                return null;
+            }
             JobOperator operator = BatchRuntime.getJobOperator();
             Long running = stillRunning(operator, store.runs(name, 20));
             if (running != null) {
-                store.recordRun(name, new ScheduleStore.Run(now, "SKIPPED", null, "job " + running + " of the previous run is still running"));
                 LOG.info(() -> "schedule " + name + ": skipped, job " + running + " still runs");
-                return;
+                return record(name, new ScheduleStore.Run(now, "SKIPPED", null,
+                        note(why, "job " + running + " of the previous run is still running")));
             }
             SubmitRequest job;
             try (JsonReader r = Json.createReader(new StringReader(s.job()))) {
                 job = SubmitRequest.of(r.readObject());
             }
-            Map<String, Long> arrived = Map.of();
-            if (s.watch()) {
-                arrived = WatchedFolder.arrived(Inputs.accepted(job.inputs(), settings.roots()), store.taken(name), SETTLE);
-                if (arrived.isEmpty()) {
-                    store.recordRun(name, new ScheduleStore.Run(now, "SKIPPED", null, "nothing new in " + job.inputs()));
-                    return;
-                }
-                job = new SubmitRequest(job.values(), List.copyOf(arrived.keySet()));
+            if (!s.watch()) {
+                long instance = start(operator, job);
+                return record(name, new ScheduleStore.Run(now, "STARTED", instance, why));
             }
-            long instance = operator.getJobInstance(operator.start(TranscodeJob.NAME, job.checked(settings))).getInstanceId();
-            if (!arrived.isEmpty()) {
-                store.take(name, arrived, instance);
+            Map<String, Long> arrived = WatchedFolder.arrived(Inputs.accepted(job.inputs(), settings.roots()), store.taken(name), SETTLE);
+            if (arrived.isEmpty()) {
+                return record(name, new ScheduleStore.Run(now, "SKIPPED", null, note(why, "nothing new in " + job.inputs())));
             }
-            store.recordRun(name, new ScheduleStore.Run(now, "STARTED", instance,
-                    s.watch() ? arrived.size() + " new file(s)" : null));
-            LOG.info(() -> "schedule " + name + ": started job " + instance);
+            // Reserved before the job starts: however the start goes, no later run takes these files again.
+            store.reserve(name, arrived);
+            long instance;
+            try {
+                instance = start(operator, new SubmitRequest(job.values(), List.copyOf(arrived.keySet())));
+            } catch (RuntimeException e) {
+                store.release(name, arrived.keySet());
+                throw e;
+            }
+            store.assign(name, arrived.keySet(), instance);
+            return record(name, new ScheduleStore.Run(now, "STARTED", instance, note(why, arrived.size() + " new file(s)")));
         } catch (WebApplicationException e) {
-            record(name, now, "the job's parameters no longer hold: " + e.getResponse().getEntity());
+            return failed(name, now, note(why, "the job's parameters no longer hold: " + e.getResponse().getEntity()));
         } catch (RuntimeException | SQLException e) {
-            record(name, now, e.toString());
+            return failed(name, now, note(why, e.toString()));
         } catch (InterruptedException e) {
-            Thread.currentThread().interrupt(); // the server is stopping: this firing is dropped unrecorded
+            Thread.currentThread().interrupt(); // the server is stopping: this firing is owed, and caught up at start-up
+            return null;
         }
+    }
+
+    private long start(JobOperator operator, SubmitRequest job) {
+        return operator.getJobInstance(operator.start(TranscodeJob.NAME, job.checked(settings))).getInstanceId();
+    }
+
+    private static String note(String why, String what) {
+        return why == null ? what : why + "; " + what;
     }
 
     private static Long stillRunning(JobOperator operator, List<ScheduleStore.Run> runs) {
@@ -139,19 +235,29 @@ public class ScheduleRunner {
                 continue;
             }
             List<JobExecution> executions = operator.getJobExecutions(TranscodeJob.instance(r.jobInstance()));
-            BatchStatus status = executions.stream().max(java.util.Comparator.comparingLong(JobExecution::getExecutionId))
+            BatchStatus status = executions.stream().max(Comparator.comparingLong(JobExecution::getExecutionId))
                     .orElseThrow().getBatchStatus();
             return TranscodeJob.running(status) ? r.jobInstance() : null;
         }
         return null;
     }
 
-    private void record(String name, Instant at, String why) {
+    private ScheduleStore.Run record(String name, ScheduleStore.Run run) throws SQLException {
+        store.recordRun(name, run);
+        if (run.jobInstance() != null) {
+            LOG.info(() -> "schedule " + name + ": started job " + run.jobInstance());
+        }
+        return run;
+    }
+
+    private ScheduleStore.Run failed(String name, Instant at, String why) {
         LOG.warning(() -> "schedule " + name + ": no job started: " + why);
+        ScheduleStore.Run run = new ScheduleStore.Run(at, "FAILED", null, why);
         try {
-            store.recordRun(name, new ScheduleStore.Run(at, "FAILED", null, why));
+            store.recordRun(name, run);
         } catch (SQLException e) {
             LOG.log(Level.SEVERE, "cannot record a run of schedule " + name, e);
         }
+        return run;
     }
 }

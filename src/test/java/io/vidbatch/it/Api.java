@@ -73,7 +73,12 @@ public final class Api {
         return user + "-dev";
     }
 
-    public record Reply(int status, String body) {
+    public record Reply(int status, String body, java.net.http.HttpHeaders headers) {
+        /** The header's first value, or null. */
+        public String header(String name) {
+            return headers.firstValue(name).orElse(null);
+        }
+
         public JsonObject json() {
             return (JsonObject) parse();
         }
@@ -119,7 +124,7 @@ public final class Api {
         }
         try {
             HttpResponse<String> r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
-            return new Reply(r.statusCode(), r.body());
+            return new Reply(r.statusCode(), r.body(), r.headers());
         } catch (Exception e) {
             throw new IllegalStateException("request failed: " + e, e);
         }

@@ -5,12 +5,6 @@ import jakarta.json.JsonObject;
 import org.junit.jupiter.api.Test;
 import org.microshed.testing.jupiter.MicroShedTest;
 
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -24,8 +18,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @MicroShedTest
 class KubernetesCoordinatorRestartIT extends WithSimulatedCluster {
-
-    private static final Path SERVERS = Path.of("target/liberty/wlp/usr/servers");
 
     @Test
     void aCoordinatorKilledMidItemAdoptsItsJobAfterARestart() throws Exception {
@@ -41,12 +33,10 @@ class KubernetesCoordinatorRestartIT extends WithSimulatedCluster {
         assertThat(ffmpeg).as("the pod's ffmpeg").hasSize(1);
         signal("STOP", ffmpeg.get(0));
 
-        ProcessHandle server = libertyServer();
-        server.destroyForcibly();
-        server.onExit().get();
+        ItServer.kill();
         assertThat(cluster.alivePodProcesses()).as("the pod outlives its coordinator").contains(pod.getMetadata().getName());
         long down = System.nanoTime();
-        startServer();
+        ItServer.start();
         System.out.printf("coordinator restart: server up again %.1f s after SIGKILL%n", (System.nanoTime() - down) / 1e9);
 
         // Liberty's batch runtime marks the executions that were running when its server died FAILED as the
@@ -80,34 +70,5 @@ class KubernetesCoordinatorRestartIT extends WithSimulatedCluster {
     private static void signal(String signal, ProcessHandle p) throws Exception {
         Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(p.pid())).inheritIO().start();
         assertThat(kill.waitFor()).as("kill -" + signal).isZero();
-    }
-
-    /** The IT server's JVM, from the pid file `server start` leaves. */
-    private static ProcessHandle libertyServer() throws IOException {
-        long pid = Long.parseLong(Files.readString(SERVERS.resolve(".pid/vidbatch-it.pid")).strip());
-        ProcessHandle p = ProcessHandle.of(pid).orElseThrow(() -> new AssertionError("no process " + pid));
-        assertThat(p.info().commandLine().orElse("")).contains("vidbatch-it");
-        return p;
-    }
-
-    private static void startServer() throws Exception {
-        Process start = new ProcessBuilder(List.of("target/liberty/wlp/bin/server", "start", "vidbatch-it"))
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-        assertThat(start.waitFor()).as("server start exit code").isZero();
-        HttpClient http = HttpClient.newHttpClient();
-        URI ready = URI.create("http://localhost:" + System.getProperty("microshed_http_port") + "/health/ready");
-        long end = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-        while (System.nanoTime() < end) {
-            try {
-                if (http.send(HttpRequest.newBuilder(ready).build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200
-                        && Api.as(Api.MONITOR).get(Api.appUrl() + "/api/v1/jobs").status() == 200) {
-                    return;
-                }
-            } catch (IOException | RuntimeException notYet) {
-                // not listening yet
-            }
-            Jobs.sleep(250);
-        }
-        throw new AssertionError("the server did not come back within 2 minutes");
     }
 }

@@ -13,7 +13,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 @MicroShedTest
 class SchedulesIT {
 
-    private static final String URL = Api.appUrl() + "/api/v1/schedules/";
+    private static final String URL = Schedules.URL;
 
     private static String nightly(String cron, String zone) {
         return "{\"cron\": \"" + cron + "\", \"zone\": \"" + zone + "\", \"job\": "
@@ -46,25 +46,11 @@ class SchedulesIT {
         assertThat(Api.as(Api.MONITOR).get(URL + name).status()).isEqualTo(404);
     }
 
-    /** Polls a schedule until one of its runs matches; returns that run. */
-    private static JsonObject awaitRun(String name, java.util.function.Predicate<JsonObject> match, String what) {
-        long end = System.nanoTime() + java.time.Duration.ofSeconds(60).toNanos();
-        while (System.nanoTime() < end) {
-            JsonObject s = Api.as(Api.MONITOR).get(URL + name).json();
-            java.util.Optional<JsonObject> run = s.getJsonArray("runs").getValuesAs(JsonObject.class).stream().filter(match).findFirst();
-            if (run.isPresent()) {
-                return run.get();
-            }
-            Jobs.sleep(500);
-        }
-        throw new AssertionError("schedule " + name + ": no run " + what + " within 60 s: " + Api.as(Api.MONITOR).get(URL + name).body());
-    }
-
     /** Saves a schedule, waits for its first run with this outcome, and deletes it so it fires no more. */
     private static JsonObject firstRun(String name, String body, String outcome) {
         assertThat(Api.as(Api.ADMIN).put(URL + name, body).status()).isEqualTo(201);
         try {
-            return awaitRun(name, r -> r.getString("outcome").equals(outcome), outcome);
+            return Schedules.awaitRun(name, r -> r.getString("outcome").equals(outcome), outcome);
         } finally {
             assertThat(Api.as(Api.ADMIN).delete(URL + name).status()).isEqualTo(204);
         }
@@ -122,11 +108,10 @@ class SchedulesIT {
         assertThat(Api.as(Api.ADMIN).put(URL + name, body).status()).isEqualTo(201);
         List<JsonObject> started;
         try {
-            awaitRun(name, r -> "1 new file(s)".equals(r.getString("message", "")), "taking the late file");
+            Schedules.awaitRun(name, r -> "1 new file(s)".equals(r.getString("message", "")), "taking the late file");
             writer.join();
             Jobs.sleep(7000); // two more firings: they must find nothing new
-            started = Api.as(Api.MONITOR).get(URL + name).json().getJsonArray("runs").getValuesAs(JsonObject.class).stream()
-                    .filter(r -> r.getString("outcome").equals("STARTED")).toList();
+            started = Schedules.runs(name).stream().filter(r -> r.getString("outcome").equals("STARTED")).toList();
         } finally {
             assertThat(Api.as(Api.ADMIN).delete(URL + name).status()).isEqualTo(204);
         }
@@ -135,10 +120,44 @@ class SchedulesIT {
             long id = r.getJsonNumber("jobInstance").longValue();
             JsonObject job = Jobs.on(Api.Server.main()).awaitEnd(id, java.time.Duration.ofMinutes(2));
             assertThat(job.getString("exitStatus")).as("job " + id).startsWith("ALL DONE");
-            job.getJsonArray("inputs").getValuesAs(JsonObject.class).forEach(i -> taken.add(java.nio.file.Path.of(i.getString("given")).getFileName().toString()));
+            taken.addAll(Schedules.taken(job));
         }
         assertThat(started).as("runs that started a job").hasSize(2);
         assertThat(taken).containsExactlyInAnyOrder("a.mp4", "b.mp4", "c.mp4");
+    }
+
+    @Test
+    void aRunAskedForOverRestStartsAsTheSchedulerAndIsSkippedWhileItsJobRuns() {
+        String name = "on-demand-" + Jobs.dir("it").replaceAll("[^a-z0-9-]", "");
+        String body = "{\"cron\": \"0 2 * * *\", \"zone\": \"UTC\", \"enabled\": false, \"job\": "
+                + Jobs.body("inputs", List.of("samples/slow-1080p-60s.mp4"), "outputDir", Jobs.dir("it-schedule-on-demand"), "workers", 1) + "}";
+        Api.Reply saved = Api.as(Api.ADMIN).put(URL + name, body);
+        assertThat(saved.status()).isEqualTo(201);
+        assertThat(saved.json().getString("nextFire", null)).as("a disabled schedule never fires by itself").isNull();
+        try {
+            assertThat(Api.as(Api.MONITOR).post(URL + name + "/runs", "").status()).isEqualTo(403);
+            assertThat(Api.as(Api.SUBMITTER).post(URL + "no-such-schedule/runs", "").status()).isEqualTo(404);
+
+            Api.Reply started = Api.as(Api.SUBMITTER).post(URL + name + "/runs", "");
+            assertThat(started.status()).as(started.body()).isEqualTo(201);
+            assertThat(started.json().getString("outcome")).isEqualTo("STARTED");
+            assertThat(started.json().getString("message")).isEqualTo("asked by submitter");
+            long id = started.json().getJsonNumber("jobInstance").longValue();
+            assertThat(started.header("Location")).endsWith("/api/v1/jobs/" + id);
+            // Whoever asks, the job is the scheduler's, as a cron firing's is.
+            assertThat(Api.as(Api.ADMIN).get(Api.batchUrl() + "/jobinstances/" + id).json().getString("submitter")).isEqualTo("scheduler");
+
+            Api.Reply again = Api.as(Api.ADMIN).post(URL + name + "/runs", "");
+            assertThat(again.status()).as(again.body()).isEqualTo(200);
+            assertThat(again.json().getString("outcome")).isEqualTo("SKIPPED");
+            assertThat(again.json().getString("message")).isEqualTo("asked by admin; job " + id + " of the previous run is still running");
+            assertThat(Schedules.runs(name)).extracting(r -> r.getString("outcome")).containsExactly("SKIPPED", "STARTED");
+
+            assertThat(Api.as(Api.ADMIN).post(Api.appUrl() + "/api/v1/jobs/" + id + "/stop", "").status()).isEqualTo(202);
+            Jobs.on(Api.Server.main()).awaitEnd(id, java.time.Duration.ofMinutes(1));
+        } finally {
+            assertThat(Api.as(Api.ADMIN).delete(URL + name).status()).isEqualTo(204);
+        }
     }
 
     @Test
@@ -152,11 +171,11 @@ class SchedulesIT {
 
     @Test
     void aBadScheduleIsRefusedWithEveryFieldAtFault() {
-        String body = "{\"cron\": \"every night\", \"zone\": \"Mars/Olympus\", \"job\": "
+        String body = "{\"cron\": \"every night\", \"zone\": \"Mars/Olympus\", \"graceSeconds\": -5, \"job\": "
                 + Jobs.body("inputs", List.of("../etc"), "preset", "h266") + ", \"colour\": \"blue\"}";
         Api.Reply r = Api.as(Api.ADMIN).put(URL + "Bad_Name", body);
         assertThat(r.status()).isEqualTo(400);
         assertThat(r.json().getJsonArray("errors").getValuesAs(JsonObject.class)).extracting(e -> e.getString("field"))
-                .contains("name", "cron", "zone", "colour", "job.preset", "job.inputs");
+                .contains("name", "cron", "zone", "graceSeconds", "colour", "job.preset", "job.inputs");
     }
 }

@@ -1,0 +1,69 @@
+package io.vidbatch.it;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The IT server's life, for the tests that take it down and bring it back (as an operator, or a crash, would). */
+final class ItServer {
+
+    private static final Path SERVERS = Path.of("target/liberty/wlp/usr/servers");
+    private static final String NAME = "vidbatch-it";
+
+    private ItServer() {
+    }
+
+    /** The IT server's JVM, from the pid file `server start` leaves. */
+    static ProcessHandle process() throws IOException {
+        long pid = Long.parseLong(Files.readString(SERVERS.resolve(".pid/" + NAME + ".pid")).strip());
+        ProcessHandle p = ProcessHandle.of(pid).orElseThrow(() -> new AssertionError("no process " + pid));
+        assertThat(p.info().commandLine().orElse("")).contains(NAME);
+        return p;
+    }
+
+    /** SIGKILL, and waits until it is gone. */
+    static void kill() throws Exception {
+        ProcessHandle server = process();
+        server.destroyForcibly();
+        server.onExit().get();
+    }
+
+    /** An orderly `server stop`. */
+    static void stop() throws Exception {
+        run("stop");
+    }
+
+    /** `server start`, then waits until the application answers (health, and an authenticated API call). */
+    static void start() throws Exception {
+        run("start");
+        HttpClient http = HttpClient.newHttpClient();
+        URI ready = URI.create("http://localhost:" + System.getProperty("microshed_http_port") + "/health/ready");
+        long end = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+        while (System.nanoTime() < end) {
+            try {
+                if (http.send(HttpRequest.newBuilder(ready).build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200
+                        && Api.as(Api.MONITOR).get(Api.appUrl() + "/api/v1/jobs").status() == 200) {
+                    return;
+                }
+            } catch (IOException | RuntimeException notYet) {
+                // not listening yet
+            }
+            Jobs.sleep(250);
+        }
+        throw new AssertionError("the server did not come back within 2 minutes");
+    }
+
+    private static void run(String action) throws Exception {
+        Process p = new ProcessBuilder(List.of("target/liberty/wlp/bin/server", action, NAME))
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        assertThat(p.waitFor()).as("server " + action + " exit code").isZero();
+    }
+}

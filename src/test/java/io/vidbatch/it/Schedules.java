@@ -1,0 +1,41 @@
+package io.vidbatch.it;
+
+import jakarta.json.JsonObject;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Predicate;
+
+/** The schedules API, as the schedule tests read it. */
+final class Schedules {
+
+    static final String URL = Api.appUrl() + "/api/v1/schedules/";
+
+    private Schedules() {
+    }
+
+    /** The schedule's recorded firings, newest first. */
+    static List<JsonObject> runs(String name) {
+        return Api.as(Api.MONITOR).get(URL + name).json().getJsonArray("runs").getValuesAs(JsonObject.class);
+    }
+
+    /** Polls a schedule until one of its runs matches; returns that run. */
+    static JsonObject awaitRun(String name, Predicate<JsonObject> match, String what) {
+        long end = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (System.nanoTime() < end) {
+            Optional<JsonObject> run = runs(name).stream().filter(match).findFirst();
+            if (run.isPresent()) {
+                return run.get();
+            }
+            Jobs.sleep(500);
+        }
+        throw new AssertionError("schedule " + name + ": no run " + what + " within 60 s: " + Api.as(Api.MONITOR).get(URL + name).body());
+    }
+
+    /** The file names a job of a watch-folder schedule took. */
+    static List<String> taken(JsonObject job) {
+        return job.getJsonArray("inputs").getValuesAs(JsonObject.class).stream()
+                .map(i -> java.nio.file.Path.of(i.getString("given")).getFileName().toString()).toList();
+    }
+}
