@@ -19,7 +19,9 @@ const REQUIRED_CONFIG = [
   "K8S_NODE_SELECTOR", "K8S_TOLERATIONS", "K8S_PENDING_TIMEOUT_SECONDS", "K8S_BACKOFF_LIMIT",
   "K8S_TTL_SECONDS_AFTER_FINISHED",
 ];
-const REQUIRED_SECRETS = ["ADMIN_PASSWORD", "SUBMITTER_PASSWORD", "MONITOR_PASSWORD", "KEYSTORE_PASSWORD", "DB_PASSWORD"];
+const REQUIRED_SECRETS = ["ADMIN_PASSWORD", "SUBMITTER_PASSWORD", "MONITOR_PASSWORD", "SCHEDULER_PASSWORD", "KEYSTORE_PASSWORD", "DB_PASSWORD"];
+// What a schedule trigger (a CronJob) may call: fire one schedule now (README.md, "Schedules").
+const SCHEDULE_RUNS = /^\/vidbatch\/api\/v1\/schedules\/[a-z0-9][a-z0-9-]{0,63}\/runs$/;
 
 // Effective rules of a Role as a set of "group|resource|verb".
 function ruleSet(rules) {
@@ -169,6 +171,8 @@ export function checkContract(entries) {
       }
     }
   }
+  for (const e of entries.filter((x) => x.obj.kind === "CronJob")) out.push(...checkScheduleTrigger(e, entries, deploy, get));
+
   const deny = need("NetworkPolicy", "vidbatch-default-deny");
   if (deny) {
     const s = deny.obj.spec ?? {};
@@ -177,6 +181,50 @@ export function checkContract(entries) {
       out.push({ entry: deny, path: "/spec", message: "must select every pod and allow nothing, in both directions" });
     }
   }
+  return out;
+}
+
+// A CronJob that fires a coordinator schedule: over HTTPS to the coordinator's Service, as the
+// scheduler with the password from the Secret, and let through by a NetworkPolicy.
+function checkScheduleTrigger(e, entries, deploy, get) {
+  const out = [];
+  const base = "/spec/jobTemplate/spec/template/spec";
+  const add = (path, message) => out.push({ entry: e, path, message });
+  if (e.obj.spec?.concurrencyPolicy !== "Forbid") add("/spec/concurrencyPolicy", "must be Forbid: one firing of a schedule at a time");
+  const pod = podSpecsOf(e.obj)[0];
+  const c = (pod?.containers ?? [])[0];
+  if (!c) return out;
+  const args = [...(c.command ?? []), ...(c.args ?? [])].map(String);
+  const url = args.find((a) => /^[a-z]+:\/\//i.test(a));
+  let u = null;
+  try {
+    u = new URL(url);
+  } catch {
+    add(`${base}/containers/0/args`, "no URL of the coordinator among the arguments");
+  }
+  if (u) {
+    if (u.protocol !== "https:") add(`${base}/containers/0/args`, `${url}: the scheduler's password goes with it, so HTTPS only`);
+    if (!SCHEDULE_RUNS.test(u.pathname)) add(`${base}/containers/0/args`, `${u.pathname}: a trigger calls /vidbatch/api/v1/schedules/<name>/runs`);
+    const [host, ns] = u.hostname.split(".");
+    const svc = get("Service", host);
+    const port = Number(u.port || (u.protocol === "https:" ? 443 : 80));
+    if (!svc || (ns && ns !== NAMESPACE)) add(`${base}/containers/0/args`, `${u.hostname}: not a Service in ${NAMESPACE}`);
+    else if (!(svc.obj.spec?.ports ?? []).some((p) => p.port === port)) add(`${base}/containers/0/args`, `${u.hostname} serves no port ${port}`);
+    const coordLabels = deploy?.obj.spec?.template?.metadata?.labels ?? {};
+    if (svc && !selectorMatches({ matchLabels: svc.obj.spec?.selector ?? {} }, coordLabels)) add(`${base}/containers/0/args`, `${host} is not the coordinator's Service`);
+    const labels = e.obj.spec?.jobTemplate?.spec?.template?.metadata?.labels ?? {};
+    const lets = entries.some((n) => n.obj.kind === "NetworkPolicy" && selectorMatches(n.obj.spec?.podSelector, labels)
+      && (n.obj.spec?.egress ?? []).some((r) => (r.to ?? []).some((t) => t.podSelector && selectorMatches(t.podSelector, coordLabels))
+        && (r.ports ?? []).some((p) => p.port === port)));
+    if (!lets) add("/spec/jobTemplate/spec/template/metadata/labels", `no NetworkPolicy lets these pods reach the coordinator on port ${port} (the default is deny)`);
+  }
+  const method = args.findIndex((a) => a === "--request" || a === "-X");
+  if (method < 0 || args[method + 1] !== "POST") add(`${base}/containers/0/args`, "a run is asked for with POST");
+  if (args.some((a) => /^scheduler:(?!\{\{)/.test(a))) add(`${base}/containers/0/args`, "the scheduler's password is written in the arguments: take it from the Secret");
+  if (!(c.env ?? []).some((v) => v.name === "SCHEDULER_PASSWORD" && v.valueFrom?.secretKeyRef?.key === "SCHEDULER_PASSWORD")) {
+    add(`${base}/containers/0/env`, "SCHEDULER_PASSWORD must come from the Secret");
+  }
+  if (pod.automountServiceAccountToken !== false) add(`${base}/automountServiceAccountToken`, "a trigger never calls the Kubernetes API: false");
   return out;
 }
 

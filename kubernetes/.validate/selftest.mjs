@@ -93,6 +93,13 @@ const cases = [
   ["YAML 1.1 booleans, as Kubernetes reads them", "configmap.yaml", 'DB_TYPE: postgres', "DB_TYPE: yes", /\/data\/DB_TYPE: schema: must be string/],
   ["a duplicate key", "media-pvc.yaml", "  volumeMode: Filesystem\n", "  volumeMode: Filesystem\n  volumeMode: Block\n", /YAML error: Map keys must be unique/],
   ["a kustomize feature the renderer does not implement", "kustomization.yaml", "configurations:", "namePrefix: x-\nconfigurations:", /"namePrefix" is not implemented by the offline renderer/],
+  ["a coordinator without the scheduler's password", "coordinator-deployment.yaml", "- name: SCHEDULER_PASSWORD\n", "- name: SCHEDULER_PASSWORDD\n", /SCHEDULER_PASSWORD must come from the Secret/],
+  ["a schedule trigger over plain HTTP", "schedule-trigger-cronjob.yaml", "https://vidbatch-coordinator.vidbatch.svc:9443/", "http://vidbatch-coordinator.vidbatch.svc:9080/", /the scheduler's password goes with it, so HTTPS only/],
+  ["a schedule trigger calling another endpoint", "schedule-trigger-cronjob.yaml", "/schedules/nightly/runs", "/jobs", /a trigger calls \/vidbatch\/api\/v1\/schedules\/<name>\/runs/],
+  ["a schedule trigger naming no Service", "schedule-trigger-cronjob.yaml", "https://vidbatch-coordinator.", "https://vidbatch-coordinatr.", /vidbatch-coordinatr.vidbatch.svc: not a Service in vidbatch/],
+  ["a schedule trigger the NetworkPolicies block", "networkpolicy-schedule-trigger.yaml", "component: schedule-trigger\n  policyTypes", "component: schedule-triggers\n  policyTypes", /no NetworkPolicy lets these pods reach the coordinator on port 9443/],
+  ["a schedule trigger with the password in its arguments", "schedule-trigger-cronjob.yaml", '"scheduler:{{SCHEDULER_PASSWORD}}"', '"scheduler:hunter2"', /password is written in the arguments/],
+  ["overlapping schedule triggers", "schedule-trigger-cronjob.yaml", "concurrencyPolicy: Forbid", "concurrencyPolicy: Allow", /must be Forbid/],
   ["an images entry that matches nothing", "kustomization.yaml", "- name: vidbatch-worker\n", "- name: vidbatch-wrker\n", /images entry "vidbatch-wrker" matches no image field/],
 ];
 for (const [name, file, from, to, expect] of cases) {
