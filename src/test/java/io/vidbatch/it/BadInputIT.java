@@ -153,6 +153,11 @@ class BadInputIT {
         assertThat(job.getString("status")).isEqualTo("FAILED");
         assertThat(job.getString("exitStatus")).startsWith("invalid parameters: preset: unknown preset 'h266-8k'")
                 .contains("workers: '0' must be between 1 and");
+        // A failed plan ends the job there: nothing goes on to transcode nothing and call it done.
+        long execution = job.getJsonArray("executions").getJsonObject(0).getJsonNumber("id").longValue();
+        Api.Reply steps = Api.as(Api.ADMIN).get(Api.batchUrl() + "/jobexecutions/" + execution + "/stepexecutions");
+        assertThat(steps.array().getValuesAs(JsonObject.class).stream().filter(s -> s.containsKey("stepName"))) // the last is _links
+                .as(steps.body()).extracting(s -> s.getString("stepName")).containsExactly("plan");
 
         // A path outside the input roots is rejected as an input; the rest of the job goes on.
         params = Json.createObjectBuilder().add("inputs", "../outside.mp4,samples/screen-480p-noaudio.mp4")

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -41,6 +42,18 @@ final class ItServer {
         run("stop");
     }
 
+    /** Starts the server again if a test left it down, so that one failure does not fail every later test. */
+    static void ensureUp() throws Exception {
+        try {
+            if (Api.as(Api.MONITOR).get(Api.appUrl() + "/api/v1/jobs").status() == 200) {
+                return;
+            }
+        } catch (RuntimeException down) {
+            // not answering: start it below
+        }
+        start();
+    }
+
     /** `server start`, then waits until the application answers (health, and an authenticated API call). */
     static void start() throws Exception {
         run("start");
@@ -61,9 +74,37 @@ final class ItServer {
         throw new AssertionError("the server did not come back within 2 minutes");
     }
 
+    /** `server start` with these environment variables added, without waiting for the application. */
+    static void launch(Map<String, String> env) throws Exception {
+        run("start", env);
+    }
+
+    /** Waits for a line of the server's current messages.log that contains {@code text}; returns it. */
+    static String awaitLog(String text, Duration timeout) throws IOException {
+        Path log = SERVERS.resolve(NAME + "/logs/messages.log");
+        long end = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < end) {
+            if (Files.exists(log)) {
+                try (var lines = Files.lines(log)) {
+                    var found = lines.filter(l -> l.contains(text)).findFirst();
+                    if (found.isPresent()) {
+                        return found.get();
+                    }
+                }
+            }
+            Jobs.sleep(250);
+        }
+        throw new AssertionError("no '" + text + "' in " + log + " within " + timeout);
+    }
+
     private static void run(String action) throws Exception {
-        Process p = new ProcessBuilder(List.of("target/liberty/wlp/bin/server", action, NAME))
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-        assertThat(p.waitFor()).as("server " + action + " exit code").isZero();
+        run(action, Map.of());
+    }
+
+    private static void run(String action, Map<String, String> env) throws Exception {
+        ProcessBuilder b = new ProcessBuilder(List.of("target/liberty/wlp/bin/server", action, NAME))
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        b.environment().putAll(env);
+        assertThat(b.start().waitFor()).as("server " + action + " exit code").isZero();
     }
 }

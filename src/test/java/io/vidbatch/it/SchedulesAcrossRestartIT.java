@@ -18,7 +18,7 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Schedules across a server stop: a firing that fell due while the server was down runs at
+ * Schedules across a server stop: a firing that fell due while the server was down (or stopping) runs at
  * start-up when within its grace and is recorded as missed beyond it; a watched folder's files
  * are each taken by exactly one run, before and after the restart, and a file still being
  * written waits.
@@ -52,8 +52,9 @@ class SchedulesAcrossRestartIT {
             save(late, once, "\"graceSeconds\": 600", List.of("samples/screen-480p-noaudio.mp4"));
             save(gone, once, "\"graceSeconds\": 1", List.of("samples/screen-480p-noaudio.mp4"));
 
+            // Liberty may take up to 30 s to stop (it lets work finish first); a firing that falls in
+            // that time is not run either (the server is stopping) and is owed at start-up all the same.
             ItServer.stop();
-            assertThat(Instant.now()).as("the server stopped before the firing fell due").isBefore(due);
             Files.copy(Jobs.sample("talk-720p-23976.mp4"), inbox.resolve("c.mp4")); // arrives while the server is down
             Jobs.sleep(Math.max(0, Duration.between(Instant.now(), due).toMillis()) + 2000);
             ItServer.start();
@@ -115,6 +116,7 @@ class SchedulesAcrossRestartIT {
             assertThat(runs.stream().filter(r -> Instant.parse(r.getString("firedAt")).isAfter(up)
                     && Instant.parse(r.getString("firedAt")).isBefore(lastWrite[0].minusSeconds(2)))).as("firings while d grew").isNotEmpty();
         } finally {
+            ItServer.ensureUp();
             for (String name : List.of(watch, late, gone)) {
                 Api.as(Api.ADMIN).delete(URL + name);
             }
