@@ -32,10 +32,13 @@ COPY target/worker/ /opt/vidbatch/worker/
 COPY docker/worker-archive /tmp/worker-archive
 RUN sh /tmp/worker-archive /opt/vidbatch/worker/vidbatch-worker.jar && rm -f /tmp/worker-archive
 
+# The image is for real use: it refuses to start vidbatch until every password is set
+# (ADMIN_PASSWORD, ...; see README.md); VIDBATCH_PROFILE=development lets a laptop run it as is.
 # Everything Liberty writes (logs, workarea, the TLS keystore it generates, the transaction
 # log) goes under WLP_OUTPUT_DIR, an emptyDir in Kubernetes: the rest can be read-only.
 # Group 0 writable as well, for platforms that run containers under an arbitrary uid.
 ENV PATH=/opt/vidbatch/wlp/bin:$PATH \
+    VIDBATCH_PROFILE=production \
     WORKER_JAR=/opt/vidbatch/worker/vidbatch-worker.jar \
     WLP_OUTPUT_DIR=/opt/vidbatch/wlp/output \
     XDG_CACHE_HOME=/tmp/.cache

@@ -13,7 +13,7 @@ export const LAUNCHER_RULES = [
 ];
 
 const REQUIRED_CONFIG = [
-  "INPUT_ROOTS", "OUTPUT_ROOT", "DB_TYPE", "DB_HOST", "DB_PORT", "DB_NAME", "DB_USER", "DB_SCHEMA",
+  "VIDBATCH_PROFILE", "INPUT_ROOTS", "OUTPUT_ROOT", "DB_TYPE", "DB_HOST", "DB_PORT", "DB_NAME", "DB_USER", "DB_SCHEMA",
   "K8S_WORKER_IMAGE", "K8S_MEDIA_CLAIM", "K8S_MEDIA_PATH", "K8S_SERVICE_ACCOUNT",
   "K8S_CPU_REQUEST", "K8S_CPU_LIMIT", "K8S_MEMORY_REQUEST", "K8S_MEMORY_LIMIT",
   "K8S_NODE_SELECTOR", "K8S_TOLERATIONS", "K8S_PENDING_TIMEOUT_SECONDS", "K8S_BACKOFF_LIMIT",
@@ -110,6 +110,7 @@ export function checkContract(entries) {
     const d = config.obj.data ?? {};
     const at = (k) => `/data/${k}`;
     for (const k of REQUIRED_CONFIG) if (!(k in d)) out.push({ entry: config, path: at(k), message: `${k} is not set` });
+    if (d.VIDBATCH_PROFILE !== "production") out.push({ entry: config, path: at("VIDBATCH_PROFILE"), message: "must be production (development lets the default passwords in)" });
     if (d.DB_TYPE !== "postgres") out.push({ entry: config, path: at("DB_TYPE"), message: "must be postgres (Derby would live in the pod's emptyDir)" });
     if (d.DB_HOST && !get("Service", d.DB_HOST)) out.push({ entry: config, path: at("DB_HOST"), message: `no Service "${d.DB_HOST}"` });
     const claim = d.K8S_MEDIA_CLAIM && get("PersistentVolumeClaim", d.K8S_MEDIA_CLAIM);
