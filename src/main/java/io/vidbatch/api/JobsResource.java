@@ -8,6 +8,7 @@ import io.vidbatch.job.TranscodeParameters;
 import io.vidbatch.job.TranscodeJob;
 import io.vidbatch.job.WorkStore;
 import jakarta.annotation.security.RolesAllowed;
+import jakarta.batch.operations.JobExecutionAlreadyCompleteException;
 import jakarta.batch.operations.JobExecutionIsRunningException;
 import jakarta.batch.operations.JobExecutionNotMostRecentException;
 import jakarta.batch.operations.JobExecutionNotRunningException;
@@ -284,7 +285,7 @@ public class JobsResource {
             operator.restart(latest.getExecutionId(), props);
         } catch (JobExecutionIsRunningException e) {
             throw ApiError.of(Response.Status.CONFLICT, "job " + id + " is still running");
-        } catch (JobRestartException | JobExecutionNotMostRecentException e) {
+        } catch (JobRestartException | JobExecutionNotMostRecentException | JobExecutionAlreadyCompleteException e) {
             throw ApiError.of(Response.Status.CONFLICT, "job " + id + " cannot be restarted ("
                     + latest.getBatchStatus() + "): " + e.getMessage());
         } catch (JobSecurityException e) {
