@@ -3,6 +3,7 @@ package io.vidbatch.launch;
 import io.vidbatch.media.BadMediaException;
 import io.vidbatch.media.FfmpegRun;
 import io.vidbatch.media.Operations;
+import io.vidbatch.media.OutputFiles;
 import io.vidbatch.media.Preset;
 import io.vidbatch.media.StoppedException;
 import io.vidbatch.media.ToolFailureException;
@@ -56,6 +57,9 @@ public final class LocalLauncher implements Launcher {
     }
 
     private WorkResult transcode(WorkItem item, Launch launch) throws BadMediaException, ToolFailureException, StoppedException {
+        // What an earlier attempt at this item left half-written (its worker or coordinator died
+        // mid-item): this attempt writes under a name of its own, the old one would stay forever.
+        OutputFiles.removeTemporaries(Path.of(item.output()));
         Preset preset = Preset.named(item.preset())
                 .orElseThrow(() -> new BadMediaException("unknown preset '" + item.preset() + "'"));
         Transcoder.Request request = new Transcoder.Request(Path.of(item.source()), Path.of(item.output()), item.part(),

@@ -23,6 +23,8 @@ import java.util.stream.Stream;
  */
 public final class ProcessLauncher implements Launcher {
 
+    /** The coordinator's pid, which a worker must not outlive (the worker watches it). */
+    public static final String COORDINATOR_PID = "VIDBATCH_COORDINATOR_PID";
     private static final long POLL_MILLIS = 500;
     private static final long TERM_GRACE_SECONDS = 10;
 
@@ -50,6 +52,7 @@ public final class ProcessLauncher implements Launcher {
             pb.environment().put("VIDBATCH_ITEMS", WorkJson.writeItems(group));
             pb.environment().put("VIDBATCH_RESULT_FILE", outcomeFile.toString());
             pb.environment().put("VIDBATCH_WORKER_NAME", worker);
+            pb.environment().put(COORDINATOR_PID, Long.toString(ProcessHandle.current().pid()));
             Process p = pb.start();
             launch.log().accept("worker process " + p.pid() + " started");
             // Remembered while the worker lives: once it is killed, its ffmpeg is an orphan nobody else will stop.

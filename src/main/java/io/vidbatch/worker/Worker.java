@@ -3,6 +3,7 @@ package io.vidbatch.worker;
 import io.vidbatch.launch.Launch;
 import io.vidbatch.launch.LocalLauncher;
 import io.vidbatch.launch.Outcome;
+import io.vidbatch.launch.ProcessLauncher;
 import io.vidbatch.launch.ProgressLine;
 import io.vidbatch.launch.WorkItem;
 import io.vidbatch.launch.WorkJson;
@@ -45,11 +46,30 @@ public final class Worker {
     public static void main(String[] args) {
         Worker w = new Worker();
         Runtime.getRuntime().addShutdownHook(new Thread(w::onTerminate, "vidbatch-worker-shutdown"));
+        w.stopWhenCoordinatorDies(System.getenv(ProcessLauncher.COORDINATOR_PID));
         int exit = w.run(System.getenv());
         if (!w.shuttingDown.get()) {
             System.exit(exit);
         }
         // Terminated from outside: the JVM is already exiting; calling exit now would block for good.
+    }
+
+    /**
+     * A coordinator killed outright (SIGKILL, OOM killer) cannot stop its workers: they would
+     * encode on, unseen, while the restarted coordinator gives their items to new workers. So a
+     * worker started by a coordinator's process launcher stops (ffmpeg ended, temporaries
+     * removed) as soon as that process is gone.
+     */
+    void stopWhenCoordinatorDies(String pid) {
+        if (pid == null || pid.isBlank()) {
+            return; // a pod: Kubernetes owns its life
+        }
+        java.util.Optional<ProcessHandle> coordinator = ProcessHandle.of(Long.parseLong(pid.strip()));
+        Runnable gone = () -> {
+            out.println("coordinator " + pid.strip() + " is gone: stopping");
+            stop.set(true);
+        };
+        coordinator.ifPresentOrElse(c -> c.onExit().thenRun(gone), gone);
     }
 
     /** SIGTERM (pod deleted or evicted, process stopped): stop ffmpeg, clean up, then let the JVM go. */

@@ -74,6 +74,12 @@ final class ItServer {
         throw new AssertionError("the server did not come back within 2 minutes");
     }
 
+    /** Sends a signal (STOP, CONT, ...) to a process. */
+    static void signal(String signal, ProcessHandle p) throws Exception {
+        Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(p.pid())).inheritIO().start();
+        assertThat(kill.waitFor()).as("kill -" + signal).isZero();
+    }
+
     /** `server start` with these environment variables added, without waiting for the application. */
     static void launch(Map<String, String> env) throws Exception {
         run("start", env);

@@ -31,7 +31,7 @@ class KubernetesCoordinatorRestartIT extends WithSimulatedCluster {
         // coordinator meets a pod that is still running, as it would with an item of an hour.
         List<ProcessHandle> ffmpeg = StopRestartIT.ffmpegFor("long-720p-30s");
         assertThat(ffmpeg).as("the pod's ffmpeg").hasSize(1);
-        signal("STOP", ffmpeg.get(0));
+        ItServer.signal("STOP", ffmpeg.get(0));
 
         ItServer.kill();
         assertThat(cluster.alivePodProcesses()).as("the pod outlives its coordinator").contains(pod.getMetadata().getName());
@@ -52,7 +52,7 @@ class KubernetesCoordinatorRestartIT extends WithSimulatedCluster {
             Jobs.sleep(200);
         }
         assertThat(cluster.alivePodProcesses()).as("the adopted pod is still running").contains(pod.getMetadata().getName());
-        signal("CONT", ffmpeg.get(0));
+        ItServer.signal("CONT", ffmpeg.get(0));
         JsonObject done = Jobs.waitFor(id, Duration.ofMinutes(2), j -> j.getString("status").equals("COMPLETED")
                 && j.getJsonArray("executions").size() == 2, "completed after the coordinator restart");
         assertThat(done.getString("exitStatus")).isEqualTo("ALL DONE: 1 of 1 inputs done, 0 failed, 0 rejected");
@@ -65,10 +65,5 @@ class KubernetesCoordinatorRestartIT extends WithSimulatedCluster {
         assertThat(log).contains("adopting Job " + KubernetesSim.jobName(id, 1) + " (made by execution " + firstExecution + ")");
         KubernetesSim.assertOutputsWhole(done, out);
         KubernetesSim.assertNothingLeft(cluster, id);
-    }
-
-    private static void signal(String signal, ProcessHandle p) throws Exception {
-        Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(p.pid())).inheritIO().start();
-        assertThat(kill.waitFor()).as("kill -" + signal).isZero();
     }
 }

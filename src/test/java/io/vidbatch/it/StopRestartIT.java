@@ -18,8 +18,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 class StopRestartIT {
 
     @Test
-    void restartNeverRedoesACommittedItem() throws IOException {
+    void restartNeverRedoesACommittedItem() throws Exception {
         RestartScenario.run(Jobs.on(Api.Server.main()), RestartScenario.Via.OUR_API, TranscodeIT.DEMO.stream().map(n -> "samples/" + n).toList(), Jobs.dir("it-restart"));
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"local", "process"})
+    void aCoordinatorKilledMidJobLeavesNoWorkerRunningAndItsRestartRedoesNoCommittedItem(String launcher) throws Exception {
+        RestartScenario.run(Jobs.on(Api.Server.main()), RestartScenario.Via.KILL, TranscodeIT.DEMO.stream().map(n -> "samples/" + n).toList(),
+                Jobs.dir("it-kill-" + launcher), launcher);
+        if (launcher.equals("local")) {
+            assertThat(ItServer.awaitLog("left running by a coordinator that died", Duration.ofSeconds(5)))
+                    .as("the restarted coordinator ended the orphaned ffmpeg").contains("ffmpeg");
+        }
     }
 
     @Test
