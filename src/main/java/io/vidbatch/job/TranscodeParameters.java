@@ -158,10 +158,22 @@ public record TranscodeParameters(List<String> inputs, Preset preset, List<Opera
         return errors;
     }
 
-    /** Inputs are separated by newlines when there are any (names may contain commas), else by commas. */
+    /**
+     * Inputs as a JSON array of strings (what our API writes: any name, newlines and all, stays
+     * whole), else separated by newlines when there are any (names may contain commas), else by
+     * commas (what people type into Liberty's API).
+     */
     public static List<String> splitInputs(String text) {
         if (text == null || text.isBlank()) {
             return List.of();
+        }
+        if (text.strip().startsWith("[")) {
+            try (jakarta.json.JsonReader r = jakarta.json.Json.createReader(new java.io.StringReader(text))) {
+                return r.readArray().getValuesAs(jakarta.json.JsonString.class).stream().map(jakarta.json.JsonString::getString)
+                        .filter(s -> !s.isBlank()).toList();
+            } catch (RuntimeException notJson) {
+                // a name that starts with '[': read it as a list below
+            }
         }
         String separator = text.contains("\n") ? "\n" : ",";
         return Arrays.stream(text.split(separator)).map(String::strip).filter(s -> !s.isEmpty()).toList();
@@ -171,13 +183,12 @@ public record TranscodeParameters(List<String> inputs, Preset preset, List<Opera
         return v == null || v.isBlank() ? fallback : v.strip();
     }
 
-    /**
-     * As job parameters. Inputs always end with a newline, so a single name with a comma in it
-     * stays one input.
-     */
+    /** As job parameters; inputs as a JSON array, so that no character of a name splits it. */
     public static Properties toProperties(List<String> inputs, Map<String, String> others) {
         Properties p = new Properties();
-        p.setProperty(INPUTS, String.join("\n", inputs) + "\n");
+        jakarta.json.JsonArrayBuilder a = jakarta.json.Json.createArrayBuilder();
+        inputs.forEach(a::add);
+        p.setProperty(INPUTS, a.build().toString());
         others.forEach((k, v) -> {
             if (!k.equals(INPUTS) && v != null && !v.isBlank()) {
                 p.setProperty(k, v);

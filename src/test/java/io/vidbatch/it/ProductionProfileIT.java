@@ -34,6 +34,8 @@ class ProductionProfileIT {
             assertThat(http.send(HttpRequest.newBuilder(ready).build(), HttpResponse.BodyHandlers.discarding()).statusCode())
                     .as("not ready: Kubernetes sends it nothing").isEqualTo(503);
             assertThat(Api.as(Api.ADMIN).get(Api.appUrl() + "/api/v1/jobs").status()).as("nothing served").isEqualTo(404);
+            Report.row("faults", "production profile started with development passwords",
+                    "vidbatch does not start; readiness 503; messages.log names the 4 settings to change, not their values");
         } finally {
             ItServer.stop();
             ItServer.start();
