@@ -44,8 +44,7 @@ public class OrphanSweep {
             List<String> args = commandLine(p);
             return !args.isEmpty() && isMediaTool(args.get(0))
                     && args.stream().anyMatch(a -> a.startsWith(outputRoot + "/") || a.startsWith("file:" + outputRoot + "/"))
-                    && p.parent().map(parent -> !commandLine(parent).stream().findFirst().map(OrphanSweep::isJava).orElse(false))
-                    .orElse(true);
+                    && !p.parent().flatMap(parent -> parent.info().command()).map(c -> named(c, "java")).orElse(false);
         }).toList();
     }
 
@@ -59,11 +58,10 @@ public class OrphanSweep {
     }
 
     private static boolean isMediaTool(String command) {
-        String name = Path.of(command).getFileName().toString();
-        return name.equals("ffmpeg") || name.equals("ffprobe");
+        return named(command, "ffmpeg") || named(command, "ffprobe");
     }
 
-    private static boolean isJava(String command) {
-        return Path.of(command).getFileName().toString().equals("java");
+    private static boolean named(String command, String name) {
+        return Path.of(command).getFileName().toString().equals(name);
     }
 }

@@ -24,6 +24,9 @@ public class ScheduleStore {
     @Resource(lookup = "jdbc/vidbatch")
     DataSource dataSource;
 
+    /** In the order {@link #select} reads them. */
+    private static final String SELECT = "SELECT NAME, CRON, ZONE, JOB, WATCH, ENABLED, GRACE_SECONDS, SAVED_AT FROM VB_SCHEDULE";
+
     private volatile boolean schemaReady;
 
     private void ensureSchema() throws SQLException {
@@ -47,11 +50,11 @@ public class ScheduleStore {
     }
 
     public List<Schedule> all() throws SQLException {
-        return select("SELECT NAME, CRON, ZONE, JOB, WATCH, ENABLED, GRACE_SECONDS, SAVED_AT FROM VB_SCHEDULE ORDER BY NAME");
+        return select(SELECT + " ORDER BY NAME");
     }
 
     public Optional<Schedule> named(String name) throws SQLException {
-        return select("SELECT NAME, CRON, ZONE, JOB, WATCH, ENABLED, GRACE_SECONDS, SAVED_AT FROM VB_SCHEDULE WHERE NAME = ?", name).stream().findFirst();
+        return select(SELECT + " WHERE NAME = ?", name).stream().findFirst();
     }
 
     /** Creates or replaces; true when it created. */

@@ -33,6 +33,28 @@ final class Schedules {
         throw new AssertionError("schedule " + name + ": no run " + what + " within 60 s: " + Api.as(Api.MONITOR).get(URL + name).body());
     }
 
+    /**
+     * Copies a file in ten pieces over some 8 s, as a copy over the network would arrive; the
+     * result is the time of the last write.
+     */
+    static java.util.concurrent.CompletableFuture<java.time.Instant> copySlowly(java.nio.file.Path source, java.nio.file.Path target) {
+        return java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try (var out = java.nio.file.Files.newOutputStream(target)) {
+                byte[] whole = java.nio.file.Files.readAllBytes(source);
+                java.time.Instant last = null;
+                for (int i = 0; i < 10; i++) {
+                    out.write(whole, i * whole.length / 10, (i + 1) * whole.length / 10 - i * whole.length / 10);
+                    out.flush();
+                    last = java.time.Instant.now();
+                    Thread.sleep(800);
+                }
+                return last;
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }, r -> new Thread(r, "slow-copy").start());
+    }
+
     /** The file names a job of a watch-folder schedule took. */
     static List<String> taken(JsonObject job) {
         return job.getJsonArray("inputs").getValuesAs(JsonObject.class).stream()

@@ -4,7 +4,6 @@ import jakarta.json.JsonObject;
 import org.junit.jupiter.api.Test;
 import org.microshed.testing.jupiter.MicroShedTest;
 
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -61,22 +60,7 @@ class SchedulesAcrossRestartIT {
             Instant up = Instant.now();
 
             // A fourth file is still being copied in as the server comes back.
-            byte[] whole = Files.readAllBytes(Jobs.sample("portrait-rotated.mp4"));
-            Path growing = inbox.resolve("d.mp4");
-            Instant[] lastWrite = new Instant[1];
-            Thread writer = new Thread(() -> {
-                try (OutputStream out = Files.newOutputStream(growing)) {
-                    for (int i = 0; i < 10; i++) {
-                        out.write(whole, i * whole.length / 10, (i + 1) * whole.length / 10 - i * whole.length / 10);
-                        out.flush();
-                        lastWrite[0] = Instant.now();
-                        Thread.sleep(800);
-                    }
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
-            });
-            writer.start();
+            var writer = Schedules.copySlowly(Jobs.sample("portrait-rotated.mp4"), inbox.resolve("d.mp4"));
 
             JsonObject caughtUp = Schedules.awaitRun(late, r -> r.getString("outcome").equals("STARTED"), "caught up at start-up");
             assertThat(caughtUp.getString("message")).isEqualTo("the firing due at " + due
@@ -92,8 +76,8 @@ class SchedulesAcrossRestartIT {
                     .endsWith(" s late at start-up, beyond the grace of 1 s");
             assertThat(Schedules.runs(gone)).extracting(r -> r.getString("outcome")).containsExactly("MISSED");
 
-            writer.join();
-            Schedules.awaitRun(watch, r -> r.getString("outcome").equals("STARTED") && Instant.parse(r.getString("firedAt")).isAfter(lastWrite[0].minusSeconds(2)),
+            Instant lastWrite = writer.join();
+            Schedules.awaitRun(watch, r -> r.getString("outcome").equals("STARTED") && Instant.parse(r.getString("firedAt")).isAfter(lastWrite.minusSeconds(2)),
                     "taking d once it stopped growing");
             Jobs.sleep(7000); // two more firings: they must find nothing new
             List<JsonObject> runs = Schedules.runs(watch);
@@ -107,7 +91,7 @@ class SchedulesAcrossRestartIT {
                 List<String> files = Schedules.taken(job);
                 if (files.contains("d.mp4")) {
                     // Its size held still for the settle time: the run began at most 2 s before the last write ended.
-                    assertThat(Instant.parse(r.getString("firedAt"))).as("took d only once it was whole").isAfter(lastWrite[0].minusSeconds(2));
+                    assertThat(Instant.parse(r.getString("firedAt"))).as("took d only once it was whole").isAfter(lastWrite.minusSeconds(2));
                 }
                 taken.addAll(files);
             }
@@ -118,7 +102,7 @@ class SchedulesAcrossRestartIT {
             Report.row("faults", "server stopped while files arrive in a watched folder, one still being written",
                     "each file taken by exactly one run across the restart; the growing one only once whole");
             assertThat(runs.stream().filter(r -> Instant.parse(r.getString("firedAt")).isAfter(up)
-                    && Instant.parse(r.getString("firedAt")).isBefore(lastWrite[0].minusSeconds(2)))).as("firings while d grew").isNotEmpty();
+                    && Instant.parse(r.getString("firedAt")).isBefore(lastWrite.minusSeconds(2)))).as("firings while d grew").isNotEmpty();
         } finally {
             ItServer.ensureUp();
             for (String name : List.of(watch, late, gone)) {

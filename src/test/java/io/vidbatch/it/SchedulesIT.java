@@ -88,20 +88,7 @@ class SchedulesIT {
         java.nio.file.Files.copy(Jobs.sample("screen-480p-noaudio.mp4"), inbox.resolve("a.mp4"));
         java.nio.file.Files.copy(Jobs.sample("portrait-rotated.mp4"), inbox.resolve("b.mp4"));
         // A third file arrives slowly, as a copy over the network would: a run must not take it half-written.
-        byte[] whole = java.nio.file.Files.readAllBytes(Jobs.sample("talk-720p-23976.mp4"));
-        java.nio.file.Path growing = inbox.resolve("c.mp4");
-        Thread writer = new Thread(() -> {
-            try (var out = java.nio.file.Files.newOutputStream(growing)) {
-                for (int i = 0; i < 10; i++) {
-                    out.write(whole, i * whole.length / 10, (i + 1) * whole.length / 10 - i * whole.length / 10);
-                    out.flush();
-                    Thread.sleep(800);
-                }
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        });
-        writer.start();
+        var writer = Schedules.copySlowly(Jobs.sample("talk-720p-23976.mp4"), inbox.resolve("c.mp4"));
         String name = "watch-" + run;
         String body = "{\"cron\": \"*/3 * * * * *\", \"zone\": \"UTC\", \"watch\": true, \"job\": "
                 + Jobs.body("inputs", List.of("inbox-" + run), "outputDir", Jobs.dir("it-schedule-watch")) + "}";
