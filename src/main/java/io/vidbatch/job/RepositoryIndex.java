@@ -5,7 +5,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import javax.sql.DataSource;
 import java.sql.Connection;
+import java.sql.DatabaseMetaData;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.Locale;
 import java.util.logging.Logger;
 
 /**
@@ -14,29 +17,49 @@ import java.util.logging.Logger;
  * WLPSTEPTHREADEXECUTION has no index on that column: each read scans every step execution ever
  * recorded, so dispatch slows as the repository grows (bench/dispatch.sh, see README). Liberty
  * creates its tables at first use, so this runs when a job is planned, not at server start.
+ * Derby indexes every foreign key (and Liberty names one there), so only databases without any
+ * index led by that column get the DDL, once: twenty jobs planned at the same moment on Derby
+ * each ran it, and the catalogue locks failed one of them (LoadIT).
  */
 @ApplicationScoped
 public class RepositoryIndex {
 
     private static final Logger LOG = Logger.getLogger(RepositoryIndex.class.getName());
     /** The default table prefix, WLP, as in server.xml's databaseStore, which sets no other. */
-    private static final String DDL = "CREATE INDEX WLP_STEPEXEC_TOPLVL ON WLPSTEPTHREADEXECUTION (FK_TOPLVL_STEPEXECID)";
+    private static final String TABLE = "WLPSTEPTHREADEXECUTION";
+    private static final String COLUMN = "FK_TOPLVL_STEPEXECID";
+    private static final String DDL = "CREATE INDEX WLP_STEPEXEC_TOPLVL ON " + TABLE + " (" + COLUMN + ")";
 
     @Resource(lookup = "jdbc/vidbatch")
     DataSource dataSource;
 
-    private volatile boolean done;
+    private boolean done;
 
-    void ensure() {
+    synchronized void ensure() {
         if (done) {
             return;
         }
         try (Connection c = dataSource.getConnection()) {
-            WorkStore.createIfMissing(c, "index WLP_STEPEXEC_TOPLVL of the job repository", DDL);
+            if (!indexed(c.getMetaData(), c.getSchema())) {
+                WorkStore.createIfMissing(c, "index WLP_STEPEXEC_TOPLVL of the job repository", DDL);
+            }
         } catch (SQLException e) {
             // Only speed is at stake: say so once and run the job.
             LOG.warning("cannot add index WLP_STEPEXEC_TOPLVL to the job repository: " + e.getMessage());
         }
         done = true;
+    }
+
+    /** True when some index of the table starts with the top-level step execution column. */
+    private static boolean indexed(DatabaseMetaData md, String schema) throws SQLException {
+        String table = md.storesLowerCaseIdentifiers() ? TABLE.toLowerCase(Locale.ROOT) : TABLE;
+        try (ResultSet rs = md.getIndexInfo(null, schema, table, false, true)) {
+            while (rs.next()) {
+                if (rs.getShort("ORDINAL_POSITION") == 1 && COLUMN.equalsIgnoreCase(rs.getString("COLUMN_NAME"))) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 }
