@@ -20,6 +20,11 @@ import java.util.concurrent.TimeUnit;
 public final class Prober {
 
     private static final long TIMEOUT_SECONDS = 120;
+    /**
+     * The largest picture side taken: 8K DCI's width, the most H.264 and HEVC levels define. A
+     * header claiming more is a damaged or crafted file, and decoding it could take gigabytes.
+     */
+    static final int MAX_SIDE = 8192;
 
     private final Tools tools;
 
@@ -39,6 +44,10 @@ public final class Prober {
         }
         if (info.video().width() <= 0 || info.video().height() <= 0) {
             throw new BadMediaException("video stream has no picture size");
+        }
+        if (info.video().width() > MAX_SIDE || info.video().height() > MAX_SIDE) {
+            throw new BadMediaException("picture " + info.video().width() + "x" + info.video().height()
+                    + " is larger than vidbatch takes (at most " + MAX_SIDE + " pixels a side)");
         }
         if (info.video().frames() <= 0) {
             throw new BadMediaException("video stream has no frames");

@@ -42,6 +42,7 @@ class BadInputCatalogIT {
         Process p = new ProcessBuilder("ffmpeg", "-y", "-loglevel", "error", "-f", "lavfi", "-i", "sine=frequency=440:duration=2",
                 "-c:a", "aac", audio.toString()).inheritIO().start();
         assertThat(p.waitFor()).isZero();
+        headerLies(dir);
         Path outside = Files.writeString(Jobs.inputs().getParent().resolve("secret-outside.mp4"), "outside the input root");
         Files.deleteIfExists(dir.resolve("escape.mp4"));
         Files.createSymbolicLink(dir.resolve("escape.mp4"), outside);
@@ -74,6 +75,71 @@ class BadInputCatalogIT {
         Report.row("bad-input", "truncated MP4 (first 40 % of a file)", outcome.get(DIR + "/truncated.mp4"));
         assertThat(job.getString("exitStatus")).isEqualTo("PARTIAL: 6 of 9 inputs done, 0 failed, 3 rejected");
         Report.row("bad-input", "all of the above in one job", job.getString("status") + ", " + job.getString("exitStatus"));
+    }
+
+    /**
+     * Files whose headers claim what no camera makes: a picture of 100,000 x 100,000, a strip of
+     * 10,000 x 16, and an MP4 whose movie and track headers say 49 days while it holds 1 s.
+     */
+    private static void headerLies(Path dir) throws Exception {
+        Files.write(dir.resolve("absurd-size.y4m"), y4m(100_000, 100_000, 0));
+        Files.write(dir.resolve("strip.y4m"), y4m(10_000, 16, 3));
+        Path oneSecond = dir.resolve("forty-nine-days.mp4");
+        Process p = new ProcessBuilder("ffmpeg", "-y", "-loglevel", "error", "-f", "lavfi", "-i", "testsrc2=size=64x36:rate=10",
+                "-t", "1", "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", oneSecond.toString()).inheritIO().start();
+        assertThat(p.waitFor()).isZero();
+        byte[] mp4 = Files.readAllBytes(oneSecond);
+        for (String box : List.of("mvhd", "mdhd")) {
+            int at = new String(mp4, java.nio.charset.StandardCharsets.ISO_8859_1).indexOf(box);
+            assertThat(at).as(box).isPositive();
+            assertThat(mp4[at + 4]).as(box + " version 0 (32-bit times)").isZero();
+            // version+flags, creation and modification times, timescale: then the duration, in timescale units
+            java.nio.ByteBuffer.wrap(mp4).putInt(at + 4 + 4 + 8 + 4, 0xFFFF_FFF0);
+        }
+        Files.write(oneSecond, mp4);
+    }
+
+    /** A YUV4MPEG2 stream: a text header any tool believes, then raw 4:2:0 frames. */
+    private static byte[] y4m(int width, int height, int frames) {
+        var out = new java.io.ByteArrayOutputStream();
+        out.writeBytes(("YUV4MPEG2 W" + width + " H" + height + " F10:1 Ip A1:1 C420jpeg\n").getBytes());
+        for (int i = 0; i < frames; i++) {
+            out.writeBytes("FRAME\n".getBytes());
+            byte[] picture = new byte[width * height * 3 / 2];
+            java.util.Arrays.fill(picture, (byte) (16 + 60 * i));
+            out.writeBytes(picture);
+        }
+        return out.toByteArray();
+    }
+
+    @Test
+    void headersThatLieAreJudgedByWhatTheFileHolds() {
+        List<String> names = List.of("absurd-size.y4m", "strip.y4m", "forty-nine-days.mp4");
+        String out = Jobs.dir("it-catalog-headers");
+        long id = Jobs.submit(Jobs.body("inputs", names.stream().map(n -> DIR + "/" + n).toList(), "outputDir", out));
+        JsonObject job = Jobs.waitForEnd(id, Duration.ofMinutes(3));
+        Map<String, String> outcome = new TreeMap<>();
+        for (JsonValue v : job.getJsonArray("inputs")) {
+            JsonObject in = v.asJsonObject();
+            outcome.put(in.getString("given"), in.getString("state") + (in.containsKey("reason") ? ": " + in.getString("reason") : ""));
+        }
+        assertThat(outcome.get(DIR + "/absurd-size.y4m"))
+                .isEqualTo("REJECTED: not a readable media file: Picture size 100000x100000 is invalid; Device or resource busy");
+        Report.row("bad-input", "header claiming a 100000x100000 picture", outcome.get(DIR + "/absurd-size.y4m"));
+        assertThat(outcome.get(DIR + "/strip.y4m")).isEqualTo("REJECTED: picture 10000x16 is larger than vidbatch takes (at most 8192 pixels a side)");
+        Report.row("bad-input", "10000x16 picture (would come out 1280x2)", outcome.get(DIR + "/strip.y4m"));
+
+        // The 49 days are believed nowhere: not in the report, not in the output.
+        assertThat(outcome.get(DIR + "/forty-nine-days.mp4")).isEqualTo("DONE");
+        JsonObject lying = job.getJsonArray("inputs").stream().map(JsonValue::asJsonObject)
+                .filter(i -> i.getString("given").endsWith("forty-nine-days.mp4")).findFirst().orElseThrow();
+        assertThat(lying.getJsonObject("probe").getJsonNumber("seconds").doubleValue()).isCloseTo(1.0, org.assertj.core.data.Offset.offset(0.01));
+        Probe p = Probe.of(Jobs.outputs().resolve(out).resolve("forty-nine-days-h264-720p.mp4"));
+        assertThat(p.frames()).isEqualTo(10);
+        assertThat(p.videoSeconds()).isCloseTo(1.0, org.assertj.core.data.Offset.offset(0.01));
+        Report.row("bad-input", "MP4 whose movie and track headers say 49 days (it holds 1 s, 10 frames)",
+                "DONE: the report says 1.0 s, the output has 10 frames and lasts 1.0 s");
+        assertThat(job.getString("exitStatus")).isEqualTo("PARTIAL: 1 of 3 inputs done, 0 failed, 2 rejected");
     }
 
     @Test
