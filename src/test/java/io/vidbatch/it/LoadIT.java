@@ -129,7 +129,7 @@ class LoadIT {
         }
         assertThat(peaks.threads()).as("peak threads").isLessThan(THREAD_CEILING);
         Report.row("load", JOBS + " jobs submitted at once by submitter, submitter2 and admin (a 1 s clip each, local launcher)",
-                String.format(Locale.ROOT, "%d COMPLETED, %d outputs verified (frames, size); each submitter lists only its own; "
+                String.format(Locale.ROOT, "%d COMPLETED, %d outputs verified (frames, width); each submitter lists only its own; "
                         + "%.1f s from first submission to last end; peak heap %d MB of %d MB, peak threads %d",
                         JOBS, JOBS, seconds, peaks.heapMb(), peaks.maxHeapMb(), peaks.threads()));
     }

@@ -44,6 +44,7 @@ class RoleMatrixIT {
                 + "{\"inputs\":\"samples/screen-480p-noaudio.mp4\",\"dryRun\":\"true\",\"outputDir\":\"" + Jobs.dir("it-matrix-liberty") + "\"}}";
 
         String api = "/vidbatch/api/v1";
+        String https = "https://localhost:" + System.getProperty("microshed_https_port");
         String j = api + "/jobs/" + job;
         //                 anonymous monitor submitter admin submitter2 norole
         List<Row> rows = List.of(
@@ -68,6 +69,10 @@ class RoleMatrixIT {
                 new Row("POST", "/ibm/api/batch/jobinstances", libertyJob, 401, 401, 201, 201, 201, 401),
                 new Row("GET", "/vidbatch/session", null, 401, 200, 200, 200, 200, 200),
                 new Row("GET", "/vidbatch/console/", null, 200, 200, 200, 200, 200, 200),
+                // Admin Center (HTTPS only): its pages go to the login form; its Java Batch tool takes
+                // Liberty's reader (monitors) and administrator roles, not submitters (README, Admin Center).
+                new Row("GET", https + "/adminCenter/", null, 302, 302, 302, 302, 302, 302),
+                new Row("GET", https + AdminCenterIT.TOOL, null, 401, 200, 403, 200, 403, 403),
                 new Row("GET", "/metrics", null, 401, 200, 403, 200, 403, 403),
                 new Row("GET", "/openapi", null, 200, 200, 200, 200, 200, 200),
                 new Row("GET", "/health/ready", null, 200, 200, 200, 200, 200, 200));
@@ -78,11 +83,11 @@ class RoleMatrixIT {
         table.add("|---|" + "---|".repeat(WHO.size()));
         List<String> wrong = new ArrayList<>();
         for (Row row : rows) {
-            StringBuilder line = new StringBuilder("| `" + row.method() + " " + row.path().replace(String.valueOf(job), "{id}")
+            StringBuilder line = new StringBuilder("| `" + row.method() + " " + row.path().replace(https, "").replace(String.valueOf(job), "{id}")
                     .replace(schedule, "{name}") + "` |");
             for (int i = 0; i < WHO.size(); i++) {
                 Api who = caller(WHO.get(i));
-                String url = root + row.path();
+                String url = row.path().startsWith("https://") ? row.path() : root + row.path();
                 Api.Reply r = switch (row.method()) {
                     case "GET" -> who.get(url);
                     case "POST" -> who.post(url, row.body());
