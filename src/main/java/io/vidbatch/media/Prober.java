@@ -24,7 +24,7 @@ public final class Prober {
      * The largest picture side taken: 8K DCI's width, the most H.264 and HEVC levels define. A
      * header claiming more is a damaged or crafted file, and decoding it could take gigabytes.
      */
-    static final int MAX_SIDE = 8192;
+    private static final int MAX_SIDE = 8192;
 
     private final Tools tools;
 

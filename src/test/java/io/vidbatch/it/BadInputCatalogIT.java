@@ -1,5 +1,6 @@
 package io.vidbatch.it;
 
+import io.vidbatch.media.Samples;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
 import org.junit.jupiter.api.BeforeAll;
@@ -39,9 +40,7 @@ class BadInputCatalogIT {
         byte[] whole = Files.readAllBytes(Jobs.sample("talk-720p-23976.mp4"));
         Files.write(dir.resolve("truncated.mp4"), java.util.Arrays.copyOf(whole, whole.length * 2 / 5));
         Path audio = dir.resolve("audio-only.m4a");
-        Process p = new ProcessBuilder("ffmpeg", "-y", "-loglevel", "error", "-f", "lavfi", "-i", "sine=frequency=440:duration=2",
-                "-c:a", "aac", audio.toString()).inheritIO().start();
-        assertThat(p.waitFor()).isZero();
+        Samples.ffmpeg("-f", "lavfi", "-i", "sine=frequency=440:duration=2", "-c:a", "aac", audio.toString());
         headerLies(dir);
         Path outside = Files.writeString(Jobs.inputs().getParent().resolve("secret-outside.mp4"), "outside the input root");
         Files.deleteIfExists(dir.resolve("escape.mp4"));
@@ -85,9 +84,8 @@ class BadInputCatalogIT {
         Files.write(dir.resolve("absurd-size.y4m"), y4m(100_000, 100_000, 0));
         Files.write(dir.resolve("strip.y4m"), y4m(10_000, 16, 3));
         Path oneSecond = dir.resolve("forty-nine-days.mp4");
-        Process p = new ProcessBuilder("ffmpeg", "-y", "-loglevel", "error", "-f", "lavfi", "-i", "testsrc2=size=64x36:rate=10",
-                "-t", "1", "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", oneSecond.toString()).inheritIO().start();
-        assertThat(p.waitFor()).isZero();
+        Samples.ffmpeg("-f", "lavfi", "-i", "testsrc2=size=64x36:rate=10", "-t", "1", "-c:v", "libx264", "-preset", "ultrafast",
+                "-pix_fmt", "yuv420p", oneSecond.toString());
         byte[] mp4 = Files.readAllBytes(oneSecond);
         for (String box : List.of("mvhd", "mdhd")) {
             int at = new String(mp4, java.nio.charset.StandardCharsets.ISO_8859_1).indexOf(box);
