@@ -87,7 +87,7 @@ public class JobsResource {
     public Response submit(InputStream body) {
         Properties props = SubmitRequest.read(body).checked(settings);
         try {
-            long execution = operator.start(TranscodeJob.NAME, props);
+            long execution = TranscodeJob.start(operator, props);
             long id = operator.getJobInstance(execution).getInstanceId();
             return Response.created(uri.getBaseUriBuilder().path("jobs").path(Long.toString(id)).build())
                     .entity(summary(TranscodeJob.instance(id))).build();

@@ -247,7 +247,7 @@ public class ScheduleRunner {
     }
 
     private long start(JobOperator operator, SubmitRequest job) {
-        return operator.getJobInstance(operator.start(TranscodeJob.NAME, job.checked(settings))).getInstanceId();
+        return operator.getJobInstance(TranscodeJob.start(operator, job.checked(settings))).getInstanceId();
     }
 
     private static String note(String why, String what) {
