@@ -82,7 +82,7 @@ final class Sampler {
 
     private static double value(String text, String name) {
         Matcher m = Pattern.compile("(?m)^" + name + "(\\{[^}]*})?\\s+(\\S+)").matcher(text);
-        assertThat(m.find()).as(name + " in /metrics?scope=base").isTrue();
+        assertThat(m.find()).as(name + " in /metrics?scope=base, which began: " + text.substring(0, Math.min(300, text.length()))).isTrue();
         return Double.parseDouble(m.group(2));
     }
 }
