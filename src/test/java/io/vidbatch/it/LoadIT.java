@@ -43,7 +43,7 @@ class LoadIT {
     private static final int RATE = 10;
     /**
      * Threads the coordinator may use at its busiest: Liberty's own, the batch executor's (a job
-     * thread and one per partition) and the HTTP pool; it peaked at 66 to 86 under both loads
+     * thread and one per partition) and the HTTP pool; it peaked at 54 to 86 under both loads
      * (bench/load.sh, CI). A thread kept per job or per item (150 items in CI) would pass it.
      */
     private static final int THREAD_CEILING = 150;
