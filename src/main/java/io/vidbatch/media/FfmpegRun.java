@@ -39,8 +39,15 @@ public final class FfmpegRun {
         this.expectedSeconds = expectedSeconds;
     }
 
-    /** A run that ended normally, and its wall time. */
-    public record Outcome(double seconds) {
+    /**
+     * A run that ended normally: its wall time and ffmpeg's own account of what it wrote, from
+     * its closing progress block.
+     *
+     * @param frames   video frames encoded
+     * @param bytes    bytes written to the output ({@code total_size}), -1 when ffmpeg did not say
+     * @param finished whether ffmpeg wrote its closing block ({@code progress=end})
+     */
+    public record Outcome(double seconds, long frames, long bytes, boolean finished) {
     }
 
     public Outcome run(Progress.Listener listener, BooleanSupplier stopRequested)
@@ -101,7 +108,7 @@ public final class FfmpegRun {
         }
         Progress last = reader.last();
         listener.update(new Progress(1.0, last.frames(), last.fps()));
-        return new Outcome((System.nanoTime() - started) / 1e9);
+        return new Outcome((System.nanoTime() - started) / 1e9, last.frames(), reader.bytes(), reader.finished());
     }
 
     /**
@@ -176,6 +183,8 @@ public final class FfmpegRun {
         private long frames;
         private double fps;
         private double outSeconds;
+        private long bytes = -1;
+        private boolean finished;
         private Progress last = Progress.NONE;
 
         ProgressReader(Path file, double expectedSeconds) {
@@ -210,7 +219,9 @@ public final class FfmpegRun {
                     case "fps" -> fps = Double.parseDouble(value);
                     // out_time_us is the precise one; out_time_ms is also in microseconds (an old ffmpeg quirk).
                     case "out_time_us" -> outSeconds = Math.max(0, Long.parseLong(value) / 1e6);
+                    case "total_size" -> bytes = Long.parseLong(value);
                     case "progress" -> {
+                        finished = value.equals("end");
                         return true;
                     }
                     default -> {
@@ -224,6 +235,14 @@ public final class FfmpegRun {
 
         Progress last() {
             return last;
+        }
+
+        long bytes() {
+            return bytes;
+        }
+
+        boolean finished() {
+            return finished;
         }
 
         void close() {

@@ -1,8 +1,13 @@
 package io.vidbatch.media;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** Checks an output against what its source promised, with ffprobe, before anyone sees it. */
+/**
+ * Checks an output against what its source promised before anyone sees it: with ffprobe, or for
+ * an intermediate piece by what ffmpeg reported writing.
+ */
 public final class Verifier {
 
     private final Prober prober;
@@ -36,6 +41,33 @@ public final class Verifier {
             throw new BadMediaException("output check failed: " + (expected.audio() ? "audio is missing" : "unexpected audio stream"));
         }
         return info;
+    }
+
+    /**
+     * Checks an intermediate piece (a video segment, joined later) by ffmpeg's own account of the
+     * run that wrote it: it reached its end, encoded the frames the source has, and every byte it
+     * wrote is on disk. ffprobe's check costs as much as a short segment's encode, and the joined
+     * output still gets it before anyone sees it.
+     */
+    public void checkAccount(Path output, Expected expected, FfmpegRun.Outcome outcome)
+            throws BadMediaException, ToolFailureException {
+        if (!outcome.finished()) {
+            throw new BadMediaException("output check failed: ffmpeg did not report the end of its output");
+        }
+        if (Math.abs(outcome.frames() - expected.frames()) > expected.frameTolerance()) {
+            throw new BadMediaException("output check failed: " + outcome.frames() + " video frames encoded, expected "
+                    + expected.frames() + (expected.frameTolerance() > 0 ? " ± " + expected.frameTolerance() : ""));
+        }
+        long size;
+        try {
+            size = Files.size(output);
+        } catch (IOException e) {
+            throw new ToolFailureException("cannot read " + output.getFileName() + ": " + e.getMessage(), e);
+        }
+        if (size != outcome.bytes()) {
+            // Not the input's fault: the volume lost or never got what ffmpeg wrote.
+            throw new ToolFailureException("output check failed: ffmpeg wrote " + outcome.bytes() + " bytes, the file holds " + size);
+        }
     }
 
     private MediaInfo probeAudioOnly(Path output) throws BadMediaException, ToolFailureException {

@@ -127,6 +127,46 @@ class TranscoderTest {
         assertThat(ProcessHandle.current().children().filter(ProcessHandle::isAlive)).isEmpty();
     }
 
+    private Transcoder.Result segment(Path source, Path out, Expected e) throws Exception {
+        return transcoder.transcode(new Transcoder.Request(source, out, Part.VIDEO_SEGMENT, Preset.H264_480P, List.of(), e,
+                out.resolveSibling("ffmpeg.log")), Progress.Listener.IGNORE, () -> false);
+    }
+
+    @Test
+    void aSegmentIsCheckedByWhatFfmpegWroteAndThatIsWhatTheFileHolds() throws Exception {
+        Path src = Samples.sample("screen-480p-noaudio.mp4");
+        Expected e = io.vidbatch.job.PlannerAccess.expected(src, prober.probe(src), List.of());
+        Path out = Samples.scratch().resolve("seg.mp4");
+        Transcoder.Result r = segment(src, out, e);
+        assertThat(r.frames()).isEqualTo(150);
+        assertThat(r.bytes()).isEqualTo(Files.size(out));
+        assertThat(Samples.videoFrames(out)).isEqualTo(150);
+    }
+
+    @Test
+    void aSegmentShortOfFramesFailsAndLeavesNoFile() throws Exception {
+        Path src = Samples.sample("screen-480p-noaudio.mp4");
+        Expected right = io.vidbatch.job.PlannerAccess.expected(src, prober.probe(src), List.of());
+        Expected wrong = new Expected(right.frames() + 1, 0, right.seconds(), right.tolerance(), true, false);
+        Path out = Samples.scratch().resolve("seg.mp4");
+        assertThatThrownBy(() -> segment(src, out, wrong)).isInstanceOf(BadMediaException.class)
+                .hasMessage("output check failed: 150 video frames encoded, expected 151");
+        try (var s = Files.list(out.getParent())) {
+            assertThat(s.map(p -> p.getFileName().toString())).containsExactly("ffmpeg.log");
+        }
+    }
+
+    @Test
+    void aSegmentMissingBytesOnDiskIsATransientFailureNotTheInputs() throws Exception {
+        Path f = Files.writeString(Samples.scratch().resolve("short.mp4"), "12345");
+        Expected e = new Expected(10, 0, 1, 0.1, true, false);
+        Verifier v = new Verifier(prober);
+        assertThatThrownBy(() -> v.checkAccount(f, e, new FfmpegRun.Outcome(1, 10, 6, true)))
+                .isInstanceOf(ToolFailureException.class).hasMessage("output check failed: ffmpeg wrote 6 bytes, the file holds 5");
+        assertThatThrownBy(() -> v.checkAccount(f, e, new FfmpegRun.Outcome(1, 10, 5, false)))
+                .isInstanceOf(BadMediaException.class).hasMessage("output check failed: ffmpeg did not report the end of its output");
+    }
+
     @Test
     void probeRejectsWhatIsNotVideo() throws IOException {
         Path dir = Samples.scratch();
