@@ -46,6 +46,9 @@ public class PlanBatchlet extends AbstractBatchlet {
     @Inject
     RepositoryIndex repositoryIndex;
 
+    @Inject
+    FirstJobGate firstJob;
+
     @Resource
     ManagedExecutorService executor;
 
@@ -54,6 +57,7 @@ public class PlanBatchlet extends AbstractBatchlet {
     @Override
     public String process() throws Exception {
         repositoryIndex.ensure();
+        firstJob.planRunning();
         long job = jobContext.getInstanceId();
         // This execution's parameters; our API's restart passes the original ones again.
         Properties given = BatchRuntime.getJobOperator().getParameters(jobContext.getExecutionId());

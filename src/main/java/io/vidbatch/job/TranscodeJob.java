@@ -7,7 +7,6 @@ import jakarta.batch.runtime.JobInstance;
 import jakarta.transaction.RollbackException;
 
 import java.sql.SQLException;
-import java.time.Duration;
 import java.util.Properties;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -17,7 +16,6 @@ public final class TranscodeJob {
     public static final String NAME = "transcode";
     /** Starts tried when the job repository rolls the first ones back (see {@link #start}). */
     static final int START_ATTEMPTS = 3;
-    private static final FirstJobGate FIRST_JOB = new FirstJobGate(Duration.ofSeconds(10));
 
     private TranscodeJob() {
     }
@@ -28,13 +26,9 @@ public final class TranscodeJob {
      * again: on embedded Derby, jobs started at the same moment contend for Liberty's identity
      * sequences, and 3 of 240 starts made 40 at a time failed so (LoadIT found it). Nothing of a
      * failed start shows in our API (Liberty keeps an instance without a job name), so trying
-     * again duplicates nothing. The first job after start-up goes alone ({@link FirstJobGate}).
+     * again duplicates nothing. What follows on the job thread is {@link FirstJobGate}'s.
      */
     public static long start(JobOperator operator, Properties params) {
-        return FIRST_JOB.pass(operator, () -> startRetrying(operator, params));
-    }
-
-    private static long startRetrying(JobOperator operator, Properties params) {
         for (int attempt = 1; ; attempt++) {
             try {
                 return operator.start(NAME, params);

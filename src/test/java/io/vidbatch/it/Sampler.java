@@ -13,8 +13,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 final class Sampler {
 
-    /** Peak used heap (garbage not yet collected counts), the heap's maximum, peak live threads. */
-    record Peaks(long heapMb, long maxHeapMb, int threads) {
+    /**
+     * Peak used heap (garbage not yet collected counts), the heap's maximum, peak live threads,
+     * and the slowest /metrics answer: how long a monitoring system waited at worst.
+     */
+    record Peaks(long heapMb, long maxHeapMb, int threads, double slowestSeconds) {
     }
 
     private final AtomicBoolean running = new AtomicBoolean(true);
@@ -22,6 +25,7 @@ final class Sampler {
     private volatile long heap;
     private volatile long maxHeap;
     private volatile int threads;
+    private volatile long slowestNanos;
     private volatile AssertionError failure;
 
     private Sampler() {
@@ -42,7 +46,7 @@ final class Sampler {
         if (failure != null) {
             throw failure;
         }
-        return new Peaks(heap >> 20, maxHeap >> 20, threads);
+        return new Peaks(heap >> 20, maxHeap >> 20, threads, slowestNanos / 1e9);
     }
 
     /** Used heap after a full GC, asked of the server's JVM with jcmd: what the server really keeps. */
@@ -67,7 +71,9 @@ final class Sampler {
     }
 
     private void sample() {
+        long asked = System.nanoTime();
         String text = read();
+        slowestNanos = Math.max(slowestNanos, System.nanoTime() - asked);
         heap = Math.max(heap, (long) value(text, "memory_usedHeap_bytes"));
         maxHeap = (long) value(text, "memory_maxHeap_bytes");
         threads = Math.max(threads, (int) value(text, "thread_count"));

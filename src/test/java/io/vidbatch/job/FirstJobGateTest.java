@@ -1,13 +1,8 @@
 package io.vidbatch.job;
 
-import jakarta.batch.operations.JobOperator;
-import jakarta.batch.runtime.BatchStatus;
-import jakarta.batch.runtime.JobExecution;
-import jakarta.batch.runtime.StepExecution;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -15,83 +10,62 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+/** Job threads as Liberty runs them: beforeJob, then (for the first job) its plan step starts. */
 class FirstJobGateTest {
 
-    private final AtomicBoolean stepRecorded = new AtomicBoolean();
-    private final List<String> started = new CopyOnWriteArrayList<>();
-    private final ExecutorService callers = Executors.newFixedThreadPool(3);
+    private final List<String> through = new CopyOnWriteArrayList<>();
+    private final ExecutorService jobThreads = Executors.newFixedThreadPool(4);
 
     @AfterEach
     void stop() {
-        callers.shutdownNow();
+        jobThreads.shutdownNow();
     }
 
-    /** A JobOperator whose one job is running, with a step recorded once {@link #stepRecorded} is set. */
-    private JobOperator operator() {
-        StepExecution step = proxy(StepExecution.class, null);
-        JobExecution running = proxy(JobExecution.class, BatchStatus.STARTED);
-        return (JobOperator) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {JobOperator.class}, (p, m, args) ->
-                switch (m.getName()) {
-                    case "getStepExecutions" -> stepRecorded.get() ? List.of(step) : List.of();
-                    case "getJobExecution" -> running;
-                    default -> throw new UnsupportedOperationException(m.getName());
-                });
-    }
-
-    @SuppressWarnings("unchecked")
-    private static <T> T proxy(Class<T> type, BatchStatus status) {
-        return (T) Proxy.newProxyInstance(FirstJobGateTest.class.getClassLoader(), new Class<?>[] {type}, (p, m, args) -> {
-            if (m.getName().equals("getBatchStatus")) {
-                return status;
-            }
-            throw new UnsupportedOperationException(m.getName());
+    private Future<?> job(FirstJobGate gate, String name) {
+        return jobThreads.submit(() -> {
+            gate.beforeJob();
+            through.add(name);
+            return null;
         });
     }
 
-    private Future<Long> start(FirstJobGate gate, JobOperator operator, String name, long execution) {
-        return callers.submit(() -> gate.pass(operator, () -> {
-            started.add(name);
-            return execution;
-        }));
-    }
-
     @Test
-    void theFirstJobGoesAloneUntilItsFirstStepIsRecordedThenTheOthersStart() throws Exception {
+    void theFirstJobGoesOnAloneUntilItsPlanRunsThenTheOthersGo() throws Exception {
         FirstJobGate gate = new FirstJobGate(Duration.ofSeconds(30));
-        JobOperator operator = operator();
-        Future<Long> first = start(gate, operator, "first", 1);
-        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (started.isEmpty() && System.nanoTime() < until) {
-            Thread.sleep(10);
-        }
-        Future<Long> second = start(gate, operator, "second", 2);
-        Future<Long> third = start(gate, operator, "third", 3);
+        job(gate, "first").get(5, TimeUnit.SECONDS);
+        Future<?> second = job(gate, "second");
+        Future<?> third = job(gate, "third");
         Thread.sleep(500);
-        assertThat(started).containsExactly("first");
-        assertThat(first.isDone()).isFalse();
+        assertThat(through).containsExactly("first");
 
-        stepRecorded.set(true);
-        assertThat(first.get(5, TimeUnit.SECONDS)).isEqualTo(1);
-        assertThat(second.get(5, TimeUnit.SECONDS)).isEqualTo(2);
-        assertThat(third.get(5, TimeUnit.SECONDS)).isEqualTo(3);
-        assertThat(started).containsExactlyInAnyOrder("first", "second", "third");
-
-        // Once open, it stays open: a later start does not wait for anything.
-        stepRecorded.set(false);
-        assertThat(start(gate, operator, "later", 4).get(1, TimeUnit.SECONDS)).isEqualTo(4);
+        gate.planRunning();
+        second.get(5, TimeUnit.SECONDS);
+        third.get(5, TimeUnit.SECONDS);
+        assertThat(through).containsExactlyInAnyOrder("first", "second", "third");
+        job(gate, "later").get(1, TimeUnit.SECONDS);
     }
 
     @Test
-    void aFirstJobThatNeverGetsAStepHoldsTheOthersNoLongerThanTheLimit() throws Exception {
+    void theFirstJobEndingWithoutAPlanLetsTheOthersGo() throws Exception {
+        FirstJobGate gate = new FirstJobGate(Duration.ofSeconds(30));
+        job(gate, "first").get(5, TimeUnit.SECONDS);
+        Future<?> second = job(gate, "second");
+        Thread.sleep(300);
+        assertThat(second.isDone()).isFalse();
+        gate.afterJob();
+        second.get(5, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void aFirstJobThatNeverPlansHoldsTheOthersNoLongerThanTheLimit() throws Exception {
         FirstJobGate gate = new FirstJobGate(Duration.ofMillis(400));
-        JobOperator operator = operator();
-        Future<Long> first = start(gate, operator, "first", 1);
-        Future<Long> second = start(gate, operator, "second", 2);
-        assertThat(second.get(3, TimeUnit.SECONDS)).isEqualTo(2);
-        assertThat(first.get(3, TimeUnit.SECONDS)).isEqualTo(1);
+        job(gate, "first").get(5, TimeUnit.SECONDS);
+        long t0 = System.nanoTime();
+        job(gate, "second").get(5, TimeUnit.SECONDS);
+        assertThat(through).containsExactly("first", "second");
+        assertThat((System.nanoTime() - t0) / 1e9).isGreaterThan(0.3);
     }
 }
