@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Load: LoadIT at full size. Twenty jobs submitted at once by three users, then one job of ITEMS
 # items (default 1000: ITEMS/50 generated 100 s clips at 96x54, each cut into 50 two-second
-# segments, 2 local workers), every output checked with ffprobe, the coordinator's heap and
+# segments, 3 local workers), every output checked with ffprobe, the coordinator's heap and
 # threads sampled from its /metrics four times a second. CI runs the same test at 1,000 items
 # (pom.xml: vidbatch.load.items); this runs it at any size, alone.
 #
