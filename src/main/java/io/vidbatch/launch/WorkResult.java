@@ -1,7 +1,8 @@
 package io.vidbatch.launch;
 
 /**
- * What a worker reports for a finished item (JSON): the output as verified with ffprobe, and
+ * What a worker reports for a finished item (JSON): the output as verified with ffprobe (for a
+ * video segment, as ffmpeg reported writing it: width and height 0, the planned duration), and
  * the encode's cost.
  *
  * @param seconds       the output's video duration (audio duration for an audio item)

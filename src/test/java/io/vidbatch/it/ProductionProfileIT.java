@@ -39,7 +39,7 @@ class ProductionProfileIT {
             Report.row("faults", "production profile started with development passwords",
                     "vidbatch does not start; readiness 503; messages.log names the 4 settings to change, not their values");
         } finally {
-            ItServer.kill(); // it runs no vidbatch: nothing to stop in order
+            ItServer.stop();
             ItServer.start();
         }
     }
