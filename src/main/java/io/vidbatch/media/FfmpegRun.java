@@ -48,6 +48,11 @@ public final class FfmpegRun {
      * @param finished whether ffmpeg wrote its closing block ({@code progress=end})
      */
     public record Outcome(double seconds, long frames, long bytes, boolean finished) {
+
+        /** Frames per wall second of this run, for {@code frames} however they were counted. */
+        public double fps(long frames) {
+            return seconds > 0 ? frames / seconds : 0;
+        }
     }
 
     public Outcome run(Progress.Listener listener, BooleanSupplier stopRequested)

@@ -60,9 +60,8 @@ public final class Transcoder {
             OutputFiles.publish(temp, r.output());
             MediaInfo.Video v = info.video();
             long frames = v != null ? v.frames() : 0;
-            double fps = outcome.seconds() > 0 ? frames / outcome.seconds() : 0;
             return new Result(r.output(), bytes, v != null ? v.displayWidth() : 0, v != null ? v.displayHeight() : 0, frames,
-                    v != null ? v.streamDuration() : info.durationSeconds(), info.hasAudio(), outcome.seconds(), fps);
+                    v != null ? v.streamDuration() : info.durationSeconds(), info.hasAudio(), outcome.seconds(), outcome.fps(frames));
         } catch (IOException e) {
             throw new ToolFailureException("cannot write " + r.output().getFileName() + ": " + e.getMessage(), e);
         } finally {
@@ -73,8 +72,7 @@ public final class Transcoder {
 
     /** A segment's figures are ffmpeg's account; its picture is measured once joined. */
     private static Result segment(Request r, FfmpegRun.Outcome o) {
-        double fps = o.seconds() > 0 ? o.frames() / o.seconds() : 0;
-        return new Result(r.output(), o.bytes(), 0, 0, o.frames(), r.expected().seconds(), false, o.seconds(), fps);
+        return new Result(r.output(), o.bytes(), 0, 0, o.frames(), r.expected().seconds(), false, o.seconds(), o.fps(o.frames()));
     }
 
     List<String> command(Request r, Path textFile, Path temp) {

@@ -25,11 +25,7 @@ public final class Verifier {
             throw new BadMediaException("output check failed: " + e.getMessage());
         }
         if (expected.video()) {
-            long frames = info.video().frames();
-            if (Math.abs(frames - expected.frames()) > expected.frameTolerance()) {
-                throw new BadMediaException("output check failed: " + frames + " video frames, expected "
-                        + expected.frames() + (expected.frameTolerance() > 0 ? " ± " + expected.frameTolerance() : ""));
-            }
+            checkFrames(info.video().frames() + " video frames", info.video().frames(), expected);
             double videoSeconds = info.video().streamDuration();
             if (Math.abs(videoSeconds - expected.seconds()) > expected.tolerance()) {
                 throw new BadMediaException(String.format(java.util.Locale.ROOT,
@@ -54,10 +50,7 @@ public final class Verifier {
         if (!outcome.finished()) {
             throw new BadMediaException("output check failed: ffmpeg did not report the end of its output");
         }
-        if (Math.abs(outcome.frames() - expected.frames()) > expected.frameTolerance()) {
-            throw new BadMediaException("output check failed: " + outcome.frames() + " video frames encoded, expected "
-                    + expected.frames() + (expected.frameTolerance() > 0 ? " ± " + expected.frameTolerance() : ""));
-        }
+        checkFrames(outcome.frames() + " video frames encoded", outcome.frames(), expected);
         long size;
         try {
             size = Files.size(output);
@@ -67,6 +60,14 @@ public final class Verifier {
         if (size != outcome.bytes()) {
             // Not the input's fault: the volume lost or never got what ffmpeg wrote.
             throw new ToolFailureException("output check failed: ffmpeg wrote " + outcome.bytes() + " bytes, the file holds " + size);
+        }
+    }
+
+    /** @param found what was counted, as the failure states it ("149 video frames") */
+    private static void checkFrames(String found, long frames, Expected expected) throws BadMediaException {
+        if (Math.abs(frames - expected.frames()) > expected.frameTolerance()) {
+            throw new BadMediaException("output check failed: " + found + ", expected "
+                    + expected.frames() + (expected.frameTolerance() > 0 ? " ± " + expected.frameTolerance() : ""));
         }
     }
 
