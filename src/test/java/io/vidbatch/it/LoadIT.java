@@ -25,9 +25,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Load on the coordinator as a night brings it: many users' jobs at once, and one job of many
- * items ({@code vidbatch.load.items}: 300 in CI, 1,000 in bench/load.sh). Every output is checked with ffprobe; the
- * coordinator's heap and threads are sampled from /metrics while it works (every answer must
- * come), and the figures go to docs/reliability.md. The clips are tiny: what is measured is the
+ * items ({@code vidbatch.load.items}: 300 in CI, 1,000 in bench/load.sh). Every output is
+ * checked with ffprobe; the coordinator's heap and threads are sampled from /metrics while it
+ * works (every answer must come), and the figures go to docs/reliability.md. The clips are tiny: what is measured is the
  * coordinator, not the encoder; an item is one ffmpeg start-up.
  */
 @MicroShedTest
@@ -40,7 +40,7 @@ class LoadIT {
     private static final int SEGMENT_SECONDS = 2;
     private static final int CLIPS = Integer.getInteger("vidbatch.load.items", 1000) / (CLIP_SECONDS / SEGMENT_SECONDS);
     private static final int RATE = 10;
-    /** One more worker than the machine's 2 CPUs: the CPUs stay busy while a worker is between items (224 s against 252 s). */
+    /** One more worker than 2 CPUs: they stay busy while a worker is between items (224 s, not 252 s). */
     private static final int WORKERS = 3;
     /**
      * Threads the coordinator may use at its busiest: Liberty's own, the batch executor's (a job
