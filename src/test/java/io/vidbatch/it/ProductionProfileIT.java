@@ -18,9 +18,9 @@ class ProductionProfileIT {
 
     @Test
     void aProductionServerWithDevelopmentPasswordsRefusesToStartAndNamesThem() throws Exception {
-        // How the development server goes down is not what this test is about: a kill spares the
-        // up to 30 s Liberty may give its work to finish.
-        ItServer.kill();
+        // An orderly stop: after a kill Liberty starts cold (25.7 s to ready here, against 12 s),
+        // and its stop is quick since the HTTP/1.1 change (4.4 s).
+        ItServer.stop();
         try {
             // One password set properly, the rest left at their defaults.
             ItServer.launch(Map.of("VIDBATCH_PROFILE", "production", "SUBMITTER_PASSWORD", "Kq9-real-submitter-password"));
