@@ -10,8 +10,10 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -27,60 +29,108 @@ final class RestartScenario {
     private RestartScenario() {
     }
 
-    /**
-     * How the job is interrupted and restarted: stopped and restarted through our API or Liberty's,
-     * or the coordinator is killed (SIGKILL) mid-item, started again and the job restarted through ours.
-     */
-    enum Via { OUR_API, LIBERTY_API, KILL }
+    /** How the job is stopped and restarted: through our API or through Liberty's. */
+    enum Via { OUR_API, LIBERTY_API }
 
-    /** Returns the job's id. */
+    /** Stops the job after two items are committed, restarts it and checks it. Returns the job's id. */
     static long run(Jobs jobs, Via via, List<String> inputs, String outputDir) throws Exception {
-        return run(jobs, via, inputs, outputDir, "local");
+        long id = submit(jobs, inputs, outputDir, "local");
+        jobs.await(id, Duration.ofMinutes(2), RestartScenario::twoDone, "2 items done");
+        control(jobs, via, id, "stop");
+        JsonObject stopped = jobs.awaitEnd(id, Duration.ofMinutes(1));
+        assertThat(stopped.getString("status")).isEqualTo("STOPPED");
+        restartAndCheck(jobs, via, id, inputs.size(), stopped, via == Via.OUR_API
+                ? "job stopped mid-run and restarted through /api/v1" : "job stopped mid-run and restarted through /ibm/api/batch", "");
+        return id;
     }
 
-    static long run(Jobs jobs, Via via, List<String> inputs, String outputDir, String launcher) throws Exception {
-        int total = inputs.size();
-        long id = jobs.post(Jobs.body("inputs", inputs, "outputDir", outputDir, "workers", 1, "launcher", launcher));
-        jobs.await(id, Duration.ofMinutes(2), j -> j.getJsonObject("progress").getInt("done") >= 2, "2 items done");
-        JsonObject stopped;
-        if (via == Via.KILL) {
-            List<ProcessHandle> workers = List.of();
-            long end = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (System.nanoTime() < end && workers.stream().noneMatch(RestartScenario::isFfmpeg)) {
-                workers = ItServer.process().descendants().filter(ProcessHandle::isAlive).toList();
-                Jobs.sleep(50);
-            }
-            assertThat(workers).as("an ffmpeg at work when the coordinator dies").anyMatch(RestartScenario::isFfmpeg);
-            // Held still, so that it would outlive the restart as an hour-long encode would.
-            for (ProcessHandle f : workers.stream().filter(RestartScenario::isFfmpeg).toList()) {
-                ItServer.signal("STOP", f);
-            }
-            ItServer.kill();
-            if (launcher.equals("process")) {
-                // A process worker notices its coordinator is gone and stops, ffmpeg and all, by itself
-                // (ffmpeg, held still, ignores its SIGTERM: the worker kills it after 5 s).
-                long gone = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-                while (System.nanoTime() < gone && workers.stream().anyMatch(ProcessHandle::isAlive)) {
-                    Jobs.sleep(100);
-                }
-                assertThat(workers.stream().filter(ProcessHandle::isAlive).map(p -> p.info().commandLine().orElse("?")))
-                        .as("process workers still running 15 s after their coordinator died").isEmpty();
-            } else {
-                assertThat(workers.stream().filter(ProcessHandle::isAlive)).as("ffmpeg orphaned by the kill").isNotEmpty();
-            }
-            ItServer.start();
-            assertThat(workers.stream().filter(ProcessHandle::isAlive).map(p -> p.info().commandLine().orElse("?")))
-                    .as("workers of the killed coordinator still running once it is back").isEmpty();
-            // Liberty marks the executions its dead server ran FAILED as it starts again.
-            stopped = jobs.awaitEnd(id, Duration.ofMinutes(1));
-            assertThat(stopped.getString("status")).isEqualTo("FAILED");
-            System.out.printf("kill (%s): %d worker process(es) at the kill, none left after the restart%n", launcher, workers.size());
-        } else {
-            control(jobs, via, id, "stop");
-            stopped = jobs.awaitEnd(id, Duration.ofMinutes(1));
-            assertThat(stopped.getString("status")).isEqualTo("STOPPED");
+    /**
+     * One job per launcher runs the inputs; once each has committed two items, the ffmpeg it is on is
+     * held still and the coordinator is killed (SIGKILL) once for all of them, then started again. No
+     * worker process may outlive that, and each job, restarted through our API, completes without
+     * encoding a committed item again. One kill for all launchers: a start after a kill costs 26 s here.
+     */
+    static void runKilled(Jobs jobs, List<String> inputs, List<String> launchers) throws Exception {
+        Map<String, Long> ids = new LinkedHashMap<>();
+        for (String launcher : launchers) {
+            ids.put(launcher, submit(jobs, inputs, killedDir(launcher), launcher));
         }
 
+        // Each job is frozen as soon as it has two items committed and an ffmpeg at work: held still
+        // (SIGSTOP), that ffmpeg would outlive the kill as an hour-long encode would, and the job cannot
+        // finish while the others catch up.
+        Map<String, ProcessHandle> held = new LinkedHashMap<>();
+        long end = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+        while (held.size() < ids.size()) {
+            assertThat(System.nanoTime()).as("every job with 2 items done and an ffmpeg at work; held: " + held.keySet()).isLessThan(end);
+            for (var e : ids.entrySet()) {
+                String launcher = e.getKey();
+                if (held.containsKey(launcher) || !twoDone(jobs.fetch(e.getValue()))) {
+                    continue;
+                }
+                String folder = Jobs.outputs().resolve(killedDir(launcher)).toAbsolutePath().toString();
+                Optional<ProcessHandle> ffmpeg = ItServer.process().descendants()
+                        .filter(p -> isFfmpeg(p) && p.info().commandLine().orElse("").contains(folder + "/")).findFirst();
+                if (ffmpeg.isPresent()) {
+                    ItServer.signal("STOP", ffmpeg.get());
+                    held.put(launcher, ffmpeg.get());
+                }
+            }
+            Jobs.sleep(50);
+        }
+        List<ProcessHandle> workers = ItServer.process().descendants().filter(ProcessHandle::isAlive).toList();
+        ItServer.kill();
+
+        // Local workers are threads of the coordinator: their held ffmpeg is orphaned, to be ended by the
+        // coordinator as it starts again. A process worker notices its coordinator is gone and stops, ffmpeg
+        // and all, by itself (ffmpeg, held still, ignores its SIGTERM: the worker kills it after 5 s).
+        List<ProcessHandle> orphans = held.entrySet().stream().filter(e -> e.getKey().equals("local")).map(Map.Entry::getValue).toList();
+        List<ProcessHandle> selfStopping = workers.stream().filter(w -> !orphans.contains(w)).toList();
+        long gone = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+        while (System.nanoTime() < gone && selfStopping.stream().anyMatch(ProcessHandle::isAlive)) {
+            Jobs.sleep(100);
+        }
+        assertThat(selfStopping.stream().filter(ProcessHandle::isAlive).map(p -> p.info().commandLine().orElse("?")))
+                .as("process workers still running 15 s after their coordinator died").isEmpty();
+        assertThat(orphans.stream().filter(ProcessHandle::isAlive)).as("ffmpeg orphaned by the kill").hasSameSizeAs(orphans);
+
+        ItServer.start();
+        assertThat(workers.stream().filter(ProcessHandle::isAlive).map(p -> p.info().commandLine().orElse("?")))
+                .as("workers of the killed coordinator still running once it is back").isEmpty();
+        System.out.printf("kill: %d job(s) (%s), %d worker process(es) at the kill, none left after the restart%n",
+                ids.size(), String.join(", ", ids.keySet()), workers.size());
+
+        for (var e : ids.entrySet()) {
+            String launcher = e.getKey();
+            // Liberty marks the executions its dead server ran FAILED as it starts again.
+            JsonObject failed = jobs.awaitEnd(e.getValue(), Duration.ofMinutes(1));
+            assertThat(failed.getString("status")).as(launcher).isEqualTo("FAILED");
+            restartAndCheck(jobs, Via.OUR_API, e.getValue(), inputs.size(), failed,
+                    "coordinator killed (SIGKILL) mid-item, " + launcher + " launcher (" + ids.size() + " jobs running: "
+                            + String.join(", ", ids.keySet()) + "), started again, job restarted over REST",
+                    "; no worker process outlived the kill" + (launcher.equals("local")
+                            ? " (the orphaned ffmpeg is ended at start-up)" : " (workers stop when their coordinator dies)"));
+        }
+    }
+
+    private static String killedDir(String launcher) {
+        return Jobs.dir("it-kill-" + launcher);
+    }
+
+    private static long submit(Jobs jobs, List<String> inputs, String outputDir, String launcher) {
+        return jobs.post(Jobs.body("inputs", inputs, "outputDir", outputDir, "workers", 1, "launcher", launcher));
+    }
+
+    private static boolean twoDone(JsonObject job) {
+        return job.getJsonObject("progress").getInt("done") >= 2;
+    }
+
+    /**
+     * Restarts the interrupted job and checks that it completes without encoding a committed item
+     * again: their outputs stay the same files, they keep the execution that committed them, and the
+     * second execution's job log starts only the others.
+     */
+    private static void restartAndCheck(Jobs jobs, Via via, long id, int total, JsonObject stopped, String fault, String note) throws Exception {
         long firstExecution = stopped.getJsonArray("executions").getJsonObject(0).getJsonNumber("id").longValue();
         Map<Integer, Object> committed = new HashMap<>();
         for (JsonValue v : stopped.getJsonArray("items")) {
@@ -91,7 +141,7 @@ final class RestartScenario {
         }
         assertThat(committed).hasSizeGreaterThanOrEqualTo(2).hasSizeLessThan(total);
 
-        control(jobs, via == Via.KILL ? Via.OUR_API : via, id, "restart");
+        control(jobs, via, id, "restart");
         JsonObject done = jobs.await(id, Duration.ofMinutes(2), j -> j.getString("status").equals("COMPLETED")
                 && j.getJsonArray("executions").size() == 2, "completed by a second execution");
         assertThat(done.getString("exitStatus")).isEqualTo("ALL DONE: " + total + " of " + total + " inputs done, 0 failed, 0 rejected");
@@ -120,14 +170,8 @@ final class RestartScenario {
         try (var files = Files.list(folder)) {
             assertThat(files.map(f -> f.getFileName().toString()).filter(f -> f.startsWith("."))).as("temporary files left").isEmpty();
         }
-        Report.row("faults", switch (via) {
-            case KILL -> "coordinator killed (SIGKILL) mid-item, " + launcher + " launcher, started again, job restarted over REST";
-            case OUR_API -> "job stopped mid-run and restarted through /api/v1";
-            case LIBERTY_API -> "job stopped mid-run and restarted through /ibm/api/batch";
-        }, "COMPLETED, " + total + " of " + total + " done; " + committed.size() + " committed items kept (same files), "
-                + (total - committed.size()) + " encoded by the restart, 0 encoded twice, no temporary file left"
-                + (via == Via.KILL ? "; no worker process outlived the kill" + (launcher.equals("local") ? " (the orphaned ffmpeg is ended at start-up)" : " (workers stop when their coordinator dies)") : ""));
-        return id;
+        Report.row("faults", fault, "COMPLETED, " + total + " of " + total + " done; " + committed.size() + " committed items kept (same files), "
+                + (total - committed.size()) + " encoded by the restart, 0 encoded twice, no temporary file left" + note);
     }
 
     private static void control(Jobs jobs, Via via, long id, String action) {

@@ -22,15 +22,12 @@ class StopRestartIT {
         RestartScenario.run(Jobs.on(Api.Server.main()), RestartScenario.Via.OUR_API, TranscodeIT.DEMO.stream().map(n -> "samples/" + n).toList(), Jobs.dir("it-restart"));
     }
 
-    @org.junit.jupiter.params.ParameterizedTest
-    @org.junit.jupiter.params.provider.ValueSource(strings = {"local", "process"})
-    void aCoordinatorKilledMidJobLeavesNoWorkerRunningAndItsRestartRedoesNoCommittedItem(String launcher) throws Exception {
-        RestartScenario.run(Jobs.on(Api.Server.main()), RestartScenario.Via.KILL, TranscodeIT.DEMO.stream().map(n -> "samples/" + n).toList(),
-                Jobs.dir("it-kill-" + launcher), launcher);
-        if (launcher.equals("local")) {
-            assertThat(ItServer.awaitLog("left running by a coordinator that died", Duration.ofSeconds(5)))
-                    .as("the restarted coordinator ended the orphaned ffmpeg").contains("ffmpeg");
-        }
+    @Test
+    void aCoordinatorKilledMidJobLeavesNoWorkerRunningAndItsRestartRedoesNoCommittedItem() throws Exception {
+        RestartScenario.runKilled(Jobs.on(Api.Server.main()), TranscodeIT.DEMO.stream().map(n -> "samples/" + n).toList(),
+                List.of("local", "process"));
+        assertThat(ItServer.awaitLog("left running by a coordinator that died", Duration.ofSeconds(5)))
+                .as("the restarted coordinator ended the orphaned ffmpeg").contains("ffmpeg");
     }
 
     @Test
