@@ -43,7 +43,7 @@ class DiskFullIT {
     @Test
     void aFullVolumeFailsTheJobSayingSoLeavesNothingHalfWrittenAndARestartFinishesIt() throws Exception {
         String dir = Jobs.dir("out");
-        long id = Jobs.submit(Jobs.body("inputs", List.of("samples/screen-480p-noaudio.mp4", "samples/slow-1080p-60s.mp4"),
+        long id = Jobs.submit(Jobs.body("inputs", List.of("samples/screen-480p-noaudio.mp4", "samples/long-720p-30s.mp4"),
                 "outputDir", "it-full-volume/" + dir, "workers", 1));
         JsonObject failed = Jobs.waitForEnd(id, Duration.ofMinutes(2));
         // Not the video's fault: the job stops (restartable) instead of marking good items failed.
@@ -61,7 +61,7 @@ class DiskFullIT {
                 && j.getJsonArray("executions").size() == 2, "the restart ended");
         assertThat(done.getString("exitStatus")).isEqualTo("ALL DONE: 2 of 2 inputs done, 0 failed, 0 rejected");
         assertThat(StopRestartIT.files(out)).containsExactlyInAnyOrder("screen-480p-noaudio-h264-720p.mp4",
-                "slow-1080p-60s-h264-720p.mp4", "vidbatch-report-" + id + ".json");
+                "long-720p-30s-h264-720p.mp4", "vidbatch-report-" + id + ".json");
         Report.row("faults", "output volume full mid-encode, then room made and the job restarted over REST", done.getString("status") + ", " + done.getString("exitStatus")
                 + "; no temporary file left");
     }
