@@ -2,8 +2,8 @@
 # Load: LoadIT at full size. Twenty jobs submitted at once by three users, then one job of ITEMS
 # items (default 1000: ITEMS/50 generated 100 s clips at 96x54, each cut into 50 two-second
 # segments, 3 local workers), every output checked with ffprobe, the coordinator's heap and
-# threads sampled from its /metrics four times a second. CI runs the same test at 300 items
-# (pom.xml: vidbatch.load.items: 1,000 made CI take 21 min); this runs it at any size, alone.
+# threads sampled from its /metrics four times a second. CI runs the same test at 1,000 items
+# (pom.xml: vidbatch.load.items); this runs it at any size, alone.
 #
 #   bench/load.sh [ITEMS]      prints the rows LoadIT recorded (also in target/reliability/load.tsv)
 set -euo pipefail

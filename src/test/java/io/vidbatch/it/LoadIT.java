@@ -25,7 +25,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Load on the coordinator as a night brings it: many users' jobs at once, and one job of many
- * items ({@code vidbatch.load.items}: 300 in CI, 1,000 in bench/load.sh). Every output is
+ * items ({@code vidbatch.load.items}: the issue's 1,000 in CI and in bench/load.sh). Every output is
  * checked with ffprobe; the coordinator's heap and threads are sampled from /metrics while it
  * works (every answer must come), and the figures go to docs/reliability.md. The clips are tiny: what is measured is the
  * coordinator, not the encoder; an item is one ffmpeg start-up.
