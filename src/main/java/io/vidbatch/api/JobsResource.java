@@ -38,7 +38,12 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import jakarta.ws.rs.core.Context;
 import io.vidbatch.job.JobEnds;
-import java.util.concurrent.CountDownLatch;
+import jakarta.annotation.Resource;
+import jakarta.enterprise.concurrent.ContextService;
+import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
+import jakarta.ws.rs.container.AsyncResponse;
+import jakarta.ws.rs.container.CompletionCallback;
+import jakarta.ws.rs.container.Suspended;
 import java.util.concurrent.TimeUnit;
 
 import java.io.InputStream;
@@ -75,6 +80,12 @@ public class JobsResource {
 
     @Inject
     JobEnds ends;
+
+    @Resource
+    ManagedScheduledExecutorService scheduler;
+
+    @Resource
+    ContextService contexts;
 
     @Context
     UriInfo uri;
@@ -139,40 +150,30 @@ public class JobsResource {
     /**
      * The job's state alone, cheap enough to poll. With {@code wait=N} (seconds, up to an hour)
      * the answer comes when the job ends, or after N seconds: a script can block on it instead
-     * of polling. A waiting request holds a server thread, which is fine for scripts, not for
-     * thousands of clients.
+     * of polling. A waiting request holds no server thread (see StatusWait).
      */
     @GET
     @Path("{id}/status")
     @RolesAllowed({Roles.ADMIN, Roles.SUBMITTER, Roles.MONITOR})
-    public JobViews.Status status(@PathParam("id") long id, @QueryParam("wait") @DefaultValue("0") int wait)
-            throws InterruptedException {
+    public void status(@PathParam("id") long id, @QueryParam("wait") @DefaultValue("0") int wait, @Suspended AsyncResponse reply) {
         if (wait < 0 || wait > MAX_WAIT_SECONDS) {
             throw ApiError.of(Response.Status.BAD_REQUEST, "wait must be between 0 and " + MAX_WAIT_SECONDS + " seconds");
         }
         JobViews.Status s = statusOf(id);
         if (wait == 0 || !running(s)) {
-            return s;
+            reply.resume(s);
+            return;
         }
-        // Every look-up runs on this request's thread, as the caller, whom Liberty authorizes.
-        CountDownLatch ended = new CountDownLatch(1);
-        Runnable wake = ended::countDown;
-        ends.onEnd(id, wake);
-        try {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(wait);
-            s = statusOf(id);
-            while (running(s) && System.nanoTime() < deadline) {
-                if (ended.getCount() == 0) {
-                    // Signalled: the repository records the final state a moment after the job's listeners run.
-                    Thread.sleep(100);
-                } else {
-                    ended.await(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
-                }
-                s = statusOf(id);
-            }
-            return s;
-        } finally {
-            ends.forget(id, wake);
+        // Later look-ups run as this caller, whom Liberty's batch security authorizes, whatever thread runs them.
+        StatusWait waiting = new StatusWait(reply, contexts.contextualSupplier(() -> statusOf(id)), JobsResource::running, scheduler);
+        Runnable onEnd = waiting::jobEnded;
+        ends.onEnd(id, onEnd);
+        reply.register((CompletionCallback) done -> ends.forget(id, onEnd));
+        reply.setTimeoutHandler(r -> waiting.timedOut());
+        reply.setTimeout(wait, TimeUnit.SECONDS);
+        // It may have ended between the first look and the registration.
+        if (!running(s = statusOf(id))) {
+            reply.resume(s);
         }
     }
 

@@ -9,7 +9,12 @@ import org.microshed.testing.jupiter.MicroShedTest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.offset;
@@ -95,6 +100,50 @@ class TranscodeIT {
         // It answered when the job ended, not at once: the job takes seconds.
         assertThat(waited).isGreaterThan(1);
         assertThat(Api.as(Api.MONITOR).get(Api.appUrl() + "/api/v1/jobs/" + id + "/status?wait=99999").status()).isEqualTo(400);
+    }
+
+    @Test
+    void scriptsWaitingOnAJobHoldNoServerThread() throws Exception {
+        long id = Jobs.submit(Jobs.body("inputs", List.of("samples/slow-1080p-60s.mp4"), "outputDir", Jobs.dir("it-waiters"), "workers", 1));
+        String status = Api.appUrl() + "/api/v1/jobs/" + id + "/status";
+        int waiters = 40;
+        ExecutorService scripts = Executors.newFixedThreadPool(waiters);
+        try {
+            List<Future<Api.Reply>> replies = new ArrayList<>();
+            for (int i = 0; i < waiters; i++) {
+                String user = i % 2 == 0 ? Api.MONITOR : Api.SUBMITTER;
+                replies.add(scripts.submit(() -> Api.as(user).get(status + "?wait=50")));
+            }
+            // A wait that runs out answers with the state of that moment.
+            Api.Reply early = Api.as(Api.SUBMITTER).get(status + "?wait=2");
+            assertThat(early.status()).isEqualTo(200);
+            assertThat(early.json().getString("status")).isIn("STARTING", "STARTED");
+
+            // The waiting requests, sent 2 s ago, are parked: Liberty's request threads are free.
+            long active = activeServerThreads();
+            assertThat(Jobs.get(id).getString("status")).as("the job still runs while measured").isEqualTo("STARTED");
+            assertThat(active).as("Default Executor threads running tasks while %d scripts wait", waiters).isLessThan(waiters / 2);
+            System.out.printf("status?wait: %d scripts waiting, %d server threads busy%n", waiters, active);
+
+            Jobs.on(Api.Server.main()).control(id, "stop");
+            for (Future<Api.Reply> f : replies) {
+                Api.Reply r = f.get(1, TimeUnit.MINUTES);
+                assertThat(r.status()).as(r.body()).isEqualTo(200);
+                assertThat(r.json().getString("status")).isEqualTo("STOPPED");
+            }
+        } finally {
+            scripts.shutdownNow();
+        }
+    }
+
+    /** Liberty's own gauge of its request threads at work (vendor metrics). */
+    private static long activeServerThreads() {
+        Api.Reply r = Api.as(Api.ADMIN).get("https://localhost:" + System.getProperty("microshed_https_port") + "/metrics?scope=vendor");
+        assertThat(r.status()).isEqualTo(200);
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^threadpool_activeThreads\\{[^}]*pool=\"Default_Executor\"[^}]*}\\s+(\\S+)")
+                .matcher(r.body());
+        assertThat(m.find()).as("threadpool_activeThreads of the Default Executor in /metrics").isTrue();
+        return (long) Double.parseDouble(m.group(1));
     }
 
     static String read(Path p) {
