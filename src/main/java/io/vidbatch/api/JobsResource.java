@@ -39,6 +39,9 @@ import jakarta.ws.rs.core.UriInfo;
 import jakarta.ws.rs.core.Context;
 import io.vidbatch.job.JobEnds;
 import jakarta.annotation.Resource;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import jakarta.enterprise.concurrent.ContextService;
 import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import jakarta.ws.rs.container.AsyncResponse;
@@ -155,6 +158,9 @@ public class JobsResource {
     @GET
     @Path("{id}/status")
     @RolesAllowed({Roles.ADMIN, Roles.SUBMITTER, Roles.MONITOR})
+    // The answer is resumed later, so OpenAPI is told what it is.
+    @APIResponse(responseCode = "200", description = "OK",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = JobViews.Status.class)))
     public void status(@PathParam("id") long id, @QueryParam("wait") @DefaultValue("0") int wait, @Suspended AsyncResponse reply) {
         if (wait < 0 || wait > MAX_WAIT_SECONDS) {
             throw ApiError.of(Response.Status.BAD_REQUEST, "wait must be between 0 and " + MAX_WAIT_SECONDS + " seconds");
