@@ -32,26 +32,22 @@ final class StatusWait {
 
     /** The job ended here: called on the job's thread, which must not wait for the answer. */
     void jobEnded() {
-        scheduler.execute(this::answerOnceEnded);
+        scheduler.execute(() -> answer(true));
     }
 
     /** The wait ran out: the state as it is. */
     void timedOut() {
-        try {
-            reply.resume(look.get());
-        } catch (RuntimeException e) {
-            reply.resume(e);
-        }
+        answer(false);
     }
 
-    private void answerOnceEnded() {
+    private void answer(boolean onceEnded) {
         if (reply.isDone()) {
             return;
         }
         try {
             JobViews.Status s = look.get();
-            if (running.test(s)) {
-                scheduler.schedule(this::answerOnceEnded, LOOK_AGAIN_MILLIS, TimeUnit.MILLISECONDS);
+            if (onceEnded && running.test(s)) {
+                scheduler.schedule(() -> answer(true), LOOK_AGAIN_MILLIS, TimeUnit.MILLISECONDS);
             } else {
                 reply.resume(s);
             }

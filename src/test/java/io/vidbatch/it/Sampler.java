@@ -54,7 +54,7 @@ final class Sampler {
         Process gc = new ProcessBuilder("jcmd", Long.toString(ItServer.process().pid()), "GC.run")
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         assertThat(gc.waitFor()).as("jcmd GC.run").isZero();
-        return (long) value(read(), "memory_usedHeap_bytes") >> 20;
+        return (long) value(read("base"), "memory_usedHeap_bytes") >> 20;
     }
 
     private void run() {
@@ -72,15 +72,20 @@ final class Sampler {
 
     private void sample() {
         long asked = System.nanoTime();
-        String text = read();
+        String text = read("base");
         slowestNanos = Math.max(slowestNanos, System.nanoTime() - asked);
         heap = Math.max(heap, (long) value(text, "memory_usedHeap_bytes"));
         maxHeap = (long) value(text, "memory_maxHeap_bytes");
         threads = Math.max(threads, (int) value(text, "thread_count"));
     }
 
-    private static String read() {
-        String url = "https://localhost:" + System.getProperty("microshed_https_port") + "/metrics?scope=base";
+    /** One sample of {@code /metrics?scope=...}; {@code series} is its name, or a regex naming it with its labels. */
+    static double metric(String scope, String series) {
+        return value(read(scope), series);
+    }
+
+    private static String read(String scope) {
+        String url = "https://localhost:" + System.getProperty("microshed_https_port") + "/metrics?scope=" + scope;
         Api.Reply r = Api.as(Api.ADMIN).get(url);
         assertThat(r.status()).as("GET " + url).isEqualTo(200);
         return r.body();
@@ -88,7 +93,7 @@ final class Sampler {
 
     private static double value(String text, String name) {
         Matcher m = Pattern.compile("(?m)^" + name + "(\\{[^}]*})?\\s+(\\S+)").matcher(text);
-        assertThat(m.find()).as(name + " in /metrics?scope=base, which began: " + text.substring(0, Math.min(300, text.length()))).isTrue();
+        assertThat(m.find()).as(name + " in /metrics, which began: " + text.substring(0, Math.min(300, text.length()))).isTrue();
         return Double.parseDouble(m.group(2));
     }
 }

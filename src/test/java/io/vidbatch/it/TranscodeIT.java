@@ -138,12 +138,7 @@ class TranscodeIT {
 
     /** Liberty's own gauge of its request threads at work (vendor metrics). */
     private static long activeServerThreads() {
-        Api.Reply r = Api.as(Api.ADMIN).get("https://localhost:" + System.getProperty("microshed_https_port") + "/metrics?scope=vendor");
-        assertThat(r.status()).isEqualTo(200);
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^threadpool_activeThreads\\{[^}]*pool=\"Default_Executor\"[^}]*}\\s+(\\S+)")
-                .matcher(r.body());
-        assertThat(m.find()).as("threadpool_activeThreads of the Default Executor in /metrics").isTrue();
-        return (long) Double.parseDouble(m.group(1));
+        return (long) Sampler.metric("vendor", "threadpool_activeThreads\\{[^}]*pool=\"Default_Executor\"[^}]*}");
     }
 
     static String read(Path p) {
