@@ -57,6 +57,12 @@ vb_wait() {
   done
 }
 
+# vb_outcome ID: what an ended job achieved: ALL_DONE, PARTIAL (COMPLETED, some inputs failed or
+# were rejected), NONE_DONE (FAILED), or nothing when it ended before counting (stopped, failed).
+vb_outcome() {
+  curl -fsS -u "$VB_USER:$VB_PASS" "$VB_API/jobs/$1/status" | sed -nE 's/.*"outcome":"([A-Z_]+)".*/\1/p'
+}
+
 vb_ended() {
   [[ $1 == COMPLETED || $1 == FAILED || $1 == STOPPED || $1 == ABANDONED ]]
 }

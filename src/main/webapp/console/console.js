@@ -55,6 +55,18 @@ function state(s) {
   return el('span', { class: `state ${s}`, 'data-state': s }, s);
 }
 
+// A job that COMPLETED with some inputs failed or rejected shows PARTIAL, in amber: at a glance
+// it is not a job all done. Its state stays in the title for those who want the whole story.
+function jobState(job) {
+  if (job.status === 'COMPLETED' && job.outcome === 'PARTIAL') {
+    return el('span', { class: 'state PARTIAL', 'data-state': 'PARTIAL', title: 'COMPLETED, with some inputs failed or rejected' },
+      'PARTIAL');
+  }
+  return state(job.status);
+}
+
+const barState = job => (job.status === 'COMPLETED' && job.outcome === 'PARTIAL' ? 'PARTIAL' : job.status);
+
 function bar(percent, status) {
   const p = Math.max(0, Math.min(100, percent || 0));
   return el('div', { class: 'row' },
@@ -133,8 +145,8 @@ async function jobList() {
 function drawList(jobs) {
   const rows = jobs.map(j => el('tr', { class: 'link', 'data-job': j.id, onclick: () => { location.hash = `#/jobs/${j.id}`; } },
     el('td', {}, el('a', { href: `#/jobs/${j.id}` }, `#${j.id}`)),
-    el('td', {}, state(j.status)),
-    el('td', {}, bar(j.progress.percent, j.status)),
+    el('td', {}, jobState(j)),
+    el('td', {}, bar(j.progress.percent, barState(j))),
     el('td', {}, `${j.progress.done} done, ${j.progress.failed} failed of ${j.progress.items}`),
     el('td', {}, ended(j.status) ? '—' : duration(j.progress.etaSeconds)),
     el('td', {}, when(j.created)),
@@ -167,9 +179,9 @@ function drawJob(job) {
     ...settingFacts(job.settings || {}),
   ];
   show(
-    el('h1', {}, `Job #${job.id} `, state(job.status)),
+    el('h1', {}, `Job #${job.id} `, jobState(job)),
     el('div', { class: 'card' },
-      bar(p.percent, job.status),
+      bar(p.percent, barState(job)),
       job.exitStatus && job.exitStatus !== job.status ? el('p', { id: 'exit-status' }, job.exitStatus) : null,
       el('div', { class: 'facts' }, facts.map(([k, v]) => el('div', {}, el('span', {}, k), v))),
       actions(job)),

@@ -1,5 +1,6 @@
 package io.vidbatch.api;
 
+import io.vidbatch.job.JobOutcome;
 import io.vidbatch.job.JobReport;
 import io.vidbatch.job.JobSettings;
 
@@ -12,12 +13,23 @@ public final class JobViews {
     private JobViews() {
     }
 
-    /** Just the state: what a script polls while it waits for a job. */
-    public record Status(long id, String status, String exitStatus) {
+    /** The outcome a job's latest execution ended with, or null (see {@link Status}). */
+    static JobOutcome outcome(String exitStatus) {
+        return JobOutcome.ofExitStatus(exitStatus).orElse(null);
+    }
+
+    /**
+     * Just the state: what a script polls while it waits for a job.
+     *
+     * @param outcome once the job has counted its inputs: {@code ALL_DONE}, {@code PARTIAL} (COMPLETED,
+     *                but some inputs failed or were rejected) or {@code NONE_DONE} (FAILED); null before,
+     *                and for a job that ended before counting (stopped, or failed on its way)
+     */
+    public record Status(long id, String status, String exitStatus, JobOutcome outcome) {
     }
 
     /** A job in a list. */
-    public record Summary(long id, String status, String exitStatus, Date created, Date lastUpdated,
+    public record Summary(long id, String status, String exitStatus, JobOutcome outcome, Date created, Date lastUpdated,
                           Progress progress) {
     }
 
@@ -26,7 +38,7 @@ public final class JobViews {
      *
      * @param now the server's clock (epoch ms), against which running items' start times are measured
      */
-    public record Detail(long id, String status, String exitStatus, Date created, JobSettings settings,
+    public record Detail(long id, String status, String exitStatus, JobOutcome outcome, Date created, JobSettings settings,
                          Progress progress, List<Execution> executions, List<Item> items, List<JobReport.Input> inputs,
                          String report, long now) {
     }

@@ -2,6 +2,7 @@ package io.vidbatch.api;
 
 import io.vidbatch.config.Settings;
 import io.vidbatch.job.FieldError;
+import io.vidbatch.job.InputLists;
 import io.vidbatch.job.JobReport;
 import io.vidbatch.job.Reports;
 import io.vidbatch.job.TranscodeParameters;
@@ -79,6 +80,9 @@ public class JobsResource {
     Reports reports;
 
     @Inject
+    InputLists lists;
+
+    @Inject
     JobProgress progress;
 
     @Inject
@@ -99,9 +103,10 @@ public class JobsResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed({Roles.ADMIN, Roles.SUBMITTER})
     public Response submit(InputStream body) {
-        Properties props = SubmitRequest.read(body).checked(settings);
+        SubmitRequest request = SubmitRequest.read(body);
+        Properties props = request.checked(settings);
         try {
-            long execution = TranscodeJob.start(operator, props);
+            long execution = TranscodeJob.start(operator, lists.attach(props, request.inputs()));
             long id = operator.getJobInstance(execution).getInstanceId();
             return Response.created(uri.getBaseUriBuilder().path("jobs").path(Long.toString(id)).build())
                     .entity(summary(TranscodeJob.instance(id))).build();
@@ -109,6 +114,8 @@ public class JobsResource {
             throw ApiError.of(Response.Status.FORBIDDEN, "not allowed to submit jobs");
         } catch (JobStartException | NoSuchJobException e) {
             throw ApiError.of(Response.Status.INTERNAL_SERVER_ERROR, "the job could not start: " + e.getMessage());
+        } catch (SQLException e) {
+            throw ApiError.of(Response.Status.SERVICE_UNAVAILABLE, "the database does not answer: " + e.getMessage());
         }
     }
 
@@ -145,6 +152,7 @@ public class JobsResource {
         String reportUri = report == null ? null
                 : uri.getBaseUriBuilder().path("jobs").path(Long.toString(id)).path("report").build().toString();
         return new JobViews.Detail(id, latest.getBatchStatus().name(), latest.getExitStatus(),
+                JobViews.outcome(latest.getExitStatus()),
                 executions.get(executions.size() - 1).getCreateTime(), report == null ? null : report.settings(),
                 progress.of(id, items, latest), executions.stream().map(JobsResource::execution).toList(),
                 progress.items(id, items), report == null ? List.of() : report.inputs(), reportUri, System.currentTimeMillis());
@@ -185,7 +193,8 @@ public class JobsResource {
 
     private JobViews.Status statusOf(long id) {
         JobExecution latest = executions(id).get(0);
-        return new JobViews.Status(id, latest.getBatchStatus().name(), latest.getExitStatus());
+        return new JobViews.Status(id, latest.getBatchStatus().name(), latest.getExitStatus(),
+                JobViews.outcome(latest.getExitStatus()));
     }
 
     /** The same, as text for a terminal; JSON stays the default for clients that accept anything. */
@@ -324,7 +333,7 @@ public class JobsResource {
             throw ApiError.of(Response.Status.SERVICE_UNAVAILABLE, "the database does not answer: " + e.getMessage());
         }
         return new JobViews.Summary(id, latest.getBatchStatus().name(), latest.getExitStatus(),
-                executions.get(executions.size() - 1).getCreateTime(), latest.getLastUpdatedTime(), p);
+                JobViews.outcome(latest.getExitStatus()), executions.get(executions.size() - 1).getCreateTime(), latest.getLastUpdatedTime(), p);
     }
 
     /** A job's executions, newest first; 404 when the job is unknown or not the caller's to see. */

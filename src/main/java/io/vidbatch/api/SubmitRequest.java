@@ -73,14 +73,19 @@ public record SubmitRequest(Map<String, String> values, List<String> inputs) {
         return new SubmitRequest(values, inputs);
     }
 
-    Properties toProperties() {
-        return TranscodeParameters.toProperties(inputs, values);
-    }
-
-    /** The job parameters, once every one is checked and every path lies inside the roots; else 400 with every fault. */
+    /**
+     * The job parameters but the inputs, once every one is checked and every path lies inside the
+     * roots; else 400 with every fault. The inputs go to the job as a list ({@code InputLists}).
+     */
     public Properties checked(Settings settings) {
-        Properties props = toProperties();
-        List<FieldError> errors = new ArrayList<>(TranscodeParameters.parse(props::getProperty, settings.maxWorkers()).errors());
+        Properties props = new Properties();
+        values.forEach((k, v) -> {
+            if (!k.equals(TranscodeParameters.INPUTS) && v != null && !v.isBlank()) {
+                props.setProperty(k, v);
+            }
+        });
+        List<FieldError> errors = new ArrayList<>(TranscodeParameters.parse(inputs, props::getProperty, settings.maxWorkers())
+                .errors());
         errors.addAll(TranscodeParameters.checkPaths(inputs, props.getProperty(TranscodeParameters.OUTPUT_DIR, ""),
                 settings.roots()));
         if (!errors.isEmpty()) {

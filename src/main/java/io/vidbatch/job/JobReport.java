@@ -9,10 +9,11 @@ import java.util.List;
 public record JobReport(long job, JobSettings settings, Summary summary, List<Input> inputs) {
 
     /**
+     * @param outcome       what the job achieved, once no input is pending (null before)
      * @param encodeSeconds summed wall time of all encodes (more than the job's wall time with several workers)
      * @param encodeFps     frames encoded per encode-second, over all done inputs
      */
-    public record Summary(int inputs, int done, int failed, int rejected, int pending, long outputBytes,
+    public record Summary(JobOutcome outcome, int inputs, int done, int failed, int rejected, int pending, long outputBytes,
                           double mediaSeconds, double encodeSeconds, double encodeFps) {
     }
 
@@ -27,8 +28,7 @@ public record JobReport(long job, JobSettings settings, Summary summary, List<In
     /** One line for the job's exit status: the outcome and the counts. */
     public String exitStatus() {
         Summary s = summary;
-        String outcome = s.done() == s.inputs() ? "ALL DONE" : s.done() == 0 ? "NONE DONE" : "PARTIAL";
-        return String.format("%s: %d of %d inputs done, %d failed, %d rejected%s", outcome, s.done(), s.inputs(), s.failed(),
+        return String.format("%s: %d of %d inputs done, %d failed, %d rejected%s", JobOutcome.of(s.inputs(), s.done()).label(), s.done(), s.inputs(), s.failed(),
                 s.rejected(), settings.dryRun() ? " (dry run: nothing encoded)" : "");
     }
 }

@@ -44,6 +44,9 @@ public class PlanBatchlet extends AbstractBatchlet {
     WorkStore store;
 
     @Inject
+    InputLists lists;
+
+    @Inject
     RepositoryIndex repositoryIndex;
 
     @Inject
@@ -62,7 +65,7 @@ public class PlanBatchlet extends AbstractBatchlet {
         // This execution's parameters; our API's restart passes the original ones again.
         Properties given = BatchRuntime.getJobOperator().getParameters(jobContext.getExecutionId());
         Roots roots = settings.roots();
-        TranscodeParameters.Parsed parsed = TranscodeParameters.parse(given::getProperty, settings.maxWorkers());
+        TranscodeParameters.Parsed parsed = TranscodeParameters.parse(inputs(given), given::getProperty, settings.maxWorkers());
         if (!parsed.ok()) {
             throw invalid(parsed.errors());
         }
@@ -123,6 +126,16 @@ public class PlanBatchlet extends AbstractBatchlet {
         LOG.info(String.format("plan: %d inputs, %d rejected, %d work items, preset %s, %d workers", inputNo, rejected,
                 items, p.preset().id(), p.workers()));
         return items == 0 ? NO_WORK : "PLANNED";
+    }
+
+    /** The entries of the job's input list when it names one (our API, schedules), else its {@code inputs}. */
+    private List<String> inputs(Properties given) throws java.sql.SQLException {
+        String list = given.getProperty(TranscodeParameters.INPUT_LIST);
+        if (list == null) {
+            return TranscodeParameters.splitInputs(given.getProperty(TranscodeParameters.INPUTS));
+        }
+        return lists.entries(list.strip()).orElseThrow(() -> invalid(List.of(new FieldError(TranscodeParameters.INPUT_LIST,
+                "no input list '" + list + "' (lists are made by POST /api/v1/jobs; Liberty's API takes 'inputs')"))));
     }
 
     private static Planner.Examined examined(Future<Planner.Examined> f) throws InterruptedException {

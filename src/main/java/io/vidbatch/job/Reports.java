@@ -55,7 +55,7 @@ public class Reports {
                 default -> pending++;
             }
         }
-        JobReport.Summary summary = new JobReport.Summary(inputs.size(), done, failed, rejected, pending, bytes, media, encode,
+        JobReport.Summary summary = new JobReport.Summary(pending > 0 ? null : JobOutcome.of(inputs.size(), done), inputs.size(), done, failed, rejected, pending, bytes, media, encode,
                 encode > 0 ? frames / encode : 0);
         return new JobReport(job, settings, summary, inputs);
     }

@@ -9,8 +9,6 @@ import io.vidbatch.media.Preset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
-import java.util.Properties;
 import java.util.function.Function;
 
 /**
@@ -30,6 +28,11 @@ public record TranscodeParameters(List<String> inputs, Preset preset, List<Opera
     public static final String LAUNCHER = "launcher";
     public static final String GROUP_SIZE = "groupSize";
     public static final String DRY_RUN = "dryRun";
+    /**
+     * The job's inputs as a reference to a list in our own table ({@link InputLists}): what our
+     * API and schedules pass, so that a list of any length fits Liberty's 255-character parameters.
+     */
+    public static final String INPUT_LIST = "inputList";
     /** Every parameter of the job, in the order they are documented. */
     public static final List<String> NAMES = List.of(INPUTS, PRESET, OPERATIONS, SEGMENT_SECONDS, WORKERS, OUTPUT_DIR,
             LAUNCHER, GROUP_SIZE, DRY_RUN);
@@ -37,7 +40,8 @@ public record TranscodeParameters(List<String> inputs, Preset preset, List<Opera
     public static final String DEFAULT_PRESET = Preset.H264_720P.id();
     public static final int DEFAULT_WORKERS = 2;
     public static final List<String> LAUNCHERS = io.vidbatch.launch.Launchers.NAMES;
-    static final int MAX_INPUT_SPECS = 1000;
+    /** The longest entry taken: a path longer than Linux's PATH_MAX (4096 bytes) cannot name a file anyway. */
+    static final int MAX_ENTRY_CHARS = 4000;
     static final double MIN_SEGMENT = 2;
     static final double MAX_SEGMENT = 3600;
 
@@ -53,20 +57,24 @@ public record TranscodeParameters(List<String> inputs, Preset preset, List<Opera
      * @param maxWorkers the operator's cap on partitions per job
      */
     public static Parsed parse(Function<String, String> get, int maxWorkers) {
+        return parse(splitInputs(get.apply(INPUTS)), get, maxWorkers);
+    }
+
+    /**
+     * @param inputs the input entries, however they came (the {@code inputs} parameter or a list);
+     *               their number is bounded by what submits them (a 1 MB body, a folder's files)
+     */
+    public static Parsed parse(List<String> inputs, Function<String, String> get, int maxWorkers) {
         List<FieldError> errors = new ArrayList<>();
 
-        List<String> inputs = splitInputs(get.apply(INPUTS));
         if (inputs.isEmpty()) {
             errors.add(new FieldError(INPUTS, "at least one file, folder or glob is required"));
-        } else if (inputs.size() > MAX_INPUT_SPECS) {
-            errors.add(new FieldError(INPUTS, inputs.size() + " entries; at most " + MAX_INPUT_SPECS
-                    + " (use a folder or a glob for more files)"));
         }
-        for (String s : inputs) {
-            if (s.indexOf('\0') >= 0) {
-                errors.add(new FieldError(INPUTS, "an entry contains a NUL character"));
-            }
+        if (inputs.stream().anyMatch(s -> s.indexOf('\0') >= 0)) {
+            errors.add(new FieldError(INPUTS, "an entry contains a NUL character"));
         }
+        inputs.stream().filter(s -> s.length() > MAX_ENTRY_CHARS).findFirst().ifPresent(s -> errors.add(new FieldError(INPUTS,
+                "an entry of " + s.length() + " characters; at most " + MAX_ENTRY_CHARS + " (starting '" + s.substring(0, 40) + "')")));
 
         String presetName = orDefault(get.apply(PRESET), DEFAULT_PRESET);
         Preset preset = Preset.named(presetName).orElse(null);
@@ -159,9 +167,9 @@ public record TranscodeParameters(List<String> inputs, Preset preset, List<Opera
     }
 
     /**
-     * Inputs as a JSON array of strings (what our API writes: any name, newlines and all, stays
-     * whole), else separated by newlines when there are any (names may contain commas), else by
-     * commas (what people type into Liberty's API).
+     * The {@code inputs} parameter (Liberty's API): a JSON array of strings (any name, newlines and
+     * all, stays whole), else separated by newlines when there are any (names may contain commas),
+     * else by commas (what people type).
      */
     public static List<String> splitInputs(String text) {
         if (text == null || text.isBlank()) {
@@ -181,19 +189,5 @@ public record TranscodeParameters(List<String> inputs, Preset preset, List<Opera
 
     private static String orDefault(String v, String fallback) {
         return v == null || v.isBlank() ? fallback : v.strip();
-    }
-
-    /** As job parameters; inputs as a JSON array, so that no character of a name splits it. */
-    public static Properties toProperties(List<String> inputs, Map<String, String> others) {
-        Properties p = new Properties();
-        jakarta.json.JsonArrayBuilder a = jakarta.json.Json.createArrayBuilder();
-        inputs.forEach(a::add);
-        p.setProperty(INPUTS, a.build().toString());
-        others.forEach((k, v) -> {
-            if (!k.equals(INPUTS) && v != null && !v.isBlank()) {
-                p.setProperty(k, v);
-            }
-        });
-        return p;
     }
 }

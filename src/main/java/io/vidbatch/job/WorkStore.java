@@ -76,6 +76,9 @@ public class WorkStore {
                     + "MEDIA_SECONDS DOUBLE PRECISION NOT NULL, STATE VARCHAR(16) NOT NULL, SPEC VARCHAR(" + TEXT + ") NOT NULL, "
                     + "RESULT_JSON VARCHAR(" + TEXT + "), REASON VARCHAR(4000), EXECUTION_ID BIGINT, UPDATED TIMESTAMP, "
                     + "PRIMARY KEY (JOB_INSTANCE, ITEM_NO))");
+            // A job's input entries, when they came as a list (InputLists): one row per entry.
+            createIfMissing(c, "VB_INPUT_LIST", "CREATE TABLE VB_INPUT_LIST (LIST_ID CHAR(36) NOT NULL, POS INT NOT NULL, "
+                    + "ENTRY VARCHAR(" + TranscodeParameters.MAX_ENTRY_CHARS + ") NOT NULL, PRIMARY KEY (LIST_ID, POS))");
             createIfMissing(c, "VB_ITEM_PARTITION", "CREATE INDEX VB_ITEM_PARTITION ON VB_ITEM (JOB_INSTANCE, PARTITION_NO, STATE)");
         }
         schemaReady = true;

@@ -2,6 +2,7 @@ package io.vidbatch.schedule;
 
 import io.vidbatch.api.SubmitRequest;
 import io.vidbatch.config.Settings;
+import io.vidbatch.job.InputLists;
 import io.vidbatch.job.Inputs;
 import io.vidbatch.job.TranscodeJob;
 import jakarta.annotation.PostConstruct;
@@ -34,6 +35,7 @@ import java.time.ZonedDateTime;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
@@ -74,6 +76,9 @@ public class ScheduleRunner {
 
     @Inject
     Settings settings;
+
+    @Inject
+    InputLists lists;
 
     private final Map<String, ScheduledFuture<?>> planned = new ConcurrentHashMap<>();
     /** One firing of a schedule at a time (its cron, a catch-up, a request): the overlap check needs it. */
@@ -216,7 +221,7 @@ public class ScheduleRunner {
             long instance;
             try {
                 instance = start(operator, new SubmitRequest(job.values(), List.copyOf(arrived.keySet())));
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | SQLException e) {
                 store.release(name, arrived.keySet());
                 throw e;
             }
@@ -246,8 +251,9 @@ public class ScheduleRunner {
         }
     }
 
-    private long start(JobOperator operator, SubmitRequest job) {
-        return operator.getJobInstance(TranscodeJob.start(operator, job.checked(settings))).getInstanceId();
+    private long start(JobOperator operator, SubmitRequest job) throws SQLException {
+        Properties props = lists.attach(job.checked(settings), job.inputs());
+        return operator.getJobInstance(TranscodeJob.start(operator, props)).getInstanceId();
     }
 
     private static String note(String why, String what) {

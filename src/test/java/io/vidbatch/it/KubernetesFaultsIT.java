@@ -101,8 +101,10 @@ class KubernetesFaultsIT extends WithSimulatedCluster {
         }
 
         JsonObject job = Jobs.waitForEnd(id, JOB_TIMEOUT);
-        assertThat(job.getString("status")).isEqualTo("COMPLETED");
+        // Nothing done: the job FAILED, and says why.
+        assertThat(job.getString("status")).isEqualTo("FAILED");
         assertThat(job.getString("exitStatus")).isEqualTo("NONE DONE: 0 of 1 inputs done, 1 failed, 0 rejected");
+        assertThat(job.getString("outcome")).isEqualTo("NONE_DONE");
         JsonObject item = job.getJsonArray("items").getJsonObject(0);
         assertThat(item.getString("state")).isEqualTo("FAILED");
         assertThat(item.getString("reason")).contains("BackoffLimitExceeded").contains("OOMKilled (exit 137)");

@@ -64,8 +64,9 @@ class TranscodeParametersTest {
         assertThat(TranscodeParameters.splitInputs("a, b.mp4\nc.mp4\n")).containsExactly("a, b.mp4", "c.mp4");
         // What our API writes: any name stays whole, a newline or a leading space included.
         java.util.List<String> names = java.util.List.of("new\nline.mp4", " spaced .mp4", "a, b.mp4", "[x].mp4");
-        assertThat(TranscodeParameters.splitInputs(TranscodeParameters.toProperties(names, java.util.Map.of())
-                .getProperty(TranscodeParameters.INPUTS))).containsExactlyElementsOf(names);
+        jakarta.json.JsonArrayBuilder array = jakarta.json.Json.createArrayBuilder();
+        names.forEach(array::add);
+        assertThat(TranscodeParameters.splitInputs(array.build().toString())).containsExactlyElementsOf(names);
         assertThat(TranscodeParameters.splitInputs("[x].mp4, y.mp4")).containsExactly("[x].mp4", "y.mp4");
     }
 
