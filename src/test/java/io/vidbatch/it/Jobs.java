@@ -138,6 +138,23 @@ public final class Jobs {
         return main().awaitEnd(id, timeout);
     }
 
+    /**
+     * Waits as a script would, on the job's status (status?wait), then reads its detail once:
+     * polling the detail of a thousand items twice a second would load the coordinator with the
+     * test's own reads.
+     */
+    public static JsonObject waitForEndByStatus(long id, Duration timeout) {
+        long end = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < end) {
+            Api.Reply r = Api.as(Api.MONITOR).get(Api.appUrl() + "/api/v1/jobs/" + id + "/status?wait=50");
+            assertThat(r.status()).as(r.body()).isEqualTo(200);
+            if (ENDED.contains(r.json().getString("status"))) {
+                return get(id);
+            }
+        }
+        throw new AssertionError("job " + id + " did not end within " + timeout);
+    }
+
     public static void sleep(long millis) {
         try {
             Thread.sleep(millis);

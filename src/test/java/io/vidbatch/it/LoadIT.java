@@ -25,7 +25,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Load on the coordinator as a night brings it: many users' jobs at once, and one job of many
- * items ({@code vidbatch.load.items}: the issue's 1,000 in CI and in bench/load.sh). Every output is
+ * segments ({@code vidbatch.load.items}: 100 in CI, whose job of many items is ManyInputsIT's
+ * 2,000 inputs; 1,000 by default and in bench/load.sh). Every output is
  * checked with ffprobe; the coordinator's heap and threads are sampled from /metrics while it
  * works (every answer must come), and the figures go to docs/reliability.md. The clips are tiny: what is measured is the
  * coordinator, not the encoder; an item is one ffmpeg start-up.
@@ -134,23 +135,6 @@ class LoadIT {
                         JOBS, JOBS, seconds, peaks.heapMb(), peaks.maxHeapMb(), peaks.threads(), peaks.slowestSeconds()));
     }
 
-    /**
-     * Waits as a script would, on the job's status (status?wait), then reads its detail once:
-     * polling the detail of a thousand items twice a second would load the coordinator with the
-     * test's own reads.
-     */
-    private static JsonObject awaitEnd(long id, Duration timeout) {
-        long end = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < end) {
-            Api.Reply r = Api.as(Api.MONITOR).get(Api.appUrl() + "/api/v1/jobs/" + id + "/status?wait=50");
-            assertThat(r.status()).as(r.body()).isEqualTo(200);
-            if (Jobs.ENDED.contains(r.json().getString("status"))) {
-                return Jobs.on(Api.Server.main()).fetch(id);
-            }
-        }
-        throw new AssertionError("job " + id + " did not end within " + timeout);
-    }
-
     @Test
     void aJobOfManyItemsCompletesWithEveryOutputRightAndLeavesTheHeapAsItWas() throws Exception {
         String out = Jobs.dir("it-load-big");
@@ -159,7 +143,7 @@ class LoadIT {
         long t0 = System.nanoTime();
         long id = Jobs.submit(Jobs.body("inputs", List.of(bigJobFolder()), "outputDir", out, "workers", WORKERS,
                 "segmentSeconds", SEGMENT_SECONDS));
-        JsonObject job = awaitEnd(id, Duration.ofMinutes(12));
+        JsonObject job = Jobs.waitForEndByStatus(id, Duration.ofMinutes(12));
         double seconds = (System.nanoTime() - t0) / 1e9;
         Sampler.Peaks peaks = sampler.stop();
         assertThat(job.getString("status")).as(job.getString("exitStatus")).isEqualTo("COMPLETED");
