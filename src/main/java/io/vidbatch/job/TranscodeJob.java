@@ -26,7 +26,7 @@ public final class TranscodeJob {
      * again: on embedded Derby, jobs started at the same moment contend for Liberty's identity
      * sequences, and 3 of 240 starts made 40 at a time failed so (LoadIT found it). Nothing of a
      * failed start shows in our API (Liberty keeps an instance without a job name), so trying
-     * again duplicates nothing. What follows on the job thread is {@link FirstJobGate}'s.
+     * again duplicates nothing. What follows on the job thread is {@link FirstStepGate}'s.
      */
     public static long start(JobOperator operator, Properties params) {
         for (int attempt = 1; ; attempt++) {
