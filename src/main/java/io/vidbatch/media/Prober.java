@@ -74,18 +74,28 @@ public final class Prober {
         }
         List<String> cmd = List.of(tools.ffprobe(), "-v", "error", "-count_packets",
                 "-show_format", "-show_streams", "-of", "json", "file:" + file.toAbsolutePath());
-        Output out = run(cmd);
+        Output out = run(cmd, TIMEOUT_SECONDS);
         if (out.exitCode != 0) {
             throw new BadMediaException("not a readable media file: " + describe(out.stderr, file));
         }
         return parse(out.stdout, size);
     }
 
+    /**
+     * The video packets' times and keyframe flags, and for H.264 and HEVC the pictures the
+     * bitstream marks as random access points: what choosing cut points needs.
+     *
+     * @param codec the video stream's codec, as {@link MediaInfo.Video#codec()} names it
+     */
+    public PacketTimes packetsForCutting(Path file, String codec) throws BadMediaException, ToolFailureException {
+        return packets(file).withRandomAccess(randomAccessTimes(file, codec));
+    }
+
     /** The video packets' times and keyframe flags, in decode order (demux only, no decode). */
     public PacketTimes packets(Path file) throws BadMediaException, ToolFailureException {
         List<String> cmd = List.of(tools.ffprobe(), "-v", "error", "-select_streams", "V:0",
                 "-show_entries", "packet=pts_time,flags", "-of", "csv=p=0", "file:" + file.toAbsolutePath());
-        Output out = run(cmd);
+        Output out = run(cmd, TIMEOUT_SECONDS);
         if (out.exitCode != 0) {
             throw new BadMediaException("cannot read packets: " + firstLine(out.stderr));
         }
@@ -101,6 +111,30 @@ public final class Prober {
             }
         }
         return new PacketTimes(packets);
+    }
+
+    /** NAL unit types of the pictures a decoder can start at: H.264 IDR; HEVC IRAP (BLA, IDR, CRA). */
+    private static final java.util.Map<String, String> RANDOM_ACCESS_NALS = java.util.Map.of("h264", "5", "hevc", "16-21");
+    /** A copy of the video stream runs at disk speed: an hour of 4K takes well under this. */
+    private static final long COPY_TIMEOUT_SECONDS = 1800;
+
+    /**
+     * The times of the packets that hold a random access picture, read off the bitstream by
+     * dropping every other NAL unit (stream copy, no decoding); null for codecs whose keyframe
+     * flag is their random access point.
+     */
+    private List<Double> randomAccessTimes(Path file, String codec) throws BadMediaException, ToolFailureException {
+        String types = RANDOM_ACCESS_NALS.get(codec);
+        if (types == null) {
+            return null;
+        }
+        List<String> cmd = List.of(tools.ffmpeg(), "-hide_banner", "-nostdin", "-v", "error", "-i", "file:" + file.toAbsolutePath(),
+                "-map", "0:V:0", "-c", "copy", "-bsf:v", "filter_units=pass_types=" + types, "-f", "framecrc", "-");
+        Output out = run(cmd, COPY_TIMEOUT_SECONDS);
+        if (out.exitCode != 0) {
+            throw new BadMediaException("cannot read the video bitstream: " + firstLine(out.stderr));
+        }
+        return FrameCrc.ptsSeconds(out.stdout);
     }
 
     static MediaInfo parse(String json, long size) throws BadMediaException {
@@ -223,7 +257,7 @@ public final class Prober {
     private record Output(int exitCode, String stdout, String stderr) {
     }
 
-    private static Output run(List<String> cmd) throws ToolFailureException {
+    private static Output run(List<String> cmd, long timeoutSeconds) throws ToolFailureException {
         Path err = null;
         try {
             err = Files.createTempFile("ffprobe", ".err");
@@ -232,8 +266,8 @@ public final class Prober {
             try {
                 p = new ProcessBuilder(cmd).redirectOutput(outFile.toFile()).redirectError(err.toFile())
                         .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
-                if (!p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-                    throw new ToolFailureException("ffprobe did not answer within " + TIMEOUT_SECONDS + " s");
+                if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+                    throw new ToolFailureException(Path.of(cmd.get(0)).getFileName() + " did not answer within " + timeoutSeconds + " s");
                 }
                 return new Output(p.exitValue(), Files.readString(outFile, StandardCharsets.UTF_8),
                         Files.readString(err, StandardCharsets.UTF_8));

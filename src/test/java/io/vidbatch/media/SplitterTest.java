@@ -26,6 +26,44 @@ class SplitterTest {
     }
 
     @Test
+    void aKeyframeTheBitstreamDoesNotMarkAsARandomAccessPointIsNoCut() {
+        List<PacketTimes.Packet> packets = new ArrayList<>();
+        for (int i = 0; i < 120; i++) {
+            packets.add(new PacketTimes.Packet(i / 10.0, i % 20 == 0));
+        }
+        PacketTimes flagged = new PacketTimes(packets);
+        assertThat(flagged.cleanCutTimes()).containsExactly(0.0, 2.0, 4.0, 6.0, 8.0, 10.0);
+        // Only the first and the fourth keyframe are IDR pictures (times as a packet listing rounds them).
+        assertThat(flagged.withRandomAccess(List.of(0.0, 6.00004)).cleanCutTimes()).containsExactly(0.0, 6.0);
+        assertThat(flagged.withRandomAccess(List.of()).cleanCutTimes()).isEmpty();
+    }
+
+    @Test
+    void anOpenGopH264SourceHasNoCutButAClosedGopHevcOneHasOneAtEachIdr() throws Exception {
+        Path open = Samples.sample("open-gop-h264.mp4");
+        MediaInfo openInfo = prober.probe(open);
+        // x264 marks its recovery points as keyframes; none but the first picture is an IDR.
+        assertThat(prober.packets(open).cleanCutTimes()).as("by the keyframe flag and leading pictures alone").isNotEmpty()
+                .isNotEqualTo(List.of(0.0));
+        assertThat(prober.packetsForCutting(open, openInfo.video().codec()).cleanCutTimes()).containsExactly(openInfo.startSeconds());
+        Path hevc = Samples.sample("hevc-bpyramid.mp4");
+        List<Double> cuts = prober.packetsForCutting(hevc, prober.probe(hevc).video().codec()).cleanCutTimes();
+        assertThat(cuts).hasSize(5);
+        assertThat(cuts.get(1) - cuts.get(0)).isCloseTo(2.0, offset(0.001));
+    }
+
+    @Test
+    void frameCrcListingsGiveTimesInSeconds() throws Exception {
+        String listing = "#format: frame checksums\n#version: 2\n#hash: CRC32\n#tb 0: 1/10240\n#media_type 0: video\n"
+                + "#stream#, dts,        pts, duration,     size, checksum\n0,      -1024,          0,      512,     7395, 0x540a55be\n"
+                + "0,      37888,      38912,      512,     5375, 0xd69673ac\n";
+        List<Double> times = FrameCrc.ptsSeconds(listing);
+        assertThat(times).hasSize(2);
+        assertThat(times.get(0)).isZero();
+        assertThat(times.get(1)).isCloseTo(3.8, offset(1e-9));
+    }
+
+    @Test
     void variableFrameRatePiecesJoinWithTheSourceTiming() throws Exception {
         Path src = Samples.sample("phone-vfr.mp4");
         Path dir = Samples.scratch();
