@@ -20,7 +20,8 @@ public class JobProgress {
     @Inject
     ProgressBoard board;
 
-    JobViews.Progress of(long job, List<WorkStore.ItemRow> items, JobExecution latest) {
+    JobViews.Progress of(long job, List<WorkStore.ItemRow> rows, JobExecution latest) {
+        List<WorkStore.ItemRow> items = rows.stream().filter(JobProgress::work).toList();
         Map<Integer, ProgressBoard.Running> running = live(job);
         int done = 0;
         int failed = 0;
@@ -64,11 +65,20 @@ public class JobProgress {
                 Math.round(percent * 10) / 10.0, null);
     }
 
+    /**
+     * Items that are work to do or done: not a standby whole-file item (unless its input was sent
+     * over to it), nor pieces superseded by one.
+     */
+    private static boolean work(WorkStore.ItemRow i) {
+        return !i.state().equals(WorkStore.STANDBY) && !i.state().equals(WorkStore.SUPERSEDED);
+    }
+
+    /** Every item but the standby ones; superseded pieces are listed as such. */
     List<JobViews.Item> items(long job, List<WorkStore.ItemRow> items) {
         Map<Integer, ProgressBoard.Running> running = live(job);
-        return items.stream().map(i -> {
+        return items.stream().filter(i -> !i.state().equals(WorkStore.STANDBY)).map(i -> {
             ProgressBoard.Running r = running.get(i.item());
-            boolean finished = !i.state().equals(WorkStore.PENDING);
+            boolean finished = work(i) && !i.state().equals(WorkStore.PENDING);
             String state = r != null ? "RUNNING" : i.state();
             double percent = finished ? 100 : r != null ? Math.round(r.progress().fraction() * 1000) / 10.0 : 0;
             double fps = r != null ? r.progress().fps() : i.result() != null ? Math.round(i.result().encodeFps() * 10) / 10.0 : 0;

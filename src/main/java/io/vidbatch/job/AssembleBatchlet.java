@@ -64,9 +64,19 @@ public class AssembleBatchlet extends AbstractBatchlet {
             if (!input.state().equals(Planner.PLANNED)) {
                 continue;
             }
-            List<WorkStore.ItemRow> mine = items.stream().filter(i -> i.input() == input.input())
+            List<WorkStore.ItemRow> all = items.stream().filter(i -> i.input() == input.input())
                     .sorted(Comparator.comparingInt(WorkStore.ItemRow::segment)).toList();
+            boolean sentWhole = sentWhole(all);
+            List<WorkStore.ItemRow> mine = all.stream().filter(i -> sentWhole ? i.part() == Part.WHOLE
+                    : !i.state().equals(WorkStore.STANDBY)).toList();
             InputDetail detail = store.json().fromJson(input.detail(), InputDetail.class);
+            String note = input.reason();
+            if (sentWhole) {
+                store.supersede(job, input.input());
+                // Segmented, then encoded whole: the report says so, and why.
+                detail = detail.encodedWhole();
+                note = "encoded whole: " + wholeBecause(all);
+            }
             try {
                 requireAllDone(mine);
                 if (js.dryRun()) {
@@ -75,8 +85,7 @@ public class AssembleBatchlet extends AbstractBatchlet {
                     continue;
                 }
                 InputDetail.Output output = assemble(input, detail, mine, preset, ops, work);
-                store.updateInput(job, input.input(), WorkStore.DONE, input.reason(),
-                        store.json().toJson(detail.withOutput(output)));
+                store.updateInput(job, input.input(), WorkStore.DONE, note, store.json().toJson(detail.withOutput(output)));
                 LOG.info(String.format("input %d done: %s (%d frames, %.1f s, %d bytes)", input.input(), output.path(),
                         output.frames(), output.seconds(), output.bytes()));
             } catch (BadMediaException e) {
@@ -93,6 +102,19 @@ public class AssembleBatchlet extends AbstractBatchlet {
         jobContext.setExitStatus(exit);
         LOG.info(exit + "; report: " + file);
         return exit;
+    }
+
+    /** A segmented input that a failed segment sent over to its whole-file item. */
+    private static boolean sentWhole(List<WorkStore.ItemRow> all) {
+        return all.stream().anyMatch(i -> i.part() != Part.WHOLE)
+                && all.stream().anyMatch(i -> i.part() == Part.WHOLE && !i.state().equals(WorkStore.STANDBY));
+    }
+
+    /** The failed segment that sent the input over to its whole-file item, and why it failed. */
+    private static String wholeBecause(List<WorkStore.ItemRow> all) {
+        return all.stream().filter(i -> i.part() == Part.VIDEO_SEGMENT && i.state().equals(WorkStore.FAILED)).findFirst()
+                .map(i -> "video segment " + i.segment() + " could not be encoded on its own (" + i.reason() + ")")
+                .orElse("a segment could not be encoded on its own");
     }
 
     /** An input fails with its first failed piece's reason, or when a piece was never done. */

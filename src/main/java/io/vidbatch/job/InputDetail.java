@@ -32,4 +32,9 @@ public record InputDetail(Source source, Expected expected, int segments, Output
     InputDetail withOutput(Output o) {
         return new InputDetail(source, expected, segments, o);
     }
+
+    /** Planned in segments, made whole: no segment is part of the output. */
+    InputDetail encodedWhole() {
+        return new InputDetail(source, expected, 0, output);
+    }
 }

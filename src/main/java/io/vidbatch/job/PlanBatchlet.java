@@ -50,7 +50,7 @@ public class PlanBatchlet extends AbstractBatchlet {
     RepositoryIndex repositoryIndex;
 
     @Inject
-    FirstJobGate firstJob;
+    FirstStepTurns firstStepTurns;
 
     @Resource
     ManagedExecutorService executor;
@@ -60,7 +60,7 @@ public class PlanBatchlet extends AbstractBatchlet {
     @Override
     public String process() throws Exception {
         repositoryIndex.ensure();
-        firstJob.planRunning();
+        firstStepTurns.giveBack(jobContext.getExecutionId());
         long job = jobContext.getInstanceId();
         // This execution's parameters; our API's restart passes the original ones again.
         Properties given = BatchRuntime.getJobOperator().getParameters(jobContext.getExecutionId());
@@ -149,7 +149,7 @@ public class PlanBatchlet extends AbstractBatchlet {
     private void store(long job, Planner.Planned planned) throws java.sql.SQLException {
         WorkStore.InputRow row = planned.row();
         store.insertPlanned(job, row.withDetail(planned.detail() == null ? null : store.json().toJson(planned.detail())),
-                planned.items());
+                planned.items(), planned.standby());
         if (row.state().equals(Planner.REJECTED)) {
             LOG.warning(String.format("input %d rejected: %s: %s", row.input(), describe(row), row.reason()));
         } else {

@@ -44,8 +44,12 @@ final class Planner {
         this.workDir = workDir;
     }
 
-    /** An input's row (its detail still to be stored), its detail and its items (none when rejected). */
-    record Planned(WorkStore.InputRow row, InputDetail detail, List<WorkItem> items) {
+    /**
+     * An input's row (its detail still to be stored), its detail and its items (none when
+     * rejected); for a segmented input, the whole-file item that stands by in case a segment
+     * cannot be encoded on its own (null otherwise).
+     */
+    record Planned(WorkStore.InputRow row, InputDetail detail, List<WorkItem> items, WorkItem standby) {
     }
 
     /**
@@ -70,7 +74,8 @@ final class Planner {
             boolean segmenting = params.segmentSeconds() > 0 && Operations.fps(params.operations()).isEmpty()
                     && Splitter.worthSplitting(info, params.segmentSeconds());
             // One listing of the packets serves both: frame gaps for a variable rate, keyframes for cutting.
-            PacketTimes packets = segmenting || info.video().variableFrameRate() ? prober.packets(c.real()) : null;
+            PacketTimes packets = segmenting ? prober.packetsForCutting(c.real(), info.video().codec())
+                    : info.video().variableFrameRate() ? prober.packets(c.real()) : null;
             double longestFrame = info.video().variableFrameRate() ? packets.longestFrameInterval() : 0;
             Expected expected = expected(info, params.operations(), longestFrame);
             Splitter.Result split = null;
@@ -106,6 +111,7 @@ final class Planner {
         String ops = Operations.format(params.operations());
         String preset = params.preset().id();
         List<WorkItem> items = new ArrayList<>();
+        WorkItem standby = null;
         int segments = 0;
         Splitter.Result split = e.split();
         if (split != null && split.split()) {
@@ -124,12 +130,13 @@ final class Planner {
                         expected.seconds() / 10));
             }
             segments = split.segments().size();
+            standby = item(job, inputNo, Part.WHOLE, 0, c.real(), output, preset, ops, expected, expected.seconds());
         } else {
             items.add(item(job, inputNo, Part.WHOLE, 0, c.real(), output, preset, ops, expected, expected.seconds()));
         }
         InputDetail detail = new InputDetail(InputDetail.Source.of(info), expected, segments, null);
         return new Planned(new WorkStore.InputRow(inputNo, c.given(), source, PLANNED, e.note(), output.toString(), null),
-                detail, items);
+                detail, items, standby);
     }
 
     /** Where an input's pieces go while it is segmented; assemble joins them from here. */
@@ -138,7 +145,7 @@ final class Planner {
     }
 
     private Planned rejected(int inputNo, Inputs.Candidate c, String source, String reason) {
-        return new Planned(new WorkStore.InputRow(inputNo, c.given(), source, REJECTED, reason, null, null), null, List.of());
+        return new Planned(new WorkStore.InputRow(inputNo, c.given(), source, REJECTED, reason, null, null), null, List.of(), null);
     }
 
     private WorkItem item(long job, int inputNo, Part part, int segment, Path source, Path output, String preset, String ops,

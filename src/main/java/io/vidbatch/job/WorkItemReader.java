@@ -1,6 +1,7 @@
 package io.vidbatch.job;
 
 import io.vidbatch.launch.WorkItem;
+import io.vidbatch.media.Part;
 import io.vidbatch.metrics.WorkMetrics;
 import jakarta.batch.api.BatchProperty;
 import jakarta.batch.api.chunk.AbstractItemReader;
@@ -14,13 +15,16 @@ import java.io.Serializable;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Hands out this partition's pending items in groups of the job's {@code groupSize}: one group
  * is one batch item, run by one worker, committed in one chunk. The pending list is re-read on
  * every open (start, retry after rollback, restart), so the checkpoint carries no position:
- * the item table alone says what is left.
+ * the item table alone says what is left. It is read again when it runs dry, for the whole-file
+ * item of an input whose segment failed here.
  */
 @Named("workItemReader")
 @Dependent
@@ -43,6 +47,8 @@ public class WorkItemReader extends AbstractItemReader {
     String partition;
 
     private Deque<WorkItem> pending;
+    /** Items handed out since open: still pending in the table until their chunk commits. */
+    private final Set<Integer> handedOut = new HashSet<>();
     private int groupSize;
     private String launcher;
 
@@ -52,19 +58,29 @@ public class WorkItemReader extends AbstractItemReader {
         JobSettings settings = store.settings(job);
         groupSize = Math.max(1, settings.groupSize());
         launcher = settings.launcher();
+        handedOut.clear();
         pending = new ArrayDeque<>(store.pendingItems(job, Integer.parseInt(partition)));
         metrics.pending(job, partition, launcher, pending.size());
     }
 
     @Override
-    public Object readItem() {
+    public Object readItem() throws Exception {
+        long job = jobContext.getInstanceId();
+        if (pending.isEmpty()) {
+            store.pendingItems(job, Integer.parseInt(partition)).stream().filter(i -> !handedOut.contains(i.item()))
+                    .forEach(pending::add);
+        }
         List<WorkItem> group = new ArrayList<>();
         while (group.size() < groupSize && !pending.isEmpty()) {
             group.add(pending.poll());
         }
-        // Tells GroupCheckpoint whether this group's chunk should commit before the next read.
-        StepThreadData.of(stepContext).moreToRead = !pending.isEmpty();
-        metrics.pending(jobContext.getInstanceId(), partition, launcher, pending.size());
+        group.forEach(i -> handedOut.add(i.item()));
+        // Tells GroupCheckpoint whether this group's chunk should commit before the next read. A
+        // segment's chunk commits before it too: a failed segment may send its input's
+        // whole-file item here, which the next read must see.
+        StepThreadData.of(stepContext).moreToRead = !pending.isEmpty()
+                || group.stream().anyMatch(i -> i.part() == Part.VIDEO_SEGMENT);
+        metrics.pending(job, partition, launcher, pending.size());
         return group.isEmpty() ? null : new WorkGroup(launcher, group);
     }
 

@@ -1,6 +1,8 @@
 package io.vidbatch.job;
 
 import io.vidbatch.launch.WorkResult;
+import io.vidbatch.media.Part;
+import jakarta.batch.api.BatchProperty;
 import jakarta.batch.api.chunk.AbstractItemWriter;
 import jakarta.batch.runtime.context.JobContext;
 import jakarta.batch.runtime.context.StepContext;
@@ -10,14 +12,19 @@ import jakarta.inject.Named;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.logging.Logger;
 
 /**
  * Records each finished item, done or failed with its reason, inside the chunk transaction that
- * also commits the checkpoint: a restart never runs a recorded item again.
+ * also commits the checkpoint: a restart never runs a recorded item again. A video segment that
+ * failed as bad input sends its input over to the whole-file item in the same transaction: a
+ * valid source is never failed for being cut.
  */
 @Named("workItemWriter")
 @Dependent
 public class WorkItemWriter extends AbstractItemWriter {
+
+    private static final Logger LOG = Logger.getLogger(WorkItemWriter.class.getName());
 
     @Inject
     JobContext jobContext;
@@ -27,6 +34,10 @@ public class WorkItemWriter extends AbstractItemWriter {
 
     @Inject
     WorkStore store;
+
+    @Inject
+    @BatchProperty(name = "partition")
+    String partition;
 
     @Override
     public void writeItems(List<Object> groups) throws Exception {
@@ -44,6 +55,16 @@ public class WorkItemWriter extends AbstractItemWriter {
                 }
             }
         }
-        store.record(jobContext.getInstanceId(), finished, jobContext.getExecutionId());
+        long job = jobContext.getInstanceId();
+        store.record(job, finished, jobContext.getExecutionId());
+        for (Finished f : finished) {
+            // A segment the source's own decoder could not start at (parameter sets given only at
+            // the start of the stream, a cut the bitstream did not mark): the input goes whole.
+            if (f.item().part() == Part.VIDEO_SEGMENT && f.outcome().badInput()
+                    && store.encodeWhole(job, f.item().input(), Integer.parseInt(partition))) {
+                LOG.warning(() -> "input " + f.item().input() + " will be encoded whole: video segment " + f.item().segment()
+                        + " could not be encoded on its own: " + f.outcome().message());
+            }
+        }
     }
 }

@@ -36,6 +36,10 @@ public class WorkStore {
     public static final String PENDING = "PENDING";
     public static final String DONE = "DONE";
     public static final String FAILED = "FAILED";
+    /** A segmented input's whole-file item: runs only if a segment cannot be encoded on its own. */
+    public static final String STANDBY = "STANDBY";
+    /** Work that was pending when its input went over to the whole-file item: not run. */
+    public static final String SUPERSEDED = "SUPERSEDED";
 
     @Resource(lookup = "jdbc/vidbatch")
     DataSource dataSource;
@@ -80,6 +84,8 @@ public class WorkStore {
             createIfMissing(c, "VB_INPUT_LIST", "CREATE TABLE VB_INPUT_LIST (LIST_ID CHAR(36) NOT NULL, POS INT NOT NULL, "
                     + "ENTRY VARCHAR(" + TranscodeParameters.MAX_ENTRY_CHARS + ") NOT NULL, PRIMARY KEY (LIST_ID, POS))");
             createIfMissing(c, "VB_ITEM_PARTITION", "CREATE INDEX VB_ITEM_PARTITION ON VB_ITEM (JOB_INSTANCE, PARTITION_NO, STATE)");
+            // An input's items by part: its whole-file item found without touching other rows.
+            createIfMissing(c, "VB_ITEM_INPUT", "CREATE INDEX VB_ITEM_INPUT ON VB_ITEM (JOB_INSTANCE, INPUT_NO, PART)");
         }
         schemaReady = true;
     }
@@ -125,18 +131,63 @@ public class WorkStore {
         }
     }
 
-    /** An input and its work items, on one connection. */
-    public void insertPlanned(long job, InputRow r, List<WorkItem> items) throws SQLException {
+    /** An input, its work items and its standby item (null when it has none), on one connection. */
+    public void insertPlanned(long job, InputRow r, List<WorkItem> items, WorkItem standby) throws SQLException {
         ensureSchema();
         try (Connection c = dataSource.getConnection()) {
             update(c, "INSERT INTO VB_INPUT (JOB_INSTANCE, INPUT_NO, GIVEN_PATH, SOURCE_PATH, STATE, REASON, OUTPUT_PATH, DETAIL) "
                     + "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", job, r.input(), cut(r.given(), 4000), r.source(), r.state(),
                     cut(r.reason(), 4000), r.output(), r.detail());
             for (WorkItem spec : items) {
-                update(c, "INSERT INTO VB_ITEM (JOB_INSTANCE, ITEM_NO, INPUT_NO, PARTITION_NO, PART, SEGMENT_NO, MEDIA_SECONDS, "
-                        + "STATE, SPEC, UPDATED) VALUES (?, ?, ?, 0, ?, ?, ?, ?, ?, ?)", job, spec.item(), spec.input(),
-                        spec.part().name(), spec.segment(), spec.seconds(), PENDING, WorkJson.write(spec), now());
+                insertItem(c, job, spec, PENDING);
             }
+            if (standby != null) {
+                insertItem(c, job, standby, STANDBY);
+            }
+        }
+    }
+
+    private static void insertItem(Connection c, long job, WorkItem spec, String state) throws SQLException {
+        update(c, "INSERT INTO VB_ITEM (JOB_INSTANCE, ITEM_NO, INPUT_NO, PARTITION_NO, PART, SEGMENT_NO, MEDIA_SECONDS, "
+                + "STATE, SPEC, UPDATED) VALUES (?, ?, ?, 0, ?, ?, ?, ?, ?, ?)", job, spec.item(), spec.input(),
+                spec.part().name(), spec.segment(), spec.seconds(), state, WorkJson.write(spec), now());
+    }
+
+    /**
+     * Sends an input over to its whole-file item, on the caller's transaction (the chunk's): the
+     * standby item becomes pending on {@code partition}. Only the first call for an input changes
+     * anything, however many of its segments fail at once on different partitions. The row is
+     * reached through an index, never by a scan over other partitions' rows: two chunks doing this
+     * at once deadlocked on Derby when they scanned. The input's pieces not yet run are left out when
+     * the step's partitions are planned ({@link #NOT_SENT_WHOLE}) and marked by {@link #supersede}.
+     *
+     * @return whether this call sent it over
+     */
+    public boolean encodeWhole(long job, int input, int partition) throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            // One statement, through the index on (job, input, part): a read first would hold a
+            // shared lock that two chunks then both wait to upgrade.
+            return update(c, "UPDATE VB_ITEM SET STATE = ?, PARTITION_NO = ?, UPDATED = ? WHERE JOB_INSTANCE = ? AND INPUT_NO = ? "
+                    + "AND PART = ? AND STATE = ?", PENDING, partition, now(), job, input, Part.WHOLE.name(), STANDBY) == 1;
+        }
+    }
+
+    /**
+     * Leaves out the pieces of an input that was sent over to its whole-file item (a condition on
+     * {@code I}, a row of VB_ITEM): until {@link #supersede} marks them, they are still pending.
+     * Only for reads outside a chunk (the mapper's): a chunk that read the whole-file row would
+     * hold a shared lock on it until it commits, and two chunks sending the input whole at once
+     * would then deadlock. A partition that already holds such a piece runs it; its result is
+     * never used.
+     */
+    static final String NOT_SENT_WHOLE = " AND (I.PART = 'WHOLE' OR NOT EXISTS (SELECT 1 FROM VB_ITEM W WHERE "
+            + "W.JOB_INSTANCE = I.JOB_INSTANCE AND W.INPUT_NO = I.INPUT_NO AND W.PART = 'WHOLE' AND W.STATE <> '" + STANDBY + "'))";
+
+    /** Marks the pieces of an input sent over to its whole-file item that were never run; by the assemble step. */
+    public void supersede(long job, int input) throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            update(c, "UPDATE VB_ITEM SET STATE = ?, UPDATED = ? WHERE JOB_INSTANCE = ? AND INPUT_NO = ? AND STATE = ? AND PART <> ?",
+                    SUPERSEDED, now(), job, input, PENDING, Part.WHOLE.name());
         }
     }
 
@@ -155,8 +206,8 @@ public class WorkStore {
     public List<Pending> pending(long job) throws SQLException {
         List<Pending> out = new ArrayList<>();
         try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement("SELECT ITEM_NO, MEDIA_SECONDS FROM VB_ITEM WHERE JOB_INSTANCE = ? "
-                     + "AND STATE = ? ORDER BY MEDIA_SECONDS DESC, ITEM_NO")) {
+             PreparedStatement ps = c.prepareStatement("SELECT I.ITEM_NO, I.MEDIA_SECONDS FROM VB_ITEM I WHERE I.JOB_INSTANCE = ? "
+                     + "AND I.STATE = ?" + NOT_SENT_WHOLE + " ORDER BY I.MEDIA_SECONDS DESC, I.ITEM_NO")) {
             ps.setLong(1, job);
             ps.setString(2, PENDING);
             try (ResultSet rs = ps.executeQuery()) {
@@ -311,7 +362,8 @@ public class WorkStore {
         String in = String.join(",", java.util.Collections.nCopies(jobs.size(), "?"));
         try (Connection c = dataSource.getConnection();
              PreparedStatement ps = c.prepareStatement("SELECT JOB_INSTANCE, STATE, COUNT(*), SUM(MEDIA_SECONDS) FROM VB_ITEM "
-                     + "WHERE JOB_INSTANCE IN (" + in + ") GROUP BY JOB_INSTANCE, STATE")) {
+                     + "WHERE JOB_INSTANCE IN (" + in + ") AND STATE NOT IN ('" + STANDBY + "', '" + SUPERSEDED + "') "
+                     + "GROUP BY JOB_INSTANCE, STATE")) {
             for (int i = 0; i < jobs.size(); i++) {
                 ps.setLong(i + 1, jobs.get(i));
             }
