@@ -55,6 +55,11 @@ public final class PacketTimes {
         return times;
     }
 
+    /** When the first picture is shown, in seconds (0 for a stream without packets). */
+    public double firstTime() {
+        return packets.stream().mapToDouble(Packet::pts).min().orElse(0);
+    }
+
     /** How many frames are displayed from {@code from} (inclusive) to {@code to} (exclusive), in seconds. */
     public long framesBetween(double from, double to) {
         return packets.stream().filter(p -> p.pts() >= from && p.pts() < to).count();

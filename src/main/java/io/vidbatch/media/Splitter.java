@@ -31,7 +31,7 @@ public final class Splitter {
     /**
      * A piece of the source's video.
      *
-     * @param start   where it begins in the source, seconds from the source's start
+     * @param start   where it begins, seconds from the source video's first picture
      * @param seconds its nominal length: up to the next cut (the last one: to the end)
      */
     public record Segment(Path file, int index, double start, double seconds, long frames) {
@@ -112,11 +112,14 @@ public final class Splitter {
         List<Segment> segments = new ArrayList<>();
         long frames = 0;
         double start = 0;
+        // Lengths count from the first picture, not from the file's start: a video that starts
+        // after the audio (B-frame delay, audio priming) would otherwise lengthen the first piece.
+        double videoStart = packets.firstTime();
         for (int i = 0; i < files.size(); i++) {
             double from = i == 0 ? Double.NEGATIVE_INFINITY : cuts.get(i - 1);
             double to = i < cuts.size() ? cuts.get(i) : Double.POSITIVE_INFINITY;
             long n = packets.framesBetween(from, to);
-            double end = i < cuts.size() ? cuts.get(i) - info.startSeconds() : videoSeconds;
+            double end = i < cuts.size() ? cuts.get(i) - videoStart : videoSeconds;
             segments.add(new Segment(files.get(i), i, start, end - start, n));
             frames += n;
             start = end;
