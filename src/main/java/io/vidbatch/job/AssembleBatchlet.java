@@ -9,6 +9,7 @@ import io.vidbatch.media.Operation;
 import io.vidbatch.media.Operations;
 import io.vidbatch.media.Part;
 import io.vidbatch.media.Preset;
+import io.vidbatch.media.StreamPlan;
 import io.vidbatch.media.Thumbnailer;
 import io.vidbatch.media.ToolFailureException;
 import jakarta.batch.api.AbstractBatchlet;
@@ -84,7 +85,10 @@ public class AssembleBatchlet extends AbstractBatchlet {
                     store.updateInput(job, input.input(), WorkStore.DONE, "dry run: nothing encoded", input.detail());
                     continue;
                 }
-                InputDetail.Output output = assemble(input, detail, mine, preset, ops, work);
+                // The tracks the whole-file item was planned with: the joined file carries the same.
+                StreamPlan.Map streams = all.stream().filter(i -> i.part() == Part.WHOLE).findFirst()
+                        .map(i -> i.spec().streams()).orElse(StreamPlan.Map.NONE);
+                InputDetail.Output output = assemble(input, detail, mine, streams, preset, ops, work);
                 store.updateInput(job, input.input(), WorkStore.DONE, note, store.json().toJson(detail.withOutput(output)));
                 LOG.info(String.format("input %d done: %s (%d frames, %.1f s, %d bytes)", input.input(), output.path(),
                         output.frames(), output.seconds(), output.bytes()));
@@ -131,7 +135,8 @@ public class AssembleBatchlet extends AbstractBatchlet {
 
     /** Joins (or takes) the input's verified pieces; every piece is done. */
     private InputDetail.Output assemble(WorkStore.InputRow input, InputDetail detail, List<WorkStore.ItemRow> items,
-                                        Preset preset, List<Operation> ops, Path work) throws BadMediaException, ToolFailureException {
+                                        StreamPlan.Map streams, Preset preset, List<Operation> ops, Path work)
+            throws BadMediaException, ToolFailureException {
         Path output = Path.of(input.output());
         double encodeSeconds = items.stream().map(WorkStore.ItemRow::result).mapToDouble(WorkResult::encodeSeconds).sum();
         List<String> workers = items.stream().map(i -> i.result().worker()).distinct().toList();
@@ -147,7 +152,8 @@ public class AssembleBatchlet extends AbstractBatchlet {
             Path audio = items.stream().filter(i -> i.part() == Part.AUDIO).map(i -> Path.of(i.spec().output()))
                     .findFirst().orElse(null);
             Path log = work.resolve(LOGS).resolve("join-" + input.input() + ".log");
-            MediaInfo info = new Joiner(settings.tools()).join(pieces, audio, preset, output, detail.expected(), log);
+            MediaInfo info = new Joiner(settings.tools()).join(pieces, audio, Path.of(input.source()), streams, preset, output,
+                    detail.expected(), log);
             long frames = info.video().frames();
             out = new InputDetail.Output(output.toString(), info.sizeBytes(), info.video().displayWidth(),
                     info.video().displayHeight(), frames, info.video().streamDuration(), info.hasAudio(), encodeSeconds,

@@ -2,14 +2,17 @@ package io.vidbatch.job;
 
 import io.vidbatch.media.Expected;
 import io.vidbatch.media.MediaInfo;
+import io.vidbatch.media.StreamPlan;
 
 import java.util.List;
 
 /**
  * What we know about one input, stored with it as JSON: its source as probed, what the output
- * must measure, how it was split, and, once assembled, what came out.
+ * must measure, how it was split, what becomes of each of its streams and chapters, and, once
+ * assembled, what came out.
  */
-public record InputDetail(Source source, Expected expected, int segments, Output output) {
+public record InputDetail(Source source, Expected expected, int segments, Output output, List<StreamPlan.Fate> streams,
+                          int chapters) {
 
     /** The source as ffprobe saw it. */
     public record Source(String codec, int width, int height, int rotation, double frameRate, long frames, double seconds,
@@ -30,11 +33,11 @@ public record InputDetail(Source source, Expected expected, int segments, Output
     }
 
     InputDetail withOutput(Output o) {
-        return new InputDetail(source, expected, segments, o);
+        return new InputDetail(source, expected, segments, o, streams, chapters);
     }
 
     /** Planned in segments, made whole: no segment is part of the output. */
     InputDetail encodedWhole() {
-        return new InputDetail(source, expected, 0, output);
+        return new InputDetail(source, expected, 0, output, streams, chapters);
     }
 }

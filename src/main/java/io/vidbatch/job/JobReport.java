@@ -1,5 +1,7 @@
 package io.vidbatch.job;
 
+import io.vidbatch.media.StreamPlan;
+
 import java.util.List;
 
 /**
@@ -19,10 +21,12 @@ public record JobReport(long job, JobSettings settings, Summary summary, List<In
 
     /**
      * @param reason why it was rejected or failed
-     * @param note   how it was done, when that differs from what was asked (e.g. encoded whole)
+     * @param note    how it was done, when that differs from what was asked (e.g. encoded whole)
+     * @param streams what became of each of the source's streams (kept, converted, dropped and why)
      */
     public record Input(int input, String given, String source, String state, String reason, String note,
-                        InputDetail.Source probe, int segments, InputDetail.Output output) {
+                        InputDetail.Source probe, int segments, InputDetail.Output output, List<StreamPlan.Fate> streams,
+                        int chapters) {
     }
 
     /** One line for the job's exit status: the outcome and the counts. */

@@ -5,5 +5,5 @@ package io.vidbatch.job;
  * with what the job was planned with, even when restarted without parameters.
  */
 public record JobSettings(String preset, String operations, double segmentSeconds, int workers, String outputDir,
-                          String launcher, int groupSize, boolean dryRun, String plannedAt) {
+                          String launcher, int groupSize, boolean dryRun, String plannedAt, String audio) {
 }

@@ -93,7 +93,7 @@ public class PlanBatchlet extends AbstractBatchlet {
         deleteTree(work);
         store.insertSettings(job, new JobSettings(p.preset().id(), io.vidbatch.media.Operations.format(p.operations()),
                 p.segmentSeconds(), p.workers(), out.toString(), p.launcher(), p.groupSize(), p.dryRun(),
-                Instant.now().toString()));
+                Instant.now().toString(), p.audio()));
         Planner planner = new Planner(settings.tools(), p, out, work);
         List<Inputs.Candidate> candidates = Inputs.expand(p.inputs(), roots);
         // Probing is mostly ffprobe starting up: examine several inputs at once, store them in order.

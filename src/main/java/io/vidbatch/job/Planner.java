@@ -10,6 +10,7 @@ import io.vidbatch.media.PacketTimes;
 import io.vidbatch.media.Part;
 import io.vidbatch.media.Prober;
 import io.vidbatch.media.Splitter;
+import io.vidbatch.media.StreamPlan;
 import io.vidbatch.media.ToolFailureException;
 import io.vidbatch.media.Tools;
 
@@ -57,27 +58,31 @@ final class Planner {
      * Examining touches nothing shared, so inputs can be examined in parallel.
      */
     record Examined(int inputNo, Inputs.Candidate candidate, String rejection, MediaInfo info, Expected expected,
-                    Splitter.Result split, String note) {
+                    StreamPlan streams, Splitter.Result split, String note) {
+        static Examined rejected(int inputNo, Inputs.Candidate c, String why) {
+            return new Examined(inputNo, c, why, null, null, null, null, null);
+        }
     }
 
     /** Probes the input, checks the operations fit it, works out its expectations and splits it if asked. */
     Examined examine(int inputNo, Inputs.Candidate c) throws ToolFailureException {
         if (!c.accepted()) {
-            return new Examined(inputNo, c, c.rejection(), null, null, null, null);
+            return Examined.rejected(inputNo, c, c.rejection());
         }
         try {
             MediaInfo info = prober.probe(c.real());
             String misfit = fitProblem(params.operations(), info.video().displayWidth(), info.video().displayHeight());
             if (misfit != null) {
-                return new Examined(inputNo, c, misfit, null, null, null, null);
+                return Examined.rejected(inputNo, c, misfit);
             }
+            StreamPlan streams = StreamPlan.of(info, params.audio(), params.preset());
             boolean segmenting = params.segmentSeconds() > 0 && Operations.fps(params.operations()).isEmpty()
                     && Splitter.worthSplitting(info, params.segmentSeconds());
             // One listing of the packets serves both: frame gaps for a variable rate, keyframes for cutting.
             PacketTimes packets = segmenting ? prober.packetsForCutting(c.real(), info.video().codec())
                     : info.video().variableFrameRate() ? prober.packets(c.real()) : null;
             double longestFrame = info.video().variableFrameRate() ? packets.longestFrameInterval() : 0;
-            Expected expected = expected(info, params.operations(), longestFrame);
+            Expected expected = expected(info, params.operations(), longestFrame, streams);
             Splitter.Result split = null;
             String note = null;
             if (params.segmentSeconds() > 0) {
@@ -88,12 +93,12 @@ final class Planner {
                     note = split.split() ? null : "encoded whole: " + split.wholeBecause();
                 }
             }
-            return new Examined(inputNo, c, null, info, expected, split, note);
+            return new Examined(inputNo, c, null, info, expected, streams, split, note);
         } catch (BadMediaException e) {
-            return new Examined(inputNo, c, e.getMessage(), null, null, null, null);
+            return Examined.rejected(inputNo, c, e.getMessage());
         } catch (RuntimeException e) {
             // Whatever a strange file makes our parsing do, it is that input's problem, not the job's.
-            return new Examined(inputNo, c, "cannot be planned: " + e, null, null, null, null);
+            return Examined.rejected(inputNo, c, "cannot be planned: " + e);
         }
     }
 
@@ -118,23 +123,24 @@ final class Planner {
             Path dir = inputWorkDir(inputNo);
             int factor = Operations.frameFactor(params.operations());
             for (Splitter.Segment s : split.segments()) {
-                Expected piece = new Expected(s.frames() * factor, 0, s.seconds(), expected.tolerance(), true, false);
+                Expected piece = Expected.of(s.frames() * factor, 0, s.seconds(), expected.tolerance(), true, false);
                 items.add(item(job, inputNo, Part.VIDEO_SEGMENT, s.index(), s.file(),
                         dir.resolve(String.format("enc-%03d.%s", s.index(), params.preset().extension())), preset, ops, piece,
-                        s.seconds()));
+                        StreamPlan.Map.NONE, s.seconds()));
             }
-            if (info.hasAudio()) {
+            if (!e.streams().audio().isEmpty()) {
                 // Audio is light work; counted as a tenth of its length for balancing.
                 items.add(item(job, inputNo, Part.AUDIO, 0, c.real(), dir.resolve("audio." + params.preset().extension()),
-                        preset, ops, new Expected(0, 0, expected.seconds(), expected.tolerance(), false, true),
-                        expected.seconds() / 10));
+                        preset, ops, new Expected(0, 0, expected.seconds(), expected.tolerance(), false, expected.audioStreams(), 0, 0),
+                        new StreamPlan.Map(e.streams().audio(), java.util.List.of()), expected.seconds() / 10));
             }
             segments = split.segments().size();
-            standby = item(job, inputNo, Part.WHOLE, 0, c.real(), output, preset, ops, expected, expected.seconds());
+            standby = item(job, inputNo, Part.WHOLE, 0, c.real(), output, preset, ops, expected, e.streams().map(), expected.seconds());
         } else {
-            items.add(item(job, inputNo, Part.WHOLE, 0, c.real(), output, preset, ops, expected, expected.seconds()));
+            items.add(item(job, inputNo, Part.WHOLE, 0, c.real(), output, preset, ops, expected, e.streams().map(), expected.seconds()));
         }
-        InputDetail detail = new InputDetail(InputDetail.Source.of(info), expected, segments, null);
+        InputDetail detail = new InputDetail(InputDetail.Source.of(info), expected, segments, null, e.streams().fates(),
+                e.streams().chapters());
         return new Planned(new WorkStore.InputRow(inputNo, c.given(), source, PLANNED, e.note(), output.toString(), null),
                 detail, items, standby);
     }
@@ -149,19 +155,19 @@ final class Planner {
     }
 
     private WorkItem item(long job, int inputNo, Part part, int segment, Path source, Path output, String preset, String ops,
-                          Expected expected, double seconds) {
+                          Expected expected, StreamPlan.Map streams, double seconds) {
         int n = ++nextItem;
         Path log = workDir.resolve(AssembleBatchlet.LOGS).resolve("item-" + n + ".log");
         return new WorkItem(job, n, inputNo, part, segment, source.toString(), output.toString(), preset, ops, expected,
-                log.toString(), seconds, params.dryRun());
+                streams, log.toString(), seconds, params.dryRun());
     }
 
     /**
      * What the output must measure: the source's frames (twice as many when deinterlacing to
      * fields; its duration times the new rate when the rate changes), its duration within one
-     * frame, and audio exactly when the source has it.
+     * frame, and the audio tracks, subtitle tracks and chapters the stream plan keeps.
      */
-    static Expected expected(MediaInfo info, List<Operation> ops, double longestFrame) {
+    static Expected expected(MediaInfo info, List<Operation> ops, double longestFrame, StreamPlan streams) {
         MediaInfo.Video v = info.video();
         double seconds = v.streamDuration();
         var fps = Operations.fps(ops);
@@ -179,7 +185,8 @@ final class Planner {
             rate = v.frameRate() * factor;
         }
         double oneFrame = fps.isEmpty() && longestFrame > 0 ? longestFrame : rate > 0 ? 1.0 / rate : v.frameSeconds();
-        return new Expected(frames, tolerance, seconds, oneFrame + 0.001, true, info.hasAudio());
+        return new Expected(frames, tolerance, seconds, oneFrame + 0.001, true, streams.audio().size(), streams.subtitles().size(),
+                streams.chapters());
     }
 
     /** Follows the picture size through the operations; says why one does not fit, or null. */

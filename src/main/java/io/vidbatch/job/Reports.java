@@ -39,7 +39,7 @@ public class Reports {
             boolean problem = r.state().equals(Planner.REJECTED) || r.state().equals(WorkStore.FAILED);
             inputs.add(new JobReport.Input(r.input(), r.given(), r.source(), r.state(), problem ? r.reason() : null,
                     problem ? null : r.reason(), d == null ? null : d.source(), d == null ? 0 : d.segments(),
-                    d == null ? null : d.output()));
+                    d == null ? null : d.output(), d == null ? null : d.streams(), d == null ? 0 : d.chapters()));
             switch (r.state()) {
                 case WorkStore.DONE -> {
                     done++;

@@ -5,6 +5,7 @@ import io.vidbatch.launch.WorkJson;
 import io.vidbatch.media.Operation;
 import io.vidbatch.media.Operations;
 import io.vidbatch.media.Preset;
+import io.vidbatch.media.StreamPlan;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -17,7 +18,7 @@ import java.util.function.Function;
  * other way (Liberty's batch REST API, schedules).
  */
 public record TranscodeParameters(List<String> inputs, Preset preset, List<Operation> operations, double segmentSeconds,
-                                  int workers, String outputDir, String launcher, int groupSize, boolean dryRun) {
+                                  int workers, String outputDir, String launcher, int groupSize, boolean dryRun, String audio) {
 
     public static final String INPUTS = "inputs";
     public static final String PRESET = "preset";
@@ -28,6 +29,7 @@ public record TranscodeParameters(List<String> inputs, Preset preset, List<Opera
     public static final String LAUNCHER = "launcher";
     public static final String GROUP_SIZE = "groupSize";
     public static final String DRY_RUN = "dryRun";
+    public static final String AUDIO = "audio";
     /**
      * The job's inputs as a reference to a list in our own table ({@link InputLists}): what our
      * API and schedules pass, so that a list of any length fits Liberty's 255-character parameters.
@@ -35,7 +37,7 @@ public record TranscodeParameters(List<String> inputs, Preset preset, List<Opera
     public static final String INPUT_LIST = "inputList";
     /** Every parameter of the job, in the order they are documented. */
     public static final List<String> NAMES = List.of(INPUTS, PRESET, OPERATIONS, SEGMENT_SECONDS, WORKERS, OUTPUT_DIR,
-            LAUNCHER, GROUP_SIZE, DRY_RUN);
+            LAUNCHER, GROUP_SIZE, DRY_RUN, AUDIO);
 
     public static final String DEFAULT_PRESET = Preset.H264_720P.id();
     public static final int DEFAULT_WORKERS = 2;
@@ -130,12 +132,18 @@ public record TranscodeParameters(List<String> inputs, Preset preset, List<Opera
             errors.add(new FieldError(DRY_RUN, "'" + dryText + "' must be true or false"));
         }
 
+        String audio = orDefault(get.apply(AUDIO), StreamPlan.ALL).toLowerCase(java.util.Locale.ROOT);
+        String audioError = StreamPlan.checkAudio(audio);
+        if (audioError != null) {
+            errors.add(new FieldError(AUDIO, audioError));
+        }
+
         String outputDir = orDefault(get.apply(OUTPUT_DIR), "");
         if (!errors.isEmpty()) {
             return new Parsed(null, errors);
         }
         return new Parsed(new TranscodeParameters(inputs, preset, ops, segment, Integer.parseInt(workersText), outputDir,
-                launcher, groupSize, Boolean.parseBoolean(dryText)), errors);
+                launcher, groupSize, Boolean.parseBoolean(dryText), audio), errors);
     }
 
     /** Null when {@code text} is a valid number of workers. */

@@ -63,7 +63,7 @@ public final class LocalLauncher implements Launcher {
         Preset preset = Preset.named(item.preset())
                 .orElseThrow(() -> new BadMediaException("unknown preset '" + item.preset() + "'"));
         Transcoder.Request request = new Transcoder.Request(Path.of(item.source()), Path.of(item.output()), item.part(),
-                preset, Operations.parse(item.operations()), item.expected(), Path.of(item.log()));
+                preset, Operations.parse(item.operations()), item.expected(), item.streams(), Path.of(item.log()));
         try {
             Transcoder.Result r = transcoder.transcode(request, p -> launch.progress().update(item.item(), p),
                     launch.stopRequested());

@@ -2,6 +2,7 @@ package io.vidbatch.launch;
 
 import io.vidbatch.media.Expected;
 import io.vidbatch.media.Part;
+import io.vidbatch.media.StreamPlan;
 
 import java.util.List;
 import java.util.stream.Collectors;
@@ -15,12 +16,13 @@ import java.util.stream.Collectors;
  * @param item        item number within the job
  * @param input       input number within the job
  * @param segment     segment index (0 for whole files and audio)
+ * @param streams     the source's audio and subtitle tracks to carry (a video segment carries none)
  * @param seconds     media seconds to encode, for balancing and progress
  * @param dryRun      check that the source is readable and encode nothing: proves dispatch,
  *                    workers and storage without spending encode time
  */
 public record WorkItem(long jobInstance, int item, int input, Part part, int segment, String source, String output,
-                       String preset, String operations, Expected expected, String log, double seconds,
+                       String preset, String operations, Expected expected, StreamPlan.Map streams, String log, double seconds,
                        boolean dryRun) {
 
     /** A group's item numbers, "3,4,5": as logs and the Kubernetes Job's annotation show them. */

@@ -2,6 +2,7 @@ package io.vidbatch.launch;
 
 import io.vidbatch.media.Expected;
 import io.vidbatch.media.Part;
+import io.vidbatch.media.StreamPlan;
 import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonArrayBuilder;
@@ -132,18 +133,26 @@ public final class WorkJson {
                 .add("part", i.part().name()).add("segment", i.segment()).add("source", i.source())
                 .add("output", i.output()).add("preset", i.preset()).add("operations", i.operations())
                 .add("expected", Json.createObjectBuilder().add("frames", e.frames()).add("frameTolerance", e.frameTolerance())
-                        .add("seconds", e.seconds()).add("tolerance", e.tolerance()).add("video", e.video()).add("audio", e.audio()))
+                        .add("seconds", e.seconds()).add("tolerance", e.tolerance()).add("video", e.video())
+                        .add("audioStreams", e.audioStreams()).add("subtitleStreams", e.subtitleStreams()).add("chapters", e.chapters()))
+                .add("streams", Json.createObjectBuilder().add("audio", numbers(i.streams().audio()))
+                        .add("subtitles", numbers(i.streams().subtitles())))
                 .add("log", i.log()).add("seconds", i.seconds()).add("dryRun", i.dryRun());
     }
 
     private static WorkItem item(JsonObject o) {
         JsonObject e = o.getJsonObject("expected");
+        // Items stored before streams were mapped one by one said only whether there was audio: its first track.
+        int audio = e.containsKey("audioStreams") ? e.getInt("audioStreams") : e.getBoolean("audio", false) ? 1 : 0;
+        JsonObject streams = o.containsKey("streams") ? o.getJsonObject("streams") : null;
+        StreamPlan.Map map = streams != null ? new StreamPlan.Map(ints(streams.getJsonArray("audio")), ints(streams.getJsonArray("subtitles")))
+                : new StreamPlan.Map(audio > 0 ? List.of(0) : List.of(), List.of());
         return new WorkItem(o.getJsonNumber("jobInstance").longValue(), o.getInt("item"), o.getInt("input"),
                 Part.valueOf(o.getString("part")), o.getInt("segment"), o.getString("source"), o.getString("output"),
                 o.getString("preset"), o.getString("operations", ""),
                 new Expected(e.getJsonNumber("frames").longValue(), e.getInt("frameTolerance"), number(e, "seconds"),
-                        number(e, "tolerance"), e.getBoolean("video"), e.getBoolean("audio")),
-                o.getString("log"), number(o, "seconds"), o.getBoolean("dryRun", false));
+                        number(e, "tolerance"), e.getBoolean("video"), audio, e.getInt("subtitleStreams", 0), e.getInt("chapters", 0)),
+                map, o.getString("log"), number(o, "seconds"), o.getBoolean("dryRun", false));
     }
 
     private static JsonObjectBuilder result(WorkResult r) {
@@ -159,6 +168,16 @@ public final class WorkJson {
                 (int) number(o, "height"), (long) number(o, "frames"), number(o, "seconds"), o.getBoolean("audio", false),
                 number(o, "encodeSeconds"), number(o, "encodeFps"), o.getString("worker", ""),
                 (long) number(o, "finishedAt"));
+    }
+
+    private static JsonArrayBuilder numbers(List<Integer> list) {
+        JsonArrayBuilder a = Json.createArrayBuilder();
+        list.forEach(a::add);
+        return a;
+    }
+
+    private static List<Integer> ints(JsonArray a) {
+        return a == null ? List.of() : a.getValuesAs(jakarta.json.JsonNumber.class).stream().map(jakarta.json.JsonNumber::intValue).toList();
     }
 
     private static double round(double d) {

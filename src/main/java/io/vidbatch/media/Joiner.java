@@ -25,20 +25,31 @@ public final class Joiner {
     public record Piece(Path file, double seconds) {
     }
 
-    public MediaInfo join(List<Piece> pieces, Path audio, Preset preset, Path output, Expected expected, Path log)
-            throws BadMediaException, ToolFailureException {
+    /**
+     * @param audio   the encoded audio tracks (all of them, in the plan's order), or null
+     * @param source  the source, for its subtitle tracks and chapters
+     * @param streams the plan's tracks: its subtitles are taken from the source
+     */
+    public MediaInfo join(List<Piece> pieces, Path audio, Path source, StreamPlan.Map streams, Preset preset, Path output,
+                          Expected expected, Path log) throws BadMediaException, ToolFailureException {
         Path list = log.resolveSibling("concat.ffconcat");
         Path temp = OutputFiles.temporaryFor(output);
         try {
             Files.writeString(list, concatList(pieces), StandardCharsets.UTF_8);
             List<String> cmd = tools.ffmpegCommand();
             cmd.addAll(List.of("-y", "-f", "concat", "-safe", "0", "-i", "file:" + list.toAbsolutePath()));
+            int sourceInput = 1;
             if (audio != null) {
-                cmd.addAll(List.of("-i", "file:" + audio.toAbsolutePath(), "-map", "0:V:0", "-map", "1:a:0"));
-            } else {
-                cmd.addAll(List.of("-map", "0:V:0"));
+                cmd.addAll(List.of("-i", "file:" + audio.toAbsolutePath()));
+                sourceInput = 2;
+            }
+            cmd.addAll(List.of("-i", "file:" + source.toAbsolutePath(), "-map", "0:V:0"));
+            if (audio != null) {
+                cmd.addAll(List.of("-map", "1:a"));
             }
             cmd.addAll(List.of("-c", "copy"));
+            cmd.addAll(Transcoder.subtitles(streams, sourceInput, preset));
+            cmd.addAll(List.of("-map_chapters", Integer.toString(sourceInput), "-map_metadata:g", "-1"));
             cmd.addAll(preset.muxArgs());
             cmd.addAll(List.of("-f", preset.format(), "file:" + temp.toAbsolutePath()));
             new FfmpegRun(cmd, log, expected.seconds()).run(Progress.Listener.IGNORE, () -> false);

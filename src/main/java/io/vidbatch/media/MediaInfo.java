@@ -1,14 +1,45 @@
 package io.vidbatch.media;
 
+import java.util.List;
+
 /**
  * What ffprobe says about a file, reduced to what planning and verification need.
  *
  * @param startSeconds    container start time (ffmpeg shifts outputs by it)
  * @param durationSeconds container duration
  * @param video           the first video stream, or null when there is none
- * @param hasAudio        whether an audio stream is present
+ * @param streams         every stream, in the file's order
+ * @param chapters        how many chapters the file has
  */
-public record MediaInfo(double startSeconds, double durationSeconds, long sizeBytes, Video video, boolean hasAudio) {
+public record MediaInfo(double startSeconds, double durationSeconds, long sizeBytes, Video video, List<Stream> streams,
+                        int chapters) {
+
+    /**
+     * One stream of the file.
+     *
+     * @param index     its index in the file
+     * @param type      {@code video}, {@code audio}, {@code subtitle}, {@code data} or {@code attachment}
+     * @param typeIndex its place among the file's streams of that type: ffmpeg's {@code 0:a:N}
+     * @param language  the language tag, or null
+     * @param title     the title tag, or null
+     * @param isDefault whether it is marked as the default of its type
+     * @param coverArt  a video stream that is an attached picture
+     */
+    public record Stream(int index, String type, int typeIndex, String codec, String language, String title, boolean isDefault,
+                         boolean coverArt) {
+    }
+
+    public boolean hasAudio() {
+        return count("audio") > 0;
+    }
+
+    public List<Stream> ofType(String type) {
+        return streams.stream().filter(s -> s.type().equals(type)).toList();
+    }
+
+    public int count(String type) {
+        return ofType(type).size();
+    }
 
     /**
      * @param width, height  coded size (before rotation)
@@ -17,9 +48,15 @@ public record MediaInfo(double startSeconds, double durationSeconds, long sizeBy
      * @param baseFrameRate  the rate all timestamps fit (r_frame_rate); above the average for variable frame rate
      * @param frames         number of video packets (= frames) in the stream
      * @param streamDuration duration of the video stream alone, or the container's when unknown
+     * @param transfer       the colour transfer tag ({@code bt709}, {@code smpte2084}, ...), or null
      */
     public record Video(String codec, int width, int height, int rotation, double frameRate, double baseFrameRate,
-                        long frames, double streamDuration) {
+                        long frames, double streamDuration, String transfer) {
+
+        /** High dynamic range: PQ (HDR10) or HLG. */
+        public boolean hdr() {
+            return "smpte2084".equals(transfer) || "arib-std-b67".equals(transfer);
+        }
 
         /** Frames are not evenly spaced: the average rate is clearly below the base rate. */
         public boolean variableFrameRate() {

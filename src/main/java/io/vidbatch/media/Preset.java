@@ -79,6 +79,16 @@ public enum Preset {
         return codec.audioArgs;
     }
 
+    /** The audio encoder's name as the report gives it: {@code aac}, {@code libopus}. */
+    public String audioCodec() {
+        return codec.audioArgs.get(codec.audioArgs.indexOf("-c:a") + 1);
+    }
+
+    /** The container's text subtitle format: what text subtitles are converted to. */
+    public String subtitleCodec() {
+        return codec.format.equals("webm") ? "webvtt" : "mov_text";
+    }
+
     /** Muxer flags for the final file: MP4 gets its index up front so players can start at once. */
     public List<String> muxArgs() {
         return codec.format.equals("mp4") ? List.of("-movflags", "+faststart") : List.of();

@@ -73,7 +73,7 @@ public final class Prober {
             throw new BadMediaException("empty file (0 bytes)");
         }
         List<String> cmd = List.of(tools.ffprobe(), "-v", "error", "-count_packets",
-                "-show_format", "-show_streams", "-of", "json", "file:" + file.toAbsolutePath());
+                "-show_format", "-show_streams", "-show_chapters", "-of", "json", "file:" + file.toAbsolutePath());
         Output out = run(cmd, TIMEOUT_SECONDS);
         if (out.exitCode != 0) {
             throw new BadMediaException("not a readable media file: " + describe(out.stderr, file));
@@ -150,22 +150,36 @@ public final class Prober {
         }
         double duration = number(format, "duration", 0);
         MediaInfo.Video video = null;
-        boolean audio = false;
+        List<MediaInfo.Stream> all = new ArrayList<>();
+        java.util.Map<String, Integer> perType = new java.util.HashMap<>();
         JsonArray streams = root.getJsonArray("streams");
         if (streams != null) {
             for (JsonValue v : streams) {
                 JsonObject s = v.asJsonObject();
-                String type = s.getString("codec_type", "");
-                boolean attachedPicture = s.containsKey("disposition")
-                        && s.getJsonObject("disposition").getInt("attached_pic", 0) == 1;
+                String type = s.getString("codec_type", "unknown");
+                JsonObject disposition = s.containsKey("disposition") ? s.getJsonObject("disposition") : JsonValue.EMPTY_JSON_OBJECT;
+                boolean attachedPicture = disposition.getInt("attached_pic", 0) == 1;
                 if (type.equals("video") && video == null && !attachedPicture) {
                     video = video(s, duration);
-                } else if (type.equals("audio")) {
-                    audio = true;
                 }
+                JsonObject tags = s.containsKey("tags") ? s.getJsonObject("tags") : JsonValue.EMPTY_JSON_OBJECT;
+                int typeIndex = perType.merge(type, 1, Integer::sum) - 1;
+                all.add(new MediaInfo.Stream(s.getInt("index", all.size()), type, typeIndex, s.getString("codec_name", "unknown"),
+                        tag(tags, "language"), tag(tags, "title"), disposition.getInt("default", 0) == 1, attachedPicture));
             }
         }
-        return new MediaInfo(number(format, "start_time", 0), duration, size, video, audio);
+        JsonArray chapters = root.getJsonArray("chapters");
+        return new MediaInfo(number(format, "start_time", 0), duration, size, video, List.copyOf(all),
+                chapters == null ? 0 : chapters.size());
+    }
+
+    /** A tag's text, or null when absent, empty or "und" (undetermined). */
+    private static String tag(JsonObject tags, String name) {
+        JsonValue v = tags.get(name);
+        if (!(v instanceof jakarta.json.JsonString text) || text.getString().isBlank() || text.getString().equals("und")) {
+            return null;
+        }
+        return text.getString().strip();
     }
 
     private static MediaInfo.Video video(JsonObject s, double containerDuration) {
@@ -177,7 +191,7 @@ public final class Prober {
         long frames = (long) number(s, "nb_read_packets", 0);
         double streamDuration = number(s, "duration", tagDuration(s, containerDuration));
         return new MediaInfo.Video(s.getString("codec_name", "unknown"), s.getInt("width", 0), s.getInt("height", 0),
-                rotation(s), rate, base, frames, streamDuration);
+                rotation(s), rate, base, frames, streamDuration, s.getString("color_transfer", null));
     }
 
     /**

@@ -30,7 +30,7 @@ public final class Transcoder {
      * @param logFile  ffmpeg's log for this piece
      */
     public record Request(Path source, Path output, Part part, Preset preset, List<Operation> operations,
-                          Expected expected, Path logFile) {
+                          Expected expected, StreamPlan.Map streams, Path logFile) {
     }
 
     /**
@@ -85,27 +85,51 @@ public final class Transcoder {
                 cmd.addAll(List.of("-vf", videoChain(r.operations(), p, textFile, false)));
                 cmd.addAll(p.videoArgs());
                 cmd.addAll(frameTiming());
-                if (r.expected().audio()) {
-                    cmd.addAll(List.of("-map", "0:a:0"));
-                    audioChain(r.operations()).ifPresent(af -> cmd.addAll(List.of("-af", af)));
-                    cmd.addAll(p.audioArgs());
-                }
+                cmd.addAll(audio(r, 0));
+                cmd.addAll(subtitles(r.streams(), 0, p));
                 cmd.addAll(p.muxArgs());
             }
             case VIDEO_SEGMENT -> {
-                cmd.addAll(List.of("-map", "0:V:0", "-an"));
+                cmd.addAll(List.of("-map", "0:V:0", "-an", "-sn", "-map_chapters", "-1"));
                 cmd.addAll(List.of("-vf", videoChain(r.operations(), p, textFile, true)));
                 cmd.addAll(p.videoArgs());
                 cmd.addAll(frameTiming());
             }
             case AUDIO -> {
-                cmd.addAll(List.of("-map", "0:a:0", "-vn"));
-                audioChain(r.operations()).ifPresent(af -> cmd.addAll(List.of("-af", af)));
-                cmd.addAll(p.audioArgs());
+                cmd.add("-vn");
+                cmd.addAll(audio(r, 0));
+                cmd.addAll(List.of("-map_chapters", "-1"));
             }
         }
-        cmd.addAll(List.of("-map_metadata", "-1", "-f", p.format(), "file:" + temp.toAbsolutePath()));
+        // Language, title and default flag travel with each stream; the file's own tags (encoder,
+        // creation time, a phone's location) do not.
+        cmd.addAll(List.of("-map_metadata:g", "-1", "-f", p.format(), "file:" + temp.toAbsolutePath()));
         return cmd;
+    }
+
+    /** The audio tracks of the plan, from input {@code in}, each through the operations' audio filters. */
+    private static List<String> audio(Request r, int in) {
+        List<String> args = new ArrayList<>();
+        for (int a : r.streams().audio()) {
+            args.addAll(List.of("-map", in + ":a:" + a));
+        }
+        if (!r.streams().audio().isEmpty()) {
+            audioChain(r.operations()).ifPresent(af -> args.addAll(List.of("-af", af)));
+            args.addAll(r.preset().audioArgs());
+        }
+        return args;
+    }
+
+    /** The text subtitle tracks of the plan, from input {@code in}, in the container's text format. */
+    static List<String> subtitles(StreamPlan.Map streams, int in, Preset p) {
+        List<String> args = new ArrayList<>();
+        for (int s : streams.subtitles()) {
+            args.addAll(List.of("-map", in + ":s:" + s));
+        }
+        if (!streams.subtitles().isEmpty()) {
+            args.addAll(List.of("-c:s", p.subtitleCodec()));
+        }
+        return args;
     }
 
     /** Keep every decoded frame with its own timestamp: no duplicates or drops for VFR sources. */

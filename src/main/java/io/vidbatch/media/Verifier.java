@@ -33,8 +33,10 @@ public final class Verifier {
                         videoSeconds, expected.seconds(), expected.tolerance()));
             }
         }
-        if (info.hasAudio() != expected.audio()) {
-            throw new BadMediaException("output check failed: " + (expected.audio() ? "audio is missing" : "unexpected audio stream"));
+        count(info, "audio", expected.audioStreams());
+        count(info, "subtitle", expected.subtitleStreams());
+        if (info.chapters() != expected.chapters()) {
+            throw new BadMediaException("output check failed: " + info.chapters() + " chapters, expected " + expected.chapters());
         }
         return info;
     }
@@ -60,6 +62,15 @@ public final class Verifier {
         if (size != outcome.bytes()) {
             // Not the input's fault: the volume lost or never got what ffmpeg wrote.
             throw new ToolFailureException("output check failed: ffmpeg wrote " + outcome.bytes() + " bytes, the file holds " + size);
+        }
+    }
+
+    /** Stream by stream: every track the plan keeps is there, and no other. */
+    private static void count(MediaInfo info, String type, int expected) throws BadMediaException {
+        int found = info.count(type);
+        if (found != expected) {
+            throw new BadMediaException("output check failed: " + found + " " + type + " stream" + (found == 1 ? "" : "s")
+                    + ", expected " + expected);
         }
     }
 

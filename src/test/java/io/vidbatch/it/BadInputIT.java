@@ -80,7 +80,7 @@ class BadInputIT {
         Api submitter = Api.as(Api.SUBMITTER);
         assertThat(submitter.post(Api.appUrl() + "/api/v1/jobs", "{\"inputs\": [").status()).isEqualTo(400);
         assertThat(fieldErrors(submitter.post(Api.appUrl() + "/api/v1/jobs", "{\"inputs\":\"a.mp4\",\"wrokers\":2}")))
-                .containsEntry("wrokers", "unknown field (known: dryRun, groupSize, inputs, launcher, operations, outputDir, preset, segmentSeconds, workers)");
+                .containsEntry("wrokers", "unknown field (known: audio, dryRun, groupSize, inputs, launcher, operations, outputDir, preset, segmentSeconds, workers)");
         assertThat(fieldErrors(submitter.post(Api.appUrl() + "/api/v1/jobs", "{\"inputs\":\"a.mp4\",\"launcher\":\"mesos\"}")))
                 .containsEntry("launcher", "'mesos' is not available (available: local, process, kubernetes)");
         assertThat(fieldErrors(submitter.post(Api.appUrl() + "/api/v1/jobs", "{}")))

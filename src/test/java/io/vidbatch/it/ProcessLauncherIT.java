@@ -8,6 +8,7 @@ import io.vidbatch.launch.WorkResult;
 import io.vidbatch.media.Expected;
 import io.vidbatch.media.OutputFiles;
 import io.vidbatch.media.Part;
+import io.vidbatch.media.StreamPlan;
 import io.vidbatch.media.Progress;
 import io.vidbatch.media.Samples;
 import io.vidbatch.media.StoppedException;
@@ -32,7 +33,8 @@ class ProcessLauncherIT {
 
     static WorkItem item(Path source, Path out, long frames, double seconds) {
         return new WorkItem(1, 1, 1, Part.WHOLE, 0, source.toString(), out.toString(), "h264-480p", "",
-                new Expected(frames, 0, seconds, 0.05, true, true), out.resolveSibling("item.log").toString(), seconds, false);
+                Expected.of(frames, 0, seconds, 0.05, true, true), new StreamPlan.Map(List.of(0), List.of()),
+                out.resolveSibling("item.log").toString(), seconds, false);
     }
 
     static Launch launch(List<String> log, List<Progress> progress, AtomicBoolean stop) {
@@ -63,7 +65,7 @@ class ProcessLauncherIT {
         Path screen = Samples.sample("screen-480p-noaudio.mp4");
         double seconds = Samples.videoSeconds(screen);
         WorkItem good = new WorkItem(1, 2, 2, Part.WHOLE, 0, screen.toString(), dir.resolve("good-out.mp4").toString(),
-                "h264-480p", "", new Expected(Samples.videoFrames(screen), 0, seconds, 0.05, true, false),
+                "h264-480p", "", Expected.of(Samples.videoFrames(screen), 0, seconds, 0.05, true, false), StreamPlan.Map.NONE,
                 dir.resolve("item2.log").toString(), seconds, false);
         List<Outcome> outcomes = LAUNCHER.run(List.of(bad, good),
                 launch(new CopyOnWriteArrayList<>(), new CopyOnWriteArrayList<>(), new AtomicBoolean()));

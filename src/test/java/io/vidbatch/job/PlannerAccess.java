@@ -15,6 +15,7 @@ public final class PlannerAccess {
     public static Expected expected(java.nio.file.Path source, MediaInfo info, List<Operation> ops) throws Exception {
         double longest = info.video().variableFrameRate()
                 ? new io.vidbatch.media.Prober(io.vidbatch.media.Tools.onPath()).packets(source).longestFrameInterval() : 0;
-        return Planner.expected(info, ops, longest);
+        return Planner.expected(info, ops, longest, io.vidbatch.media.StreamPlan.of(info, io.vidbatch.media.StreamPlan.ALL,
+                io.vidbatch.media.Preset.H264_720P));
     }
 }

@@ -2,6 +2,7 @@ package io.vidbatch.launch;
 
 import io.vidbatch.media.Expected;
 import io.vidbatch.media.Part;
+import io.vidbatch.media.StreamPlan;
 import io.vidbatch.media.Progress;
 import org.junit.jupiter.api.Test;
 
@@ -14,12 +15,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 class WorkJsonTest {
 
     static final WorkItem ITEM = new WorkItem(7, 3, 2, Part.VIDEO_SEGMENT, 4, "/in/a \"b\".mp4", "/out/é.mp4", "h264-720p",
-            "watermark(text=\"x\")", new Expected(192, 0, 8.008, 0.042, true, false), "/work/logs/item-3.log", 6.4, false);
+            "watermark(text=\"x\")", Expected.of(192, 0, 8.008, 0.042, true, false), StreamPlan.Map.NONE, "/work/logs/item-3.log",
+            6.4, false);
 
     @Test
     void itemsResultsAndOutcomesSurviveTheTrip() {
         assertThat(WorkJson.readItem(WorkJson.write(ITEM))).isEqualTo(ITEM);
-        WorkItem dry = new WorkItem(7, 4, 2, Part.WHOLE, 0, "/in/c.mp4", "/out/c.mp4", "vp9-720p", "", ITEM.expected(),
+        WorkItem dry = new WorkItem(7, 4, 2, Part.WHOLE, 0, "/in/c.mp4", "/out/c.mp4", "vp9-720p", "",
+                new Expected(192, 0, 8.008, 0.042, true, 3, 2, 4), new StreamPlan.Map(List.of(0, 2, 1), List.of(1)),
                 "/work/logs/item-4.log", 3, true);
         assertThat(WorkJson.readItems(WorkJson.writeItems(List.of(ITEM, dry)))).containsExactly(ITEM, dry);
         WorkResult r = new WorkResult("/out/x.mp4", 123, 1280, 720, 240, 8.0, true, 3.5, 68.6, "k8s:node-a/vb-7-3-xyz", 1_764_400_000_123L);

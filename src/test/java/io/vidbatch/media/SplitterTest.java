@@ -82,16 +82,19 @@ class SplitterTest {
         for (Splitter.Segment s : split.segments()) {
             Path enc = dir.resolve("enc-" + s.index() + ".mp4");
             t.transcode(new Transcoder.Request(s.file(), enc, Part.VIDEO_SEGMENT, Preset.H264_480P, List.of(),
-                    new Expected(s.frames(), 0, s.seconds(), whole.tolerance(), true, false), dir.resolve("log-" + s.index())),
+                    Expected.of(s.frames(), 0, s.seconds(), whole.tolerance(), true, false), StreamPlan.Map.NONE,
+                    dir.resolve("log-" + s.index())),
                     Progress.Listener.IGNORE, () -> false);
             pieces.add(new Joiner.Piece(enc, s.seconds()));
         }
         Path audio = dir.resolve("audio.mp4");
         t.transcode(new Transcoder.Request(src, audio, Part.AUDIO, Preset.H264_480P, List.of(),
-                new Expected(0, 0, whole.seconds(), whole.tolerance(), false, true), dir.resolve("log-a")),
+                Expected.of(0, 0, whole.seconds(), whole.tolerance(), false, true), new StreamPlan.Map(List.of(0), List.of()),
+                dir.resolve("log-a")),
                 Progress.Listener.IGNORE, () -> false);
         Path out = dir.resolve("joined.mp4");
-        MediaInfo joined = new Joiner(Samples.TOOLS).join(pieces, audio, Preset.H264_480P, out, whole, dir.resolve("log-j"));
+        MediaInfo joined = new Joiner(Samples.TOOLS).join(pieces, audio, src, StreamPlan.Map.NONE, Preset.H264_480P, out, whole,
+                dir.resolve("log-j"));
 
         assertThat(Samples.videoFrames(out)).isEqualTo(Samples.videoFrames(src));
         assertThat(Samples.videoSeconds(out)).isCloseTo(Samples.videoSeconds(src), offset(whole.tolerance()));

@@ -20,7 +20,7 @@ class TranscoderTest {
         MediaInfo info = prober.probe(source);
         Expected e = io.vidbatch.job.PlannerAccess.expected(source, info, ops);
         return transcoder.transcode(new Transcoder.Request(source, out, Part.WHOLE, Preset.H264_480P, ops, e,
-                out.resolveSibling("ffmpeg.log")), l, () -> false);
+                StreamPlan.of(info, StreamPlan.ALL, Preset.H264_480P).map(), out.resolveSibling("ffmpeg.log")), l, () -> false);
     }
 
     @Test
@@ -117,7 +117,8 @@ class TranscoderTest {
         MediaInfo info = prober.probe(src);
         long start = System.nanoTime();
         assertThatThrownBy(() -> transcoder.transcode(new Transcoder.Request(src, out, Part.WHOLE, Preset.H264_1080P, List.of(),
-                io.vidbatch.job.PlannerAccess.expected(src, info, List.of()), dir.resolve("log")), Progress.Listener.IGNORE,
+                io.vidbatch.job.PlannerAccess.expected(src, info, List.of()), StreamPlan.of(info, StreamPlan.ALL, Preset.H264_1080P).map(),
+                dir.resolve("log")), Progress.Listener.IGNORE,
                 () -> System.nanoTime() - start > 2_000_000_000L)).isInstanceOf(StoppedException.class);
         assertThat((System.nanoTime() - start) / 1e9).isLessThan(10);
         assertThat(Files.exists(out)).isFalse();
@@ -129,7 +130,7 @@ class TranscoderTest {
 
     private Transcoder.Result segment(Path source, Path out, Expected e) throws Exception {
         return transcoder.transcode(new Transcoder.Request(source, out, Part.VIDEO_SEGMENT, Preset.H264_480P, List.of(), e,
-                out.resolveSibling("ffmpeg.log")), Progress.Listener.IGNORE, () -> false);
+                StreamPlan.Map.NONE, out.resolveSibling("ffmpeg.log")), Progress.Listener.IGNORE, () -> false);
     }
 
     @Test
@@ -147,7 +148,7 @@ class TranscoderTest {
     void aSegmentShortOfFramesFailsAndLeavesNoFile() throws Exception {
         Path src = Samples.sample("screen-480p-noaudio.mp4");
         Expected right = io.vidbatch.job.PlannerAccess.expected(src, prober.probe(src), List.of());
-        Expected wrong = new Expected(right.frames() + 1, 0, right.seconds(), right.tolerance(), true, false);
+        Expected wrong = Expected.of(right.frames() + 1, 0, right.seconds(), right.tolerance(), true, false);
         Path out = Samples.scratch().resolve("seg.mp4");
         assertThatThrownBy(() -> segment(src, out, wrong)).isInstanceOf(BadMediaException.class)
                 .hasMessage("output check failed: 150 video frames encoded, expected 151");
@@ -159,7 +160,7 @@ class TranscoderTest {
     @Test
     void aSegmentMissingBytesOnDiskIsATransientFailureNotTheInputs() throws Exception {
         Path f = Files.writeString(Samples.scratch().resolve("short.mp4"), "12345");
-        Expected e = new Expected(10, 0, 1, 0.1, true, false);
+        Expected e = Expected.of(10, 0, 1, 0.1, true, false);
         Verifier v = new Verifier(prober);
         assertThatThrownBy(() -> v.checkAccount(f, e, new FfmpegRun.Outcome(1, 10, 6, true)))
                 .isInstanceOf(ToolFailureException.class).hasMessage("output check failed: ffmpeg wrote 6 bytes, the file holds 5");
