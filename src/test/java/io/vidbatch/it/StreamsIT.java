@@ -1,0 +1,100 @@
+package io.vidbatch.it;
+
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import org.junit.jupiter.api.Test;
+import org.microshed.testing.jupiter.MicroShedTest;
+
+import java.io.StringReader;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Every stream kept, or its fate reported, through a real job: a rotated MP4 with three audio
+ * tracks (eng, fra, deu; English the default), two text subtitle tracks and two chapters comes
+ * out upright with all of them, encoded whole and in segments alike; the report names each
+ * source stream's fate; {@code audio} chooses tracks by language.
+ */
+@MicroShedTest
+class StreamsIT {
+
+    private static final String SOURCE = "samples/multi-stream-rotated.mp4";
+
+    @Test
+    void aRotatedSourceKeepsEveryTrackAndChapterWholeAndSegmented() throws Exception {
+        long whole = Jobs.submit(Jobs.body("inputs", List.of(SOURCE), "outputDir", Jobs.dir("it-streams-whole")));
+        long cut = Jobs.submit(Jobs.body("inputs", List.of(SOURCE), "outputDir", Jobs.dir("it-streams-cut"), "segmentSeconds", 2));
+        long french = Jobs.submit(Jobs.body("inputs", List.of(SOURCE), "outputDir", Jobs.dir("it-streams-fra"), "audio", "fra"));
+        for (long id : List.of(whole, cut)) {
+            JsonObject job = Jobs.waitForEndByStatus(id, Duration.ofMinutes(3));
+            assertThat(job.getString("exitStatus")).as("job " + id).startsWith("ALL DONE");
+            JsonObject input = job.getJsonArray("inputs").getJsonObject(0);
+            JsonObject probe = ffprobe(Path.of(input.getJsonObject("output").getString("path")));
+            List<JsonObject> video = streams(probe, "video");
+            assertThat(video).hasSize(1);
+            assertThat(video.get(0).getInt("width")).as("upright").isEqualTo(360);
+            assertThat(video.get(0).getInt("height")).isEqualTo(640);
+            assertThat(video.get(0).containsKey("side_data_list")).as("no rotation left to apply twice").isFalse();
+            List<JsonObject> audio = streams(probe, "audio");
+            assertThat(audio).extracting(s -> tag(s, "language")).containsExactly("eng", "fra", "deu");
+            assertThat(audio).extracting(s -> s.getJsonObject("disposition").getInt("default")).containsExactly(1, 0, 0);
+            assertThat(streams(probe, "subtitle")).extracting(s -> tag(s, "language")).containsExactly("eng", "fra");
+            assertThat(probe.getJsonArray("chapters").getValuesAs(JsonObject.class)).extracting(c -> tag(c, "title"))
+                    .containsExactly("Opening", "Ending");
+            assertThat(input.getInt("chapters")).isEqualTo(2);
+            Report.row("streams", SOURCE + (id == cut ? " in 2 s segments" : " whole"), "3 audio tracks (eng default, fra, deu), "
+                    + "2 mov_text subtitle tracks (eng, fra), 2 chapters, 360x640 upright; report: " + fates(input));
+        }
+        JsonObject cutInput = Jobs.get(cut).getJsonArray("inputs").getJsonObject(0);
+        assertThat(cutInput.getInt("segments")).isEqualTo(3);
+        assertThat(fates(cutInput)).isEqualTo("video h264: converted (h264-720p); audio eng: converted (aac); "
+                + "audio fra: converted (aac); audio deu: converted (aac); subtitle eng: kept (mov_text); subtitle fra: kept (mov_text); "
+                + "data eng: dropped (a data stream (bin_data)); data eng: dropped (a data stream (bin_data))");
+
+        JsonObject fr = Jobs.waitForEndByStatus(french, Duration.ofMinutes(3));
+        JsonObject frInput = fr.getJsonArray("inputs").getJsonObject(0);
+        assertThat(streams(ffprobe(Path.of(frInput.getJsonObject("output").getString("path"))), "audio"))
+                .extracting(s -> tag(s, "language")).containsExactly("fra");
+        assertThat(fates(frInput)).contains("audio eng: dropped (not asked for (audio=fra))");
+    }
+
+    @Test
+    void aLanguageTheSourceLacksRejectsTheInputSayingWhichItHas() {
+        long id = Jobs.submit(Jobs.body("inputs", List.of(SOURCE), "outputDir", Jobs.dir("it-streams-ita"), "audio", "ita"));
+        JsonObject job = Jobs.waitForEndByStatus(id, Duration.ofMinutes(2));
+        assertThat(job.getString("status")).isEqualTo("FAILED");
+        assertThat(job.getJsonArray("inputs").getJsonObject(0).getString("reason"))
+                .isEqualTo("no audio track in ita (the source has eng, fra, deu)");
+        assertThat(Api.as(Api.SUBMITTER).post(Api.appUrl() + "/api/v1/jobs",
+                Jobs.body("inputs", List.of(SOURCE), "audio", "english please")).status()).isEqualTo(400);
+    }
+
+    /** "audio fra: converted (aac); ...": the report's word on each source stream. */
+    private static String fates(JsonObject input) {
+        return String.join("; ", input.getJsonArray("streams").getValuesAs(JsonObject.class).stream()
+                .map(f -> f.getString("type") + " " + f.getString("language", f.getString("codec")) + ": " + f.getString("fate")
+                        + " (" + f.getString("how") + ")").toList());
+    }
+
+    private static JsonObject ffprobe(Path file) throws Exception {
+        Process p = new ProcessBuilder("ffprobe", "-v", "error", "-show_streams", "-show_chapters", "-of", "json", file.toString())
+                .start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertThat(p.waitFor()).isZero();
+        try (var r = Json.createReader(new StringReader(out))) {
+            return r.readObject();
+        }
+    }
+
+    private static List<JsonObject> streams(JsonObject probe, String type) {
+        return probe.getJsonArray("streams").getValuesAs(JsonObject.class).stream()
+                .filter(s -> s.getString("codec_type").equals(type)).toList();
+    }
+
+    private static String tag(JsonObject o, String name) {
+        return o.containsKey("tags") ? o.getJsonObject("tags").getString(name, null) : null;
+    }
+}
