@@ -1,11 +1,10 @@
 package io.vidbatch.it;
 
-import jakarta.json.Json;
+import io.vidbatch.media.Samples;
 import jakarta.json.JsonObject;
 import org.junit.jupiter.api.Test;
 import org.microshed.testing.jupiter.MicroShedTest;
 
-import java.io.StringReader;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -32,17 +31,17 @@ class StreamsIT {
             JsonObject job = Jobs.waitForEndByStatus(id, Duration.ofMinutes(3));
             assertThat(job.getString("exitStatus")).as("job " + id).startsWith("ALL DONE");
             JsonObject input = job.getJsonArray("inputs").getJsonObject(0);
-            JsonObject probe = ffprobe(Path.of(input.getJsonObject("output").getString("path")));
-            List<JsonObject> video = streams(probe, "video");
+            JsonObject probe = Samples.streamsAndChapters(Path.of(input.getJsonObject("output").getString("path")));
+            List<JsonObject> video = Samples.streams(probe, "video");
             assertThat(video).hasSize(1);
             assertThat(video.get(0).getInt("width")).as("upright").isEqualTo(360);
             assertThat(video.get(0).getInt("height")).isEqualTo(640);
             assertThat(video.get(0).containsKey("side_data_list")).as("no rotation left to apply twice").isFalse();
-            List<JsonObject> audio = streams(probe, "audio");
-            assertThat(audio).extracting(s -> tag(s, "language")).containsExactly("eng", "fra", "deu");
+            List<JsonObject> audio = Samples.streams(probe, "audio");
+            assertThat(audio).extracting(s -> Samples.tag(s, "language")).containsExactly("eng", "fra", "deu");
             assertThat(audio).extracting(s -> s.getJsonObject("disposition").getInt("default")).containsExactly(1, 0, 0);
-            assertThat(streams(probe, "subtitle")).extracting(s -> tag(s, "language")).containsExactly("eng", "fra");
-            assertThat(probe.getJsonArray("chapters").getValuesAs(JsonObject.class)).extracting(c -> tag(c, "title"))
+            assertThat(Samples.streams(probe, "subtitle")).extracting(s -> Samples.tag(s, "language")).containsExactly("eng", "fra");
+            assertThat(probe.getJsonArray("chapters").getValuesAs(JsonObject.class)).extracting(c -> Samples.tag(c, "title"))
                     .containsExactly("Opening", "Ending");
             assertThat(input.getInt("chapters")).isEqualTo(2);
             Report.row("streams", SOURCE + (id == cut ? " in 2 s segments" : " whole"), "3 audio tracks (eng default, fra, deu), "
@@ -56,8 +55,8 @@ class StreamsIT {
 
         JsonObject fr = Jobs.waitForEndByStatus(french, Duration.ofMinutes(3));
         JsonObject frInput = fr.getJsonArray("inputs").getJsonObject(0);
-        assertThat(streams(ffprobe(Path.of(frInput.getJsonObject("output").getString("path"))), "audio"))
-                .extracting(s -> tag(s, "language")).containsExactly("fra");
+        assertThat(Samples.streams(Samples.streamsAndChapters(Path.of(frInput.getJsonObject("output").getString("path"))), "audio"))
+                .extracting(s -> Samples.tag(s, "language")).containsExactly("fra");
         assertThat(fates(frInput)).contains("audio eng: dropped (not asked for (audio=fra))");
     }
 
@@ -79,22 +78,4 @@ class StreamsIT {
                         + " (" + f.getString("how") + ")").toList());
     }
 
-    private static JsonObject ffprobe(Path file) throws Exception {
-        Process p = new ProcessBuilder("ffprobe", "-v", "error", "-show_streams", "-show_chapters", "-of", "json", file.toString())
-                .start();
-        String out = new String(p.getInputStream().readAllBytes());
-        assertThat(p.waitFor()).isZero();
-        try (var r = Json.createReader(new StringReader(out))) {
-            return r.readObject();
-        }
-    }
-
-    private static List<JsonObject> streams(JsonObject probe, String type) {
-        return probe.getJsonArray("streams").getValuesAs(JsonObject.class).stream()
-                .filter(s -> s.getString("codec_type").equals(type)).toList();
-    }
-
-    private static String tag(JsonObject o, String name) {
-        return o.containsKey("tags") ? o.getJsonObject("tags").getString(name, null) : null;
-    }
 }

@@ -60,6 +60,30 @@ public final class Samples {
         return out;
     }
 
+    /** ffprobe's own account of a file's streams and chapters (JSON), read apart from the product's parsing. */
+    public static jakarta.json.JsonObject streamsAndChapters(Path file) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder("ffprobe", "-v", "error", "-show_streams", "-show_chapters", "-of", "json", file.toString())
+                .start();
+        String out = new String(p.getInputStream().readAllBytes());
+        if (p.waitFor() != 0) {
+            throw new IllegalStateException("ffprobe failed on " + file);
+        }
+        try (var r = jakarta.json.Json.createReader(new java.io.StringReader(out))) {
+            return r.readObject();
+        }
+    }
+
+    /** The streams of one type ({@code audio}, {@code subtitle}, ...) in such an account. */
+    public static List<jakarta.json.JsonObject> streams(jakarta.json.JsonObject probe, String type) {
+        return probe.getJsonArray("streams").getValuesAs(jakarta.json.JsonObject.class).stream()
+                .filter(s -> s.getString("codec_type").equals(type)).toList();
+    }
+
+    /** A stream's or chapter's tag, or null. */
+    public static String tag(jakarta.json.JsonObject o, String name) {
+        return o.containsKey("tags") ? o.getJsonObject("tags").getString(name, null) : null;
+    }
+
     /** PSNR (average, dB) of a video against a reference of the same size. */
     public static double psnr(Path video, Path reference) throws IOException, InterruptedException {
         Process p = new ProcessBuilder("ffmpeg", "-hide_banner", "-nostdin", "-i", video.toString(), "-i", reference.toString(),

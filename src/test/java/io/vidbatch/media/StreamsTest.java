@@ -1,10 +1,8 @@
 package io.vidbatch.media;
 
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import org.junit.jupiter.api.Test;
 
-import java.io.StringReader;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -31,39 +29,19 @@ class StreamsTest {
         return prober.probe(out);
     }
 
-    /** ffprobe's own account of the streams and chapters, read apart from the product's parsing. */
-    private static JsonObject ffprobe(Path file) throws Exception {
-        Process p = new ProcessBuilder("ffprobe", "-v", "error", "-show_streams", "-show_chapters", "-of", "json", file.toString())
-                .start();
-        String out = new String(p.getInputStream().readAllBytes());
-        assertThat(p.waitFor()).isZero();
-        try (var r = Json.createReader(new StringReader(out))) {
-            return r.readObject();
-        }
-    }
-
-    private static List<JsonObject> streams(JsonObject probe, String type) {
-        return probe.getJsonArray("streams").getValuesAs(JsonObject.class).stream()
-                .filter(s -> s.getString("codec_type").equals(type)).toList();
-    }
-
-    private static String tag(JsonObject stream, String name) {
-        return stream.containsKey("tags") ? stream.getJsonObject("tags").getString(name, null) : null;
-    }
-
     @Test
     void everyAudioTrackSubtitleAndChapterOfAMatroskaSourceReachesAnMp4() throws Exception {
         Path out = Samples.scratch().resolve("multi.mp4");
         encode(Samples.sample("multi-stream.mkv"), Preset.H264_720P, StreamPlan.ALL, out);
-        JsonObject probe = ffprobe(out);
-        List<JsonObject> audio = streams(probe, "audio");
-        assertThat(audio).extracting(s -> tag(s, "language")).containsExactly("eng", "fra", "deu");
+        JsonObject probe = Samples.streamsAndChapters(out);
+        List<JsonObject> audio = Samples.streams(probe, "audio");
+        assertThat(audio).extracting(s -> Samples.tag(s, "language")).containsExactly("eng", "fra", "deu");
         assertThat(audio).extracting(s -> s.getJsonObject("disposition").getInt("default")).containsExactly(1, 0, 0);
         assertThat(audio).extracting(s -> s.getString("codec_name")).containsOnly("aac");
-        List<JsonObject> subtitles = streams(probe, "subtitle");
+        List<JsonObject> subtitles = Samples.streams(probe, "subtitle");
         assertThat(subtitles).extracting(s -> s.getString("codec_name")).containsExactly("mov_text", "mov_text");
-        assertThat(subtitles).extracting(s -> tag(s, "language")).containsExactly("eng", "fra");
-        assertThat(probe.getJsonArray("chapters").getValuesAs(JsonObject.class)).extracting(c -> tag(c, "title"))
+        assertThat(subtitles).extracting(s -> Samples.tag(s, "language")).containsExactly("eng", "fra");
+        assertThat(probe.getJsonArray("chapters").getValuesAs(JsonObject.class)).extracting(c -> Samples.tag(c, "title"))
                 .containsExactly("Opening", "Ending");
     }
 
@@ -71,9 +49,10 @@ class StreamsTest {
     void aWebmOutputKeepsTitlesAndCarriesTheSubtitlesAsWebVtt() throws Exception {
         Path out = Samples.scratch().resolve("multi.webm");
         encode(Samples.sample("multi-stream.mkv"), Preset.VP9_720P, StreamPlan.ALL, out);
-        JsonObject probe = ffprobe(out);
-        assertThat(streams(probe, "audio")).extracting(s -> tag(s, "title")).containsExactly("English stereo", "Français", "Deutsch");
-        assertThat(streams(probe, "subtitle")).extracting(s -> s.getString("codec_name")).containsExactly("webvtt", "webvtt");
+        JsonObject probe = Samples.streamsAndChapters(out);
+        assertThat(Samples.streams(probe, "audio")).extracting(s -> Samples.tag(s, "title"))
+                .containsExactly("English stereo", "Français", "Deutsch");
+        assertThat(Samples.streams(probe, "subtitle")).extracting(s -> s.getString("codec_name")).containsExactly("webvtt", "webvtt");
         assertThat(probe.getJsonArray("chapters")).hasSize(2);
     }
 
@@ -95,9 +74,11 @@ class StreamsTest {
         Path dir = Samples.scratch();
         Path source = Samples.sample("multi-stream.mkv");
         encode(source, Preset.H264_720P, "fra", dir.resolve("fr.mp4"));
-        assertThat(streams(ffprobe(dir.resolve("fr.mp4")), "audio")).extracting(s -> tag(s, "language")).containsExactly("fra");
+        assertThat(Samples.streams(Samples.streamsAndChapters(dir.resolve("fr.mp4")), "audio"))
+                .extracting(s -> Samples.tag(s, "language")).containsExactly("fra");
         encode(source, Preset.H264_720P, StreamPlan.FIRST, dir.resolve("first.mp4"));
-        assertThat(streams(ffprobe(dir.resolve("first.mp4")), "audio")).extracting(s -> tag(s, "language")).containsExactly("eng");
+        assertThat(Samples.streams(Samples.streamsAndChapters(dir.resolve("first.mp4")), "audio"))
+                .extracting(s -> Samples.tag(s, "language")).containsExactly("eng");
     }
 
     @Test
