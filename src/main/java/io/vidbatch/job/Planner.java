@@ -8,6 +8,7 @@ import io.vidbatch.media.Operation;
 import io.vidbatch.media.Operations;
 import io.vidbatch.media.PacketTimes;
 import io.vidbatch.media.Part;
+import io.vidbatch.media.Preset;
 import io.vidbatch.media.Prober;
 import io.vidbatch.media.Splitter;
 import io.vidbatch.media.StreamPlan;
@@ -75,14 +76,14 @@ final class Planner {
             if (misfit != null) {
                 return Examined.rejected(inputNo, c, misfit);
             }
-            StreamPlan streams = StreamPlan.of(info, params.audio(), params.preset());
+            StreamPlan streams = StreamPlan.of(info, params.audio(), params.preset(), prober.hdr(c.real(), info.video()));
             boolean segmenting = params.segmentSeconds() > 0 && Operations.fps(params.operations()).isEmpty()
                     && Splitter.worthSplitting(info, params.segmentSeconds());
             // One listing of the packets serves both: frame gaps for a variable rate, keyframes for cutting.
             PacketTimes packets = segmenting ? prober.packetsForCutting(c.real(), info.video().codec())
                     : info.video().variableFrameRate() ? prober.packets(c.real()) : null;
             double longestFrame = info.video().variableFrameRate() ? packets.longestFrameInterval() : 0;
-            Expected expected = expected(info, params.operations(), longestFrame, streams);
+            Expected expected = expected(info, params.operations(), longestFrame, streams, params.preset());
             Splitter.Result split = null;
             String note = null;
             if (params.segmentSeconds() > 0) {
@@ -126,13 +127,14 @@ final class Planner {
                 Expected piece = Expected.of(s.frames() * factor, 0, s.seconds(), expected.tolerance(), true, false);
                 items.add(item(job, inputNo, Part.VIDEO_SEGMENT, s.index(), s.file(),
                         dir.resolve(String.format("enc-%03d.%s", s.index(), params.preset().extension())), preset, ops, piece,
-                        StreamPlan.Map.NONE, s.seconds()));
+                        e.streams().map().pictureOnly(), s.seconds()));
             }
             if (!e.streams().audio().isEmpty()) {
                 // Audio is light work; counted as a tenth of its length for balancing.
                 items.add(item(job, inputNo, Part.AUDIO, 0, c.real(), dir.resolve("audio." + params.preset().extension()),
-                        preset, ops, new Expected(0, 0, expected.seconds(), expected.tolerance(), false, expected.audioStreams(), 0, 0),
-                        new StreamPlan.Map(e.streams().audio(), java.util.List.of()), expected.seconds() / 10));
+                        preset, ops, new Expected(0, 0, expected.seconds(), expected.tolerance(), false, expected.audioStreams(), 0, 0,
+                                null),
+                        new StreamPlan.Map(e.streams().audio(), java.util.List.of(), null), expected.seconds() / 10));
             }
             segments = split.segments().size();
             standby = item(job, inputNo, Part.WHOLE, 0, c.real(), output, preset, ops, expected, e.streams().map(), expected.seconds());
@@ -167,7 +169,7 @@ final class Planner {
      * fields; its duration times the new rate when the rate changes), its duration within one
      * frame, and the audio tracks, subtitle tracks and chapters the stream plan keeps.
      */
-    static Expected expected(MediaInfo info, List<Operation> ops, double longestFrame, StreamPlan streams) {
+    static Expected expected(MediaInfo info, List<Operation> ops, double longestFrame, StreamPlan streams, Preset preset) {
         MediaInfo.Video v = info.video();
         double seconds = v.streamDuration();
         var fps = Operations.fps(ops);
@@ -185,8 +187,9 @@ final class Planner {
             rate = v.frameRate() * factor;
         }
         double oneFrame = fps.isEmpty() && longestFrame > 0 ? longestFrame : rate > 0 ? 1.0 / rate : v.frameSeconds();
+        String transfer = streams.hdr() == null ? null : preset.tenBit() ? streams.hdr().transfer() : "bt709";
         return new Expected(frames, tolerance, seconds, oneFrame + 0.001, true, streams.audio().size(), streams.subtitles().size(),
-                streams.chapters());
+                streams.chapters(), transfer);
     }
 
     /** Follows the picture size through the operations; says why one does not fit, or null. */

@@ -134,9 +134,9 @@ public final class WorkJson {
                 .add("output", i.output()).add("preset", i.preset()).add("operations", i.operations())
                 .add("expected", Json.createObjectBuilder().add("frames", e.frames()).add("frameTolerance", e.frameTolerance())
                         .add("seconds", e.seconds()).add("tolerance", e.tolerance()).add("video", e.video())
-                        .add("audioStreams", e.audioStreams()).add("subtitleStreams", e.subtitleStreams()).add("chapters", e.chapters()))
-                .add("streams", Json.createObjectBuilder().add("audio", numbers(i.streams().audio()))
-                        .add("subtitles", numbers(i.streams().subtitles())))
+                        .add("audioStreams", e.audioStreams()).add("subtitleStreams", e.subtitleStreams()).add("chapters", e.chapters())
+                        .add("transfer", e.transfer() == null ? JsonValue.NULL : Json.createValue(e.transfer())))
+                .add("streams", streams(i.streams()))
                 .add("log", i.log()).add("seconds", i.seconds()).add("dryRun", i.dryRun());
     }
 
@@ -145,13 +145,14 @@ public final class WorkJson {
         // Items stored before streams were mapped one by one said only whether there was audio: its first track.
         int audio = e.containsKey("audioStreams") ? e.getInt("audioStreams") : e.getBoolean("audio", false) ? 1 : 0;
         JsonObject streams = o.containsKey("streams") ? o.getJsonObject("streams") : null;
-        StreamPlan.Map map = streams != null ? new StreamPlan.Map(ints(streams.getJsonArray("audio")), ints(streams.getJsonArray("subtitles")))
-                : new StreamPlan.Map(audio > 0 ? List.of(0) : List.of(), List.of());
+        StreamPlan.Map map = streams != null ? new StreamPlan.Map(ints(streams.getJsonArray("audio")), ints(streams.getJsonArray("subtitles")),
+                hdr(streams.getJsonObject("hdr"))) : new StreamPlan.Map(audio > 0 ? List.of(0) : List.of(), List.of(), null);
         return new WorkItem(o.getJsonNumber("jobInstance").longValue(), o.getInt("item"), o.getInt("input"),
                 Part.valueOf(o.getString("part")), o.getInt("segment"), o.getString("source"), o.getString("output"),
                 o.getString("preset"), o.getString("operations", ""),
                 new Expected(e.getJsonNumber("frames").longValue(), e.getInt("frameTolerance"), number(e, "seconds"),
-                        number(e, "tolerance"), e.getBoolean("video"), audio, e.getInt("subtitleStreams", 0), e.getInt("chapters", 0)),
+                        number(e, "tolerance"), e.getBoolean("video"), audio, e.getInt("subtitleStreams", 0), e.getInt("chapters", 0),
+                        e.get("transfer") instanceof jakarta.json.JsonString t ? t.getString() : null),
                 map, o.getString("log"), number(o, "seconds"), o.getBoolean("dryRun", false));
     }
 
@@ -168,6 +169,25 @@ public final class WorkJson {
                 (int) number(o, "height"), (long) number(o, "frames"), number(o, "seconds"), o.getBoolean("audio", false),
                 number(o, "encodeSeconds"), number(o, "encodeFps"), o.getString("worker", ""),
                 (long) number(o, "finishedAt"));
+    }
+
+    private static JsonObjectBuilder streams(StreamPlan.Map m) {
+        JsonObjectBuilder b = Json.createObjectBuilder().add("audio", numbers(m.audio())).add("subtitles", numbers(m.subtitles()));
+        if (m.hdr() != null) {
+            StreamPlan.Hdr h = m.hdr();
+            JsonObjectBuilder hdr = Json.createObjectBuilder().add("transfer", h.transfer());
+            java.util.Map.of("primaries", java.util.Optional.ofNullable(h.primaries()), "matrix", java.util.Optional.ofNullable(h.matrix()),
+                    "masterDisplay", java.util.Optional.ofNullable(h.masterDisplay()),
+                    "contentLight", java.util.Optional.ofNullable(h.contentLight()))
+                    .forEach((k, v) -> v.ifPresent(text -> hdr.add(k, text)));
+            b.add("hdr", hdr);
+        }
+        return b;
+    }
+
+    private static StreamPlan.Hdr hdr(JsonObject o) {
+        return o == null ? null : new StreamPlan.Hdr(o.getString("transfer"), o.getString("primaries", null),
+                o.getString("matrix", null), o.getString("masterDisplay", null), o.getString("contentLight", null));
     }
 
     private static JsonArrayBuilder numbers(List<Integer> list) {

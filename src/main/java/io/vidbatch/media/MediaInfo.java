@@ -49,9 +49,11 @@ public record MediaInfo(double startSeconds, double durationSeconds, long sizeBy
      * @param frames         number of video packets (= frames) in the stream
      * @param streamDuration duration of the video stream alone, or the container's when unknown
      * @param transfer       the colour transfer tag ({@code bt709}, {@code smpte2084}, ...), or null
+     * @param primaries      the colour primaries tag ({@code bt709}, {@code bt2020}), or null
+     * @param matrix         the colour matrix tag ({@code bt709}, {@code bt2020nc}), or null
      */
     public record Video(String codec, int width, int height, int rotation, double frameRate, double baseFrameRate,
-                        long frames, double streamDuration, String transfer) {
+                        long frames, double streamDuration, String transfer, String primaries, String matrix) {
 
         /** High dynamic range: PQ (HDR10) or HLG. */
         public boolean hdr() {

@@ -14,7 +14,12 @@ public enum Preset {
     H264_720P("h264-720p", 1280, 720, Codec.H264, "crf 23, max 4 Mbit/s", List.of("-crf", "23", "-maxrate", "4M", "-bufsize", "8M")),
     H264_480P("h264-480p", 854, 480, Codec.H264, "crf 24, max 1.5 Mbit/s", List.of("-crf", "24", "-maxrate", "1500k", "-bufsize", "3M")),
     HEVC_1080P("hevc-1080p", 1920, 1080, Codec.HEVC, "crf 26, max 5 Mbit/s", List.of("-crf", "26", "-maxrate", "5M", "-bufsize", "10M")),
-    VP9_720P("vp9-720p", 1280, 720, Codec.VP9, "crf 34, max 3 Mbit/s", List.of("-crf", "34", "-b:v", "3M"));
+    VP9_720P("vp9-720p", 1280, 720, Codec.VP9, "crf 34, max 3 Mbit/s", List.of("-crf", "34", "-b:v", "3M")),
+    /** HEVC Main 10: keeps HDR10 and HLG (colour tags, mastering display, light levels). */
+    HEVC_10BIT_1080P("hevc-10bit-1080p", 1920, 1080, Codec.HEVC_10BIT, "crf 26, max 6 Mbit/s",
+            List.of("-crf", "26", "-maxrate", "6M", "-bufsize", "12M")),
+    /** AV1 10-bit through SVT-AV1: keeps HDR10 and HLG likewise. */
+    AV1_10BIT_1080P("av1-10bit-1080p", 1920, 1080, Codec.AV1_10BIT, "crf 32", List.of("-crf", "32"));
 
     /** Encoder families: encoder flags, audio codec and container belong together. */
     public enum Codec {
@@ -24,7 +29,15 @@ public enum Preset {
         HEVC("mp4", List.of("-c:v", "libx265", "-preset", "fast", "-tag:v", "hvc1", "-x265-params", "log-level=error"),
                 List.of("-c:a", "aac", "-b:a", "128k")),
         VP9("webm", List.of("-c:v", "libvpx-vp9", "-deadline", "realtime", "-cpu-used", "8", "-row-mt", "1"),
-                List.of("-c:a", "libopus", "-b:a", "96k"));
+                List.of("-c:a", "libopus", "-b:a", "96k")),
+        HEVC_10BIT("mp4", List.of("-c:v", "libx265", "-preset", "fast", "-profile:v", "main10", "-tag:v", "hvc1", "-x265-params",
+                "log-level=error"),
+                List.of("-c:a", "aac", "-b:a", "128k")),
+        AV1_10BIT("mp4", List.of("-c:v", "libsvtav1", "-preset", "8"), List.of("-c:a", "aac", "-b:a", "128k"));
+
+        boolean tenBit() {
+            return this == HEVC_10BIT || this == AV1_10BIT;
+        }
 
         /** The muxer's name, which is also the file extension. */
         final String format;
@@ -68,11 +81,40 @@ public enum Preset {
     }
 
     public String description() {
-        return codec.name() + " within " + maxWidth + "x" + maxHeight + ", " + rateSummary + ", " + extension();
+        return codec.name().replace("_10BIT", " 10-bit") + " within " + maxWidth + "x" + maxHeight + ", " + rateSummary + ", "
+                + extension();
     }
 
     public List<String> videoArgs() {
         return concat(codec.videoArgs, rateArgs);
+    }
+
+    /** 10 bits per sample: high dynamic range survives; an 8-bit preset tone-maps it to SDR. */
+    public boolean tenBit() {
+        return codec.tenBit();
+    }
+
+    /** The picture's sample format on its way into the encoder. */
+    public String pixelFormat() {
+        return tenBit() ? "yuv420p10le" : "yuv420p";
+    }
+
+    /**
+     * Encoder flags that write an HDR source's mastering display and light levels into the
+     * bitstream (colour tags go as ffmpeg options, for every encoder).
+     */
+    List<String> hdrArgs(StreamPlan.Hdr hdr) {
+        return switch (codec) {
+            case HEVC, HEVC_10BIT -> List.of("-x265-params", "log-level=error:hdr10=1:repeat-headers=1"
+                    + (hdr.masterDisplay() != null ? ":master-display=" + hdr.masterDisplay() : "")
+                    + (hdr.contentLight() != null ? ":max-cll=" + hdr.contentLight() : ""));
+            case AV1_10BIT -> hdr.masterDisplay() == null && hdr.contentLight() == null ? List.of()
+                    : List.of("-svtav1-params", String.join(":", java.util.stream.Stream.of(
+                            hdr.masterDisplay() == null ? null : "mastering-display=" + hdr.svtMasterDisplay(),
+                            hdr.contentLight() == null ? null : "content-light=" + hdr.contentLight())
+                            .filter(java.util.Objects::nonNull).toList()));
+            default -> List.of();
+        };
     }
 
     public List<String> audioArgs() {

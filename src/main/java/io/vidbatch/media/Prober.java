@@ -113,6 +113,50 @@ public final class Prober {
         return new PacketTimes(packets);
     }
 
+    /**
+     * An HDR source's colour description with the mastering display and light levels its first
+     * picture carries (decoding one picture); null for an SDR source.
+     */
+    public StreamPlan.Hdr hdr(Path file, MediaInfo.Video video) throws BadMediaException, ToolFailureException {
+        if (!video.hdr()) {
+            return null;
+        }
+        List<String> cmd = List.of(tools.ffprobe(), "-v", "error", "-select_streams", "V:0", "-read_intervals", "%+#1",
+                "-show_frames", "-of", "json", "file:" + file.toAbsolutePath());
+        Output out = run(cmd, TIMEOUT_SECONDS);
+        if (out.exitCode != 0) {
+            throw new BadMediaException("cannot read the first picture: " + firstLine(out.stderr));
+        }
+        String master = null;
+        String light = null;
+        try (JsonReader r = Json.createReader(new StringReader(out.stdout))) {
+            JsonArray frames = r.readObject().getJsonArray("frames");
+            JsonArray side = frames == null || frames.isEmpty() ? null : frames.getJsonObject(0).getJsonArray("side_data_list");
+            for (JsonValue v : side == null ? List.<JsonValue>of() : side) {
+                JsonObject d = v.asJsonObject();
+                switch (d.getString("side_data_type", "")) {
+                    case "Mastering display metadata" -> master = String.format(java.util.Locale.ROOT,
+                            "G(%d,%d)B(%d,%d)R(%d,%d)WP(%d,%d)L(%d,%d)", chroma(d, "green_x"), chroma(d, "green_y"),
+                            chroma(d, "blue_x"), chroma(d, "blue_y"), chroma(d, "red_x"), chroma(d, "red_y"),
+                            chroma(d, "white_point_x"), chroma(d, "white_point_y"),
+                            Math.round(rational(d.getString("max_luminance", "0")) * 10000),
+                            Math.round(rational(d.getString("min_luminance", "0")) * 10000));
+                    case "Content light level metadata" -> light = d.getInt("max_content", 0) + "," + d.getInt("max_average", 0);
+                    default -> {
+                    }
+                }
+            }
+        } catch (JsonParsingException | ClassCastException e) {
+            throw new BadMediaException("ffprobe gave no usable answer about the first picture");
+        }
+        return new StreamPlan.Hdr(video.transfer(), video.primaries(), video.matrix(), master, light);
+    }
+
+    /** A chromaticity coordinate in x265's units of 0.00002. */
+    private static long chroma(JsonObject d, String key) {
+        return Math.round(rational(d.getString(key, "0")) * 50000);
+    }
+
     /** NAL unit types of the pictures a decoder can start at: H.264 IDR; HEVC IRAP (BLA, IDR, CRA). */
     private static final java.util.Map<String, String> RANDOM_ACCESS_NALS = java.util.Map.of("h264", "5", "hevc", "16-21");
     /** A copy of the video stream runs at disk speed: an hour of 4K takes well under this. */
@@ -191,7 +235,8 @@ public final class Prober {
         long frames = (long) number(s, "nb_read_packets", 0);
         double streamDuration = number(s, "duration", tagDuration(s, containerDuration));
         return new MediaInfo.Video(s.getString("codec_name", "unknown"), s.getInt("width", 0), s.getInt("height", 0),
-                rotation(s), rate, base, frames, streamDuration, s.getString("color_transfer", null));
+                rotation(s), rate, base, frames, streamDuration, s.getString("color_transfer", null),
+                s.getString("color_primaries", null), s.getString("color_space", null));
     }
 
     /**

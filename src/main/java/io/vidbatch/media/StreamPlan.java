@@ -17,9 +17,10 @@ import java.util.stream.Collectors;
  * @param audio     the audio tracks kept, by their place among the source's audio ({@code 0:a:N})
  * @param subtitles the subtitle tracks kept, by their place among the source's subtitles
  * @param chapters  the chapters kept
+ * @param hdr       the source's high dynamic range, or null for SDR
  * @param fates     one line per source stream
  */
-public record StreamPlan(List<Integer> audio, List<Integer> subtitles, int chapters, List<Fate> fates) {
+public record StreamPlan(List<Integer> audio, List<Integer> subtitles, int chapters, Hdr hdr, List<Fate> fates) {
 
     /** The {@code audio} parameter's default: every audio track. */
     public static final String ALL = "all";
@@ -37,13 +38,48 @@ public record StreamPlan(List<Integer> audio, List<Integer> subtitles, int chapt
     public record Fate(int index, String type, String codec, String language, String title, String fate, String how) {
     }
 
-    /** What a plan travels as to a worker: the tracks to map. */
-    public record Map(List<Integer> audio, List<Integer> subtitles) {
-        public static final Map NONE = new Map(List.of(), List.of());
+    /**
+     * What a plan travels as to a worker: the tracks to map, and the source's high dynamic range
+     * (null for SDR), which a 10-bit preset keeps and an 8-bit one tone-maps.
+     */
+    public record Map(List<Integer> audio, List<Integer> subtitles, Hdr hdr) {
+        public static final Map NONE = new Map(List.of(), List.of(), null);
+
+        /** The same picture treatment, no audio or subtitle tracks: a video segment's. */
+        public Map pictureOnly() {
+            return new Map(List.of(), List.of(), hdr);
+        }
+    }
+
+    /**
+     * An HDR source's colour description and metadata.
+     *
+     * @param transfer      {@code smpte2084} (PQ, HDR10) or {@code arib-std-b67} (HLG)
+     * @param masterDisplay the mastering display in x265's notation ({@code G(x,y)B(x,y)R(x,y)WP(x,y)L(max,min)},
+     *                      chromaticities in 0.00002, luminance in 0.0001 cd/m²), or null
+     * @param contentLight  MaxCLL,MaxFALL in cd/m², or null
+     */
+    public record Hdr(String transfer, String primaries, String matrix, String masterDisplay, String contentLight) {
+
+        /** The mastering display as SVT-AV1 takes it: chromaticities and luminance as decimals. */
+        public String svtMasterDisplay() {
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\w+)\\((\\d+),(\\d+)\\)").matcher(masterDisplay);
+            StringBuilder b = new StringBuilder();
+            while (m.find()) {
+                double scale = m.group(1).equals("L") ? 10000 : 50000;
+                b.append(m.group(1)).append('(').append(decimal(Long.parseLong(m.group(2)) / scale)).append(',')
+                        .append(decimal(Long.parseLong(m.group(3)) / scale)).append(')');
+            }
+            return b.toString();
+        }
+
+        private static String decimal(double d) {
+            return java.math.BigDecimal.valueOf(d).stripTrailingZeros().toPlainString();
+        }
     }
 
     public Map map() {
-        return new Map(audio, subtitles);
+        return new Map(audio, subtitles, hdr);
     }
 
     /** Null when {@code audio} is a valid choice: all, first, or languages ("eng,fra"). */
@@ -57,6 +93,11 @@ public record StreamPlan(List<Integer> audio, List<Integer> subtitles, int chapt
      * @throws BadMediaException when languages were asked for and the source has none of them
      */
     public static StreamPlan of(MediaInfo info, String audioChoice, Preset preset) throws BadMediaException {
+        return of(info, audioChoice, preset, null);
+    }
+
+    /** @param hdr the source's HDR description when it is HDR (read by {@link Prober#hdr}), else null */
+    public static StreamPlan of(MediaInfo info, String audioChoice, Preset preset, Hdr hdr) throws BadMediaException {
         String choice = audioChoice == null || audioChoice.isBlank() ? ALL : audioChoice.strip().toLowerCase(Locale.ROOT);
         List<MediaInfo.Stream> tracks = info.ofType("audio");
         List<String> languages = choice.equals(ALL) || choice.equals(FIRST) ? List.of() : Arrays.asList(choice.split(","));
@@ -72,9 +113,11 @@ public record StreamPlan(List<Integer> audio, List<Integer> subtitles, int chapt
                         fates.add(fate(s, "dropped", "cover art (an attached picture)"));
                     } else if (!videoTaken) {
                         videoTaken = true;
-                        // Not built yet: HDR is neither kept (no 10-bit preset) nor tone-mapped. Said, not hidden.
-                        fates.add(fate(s, "converted", info.video().hdr() ? preset.id() + ", 8-bit: the source is HDR ("
-                                + info.video().transfer() + ") and is not tone-mapped, so its colours will look wrong" : preset.id()));
+                        fates.add(fate(s, "converted", hdr == null ? preset.id() : preset.tenBit()
+                                ? preset.id() + ", HDR kept (" + hdr.transfer() + ", " + hdr.primaries()
+                                + (hdr.masterDisplay() != null ? ", mastering display" : "")
+                                + (hdr.contentLight() != null ? ", light levels " + hdr.contentLight() : "") + ")"
+                                : preset.id() + ", tone-mapped from HDR (" + hdr.transfer() + ") to SDR BT.709"));
                     } else {
                         fates.add(fate(s, "dropped", "a second picture: the output has one video stream"));
                     }
@@ -108,7 +151,7 @@ public record StreamPlan(List<Integer> audio, List<Integer> subtitles, int chapt
             throw new BadMediaException("no audio track in " + String.join(", ", languages) + " (the source has "
                     + tracks.stream().map(t -> t.language() == null ? "und" : t.language()).collect(Collectors.joining(", ")) + ")");
         }
-        return new StreamPlan(List.copyOf(audio), List.copyOf(subtitles), info.chapters(), List.copyOf(fates));
+        return new StreamPlan(List.copyOf(audio), List.copyOf(subtitles), info.chapters(), hdr, List.copyOf(fates));
     }
 
     private static Fate fate(MediaInfo.Stream s, String fate, String how) {

@@ -82,8 +82,9 @@ public final class Transcoder {
         switch (r.part()) {
             case WHOLE -> {
                 cmd.addAll(List.of("-map", "0:V:0"));
-                cmd.addAll(List.of("-vf", videoChain(r.operations(), p, textFile, false)));
+                cmd.addAll(List.of("-vf", videoChain(r.operations(), p, textFile, false, r.streams().hdr())));
                 cmd.addAll(p.videoArgs());
+                cmd.addAll(colour(p, r.streams().hdr()));
                 cmd.addAll(frameTiming());
                 cmd.addAll(audio(r, 0));
                 cmd.addAll(subtitles(r.streams(), 0, p));
@@ -91,8 +92,9 @@ public final class Transcoder {
             }
             case VIDEO_SEGMENT -> {
                 cmd.addAll(List.of("-map", "0:V:0", "-an", "-sn", "-map_chapters", "-1"));
-                cmd.addAll(List.of("-vf", videoChain(r.operations(), p, textFile, true)));
+                cmd.addAll(List.of("-vf", videoChain(r.operations(), p, textFile, true, r.streams().hdr())));
                 cmd.addAll(p.videoArgs());
+                cmd.addAll(colour(p, r.streams().hdr()));
                 cmd.addAll(frameTiming());
             }
             case AUDIO -> {
@@ -138,10 +140,18 @@ public final class Transcoder {
     }
 
     /**
-     * The user's operations in their order, then the preset's fit and pixel format. A segment
-     * starts its timestamps at zero, or its first frame would be shifted and an extra frame made.
+     * HDR (PQ or HLG) to SDR BT.709: to linear light, Hable's curve, back to BT.709 primaries,
+     * transfer and matrix. Never a silent squash of HDR samples into an 8-bit SDR file.
      */
-    static String videoChain(List<Operation> ops, Preset preset, Path textFile, boolean segment) {
+    static final String TONE_MAP = "zscale=t=linear:npl=100,format=gbrpf32le,zscale=p=bt709,tonemap=tonemap=hable:desat=0,"
+            + "zscale=t=bt709:m=bt709:r=tv";
+
+    /**
+     * The user's operations in their order, then the preset's fit, a tone map when an HDR source
+     * goes into an 8-bit preset, and the preset's pixel format. A segment starts its timestamps at
+     * zero, or its first frame would be shifted and an extra frame made.
+     */
+    static String videoChain(List<Operation> ops, Preset preset, Path textFile, boolean segment, StreamPlan.Hdr hdr) {
         List<String> filters = new ArrayList<>();
         if (segment) {
             filters.add("setpts=PTS-STARTPTS");
@@ -150,8 +160,33 @@ public final class Transcoder {
             op.videoFilter(textFile).ifPresent(filters::add);
         }
         filters.add(preset.fitFilter());
-        filters.add("format=yuv420p");
+        if (hdr != null && !preset.tenBit()) {
+            filters.add(TONE_MAP);
+        }
+        filters.add("format=" + preset.pixelFormat());
         return String.join(",", filters);
+    }
+
+    /**
+     * The picture's colour tags: an HDR source's own, with its mastering display and light levels,
+     * in a 10-bit preset; BT.709 once tone-mapped; for SDR, ffmpeg passes the source's on.
+     */
+    private static List<String> colour(Preset p, StreamPlan.Hdr hdr) {
+        if (hdr == null) {
+            return List.of();
+        }
+        if (!p.tenBit()) {
+            return List.of("-color_primaries", "bt709", "-color_trc", "bt709", "-colorspace", "bt709");
+        }
+        List<String> args = new ArrayList<>(List.of("-color_trc", hdr.transfer()));
+        if (hdr.primaries() != null) {
+            args.addAll(List.of("-color_primaries", hdr.primaries()));
+        }
+        if (hdr.matrix() != null) {
+            args.addAll(List.of("-colorspace", hdr.matrix()));
+        }
+        args.addAll(p.hdrArgs(hdr));
+        return args;
     }
 
     static Optional<String> audioChain(List<Operation> ops) {

@@ -33,6 +33,10 @@ public final class Verifier {
                         videoSeconds, expected.seconds(), expected.tolerance()));
             }
         }
+        if (expected.transfer() != null && !expected.transfer().equals(info.video().transfer())) {
+            throw new BadMediaException("output check failed: the picture is tagged " + info.video().transfer() + ", expected "
+                    + expected.transfer());
+        }
         count(info, "audio", expected.audioStreams());
         count(info, "subtitle", expected.subtitleStreams());
         if (info.chapters() != expected.chapters()) {

@@ -33,7 +33,7 @@ class ProcessLauncherIT {
 
     static WorkItem item(Path source, Path out, long frames, double seconds) {
         return new WorkItem(1, 1, 1, Part.WHOLE, 0, source.toString(), out.toString(), "h264-480p", "",
-                Expected.of(frames, 0, seconds, 0.05, true, true), new StreamPlan.Map(List.of(0), List.of()),
+                Expected.of(frames, 0, seconds, 0.05, true, true), new StreamPlan.Map(List.of(0), List.of(), null),
                 out.resolveSibling("item.log").toString(), seconds, false);
     }
 

@@ -16,6 +16,6 @@ public final class PlannerAccess {
         double longest = info.video().variableFrameRate()
                 ? new io.vidbatch.media.Prober(io.vidbatch.media.Tools.onPath()).packets(source).longestFrameInterval() : 0;
         return Planner.expected(info, ops, longest, io.vidbatch.media.StreamPlan.of(info, io.vidbatch.media.StreamPlan.ALL,
-                io.vidbatch.media.Preset.H264_720P));
+                io.vidbatch.media.Preset.H264_720P), io.vidbatch.media.Preset.H264_720P);
     }
 }

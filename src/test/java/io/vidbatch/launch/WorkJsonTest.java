@@ -22,7 +22,9 @@ class WorkJsonTest {
     void itemsResultsAndOutcomesSurviveTheTrip() {
         assertThat(WorkJson.readItem(WorkJson.write(ITEM))).isEqualTo(ITEM);
         WorkItem dry = new WorkItem(7, 4, 2, Part.WHOLE, 0, "/in/c.mp4", "/out/c.mp4", "vp9-720p", "",
-                new Expected(192, 0, 8.008, 0.042, true, 3, 2, 4), new StreamPlan.Map(List.of(0, 2, 1), List.of(1)),
+                new Expected(192, 0, 8.008, 0.042, true, 3, 2, 4, "smpte2084"), new StreamPlan.Map(List.of(0, 2, 1), List.of(1),
+                        new StreamPlan.Hdr("smpte2084", "bt2020", null, "G(13250,34500)B(7500,3000)R(34000,16000)WP(15635,16450)L(10000000,50)",
+                                "1000,400")),
                 "/work/logs/item-4.log", 3, true);
         assertThat(WorkJson.readItems(WorkJson.writeItems(List.of(ITEM, dry)))).containsExactly(ITEM, dry);
         WorkResult r = new WorkResult("/out/x.mp4", 123, 1280, 720, 240, 8.0, true, 3.5, 68.6, "k8s:node-a/vb-7-3-xyz", 1_764_400_000_123L);

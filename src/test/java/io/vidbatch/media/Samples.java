@@ -84,6 +84,25 @@ public final class Samples {
         return o.containsKey("tags") ? o.getJsonObject("tags").getString(name, null) : null;
     }
 
+    /** The mean luma (Y, 0-255) over every frame of a video, as ffmpeg's signalstats measures it. */
+    public static double meanLuma(Path video) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder("ffmpeg", "-hide_banner", "-nostdin", "-i", video.toString(), "-vf",
+                "signalstats,metadata=print:key=lavfi.signalstats.YAVG", "-f", "null", "-").redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        p.waitFor();
+        var m = java.util.regex.Pattern.compile("lavfi.signalstats.YAVG=([0-9.]+)").matcher(out);
+        double sum = 0;
+        int n = 0;
+        while (m.find()) {
+            sum += Double.parseDouble(m.group(1));
+            n++;
+        }
+        if (n == 0) {
+            throw new IllegalStateException("no luma in: " + out);
+        }
+        return sum / n;
+    }
+
     /** PSNR (average, dB) of a video against a reference of the same size. */
     public static double psnr(Path video, Path reference) throws IOException, InterruptedException {
         Process p = new ProcessBuilder("ffmpeg", "-hide_banner", "-nostdin", "-i", video.toString(), "-i", reference.toString(),

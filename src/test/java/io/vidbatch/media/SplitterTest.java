@@ -89,7 +89,7 @@ class SplitterTest {
         }
         Path audio = dir.resolve("audio.mp4");
         t.transcode(new Transcoder.Request(src, audio, Part.AUDIO, Preset.H264_480P, List.of(),
-                Expected.of(0, 0, whole.seconds(), whole.tolerance(), false, true), new StreamPlan.Map(List.of(0), List.of()),
+                Expected.of(0, 0, whole.seconds(), whole.tolerance(), false, true), new StreamPlan.Map(List.of(0), List.of(), null),
                 dir.resolve("log-a")),
                 Progress.Listener.IGNORE, () -> false);
         Path out = dir.resolve("joined.mp4");
