@@ -71,6 +71,31 @@ class StreamsIT {
                 Jobs.body("inputs", List.of(SOURCE), "audio", "english please")).status()).isEqualTo(400);
     }
 
+    @Test
+    void anHdr10SourceKeepsHdrInATenBitPresetAndIsToneMappedInAnEightBitOne() throws Exception {
+        String hdr = "samples/hdr10-hevc.mp4";
+        long kept = Jobs.submit(Jobs.body("inputs", List.of(hdr), "outputDir", Jobs.dir("it-hdr-kept"), "preset", "hevc-10bit-1080p"));
+        long mapped = Jobs.submit(Jobs.body("inputs", List.of(hdr), "outputDir", Jobs.dir("it-hdr-sdr"), "segmentSeconds", 2));
+        JsonObject k = Jobs.waitForEndByStatus(kept, Duration.ofMinutes(3)).getJsonArray("inputs").getJsonObject(0);
+        JsonObject m = Jobs.waitForEndByStatus(mapped, Duration.ofMinutes(3)).getJsonArray("inputs").getJsonObject(0);
+        assertThat(k.getString("state")).as(k.toString()).isEqualTo("DONE");
+        assertThat(m.getString("state")).as(m.toString()).isEqualTo("DONE");
+        assertThat(m.getInt("segments")).as("tone-mapped in segments").isEqualTo(2);
+
+        JsonObject keptVideo = Samples.streams(Samples.streamsAndChapters(Path.of(k.getJsonObject("output").getString("path"))), "video").get(0);
+        assertThat(keptVideo.getString("pix_fmt")).isEqualTo("yuv420p10le");
+        assertThat(keptVideo.getString("color_transfer")).isEqualTo("smpte2084");
+        assertThat(keptVideo.getString("color_primaries")).isEqualTo("bt2020");
+        assertThat(fates(k)).startsWith("video hevc: converted (hevc-10bit-1080p, HDR kept (smpte2084, bt2020, mastering display, "
+                + "light levels 1000,400))");
+        JsonObject sdrVideo = Samples.streams(Samples.streamsAndChapters(Path.of(m.getJsonObject("output").getString("path"))), "video").get(0);
+        assertThat(sdrVideo.getString("pix_fmt")).isEqualTo("yuv420p");
+        assertThat(sdrVideo.getString("color_transfer")).isEqualTo("bt709");
+        assertThat(fates(m)).startsWith("video hevc: converted (h264-720p, tone-mapped from HDR (smpte2084) to SDR BT.709)");
+        Report.row("streams", hdr + " (HDR10) through hevc-10bit-1080p", "yuv420p10le, smpte2084, bt2020, mastering display kept");
+        Report.row("streams", hdr + " (HDR10) through h264-720p in 2 s segments", "yuv420p, bt709: tone-mapped");
+    }
+
     /** "audio fra: converted (aac); ...": the report's word on each source stream. */
     private static String fates(JsonObject input) {
         return String.join("; ", input.getJsonArray("streams").getValuesAs(JsonObject.class).stream()
