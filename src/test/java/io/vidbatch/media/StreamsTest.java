@@ -153,6 +153,24 @@ class StreamsTest {
     }
 
     @Test
+    void anHlgSourceKeepsHlgInTenBitAndIsToneMappedInEightBit() throws Exception {
+        Path hlg = Samples.scratch().resolve("hlg.mp4");
+        Samples.ffmpeg("-f", "lavfi", "-i", "testsrc2=size=320x180:rate=10", "-frames:v", "20", "-vf", "format=yuv420p10le",
+                "-c:v", "libx265", "-x265-params", "log-level=error:colorprim=bt2020:transfer=arib-std-b67:colormatrix=bt2020nc",
+                "-color_primaries", "bt2020", "-color_trc", "arib-std-b67", "-colorspace", "bt2020nc", hlg.toString());
+        Path kept = hlg.resolveSibling("hlg-kept.mp4");
+        encode(hlg, Preset.HEVC_10BIT_1080P, StreamPlan.ALL, kept);
+        JsonObject k = Samples.streams(Samples.streamsAndChapters(kept), "video").get(0);
+        assertThat(k.getString("color_transfer")).isEqualTo("arib-std-b67");
+        assertThat(k.getString("pix_fmt")).isEqualTo("yuv420p10le");
+        Path sdr = hlg.resolveSibling("hlg-sdr.mp4");
+        encode(hlg, Preset.H264_480P, StreamPlan.ALL, sdr);
+        JsonObject s = Samples.streams(Samples.streamsAndChapters(sdr), "video").get(0);
+        assertThat(s.getString("color_transfer")).isEqualTo("bt709");
+        assertThat(s.getString("pix_fmt")).isEqualTo("yuv420p");
+    }
+
+    @Test
     void aPlanSaysWhatBecomesOfEveryStream() throws Exception {
         MediaInfo info = prober.probe(Samples.sample("multi-stream.mkv"));
         StreamPlan plan = StreamPlan.of(info, "fra", Preset.H264_720P);
