@@ -1,8 +1,13 @@
 package io.vidbatch.config;
 
 import org.junit.jupiter.api.Test;
+import org.w3c.dom.Element;
+import org.w3c.dom.NodeList;
 
+import javax.xml.parsers.DocumentBuilderFactory;
+import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 
@@ -49,5 +54,31 @@ class ProductionGuardTest {
         Map<String, String> c = new HashMap<>(ProductionGuard.DEV_DEFAULTS);
         c.put("vidbatch.profile", "prod");
         assertThat(problems(c)).containsExactly("vidbatch.profile (VIDBATCH_PROFILE) is 'prod': development or production");
+    }
+
+    @Test
+    void theGuardKnowsTheDevelopmentPasswordsOfTheDevelopmentProfileAndServerXmlHasNone() throws Exception {
+        // The guard compares with the passwords profile/development.xml gives: one list, two places.
+        assertThat(variables("profile/development.xml")).isEqualTo(ProductionGuard.DEV_DEFAULTS);
+        // Without the development profile a password is empty unless set, never left undefined
+        // (Liberty would take the literal ${admin.password} as the password).
+        Map<String, String> base = variables("server.xml");
+        ProductionGuard.DEV_DEFAULTS.keySet().forEach(k -> assertThat(base).as(k).containsEntry(k, ""));
+        assertThat(variables("profile/production.xml")).isEmpty();
+    }
+
+    /** The {@code <variable name defaultValue>} elements of a file of the server's configuration. */
+    private static Map<String, String> variables(String file) throws Exception {
+        var doc = DocumentBuilderFactory.newInstance().newDocumentBuilder()
+                .parse(Path.of("src/main/liberty/config", file).toFile());
+        NodeList list = doc.getDocumentElement().getElementsByTagName("variable");
+        Map<String, String> out = new LinkedHashMap<>();
+        for (int i = 0; i < list.getLength(); i++) {
+            Element v = (Element) list.item(i);
+            if (v.getAttribute("name").endsWith(".password")) {
+                out.put(v.getAttribute("name"), v.getAttribute("defaultValue"));
+            }
+        }
+        return out;
     }
 }
