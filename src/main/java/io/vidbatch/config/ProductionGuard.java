@@ -1,8 +1,8 @@
 package io.vidbatch.config;
 
-import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.context.Initialized;
-import jakarta.enterprise.event.Observes;
+import jakarta.annotation.PostConstruct;
+import jakarta.ejb.Singleton;
+import jakarta.ejb.Startup;
 import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.ConfigProvider;
 
@@ -15,19 +15,26 @@ import java.util.function.Function;
 import java.util.logging.Logger;
 
 /**
- * Refuses to start the application under the production profile while a password is still
- * one that every copy of vidbatch ships with (server.xml's development defaults), or empty.
- * The application then does not start: nothing is served and the readiness check stays down,
- * so a Kubernetes rollout stops at this pod, and the log names the settings to fix (never
- * their values).
+ * Under the production profile, stops the whole server while a password is still one that every
+ * copy of vidbatch ships with (profile/development.xml), or empty. Stopping the application alone
+ * would not do: Liberty's own doors (Admin Center, /ibm/api/batch, /metrics) would still take
+ * those passwords. Liberty opens its ports only once the applications have started (or after
+ * profile/production.xml's startTimeout), so a server stopped here never listens. The log names
+ * the settings to fix (never their values); the server exits with {@link Halt#CONFIGURATION}, and
+ * a Kubernetes pod shows it as its exit code.
+ *
+ * <p>A start-up singleton rather than a CDI observer: the enterprise-bean module starts before the
+ * web module, and the schedule runner, a start-up singleton too, waits for this one
+ * ({@code @DependsOn}), so no schedule fires on a server about to stop.
  */
-@ApplicationScoped
+@Singleton
+@Startup
 public class ProductionGuard {
 
     private static final Logger LOG = Logger.getLogger(ProductionGuard.class.getName());
 
     static final String PROFILE = "vidbatch.profile";
-    /** The server variables that hold a secret, and their development defaults (server.xml). */
+    /** The server variables that hold a secret, and their development defaults (profile/development.xml). */
     static final Map<String, String> DEV_DEFAULTS = devDefaults();
 
     private static Map<String, String> devDefaults() {
@@ -40,13 +47,13 @@ public class ProductionGuard {
         return m;
     }
 
-    void check(@Observes @Initialized(ApplicationScoped.class) Object started) {
+    @PostConstruct
+    void check() {
         Config config = ConfigProvider.getConfig();
         List<String> problems = problems(name -> config.getOptionalValue(name, String.class));
         if (!problems.isEmpty()) {
-            String message = "vidbatch will not start: " + String.join("; ", problems);
-            LOG.severe(message);
-            throw new IllegalStateException(message);
+            LOG.severe("vidbatch will not start, and stops the server: " + String.join("; ", problems));
+            Halt.now();
         }
     }
 

@@ -15,6 +15,7 @@ import jakarta.batch.runtime.BatchStatus;
 import jakarta.batch.runtime.JobExecution;
 import jakarta.ejb.ConcurrencyManagement;
 import jakarta.ejb.ConcurrencyManagementType;
+import jakarta.ejb.DependsOn;
 import jakarta.ejb.SessionContext;
 import jakarta.ejb.Singleton;
 import jakarta.ejb.Startup;
@@ -52,6 +53,8 @@ import java.util.logging.Logger;
  */
 @Singleton
 @Startup
+// Under the production profile the guard may stop the server: no schedule fires before it has spoken.
+@DependsOn("ProductionGuard")
 @RunAs("schedulerRunAs")
 @ConcurrencyManagement(ConcurrencyManagementType.BEAN) // firings of different schedules go on at once; see locks
 @TransactionManagement(TransactionManagementType.BEAN) // a job is started outside any transaction of ours
