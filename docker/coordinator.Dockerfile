@@ -32,8 +32,10 @@ COPY target/worker/ /opt/vidbatch/worker/
 COPY docker/worker-archive /tmp/worker-archive
 RUN sh /tmp/worker-archive /opt/vidbatch/worker/vidbatch-worker.jar && rm -f /tmp/worker-archive
 
-# The image is for real use: it refuses to start vidbatch until every password is set
-# (ADMIN_PASSWORD, ...; see README.md); VIDBATCH_PROFILE=development lets a laptop run it as is.
+# The image is for real use: the production profile serves HTTPS only (9443), and the server
+# stops before it opens a port, exit status 78, until every password is set and none is a
+# development one (ADMIN_PASSWORD, ...; docs/security.md). VIDBATCH_PROFILE=development lets a
+# laptop run it as is, with plain HTTP on 9080 too.
 # Everything Liberty writes (logs, workarea, the TLS keystore it generates, the transaction
 # log) goes under WLP_OUTPUT_DIR, an emptyDir in Kubernetes: the rest can be read-only.
 # Group 0 writable as well, for platforms that run containers under an arbitrary uid.
@@ -47,5 +49,5 @@ RUN mkdir -p /opt/vidbatch/wlp/output \
  && chmod 0775 /opt/vidbatch/wlp/output
 
 USER 1001:1001
-EXPOSE 9080 9443
+EXPOSE 9443
 CMD ["server", "run", "vidbatch"]

@@ -86,6 +86,15 @@ export function checkContract(entries) {
         if (coordinator[p]?.httpGet?.path !== path) out.push({ entry: deploy, path: `/spec/template/spec/containers/0/${p}`, message: `must be an HTTP GET of ${path}` });
       }
       if (!coordinator.startupProbe) out.push({ entry: deploy, path: "/spec/template/spec/containers/0/startupProbe", message: "Liberty needs a startup probe" });
+      // The production profile serves no plain HTTP: a probe over it would never succeed.
+      for (const p of ["startupProbe", "readinessProbe", "livenessProbe"]) {
+        if (coordinator[p]?.httpGet && coordinator[p].httpGet.scheme !== "HTTPS") {
+          out.push({ entry: deploy, path: `/spec/template/spec/containers/0/${p}/httpGet/scheme`, message: "must be HTTPS: the production profile serves no plain HTTP" });
+        }
+      }
+      if ((coordinator.ports ?? []).some((p) => p.containerPort === 9080)) {
+        out.push({ entry: deploy, path: "/spec/template/spec/containers/0/ports", message: "9080 is plain HTTP, which the production profile does not serve" });
+      }
       const nsEnv = (coordinator.env ?? []).find((v) => v.name === "K8S_NAMESPACE");
       if (nsEnv && nsEnv.valueFrom?.fieldRef?.fieldPath !== "metadata.namespace") {
         out.push({ entry: deploy, path: "/spec/template/spec/containers/0/env", message: "K8S_NAMESPACE must be the pod's own namespace (the Role is namespaced)" });

@@ -93,6 +93,8 @@ const cases = [
   ["YAML 1.1 booleans, as Kubernetes reads them", "configmap.yaml", 'DB_TYPE: postgres', "DB_TYPE: yes", /\/data\/DB_TYPE: schema: must be string/],
   ["a duplicate key", "media-pvc.yaml", "  volumeMode: Filesystem\n", "  volumeMode: Filesystem\n  volumeMode: Block\n", /YAML error: Map keys must be unique/],
   ["a kustomize feature the renderer does not implement", "kustomization.yaml", "configurations:", "namePrefix: x-\nconfigurations:", /"namePrefix" is not implemented by the offline renderer/],
+  ["a coordinator probed over plain HTTP", "coordinator-deployment.yaml", "path: /health/ready\n              port: https\n              scheme: HTTPS", "path: /health/ready\n              port: https", /readinessProbe\/httpGet\/scheme: must be HTTPS/],
+  ["a coordinator offering plain HTTP", "coordinator-deployment.yaml", "          ports:\n            - name: https", "          ports:\n            - name: http\n              containerPort: 9080\n            - name: https", /9080 is plain HTTP/],
   ["a cluster on the development profile", "configmap.yaml", "VIDBATCH_PROFILE: production", "VIDBATCH_PROFILE: development", /VIDBATCH_PROFILE: must be production/],
   ["a coordinator without the scheduler's password", "coordinator-deployment.yaml", "- name: SCHEDULER_PASSWORD\n", "- name: SCHEDULER_PASSWORDD\n", /SCHEDULER_PASSWORD must come from the Secret/],
   ["a schedule trigger over plain HTTP", "schedule-trigger-cronjob.yaml", "https://vidbatch-coordinator.vidbatch.svc:9443/", "http://vidbatch-coordinator.vidbatch.svc:9080/", /the scheduler's password goes with it, so HTTPS only/],
