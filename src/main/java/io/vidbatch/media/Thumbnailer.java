@@ -20,8 +20,9 @@ public final class Thumbnailer {
         Path temp = OutputFiles.temporaryFor(jpg);
         Path log = jpg.resolveSibling("." + jpg.getFileName() + ".log");
         List<String> cmd = tools.ffmpegCommand();
-        cmd.addAll(List.of("-y", "-ss", String.format(Locale.ROOT, "%.3f", seconds), "-i", "file:" + video.toAbsolutePath(),
-                "-frames:v", "1", "-an", "-vf", "scale=" + width + ":-2", "-q:v", "3", "-f", "mjpeg", "file:" + temp.toAbsolutePath()));
+        cmd.addAll(List.of("-y", "-ss", String.format(Locale.ROOT, "%.3f", seconds)));
+        cmd.addAll(Containers.input(video));
+        cmd.addAll(List.of("-frames:v", "1", "-an", "-vf", "scale=" + width + ":-2", "-q:v", "3", "-f", "mjpeg", "file:" + temp.toAbsolutePath()));
         try {
             new FfmpegRun(cmd, log, 0).run(Progress.Listener.IGNORE, () -> false);
             if (!Files.exists(temp) || Files.size(temp) == 0) {

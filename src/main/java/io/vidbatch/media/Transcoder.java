@@ -46,6 +46,10 @@ public final class Transcoder {
         Path temp = OutputFiles.temporaryFor(r.output());
         Path textFile = r.logFile().resolveSibling(r.logFile().getFileName() + ".text");
         try {
+            if (r.part() != Part.VIDEO_SEGMENT) {
+                // A segment is our own piece in the work folder; the whole file and its sound are the user's.
+                Containers.checkSource(r.source());
+            }
             Files.createDirectories(r.output().getParent());
             writeWatermarkText(r.operations(), textFile);
             FfmpegRun run = new FfmpegRun(command(r, textFile, temp), r.logFile(), r.expected().seconds());
@@ -77,7 +81,8 @@ public final class Transcoder {
 
     List<String> command(Request r, Path textFile, Path temp) {
         List<String> cmd = tools.ffmpegCommand();
-        cmd.addAll(List.of("-y", "-i", "file:" + r.source().toAbsolutePath()));
+        cmd.add("-y");
+        cmd.addAll(Containers.input(r.source()));
         Preset p = r.preset();
         switch (r.part()) {
             case WHOLE -> {
