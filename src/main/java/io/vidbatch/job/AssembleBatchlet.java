@@ -102,6 +102,11 @@ public class AssembleBatchlet extends AbstractBatchlet {
         if (report.summary().pending() == 0) {
             cleanWorkFiles(work);
         }
+        if (report.summary().outcome() == JobOutcome.ALL_DONE || report.summary().outcome() == JobOutcome.PARTIAL) {
+            // COMPLETED: no restart will write more, and the files written hold their names now.
+            OutputNames.release(settings.roots().claimsDir(), job, store.inputs(job).stream()
+                    .map(WorkStore.InputRow::output).filter(java.util.Objects::nonNull).map(Path::of).toList());
+        }
         String exit = report.exitStatus();
         jobContext.setExitStatus(exit);
         LOG.info(exit + "; report: " + file);

@@ -94,7 +94,7 @@ public class PlanBatchlet extends AbstractBatchlet {
         store.insertSettings(job, new JobSettings(p.preset().id(), io.vidbatch.media.Operations.format(p.operations()),
                 p.segmentSeconds(), p.workers(), out.toString(), p.launcher(), p.groupSize(), p.dryRun(),
                 Instant.now().toString(), p.audio()));
-        Planner planner = new Planner(settings.tools(), p, out, work);
+        Planner planner = new Planner(settings.tools(), p, settings.budget(), out, work, roots.claimsDir());
         List<Inputs.Candidate> candidates = Inputs.expand(p.inputs(), roots);
         // Probing is mostly ffprobe starting up: examine several inputs at once, store them in order.
         int parallel = Math.max(1, Runtime.getRuntime().availableProcessors());
