@@ -43,6 +43,14 @@ public class Settings {
     @ConfigProperty(name = "max.pixel.rate", defaultValue = "2123366400")
     long maxPixelRate;
 
+    @Inject
+    @ConfigProperty(name = "jobs.per.submitter", defaultValue = "20")
+    int jobsPerSubmitter;
+
+    @Inject
+    @ConfigProperty(name = "workers.per.submitter", defaultValue = "64")
+    int workersPerSubmitter;
+
     private final Tools tools = Tools.onPath();
     private volatile Roots roots;
 
@@ -62,6 +70,14 @@ public class Settings {
     /** What one item may ask of a worker; see {@link Budget}. */
     public Budget budget() {
         return new Budget(maxFramePixels, maxPixelRate);
+    }
+
+    public int jobsPerSubmitter() {
+        return jobsPerSubmitter;
+    }
+
+    public int workersPerSubmitter() {
+        return workersPerSubmitter;
     }
 
     public Tools tools() {

@@ -82,7 +82,8 @@ public class AssembleBatchlet extends AbstractBatchlet {
                 requireAllDone(mine);
                 if (js.dryRun()) {
                     // Nothing was encoded: the input is done when its workers saw every piece of it.
-                    store.updateInput(job, input.input(), WorkStore.DONE, "dry run: nothing encoded", input.detail());
+                    store.updateInput(job, input.input(), WorkStore.DONE,
+                            note == null ? "dry run: nothing encoded" : "dry run: nothing encoded; " + note, input.detail());
                     continue;
                 }
                 // The tracks the whole-file item was planned with: the joined file carries the same.
