@@ -3,11 +3,14 @@ package io.vidbatch.job;
 import io.vidbatch.config.Roots;
 
 import java.io.IOException;
-import java.nio.file.FileSystems;
+import java.nio.file.FileVisitOption;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.PathMatcher;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -26,6 +29,10 @@ public final class Inputs {
             "mts", "m2ts", "mxf", "flv", "wmv", "3gp", "ogv", "y4m");
     static final int MAX_FILES = 100_000;
     private static final int MAX_DEPTH = 32;
+    /** A glob is typed by someone; a longer one is a mistake or an attack on the matcher. */
+    static final int MAX_GLOB_LENGTH = 1024;
+    /** Far more than globs people write need ({@code s??e*.{mkv,mp4}} has 3). */
+    static final int MAX_WILDCARDS = 16;
     private static final String GLOB_CHARS = "*?[{";
 
     /**
@@ -123,8 +130,23 @@ public final class Inputs {
     }
 
     private static List<Candidate> glob(String entry, Roots roots) {
+        if (entry.length() > MAX_GLOB_LENGTH) {
+            return List.of(Candidate.rejected(entry, null, "glob longer than " + MAX_GLOB_LENGTH + " characters"));
+        }
         String base = literalPrefix(entry);
-        String pattern = entry.substring(base.length()).replaceFirst("^/+", "");
+        Glob glob;
+        try {
+            glob = Glob.compile(entry.substring(base.length()).replaceFirst("^/+", ""));
+        } catch (Glob.Invalid e) {
+            return List.of(Candidate.rejected(entry, null, "glob not accepted: " + e.getMessage()));
+        }
+        if (glob.wildcards() > MAX_WILDCARDS) {
+            return List.of(Candidate.rejected(entry, null,
+                    "glob with more than " + MAX_WILDCARDS + " wildcards (each *, **, ? and [...] counts)"));
+        }
+        if (glob.depth() != Glob.ANY_DEPTH && glob.depth() > MAX_DEPTH) {
+            return List.of(Candidate.rejected(entry, null, "glob deeper than " + MAX_DEPTH + " folders"));
+        }
         Optional<Path> dir = roots.resolveInput(baseOf(entry));
         if (dir.isEmpty()) {
             return List.of(Candidate.rejected(entry, null, "outside the allowed input roots"));
@@ -132,18 +154,60 @@ public final class Inputs {
         if (!Files.isDirectory(dir.get())) {
             return List.of(Candidate.rejected(entry, dir.get(), "folder not found"));
         }
-        PathMatcher matcher = FileSystems.getDefault().getPathMatcher("glob:" + pattern);
-        int depth = pattern.contains("**") ? MAX_DEPTH : pattern.split("/").length;
-        List<Candidate> files = new ArrayList<>();
         Path root = dir.get();
-        try (Stream<Path> s = Files.walk(root, depth)) {
-            s.filter(Files::isRegularFile).filter(f -> noHiddenPart(root.relativize(f)))
-                    .filter(f -> matcher.matches(root.relativize(f))).sorted().limit(MAX_FILES + 1L)
-                    .forEach(f -> files.add(new Candidate(entry, f, null)));
-        } catch (IOException | java.io.UncheckedIOException e) {
+        List<Path> matched;
+        try {
+            matched = walk(root, glob, Math.min(glob.depth(), MAX_DEPTH));
+        } catch (IOException e) {
             return List.of(Candidate.rejected(entry, root, "folder cannot be read: " + e.getMessage()));
         }
+        List<Candidate> files = matched.stream().sorted().limit(MAX_FILES + 1L).map(f -> new Candidate(entry, f, null)).toList();
         return files.isEmpty() ? List.of(Candidate.rejected(entry, root, "no files match")) : files;
+    }
+
+    /**
+     * The files below {@code root} the glob matches, hidden ones and those in hidden folders left
+     * out (hidden folders are not even read). Links are not followed into folders.
+     */
+    private static List<Path> walk(Path root, Glob glob, int depth) throws IOException {
+        GlobWalk walk = new GlobWalk(root, glob);
+        Files.walkFileTree(root, EnumSet.noneOf(FileVisitOption.class), depth, walk);
+        return walk.matched;
+    }
+
+    private static final class GlobWalk extends SimpleFileVisitor<Path> {
+        private final Path root;
+        private final Glob glob;
+        private final List<Path> matched = new ArrayList<>();
+
+        GlobWalk(Path root, Glob glob) {
+            this.root = root;
+            this.glob = glob;
+        }
+
+        @Override
+        public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes attrs) {
+            return d.equals(root) || !hidden(d.getFileName()) ? FileVisitResult.CONTINUE : FileVisitResult.SKIP_SUBTREE;
+        }
+
+        @Override
+        public FileVisitResult visitFile(Path f, BasicFileAttributes attrs) {
+            // The match first: it costs no system call, and most files of a big tree fail it.
+            if (!hidden(f.getFileName()) && glob.matches(slashed(root.relativize(f)))
+                    && (attrs.isRegularFile() || Files.isRegularFile(f))) {
+                matched.add(f);
+            }
+            return FileVisitResult.CONTINUE;
+        }
+    }
+
+    /** The path with '/' between its names, whatever the platform's separator: what globs are written with. */
+    private static String slashed(Path relative) {
+        StringBuilder b = new StringBuilder();
+        for (Path part : relative) {
+            b.append(b.isEmpty() ? "" : "/").append(part);
+        }
+        return b.toString();
     }
 
     static boolean isGlob(String s) {
@@ -183,15 +247,6 @@ public final class Inputs {
 
     private static boolean hidden(Path name) {
         return name.toString().startsWith(".");
-    }
-
-    private static boolean noHiddenPart(Path relative) {
-        for (Path part : relative) {
-            if (hidden(part)) {
-                return false;
-            }
-        }
-        return true;
     }
 
     private static boolean videoExtension(Path f) {
