@@ -3,6 +3,8 @@ package io.vidbatch.job;
 import io.vidbatch.config.Roots;
 
 import java.io.IOException;
+import java.nio.file.DirectoryIteratorException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.FileVisitOption;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
@@ -60,15 +62,21 @@ public final class Inputs {
     }
 
     /** The files a job given these entries would take (links resolved): what a watched folder holds now. */
-    public static List<Path> accepted(List<String> entries, Roots roots) {
-        return expand(entries, roots).stream().filter(Candidate::accepted).map(Candidate::real).toList();
+    public static List<Path> accepted(List<String> entries, Roots roots, ExpansionDeadline deadline)
+            throws ExpansionDeadline.Passed {
+        return expand(entries, roots, deadline).stream().filter(Candidate::accepted).map(Candidate::real).toList();
     }
 
-    static List<Candidate> expand(List<String> entries, Roots roots) {
+    /** Every entry's files or rejection, in order; all of it or, once the deadline passes, nothing. */
+    static List<Candidate> expand(List<String> entries, Roots roots, ExpansionDeadline deadline)
+            throws ExpansionDeadline.Passed {
         List<Candidate> out = new ArrayList<>();
         Set<Path> seen = new HashSet<>();
         for (String entry : entries) {
-            for (Candidate c : expandOne(entry, roots)) {
+            deadline.check();
+            for (Candidate c : expandOne(entry, roots, deadline)) {
+                // Each file costs a few system calls below, on a share maybe slow ones.
+                deadline.check();
                 if (!c.accepted()) {
                     out.add(c);
                     continue;
@@ -98,12 +106,13 @@ public final class Inputs {
         return out;
     }
 
-    private static List<Candidate> expandOne(String entry, Roots roots) {
+    private static List<Candidate> expandOne(String entry, Roots roots, ExpansionDeadline deadline)
+            throws ExpansionDeadline.Passed {
         if (escapesWithGlob(entry)) {
             return List.of(Candidate.rejected(entry, null, "outside the allowed input roots"));
         }
         if (isGlob(entry)) {
-            return glob(entry, roots);
+            return glob(entry, roots, deadline);
         }
         Optional<Path> resolved = roots.resolveInput(entry);
         if (resolved.isEmpty()) {
@@ -111,13 +120,20 @@ public final class Inputs {
         }
         Path p = resolved.get();
         if (Files.isDirectory(p)) {
-            List<Candidate> files = new ArrayList<>();
-            try (Stream<Path> s = Files.list(p)) {
-                s.filter(Files::isRegularFile).filter(f -> !hidden(f.getFileName())).filter(Inputs::videoExtension)
-                        .sorted().forEach(f -> files.add(new Candidate(entry, f, null)));
+            List<Path> found = new ArrayList<>();
+            try (DirectoryStream<Path> listing = Files.newDirectoryStream(p)) {
+                for (Path f : listing) {
+                    deadline.check();
+                    if (!hidden(f.getFileName()) && videoExtension(f) && Files.isRegularFile(f)) {
+                        found.add(f);
+                    }
+                }
             } catch (IOException e) {
                 return List.of(Candidate.rejected(entry, p, "folder cannot be read: " + e.getMessage()));
+            } catch (DirectoryIteratorException e) {
+                return List.of(Candidate.rejected(entry, p, "folder cannot be read: " + e.getCause().getMessage()));
             }
+            List<Candidate> files = found.stream().sorted().map(f -> new Candidate(entry, f, null)).toList();
             return files.isEmpty() ? List.of(Candidate.rejected(entry, p, "folder has no video files")) : files;
         }
         if (!Files.exists(p)) {
@@ -129,7 +145,8 @@ public final class Inputs {
         return List.of(new Candidate(entry, p, null));
     }
 
-    private static List<Candidate> glob(String entry, Roots roots) {
+    private static List<Candidate> glob(String entry, Roots roots, ExpansionDeadline deadline)
+            throws ExpansionDeadline.Passed {
         if (entry.length() > MAX_GLOB_LENGTH) {
             return List.of(Candidate.rejected(entry, null, "glob longer than " + MAX_GLOB_LENGTH + " characters"));
         }
@@ -157,7 +174,7 @@ public final class Inputs {
         Path root = dir.get();
         List<Path> matched;
         try {
-            matched = walk(root, glob, Math.min(glob.depth(), MAX_DEPTH));
+            matched = walk(root, glob, Math.min(glob.depth(), MAX_DEPTH), deadline);
         } catch (IOException e) {
             return List.of(Candidate.rejected(entry, root, "folder cannot be read: " + e.getMessage()));
         }
@@ -169,35 +186,59 @@ public final class Inputs {
      * The files below {@code root} the glob matches, hidden ones and those in hidden folders left
      * out (hidden folders are not even read). Links are not followed into folders.
      */
-    private static List<Path> walk(Path root, Glob glob, int depth) throws IOException {
-        GlobWalk walk = new GlobWalk(root, glob);
+    private static List<Path> walk(Path root, Glob glob, int depth, ExpansionDeadline deadline)
+            throws IOException, ExpansionDeadline.Passed {
+        GlobWalk walk = new GlobWalk(root, glob, deadline);
         Files.walkFileTree(root, EnumSet.noneOf(FileVisitOption.class), depth, walk);
+        if (walk.passed != null) {
+            throw walk.passed;
+        }
         return walk.matched;
     }
 
+    /** A visitor cannot throw the deadline's exception: it ends the walk and keeps it for {@link #walk}. */
     private static final class GlobWalk extends SimpleFileVisitor<Path> {
         private final Path root;
         private final Glob glob;
+        private final ExpansionDeadline deadline;
         private final List<Path> matched = new ArrayList<>();
+        private ExpansionDeadline.Passed passed;
 
-        GlobWalk(Path root, Glob glob) {
+        GlobWalk(Path root, Glob glob, ExpansionDeadline deadline) {
             this.root = root;
             this.glob = glob;
+            this.deadline = deadline;
         }
 
         @Override
         public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes attrs) {
+            if (over()) {
+                return FileVisitResult.TERMINATE;
+            }
             return d.equals(root) || !hidden(d.getFileName()) ? FileVisitResult.CONTINUE : FileVisitResult.SKIP_SUBTREE;
         }
 
         @Override
         public FileVisitResult visitFile(Path f, BasicFileAttributes attrs) {
+            if (over()) {
+                return FileVisitResult.TERMINATE;
+            }
             // The match first: it costs no system call, and most files of a big tree fail it.
             if (!hidden(f.getFileName()) && glob.matches(slashed(root.relativize(f)))
                     && (attrs.isRegularFile() || Files.isRegularFile(f))) {
                 matched.add(f);
             }
             return FileVisitResult.CONTINUE;
+        }
+
+        private boolean over() {
+            try {
+                deadline.check();
+                return false;
+            } catch (ExpansionDeadline.Passed e) {
+                passed = e;
+                return true;
+            }
         }
     }
 
