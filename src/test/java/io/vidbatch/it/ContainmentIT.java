@@ -97,6 +97,23 @@ class ContainmentIT {
     }
 
     @Test
+    void aPathologicalGlobIsTurnedAwayAndABoundedOneCannotHangPlanning() {
+        String nasty = "**".repeat(30) + "Z";
+        // At the bound: with the JDK's matcher 16 ** against one long name had not ended after 30 s.
+        String bounded = "**".repeat(16) + "Z";
+        long id = Jobs.submit(Jobs.body("inputs", List.of(nasty, bounded, GOOD), "outputDir", Jobs.dir("it-containment-glob")));
+        JsonObject job = Jobs.waitForEnd(id, Duration.ofMinutes(2));
+        Map<String, JsonObject> inputs = byGiven(job);
+        assertThat(inputs.get(nasty).getString("reason")).isEqualTo("glob with more than 16 wildcards (each *, **, ? and [...] counts)");
+        assertThat(inputs.get(bounded).getString("reason")).isEqualTo("no files match");
+        assertThat(inputs.get(GOOD).getString("state")).isEqualTo("DONE");
+        assertThat(job.getString("outcome")).isEqualTo("PARTIAL");
+        Report.row("containment", "globs `**` x 30 + `Z` and `**` x 16 + `Z` over the whole input root",
+                "REJECTED: " + inputs.get(nasty).getString("reason") + "; the bounded one: " + inputs.get(bounded).getString("reason")
+                        + "; the job's good input DONE");
+    }
+
+    @Test
     void aLinkSwappedInAfterPlanningIsNotFollowed() throws Exception {
         Path late = Files.createDirectories(Jobs.inputs().resolve(DIR).resolve("swap")).resolve("late.mp4");
         Files.copy(Jobs.sample("screen-480p-noaudio.mp4"), late);
