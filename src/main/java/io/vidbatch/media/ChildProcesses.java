@@ -1,6 +1,9 @@
 package io.vidbatch.media;
 
 import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,12 +41,26 @@ public final class ChildProcesses {
         return env;
     }
 
-    /** ffmpeg or ffprobe: the minimal environment and no stdin. */
-    public static ProcessBuilder tool(List<String> command) {
-        return minimal(command);
+    /**
+     * ffmpeg or ffprobe: the minimal environment, no stdin, and killed when the thread that
+     * starts it ends (see {@link ParentDeath}), so that thread must wait for it.
+     *
+     * @throws IOException when the tool is not there: run under setpriv, a missing tool would
+     *                     otherwise look like a tool that started and failed on its input
+     */
+    public static ProcessBuilder tool(List<String> command) throws IOException {
+        String exe = command.get(0);
+        if (exe.contains("/") && !Files.isExecutable(Path.of(exe))) {
+            throw new IOException("Cannot run program \"" + exe + "\": not found or not executable");
+        }
+        return minimal(ParentDeath.tied(command));
     }
 
-    /** A worker JVM: the minimal environment and its settings. */
+    /**
+     * A worker JVM: the minimal environment and its settings. It is not tied to the thread that
+     * starts it: it watches the coordinator itself, so that it can stop its ffmpeg and remove
+     * its temporary files rather than be killed outright.
+     */
     public static ProcessBuilder worker(List<String> command, Map<String, String> settings) {
         ProcessBuilder pb = minimal(command);
         pb.environment().putAll(settings);

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** What ffmpeg, ffprobe and worker JVMs see of the coordinator's environment. */
 class ChildProcessesTest {
@@ -49,5 +50,13 @@ class ChildProcessesTest {
         }
         List<String> names = printed.lines().map(l -> l.substring(l.indexOf(':') + 1, l.indexOf('='))).distinct().toList();
         assertThat(names).allMatch(n -> ChildProcesses.PASSED.contains(n) || n.equals("VIDBATCH_ITEMS"), "only what a child needs");
+    }
+
+    @Test
+    void aMissingFfmpegIsAToolFailureNotTheInputsFault() throws Exception {
+        // Run under setpriv, a missing ffmpeg would otherwise start, fail with exit 127 and look like bad media.
+        FfmpegRun run = new FfmpegRun(List.of("/nonexistent/ffmpeg", "-version"), Samples.scratch().resolve("log"), 1);
+        assertThatThrownBy(() -> run.run(Progress.Listener.IGNORE, () -> false))
+                .isInstanceOf(ToolFailureException.class).hasMessageContaining("cannot start ffmpeg");
     }
 }
