@@ -68,8 +68,7 @@ public final class FfmpegRun {
         try {
             Files.createDirectories(log.getParent());
             Files.deleteIfExists(progressFile);
-            process = new ProcessBuilder(cmd)
-                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+            process = ChildProcesses.tool(cmd)
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                     .redirectError(log.toFile())
                     .start();

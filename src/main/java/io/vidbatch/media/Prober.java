@@ -330,8 +330,7 @@ public final class Prober {
             Path outFile = Files.createTempFile("ffprobe", ".json");
             Process p = null;
             try {
-                p = new ProcessBuilder(cmd).redirectOutput(outFile.toFile()).redirectError(err.toFile())
-                        .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+                p = ChildProcesses.tool(cmd).redirectOutput(outFile.toFile()).redirectError(err.toFile()).start();
                 if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
                     throw new ToolFailureException(Path.of(cmd.get(0)).getFileName() + " did not answer within " + timeoutSeconds + " s");
                 }

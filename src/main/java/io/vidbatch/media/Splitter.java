@@ -85,8 +85,8 @@ public final class Splitter {
                     "-segment_times", cuts.stream().map(t -> String.format(Locale.ROOT, "%.6f", t - info.startSeconds() - 0.001))
                             .collect(Collectors.joining(",")),
                     "file:" + dir.toAbsolutePath() + "/src-%05d.mp4"));
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("split.log").toFile())
-                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+            Process p = ChildProcesses.tool(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("split.log").toFile())
+                    .start();
             try {
                 if (!p.waitFor(SPLIT_TIMEOUT_MINUTES, TimeUnit.MINUTES)) {
                     throw new ToolFailureException("splitting took over " + SPLIT_TIMEOUT_MINUTES + " minutes");
