@@ -79,7 +79,25 @@ final class RestartScenario {
             Jobs.sleep(50);
         }
         List<ProcessHandle> workers = ItServer.process().descendants().filter(ProcessHandle::isAlive).toList();
+        // The server's environment holds passwords (it-server.env); ffmpeg, which parses the media, gets none.
+        assertThat(ItServer.environment(ItServer.process())).anyMatch(v -> v.startsWith("ADMIN_PASSWORD="));
+        for (ProcessHandle child : workers) {
+            assertThat(ItServer.environment(child)).as("environment of " + child.info().commandLine().orElse("?"))
+                    .noneMatch(v -> v.contains("PASSWORD") || v.contains("admin-dev"));
+        }
+        ProcessHandle localFfmpeg = held.get("local");
+        long killed = System.nanoTime();
         ItServer.kill();
+        if (localFfmpeg != null) {
+            long guard = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+            while (ItServer.running(localFfmpeg) && System.nanoTime() < guard) {
+                Jobs.sleep(20);
+            }
+            assertThat(ItServer.running(localFfmpeg)).as("the local launcher's ffmpeg 15 s after its coordinator's SIGKILL").isFalse();
+            Report.row("containment", "coordinator killed (SIGKILL) while its local ffmpeg encodes (held still)",
+                    String.format(java.util.Locale.ROOT, "that ffmpeg gone %.2f s later (parent-death signal); no child of the coordinator (ffmpeg, worker JVMs) had a password in its environment",
+                            (System.nanoTime() - killed) / 1e9));
+        }
 
         // Local workers are threads of the coordinator: the kernel kills their ffmpeg, held still or not, as
         // the coordinator dies (parent-death signal). A process worker notices its coordinator is gone and
