@@ -85,9 +85,14 @@ final class ItServer {
         run("start", env);
     }
 
+    /** The log of the server's current start (Liberty renames the previous one as it starts). */
+    static Path messagesLog() {
+        return SERVERS.resolve(NAME + "/logs/messages.log");
+    }
+
     /** Waits for a line of the server's current messages.log that contains {@code text}; returns it. */
     static String awaitLog(String text, Duration timeout) throws IOException {
-        Path log = SERVERS.resolve(NAME + "/logs/messages.log");
+        Path log = messagesLog();
         long end = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < end) {
             if (Files.exists(log)) {
