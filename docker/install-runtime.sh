@@ -30,6 +30,9 @@ has_java17 || { echo "install-runtime: no Java 17+ after installing" >&2; exit 1
 java -version
 ffmpeg -hide_banner -version | head -n 1
 [ -f "$font" ]
+# util-linux's setpriv ties ffmpeg to the JVM that starts it (docs/security.md, "Child processes");
+# Debian always has it. Without it vidbatch still runs, and logs that a killed JVM leaves ffmpeg running.
+[ -x /usr/bin/setpriv ] || echo "install-runtime: no /usr/bin/setpriv (util-linux): ffmpeg will outlive a killed coordinator" >&2
 
 # The user both images run as (Kubernetes sets it again with runAsUser: 1001).
 if ! getent group 1001 >/dev/null; then groupadd --gid 1001 vidbatch; fi

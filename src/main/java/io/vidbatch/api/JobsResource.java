@@ -97,6 +97,9 @@ public class JobsResource {
     @Context
     UriInfo uri;
 
+    @Context
+    jakarta.ws.rs.core.SecurityContext security;
+
     private final JobOperator operator = BatchRuntime.getJobOperator();
 
     @POST
@@ -106,7 +109,13 @@ public class JobsResource {
         SubmitRequest request = SubmitRequest.read(body);
         Properties props = request.checked(settings);
         try {
-            long execution = TranscodeJob.start(operator, lists.attach(props, request.inputs()));
+            long execution;
+            synchronized (SubmitterLimits.TURN) {
+                if (!security.isUserInRole(Roles.ADMIN)) {
+                    new SubmitterLimits(settings.jobsPerSubmitter(), settings.workersPerSubmitter()).check(operator, props);
+                }
+                execution = TranscodeJob.start(operator, lists.attach(props, request.inputs()));
+            }
             long id = operator.getJobInstance(execution).getInstanceId();
             return Response.created(uri.getBaseUriBuilder().path("jobs").path(Long.toString(id)).build())
                     .entity(summary(TranscodeJob.instance(id))).build();

@@ -23,6 +23,11 @@ public record Roots(List<Path> inputRoots, Path outputRoot) {
         return outputRoot.resolve(".vidbatch-work");
     }
 
+    /** Where jobs claim output names before they write them (job/OutputNames). */
+    public Path claimsDir() {
+        return workRoot().resolve("claims");
+    }
+
     public Path workDir(long jobInstance) {
         return workRoot().resolve(Long.toString(jobInstance));
     }

@@ -1,5 +1,6 @@
 package io.vidbatch.config;
 
+import io.vidbatch.media.Budget;
 import io.vidbatch.media.Tools;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -34,6 +35,22 @@ public class Settings {
     @ConfigProperty(name = "worker.jar")
     String workerJar;
 
+    @Inject
+    @ConfigProperty(name = "max.frame.pixels", defaultValue = "35389440")
+    long maxFramePixels;
+
+    @Inject
+    @ConfigProperty(name = "max.pixel.rate", defaultValue = "2123366400")
+    long maxPixelRate;
+
+    @Inject
+    @ConfigProperty(name = "jobs.per.submitter", defaultValue = "20")
+    int jobsPerSubmitter;
+
+    @Inject
+    @ConfigProperty(name = "workers.per.submitter", defaultValue = "64")
+    int workersPerSubmitter;
+
     private final Tools tools = Tools.onPath();
     private volatile Roots roots;
 
@@ -48,6 +65,19 @@ public class Settings {
 
     public int maxWorkers() {
         return maxWorkers;
+    }
+
+    /** What one item may ask of a worker; see {@link Budget}. */
+    public Budget budget() {
+        return new Budget(maxFramePixels, maxPixelRate);
+    }
+
+    public int jobsPerSubmitter() {
+        return jobsPerSubmitter;
+    }
+
+    public int workersPerSubmitter() {
+        return workersPerSubmitter;
     }
 
     public Tools tools() {

@@ -82,7 +82,8 @@ public class AssembleBatchlet extends AbstractBatchlet {
                 requireAllDone(mine);
                 if (js.dryRun()) {
                     // Nothing was encoded: the input is done when its workers saw every piece of it.
-                    store.updateInput(job, input.input(), WorkStore.DONE, "dry run: nothing encoded", input.detail());
+                    store.updateInput(job, input.input(), WorkStore.DONE,
+                            note == null ? "dry run: nothing encoded" : "dry run: nothing encoded; " + note, input.detail());
                     continue;
                 }
                 // The tracks the whole-file item was planned with: the joined file carries the same.
@@ -101,6 +102,11 @@ public class AssembleBatchlet extends AbstractBatchlet {
         Path file = reports.write(report);
         if (report.summary().pending() == 0) {
             cleanWorkFiles(work);
+        }
+        if (report.summary().outcome() == JobOutcome.ALL_DONE || report.summary().outcome() == JobOutcome.PARTIAL) {
+            // COMPLETED: no restart will write more, and the files written hold their names now.
+            OutputNames.release(settings.roots().claimsDir(), job, store.inputs(job).stream()
+                    .map(WorkStore.InputRow::output).filter(java.util.Objects::nonNull).map(Path::of).toList());
         }
         String exit = report.exitStatus();
         jobContext.setExitStatus(exit);

@@ -3,11 +3,16 @@ package io.vidbatch.job;
 import io.vidbatch.config.Roots;
 
 import java.io.IOException;
-import java.nio.file.FileSystems;
+import java.nio.file.DirectoryIteratorException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileVisitOption;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.PathMatcher;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -26,6 +31,10 @@ public final class Inputs {
             "mts", "m2ts", "mxf", "flv", "wmv", "3gp", "ogv", "y4m");
     static final int MAX_FILES = 100_000;
     private static final int MAX_DEPTH = 32;
+    /** A glob is typed by someone; a longer one is a mistake or an attack on the matcher. */
+    static final int MAX_GLOB_LENGTH = 1024;
+    /** Far more than globs people write need ({@code s??e*.{mkv,mp4}} has 3). */
+    static final int MAX_WILDCARDS = 16;
     private static final String GLOB_CHARS = "*?[{";
 
     /**
@@ -53,15 +62,21 @@ public final class Inputs {
     }
 
     /** The files a job given these entries would take (links resolved): what a watched folder holds now. */
-    public static List<Path> accepted(List<String> entries, Roots roots) {
-        return expand(entries, roots).stream().filter(Candidate::accepted).map(Candidate::real).toList();
+    public static List<Path> accepted(List<String> entries, Roots roots, ExpansionDeadline deadline)
+            throws ExpansionDeadline.Passed {
+        return expand(entries, roots, deadline).stream().filter(Candidate::accepted).map(Candidate::real).toList();
     }
 
-    static List<Candidate> expand(List<String> entries, Roots roots) {
+    /** Every entry's files or rejection, in order; all of it or, once the deadline passes, nothing. */
+    static List<Candidate> expand(List<String> entries, Roots roots, ExpansionDeadline deadline)
+            throws ExpansionDeadline.Passed {
         List<Candidate> out = new ArrayList<>();
         Set<Path> seen = new HashSet<>();
         for (String entry : entries) {
-            for (Candidate c : expandOne(entry, roots)) {
+            deadline.check();
+            for (Candidate c : expandOne(entry, roots, deadline)) {
+                // Each file costs a few system calls below, on a share maybe slow ones.
+                deadline.check();
                 if (!c.accepted()) {
                     out.add(c);
                     continue;
@@ -91,12 +106,13 @@ public final class Inputs {
         return out;
     }
 
-    private static List<Candidate> expandOne(String entry, Roots roots) {
+    private static List<Candidate> expandOne(String entry, Roots roots, ExpansionDeadline deadline)
+            throws ExpansionDeadline.Passed {
         if (escapesWithGlob(entry)) {
             return List.of(Candidate.rejected(entry, null, "outside the allowed input roots"));
         }
         if (isGlob(entry)) {
-            return glob(entry, roots);
+            return glob(entry, roots, deadline);
         }
         Optional<Path> resolved = roots.resolveInput(entry);
         if (resolved.isEmpty()) {
@@ -104,13 +120,20 @@ public final class Inputs {
         }
         Path p = resolved.get();
         if (Files.isDirectory(p)) {
-            List<Candidate> files = new ArrayList<>();
-            try (Stream<Path> s = Files.list(p)) {
-                s.filter(Files::isRegularFile).filter(f -> !hidden(f.getFileName())).filter(Inputs::videoExtension)
-                        .sorted().forEach(f -> files.add(new Candidate(entry, f, null)));
+            List<Path> found = new ArrayList<>();
+            try (DirectoryStream<Path> listing = Files.newDirectoryStream(p)) {
+                for (Path f : listing) {
+                    deadline.check();
+                    if (!hidden(f.getFileName()) && videoExtension(f) && Files.isRegularFile(f)) {
+                        found.add(f);
+                    }
+                }
             } catch (IOException e) {
                 return List.of(Candidate.rejected(entry, p, "folder cannot be read: " + e.getMessage()));
+            } catch (DirectoryIteratorException e) {
+                return List.of(Candidate.rejected(entry, p, "folder cannot be read: " + e.getCause().getMessage()));
             }
+            List<Candidate> files = found.stream().sorted().map(f -> new Candidate(entry, f, null)).toList();
             return files.isEmpty() ? List.of(Candidate.rejected(entry, p, "folder has no video files")) : files;
         }
         if (!Files.exists(p)) {
@@ -122,9 +145,25 @@ public final class Inputs {
         return List.of(new Candidate(entry, p, null));
     }
 
-    private static List<Candidate> glob(String entry, Roots roots) {
+    private static List<Candidate> glob(String entry, Roots roots, ExpansionDeadline deadline)
+            throws ExpansionDeadline.Passed {
+        if (entry.length() > MAX_GLOB_LENGTH) {
+            return List.of(Candidate.rejected(entry, null, "glob longer than " + MAX_GLOB_LENGTH + " characters"));
+        }
         String base = literalPrefix(entry);
-        String pattern = entry.substring(base.length()).replaceFirst("^/+", "");
+        Glob glob;
+        try {
+            glob = Glob.compile(entry.substring(base.length()).replaceFirst("^/+", ""));
+        } catch (Glob.Invalid e) {
+            return List.of(Candidate.rejected(entry, null, "glob not accepted: " + e.getMessage()));
+        }
+        if (glob.wildcards() > MAX_WILDCARDS) {
+            return List.of(Candidate.rejected(entry, null,
+                    "glob with more than " + MAX_WILDCARDS + " wildcards (each *, **, ? and [...] counts)"));
+        }
+        if (glob.depth() != Glob.ANY_DEPTH && glob.depth() > MAX_DEPTH) {
+            return List.of(Candidate.rejected(entry, null, "glob deeper than " + MAX_DEPTH + " folders"));
+        }
         Optional<Path> dir = roots.resolveInput(baseOf(entry));
         if (dir.isEmpty()) {
             return List.of(Candidate.rejected(entry, null, "outside the allowed input roots"));
@@ -132,18 +171,84 @@ public final class Inputs {
         if (!Files.isDirectory(dir.get())) {
             return List.of(Candidate.rejected(entry, dir.get(), "folder not found"));
         }
-        PathMatcher matcher = FileSystems.getDefault().getPathMatcher("glob:" + pattern);
-        int depth = pattern.contains("**") ? MAX_DEPTH : pattern.split("/").length;
-        List<Candidate> files = new ArrayList<>();
         Path root = dir.get();
-        try (Stream<Path> s = Files.walk(root, depth)) {
-            s.filter(Files::isRegularFile).filter(f -> noHiddenPart(root.relativize(f)))
-                    .filter(f -> matcher.matches(root.relativize(f))).sorted().limit(MAX_FILES + 1L)
-                    .forEach(f -> files.add(new Candidate(entry, f, null)));
-        } catch (IOException | java.io.UncheckedIOException e) {
+        List<Path> matched;
+        try {
+            matched = walk(root, glob, Math.min(glob.depth(), MAX_DEPTH), deadline);
+        } catch (IOException e) {
             return List.of(Candidate.rejected(entry, root, "folder cannot be read: " + e.getMessage()));
         }
+        List<Candidate> files = matched.stream().sorted().limit(MAX_FILES + 1L).map(f -> new Candidate(entry, f, null)).toList();
         return files.isEmpty() ? List.of(Candidate.rejected(entry, root, "no files match")) : files;
+    }
+
+    /**
+     * The files below {@code root} the glob matches, hidden ones and those in hidden folders left
+     * out (hidden folders are not even read). Links are not followed into folders.
+     */
+    private static List<Path> walk(Path root, Glob glob, int depth, ExpansionDeadline deadline)
+            throws IOException, ExpansionDeadline.Passed {
+        GlobWalk walk = new GlobWalk(root, glob, deadline);
+        Files.walkFileTree(root, EnumSet.noneOf(FileVisitOption.class), depth, walk);
+        if (walk.passed != null) {
+            throw walk.passed;
+        }
+        return walk.matched;
+    }
+
+    /** A visitor cannot throw the deadline's exception: it ends the walk and keeps it for {@link #walk}. */
+    private static final class GlobWalk extends SimpleFileVisitor<Path> {
+        private final Path root;
+        private final Glob glob;
+        private final ExpansionDeadline deadline;
+        private final List<Path> matched = new ArrayList<>();
+        private ExpansionDeadline.Passed passed;
+
+        GlobWalk(Path root, Glob glob, ExpansionDeadline deadline) {
+            this.root = root;
+            this.glob = glob;
+            this.deadline = deadline;
+        }
+
+        @Override
+        public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes attrs) {
+            if (over()) {
+                return FileVisitResult.TERMINATE;
+            }
+            return d.equals(root) || !hidden(d.getFileName()) ? FileVisitResult.CONTINUE : FileVisitResult.SKIP_SUBTREE;
+        }
+
+        @Override
+        public FileVisitResult visitFile(Path f, BasicFileAttributes attrs) {
+            if (over()) {
+                return FileVisitResult.TERMINATE;
+            }
+            // The match first: it costs no system call, and most files of a big tree fail it.
+            if (!hidden(f.getFileName()) && glob.matches(slashed(root.relativize(f)))
+                    && (attrs.isRegularFile() || Files.isRegularFile(f))) {
+                matched.add(f);
+            }
+            return FileVisitResult.CONTINUE;
+        }
+
+        private boolean over() {
+            try {
+                deadline.check();
+                return false;
+            } catch (ExpansionDeadline.Passed e) {
+                passed = e;
+                return true;
+            }
+        }
+    }
+
+    /** The path with '/' between its names, whatever the platform's separator: what globs are written with. */
+    private static String slashed(Path relative) {
+        StringBuilder b = new StringBuilder();
+        for (Path part : relative) {
+            b.append(b.isEmpty() ? "" : "/").append(part);
+        }
+        return b.toString();
     }
 
     static boolean isGlob(String s) {
@@ -183,15 +288,6 @@ public final class Inputs {
 
     private static boolean hidden(Path name) {
         return name.toString().startsWith(".");
-    }
-
-    private static boolean noHiddenPart(Path relative) {
-        for (Path part : relative) {
-            if (hidden(part)) {
-                return false;
-            }
-        }
-        return true;
     }
 
     private static boolean videoExtension(Path f) {

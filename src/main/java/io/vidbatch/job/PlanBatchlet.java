@@ -94,8 +94,20 @@ public class PlanBatchlet extends AbstractBatchlet {
         store.insertSettings(job, new JobSettings(p.preset().id(), io.vidbatch.media.Operations.format(p.operations()),
                 p.segmentSeconds(), p.workers(), out.toString(), p.launcher(), p.groupSize(), p.dryRun(),
                 Instant.now().toString(), p.audio()));
-        Planner planner = new Planner(settings.tools(), p, out, work);
-        List<Inputs.Candidate> candidates = Inputs.expand(p.inputs(), roots);
+        Planner planner = new Planner(settings.tools(), p, settings.budget(), out, work, roots.claimsDir());
+        List<Inputs.Candidate> candidates;
+        try {
+            // Stop must reach a walk of a huge tree too, not only the probing after it.
+            candidates = Inputs.expand(p.inputs(), roots, ExpansionDeadline.after(ExpansionDeadline.DEFAULT, () -> stopRequested));
+        } catch (ExpansionDeadline.Passed e) {
+            if (stopRequested) {
+                LOG.info(e.getMessage());
+                return "STOPPED";
+            }
+            jobContext.setExitStatus(e.getMessage());
+            LOG.severe(e.getMessage());
+            throw new IllegalStateException(e.getMessage(), e);
+        }
         // Probing is mostly ffprobe starting up: examine several inputs at once, store them in order.
         int parallel = Math.max(1, Runtime.getRuntime().availableProcessors());
         Deque<Future<Planner.Examined>> window = new ArrayDeque<>();

@@ -2,6 +2,7 @@ package io.vidbatch.job;
 
 import io.vidbatch.launch.WorkItem;
 import io.vidbatch.media.BadMediaException;
+import io.vidbatch.media.Budget;
 import io.vidbatch.media.Expected;
 import io.vidbatch.media.MediaInfo;
 import io.vidbatch.media.Operation;
@@ -33,12 +34,16 @@ final class Planner {
     private final Prober prober;
     private final Splitter splitter;
     private final TranscodeParameters params;
+    private final Budget budget;
     private final Path outputDir;
     private final Path workDir;
-    private final Set<String> usedNames = new HashSet<>();
+    private final Path claims;
+    private OutputNames names;
     private int nextItem;
 
-    Planner(Tools tools, TranscodeParameters params, Path outputDir, Path workDir) {
+    Planner(Tools tools, TranscodeParameters params, Budget budget, Path outputDir, Path workDir, Path claims) {
+        this.claims = claims;
+        this.budget = budget;
         this.prober = new Prober(tools);
         this.splitter = new Splitter(tools);
         this.params = params;
@@ -72,6 +77,10 @@ final class Planner {
         }
         try {
             MediaInfo info = prober.probe(c.real());
+            var over = budget.exceededBy(info.video());
+            if (over.isPresent()) {
+                return Examined.rejected(inputNo, c, over.get());
+            }
             String misfit = fitProblem(params.operations(), info.video().displayWidth(), info.video().displayHeight());
             if (misfit != null) {
                 return Examined.rejected(inputNo, c, misfit);
@@ -91,16 +100,31 @@ final class Planner {
                     note = "encoded whole: a frame-rate change needs the whole timeline";
                 } else {
                     split = splitter.split(c.real(), info, packets, params.segmentSeconds(), inputWorkDir(inputNo));
-                    note = split.split() ? null : "encoded whole: " + split.wholeBecause();
+                    note = split.split() ? longerSegments(info) : "encoded whole: " + split.wholeBecause();
                 }
             }
             return new Examined(inputNo, c, null, info, expected, streams, split, note);
         } catch (BadMediaException e) {
             return Examined.rejected(inputNo, c, e.getMessage());
+        } catch (ToolFailureException e) {
+            if (Thread.currentThread().isInterrupted()) {
+                throw e; // planning was stopped: not this input's doing
+            }
+            // A probe over its timeout, a command the system refused: this input cannot be planned,
+            // and the job's other inputs must not be lost with it (a watch run would give them all back).
+            return Examined.rejected(inputNo, c, "cannot be examined: " + e.getMessage());
         } catch (RuntimeException e) {
             // Whatever a strange file makes our parsing do, it is that input's problem, not the job's.
             return Examined.rejected(inputNo, c, "cannot be planned: " + e);
         }
+    }
+
+    /** The report's word when a long video was cut into longer segments than asked, or null. */
+    private String longerSegments(MediaInfo info) {
+        double length = Splitter.segmentLength(info.video().streamDuration(), params.segmentSeconds());
+        return length > params.segmentSeconds() ? String.format(java.util.Locale.ROOT,
+                "segments of %.1f s instead of %.1f s: at most %,d segments per input", length,
+                params.segmentSeconds(), Splitter.MAX_SEGMENTS) : null;
     }
 
     /** Names the output and numbers the work items; called in input order. */
@@ -113,7 +137,12 @@ final class Planner {
         }
         MediaInfo info = e.info();
         Expected expected = e.expected();
-        Path output = outputDir.resolve(outputName(c.file()));
+        Path output;
+        try {
+            output = outputName(job, c.file());
+        } catch (java.io.IOException ex) {
+            return rejected(inputNo, c, source, "cannot claim an output name in " + outputDir + ": " + ex.getMessage());
+        }
         String ops = Operations.format(params.operations());
         String preset = params.preset().id();
         List<WorkItem> items = new ArrayList<>();
@@ -221,16 +250,14 @@ final class Planner {
         return Math.max(2, n - (n % 2));
     }
 
-    /** {@code <name>-<preset>.<ext>}, made unique within the job. */
-    private String outputName(Path source) {
+    /** {@code <name>-<preset>.<ext>}, or numbered: unique within the job and among every other job's outputs. */
+    private Path outputName(long job, Path source) throws java.io.IOException {
+        if (names == null) {
+            names = new OutputNames(outputDir, claims, job);
+        }
         String name = source.getFileName().toString();
         int dot = name.lastIndexOf('.');
         String stem = dot > 0 ? name.substring(0, dot) : name;
-        String suffix = "-" + params.preset().id() + "." + params.preset().extension();
-        String candidate = stem + suffix;
-        for (int i = 2; !usedNames.add(candidate); i++) {
-            candidate = stem + "-" + i + suffix;
-        }
-        return candidate;
+        return names.next(stem, "-" + params.preset().id() + "." + params.preset().extension());
     }
 }

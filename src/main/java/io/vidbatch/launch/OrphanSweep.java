@@ -15,8 +15,10 @@ import java.util.logging.Logger;
  * was killed outright (SIGKILL, the OOM killer): the local launcher runs ffmpeg as a child of
  * the coordinator, and a killed parent cannot stop its children. Left running, they would
  * encode on, unseen, into the output root while the restarted job gives their items to new
- * ffmpeg processes. (Process workers stop by themselves when their coordinator is gone; in a
- * container everything dies with the coordinator.)
+ * ffmpeg processes. Where setpriv is present the kernel kills them as the coordinator dies
+ * (see ParentDeath); this sweep is for machines without it. (Process workers stop by
+ * themselves when their coordinator is gone; in a container everything dies with the
+ * coordinator.)
  */
 @ApplicationScoped
 public class OrphanSweep {

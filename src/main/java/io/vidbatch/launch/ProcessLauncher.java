@@ -1,5 +1,6 @@
 package io.vidbatch.launch;
 
+import io.vidbatch.media.ChildProcesses;
 import io.vidbatch.media.LineTail;
 import io.vidbatch.media.OutputFiles;
 import io.vidbatch.media.StoppedException;
@@ -13,6 +14,7 @@ import java.util.Comparator;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -47,13 +49,13 @@ public final class ProcessLauncher implements Launcher {
         Path outcomeFile = dir.resolve("outcome.json");
         Path output = dir.resolve("output.log");
         try (LineTail tail = new LineTail(output)) {
-            ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile())
-                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
-            pb.environment().put("VIDBATCH_ITEMS", WorkJson.writeItems(group));
-            pb.environment().put("VIDBATCH_RESULT_FILE", outcomeFile.toString());
-            pb.environment().put("VIDBATCH_WORKER_NAME", worker);
-            pb.environment().put(COORDINATOR_PID, Long.toString(ProcessHandle.current().pid()));
-            Process p = pb.start();
+            // Everything the worker needs from the coordinator, and nothing else (no passwords).
+            Map<String, String> settings = Map.of("VIDBATCH_ITEMS", WorkJson.writeItems(group),
+                    "VIDBATCH_RESULT_FILE", outcomeFile.toString(),
+                    "VIDBATCH_WORKER_NAME", worker,
+                    COORDINATOR_PID, Long.toString(ProcessHandle.current().pid()));
+            Process p = ChildProcesses.worker(command, settings).redirectErrorStream(true).redirectOutput(output.toFile())
+                    .start();
             launch.log().accept("worker process " + p.pid() + " started");
             // Remembered while the worker lives: once it is killed, its ffmpeg is an orphan nobody else will stop.
             Set<ProcessHandle> descendants = new HashSet<>();

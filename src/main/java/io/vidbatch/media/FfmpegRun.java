@@ -68,8 +68,7 @@ public final class FfmpegRun {
         try {
             Files.createDirectories(log.getParent());
             Files.deleteIfExists(progressFile);
-            process = new ProcessBuilder(cmd)
-                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+            process = ChildProcesses.tool(cmd)
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                     .redirectError(log.toFile())
                     .start();
@@ -109,7 +108,8 @@ public final class FfmpegRun {
         }
         if (exit != 0 || !errors.isEmpty()) {
             // Decoders conceal damage and exit 0; any error line means the picture is not trustworthy.
-            throw new BadMediaException(reason(exit, errors.isEmpty() ? lines : errors));
+            String refused = Containers.refusal(String.join("\n", lines)).orElse(null);
+            throw new BadMediaException(refused != null ? refused : reason(exit, errors.isEmpty() ? lines : errors));
         }
         Progress last = reader.last();
         listener.update(new Progress(1.0, last.frames(), last.fps()));

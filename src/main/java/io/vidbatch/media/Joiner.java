@@ -37,13 +37,15 @@ public final class Joiner {
         try {
             Files.writeString(list, concatList(pieces), StandardCharsets.UTF_8);
             List<String> cmd = tools.ffmpegCommand();
-            cmd.addAll(List.of("-y", "-f", "concat", "-safe", "0", "-i", "file:" + list.toAbsolutePath()));
+            cmd.add("-y");
+            cmd.addAll(Containers.concatList(list));
             int sourceInput = 1;
             if (audio != null) {
-                cmd.addAll(List.of("-i", "file:" + audio.toAbsolutePath()));
+                cmd.addAll(Containers.input(audio));
                 sourceInput = 2;
             }
-            cmd.addAll(List.of("-i", "file:" + source.toAbsolutePath(), "-map", "0:V:0"));
+            cmd.addAll(Containers.source(source));
+            cmd.addAll(List.of("-map", "0:V:0"));
             if (audio != null) {
                 cmd.addAll(List.of("-map", "1:a"));
             }

@@ -26,12 +26,11 @@ public enum Preset {
         H264("mp4", List.of("-c:v", "libx264", "-preset", "veryfast", "-profile:v", "high"),
                 List.of("-c:a", "aac", "-b:a", "128k")),
         // hvc1 tag: Apple players refuse HEVC in MP4 tagged hev1.
-        HEVC("mp4", List.of("-c:v", "libx265", "-preset", "fast", "-tag:v", "hvc1", "-x265-params", "log-level=error"),
+        HEVC("mp4", List.of("-c:v", "libx265", "-preset", "fast", "-tag:v", "hvc1"),
                 List.of("-c:a", "aac", "-b:a", "128k")),
         VP9("webm", List.of("-c:v", "libvpx-vp9", "-deadline", "realtime", "-cpu-used", "8", "-row-mt", "1"),
                 List.of("-c:a", "libopus", "-b:a", "96k")),
-        HEVC_10BIT("mp4", List.of("-c:v", "libx265", "-preset", "fast", "-profile:v", "main10", "-tag:v", "hvc1", "-x265-params",
-                "log-level=error"),
+        HEVC_10BIT("mp4", List.of("-c:v", "libx265", "-preset", "fast", "-profile:v", "main10", "-tag:v", "hvc1"),
                 List.of("-c:a", "aac", "-b:a", "128k")),
         AV1_10BIT("mp4", List.of("-c:v", "libsvtav1", "-preset", "8"), List.of("-c:a", "aac", "-b:a", "128k"));
 
@@ -100,21 +99,29 @@ public enum Preset {
     }
 
     /**
-     * Encoder flags that write an HDR source's mastering display and light levels into the
-     * bitstream (colour tags go as ffmpeg options, for every encoder).
+     * The encoder's threads and its library's own parameters: an HDR source's mastering display
+     * and light levels written into the bitstream when the HDR is kept (colour tags go as ffmpeg
+     * options, for every encoder). One {@code -x265-params} or {@code -svtav1-params} holds them
+     * all: ffmpeg keeps only the last one given.
+     *
+     * @param kept the HDR this preset keeps, or null (an SDR source, or HDR tone-mapped to SDR)
      */
-    List<String> hdrArgs(StreamPlan.Hdr hdr) {
+    List<String> encoderArgs(Threads threads, StreamPlan.Hdr kept) {
         return switch (codec) {
-            case HEVC, HEVC_10BIT -> List.of("-x265-params", "log-level=error:hdr10=1:repeat-headers=1"
-                    + (hdr.masterDisplay() != null ? ":master-display=" + hdr.masterDisplay() : "")
-                    + (hdr.contentLight() != null ? ":max-cll=" + hdr.contentLight() : ""));
-            case AV1_10BIT -> hdr.masterDisplay() == null && hdr.contentLight() == null ? List.of()
-                    : List.of("-svtav1-params", String.join(":", java.util.stream.Stream.of(
-                            hdr.masterDisplay() == null ? null : "mastering-display=" + hdr.svtMasterDisplay(),
-                            hdr.contentLight() == null ? null : "content-light=" + hdr.contentLight())
-                            .filter(java.util.Objects::nonNull).toList()));
-            default -> List.of();
+            case HEVC, HEVC_10BIT -> List.of("-x265-params", params("log-level=error", threads.x265Param(),
+                    kept == null ? null : "hdr10=1:repeat-headers=1",
+                    kept == null || kept.masterDisplay() == null ? null : "master-display=" + kept.masterDisplay(),
+                    kept == null || kept.contentLight() == null ? null : "max-cll=" + kept.contentLight()));
+            case AV1_10BIT -> concat(threads.encoder(), List.of("-svtav1-params", params(threads.svtAv1Param(),
+                    kept == null || kept.masterDisplay() == null ? null : "mastering-display=" + kept.svtMasterDisplay(),
+                    kept == null || kept.contentLight() == null ? null : "content-light=" + kept.contentLight())));
+            default -> threads.encoder();
         };
+    }
+
+    /** key=value pairs joined with colons, those that are null left out. */
+    private static String params(String... pairs) {
+        return java.util.Arrays.stream(pairs).filter(java.util.Objects::nonNull).collect(Collectors.joining(":"));
     }
 
     public List<String> audioArgs() {

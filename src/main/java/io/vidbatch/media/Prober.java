@@ -72,11 +72,11 @@ public final class Prober {
         if (size == 0) {
             throw new BadMediaException("empty file (0 bytes)");
         }
-        List<String> cmd = List.of(tools.ffprobe(), "-v", "error", "-count_packets",
-                "-show_format", "-show_streams", "-show_chapters", "-of", "json", "file:" + file.toAbsolutePath());
+        List<String> cmd = ffprobe(file, "-count_packets", "-show_format", "-show_streams", "-show_chapters", "-of", "json");
         Output out = run(cmd, TIMEOUT_SECONDS);
         if (out.exitCode != 0) {
-            throw new BadMediaException("not a readable media file: " + describe(out.stderr, file));
+            throw new BadMediaException(Containers.refusal(out.stderr)
+                    .orElseGet(() -> "not a readable media file: " + describe(out.stderr, file)));
         }
         return parse(out.stdout, size);
     }
@@ -93,8 +93,7 @@ public final class Prober {
 
     /** The video packets' times and keyframe flags, in decode order (demux only, no decode). */
     public PacketTimes packets(Path file) throws BadMediaException, ToolFailureException {
-        List<String> cmd = List.of(tools.ffprobe(), "-v", "error", "-select_streams", "V:0",
-                "-show_entries", "packet=pts_time,flags", "-of", "csv=p=0", "file:" + file.toAbsolutePath());
+        List<String> cmd = ffprobe(file, "-select_streams", "V:0", "-show_entries", "packet=pts_time,flags", "-of", "csv=p=0");
         Output out = run(cmd, TIMEOUT_SECONDS);
         if (out.exitCode != 0) {
             throw new BadMediaException("cannot read packets: " + firstLine(out.stderr));
@@ -121,8 +120,7 @@ public final class Prober {
         if (!video.hdr()) {
             return null;
         }
-        List<String> cmd = List.of(tools.ffprobe(), "-v", "error", "-select_streams", "V:0", "-read_intervals", "%+#1",
-                "-show_frames", "-of", "json", "file:" + file.toAbsolutePath());
+        List<String> cmd = ffprobe(file, "-select_streams", "V:0", "-read_intervals", "%+#1", "-show_frames", "-of", "json");
         Output out = run(cmd, TIMEOUT_SECONDS);
         if (out.exitCode != 0) {
             throw new BadMediaException("cannot read the first picture: " + firstLine(out.stderr));
@@ -172,13 +170,22 @@ public final class Prober {
         if (types == null) {
             return null;
         }
-        List<String> cmd = List.of(tools.ffmpeg(), "-hide_banner", "-nostdin", "-v", "error", "-i", "file:" + file.toAbsolutePath(),
-                "-map", "0:V:0", "-c", "copy", "-bsf:v", "filter_units=pass_types=" + types, "-f", "framecrc", "-");
+        List<String> cmd = new ArrayList<>(List.of(tools.ffmpeg(), "-hide_banner", "-nostdin", "-v", "error"));
+        cmd.addAll(Containers.input(file));
+        cmd.addAll(List.of("-map", "0:V:0", "-c", "copy", "-bsf:v", "filter_units=pass_types=" + types, "-f", "framecrc", "-"));
         Output out = run(cmd, COPY_TIMEOUT_SECONDS);
         if (out.exitCode != 0) {
             throw new BadMediaException("cannot read the video bitstream: " + firstLine(out.stderr));
         }
         return FrameCrc.ptsSeconds(out.stdout);
+    }
+
+    /** ffprobe on the file, opened as {@link Containers} allows, with these arguments. */
+    private List<String> ffprobe(Path file, String... args) {
+        List<String> cmd = new ArrayList<>(List.of(tools.ffprobe(), "-v", "error"));
+        cmd.addAll(List.of(args));
+        cmd.addAll(Containers.input(file));
+        return cmd;
     }
 
     static MediaInfo parse(String json, long size) throws BadMediaException {
@@ -323,8 +330,7 @@ public final class Prober {
             Path outFile = Files.createTempFile("ffprobe", ".json");
             Process p = null;
             try {
-                p = new ProcessBuilder(cmd).redirectOutput(outFile.toFile()).redirectError(err.toFile())
-                        .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+                p = ChildProcesses.tool(cmd).redirectOutput(outFile.toFile()).redirectError(err.toFile()).start();
                 if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
                     throw new ToolFailureException(Path.of(cmd.get(0)).getFileName() + " did not answer within " + timeoutSeconds + " s");
                 }

@@ -17,6 +17,14 @@ import java.util.stream.Stream;
  */
 public final class Splitter {
 
+    /**
+     * Pieces of one input. Each is a work item with its own process start and a line in the
+     * job repository; beyond this, longer pieces are cut instead (a 10-hour recording in 2 s
+     * segments would be 18,000 items, and a crafted file with thousands of keyframes more).
+     * It also keeps the split's list of cut times far below Linux's 128 KiB per argument.
+     */
+    public static final int MAX_SEGMENTS = 1000;
+
     /** Stream copy runs at disk speed; an hour-long 4K file takes well under this. */
     private static final long SPLIT_TIMEOUT_MINUTES = 30;
 
@@ -49,9 +57,15 @@ public final class Splitter {
         return info.video().streamDuration() >= segmentSeconds * 1.5;
     }
 
-    public Result split(Path source, MediaInfo info, PacketTimes packets, double segmentSeconds, Path dir)
+    /** The segment length used for a video this long: the one asked for, or longer to stay within {@link #MAX_SEGMENTS}. */
+    public static double segmentLength(double videoSeconds, double requested) {
+        return Math.max(requested, videoSeconds / MAX_SEGMENTS);
+    }
+
+    public Result split(Path source, MediaInfo info, PacketTimes packets, double requestedSeconds, Path dir)
             throws BadMediaException, ToolFailureException {
         double videoSeconds = info.video().streamDuration();
+        double segmentSeconds = segmentLength(videoSeconds, requestedSeconds);
         if (!worthSplitting(info, segmentSeconds)) {
             return whole("shorter than 1.5 segments");
         }
@@ -63,14 +77,16 @@ public final class Splitter {
             Files.createDirectories(dir);
             List<String> cmd = tools.ffmpegCommand();
             // MP4 pieces: Matroska rounds timestamps to 1 ms, which garbles variable frame rate sources.
-            cmd.addAll(List.of("-loglevel", "error", "-y", "-i", "file:" + source.toAbsolutePath(), "-map", "0:V:0",
+            cmd.addAll(List.of("-loglevel", "error", "-y"));
+            cmd.addAll(Containers.input(source));
+            cmd.addAll(List.of("-map", "0:V:0",
                     "-c", "copy", "-f", "segment", "-segment_format", "mp4", "-reset_timestamps", "1",
                     // ffmpeg starts the output timeline at the source's start time; cut just before each keyframe.
                     "-segment_times", cuts.stream().map(t -> String.format(Locale.ROOT, "%.6f", t - info.startSeconds() - 0.001))
                             .collect(Collectors.joining(",")),
                     "file:" + dir.toAbsolutePath() + "/src-%05d.mp4"));
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("split.log").toFile())
-                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+            Process p = ChildProcesses.tool(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("split.log").toFile())
+                    .start();
             try {
                 if (!p.waitFor(SPLIT_TIMEOUT_MINUTES, TimeUnit.MINUTES)) {
                     throw new ToolFailureException("splitting took over " + SPLIT_TIMEOUT_MINUTES + " minutes");

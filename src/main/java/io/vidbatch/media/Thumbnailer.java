@@ -19,11 +19,8 @@ public final class Thumbnailer {
     public void thumbnail(Path video, double seconds, int width, Path jpg) throws BadMediaException, ToolFailureException {
         Path temp = OutputFiles.temporaryFor(jpg);
         Path log = jpg.resolveSibling("." + jpg.getFileName() + ".log");
-        List<String> cmd = tools.ffmpegCommand();
-        cmd.addAll(List.of("-y", "-ss", String.format(Locale.ROOT, "%.3f", seconds), "-i", "file:" + video.toAbsolutePath(),
-                "-frames:v", "1", "-an", "-vf", "scale=" + width + ":-2", "-q:v", "3", "-f", "mjpeg", "file:" + temp.toAbsolutePath()));
         try {
-            new FfmpegRun(cmd, log, 0).run(Progress.Listener.IGNORE, () -> false);
+            new FfmpegRun(command(video, seconds, width, temp), log, 0).run(Progress.Listener.IGNORE, () -> false);
             if (!Files.exists(temp) || Files.size(temp) == 0) {
                 throw new BadMediaException("no frame at " + seconds + " s for a thumbnail");
             }
@@ -36,5 +33,18 @@ public final class Thumbnailer {
             FfmpegRun.deleteQuietly(temp);
             FfmpegRun.deleteQuietly(log);
         }
+    }
+
+    List<String> command(Path video, double seconds, int width, Path jpg) {
+        Threads threads = Threads.here();
+        List<String> cmd = tools.ffmpegCommand();
+        cmd.addAll(threads.filters());
+        cmd.addAll(threads.decoder());
+        cmd.addAll(List.of("-y", "-ss", String.format(Locale.ROOT, "%.3f", seconds)));
+        cmd.addAll(Containers.input(video));
+        cmd.addAll(List.of("-frames:v", "1", "-an", "-vf", "scale=" + width + ":-2", "-q:v", "3"));
+        cmd.addAll(threads.encoder());
+        cmd.addAll(List.of("-f", "mjpeg", "file:" + jpg.toAbsolutePath()));
+        return cmd;
     }
 }

@@ -38,7 +38,7 @@ public record Tools(String ffmpeg, String ffprobe) {
 
     private static boolean answers(String exe) {
         try {
-            Process p = new ProcessBuilder(exe, "-version").redirectErrorStream(true)
+            Process p = ChildProcesses.tool(List.of(exe, "-version")).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
             if (!p.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
                 p.destroyForcibly();

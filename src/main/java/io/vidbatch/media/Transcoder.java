@@ -46,6 +46,10 @@ public final class Transcoder {
         Path temp = OutputFiles.temporaryFor(r.output());
         Path textFile = r.logFile().resolveSibling(r.logFile().getFileName() + ".text");
         try {
+            if (r.part() != Part.VIDEO_SEGMENT) {
+                // A segment is our own piece in the work folder; the whole file and its sound are the user's.
+                Containers.checkSource(r.source());
+            }
             Files.createDirectories(r.output().getParent());
             writeWatermarkText(r.operations(), textFile);
             FfmpegRun run = new FfmpegRun(command(r, textFile, temp), r.logFile(), r.expected().seconds());
@@ -76,15 +80,21 @@ public final class Transcoder {
     }
 
     List<String> command(Request r, Path textFile, Path temp) {
+        Threads threads = Threads.here();
         List<String> cmd = tools.ffmpegCommand();
-        cmd.addAll(List.of("-y", "-i", "file:" + r.source().toAbsolutePath()));
+        cmd.addAll(threads.filters());
+        cmd.addAll(threads.decoder());
+        cmd.add("-y");
+        cmd.addAll(Containers.input(r.source()));
         Preset p = r.preset();
+        StreamPlan.Hdr kept = p.tenBit() ? r.streams().hdr() : null;
         switch (r.part()) {
             case WHOLE -> {
                 cmd.addAll(List.of("-map", "0:V:0"));
                 cmd.addAll(List.of("-vf", videoChain(r.operations(), p, textFile, false, r.streams().hdr())));
                 cmd.addAll(p.videoArgs());
                 cmd.addAll(colour(p, r.streams().hdr()));
+                cmd.addAll(p.encoderArgs(threads, kept));
                 cmd.addAll(frameTiming());
                 cmd.addAll(audio(r, 0));
                 cmd.addAll(subtitles(r.streams(), 0, p));
@@ -95,6 +105,7 @@ public final class Transcoder {
                 cmd.addAll(List.of("-vf", videoChain(r.operations(), p, textFile, true, r.streams().hdr())));
                 cmd.addAll(p.videoArgs());
                 cmd.addAll(colour(p, r.streams().hdr()));
+                cmd.addAll(p.encoderArgs(threads, kept));
                 cmd.addAll(frameTiming());
             }
             case AUDIO -> {
@@ -168,8 +179,9 @@ public final class Transcoder {
     }
 
     /**
-     * The picture's colour tags: an HDR source's own, with its mastering display and light levels,
-     * in a 10-bit preset; BT.709 once tone-mapped; for SDR, ffmpeg passes the source's on.
+     * The picture's colour tags: an HDR source's own in a 10-bit preset (its mastering display and
+     * light levels go with the encoder's parameters); BT.709 once tone-mapped; for SDR, ffmpeg
+     * passes the source's on.
      */
     private static List<String> colour(Preset p, StreamPlan.Hdr hdr) {
         if (hdr == null) {
@@ -185,7 +197,6 @@ public final class Transcoder {
         if (hdr.matrix() != null) {
             args.addAll(List.of("-colorspace", hdr.matrix()));
         }
-        args.addAll(p.hdrArgs(hdr));
         return args;
     }
 

@@ -2,6 +2,7 @@ package io.vidbatch.schedule;
 
 import io.vidbatch.api.SubmitRequest;
 import io.vidbatch.config.Settings;
+import io.vidbatch.job.ExpansionDeadline;
 import io.vidbatch.job.InputLists;
 import io.vidbatch.job.Inputs;
 import io.vidbatch.job.TranscodeJob;
@@ -29,6 +30,7 @@ import jakarta.json.JsonReader;
 import jakarta.ws.rs.WebApplicationException;
 
 import java.io.StringReader;
+import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
@@ -215,7 +217,14 @@ public class ScheduleRunner {
                 long instance = start(operator, job);
                 return record(name, new ScheduleStore.Run(now, "STARTED", instance, why));
             }
-            Map<String, Long> arrived = WatchedFolder.arrived(Inputs.accepted(job.inputs(), settings.roots()), store.taken(name), SETTLE);
+            List<Path> present;
+            try {
+                // This firing holds the schedule's lock: a folder too big to walk must not hold it for ever.
+                present = Inputs.accepted(job.inputs(), settings.roots(), ExpansionDeadline.after(ExpansionDeadline.DEFAULT));
+            } catch (ExpansionDeadline.Passed e) {
+                return failed(name, now, note(why, e.getMessage()));
+            }
+            Map<String, Long> arrived = WatchedFolder.arrived(present, store.taken(name), SETTLE);
             if (arrived.isEmpty()) {
                 return record(name, new ScheduleStore.Run(now, "SKIPPED", null, note(why, "nothing new in " + job.inputs())));
             }

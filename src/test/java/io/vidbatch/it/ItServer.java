@@ -85,9 +85,14 @@ final class ItServer {
         run("start", env);
     }
 
+    /** The log of the server's current start (Liberty renames the previous one as it starts). */
+    static Path messagesLog() {
+        return SERVERS.resolve(NAME + "/logs/messages.log");
+    }
+
     /** Waits for a line of the server's current messages.log that contains {@code text}; returns it. */
     static String awaitLog(String text, Duration timeout) throws IOException {
-        Path log = SERVERS.resolve(NAME + "/logs/messages.log");
+        Path log = messagesLog();
         long end = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < end) {
             if (Files.exists(log)) {
@@ -112,5 +117,26 @@ final class ItServer {
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
         b.environment().putAll(env);
         assertThat(b.start().waitFor()).as("server " + action + " exit code").isZero();
+    }
+
+    /** A process's environment, from /proc: what it was started with (nothing once it has ended). */
+    static List<String> environment(ProcessHandle p) throws IOException {
+        byte[] raw;
+        try {
+            raw = Files.readAllBytes(Path.of("/proc", Long.toString(p.pid()), "environ"));
+        } catch (java.nio.file.NoSuchFileException gone) {
+            return List.of();
+        }
+        return List.of(new String(raw, java.nio.charset.StandardCharsets.UTF_8).split("\0"));
+    }
+
+    /** Running, as opposed to gone or dead and waiting to be reaped (a zombie, state Z). */
+    static boolean running(ProcessHandle p) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(p.pid()), "stat"));
+            return !stat.substring(stat.lastIndexOf(')') + 2).startsWith("Z");
+        } catch (IOException gone) {
+            return false;
+        }
     }
 }

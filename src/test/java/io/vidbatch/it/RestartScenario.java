@@ -57,8 +57,8 @@ final class RestartScenario {
         }
 
         // Each job is frozen as soon as it has two items committed and an ffmpeg at work: held still
-        // (SIGSTOP), that ffmpeg would outlive the kill as an hour-long encode would, and the job cannot
-        // finish while the others catch up.
+        // (SIGSTOP), that ffmpeg cannot end by finishing its work, as an hour-long encode could not, and
+        // the job cannot finish while the others catch up.
         Map<String, ProcessHandle> held = new LinkedHashMap<>();
         long end = System.nanoTime() + Duration.ofMinutes(2).toNanos();
         while (held.size() < ids.size()) {
@@ -79,20 +79,35 @@ final class RestartScenario {
             Jobs.sleep(50);
         }
         List<ProcessHandle> workers = ItServer.process().descendants().filter(ProcessHandle::isAlive).toList();
+        // The server's environment holds passwords (it-server.env); ffmpeg, which parses the media, gets none.
+        assertThat(ItServer.environment(ItServer.process())).anyMatch(v -> v.startsWith("ADMIN_PASSWORD="));
+        for (ProcessHandle child : workers) {
+            assertThat(ItServer.environment(child)).as("environment of " + child.info().commandLine().orElse("?"))
+                    .noneMatch(v -> v.contains("PASSWORD") || v.contains("admin-dev"));
+        }
+        ProcessHandle localFfmpeg = held.get("local");
+        long killed = System.nanoTime();
         ItServer.kill();
+        if (localFfmpeg != null) {
+            long guard = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+            while (ItServer.running(localFfmpeg) && System.nanoTime() < guard) {
+                Jobs.sleep(20);
+            }
+            assertThat(ItServer.running(localFfmpeg)).as("the local launcher's ffmpeg 15 s after its coordinator's SIGKILL").isFalse();
+            Report.row("containment", "coordinator killed (SIGKILL) while its local ffmpeg encodes (held still)",
+                    String.format(java.util.Locale.ROOT, "that ffmpeg gone %.2f s later (parent-death signal); no child of the coordinator (ffmpeg, worker JVMs) had a password in its environment",
+                            (System.nanoTime() - killed) / 1e9));
+        }
 
-        // Local workers are threads of the coordinator: their held ffmpeg is orphaned, to be ended by the
-        // coordinator as it starts again. A process worker notices its coordinator is gone and stops, ffmpeg
-        // and all, by itself (ffmpeg, held still, ignores its SIGTERM: the worker kills it after 5 s).
-        List<ProcessHandle> orphans = held.entrySet().stream().filter(e -> e.getKey().equals("local")).map(Map.Entry::getValue).toList();
-        List<ProcessHandle> selfStopping = workers.stream().filter(w -> !orphans.contains(w)).toList();
+        // Local workers are threads of the coordinator: the kernel kills their ffmpeg, held still or not, as
+        // the coordinator dies (parent-death signal). A process worker notices its coordinator is gone and
+        // stops, ffmpeg and all, by itself (ffmpeg, held still, ignores its SIGTERM: the worker kills it after 5 s).
         long gone = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-        while (System.nanoTime() < gone && selfStopping.stream().anyMatch(ProcessHandle::isAlive)) {
+        while (System.nanoTime() < gone && workers.stream().anyMatch(ProcessHandle::isAlive)) {
             Jobs.sleep(100);
         }
-        assertThat(selfStopping.stream().filter(ProcessHandle::isAlive).map(p -> p.info().commandLine().orElse("?")))
-                .as("process workers still running 15 s after their coordinator died").isEmpty();
-        assertThat(orphans.stream().filter(ProcessHandle::isAlive)).as("ffmpeg orphaned by the kill").hasSameSizeAs(orphans);
+        assertThat(workers.stream().filter(ProcessHandle::isAlive).map(p -> p.info().commandLine().orElse("?")))
+                .as("workers and ffmpeg still running 15 s after their coordinator died").isEmpty();
 
         ItServer.start();
         assertThat(workers.stream().filter(ProcessHandle::isAlive).map(p -> p.info().commandLine().orElse("?")))
@@ -109,7 +124,7 @@ final class RestartScenario {
                     "coordinator killed (SIGKILL) mid-item, " + launcher + " launcher (" + ids.size() + " jobs running: "
                             + String.join(", ", ids.keySet()) + "), started again, job restarted over REST",
                     "; no worker process outlived the kill" + (launcher.equals("local")
-                            ? " (the orphaned ffmpeg is ended at start-up)" : " (workers stop when their coordinator dies)"));
+                            ? " (ffmpeg dies with its coordinator)" : " (workers stop when their coordinator dies)"));
         }
     }
 

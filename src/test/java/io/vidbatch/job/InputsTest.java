@@ -8,11 +8,16 @@ import org.junit.jupiter.api.Test;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 class InputsTest {
+
+    /** Only a guard against a hang: no test here asserts how long expansion takes. */
+    private static final Duration HANG_GUARD = Duration.ofSeconds(10);
 
     Path inputs;
     Path outside;
@@ -33,7 +38,11 @@ class InputsTest {
     }
 
     private List<Inputs.Candidate> expand(String... entries) {
-        return Inputs.expand(List.of(entries), roots);
+        try {
+            return Inputs.expand(List.of(entries), roots, ExpansionDeadline.after(ExpansionDeadline.DEFAULT));
+        } catch (ExpansionDeadline.Passed e) {
+            throw new AssertionError(e);
+        }
     }
 
     private static List<String> names(List<Inputs.Candidate> cs) {
@@ -55,6 +64,44 @@ class InputsTest {
     void globsMatchBelowTheirBase() {
         assertThat(names(expand("show/**.mp4"))).containsExactly("e1.mp4", "e2.mp4");
         assertThat(names(expand("*.mp4"))).containsExactly("-dash.mp4", "a.mp4", "with space, comma.mp4");
+    }
+
+    @Test
+    void globsKeepTheirMeaningAndLeaveHiddenFilesOut() throws IOException {
+        Files.createDirectories(inputs.resolve("show/.cache"));
+        for (String f : List.of("show/.cache/e9.mp4", "show/s1/.e3.mp4", "show/s1/e2.mkv")) {
+            Files.writeString(inputs.resolve(f), "x");
+        }
+        // As before: **/ needs a folder, so a.mp4 at the top is not among them.
+        assertThat(names(expand("**/*.mp4"))).containsExactly("e1.mp4", "e2.mp4");
+        assertThat(names(expand("show/*/e?.{mp4,mkv}"))).containsExactly("e2.mkv", "e2.mp4");
+        assertThat(names(expand("show/**/e[0-9].mkv"))).containsExactly("e2.mkv");
+        assertThat(names(expand("[!a-]*.mp4"))).containsExactly("with space, comma.mp4");
+    }
+
+    @Test
+    void globsOverABoundAreRejectedAndTheOtherEntriesGoOn() {
+        List<Inputs.Candidate> cs = assertTimeoutPreemptively(HANG_GUARD, () -> expand("x".repeat(1020) + "/*.mp4",
+                "**".repeat(30) + "Z", "*/" + "d/".repeat(32) + "*.mp4", "show/[a-c.mp4", "{a,b}{a,b}{a,b}{a,b}{a,b}{a,b}", "a.mp4"));
+        assertThat(cs).extracting(Inputs.Candidate::rejection).containsExactly(
+                "glob longer than 1024 characters",
+                "glob with more than 16 wildcards (each *, **, ? and [...] counts)",
+                "glob deeper than 32 folders",
+                "glob not accepted: '[' without its ']'",
+                "glob not accepted: its {...} groups make more than 32 alternatives",
+                null);
+    }
+
+    @Test
+    void aGlobWithAsManyWildcardsAsAllowedEndsOnLongNames() throws IOException {
+        Path many = Files.createDirectories(inputs.resolve("many"));
+        for (int i = 0; i < 200; i++) {
+            Files.writeString(many.resolve("%03d".formatted(i) + "a".repeat(248) + ".mp4"), "x");
+        }
+        String wanted = "b".repeat(254) + "Z";
+        Files.writeString(many.resolve(wanted), "x");
+        List<Inputs.Candidate> cs = assertTimeoutPreemptively(HANG_GUARD, () -> expand("many/" + "**".repeat(16) + "Z"));
+        assertThat(names(cs)).containsExactly(wanted);
     }
 
     @Test

@@ -1,0 +1,69 @@
+package io.vidbatch.job;
+
+import io.vidbatch.media.Budget;
+import io.vidbatch.media.Samples;
+import io.vidbatch.media.Tools;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** What planning one input does when the input, or the tools run on it, misbehave. */
+class PlannerTest {
+
+    @TempDir
+    Path dir;
+
+    private Planner planner(Tools tools, Budget budget) {
+        Map<String, String> given = Map.of();
+        TranscodeParameters p = TranscodeParameters.parse(List.of(dir.toString()), given::get, 64).parameters();
+        return new Planner(tools, p, budget, dir.resolve("out"), dir.resolve("work"), dir.resolve("claims"));
+    }
+
+    private Inputs.Candidate candidate(Path file) throws Exception {
+        return new Inputs.Candidate(file.toString(), file, file.toRealPath(), null);
+    }
+
+    @Test
+    void aToolThatCannotRunRejectsThatInputInsteadOfFailingTheJob() throws Exception {
+        Path video = dir.resolve("a.mp4");
+        Samples.ffmpeg("-f", "lavfi", "-i", "testsrc2=size=64x48:rate=10", "-frames:v", "10", video.toString());
+        Planner broken = planner(new Tools("/nonexistent/ffmpeg", "/nonexistent/ffprobe"), Budget.DEFAULT);
+
+        Planner.Examined e = broken.examine(1, candidate(video));
+
+        assertThat(e.rejection()).startsWith("cannot be examined: cannot run ffprobe: ");
+    }
+
+    @Test
+    void aPictureOverTheBudgetIsRejectedWithItsFigures() throws Exception {
+        Path video = dir.resolve("wide.mp4");
+        Samples.ffmpeg("-f", "lavfi", "-i", "testsrc2=size=640x360:rate=30", "-frames:v", "3", video.toString());
+        Planner small = planner(Tools.onPath(), new Budget(320L * 180, Long.MAX_VALUE));
+        Planner slow = planner(Tools.onPath(), new Budget(Long.MAX_VALUE, 640L * 360 * 29));
+
+        assertThat(small.examine(1, candidate(video)).rejection())
+                .isEqualTo("640x360 is 0.2 megapixels a picture; this server takes at most 0.1 (MAX_FRAME_PIXELS)");
+        assertThat(slow.examine(1, candidate(video)).rejection())
+                .isEqualTo("640x360 at 30.00 frames a second is 7 megapixels a second; this server takes at most 7 (MAX_PIXEL_RATE)");
+        assertThat(planner(Tools.onPath(), Budget.DEFAULT).examine(1, candidate(video)).rejection()).isNull();
+    }
+
+    @Test
+    void aPlaylistNamedLikeAVideoIsRejectedForWhatItIs() throws Exception {
+        Path outside = dir.resolve("elsewhere.ts");
+        Samples.ffmpeg("-f", "lavfi", "-i", "testsrc=size=96x64:rate=25", "-frames:v", "25", "-c:v", "mpeg2video", outside.toString());
+        Path playlist = Files.writeString(dir.resolve("evil.mp4"),
+                "#EXTM3U\n#EXT-X-TARGETDURATION:1\n#EXTINF:1.0,\n" + outside + "\n#EXT-X-ENDLIST\n");
+
+        Planner.Examined e = planner(Tools.onPath(), Budget.DEFAULT).examine(1, candidate(playlist));
+
+        assertThat(e.rejection()).isEqualTo(
+                "an HLS playlist (hls): not a video container vidbatch reads; files that point at other files are refused");
+    }
+}
