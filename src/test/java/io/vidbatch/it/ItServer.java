@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -80,42 +79,14 @@ final class ItServer {
         assertThat(kill.waitFor()).as("kill -" + signal).isZero();
     }
 
-    /** `server start` with these environment variables added, without waiting for the application. */
-    static void launch(Map<String, String> env) throws Exception {
-        run("start", env);
-    }
-
     /** The log of the server's current start (Liberty renames the previous one as it starts). */
     static Path messagesLog() {
         return SERVERS.resolve(NAME + "/logs/messages.log");
     }
 
-    /** Waits for a line of the server's current messages.log that contains {@code text}; returns it. */
-    static String awaitLog(String text, Duration timeout) throws IOException {
-        Path log = messagesLog();
-        long end = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < end) {
-            if (Files.exists(log)) {
-                try (var lines = Files.lines(log)) {
-                    var found = lines.filter(l -> l.contains(text)).findFirst();
-                    if (found.isPresent()) {
-                        return found.get();
-                    }
-                }
-            }
-            Jobs.sleep(250);
-        }
-        throw new AssertionError("no '" + text + "' in " + log + " within " + timeout);
-    }
-
     private static void run(String action) throws Exception {
-        run(action, Map.of());
-    }
-
-    private static void run(String action, Map<String, String> env) throws Exception {
         ProcessBuilder b = new ProcessBuilder(List.of("target/liberty/wlp/bin/server", action, NAME))
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
-        b.environment().putAll(env);
         assertThat(b.start().waitFor()).as("server " + action + " exit code").isZero();
     }
 
