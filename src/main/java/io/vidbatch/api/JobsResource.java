@@ -111,9 +111,7 @@ public class JobsResource {
         try {
             long execution;
             synchronized (SubmitterLimits.TURN) {
-                if (!security.isUserInRole(Roles.ADMIN)) {
-                    new SubmitterLimits(settings.jobsPerSubmitter(), settings.workersPerSubmitter()).check(operator, props);
-                }
+                limit(props);
                 execution = TranscodeJob.start(operator, lists.attach(props, request.inputs()));
             }
             long id = operator.getJobInstance(execution).getInstanceId();
@@ -307,7 +305,12 @@ public class JobsResource {
             props.setProperty(TranscodeParameters.WORKERS, workers);
         }
         try {
-            operator.restart(latest.getExecutionId(), props);
+            // A restart runs workers again: the same limits as a submission, or stopping and
+            // restarting jobs would get round them.
+            synchronized (SubmitterLimits.TURN) {
+                limit(props);
+                operator.restart(latest.getExecutionId(), props);
+            }
         } catch (JobExecutionIsRunningException e) {
             throw ApiError.of(Response.Status.CONFLICT, "job " + id + " is still running");
         } catch (JobRestartException | JobExecutionNotMostRecentException | JobExecutionAlreadyCompleteException e) {
@@ -319,6 +322,13 @@ public class JobsResource {
             throw ApiError.of(Response.Status.NOT_FOUND, "job " + id + " has no execution");
         }
         return Response.accepted(summary(TranscodeJob.instance(id))).build();
+    }
+
+    /** The caller's running jobs and workers, with this one, within its limits; administrators have none. */
+    private void limit(Properties job) {
+        if (!security.isUserInRole(Roles.ADMIN)) {
+            new SubmitterLimits(settings.jobsPerSubmitter(), settings.workersPerSubmitter()).check(operator, job);
+        }
     }
 
     private JobViews.Summary summary(JobInstance instance) {

@@ -58,19 +58,18 @@ public record Roots(List<Path> inputRoots, Path outputRoot) {
         return Optional.ofNullable(fallback);
     }
 
-    /** True when the file, with every symlink followed, is still inside an input root. */
-    public boolean reallyInsideInputs(Path file) {
-        try {
-            Path real = file.toRealPath();
-            for (Path root : inputRoots) {
-                if (Files.exists(root) && real.startsWith(root.toRealPath())) {
+    /** True when this path, already resolved ({@link Path#toRealPath}), lies inside an input root. */
+    public boolean realPathInsideInputs(Path real) {
+        for (Path root : inputRoots) {
+            try {
+                if (real.startsWith(root.toRealPath())) {
                     return true;
                 }
+            } catch (IOException missing) {
+                // a root that does not exist holds nothing
             }
-            return false;
-        } catch (IOException e) {
-            return false;
         }
+        return false;
     }
 
     /** Resolves {@code outputDir}: relative to the output root, or absolute inside it. */

@@ -81,15 +81,17 @@ public final class Inputs {
                     out.add(c);
                     continue;
                 }
-                if (!roots.reallyInsideInputs(c.file())) {
-                    out.add(Candidate.rejected(entry, c.file(), "outside the allowed input roots (follows a link out)"));
-                    continue;
-                }
+                // Resolved once, and that very path checked and kept: resolving twice would let a link
+                // swapped in between the two leave the kept path outside the roots.
                 Path real;
                 try {
                     real = c.file().toRealPath();
                 } catch (IOException e) {
                     out.add(Candidate.rejected(entry, c.file(), "cannot be read: " + e.getMessage()));
+                    continue;
+                }
+                if (!roots.realPathInsideInputs(real)) {
+                    out.add(Candidate.rejected(entry, c.file(), "outside the allowed input roots (follows a link out)"));
                     continue;
                 }
                 if (seen.contains(real)) {

@@ -36,11 +36,18 @@ final class OutputNames {
         this.job = job;
     }
 
+    /**
+     * Longest output name, in bytes: Linux allows 255 for a name, and the temporary file beside the
+     * output (15 more) and the thumbnails ({@code -thumb12.jpg}) must fit too.
+     */
+    static final int MAX_NAME_BYTES = 200;
+
     /** {@code <stem><suffix>}, or {@code <stem>-2<suffix>}, {@code -3}, ...: the first name free everywhere. */
     Path next(String stem, String suffix) throws IOException {
         Files.createDirectories(claims);
         for (int i = 1; ; i++) {
-            String name = i == 1 ? stem + suffix : stem + "-" + i + suffix;
+            String number = i == 1 ? "" : "-" + i;
+            String name = shorten(stem, MAX_NAME_BYTES - bytes(number + suffix)) + number + suffix;
             if (!used.add(name)) {
                 continue;
             }
@@ -49,6 +56,29 @@ final class OutputNames {
                 return output;
             }
         }
+    }
+
+    /** The stem cut to at most this many UTF-8 bytes, never inside a character. */
+    static String shorten(String stem, int maxBytes) {
+        if (bytes(stem) <= maxBytes) {
+            return stem;
+        }
+        int end = 0;
+        int used = 0;
+        while (end < stem.length()) {
+            int cp = stem.codePointAt(end);
+            int size = bytes(new String(Character.toChars(cp)));
+            if (used + size > maxBytes) {
+                break;
+            }
+            used += size;
+            end += Character.charCount(cp);
+        }
+        return stem.substring(0, end);
+    }
+
+    private static int bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8).length;
     }
 
     private static boolean onDisk(Path output) {
@@ -73,6 +103,23 @@ final class OutputNames {
         }
     }
 
+    /** The path with its nearest existing folder's links resolved (the rest does not exist yet). */
+    private static Path resolved(Path output) {
+        Path p = output.toAbsolutePath().normalize();
+        Path existing = p.getParent();
+        while (existing != null && !Files.isDirectory(existing)) {
+            existing = existing.getParent();
+        }
+        if (existing == null) {
+            return p;
+        }
+        try {
+            return existing.toRealPath().resolve(existing.relativize(p));
+        } catch (IOException e) {
+            return p;
+        }
+    }
+
     /** Drops this job's claims on these outputs (its files, where written, hold the names from now on). */
     static void release(Path claims, long job, List<Path> outputs) {
         for (Path output : outputs) {
@@ -87,11 +134,13 @@ final class OutputNames {
         }
     }
 
-    /** Output paths run to thousands of characters; a claim's file name must stay short. */
+    /**
+     * Output paths run to thousands of characters, so a claim is named by a digest of the path,
+     * taken with links resolved: one folder reached two ways must give one claim.
+     */
     private static String key(Path output) {
         try {
-            byte[] d = MessageDigest.getInstance("SHA-256").digest(output.toAbsolutePath().normalize().toString()
-                    .getBytes(StandardCharsets.UTF_8));
+            byte[] d = MessageDigest.getInstance("SHA-256").digest(resolved(output).toString().getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(d);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);

@@ -159,9 +159,16 @@ public class PlanBatchlet extends AbstractBatchlet {
     }
 
     private void store(long job, Planner.Planned planned) throws java.sql.SQLException {
-        WorkStore.InputRow row = planned.row();
-        store.insertPlanned(job, row.withDetail(planned.detail() == null ? null : store.json().toJson(planned.detail())),
-                planned.items(), planned.standby());
+        WorkStore.InputRow row = planned.row().withDetail(planned.detail() == null ? null : store.json().toJson(planned.detail()));
+        String unfit = WorkStore.unfit(row, planned.standby() == null ? planned.items()
+                : java.util.stream.Stream.concat(planned.items().stream(), java.util.stream.Stream.of(planned.standby())).toList());
+        if (unfit != null) {
+            // One file's record too large for its row must not fail the job (and a watch run's other files with it).
+            row = new WorkStore.InputRow(row.input(), row.given(), WorkStore.cut(row.source(), 4000), Planner.REJECTED,
+                    "cannot be recorded: " + unfit, null, null);
+            planned = new Planner.Planned(row, null, List.of(), null);
+        }
+        store.insertPlanned(job, row, planned.items(), planned.standby());
         if (row.state().equals(Planner.REJECTED)) {
             LOG.warning(String.format("input %d rejected: %s: %s", row.input(), describe(row), row.reason()));
         } else {

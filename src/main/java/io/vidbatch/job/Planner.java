@@ -2,6 +2,7 @@ package io.vidbatch.job;
 
 import io.vidbatch.launch.WorkItem;
 import io.vidbatch.media.BadMediaException;
+import io.vidbatch.media.Containers;
 import io.vidbatch.media.Budget;
 import io.vidbatch.media.Expected;
 import io.vidbatch.media.MediaInfo;
@@ -29,6 +30,14 @@ import java.util.Set;
 final class Planner {
 
     static final String PLANNED = "PLANNED";
+    /**
+     * Packets listed for one input (cut points, frame gaps) are held in the coordinator's heap,
+     * about 100 bytes each while read: a crafted file of tiny packets must not take it all. A
+     * million is 4.6 hours at 60 frames a second; a longer video is encoded whole.
+     */
+    static final long MAX_LISTED_PACKETS = 1_000_000;
+    /** The duration check's tolerance for a variable-rate video too long to list its frame gaps. */
+    private static final double UNLISTED_LONGEST_FRAME_SECONDS = 1.0;
     static final String REJECTED = "REJECTED";
 
     private final Prober prober;
@@ -76,6 +85,7 @@ final class Planner {
             return Examined.rejected(inputNo, c, c.rejection());
         }
         try {
+            Containers.checkSource(c.real());
             MediaInfo info = prober.probe(c.real());
             var over = budget.exceededBy(info.video());
             if (over.isPresent()) {
@@ -86,20 +96,27 @@ final class Planner {
                 return Examined.rejected(inputNo, c, misfit);
             }
             StreamPlan streams = StreamPlan.of(info, params.audio(), params.preset(), prober.hdr(c.real(), info.video()));
-            boolean segmenting = params.segmentSeconds() > 0 && Operations.fps(params.operations()).isEmpty()
+            boolean listable = info.video().frames() <= MAX_LISTED_PACKETS;
+            boolean segmenting = listable && params.segmentSeconds() > 0 && Operations.fps(params.operations()).isEmpty()
                     && Splitter.worthSplitting(info, params.segmentSeconds());
             // One listing of the packets serves both: frame gaps for a variable rate, keyframes for cutting.
             PacketTimes packets = segmenting ? prober.packetsForCutting(c.real(), info.video().codec())
-                    : info.video().variableFrameRate() ? prober.packets(c.real()) : null;
-            double longestFrame = info.video().variableFrameRate() ? packets.longestFrameInterval() : 0;
+                    : info.video().variableFrameRate() && listable ? prober.packets(c.real()) : null;
+            double longestFrame = !info.video().variableFrameRate() ? 0
+                    : packets != null ? packets.longestFrameInterval() : UNLISTED_LONGEST_FRAME_SECONDS;
             Expected expected = expected(info, params.operations(), longestFrame, streams, params.preset());
             Splitter.Result split = null;
             String note = null;
             if (params.segmentSeconds() > 0) {
                 if (Operations.fps(params.operations()).isPresent()) {
                     note = "encoded whole: a frame-rate change needs the whole timeline";
+                } else if (!listable) {
+                    note = String.format(java.util.Locale.ROOT, "encoded whole: more than %,d frames to list for cutting",
+                            MAX_LISTED_PACKETS);
                 } else {
                     split = splitter.split(c.real(), info, packets, params.segmentSeconds(), inputWorkDir(inputNo));
+                    // The pieces are read from now on, not the source: it must still be the file that was probed.
+                    Containers.checkSource(c.real());
                     note = split.split() ? longerSegments(info) : "encoded whole: " + split.wholeBecause();
                 }
             }

@@ -132,6 +132,18 @@ public class WorkStore {
     }
 
     /** An input, its work items and its standby item (null when it has none), on one connection. */
+    /** What of this input would not fit its columns, or null: paths over 4,000 characters, records over 32,000. */
+    static String unfit(InputRow r, List<WorkItem> items) {
+        if (r.source() != null && r.source().length() > 4000 || r.output() != null && r.output().length() > 4000) {
+            return "its path is longer than 4,000 characters";
+        }
+        if (r.detail() != null && r.detail().length() > TEXT
+                || items.stream().anyMatch(i -> WorkJson.write(i).length() > TEXT)) {
+            return "its streams, tags and chapters are more than a record holds (" + TEXT + " characters)";
+        }
+        return null;
+    }
+
     public void insertPlanned(long job, InputRow r, List<WorkItem> items, WorkItem standby) throws SQLException {
         ensureSchema();
         try (Connection c = dataSource.getConnection()) {
@@ -405,7 +417,7 @@ public class WorkStore {
         return new Timestamp(System.currentTimeMillis());
     }
 
-    private static String cut(String s, int max) {
+    static String cut(String s, int max) {
         return s == null || s.length() <= max ? s : s.substring(0, max - 1) + "…";
     }
 

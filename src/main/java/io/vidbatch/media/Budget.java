@@ -24,12 +24,22 @@ public record Budget(long maxFramePixels, long maxPixelRate) {
                     "%dx%d is %.1f megapixels a picture; this server takes at most %.1f (MAX_FRAME_PIXELS)",
                     v.width(), v.height(), pixels / 1e6, maxFramePixels / 1e6));
         }
-        double rate = pixels * Math.max(v.frameRate(), v.baseFrameRate());
+        double fps = framesPerSecond(v);
+        double rate = pixels * fps;
         if (rate > maxPixelRate) {
             return Optional.of(String.format(Locale.ROOT,
                     "%dx%d at %.2f frames a second is %.0f megapixels a second; this server takes at most %.0f (MAX_PIXEL_RATE)",
-                    v.width(), v.height(), Math.max(v.frameRate(), v.baseFrameRate()), rate / 1e6, maxPixelRate / 1e6));
+                    v.width(), v.height(), fps, rate / 1e6, maxPixelRate / 1e6));
         }
         return Optional.empty();
+    }
+
+    /** The stream's declared rate, or when it declares none (0/0), its frames over its duration. */
+    private static double framesPerSecond(MediaInfo.Video v) {
+        double declared = Math.max(v.frameRate(), v.baseFrameRate());
+        if (declared > 0 && Double.isFinite(declared)) {
+            return declared;
+        }
+        return v.streamDuration() > 0 ? v.frames() / v.streamDuration() : 0;
     }
 }

@@ -59,11 +59,11 @@ public final class Containers {
         Path p = planned.toAbsolutePath();
         try {
             if (Files.isSymbolicLink(p) || !p.toRealPath().equals(p)) {
-                throw new BadMediaException("changed after it was planned: a link now leads elsewhere (" + p.toRealPath()
+                throw new BadMediaException("changed since it was found: a link now leads elsewhere (" + p.toRealPath()
                         + "); it was not read");
             }
         } catch (IOException e) {
-            throw new BadMediaException("gone since it was planned: " + e.getMessage());
+            throw new BadMediaException("gone since it was found: " + e.getMessage());
         }
         if (!Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
             throw new BadMediaException("no longer a regular file; it was not read");

@@ -230,8 +230,12 @@ public final class Prober {
         if (!(v instanceof jakarta.json.JsonString text) || text.getString().isBlank() || text.getString().equals("und")) {
             return null;
         }
-        return text.getString().strip();
+        String t = text.getString().strip();
+        // A title is the file's to choose: 40,000 characters of it would not fit the input's record.
+        return t.length() > MAX_TAG_CHARS ? t.substring(0, MAX_TAG_CHARS) + "…" : t;
     }
+
+    static final int MAX_TAG_CHARS = 200;
 
     private static MediaInfo.Video video(JsonObject s, double containerDuration) {
         double base = rational(s.getString("r_frame_rate", "0/0"));

@@ -78,7 +78,7 @@ public final class Splitter {
             List<String> cmd = tools.ffmpegCommand();
             // MP4 pieces: Matroska rounds timestamps to 1 ms, which garbles variable frame rate sources.
             cmd.addAll(List.of("-loglevel", "error", "-y"));
-            cmd.addAll(Containers.input(source));
+            cmd.addAll(Containers.source(source));
             cmd.addAll(List.of("-map", "0:V:0",
                     "-c", "copy", "-f", "segment", "-segment_format", "mp4", "-reset_timestamps", "1",
                     // ffmpeg starts the output timeline at the source's start time; cut just before each keyframe.

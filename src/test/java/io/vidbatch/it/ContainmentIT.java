@@ -121,16 +121,17 @@ class ContainmentIT {
         // One worker: the long input is encoded first, and the link is swapped in meanwhile.
         long id = Jobs.submit(Jobs.body("inputs", List.of("samples/long-720p-30s.mp4", DIR + "/swap/late.mp4"), "workers", 1,
                 "outputDir", out));
-        Jobs.waitFor(id, Duration.ofMinutes(2), j -> j.getJsonObject("progress").getInt("items") == 2
-                && j.getJsonObject("progress").getInt("running") > 0 && j.getJsonObject("progress").getInt("done") == 0,
-                "planned, the first input encoding");
+        Jobs.waitFor(id, Duration.ofMinutes(2), j -> {
+            List<JsonObject> items = j.getJsonArray("items").getValuesAs(JsonObject.class);
+            return items.size() == 2 && started(items, 1) && !started(items, 2);
+        }, "planned, the first input encoding and the second not started");
         Files.delete(late);
         Files.createSymbolicLink(late, outside);
 
         JsonObject job = Jobs.waitForEnd(id, Duration.ofMinutes(3));
         JsonObject swapped = byGiven(job).get(DIR + "/swap/late.mp4");
         assertThat(swapped.getString("state")).isEqualTo("FAILED");
-        assertThat(swapped.getString("reason")).startsWith("changed after it was planned: a link now leads elsewhere (")
+        assertThat(swapped.getString("reason")).startsWith("changed since it was found: a link now leads elsewhere (")
                 .endsWith("); it was not read");
         assertThat(job.getString("outcome")).isEqualTo("PARTIAL");
         assertThat(fileNames(Jobs.outputs().resolve(out))).containsExactly("long-720p-30s-h264-720p.mp4");
@@ -217,6 +218,10 @@ class ContainmentIT {
             assertThat(stop.status()).as(stop.body()).isIn(202, 409);
             Jobs.waitForEnd(id, Duration.ofMinutes(2));
         }
+    }
+
+    private static boolean started(List<JsonObject> items, int input) {
+        return items.stream().anyMatch(i -> i.getInt("input") == input && i.containsKey("startedAt") && !i.isNull("startedAt"));
     }
 
     private static Map<String, JsonObject> byGiven(JsonObject job) {

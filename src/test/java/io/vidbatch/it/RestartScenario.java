@@ -81,6 +81,10 @@ final class RestartScenario {
         List<ProcessHandle> workers = ItServer.process().descendants().filter(ProcessHandle::isAlive).toList();
         // The server's environment holds passwords (it-server.env); ffmpeg, which parses the media, gets none.
         assertThat(ItServer.environment(ItServer.process())).anyMatch(v -> v.startsWith("ADMIN_PASSWORD="));
+        for (var e : held.entrySet()) {
+            assertThat(ItServer.environment(e.getValue())).as(e.getKey() + " launcher's ffmpeg, held still, has an environment to read")
+                    .isNotEmpty();
+        }
         for (ProcessHandle child : workers) {
             assertThat(ItServer.environment(child)).as("environment of " + child.info().commandLine().orElse("?"))
                     .noneMatch(v -> v.contains("PASSWORD") || v.contains("admin-dev"));

@@ -66,4 +66,16 @@ class PlannerTest {
         assertThat(e.rejection()).isEqualTo(
                 "an HLS playlist (hls): not a video container vidbatch reads; files that point at other files are refused");
     }
+
+    @Test
+    void aFortyThousandCharacterTitleIsCutSoTheInputStillFitsItsRecord() throws Exception {
+        Path video = dir.resolve("titled.mkv");
+        Samples.ffmpeg("-f", "lavfi", "-i", "testsrc2=size=64x48:rate=10", "-frames:v", "10", "-metadata:s:v:0",
+                "title=" + "T".repeat(40_000), video.toString());
+
+        Planner.Examined e = planner(Tools.onPath(), Budget.DEFAULT).examine(1, candidate(video));
+
+        assertThat(e.rejection()).isNull();
+        assertThat(e.info().streams().get(0).title()).hasSize(201).endsWith("T…");
+    }
 }
