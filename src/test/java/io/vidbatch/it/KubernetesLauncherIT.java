@@ -63,6 +63,11 @@ class KubernetesLauncherIT extends WithSimulatedCluster {
         assertThat(used).as("verbs used by one clean run").contains("create jobs", "list jobs", "watch jobs",
                 "delete jobs", "list pods", "watch pods", "get pods/log");
         assertThat(roleRules(Path.of("kubernetes/rbac-launcher.yaml"))).as("the Role's rules").isEqualTo(declared);
+
+        // A pod's log is read bounded: its last lines, and no more than 256 KiB of them.
+        assertThat(cluster.api().requests()).filteredOn(r -> r.rbac().equals("get pods/log")).isNotEmpty()
+                .allSatisfy(r -> assertThat(r.query()).contains("tailLines=" + KubernetesLauncher.LOG_TAIL_LINES)
+                        .contains("limitBytes=" + KubernetesLauncher.LOG_LIMIT_BYTES));
     }
 
     /** "verb resource" for every verb and resource of the Role in a manifest file. */

@@ -70,6 +70,8 @@ final class JobSpecs {
                 .terminationGracePeriodSeconds(s.terminationGraceSeconds())
                 .securityContext(new V1PodSecurityContext().runAsNonRoot(true).runAsUser(s.runAsUser())
                         .runAsGroup(s.runAsUser()).fsGroup(s.runAsUser())
+                        // Without it, drivers that apply fsGroup chown the whole media volume at every pod start.
+                        .fsGroupChangePolicy("OnRootMismatch")
                         .seccompProfile(new V1SeccompProfile().type("RuntimeDefault")))
                 .containers(List.of(worker))
                 .volumes(volumes());

@@ -163,11 +163,19 @@ public class KubernetesLauncher implements Launcher {
         return Outcome.placed(reported, group, "k8s:" + pod.getSpec().getNodeName() + "/" + pod.getMetadata().getName());
     }
 
+    /**
+     * The most of a pod's log copied into the job log: its last lines, where ffmpeg's closing
+     * statistics and errors are. A worker (or a file that makes ffmpeg warn on every frame) can
+     * write gigabytes, and the whole read would sit in the coordinator's heap.
+     */
+    public static final int LOG_TAIL_LINES = 1000;
+    public static final int LOG_LIMIT_BYTES = 256 * 1024;
+
     /** The worker's output (ffmpeg's lines among it) into the partition's job log. */
     private void logs(Cluster c, V1Pod pod, Launch launch) throws InterruptedException {
         try {
             String text = ApiCalls.call(() -> c.core.readNamespacedPodLog(pod.getMetadata().getName(), c.namespace)
-                    .container(JobSpecs.CONTAINER).execute());
+                    .container(JobSpecs.CONTAINER).tailLines(LOG_TAIL_LINES).limitBytes(LOG_LIMIT_BYTES).execute());
             if (text != null) {
                 text.lines().filter(l -> !l.isBlank()).forEach(l -> launch.log().accept("pod " + pod.getMetadata().getName() + ": " + l));
             }

@@ -74,6 +74,8 @@ class JobSpecsTest {
         assertThat(pod.getTolerations().get(0).getKey()).isEqualTo("dedicated");
         assertThat(pod.getTopologySpreadConstraints().get(0).getTopologyKey()).isEqualTo("kubernetes.io/hostname");
         assertThat(pod.getSecurityContext().getRunAsNonRoot()).isTrue();
+        assertThat(pod.getSecurityContext().getFsGroupChangePolicy()).as("no chown of the whole media volume at each start")
+                .isEqualTo("OnRootMismatch");
         assertThat(pod.getAutomountServiceAccountToken()).isFalse();
         assertThat(pod.getVolumes()).extracting(v -> v.getName()).containsExactly("tmp", "media");
         assertThat(pod.getContainers().get(0).getVolumeMounts()).extracting(m -> m.getMountPath()).containsExactly("/tmp", "/media");
