@@ -1,5 +1,7 @@
 package io.vidbatch.it;
 
+import io.kubernetes.client.openapi.models.V1Pod;
+import io.vidbatch.k8s.sim.ProcessExit;
 import jakarta.json.JsonObject;
 import org.junit.jupiter.api.Test;
 import org.microshed.testing.jupiter.MicroShedTest;
@@ -54,5 +56,35 @@ class KubernetesStopIT extends WithSimulatedCluster {
                 v.asJsonObject().getJsonNumber("execution").longValue() == first ? 1 : 2));
         assertThat(expected).containsValue(2);
         assertThat(KubernetesSim.jobsCreated(cluster, id)).isEqualTo(expected);
+    }
+
+    @Test
+    void aRestartRightAfterAStopWaitsForTheSlowToDiePodSoNoTwoPodsEverRunTheSameItems() throws Exception {
+        String dir = Jobs.dir("it-k8s-overlap");
+        Path out = Jobs.outputs().resolve(dir);
+        long id = Jobs.submit(KubernetesSim.body(List.of("samples/long-720p-30s.mp4"), dir, 1));
+        V1Pod pod = KubernetesSim.awaitEncoding(cluster, id, out);
+        // Held still, the worker ignores its SIGTERM: the pod ends only when its grace period (5 s here)
+        // runs out, as a pod on a busy or sick node does.
+        ItServer.signal("STOP", cluster.podProcess(pod.getMetadata().getName()).orElseThrow());
+
+        Jobs.on(Api.Server.main()).control(id, "stop");
+        assertThat(Jobs.waitForEnd(id, Duration.ofMinutes(1)).getString("status")).isEqualTo("STOPPED");
+        Jobs.on(Api.Server.main()).control(id, "restart");
+        JsonObject done = Jobs.waitFor(id, Duration.ofMinutes(2), j -> j.getString("status").equals("COMPLETED")
+                && j.getJsonArray("executions").size() == 2, "completed after restart");
+
+        assertThat(done.getString("exitStatus")).isEqualTo("ALL DONE: 1 of 1 inputs done, 0 failed, 0 rejected");
+        assertThat(KubernetesSim.jobLog(id)).contains("waiting for Job " + KubernetesSim.jobName(id, 1)
+                + " and its pods to be gone before making it again");
+        // Each pod's process, from its start to its exit: the restarted Job's pod starts only after
+        // the stopped one's has ended.
+        List<ProcessExit> runs = cluster.processExits().stream().filter(e -> e.pod().startsWith(KubernetesSim.jobName(id, 1) + "-"))
+                .sorted(java.util.Comparator.comparing(ProcessExit::started)).toList();
+        assertThat(runs).hasSize(2);
+        assertThat(runs.get(1).started()).as("the new pod's start, against the old pod's exit at " + runs.get(0).exited())
+                .isAfterOrEqualTo(runs.get(0).exited());
+        assertThat(Probe.of(out.resolve("long-720p-30s-h264-720p.mp4")).frames()).isEqualTo(900);
+        KubernetesSim.assertNothingLeft(cluster, id);
     }
 }

@@ -96,9 +96,18 @@ final class Cluster implements AutoCloseable {
         return jobs.getIndexer().getByKey(namespace + "/" + name);
     }
 
-    List<V1Pod> podsOf(String jobName) {
+    /**
+     * The pods of this Job object, by its uid: a Job deleted and made again under the same name
+     * is another object, and its predecessor's pods (still terminating) are not its own.
+     */
+    List<V1Pod> podsOf(V1Job job) {
+        if (job == null || job.getMetadata() == null || job.getMetadata().getUid() == null) {
+            return List.of();
+        }
+        String uid = job.getMetadata().getUid();
         return pods.getIndexer().list().stream().filter(p -> p.getMetadata().getLabels() != null
-                && jobName.equals(p.getMetadata().getLabels().get(Labels.JOB_NAME))).toList();
+                && (uid.equals(p.getMetadata().getLabels().get(Labels.CONTROLLER_UID))
+                || uid.equals(p.getMetadata().getLabels().get(Labels.LEGACY_CONTROLLER_UID)))).toList();
     }
 
     /** The Job's change count, to pass to {@link #await} after looking at the Job. */

@@ -69,6 +69,13 @@ public class KubernetesLauncher implements Launcher {
     private void start(Cluster c, String name, List<WorkItem> group, Launch launch)
             throws ApiException, InterruptedException, WorkerUnavailableException {
         V1Job existing = c.job(name) != null ? c.job(name) : read(c, name);
+        if (existing != null && existing.getMetadata().getDeletionTimestamp() != null) {
+            // Deleted (a stop, a replacement) and its pod still terminating: a new Job of the same name
+            // now would run beside that pod on the same items and outputs.
+            launch.log().accept("waiting for Job " + name + " and its pods to be gone before making it again");
+            awaitGone(c, name);
+            existing = null;
+        }
         boolean sameItems = existing != null && existing.getMetadata().getAnnotations() != null
                 && Labels.items(group).equals(existing.getMetadata().getAnnotations().get(Labels.ITEMS));
         if (existing != null && (hasCondition(existing, "Failed") || !sameItems)) {
@@ -105,7 +112,8 @@ public class KubernetesLauncher implements Launcher {
         Duration pendingTimeout = Duration.ofSeconds(settings.pendingTimeoutSeconds());
         while (true) {
             long seen = c.changes(name);
-            JobState state = JobState.of(c.job(name), c.podsOf(name), OffsetDateTime.now(), pendingTimeout);
+            V1Job job = c.job(name);
+            JobState state = JobState.of(job, c.podsOf(job), OffsetDateTime.now(), pendingTimeout);
             if (state.finished()) {
                 return finish(c, name, group, state, launch);
             }
@@ -197,7 +205,8 @@ public class KubernetesLauncher implements Launcher {
 
     private static void delete(Cluster c, String name) throws ApiException, InterruptedException {
         try {
-            ApiCalls.call(() -> c.batch.deleteNamespacedJob(name, c.namespace).propagationPolicy("Background").execute());
+            // Foreground: the Job object stays until its pods are gone, so "no Job" means "no pod".
+            ApiCalls.call(() -> c.batch.deleteNamespacedJob(name, c.namespace).propagationPolicy("Foreground").execute());
         } catch (ApiException e) {
             if (e.getCode() != 404) {
                 throw e;
@@ -205,11 +214,13 @@ public class KubernetesLauncher implements Launcher {
         }
     }
 
-    private static void awaitGone(Cluster c, String name) throws InterruptedException, ApiException {
-        long deadline = System.nanoTime() + CACHE_GRACE.toNanos();
+    /** Until the Job is gone: with Foreground deletion, until its pods have had their grace period and ended. */
+    private void awaitGone(Cluster c, String name) throws InterruptedException, ApiException {
+        Duration wait = CACHE_GRACE.plusSeconds(settings.terminationGraceSeconds());
+        long deadline = System.nanoTime() + wait.toNanos();
         while (c.job(name) != null || read(c, name) != null) {
             if (System.nanoTime() > deadline) {
-                throw new ApiException("Job " + name + " is still there " + CACHE_GRACE.toSeconds() + " s after deleting it");
+                throw new ApiException("Job " + name + " is still there " + wait.toSeconds() + " s after deleting it");
             }
             long seen = c.changes(name);
             c.await(name, seen, POLL_MILLIS);

@@ -25,6 +25,10 @@ public final class Labels {
     public static final String ITEMS = "vidbatch.io/items";
     /** Set by the Job controller on the pods it makes. */
     public static final String JOB_NAME = "batch.kubernetes.io/job-name";
+    /** Set by the Job controller on its pods: the Job's uid, unlike its name never reused. */
+    public static final String CONTROLLER_UID = "batch.kubernetes.io/controller-uid";
+    /** The same label before Kubernetes 1.27, which clusters still carry on older pods. */
+    public static final String LEGACY_CONTROLLER_UID = "controller-uid";
 
     private Labels() {
     }

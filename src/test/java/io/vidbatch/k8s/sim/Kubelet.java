@@ -206,7 +206,7 @@ final class Kubelet {
         run.cleanUp();
         Instant exited = run.exited == null ? Instant.now() : run.exited;
         runtime.exits.add(new ProcessExit(pod.getMetadata().getNamespace(), pod.getMetadata().getName(), code,
-                pod.getMetadata().getCreationTimestamp().toInstant(), run.startedAt.toInstant(), exited, Instant.now()));
+                pod.getMetadata().getCreationTimestamp().toInstant(), run.launched, exited, Instant.now()));
     }
 
     private void startError(V1Pod pod, String message) {

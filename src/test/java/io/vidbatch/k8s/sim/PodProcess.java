@@ -31,6 +31,8 @@ final class PodProcess {
     final Path log;
     final Path resultFile;
     final OffsetDateTime startedAt = Times.now();
+    /** The same moment at full precision: the API's times are whole seconds, too coarse to order two pods. */
+    final Instant launched = Instant.now();
     private final Process process;
     private final boolean ownGroup;
     private List<ProcessHandle> descendantsAtTerm = List.of();

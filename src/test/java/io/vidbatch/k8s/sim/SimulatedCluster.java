@@ -291,6 +291,18 @@ public final class SimulatedCluster implements AutoCloseable, LogSource {
         return out;
     }
 
+    /** The main process of a pod running here, for a test to hold still or signal as a node's trouble would. */
+    public Optional<ProcessHandle> podProcess(String podName) {
+        for (Kubelet k : kubelets.values()) {
+            for (PodProcess r : k.runs().values()) {
+                if (r.podName.equals(podName) && r.alive()) {
+                    return ProcessHandle.of(r.pid());
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
     /** Every container exit so far, with when it happened and when the API showed it. */
     public List<ProcessExit> processExits() {
         return new ArrayList<>(runtime.exits);
