@@ -10,6 +10,7 @@ export const LAUNCHER_RULES = [
   { apiGroup: "batch", resource: "jobs", verbs: ["create", "delete", "get", "list", "watch"] },
   { apiGroup: "", resource: "pods", verbs: ["list", "watch"] },
   { apiGroup: "", resource: "pods/log", verbs: ["get"] },
+  { apiGroup: "", resource: "events", verbs: ["list"] },
 ];
 
 const REQUIRED_CONFIG = [

@@ -10,13 +10,16 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.function.LongFunction;
+import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * What a user sees when the cluster misbehaves under a kubernetes job: evictions, a lost node and
  * OOM kills are retried by Kubernetes and the job completes; a pod that cannot start fails the
- * job within the pending timeout, naming the cause; API errors and dropped watches cost nothing.
+ * job within the pending timeout, naming the cause, and so does a Job whose pods admission refuses
+ * (a quota, a missing ServiceAccount); API errors and dropped watches cost nothing.
  * Each test also checks that no Job or pod is left, no Job was created twice and no output was
  * written twice or left half-written.
  */
@@ -26,11 +29,15 @@ class KubernetesFaultsIT extends WithSimulatedCluster {
     /** An 8 s 720p input: encodes in a few seconds, long enough to be hit mid-encode. */
     private static final String INPUT = "samples/talk-720p-23976.mp4";
     private static final Duration JOB_TIMEOUT = Duration.ofMinutes(2);
+    /** K8S_SERVICE_ACCOUNT's default: it-server.env does not set it. */
+    private static final String WORKER_ACCOUNT = "vidbatch-worker";
 
     @AfterEach
     void heal() {
         cluster.api().clearFaults();
         cluster.clearImagePullFailures();
+        cluster.removeQuota(KubernetesSim.NAMESPACE);
+        cluster.restoreServiceAccount(KubernetesSim.NAMESPACE, WORKER_ACCOUNT);
         for (String n : List.of("node-a", "node-b", "node-c")) {
             cluster.uncordon(n);
         }
@@ -127,22 +134,51 @@ class KubernetesFaultsIT extends WithSimulatedCluster {
         assertPendingFails("it-k8s-unschedulable", "Unschedulable");
     }
 
+    @Test
+    void aJobWhosePodsAQuotaRefusesFailsWithinThePendingTimeoutNamingTheQuota() {
+        // The workers ask for 500m (it-server.env): a 100m quota refuses every pod.
+        cluster.quota(KubernetesSim.NAMESPACE, "it-compute", 100);
+        String dir = Jobs.dir("it-k8s-quota");
+        long id = assertNoWorker(dir, id1 -> Pattern.quote(podless(id1)) + Pattern.quote("exceeded quota: it-compute, requested: requests.cpu=500m, ")
+                + "used: requests.cpu=\\d+m?" + Pattern.quote(", limited: requests.cpu=100m"));
+        assertThat(KubernetesSim.podsCreated(cluster, id)).as("pods created").isEmpty();
+    }
+
+    @Test
+    void aJobWhoseServiceAccountIsMissingFailsWithinThePendingTimeoutNamingTheAccount() {
+        cluster.removeServiceAccount(KubernetesSim.NAMESPACE, WORKER_ACCOUNT);
+        String dir = Jobs.dir("it-k8s-account");
+        long id = assertNoWorker(dir, id1 -> Pattern.quote(podless(id1) + "error looking up service account " + KubernetesSim.NAMESPACE
+                + "/" + WORKER_ACCOUNT + ": serviceaccount \"" + WORKER_ACCOUNT + "\" not found"));
+        assertThat(KubernetesSim.podsCreated(cluster, id)).as("pods created").isEmpty();
+    }
+
+    /** The start of the reason for a Job that never got a pod, within K8S_PENDING_TIMEOUT_SECONDS=6. */
+    private static String podless(long id) {
+        return "no worker: no pod could be created for Job " + KubernetesSim.jobName(id, 1) + " in 6 s: ";
+    }
+
     private void assertPendingFails(String name, String cause) {
-        String dir = Jobs.dir(name);
+        assertNoWorker(Jobs.dir(name), id -> "no worker: pod " + KubernetesSim.jobName(id, 1)
+                + "-[a-z0-9]{5} has not started for 6 s: (" + cause + ").*");
+    }
+
+    /** Submits one input; the job ends FAILED within the pending timeout with this exit status, leaving nothing. */
+    private long assertNoWorker(String dir, LongFunction<String> exitStatus) {
         long submitted = System.nanoTime();
         long id = Jobs.submit(KubernetesSim.body(List.of(INPUT), dir, 1));
         JsonObject job = Jobs.waitForEnd(id, JOB_TIMEOUT);
         double seconds = (System.nanoTime() - submitted) / 1e9;
-        System.out.printf("%s: job ended %s %.1f s after submission: %s%n", name, job.getString("status"), seconds, job.getString("exitStatus"));
+        System.out.printf("%s: job ended %s %.1f s after submission: %s%n", dir, job.getString("status"), seconds, job.getString("exitStatus"));
         assertThat(job.getString("status")).isEqualTo("FAILED");
         // K8S_PENDING_TIMEOUT_SECONDS=6, plus planning and the informers' notice.
         assertThat(seconds).as("seconds to FAILED").isLessThan(20);
-        assertThat(job.getString("exitStatus")).matches("no worker: pod " + KubernetesSim.jobName(id, 1)
-                + "-[a-z0-9]{5} has not started for 6 s: (" + cause + ").*");
+        assertThat(job.getString("exitStatus")).matches(exitStatus.apply(id));
         assertThat(KubernetesSim.jobLog(id)).doesNotContain("will be retried");
         KubernetesSim.assertNothingLeft(cluster, id);
         assertThat(KubernetesSim.jobsCreated(cluster, id)).isEqualTo(Map.of(KubernetesSim.jobName(id, 1), 1));
         assertThat(KubernetesSim.files(out(dir))).as("no output").noneMatch(f -> f.endsWith(".mp4") || f.endsWith(".part"));
+        return id;
     }
 
     @Test

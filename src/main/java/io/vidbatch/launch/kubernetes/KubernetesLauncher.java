@@ -43,7 +43,7 @@ public class KubernetesLauncher implements Launcher {
 
     /** The API calls this launcher makes, as RBAC sees them: the Role grants exactly these. */
     public static final List<String> API_CALLS = List.of("create jobs", "get jobs", "list jobs", "watch jobs",
-            "delete jobs", "list pods", "watch pods", "get pods/log");
+            "delete jobs", "list pods", "watch pods", "get pods/log", "list events");
 
     @Override
     public List<Outcome> run(List<WorkItem> group, Launch launch)
@@ -110,10 +110,19 @@ public class KubernetesLauncher implements Launcher {
             InterruptedException, ToolFailureException, WorkerUnavailableException, StoppedException {
         OffsetDateTime missingSince = null;
         Duration pendingTimeout = Duration.ofSeconds(settings.pendingTimeoutSeconds());
+        PodlessClock podless = new PodlessClock();
         while (true) {
             long seen = c.changes(name);
             V1Job job = c.job(name);
-            JobState state = JobState.of(job, c.podsOf(job), OffsetDateTime.now(), pendingTimeout);
+            List<V1Pod> pods = c.podsOf(job);
+            OffsetDateTime now = OffsetDateTime.now();
+            JobState state = JobState.of(job, pods, now, pendingTimeout);
+            Duration withoutPod = podless.podless(job, pods, now);
+            if (state.kind() == JobState.Kind.STARTING && pods.isEmpty() && withoutPod.compareTo(pendingTimeout) > 0) {
+                // Admission refuses its pods (quota, ServiceAccount, ...): ended like a pod that cannot start.
+                state = new JobState(JobState.Kind.UNAVAILABLE, CreateFailures.reason(c.core, c.namespace, job, pendingTimeout),
+                        null, null);
+            }
             if (state.finished()) {
                 return finish(c, name, group, state, launch);
             }

@@ -6,8 +6,8 @@ import java.util.regex.Pattern;
 /** A request path resolved to a resource, a namespace (null = all), a name and a subresource. */
 record ApiPath(ResourceKind kind, String namespace, String name, String subresource) {
     private static final Pattern NAMESPACED = Pattern.compile(
-            "^/(?:api/v1|apis/batch/v1)/namespaces/([^/]+)/(pods|jobs)(?:/([^/]+)(?:/(log|status))?)?$");
-    private static final Pattern ALL_NAMESPACES = Pattern.compile("^/(?:api/v1|apis/batch/v1)/(pods|jobs)$");
+            "^/(?:api/v1|apis/batch/v1)/namespaces/([^/]+)/(pods|jobs|events)(?:/([^/]+)(?:/(log|status))?)?$");
+    private static final Pattern ALL_NAMESPACES = Pattern.compile("^/(?:api/v1|apis/batch/v1)/(pods|jobs|events)$");
     private static final Pattern NODES = Pattern.compile("^/api/v1/nodes(?:/([^/]+)(?:/(status))?)?$");
 
     /** Null for any path this server does not serve. */
@@ -40,12 +40,16 @@ record ApiPath(ResourceKind kind, String namespace, String name, String subresou
         return new ObjectKey(kind, namespace == null ? "" : namespace, name);
     }
 
-    // Jobs live only under /apis/batch/v1 and pods only under /api/v1.
+    // Jobs live only under /apis/batch/v1, pods and events only under /api/v1.
     private static boolean groupMatches(String path, String plural) {
         return path.startsWith(plural.equals("jobs") ? "/apis/batch/v1/" : "/api/v1/");
     }
 
     private static ResourceKind kind(String plural) {
-        return plural.equals("jobs") ? ResourceKind.JOB : ResourceKind.POD;
+        return switch (plural) {
+            case "jobs" -> ResourceKind.JOB;
+            case "events" -> ResourceKind.EVENT;
+            default -> ResourceKind.POD;
+        };
     }
 }

@@ -18,7 +18,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A Kubernetes API server on 127.0.0.1 for batch/v1 Jobs, Pods (with logs) and Nodes, speaking
+ * A Kubernetes API server on 127.0.0.1 for batch/v1 Jobs, Pods (with logs), Nodes and Events, speaking
  * the JSON and watch framing client-java expects, with scripted faults. Nothing runs pods here:
  * {@link SimulatedCluster} adds the controllers and kubelets.
  */
@@ -32,6 +32,7 @@ public final class FakeApiServer implements AutoCloseable {
     private final ObjectStore store;
     private final Deletions deletions;
     private final FaultInjector faults = new FaultInjector();
+    private final PodAdmission podAdmission = new PodAdmission();
     private final WatchStreamer watches;
     private final LogEndpoint logs;
     private final ApiHandler handler;
@@ -47,7 +48,7 @@ public final class FakeApiServer implements AutoCloseable {
         deletions = new Deletions(store);
         watches = new WatchStreamer(store);
         logs = new LogEndpoint(store);
-        handler = new ApiHandler(new Resources(store, deletions), watches, logs, faults);
+        handler = new ApiHandler(new Resources(store, deletions, podAdmission), watches, logs, faults);
         http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 64);
         http.createContext("/", handler);
         // Each open watch holds a thread for its whole life.
@@ -84,6 +85,10 @@ public final class FakeApiServer implements AutoCloseable {
 
     Deletions deletions() {
         return deletions;
+    }
+
+    PodAdmission podAdmission() {
+        return podAdmission;
     }
 
     public void logSource(LogSource source) {

@@ -1,6 +1,8 @@
 package io.vidbatch.k8s.sim;
 
 import io.kubernetes.client.common.KubernetesObject;
+import io.kubernetes.client.openapi.models.CoreV1Event;
+import io.kubernetes.client.openapi.models.V1ObjectReference;
 import io.kubernetes.client.openapi.models.V1Pod;
 import java.util.ArrayList;
 import java.util.List;
@@ -48,8 +50,25 @@ final class FieldSelector implements Predicate<KubernetesObject> {
                 return o -> o instanceof V1Pod p ? p.getSpec().getNodeName() : null;
             case "status.phase":
                 return o -> o instanceof V1Pod p && p.getStatus() != null ? p.getStatus().getPhase() : null;
+            // The apiserver's field labels for core/v1 Events (kubectl describe selects a Job's events this way).
+            case "involvedObject.kind":
+                return o -> involved(o, V1ObjectReference::getKind);
+            case "involvedObject.name":
+                return o -> involved(o, V1ObjectReference::getName);
+            case "involvedObject.namespace":
+                return o -> involved(o, V1ObjectReference::getNamespace);
+            case "involvedObject.uid":
+                return o -> involved(o, V1ObjectReference::getUid);
+            case "reason":
+                return o -> o instanceof CoreV1Event e ? e.getReason() : null;
+            case "type":
+                return o -> o instanceof CoreV1Event e ? e.getType() : null;
             default:
                 throw new ApiError(400, "field label not supported: " + name);
         }
+    }
+
+    private static String involved(KubernetesObject o, Function<V1ObjectReference, String> field) {
+        return o instanceof CoreV1Event e && e.getInvolvedObject() != null ? field.apply(e.getInvolvedObject()) : null;
     }
 }

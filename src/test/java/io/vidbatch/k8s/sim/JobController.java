@@ -30,18 +30,33 @@ final class JobController {
     private final ObjectStore store;
     private final Deletions deletions;
     private final Consumer<String> log;
+    private final PodAdmission admission;
+    private final EventRecorder events;
     private final Map<String, Long> nextPodAt = new HashMap<>();
+    /** Per Job uid: pod creations refused in a row, for the retry's backoff. */
+    private final Map<String, Integer> refused = new HashMap<>();
     private volatile Duration podBackoff = Duration.ZERO;
+    private volatile Duration createRetry = Duration.ofSeconds(1);
 
-    JobController(ObjectStore store, Deletions deletions, Consumer<String> log) {
+    JobController(ObjectStore store, Deletions deletions, PodAdmission admission, Consumer<String> log) {
         this.store = store;
         this.deletions = deletions;
+        this.admission = admission;
+        this.events = new EventRecorder(store, "job-controller");
         this.log = log;
     }
 
     /** The delay before a replacement after the n-th counted failure is backoff * 2^(n-1); Kubernetes uses 10 s. */
     void podBackoff(Duration backoff) {
         podBackoff = backoff;
+    }
+
+    /**
+     * The first delay before a refused pod creation is tried again, doubling per refusal up to 60
+     * times it: the Job controller's work queue retries a failed sync from 1 s to 60 s.
+     */
+    void createRetry(Duration first) {
+        createRetry = first;
     }
 
     void reconcile() {
@@ -58,6 +73,7 @@ final class JobController {
             }
         }
         nextPodAt.keySet().retainAll(uids);
+        refused.keySet().retainAll(uids);
         for (V1Job job : jobs) {
             sync(job, podsByJob.getOrDefault(job.getMetadata().getUid(), List.of()));
         }
@@ -193,7 +209,21 @@ final class JobController {
                 .addFinalizersItem(Pods.TRACKING_FINALIZER);
         V1Pod pod = new V1Pod().metadata(meta).spec(Json.copy(job.getSpec().getTemplate().getSpec()));
         Admission.admitPod(pod);
+        String uid = job.getMetadata().getUid();
+        try {
+            admission.admit(pod, store);
+        } catch (ApiError e) {
+            // The Job stays without a pod and without a condition; only this event says why.
+            int n = refused.merge(uid, 1, Integer::sum);
+            events.warning(job, "FailedCreate", "Error creating: " + e.getMessage());
+            log.accept("job " + job.getMetadata().getName() + ": FailedCreate " + e.getMessage());
+            long delay = Math.min(createRetry.toNanos() * 60, createRetry.toNanos() << Math.min(20, n - 1));
+            nextPodAt.put(uid, System.nanoTime() + delay);
+            return;
+        }
+        refused.remove(uid);
         V1Pod created = store.create(pod);
+        events.normal(job, "SuccessfulCreate", "Created pod: " + created.getMetadata().getName());
         log.accept("job " + job.getMetadata().getName() + ": created pod " + created.getMetadata().getName());
     }
 

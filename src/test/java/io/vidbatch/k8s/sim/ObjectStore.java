@@ -1,6 +1,7 @@
 package io.vidbatch.k8s.sim;
 
 import io.kubernetes.client.common.KubernetesObject;
+import io.kubernetes.client.openapi.models.CoreV1Event;
 import io.kubernetes.client.openapi.models.V1Job;
 import io.kubernetes.client.openapi.models.V1Node;
 import io.kubernetes.client.openapi.models.V1ObjectMeta;
@@ -331,6 +332,8 @@ public final class ObjectStore {
             p.apiVersion(kind.apiVersion()).kind(kind.kind);
         } else if (o instanceof V1Node n) {
             n.apiVersion(kind.apiVersion()).kind(kind.kind);
+        } else if (o instanceof CoreV1Event e) {
+            e.apiVersion(kind.apiVersion()).kind(kind.kind);
         }
     }
 }

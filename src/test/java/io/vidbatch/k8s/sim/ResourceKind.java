@@ -1,6 +1,7 @@
 package io.vidbatch.k8s.sim;
 
 import io.kubernetes.client.common.KubernetesObject;
+import io.kubernetes.client.openapi.models.CoreV1Event;
 import io.kubernetes.client.openapi.models.V1Job;
 import io.kubernetes.client.openapi.models.V1Node;
 import io.kubernetes.client.openapi.models.V1Pod;
@@ -9,7 +10,9 @@ import io.kubernetes.client.openapi.models.V1Pod;
 public enum ResourceKind {
     JOB("batch", "v1", "Job", "jobs", true, V1Job.class),
     POD("", "v1", "Pod", "pods", true, V1Pod.class),
-    NODE("", "v1", "Node", "nodes", false, V1Node.class);
+    NODE("", "v1", "Node", "nodes", false, V1Node.class),
+    /** core/v1 Events, as controllers record them (kubectl describe shows these). */
+    EVENT("", "v1", "Event", "events", true, CoreV1Event.class);
 
     public final String group;
     public final String version;

@@ -17,10 +17,12 @@ import java.util.function.Predicate;
 final class Resources {
     private final ObjectStore store;
     private final Deletions deletions;
+    private final PodAdmission podAdmission;
 
-    Resources(ObjectStore store, Deletions deletions) {
+    Resources(ObjectStore store, Deletions deletions, PodAdmission podAdmission) {
         this.store = store;
         this.deletions = deletions;
+        this.podAdmission = podAdmission;
     }
 
     static Predicate<KubernetesObject> filter(Exchange ex, ApiPath path) {
@@ -85,6 +87,7 @@ final class Resources {
             Admission.admitJob(job);
         } else if (o instanceof V1Pod pod) {
             Admission.admitPod(pod);
+            podAdmission.admit(pod, store);
         }
         return Reply.of(201, store.create(o));
     }

@@ -51,7 +51,7 @@ public final class SimulatedCluster implements AutoCloseable, LogSource {
         this.store = api.store();
         this.workRoot = workRoot;
         this.runtime = new ContainerRuntime(workRoot);
-        this.jobController = new JobController(store, api.deletions(), events::add);
+        this.jobController = new JobController(store, api.deletions(), api.podAdmission(), events::add);
         Scheduler scheduler = new Scheduler(store);
         loop.addReconciler(jobController::reconcile);
         loop.addReconciler(scheduler::reconcile);
@@ -125,6 +125,12 @@ public final class SimulatedCluster implements AutoCloseable, LogSource {
         return this;
     }
 
+    /** The first delay before the Job controller tries a refused pod creation again (Kubernetes: 1 s, doubling to 60 s). */
+    public SimulatedCluster createRetry(Duration first) {
+        jobController.createRetry(first);
+        return this;
+    }
+
     // ---- nodes ----
 
     public void addNode(String name, long cpuMillis, Map<String, String> labels, List<V1Taint> taints) {
@@ -181,6 +187,32 @@ public final class SimulatedCluster implements AutoCloseable, LogSource {
     public void clearImagePullFailures() {
         fault("clearImagePullFailures");
         runtime.clearPullFailures();
+    }
+
+    /**
+     * A ResourceQuota on the namespace's cpu requests: a pod that would take them past cpuMillis is
+     * refused (403, "exceeded quota: name, requested: ..."), so a Job's pods are never created and
+     * its controller records FailedCreate events, retrying until the quota allows the pod.
+     */
+    public void quota(String namespace, String name, long cpuMillis) {
+        fault("quota " + namespace + "/" + name + " requests.cpu=" + cpuMillis + "m");
+        api.podAdmission().quota(namespace, new PodAdmission.Quota(name, cpuMillis));
+    }
+
+    public void removeQuota(String namespace) {
+        fault("removeQuota " + namespace);
+        api.podAdmission().quota(namespace, null);
+    }
+
+    /** The ServiceAccount is deleted: pods that run as it are refused ("serviceaccount ... not found"). */
+    public void removeServiceAccount(String namespace, String name) {
+        fault("removeServiceAccount " + namespace + "/" + name);
+        api.podAdmission().removeServiceAccount(namespace, name);
+    }
+
+    public void restoreServiceAccount(String namespace, String name) {
+        fault("restoreServiceAccount " + namespace + "/" + name);
+        api.podAdmission().restoreServiceAccount(namespace, name);
     }
 
     /** The Eviction API: DisruptionTarget=True (EvictionByEvictionAPI), then a graceful delete. */

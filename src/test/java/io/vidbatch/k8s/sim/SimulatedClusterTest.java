@@ -8,6 +8,7 @@ import io.kubernetes.client.openapi.ApiClient;
 import io.kubernetes.client.openapi.ApiException;
 import io.kubernetes.client.openapi.apis.BatchV1Api;
 import io.kubernetes.client.openapi.apis.CoreV1Api;
+import io.kubernetes.client.openapi.models.CoreV1Event;
 import io.kubernetes.client.openapi.models.V1ContainerState;
 import io.kubernetes.client.openapi.models.V1ContainerStatus;
 import io.kubernetes.client.openapi.models.V1Job;
@@ -16,6 +17,7 @@ import io.kubernetes.client.openapi.models.V1PodCondition;
 import io.kubernetes.client.util.Config;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -172,6 +174,75 @@ class SimulatedClusterTest {
         V1Job done = informers.awaitJob(j -> j.getMetadata().getName().equals("big") && TestJobs.hasCondition(j, "Complete"), WAIT);
         assertThat(done.getStatus().getSucceeded()).isEqualTo(1);
         assertThat(cluster.pod(pickyPod.getMetadata().getName()).orElseThrow().getSpec().getNodeName()).isNull();
+    }
+
+    /**
+     * ResourceQuota docs: a create that would exceed a quota fails with 403 Forbidden naming the
+     * constraint. For a Job that leaves no pod and no condition; the Job controller records a
+     * FailedCreate Warning event with the apiserver's message and retries with backoff, so the pod
+     * appears once the quota allows it.
+     */
+    @Test
+    void aQuotaThatRefusesThePodLeavesTheJobPodlessWithFailedCreateEventsUntilItAllows() throws Exception {
+        cluster.createRetry(Duration.ofMillis(50));
+        cluster.quota(NS, "compute", 100);
+        batch.createNamespacedJob(NS, TestJobs.cpu(TestJobs.shell("greedy", "exit 0"), "500m")).execute();
+
+        cluster.await(() -> failedCreates("greedy").stream().anyMatch(e -> e.getCount() >= 2), WAIT,
+                "a FailedCreate event repeated by the retries");
+        CoreV1Event event = failedCreates("greedy").get(0);
+        assertThat(event.getType()).isEqualTo("Warning");
+        assertThat(event.getMessage()).isEqualTo("Error creating: pods \"greedy-\" is forbidden: exceeded quota: compute, "
+                + "requested: requests.cpu=500m, used: requests.cpu=0, limited: requests.cpu=100m");
+        assertThat(event.getInvolvedObject().getKind()).isEqualTo("Job");
+        assertThat(event.getSource().getComponent()).isEqualTo("job-controller");
+        assertThat(cluster.pods()).as("pods").isEmpty();
+        V1Job podless = cluster.job("greedy").orElseThrow();
+        assertThat(podless.getStatus().getConditions()).as("conditions").isNullOrEmpty();
+        assertThat(podless.getStatus().getActive()).isZero();
+
+        cluster.removeQuota(NS);
+        informers.awaitJob(j -> TestJobs.hasCondition(j, "Complete"), WAIT);
+        assertThat(core.listNamespacedEvent(NS).fieldSelector("involvedObject.name=greedy,reason=SuccessfulCreate")
+                .execute().getItems()).singleElement().satisfies(e -> assertThat(e.getMessage()).startsWith("Created pod: greedy-"));
+    }
+
+    /**
+     * ServiceAccount admission: a pod naming an account that does not exist is refused, to a
+     * client and to the Job controller alike, with "serviceaccount ... not found".
+     */
+    @Test
+    void aMissingServiceAccountRefusesThePodsOfAJobAndOfAClient() throws Exception {
+        cluster.createRetry(Duration.ofMillis(50));
+        cluster.removeServiceAccount(NS, "worker");
+        V1Job job = TestJobs.shell("no-account", "exit 0");
+        job.getSpec().getTemplate().getSpec().serviceAccountName("worker");
+        batch.createNamespacedJob(NS, job).execute();
+        batch.createNamespacedJob(NS, TestJobs.shell("other", "exit 0")).execute();
+
+        cluster.await(() -> !failedCreates("no-account").isEmpty(), WAIT, "a FailedCreate event");
+        assertThat(failedCreates("no-account")).singleElement().satisfies(e -> assertThat(e.getMessage()).isEqualTo(
+                "Error creating: pods \"no-account-\" is forbidden: error looking up service account vidbatch/worker: "
+                        + "serviceaccount \"worker\" not found"));
+        informers.awaitJob(j -> j.getMetadata().getName().equals("other") && TestJobs.hasCondition(j, "Complete"), WAIT);
+        assertThat(failedCreates("other")).as("the other Job's events").isEmpty();
+        V1Pod direct = new V1Pod().metadata(new io.kubernetes.client.openapi.models.V1ObjectMeta().name("direct"))
+                .spec(Json.copy(job.getSpec().getTemplate().getSpec()));
+        assertThatThrownBy(() -> core.createNamespacedPod(NS, direct).execute()).isInstanceOfSatisfying(ApiException.class, e -> {
+            assertThat(e.getCode()).isEqualTo(403);
+            assertThat(e.getResponseBody()).contains("is forbidden: error looking up service account vidbatch/worker");
+        });
+        cluster.restoreServiceAccount(NS, "worker");
+        informers.awaitJob(j -> j.getMetadata().getName().equals("no-account") && TestJobs.hasCondition(j, "Complete"), WAIT);
+    }
+
+    private List<CoreV1Event> failedCreates(String job) {
+        try {
+            return core.listNamespacedEvent(NS).fieldSelector("involvedObject.kind=Job,involvedObject.name=" + job
+                    + ",reason=FailedCreate").execute().getItems();
+        } catch (ApiException e) {
+            throw new AssertionError("listing events: HTTP " + e.getCode() + " " + e.getResponseBody(), e);
+        }
     }
 
     @Test

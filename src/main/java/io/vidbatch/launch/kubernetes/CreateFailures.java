@@ -1,0 +1,67 @@
+package io.vidbatch.launch.kubernetes;
+
+import io.kubernetes.client.openapi.ApiException;
+import io.kubernetes.client.openapi.apis.CoreV1Api;
+import io.kubernetes.client.openapi.models.CoreV1Event;
+import io.kubernetes.client.openapi.models.V1Job;
+
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * Why a Job has no pod, in the words of the apiserver that refused it: when admission refuses
+ * a pod (ResourceQuota, ServiceAccount, Pod Security, LimitRange, a webhook), the Job gets no
+ * condition, only FailedCreate events from the Job controller, which is where
+ * {@code kubectl describe job} finds the reason too. Needs "list events" in the Role.
+ */
+final class CreateFailures {
+
+    static final String REASON = "FailedCreate";
+    /** "Error creating: pods "vb-3-1-" is forbidden: " says nothing a user needs. */
+    private static final Pattern NOISE = Pattern.compile("^(Error creating: )?(pods \"[^\"]*\" is forbidden: )?");
+
+    private CreateFailures() {
+    }
+
+    /** The group's end reason once the Job has had no pod for the timeout. */
+    static String reason(CoreV1Api core, String namespace, V1Job job, Duration timeout) throws InterruptedException {
+        String name = job.getMetadata().getName();
+        String head = "no pod could be created for Job " + name + " in " + timeout.toSeconds() + " s";
+        try {
+            List<CoreV1Event> events = ApiCalls.call(() -> core.listNamespacedEvent(namespace)
+                    .fieldSelector("involvedObject.kind=Job,involvedObject.name=" + name + ",reason=" + REASON).execute()).getItems();
+            return explain(events, job.getMetadata().getUid()).map(why -> head + ": " + why)
+                    .orElse(head + "; it has no " + REASON + " event to say why (kubectl describe job " + name + ")");
+        } catch (ApiException e) {
+            return head + "; its events could not be read (" + ApiCalls.describe(e) + "; the Role needs \"list events\")";
+        }
+    }
+
+    /**
+     * The latest FailedCreate message about this very Job: events outlive their object for an
+     * hour, so those of an earlier Job with the same name are told apart by uid.
+     */
+    static Optional<String> explain(List<CoreV1Event> events, String jobUid) {
+        return events.stream()
+                .filter(e -> REASON.equals(e.getReason()) && e.getMessage() != null && e.getInvolvedObject() != null
+                        && (jobUid == null || Objects.equals(jobUid, e.getInvolvedObject().getUid())))
+                .max(Comparator.comparing(CreateFailures::when, Comparator.nullsFirst(Comparator.naturalOrder())))
+                .map(e -> NOISE.matcher(e.getMessage().strip()).replaceFirst(""));
+    }
+
+    /** When it last happened: core/v1 recorders set lastTimestamp, events.k8s.io ones eventTime or a series. */
+    private static OffsetDateTime when(CoreV1Event e) {
+        if (e.getSeries() != null && e.getSeries().getLastObservedTime() != null) {
+            return e.getSeries().getLastObservedTime();
+        }
+        if (e.getLastTimestamp() != null) {
+            return e.getLastTimestamp();
+        }
+        return e.getEventTime() != null ? e.getEventTime() : e.getMetadata() == null ? null : e.getMetadata().getCreationTimestamp();
+    }
+}
