@@ -24,10 +24,9 @@ public final class WorkJson {
 
     /**
      * Kubernetes keeps 4096 bytes of a termination message, where a pod's outcomes go: a group is
-     * at most this many items, and the reasons share what is left after the results.
+     * at most this many items, whose outcomes fit {@link OutcomeMessage#BUDGET} with room for reasons.
      */
     public static final int MAX_GROUP = 20;
-    static final int MESSAGE_BUDGET = 3000;
 
     private WorkJson() {
     }
@@ -62,63 +61,43 @@ public final class WorkJson {
         return result(parseObject(json));
     }
 
-    /**
-     * A worker's outcomes, in its group's order. Compact, to fit a termination message: results
-     * leave out the output path and worker name (see {@link Outcome#placed}), numbers are rounded,
-     * and the reasons share what {@link #MESSAGE_BUDGET} bytes leave after the results.
-     */
+    /** A worker's outcomes, in its group's order, as its termination message: see {@link OutcomeMessage}. */
     public static String writeOutcomes(List<Outcome> outcomes) {
-        JsonArrayBuilder bare = Json.createArrayBuilder();
-        long reasons = 0;
-        for (Outcome o : outcomes) {
-            bare.add(outcome(o, ""));
-            reasons += o.message() != null ? 1 : 0;
-        }
-        int used = utf8(bare.build().toString());
-        int perMessage = reasons == 0 ? 0 : (int) Math.max(60, (MESSAGE_BUDGET - used) / reasons);
-        JsonArrayBuilder a = Json.createArrayBuilder();
-        outcomes.forEach(o -> a.add(outcome(o, o.message() == null ? null : cut(o.message(), perMessage))));
-        return a.build().toString();
+        return OutcomeMessage.write(outcomes);
     }
 
-    private static JsonObjectBuilder outcome(Outcome o, String message) {
+    /** One outcome per item of the group; those the worker could not fit in its message fail, saying so. */
+    public static List<Outcome> readOutcomes(String text) {
+        return OutcomeMessage.read(text).withMissing();
+    }
+
+    /**
+     * Result fields an outcome can go without, first to last: the encode rate (worked out again
+     * from frames and encode time on reading), then when the encode finished (then unknown).
+     */
+    static final List<String> DISPENSABLE = List.of("encodeFps", "finishedAt");
+
+    /**
+     * One outcome, compact: results leave out the output path and worker name (see
+     * {@link Outcome#placed}) and round their numbers, and the first {@code dropped} of
+     * {@link #DISPENSABLE}.
+     */
+    static JsonObjectBuilder outcome(Outcome o, String message, int dropped) {
         JsonObjectBuilder b = Json.createObjectBuilder().add("status", o.status());
         if (o.result() != null) {
-            b.add("result", result(o.result()));
+            JsonObjectBuilder result = result(o.result());
+            DISPENSABLE.subList(0, dropped).forEach(result::remove);
+            b.add("result", result);
         }
-        if (o.message() != null) {
+        if (message != null) {
             b.add("message", message);
         }
         return b;
     }
 
-    /** At most {@code bytes} bytes of UTF-8 as JSON writes it, never splitting a character. */
-    private static String cut(String s, int bytes) {
-        if (utf8(Json.createValue(s).toString()) <= bytes) {
-            return s;
-        }
-        StringBuilder b = new StringBuilder();
-        int used = 8; // quotes and the ellipsis
-        for (int i = 0; i < s.length(); ) {
-            int cp = s.codePointAt(i);
-            int n = utf8(Json.createValue(new String(Character.toChars(cp))).toString()) - 2;
-            if (used + n > bytes) {
-                break;
-            }
-            b.appendCodePoint(cp);
-            used += n;
-            i += Character.charCount(cp);
-        }
-        return b.append('…').toString();
-    }
-
-    private static int utf8(String s) {
-        return s.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
-    }
-
-    public static List<Outcome> readOutcomes(String json) {
+    static List<Outcome> outcomes(JsonArray array) {
         List<Outcome> out = new ArrayList<>();
-        for (JsonValue v : parseArray(json)) {
+        for (JsonValue v : array) {
             JsonObject o = v.asJsonObject();
             out.add(new Outcome(o.getString("status"), o.containsKey("result") ? result(o.getJsonObject("result")) : null,
                     o.getString("message", null)));
@@ -163,12 +142,17 @@ public final class WorkJson {
                 .add("finishedAt", r.finishedAt());
     }
 
-    /** Lenient about fields a result written by an older version may lack: they read as 0 or empty. */
+    /**
+     * Lenient about fields a result written by an older version (or a compact outcome) may lack:
+     * they read as 0 or empty, but for the encode rate, which frames and encode time give.
+     */
     private static WorkResult result(JsonObject o) {
+        double encodeSeconds = number(o, "encodeSeconds");
+        double fps = o.containsKey("encodeFps") ? number(o, "encodeFps")
+                : encodeSeconds > 0 ? round(number(o, "frames") / encodeSeconds) : 0;
         return new WorkResult(o.getString("output", ""), (long) number(o, "bytes"), (int) number(o, "width"),
                 (int) number(o, "height"), (long) number(o, "frames"), number(o, "seconds"), o.getBoolean("audio", false),
-                number(o, "encodeSeconds"), number(o, "encodeFps"), o.getString("worker", ""),
-                (long) number(o, "finishedAt"));
+                encodeSeconds, fps, o.getString("worker", ""), (long) number(o, "finishedAt"));
     }
 
     private static JsonObjectBuilder streams(StreamPlan.Map m) {

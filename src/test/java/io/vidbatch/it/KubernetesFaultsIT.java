@@ -6,9 +6,12 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.microshed.testing.jupiter.MicroShedTest;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.LongFunction;
 import java.util.regex.Pattern;
@@ -38,6 +41,7 @@ class KubernetesFaultsIT extends WithSimulatedCluster {
         cluster.clearImagePullFailures();
         cluster.removeQuota(KubernetesSim.NAMESPACE);
         cluster.restoreServiceAccount(KubernetesSim.NAMESPACE, WORKER_ACCOUNT);
+        cluster.runtimeExitMessage(null);
         for (String n : List.of("node-a", "node-b", "node-c")) {
             cluster.uncordon(n);
         }
@@ -224,6 +228,36 @@ class KubernetesFaultsIT extends WithSimulatedCluster {
         assertThat(after).as("the informers listed and watched again after the drops")
                 .contains("list jobs", "watch jobs", "list pods", "watch pods");
         assertThat(KubernetesSim.podsCreated(cluster, id)).hasSize(2).allSatisfy((j, n) -> assertThat(n).isEqualTo(1));
+        assertClean(job, dir);
+    }
+
+    /**
+     * The termination message at its worst: a full group of 20 items under long multi-byte paths,
+     * and a runtime message the kubelet puts in front of the worker's. Every item's own outcome
+     * reaches the coordinator: none fails as "finished without reporting a result" or as lost.
+     */
+    @Test
+    void aFullGroupsOutcomesBehindARuntimeMessageAllReachTheCoordinator() throws Exception {
+        cluster.runtimeExitMessage("runc: {\"level\":\"warning\",\"msg\":\"cgroup: memory.peak not found\"}");
+        Path clip = Jobs.sample("screen-480p-noaudio.mp4");
+        Path folder = Files.createDirectories(Jobs.inputs().resolve("it-k8s-term-" + System.nanoTime()));
+        List<String> inputs = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            // Hard links: twenty inputs of their own, no copies on disk.
+            Path f = folder.resolve(String.format(Locale.ROOT, "prise-%02d-", i) + "Ünïcødé-日本語-".repeat(6) + ".mp4");
+            Files.createLink(f, clip);
+            inputs.add(Jobs.inputs().relativize(f).toString()); // relative, like every input here
+        }
+        String dir = Jobs.dir("it-k8s-term-" + "ñ".repeat(40));
+        long id = Jobs.submit(Jobs.body("inputs", inputs, "outputDir", dir, "launcher", "kubernetes", "workers", 1,
+                "groupSize", 20));
+
+        JsonObject job = Jobs.waitForEnd(id, Duration.ofMinutes(5));
+        assertCompleted(job, 20);
+        assertThat(KubernetesSim.workers(job)).hasSize(20).allMatch(w -> w.startsWith("k8s:"));
+        assertThat(KubernetesSim.jobsCreated(cluster, id)).as("one Job for the whole group").hasSize(1);
+        assertThat(KubernetesSim.jobLog(id)).doesNotContain("without reporting a result", "outcome for this item was lost",
+                "will be retried");
         assertClean(job, dir);
     }
 

@@ -8,7 +8,7 @@ import io.kubernetes.client.openapi.models.V1JobCondition;
 import io.kubernetes.client.openapi.models.V1Pod;
 import io.kubernetes.client.openapi.models.V1PodCondition;
 import io.vidbatch.launch.Outcome;
-import io.vidbatch.launch.WorkJson;
+import io.vidbatch.launch.OutcomeMessage;
 
 import java.time.Duration;
 import java.time.OffsetDateTime;
@@ -46,9 +46,12 @@ record JobState(Kind kind, String message, List<Outcome> outcomes, V1Pod pod) {
                 // pod cache has the pod that succeeded (and its outcomes). Wait for it.
                 return new JobState(Kind.COMPLETING, "Job complete; waiting for its succeeded pod", null, null);
             }
-            Optional<List<Outcome>> o = outcomes(pod);
-            return o.filter(x -> x.stream().allMatch(y -> y.done() || y.badInput())).map(x -> new JobState(Kind.DONE, null, x, pod))
-                    .orElseGet(() -> new JobState(Kind.FAILED, "the worker finished without reporting a result", null, pod));
+            Optional<OutcomeMessage.Reported> r = reported(pod);
+            // Exit 0 means an outcome per item: done or bad input, or lost for want of room in the message.
+            return r.filter(x -> x.outcomes().stream().allMatch(y -> y.done() || y.badInput()))
+                    .map(x -> new JobState(Kind.DONE, null, x.withMissing(), pod))
+                    .orElseGet(() -> new JobState(Kind.FAILED, r.isPresent() ? "the worker finished without reporting a result"
+                            : "the worker finished without a readable result: " + unreadable(pod), null, pod));
         }
         Optional<V1JobCondition> failed = condition(job, "Failed");
         if (failed.isPresent()) {
@@ -106,15 +109,29 @@ record JobState(Kind kind, String message, List<Outcome> outcomes, V1Pod pod) {
     }
 
     static Optional<List<Outcome>> outcomes(V1Pod pod) {
+        return reported(pod).map(OutcomeMessage.Reported::withMissing);
+    }
+
+    /** The worker's message, read past whatever the runtime put in front of it. */
+    private static Optional<OutcomeMessage.Reported> reported(V1Pod pod) {
         V1ContainerStateTerminated t = terminated(pod);
         if (t == null || t.getMessage() == null || t.getMessage().isBlank()) {
             return Optional.empty();
         }
         try {
-            return Optional.of(WorkJson.readOutcomes(t.getMessage()));
+            return Optional.of(OutcomeMessage.read(t.getMessage()));
         } catch (RuntimeException e) {
             return Optional.empty(); // FallbackToLogsOnError put log lines there, not an outcome
         }
+    }
+
+    /** What stood where the outcomes should be, briefly: nothing, or the start of what could not be read. */
+    private static String unreadable(V1Pod pod) {
+        V1ContainerStateTerminated t = terminated(pod);
+        String m = t == null || t.getMessage() == null ? "" : t.getMessage().strip();
+        return m.isEmpty() ? "its termination message is empty"
+                : "its termination message holds no complete outcome (" + m.length() + " characters, starting \""
+                + m.substring(0, Math.min(80, m.length())) + "\")";
     }
 
     /** A failed pod in a sentence: OOMKilled (exit 137), or the worker's own reason. */

@@ -23,6 +23,8 @@ final class ContainerRuntime {
     private final List<Pattern> pullFailures = new CopyOnWriteArrayList<>();
     final List<ProcessExit> exits = new CopyOnWriteArrayList<>();
     volatile boolean processGroups;
+    /** What the container runtime says of an exited container; the kubelet puts it before the termination message. */
+    volatile String exitMessage;
     /** Starts pod processes in parallel, away from the control loop. */
     final ExecutorService spawner = Executors.newFixedThreadPool(4, r -> {
         Thread t = new Thread(r, "sim-spawner");

@@ -197,7 +197,9 @@ final class Kubelet {
         } catch (IOException e) {
             message = null;
         }
-        String msg = message;
+        // Like the kubelet: the runtime's own message, then ": " and the file's (either may be absent).
+        String runtimeMessage = runtime.exitMessage;
+        String msg = runtimeMessage == null ? message : message == null ? runtimeMessage : runtimeMessage + ": " + message;
         V1ContainerStateTerminated terminated = new V1ContainerStateTerminated().exitCode(code).reason(reason)
                 .message(msg).startedAt(run.startedAt).finishedAt(Times.now())
                 .containerID("sim://" + pod.getMetadata().getUid());

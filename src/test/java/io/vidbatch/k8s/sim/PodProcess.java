@@ -1,7 +1,8 @@
 package io.vidbatch.k8s.sim;
 
 import java.io.IOException;
-import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -125,11 +126,12 @@ final class PodProcess {
     }
 
     /**
-     * The termination message: the first 4096 bytes of the result file, or with
-     * FallbackToLogsOnError and a failure and no message, the log's last 80 lines (at most 2048 bytes).
+     * The termination message: the last 4096 bytes of the result file (the kubelet reads at most
+     * that much from the end), or with FallbackToLogsOnError and a failure and no message, the
+     * log's last 80 lines (at most 2048 bytes).
      */
     String terminationMessage(String policy, boolean failed) throws IOException {
-        byte[] bytes = Files.exists(resultFile) ? head(resultFile, MESSAGE_LIMIT) : new byte[0];
+        byte[] bytes = Files.exists(resultFile) ? last(resultFile, MESSAGE_LIMIT) : new byte[0];
         if (bytes.length == 0 && failed && "FallbackToLogsOnError".equals(policy)) {
             bytes = tail(Files.readAllBytes(log), 80, 2048);
         }
@@ -144,9 +146,15 @@ final class PodProcess {
         }
     }
 
-    private static byte[] head(Path file, int limit) throws IOException {
-        try (InputStream in = Files.newInputStream(file)) {
-            return in.readNBytes(limit);
+    private static byte[] last(Path file, int limit) throws IOException {
+        try (SeekableByteChannel in = Files.newByteChannel(file)) {
+            long size = in.size();
+            in.position(Math.max(0, size - limit));
+            ByteBuffer b = ByteBuffer.allocate((int) Math.min(size, limit));
+            while (b.hasRemaining() && in.read(b) >= 0) {
+                // until the tail is read
+            }
+            return Arrays.copyOf(b.array(), b.position());
         }
     }
 

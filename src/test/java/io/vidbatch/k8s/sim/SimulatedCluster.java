@@ -119,6 +119,16 @@ public final class SimulatedCluster implements AutoCloseable, LogSource {
         return this;
     }
 
+    /**
+     * A message the container runtime gives for every exited container (null: none, the
+     * default). The kubelet reports it before the termination message, separated by ": ", as
+     * containerd and CRI-O can (e.g. for an OOM kill or a runtime error).
+     */
+    public SimulatedCluster runtimeExitMessage(String message) {
+        runtime.exitMessage = message;
+        return this;
+    }
+
     /** Delay before a Job's replacement pod, doubling per failure (Kubernetes: 10 s); default none. */
     public SimulatedCluster podBackoff(Duration backoff) {
         jobController.podBackoff(backoff);

@@ -81,6 +81,33 @@ class SimulatedClusterTest {
                 "watch pods", "get pods/log");
     }
 
+    /** Kubernetes: the kubelet reads at most the last 4096 bytes of terminationMessagePath. */
+    @Test
+    void aTerminationMessageOverTheLimitKeepsItsLast4096Bytes() throws Exception {
+        // 5000 bytes of "a", then a line the reader must still find.
+        V1Job job = TestJobs.shell("long-message", "head -c 5000 /dev/zero | tr '\\0' a > \"$VIDBATCH_RESULT_FILE\";"
+                + " printf '\\n{\"end\":true}' >> \"$VIDBATCH_RESULT_FILE\"");
+        batch.createNamespacedJob(NS, job).execute();
+
+        V1Pod pod = informers.awaitPod(p -> "Succeeded".equals(TestJobs.phase(p)), WAIT);
+        String message = pod.getStatus().getContainerStatuses().get(0).getState().getTerminated().getMessage();
+        assertThat(message).hasSize(4096).endsWith("a\n{\"end\":true}").startsWith("aaa");
+    }
+
+    /** Kubernetes: the runtime's message, if any, comes first, then ": " and the file's. */
+    @Test
+    void aRuntimeExitMessageComesBeforeTheTerminationMessage() throws Exception {
+        cluster.runtimeExitMessage("runtime says");
+        batch.createNamespacedJob(NS, TestJobs.shell("prefixed", "echo '{\"ok\":true}' > \"$VIDBATCH_RESULT_FILE\"")).execute();
+        batch.createNamespacedJob(NS, TestJobs.shell("silent", "true")).execute();
+
+        V1Pod prefixed = informers.awaitPod(p -> "Succeeded".equals(TestJobs.phase(p)) && p.getMetadata().getName().startsWith("prefixed"), WAIT);
+        V1Pod silent = informers.awaitPod(p -> "Succeeded".equals(TestJobs.phase(p)) && p.getMetadata().getName().startsWith("silent"), WAIT);
+        assertThat(prefixed.getStatus().getContainerStatuses().get(0).getState().getTerminated().getMessage())
+                .isEqualTo("runtime says: {\"ok\":true}\n");
+        assertThat(silent.getStatus().getContainerStatuses().get(0).getState().getTerminated().getMessage()).isEqualTo("runtime says");
+    }
+
     @Test
     void failJobRuleOnExitCodeThreeFailsTheJobWithoutRetry() throws Exception {
         V1Job job = TestJobs.failurePolicy(TestJobs.shell("bad-input", "echo broken >&2; exit 3"), 3);

@@ -68,6 +68,27 @@ class JobStateTest {
     }
 
     @Test
+    void aCompleteJobIsReadPastARuntimePrefixAndItemsWhoseOutcomeDidNotFitFailSayingSo() {
+        WorkResult r = new WorkResult("/out/x.mp4", 1, 2, 3, 4, 5, true, 6, 7, "w", 8);
+        String message = "containerd: task exited: {\"outcomes\":[{\"status\":\"DONE\",\"result\":"
+                + WorkJson.write(r) + "}],\"truncated\":1}";
+        JobState s = JobState.of(job("Complete", null), List.of(terminated("Succeeded", 0, "Completed", message)), NOW, PENDING);
+        assertThat(s.kind()).isEqualTo(JobState.Kind.DONE);
+        assertThat(s.outcomes()).hasSize(2);
+        assertThat(s.outcomes().get(0).done()).isTrue();
+        assertThat(s.outcomes().get(1).status()).isEqualTo(Outcome.FAILED);
+        assertThat(s.outcomes().get(1).message()).contains("only 1 of 2 outcomes fit");
+    }
+
+    @Test
+    void aCompleteJobWhoseMessageCannotBeReadSaysWhatItHeld() {
+        JobState s = JobState.of(job("Complete", null), List.of(terminated("Succeeded", 0, "Completed", "ome\":\"DONE\"}]}")),
+                NOW, PENDING);
+        assertThat(s.kind()).isEqualTo(JobState.Kind.FAILED);
+        assertThat(s.message()).startsWith("the worker finished without a readable result: its termination message holds no complete outcome");
+    }
+
+    @Test
     void aCompleteJobWhosePodIsNotInTheCacheYetIsNotFinished() {
         JobState s = JobState.of(job("Complete", null), List.of(), NOW, PENDING);
         assertThat(s.kind()).isEqualTo(JobState.Kind.COMPLETING);
