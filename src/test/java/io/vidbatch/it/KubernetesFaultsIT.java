@@ -255,10 +255,12 @@ class KubernetesFaultsIT extends WithSimulatedCluster {
         JsonObject job = Jobs.waitForEnd(id, Duration.ofMinutes(5));
         assertCompleted(job, 20);
         assertThat(KubernetesSim.workers(job)).hasSize(20).allMatch(w -> w.startsWith("k8s:"));
-        assertThat(KubernetesSim.jobsCreated(cluster, id)).as("one Job for the whole group").hasSize(1);
+        assertThat(KubernetesSim.jobsCreated(cluster, id)).as("one Job for the whole group, made once")
+                .isEqualTo(java.util.Map.of(KubernetesSim.jobName(id, 1), 1));
         assertThat(KubernetesSim.jobLog(id)).doesNotContain("without reporting a result", "outcome for this item was lost",
                 "will be retried");
-        assertClean(job, dir);
+        KubernetesSim.assertNothingLeft(cluster, id);
+        KubernetesSim.assertOutputsWhole(job, out(dir));
     }
 
     private static Path out(String dir) {
