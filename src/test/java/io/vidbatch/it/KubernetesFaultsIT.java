@@ -118,7 +118,7 @@ class KubernetesFaultsIT extends WithSimulatedCluster {
         assertThat(job.getString("outcome")).isEqualTo("NONE_DONE");
         JsonObject item = job.getJsonArray("items").getJsonObject(0);
         assertThat(item.getString("state")).isEqualTo("FAILED");
-        assertThat(item.getString("reason")).contains("BackoffLimitExceeded").contains("OOMKilled (exit 137)");
+        assertThat(item.getString("reason")).contains("BackoffLimitExceeded").contains("ran out of memory 3 times (OOMKilled");
         assertThat(KubernetesSim.podsCreated(cluster, id)).isEqualTo(Map.of(job1, 3));
         assertThat(KubernetesSim.jobLog(id)).as("Kubernetes retried it; the batch job does not again").doesNotContain("will be retried");
         KubernetesSim.assertNothingLeft(cluster, id);

@@ -15,7 +15,6 @@ import java.time.OffsetDateTime;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * Where a worker Job stands, judged from the Job and its pods as they are now. Level-based: the
@@ -25,20 +24,19 @@ import java.util.Set;
 record JobState(Kind kind, String message, List<Outcome> outcomes, V1Pod pod) {
 
     /**
-     * EXHAUSTED: Kubernetes already retried the pod as often as allowed (e.g. OOM kills), so the
-     * item fails with that reason rather than being tried all over again.
+     * EXHAUSTED: every pod Kubernetes tried ran out of memory, so the items fail saying so (a new
+     * Job with the same limit would too). FAILED: the worker or the cluster failed, not the file:
+     * worth another Job. UNAVAILABLE: nothing will run until someone fixes the cluster.
      */
     enum Kind { MISSING, STARTING, RUNNING, COMPLETING, DONE, BAD_INPUT, EXHAUSTED, FAILED, UNAVAILABLE }
-
-    /** Waiting reasons that mean the container will not start without someone fixing something. */
-    private static final Set<String> BLOCKED = Set.of("ErrImagePull", "ImagePullBackOff", "InvalidImageName",
-            "CreateContainerConfigError", "CreateContainerError");
 
     static JobState of(V1Job job, List<V1Pod> pods, OffsetDateTime now, Duration pendingTimeout) {
         if (job == null) {
             return new JobState(Kind.MISSING, "no such Job", null, null);
         }
-        Optional<V1JobCondition> complete = condition(job, "Complete");
+        // From Kubernetes 1.31 SuccessCriteriaMet and FailureTarget come first, and Complete and
+        // Failed only once every pod has ended: a pod stuck on a lost node can hold them back for good.
+        Optional<V1JobCondition> complete = condition(job, "Complete").or(() -> condition(job, "SuccessCriteriaMet"));
         if (complete.isPresent()) {
             V1Pod pod = latest(pods, "Succeeded");
             if (pod == null) {
@@ -53,7 +51,7 @@ record JobState(Kind kind, String message, List<Outcome> outcomes, V1Pod pod) {
                     .orElseGet(() -> new JobState(Kind.FAILED, r.isPresent() ? "the worker finished without reporting a result"
                             : "the worker finished without a readable result: " + unreadable(pod), null, pod));
         }
-        Optional<V1JobCondition> failed = condition(job, "Failed");
+        Optional<V1JobCondition> failed = condition(job, "Failed").or(() -> condition(job, "FailureTarget"));
         if (failed.isPresent()) {
             V1Pod pod = latest(pods, "Failed");
             String reason = failed.get().getReason();
@@ -61,18 +59,29 @@ record JobState(Kind kind, String message, List<Outcome> outcomes, V1Pod pod) {
                 String why = message(pod).orElse("bad input");
                 return new JobState(Kind.BAD_INPUT, why, outcomes(pod).orElse(null), pod);
             }
-            Kind kind = "BackoffLimitExceeded".equals(reason) ? Kind.EXHAUSTED : Kind.FAILED;
-            return new JobState(kind, "Job failed (" + reason + "): " + describe(pod), null, pod);
+            if ("BackoffLimitExceeded".equals(reason)) {
+                PodFailures f = PodFailures.of(pods);
+                String why = "Job " + job.getMetadata().getName() + " failed (" + reason + "): "
+                        + (f.pods() > 0 ? f.summary() : describe(pod));
+                return new JobState(f.memory() ? Kind.EXHAUSTED : Kind.FAILED, why, null, pod);
+            }
+            return new JobState(Kind.FAILED, "Job failed (" + reason + "): " + describe(pod), null, pod);
         }
         for (V1Pod pod : pods) {
-            Optional<String> blocked = blocked(pod);
-            if (blocked.isPresent()) {
+            Optional<String> stuck = stuckTerminating(pod, now, pendingTimeout);
+            if (stuck.isPresent()) {
+                return new JobState(Kind.UNAVAILABLE, stuck.get(), null, pod);
+            }
+        }
+        for (V1Pod pod : pods) {
+            Optional<String> waiting = waiting(pod);
+            if (waiting.isPresent()) {
                 OffsetDateTime since = pod.getMetadata().getCreationTimestamp();
                 if (since != null && Duration.between(since, now).compareTo(pendingTimeout) > 0) {
                     return new JobState(Kind.UNAVAILABLE, "pod " + pod.getMetadata().getName() + " has not started for "
-                            + pendingTimeout.toSeconds() + " s: " + blocked.get(), null, pod);
+                            + pendingTimeout.toSeconds() + " s: " + waiting.get(), null, pod);
                 }
-                return new JobState(Kind.STARTING, blocked.get(), null, pod);
+                return new JobState(Kind.STARTING, waiting.get(), null, pod);
             }
         }
         return new JobState(pods.isEmpty() ? Kind.STARTING : Kind.RUNNING, null, null, null);
@@ -82,9 +91,14 @@ record JobState(Kind kind, String message, List<Outcome> outcomes, V1Pod pod) {
         return kind != Kind.MISSING && kind != Kind.STARTING && kind != Kind.RUNNING && kind != Kind.COMPLETING;
     }
 
-    /** Why a pending pod cannot start: unschedulable, or its container stuck waiting. */
-    private static Optional<String> blocked(V1Pod pod) {
-        if (pod.getStatus() == null || !"Pending".equals(pod.getStatus().getPhase())) {
+    /**
+     * Why a pending pod has not started, whatever the reason: unschedulable, an image that cannot
+     * be pulled, a volume that never mounts (ContainerCreating for ever, the reason only in its
+     * FailedMount events), a sandbox that cannot be made. Any of them ends at the pending timeout.
+     */
+    private static Optional<String> waiting(V1Pod pod) {
+        if (pod.getStatus() == null || !"Pending".equals(pod.getStatus().getPhase())
+                || pod.getMetadata().getDeletionTimestamp() != null) {
             return Optional.empty();
         }
         if (pod.getStatus().getConditions() != null) {
@@ -96,11 +110,34 @@ record JobState(Kind kind, String message, List<Outcome> outcomes, V1Pod pod) {
         }
         for (V1ContainerStatus cs : statuses(pod)) {
             V1ContainerStateWaiting w = cs.getState() == null ? null : cs.getState().getWaiting();
-            if (w != null && BLOCKED.contains(w.getReason())) {
+            if (w != null && w.getReason() != null) {
                 return Optional.of(w.getReason() + (w.getMessage() != null ? ": " + w.getMessage() : ""));
             }
         }
-        return Optional.empty();
+        return Optional.of("Pending");
+    }
+
+    /**
+     * A pod still there the pending timeout after its grace period ended. Its kubelet would have
+     * ended it by then: the node is unreachable (lost, or cut off and maybe still running it), and
+     * Kubernetes neither replaces nor forgets the pod until the node is deleted or tainted
+     * out-of-service. Running the items elsewhere meanwhile could write the same outputs twice.
+     */
+    private static Optional<String> stuckTerminating(V1Pod pod, OffsetDateTime now, Duration timeout) {
+        OffsetDateTime graceEnd = pod.getMetadata().getDeletionTimestamp();
+        if (graceEnd == null || ended(pod) || !now.isAfter(graceEnd.plus(timeout))) {
+            return Optional.empty();
+        }
+        String node = pod.getSpec() == null ? null : pod.getSpec().getNodeName();
+        String why = pod.getStatus() == null || pod.getStatus().getConditions() == null ? null
+                : pod.getStatus().getConditions().stream().filter(c -> "DisruptionTarget".equals(c.getType())
+                        && "True".equals(c.getStatus())).map(c -> c.getReason() + (c.getMessage() != null ? ": " + c.getMessage() : ""))
+                .findFirst().orElse(null);
+        return Optional.of("pod " + pod.getMetadata().getName() + (node != null ? " on node " + node : "")
+                + " is still terminating " + Duration.between(graceEnd, now).toSeconds() + " s after its grace period ended"
+                + (why != null ? " (" + why + ")" : "") + ": its node is unreachable; Kubernetes keeps the pod, and vidbatch runs its items"
+                + " nowhere else, until the node is back, deleted (kubectl delete node " + (node != null ? node : "NODE")
+                + ") or tainted node.kubernetes.io/out-of-service=nodeshutdown:NoExecute; then restart the job");
     }
 
     /** The first reason the worker gave, if it gave one. */
@@ -157,6 +194,11 @@ record JobState(Kind kind, String message, List<Outcome> outcomes, V1Pod pod) {
     private static List<V1ContainerStatus> statuses(V1Pod pod) {
         return pod == null || pod.getStatus() == null || pod.getStatus().getContainerStatuses() == null
                 ? List.of() : pod.getStatus().getContainerStatuses();
+    }
+
+    private static boolean ended(V1Pod pod) {
+        String phase = pod.getStatus() == null ? null : pod.getStatus().getPhase();
+        return "Succeeded".equals(phase) || "Failed".equals(phase);
     }
 
     private static Optional<V1JobCondition> condition(V1Job job, String type) {

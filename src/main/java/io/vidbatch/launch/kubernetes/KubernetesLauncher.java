@@ -120,8 +120,13 @@ public class KubernetesLauncher implements Launcher {
             Duration withoutPod = podless.podless(job, pods, now);
             if (state.kind() == JobState.Kind.STARTING && pods.isEmpty() && withoutPod.compareTo(pendingTimeout) > 0) {
                 // Admission refuses its pods (quota, ServiceAccount, ...): ended like a pod that cannot start.
-                state = new JobState(JobState.Kind.UNAVAILABLE, CreateFailures.reason(c.core, c.namespace, job, pendingTimeout),
+                state = new JobState(JobState.Kind.UNAVAILABLE, WarningEvents.reason(c.core, c.namespace, job, pendingTimeout),
                         null, null);
+            }
+            if (state.kind() == JobState.Kind.UNAVAILABLE && state.pod() != null
+                    && "Pending".equals(state.pod().getStatus().getPhase())) {
+                state = new JobState(state.kind(), WarningEvents.aboutPod(c.core, c.namespace, state.pod(), state.message()),
+                        null, state.pod());
             }
             if (state.finished()) {
                 return finish(c, name, group, state, launch);
@@ -155,17 +160,26 @@ public class KubernetesLauncher implements Launcher {
         // Nothing is left behind; ttlSecondsAfterFinished covers a coordinator that dies right here.
         delete(c, name);
         // A killed pod (OOM, lost node) could not remove its temporary outputs on the shared volume, and
-        // Kubernetes may have finished the items with a replacement pod since: every pod is over now.
-        group.forEach(item -> OutputFiles.removeTemporaries(Path.of(item.output())));
+        // Kubernetes may have finished the items with a replacement pod since: every pod is over now,
+        // unless one is stuck on an unreachable node, where it may still be writing them.
+        if (!stuck(pod)) {
+            group.forEach(item -> OutputFiles.removeTemporaries(Path.of(item.output())));
+        }
         return switch (state.kind()) {
             case DONE -> placed(state.outcomes(), group, pod);
             case BAD_INPUT -> state.outcomes() != null && state.outcomes().size() == group.size()
                     ? placed(state.outcomes(), group, pod) : allBad(group, state.message());
-            // Kubernetes retried as often as allowed: no attempt of ours would do better.
-            case EXHAUSTED -> allBad(group, state.message());
+            // Out of memory on every try: a new Job with the same limit would be too. Not the file's
+            // fault, so not bad input (a segment would go whole for it): the items fail, saying so.
+            case EXHAUSTED -> group.stream().map(i -> Outcome.failed(state.message())).toList();
             case UNAVAILABLE -> throw new WorkerUnavailableException(state.message());
             default -> throw new ToolFailureException(state.message());
         };
+    }
+
+    private static boolean stuck(V1Pod pod) {
+        return pod != null && pod.getMetadata().getDeletionTimestamp() != null && pod.getStatus() != null
+                && !"Succeeded".equals(pod.getStatus().getPhase()) && !"Failed".equals(pod.getStatus().getPhase());
     }
 
     private static List<Outcome> allBad(List<WorkItem> group, String why) {
@@ -224,12 +238,19 @@ public class KubernetesLauncher implements Launcher {
     }
 
     /** Until the Job is gone: with Foreground deletion, until its pods have had their grace period and ended. */
-    private void awaitGone(Cluster c, String name) throws InterruptedException, ApiException {
+    private void awaitGone(Cluster c, String name) throws InterruptedException, ApiException, WorkerUnavailableException {
         Duration wait = CACHE_GRACE.plusSeconds(settings.terminationGraceSeconds());
         long deadline = System.nanoTime() + wait.toNanos();
         while (c.job(name) != null || read(c, name) != null) {
             if (System.nanoTime() > deadline) {
-                throw new ApiException("Job " + name + " is still there " + wait.toSeconds() + " s after deleting it");
+                // A pod on an unreachable node keeps a Foreground-deleted Job for good; its items must
+                // not run anywhere else meanwhile.
+                String pods = c.podsOf(c.job(name)).stream().filter(KubernetesLauncher::stuck)
+                        .map(p -> p.getMetadata().getName() + (p.getSpec().getNodeName() != null ? " on node " + p.getSpec().getNodeName() : ""))
+                        .collect(java.util.stream.Collectors.joining(", "));
+                throw new WorkerUnavailableException("Job " + name + " is still there " + wait.toSeconds() + " s after deleting it"
+                        + (pods.isEmpty() ? "" : "; its pod " + pods + " is still terminating: its node is unreachable;"
+                        + " its items run nowhere else until the node is back, deleted or tainted node.kubernetes.io/out-of-service"));
             }
             long seen = c.changes(name);
             c.await(name, seen, POLL_MILLIS);

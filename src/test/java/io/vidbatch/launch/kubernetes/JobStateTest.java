@@ -1,5 +1,7 @@
 package io.vidbatch.launch.kubernetes;
 
+import io.kubernetes.client.custom.Quantity;
+import io.kubernetes.client.openapi.models.V1Container;
 import io.kubernetes.client.openapi.models.V1ContainerState;
 import io.kubernetes.client.openapi.models.V1ContainerStateTerminated;
 import io.kubernetes.client.openapi.models.V1ContainerStateWaiting;
@@ -10,7 +12,9 @@ import io.kubernetes.client.openapi.models.V1JobStatus;
 import io.kubernetes.client.openapi.models.V1ObjectMeta;
 import io.kubernetes.client.openapi.models.V1Pod;
 import io.kubernetes.client.openapi.models.V1PodCondition;
+import io.kubernetes.client.openapi.models.V1PodSpec;
 import io.kubernetes.client.openapi.models.V1PodStatus;
+import io.kubernetes.client.openapi.models.V1ResourceRequirements;
 import io.vidbatch.launch.Outcome;
 import io.vidbatch.launch.WorkJson;
 import io.vidbatch.launch.WorkJsonTestAccess;
@@ -20,6 +24,7 @@ import org.junit.jupiter.api.Test;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -107,11 +112,66 @@ class JobStateTest {
     }
 
     @Test
-    void retriesUsedUpSayWhatKilledTheLastPod() {
-        JobState s = JobState.of(job("Failed", "BackoffLimitExceeded"), List.of(terminated("Failed", 137, "OOMKilled", null)),
+    void podsThatRanOutOfMemoryEveryTimeEndTheItemsSayingSoWithTheLimit() {
+        V1Pod a = terminated("Failed", 137, "OOMKilled", null);
+        a.spec(new V1PodSpec().containers(List.of(new V1Container().name("worker")
+                .resources(new V1ResourceRequirements().limits(Map.of("memory", Quantity.fromString("2Gi")))))));
+        JobState s = JobState.of(job("Failed", "BackoffLimitExceeded"), List.of(a, terminated("Failed", 137, "OOMKilled", null)),
                 NOW, PENDING);
         assertThat(s.kind()).isEqualTo(JobState.Kind.EXHAUSTED);
-        assertThat(s.message()).isEqualTo("Job failed (BackoffLimitExceeded): OOMKilled (exit 137)");
+        assertThat(s.message()).isEqualTo("Job vb-7-3 failed (BackoffLimitExceeded): its pod ran out of memory 2 times "
+                + "(OOMKilled at the memory limit 2Gi); raise k8s.memory.limit");
+    }
+
+    @Test
+    void podsTheClusterCouldNotRunAreNotTheFilesFaultAndAreWorthAnotherJob() {
+        String runtime = "failed to create containerd task: failed to create shim task: OCI runtime create failed";
+        V1Pod killedFfmpeg = terminated("Failed", 1, "Error", WorkJson.writeOutcomes(List.of(Outcome.failed("ffmpeg was killed by signal 9"))));
+        JobState s = JobState.of(job("Failed", "BackoffLimitExceeded"), List.of(terminated("Failed", 128, "StartError", runtime),
+                terminated("Failed", 128, "StartError", runtime), killedFfmpeg), NOW, PENDING);
+        assertThat(s.kind()).isEqualTo(JobState.Kind.FAILED);
+        assertThat(s.message()).isEqualTo("Job vb-7-3 failed (BackoffLimitExceeded): its pods failed 3 times, not for a reason "
+                + "in the file: StartError (exit 128): " + runtime + " (x2); Error (exit 1): ffmpeg was killed by signal 9");
+    }
+
+    @Test
+    void kubernetes131sFirstConditionsEndTheJobAsTheLaterOnesWould() {
+        JobState bad = JobState.of(job("FailureTarget", "PodFailurePolicy"), List.of(terminated("Failed", 3, "Error",
+                WorkJson.writeOutcomes(List.of(Outcome.badInput("moov atom not found"))))), NOW, PENDING);
+        assertThat(bad.kind()).isEqualTo(JobState.Kind.BAD_INPUT);
+        WorkResult r = new WorkResult("/out/x.mp4", 1, 2, 3, 4, 5, true, 6, 7, "w", 8);
+        JobState done = JobState.of(job("SuccessCriteriaMet", null), List.of(terminated("Succeeded", 0, "Completed",
+                WorkJson.writeOutcomes(List.of(Outcome.done(r))))), NOW, PENDING);
+        assertThat(done.kind()).isEqualTo(JobState.Kind.DONE);
+    }
+
+    @Test
+    void aPodWhoseVolumeNeverMountsEndsAtThePendingTimeout() {
+        V1ContainerStateWaiting creating = new V1ContainerStateWaiting().reason("ContainerCreating");
+        assertThat(JobState.of(job(null, null), List.of(pending(30, null, creating)), NOW, PENDING).kind())
+                .isEqualTo(JobState.Kind.STARTING);
+        JobState late = JobState.of(job(null, null), List.of(pending(61, null, creating)), NOW, PENDING);
+        assertThat(late.kind()).isEqualTo(JobState.Kind.UNAVAILABLE);
+        assertThat(late.message()).isEqualTo("pod vb-7-3-abcde has not started for 60 s: ContainerCreating");
+        assertThat(JobState.of(job(null, null), List.of(pending(61, null, null)), NOW, PENDING).message())
+                .isEqualTo("pod vb-7-3-abcde has not started for 60 s: Pending");
+    }
+
+    @Test
+    void aPodStuckTerminatingOnAnUnreachableNodeEndsTheGroupOnceItsGraceIsLongOver() {
+        V1Pod pod = new V1Pod().metadata(new V1ObjectMeta().name("vb-7-3-abcde").creationTimestamp(NOW.minusSeconds(900))
+                        .deletionTimestamp(NOW.minusSeconds(30)))
+                .spec(new V1PodSpec().nodeName("node-b"))
+                .status(new V1PodStatus().phase("Running").conditions(List.of(new V1PodCondition().type("DisruptionTarget")
+                        .status("True").reason("DeletionByTaintManager").message("Taint manager: deleting due to NoExecute taint"))));
+        assertThat(JobState.of(job(null, null), List.of(pod), NOW, PENDING).kind()).isEqualTo(JobState.Kind.RUNNING);
+
+        pod.getMetadata().deletionTimestamp(NOW.minusSeconds(61));
+        JobState s = JobState.of(job(null, null), List.of(pod), NOW, PENDING);
+        assertThat(s.kind()).isEqualTo(JobState.Kind.UNAVAILABLE);
+        assertThat(s.message()).startsWith("pod vb-7-3-abcde on node node-b is still terminating 61 s after its grace period ended "
+                + "(DeletionByTaintManager: Taint manager: deleting due to NoExecute taint): its node is unreachable")
+                .contains("kubectl delete node node-b");
     }
 
     @Test

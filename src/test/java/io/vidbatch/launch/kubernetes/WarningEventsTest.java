@@ -20,7 +20,7 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The reason a user reads when a Job's pods are never created. */
-class CreateFailuresTest {
+class WarningEventsTest {
 
     static final OffsetDateTime T = OffsetDateTime.parse("2026-11-29T12:00:00Z");
 
@@ -40,7 +40,7 @@ class CreateFailuresTest {
                 // An earlier Job of the same name: its events outlive it.
                 event("u0", "FailedCreate", "Error creating: pods \"vb-7-3-\" is forbidden: something long fixed", T.plusSeconds(60)));
 
-        assertThat(CreateFailures.explain(events, "u1"))
+        assertThat(WarningEvents.explain(events, "u1"))
                 .hasValue("exceeded quota: compute, requested: requests.cpu=1, used: requests.cpu=4, limited: requests.cpu=4");
     }
 
@@ -48,13 +48,13 @@ class CreateFailuresTest {
     void aWebhooksRefusalIsGivenAsTheWebhookSaidIt() {
         List<CoreV1Event> events = List.of(event("u1", "FailedCreate",
                 "Error creating: admission webhook \"policy.example.com\" denied the request: images must come from registry.example", T));
-        assertThat(CreateFailures.explain(events, "u1"))
+        assertThat(WarningEvents.explain(events, "u1"))
                 .hasValue("admission webhook \"policy.example.com\" denied the request: images must come from registry.example");
     }
 
     @Test
     void noFailedCreateEventGivesNothing() {
-        assertThat(CreateFailures.explain(List.of(event("u1", "SuccessfulCreate", "Created pod: vb-7-3-abcde", T)), "u1")).isEmpty();
+        assertThat(WarningEvents.explain(List.of(event("u1", "SuccessfulCreate", "Created pod: vb-7-3-abcde", T)), "u1")).isEmpty();
     }
 
     /** Through client-java against the simulator's Job controller, as the launcher reads them. */
@@ -68,7 +68,7 @@ class CreateFailuresTest {
             String[] reason = new String[1];
             cluster.await(() -> {
                 try {
-                    reason[0] = CreateFailures.reason(core, "vidbatch", created, Duration.ofSeconds(300));
+                    reason[0] = WarningEvents.reason(core, "vidbatch", created, Duration.ofSeconds(300));
                 } catch (InterruptedException e) {
                     throw new AssertionError(e);
                 }

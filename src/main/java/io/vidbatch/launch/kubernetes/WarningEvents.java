@@ -4,6 +4,7 @@ import io.kubernetes.client.openapi.ApiException;
 import io.kubernetes.client.openapi.apis.CoreV1Api;
 import io.kubernetes.client.openapi.models.CoreV1Event;
 import io.kubernetes.client.openapi.models.V1Job;
+import io.kubernetes.client.openapi.models.V1Pod;
 
 import java.time.Duration;
 import java.time.OffsetDateTime;
@@ -14,18 +15,20 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * Why a Job has no pod, in the words of the apiserver that refused it: when admission refuses
- * a pod (ResourceQuota, ServiceAccount, Pod Security, LimitRange, a webhook), the Job gets no
- * condition, only FailedCreate events from the Job controller, which is where
- * {@code kubectl describe job} finds the reason too. Needs "list events" in the Role.
+ * Why a Job has no pod, or its pod never starts, in the words of whoever refused it. When
+ * admission refuses a pod (ResourceQuota, ServiceAccount, Pod Security, LimitRange, a webhook),
+ * the Job gets no condition, only FailedCreate events from the Job controller; a volume that
+ * never mounts leaves the pod in ContainerCreating, with the reason only in the kubelet's
+ * FailedMount events. That is where {@code kubectl describe} finds them too. Needs "list
+ * events" in the Role.
  */
-final class CreateFailures {
+final class WarningEvents {
 
     static final String REASON = "FailedCreate";
     /** "Error creating: pods "vb-3-1-" is forbidden: " says nothing a user needs. */
     private static final Pattern NOISE = Pattern.compile("^(Error creating: )?(pods \"[^\"]*\" is forbidden: )?");
 
-    private CreateFailures() {
+    private WarningEvents() {
     }
 
     /** The group's end reason once the Job has had no pod for the timeout. */
@@ -43,15 +46,42 @@ final class CreateFailures {
     }
 
     /**
+     * A pending pod's end reason, with the kubelet's or scheduler's latest warning about it
+     * (FailedMount, FailedAttachVolume, FailedCreatePodSandBox, ...) when there is one.
+     */
+    static String aboutPod(CoreV1Api core, String namespace, V1Pod pod, String state) throws InterruptedException {
+        String name = pod.getMetadata().getName();
+        try {
+            List<CoreV1Event> events = ApiCalls.call(() -> core.listNamespacedEvent(namespace)
+                    .fieldSelector("involvedObject.kind=Pod,involvedObject.name=" + name + ",type=Warning").execute()).getItems();
+            return latest(events, null, pod.getMetadata().getUid()).map(e -> state + "; latest warning: " + e.getReason() + ": "
+                    + e.getMessage().strip() + (count(e) > 1 ? " (" + count(e) + " times)" : "")).orElse(state);
+        } catch (ApiException e) {
+            return state + "; its events could not be read (" + ApiCalls.describe(e) + "; the Role needs \"list events\")";
+        }
+    }
+
+    private static int count(CoreV1Event e) {
+        if (e.getSeries() != null && e.getSeries().getCount() != null) {
+            return e.getSeries().getCount();
+        }
+        return e.getCount() == null ? 1 : e.getCount();
+    }
+
+    /**
      * The latest FailedCreate message about this very Job: events outlive their object for an
      * hour, so those of an earlier Job with the same name are told apart by uid.
      */
     static Optional<String> explain(List<CoreV1Event> events, String jobUid) {
+        return latest(events, REASON, jobUid).map(e -> NOISE.matcher(e.getMessage().strip()).replaceFirst(""));
+    }
+
+    /** The latest event with a message about the object with this uid (any uid when null), of this reason (any when null). */
+    private static Optional<CoreV1Event> latest(List<CoreV1Event> events, String reason, String uid) {
         return events.stream()
-                .filter(e -> REASON.equals(e.getReason()) && e.getMessage() != null && e.getInvolvedObject() != null
-                        && (jobUid == null || Objects.equals(jobUid, e.getInvolvedObject().getUid())))
-                .max(Comparator.comparing(CreateFailures::when, Comparator.nullsFirst(Comparator.naturalOrder())))
-                .map(e -> NOISE.matcher(e.getMessage().strip()).replaceFirst(""));
+                .filter(e -> (reason == null || reason.equals(e.getReason())) && e.getMessage() != null && e.getInvolvedObject() != null
+                        && (uid == null || Objects.equals(uid, e.getInvolvedObject().getUid())))
+                .max(Comparator.comparing(WarningEvents::when, Comparator.nullsFirst(Comparator.naturalOrder())));
     }
 
     /** When it last happened: core/v1 recorders set lastTimestamp, events.k8s.io ones eventTime or a series. */
