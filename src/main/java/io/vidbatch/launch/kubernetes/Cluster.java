@@ -33,8 +33,12 @@ final class Cluster implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(Cluster.class.getName());
     private static final Path IN_CLUSTER_NAMESPACE = Path.of("/var/run/secrets/kubernetes.io/serviceaccount/namespace");
     private static final long SYNC_TIMEOUT_SECONDS = 60;
+    /** Longest wait for the answer to one API call (a pod log read of 256 KiB included). */
+    static final long CALL_TIMEOUT_SECONDS = 30;
 
     final String namespace;
+    /** The identity of the coordinator (its database) that this launcher's Jobs carry. */
+    final String owner;
     final BatchV1Api batch;
     final CoreV1Api core;
     private final SharedInformerFactory factory;
@@ -43,20 +47,28 @@ final class Cluster implements AutoCloseable {
     /** Per Job name: how many changes were seen; waiting compares against it so no wake-up is lost. */
     private final Map<String, long[]> changes = new ConcurrentHashMap<>();
 
-    Cluster(KubernetesSettings s) throws IOException, InterruptedException {
+    /** @param owner this coordinator's identity: only its own Jobs and pods are watched */
+    Cluster(KubernetesSettings s, String owner) throws IOException, InterruptedException {
         ApiClient client = client(s);
+        // Calls answer in seconds: one that hangs (an apiserver under load, a half-open
+        // connection) must fail and be retried, not hold the partition for good.
+        client.setHttpClient(client.getHttpClient().newBuilder().readTimeout(CALL_TIMEOUT_SECONDS, TimeUnit.SECONDS).build());
+        ApiClient watching = client(s);
         // Watches stay open for minutes: no read timeout on the informers' connection.
-        client.setHttpClient(client.getHttpClient().newBuilder().readTimeout(0, TimeUnit.SECONDS).build());
+        watching.setHttpClient(watching.getHttpClient().newBuilder().readTimeout(0, TimeUnit.SECONDS).build());
         this.namespace = namespace(s);
+        this.owner = owner;
         this.batch = new BatchV1Api(client);
         this.core = new CoreV1Api(client);
-        String selector = Labels.selector(s.jobPrefix());
+        BatchV1Api watchBatch = new BatchV1Api(watching);
+        CoreV1Api watchCore = new CoreV1Api(watching);
+        String selector = Labels.selector(s.jobPrefix(), owner);
         long resync = TimeUnit.SECONDS.toMillis(s.resyncSeconds());
-        this.factory = new SharedInformerFactory(client);
-        this.jobs = factory.sharedIndexInformerFor(p -> batch.listNamespacedJob(namespace).labelSelector(selector)
+        this.factory = new SharedInformerFactory(watching);
+        this.jobs = factory.sharedIndexInformerFor(p -> watchBatch.listNamespacedJob(namespace).labelSelector(selector)
                 .resourceVersion(p.resourceVersion).timeoutSeconds(p.timeoutSeconds).watch(p.watch)
                 .allowWatchBookmarks(true).buildCall(null), V1Job.class, V1JobList.class, resync);
-        this.pods = factory.sharedIndexInformerFor(p -> core.listNamespacedPod(namespace).labelSelector(selector)
+        this.pods = factory.sharedIndexInformerFor(p -> watchCore.listNamespacedPod(namespace).labelSelector(selector)
                 .resourceVersion(p.resourceVersion).timeoutSeconds(p.timeoutSeconds).watch(p.watch)
                 .allowWatchBookmarks(true).buildCall(null), V1Pod.class, V1PodList.class, resync);
         jobs.addEventHandler(wake(j -> j.getMetadata().getName()));

@@ -49,8 +49,8 @@ final class JobSpecs {
         this.s = settings;
     }
 
-    V1Job job(String namespace, List<WorkItem> group, long execution, int partition) {
-        Map<String, String> labels = Labels.of(s.jobPrefix(), group, execution, partition);
+    V1Job job(String namespace, String owner, List<WorkItem> group, long execution, int partition) {
+        Map<String, String> labels = Labels.of(s.jobPrefix(), owner, group, execution, partition);
         V1Container worker = new V1Container()
                 .name(CONTAINER)
                 .image(s.image())

@@ -39,6 +39,9 @@ public class KubernetesLauncher implements Launcher {
     @Inject
     KubernetesSettings settings;
 
+    @Inject
+    Owner owner;
+
     private volatile Cluster cluster;
 
     /** The API calls this launcher makes, as RBAC sees them: the Role grants exactly these. */
@@ -69,6 +72,7 @@ public class KubernetesLauncher implements Launcher {
     private void start(Cluster c, String name, List<WorkItem> group, Launch launch)
             throws ApiException, InterruptedException, WorkerUnavailableException {
         V1Job existing = c.job(name) != null ? c.job(name) : read(c, name);
+        refuseStrangers(c, existing);
         if (existing != null && existing.getMetadata().getDeletionTimestamp() != null) {
             // Deleted (a stop, a replacement) and its pod still terminating: a new Job of the same name
             // now would run beside that pod on the same items and outputs.
@@ -90,12 +94,14 @@ public class KubernetesLauncher implements Launcher {
                     + existing.getMetadata().getLabels().get(Labels.EXECUTION) + ")");
             return;
         }
-        V1Job job = new JobSpecs(settings).job(c.namespace, group, launch.execution(), launch.partition());
+        V1Job job = new JobSpecs(settings).job(c.namespace, c.owner, group, launch.execution(), launch.partition());
         try {
             ApiCalls.call(() -> c.batch.createNamespacedJob(c.namespace, job).execute());
             launch.log().accept("created Job " + name + " in namespace " + c.namespace);
         } catch (ApiException e) {
             if (e.getCode() == 409) {
+                // Made meanwhile: by this coordinator's retry, or by a stranger.
+                refuseStrangers(c, read(c, name));
                 launch.log().accept("adopting Job " + name + " (it already exists)");
             } else if (e.getCode() == 403 || e.getCode() == 422 || e.getCode() == 400) {
                 // Quota, RBAC or an invalid pod template: nothing retrying can change.
@@ -104,6 +110,22 @@ public class KubernetesLauncher implements Launcher {
                 throw e;
             }
         }
+    }
+
+    /**
+     * A Job of our name that another coordinator made (same prefix, another database) is neither
+     * adopted, nor deleted, nor replaced: it is not ours to touch, and its items are not ours.
+     */
+    private void refuseStrangers(Cluster c, V1Job job) throws WorkerUnavailableException {
+        if (job == null || c.owner.equals(Labels.owner(job))) {
+            return;
+        }
+        String theirs = Labels.owner(job);
+        throw new WorkerUnavailableException("Job " + job.getMetadata().getName() + " in namespace " + c.namespace
+                + " belongs to another coordinator (" + (theirs == null ? "it carries no " + Labels.OWNER + " label"
+                : Labels.OWNER + "=" + theirs) + "; this one is " + c.owner + "), left untouched: coordinators sharing a"
+                + " namespace need their own k8s.job.prefix (now \"" + settings.jobPrefix() + "\"), and a recreated"
+                + " database needs the old Jobs deleted (kubectl delete jobs -l " + Labels.COORDINATOR + "=" + settings.jobPrefix() + ")");
     }
 
     private List<Outcome> follow(Cluster c, String name, List<WorkItem> group, Launch launch) throws ApiException,
@@ -267,8 +289,14 @@ public class KubernetesLauncher implements Launcher {
         if (c == null) {
             synchronized (this) {
                 if (cluster == null) {
+                    String id;
                     try {
-                        cluster = new Cluster(settings);
+                        id = owner.id();
+                    } catch (java.sql.SQLException e) {
+                        throw new ToolFailureException("cannot read this coordinator's owner id from its database: " + e.getMessage(), e);
+                    }
+                    try {
+                        cluster = new Cluster(settings, id);
                     } catch (IOException | RuntimeException e) {
                         throw new ToolFailureException("cannot reach the Kubernetes API: " + e.getMessage(), e);
                     }

@@ -16,6 +16,12 @@ public final class Labels {
     public static final String MANAGED_BY = "app.kubernetes.io/managed-by";
     public static final String NAME = "app.kubernetes.io/name";
     public static final String COORDINATOR = "vidbatch.io/coordinator";
+    /**
+     * The identity of the coordinator's database. The prefix alone cannot tell two coordinators
+     * in one namespace apart, nor a coordinator from the one that ran before its database was
+     * recreated: both would number their jobs from 1 and name their Jobs alike.
+     */
+    public static final String OWNER = "vidbatch.io/owner";
     public static final String JOB_INSTANCE = "vidbatch.io/job-instance";
     public static final String EXECUTION = "vidbatch.io/execution";
     public static final String PARTITION = "vidbatch.io/partition";
@@ -45,16 +51,22 @@ public final class Labels {
     }
 
     /** What the informers watch: every worker Job and pod of this coordinator. */
-    public static String selector(String prefix) {
-        return MANAGED_BY + "=vidbatch," + COORDINATOR + "=" + prefix;
+    public static String selector(String prefix, String owner) {
+        return MANAGED_BY + "=vidbatch," + COORDINATOR + "=" + prefix + "," + OWNER + "=" + owner;
     }
 
-    static Map<String, String> of(String prefix, List<WorkItem> group, long execution, int partition) {
+    /** The owner a Job carries, or null (made by someone else, or by a vidbatch before owners). */
+    static String owner(io.kubernetes.client.openapi.models.V1Job job) {
+        return job.getMetadata().getLabels() == null ? null : job.getMetadata().getLabels().get(OWNER);
+    }
+
+    static Map<String, String> of(String prefix, String owner, List<WorkItem> group, long execution, int partition) {
         WorkItem item = group.get(0);
         Map<String, String> l = new LinkedHashMap<>();
         l.put(MANAGED_BY, "vidbatch");
         l.put(NAME, "vidbatch-worker");
         l.put(COORDINATOR, prefix);
+        l.put(OWNER, owner);
         l.put(JOB_INSTANCE, Long.toString(item.jobInstance()));
         l.put(EXECUTION, Long.toString(execution));
         l.put(PARTITION, Integer.toString(partition));

@@ -44,11 +44,11 @@ class JobSpecsTest {
 
     @Test
     void theJobCarriesTheItemAndIsFoundByItsLabels() {
-        V1Job job = new JobSpecs(settings()).job("media", List.of(WorkJsonTestAccess.ITEM), 12, 3);
+        V1Job job = new JobSpecs(settings()).job("media", "owner-1", List.of(WorkJsonTestAccess.ITEM), 12, 3);
         assertThat(job.getMetadata().getName()).isEqualTo("vb-7-3");
         assertThat(job.getMetadata().getLabels()).containsEntry("vidbatch.io/job-instance", "7").containsEntry("vidbatch.io/item", "3")
                 .containsEntry("vidbatch.io/execution", "12").containsEntry("vidbatch.io/partition", "3")
-                .containsEntry("app.kubernetes.io/managed-by", "vidbatch");
+                .containsEntry("app.kubernetes.io/managed-by", "vidbatch").containsEntry("vidbatch.io/owner", "owner-1");
         assertThat(job.getSpec().getTemplate().getMetadata().getLabels()).isEqualTo(job.getMetadata().getLabels());
         V1Container c = job.getSpec().getTemplate().getSpec().getContainers().get(0);
         assertThat(WorkJson.readItems(c.getEnv().get(0).getValue())).containsExactly(WorkJsonTestAccess.ITEM);
@@ -58,7 +58,7 @@ class JobSpecsTest {
 
     @Test
     void badInputFailsAtOnceAndDisruptionsDoNotCount() {
-        var rules = new JobSpecs(settings()).job("media", List.of(WorkJsonTestAccess.ITEM), 1, 0).getSpec().getPodFailurePolicy().getRules();
+        var rules = new JobSpecs(settings()).job("media", "owner-1", List.of(WorkJsonTestAccess.ITEM), 1, 0).getSpec().getPodFailurePolicy().getRules();
         assertThat(rules.get(0).getAction()).isEqualTo("FailJob");
         assertThat(rules.get(0).getOnExitCodes().getValues()).containsExactly(3);
         assertThat(rules.get(1).getAction()).isEqualTo("Ignore");
@@ -67,7 +67,7 @@ class JobSpecsTest {
 
     @Test
     void podPlacementAndSafetyComeFromSettings() {
-        V1Job job = new JobSpecs(settings()).job("media", List.of(WorkJsonTestAccess.ITEM), 1, 0);
+        V1Job job = new JobSpecs(settings()).job("media", "owner-1", List.of(WorkJsonTestAccess.ITEM), 1, 0);
         V1PodSpec pod = job.getSpec().getTemplate().getSpec();
         assertThat(pod.getRestartPolicy()).isEqualTo("Never");
         assertThat(pod.getNodeSelector()).containsEntry("pool", "transcode").containsEntry("disk", "ssd");
