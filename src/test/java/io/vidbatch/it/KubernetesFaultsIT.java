@@ -1,6 +1,13 @@
 package io.vidbatch.it;
 
+import io.kubernetes.client.openapi.apis.BatchV1Api;
+import io.kubernetes.client.openapi.models.V1Container;
+import io.kubernetes.client.openapi.models.V1Job;
+import io.kubernetes.client.openapi.models.V1JobSpec;
+import io.kubernetes.client.openapi.models.V1ObjectMeta;
 import io.kubernetes.client.openapi.models.V1Pod;
+import io.kubernetes.client.openapi.models.V1PodSpec;
+import io.kubernetes.client.openapi.models.V1PodTemplateSpec;
 import jakarta.json.JsonObject;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -129,13 +136,13 @@ class KubernetesFaultsIT extends WithSimulatedCluster {
     @Test
     void aPodThatCannotPullItsImageFailsTheJobWithinThePendingTimeout() {
         cluster.failImagePull(".*");
-        assertPendingFails("it-k8s-pull", "ErrImagePull|ImagePullBackOff");
+        assertPendingFails("the worker image cannot be pulled", "it-k8s-pull", "ErrImagePull|ImagePullBackOff");
     }
 
     @Test
     void aPodThatNoNodeTakesFailsTheJobWithinThePendingTimeout() {
         List.of("node-a", "node-b", "node-c").forEach(cluster::cordon);
-        assertPendingFails("it-k8s-unschedulable", "Unschedulable");
+        assertPendingFails("every node cordoned", "it-k8s-unschedulable", "Unschedulable");
     }
 
     @Test
@@ -143,7 +150,7 @@ class KubernetesFaultsIT extends WithSimulatedCluster {
         // The workers ask for 500m (it-server.env): a 100m quota refuses every pod.
         cluster.quota(KubernetesSim.NAMESPACE, "it-compute", 100);
         String dir = Jobs.dir("it-k8s-quota");
-        long id = assertNoWorker(dir, id1 -> Pattern.quote(podless(id1)) + Pattern.quote("exceeded quota: it-compute, requested: requests.cpu=500m, ")
+        long id = assertNoWorker("a ResourceQuota of 100m cpu (workers ask 500m)", dir, id1 -> Pattern.quote(podless(id1)) + Pattern.quote("exceeded quota: it-compute, requested: requests.cpu=500m, ")
                 + "used: requests.cpu=\\d+m?" + Pattern.quote(", limited: requests.cpu=100m"));
         assertThat(KubernetesSim.podsCreated(cluster, id)).as("pods created").isEmpty();
     }
@@ -152,7 +159,7 @@ class KubernetesFaultsIT extends WithSimulatedCluster {
     void aJobWhoseServiceAccountIsMissingFailsWithinThePendingTimeoutNamingTheAccount() {
         cluster.removeServiceAccount(KubernetesSim.NAMESPACE, WORKER_ACCOUNT);
         String dir = Jobs.dir("it-k8s-account");
-        long id = assertNoWorker(dir, id1 -> Pattern.quote(podless(id1) + "error looking up service account " + KubernetesSim.NAMESPACE
+        long id = assertNoWorker("the workers' ServiceAccount deleted", dir, id1 -> Pattern.quote(podless(id1) + "error looking up service account " + KubernetesSim.NAMESPACE
                 + "/" + WORKER_ACCOUNT + ": serviceaccount \"" + WORKER_ACCOUNT + "\" not found"));
         assertThat(KubernetesSim.podsCreated(cluster, id)).as("pods created").isEmpty();
     }
@@ -162,27 +169,70 @@ class KubernetesFaultsIT extends WithSimulatedCluster {
         return "no worker: no pod could be created for Job " + KubernetesSim.jobName(id, 1) + " in 6 s: ";
     }
 
-    private void assertPendingFails(String name, String cause) {
-        assertNoWorker(Jobs.dir(name), id -> "no worker: pod " + KubernetesSim.jobName(id, 1)
+    private void assertPendingFails(String fault, String name, String cause) {
+        assertNoWorker(fault, Jobs.dir(name), id -> "no worker: pod " + KubernetesSim.jobName(id, 1)
                 + "-[a-z0-9]{5} has not started for 6 s: (" + cause + ").*");
     }
 
     /** Submits one input; the job ends FAILED within the pending timeout with this exit status, leaving nothing. */
-    private long assertNoWorker(String dir, LongFunction<String> exitStatus) {
+    private long assertNoWorker(String cause, String dir, LongFunction<String> exitStatus) {
         long submitted = System.nanoTime();
         long id = Jobs.submit(KubernetesSim.body(List.of(INPUT), dir, 1));
         JsonObject job = Jobs.waitForEnd(id, JOB_TIMEOUT);
         double seconds = (System.nanoTime() - submitted) / 1e9;
         System.out.printf("%s: job ended %s %.1f s after submission: %s%n", dir, job.getString("status"), seconds, job.getString("exitStatus"));
         assertThat(job.getString("status")).isEqualTo("FAILED");
-        // K8S_PENDING_TIMEOUT_SECONDS=6, plus planning and the informers' notice.
-        assertThat(seconds).as("seconds to FAILED").isLessThan(20);
         assertThat(job.getString("exitStatus")).matches(exitStatus.apply(id));
+        // How soon is measured, not asserted: K8S_PENDING_TIMEOUT_SECONDS=6, plus planning and the informers' notice.
+        Report.row("kubernetes", cause, String.format(Locale.ROOT, "FAILED %.1f s after submission (pending timeout 6 s): %s",
+                seconds, job.getString("exitStatus")));
         assertThat(KubernetesSim.jobLog(id)).doesNotContain("will be retried");
         KubernetesSim.assertNothingLeft(cluster, id);
         assertThat(KubernetesSim.jobsCreated(cluster, id)).isEqualTo(Map.of(KubernetesSim.jobName(id, 1), 1));
         assertThat(KubernetesSim.files(out(dir))).as("no output").noneMatch(f -> f.endsWith(".mp4") || f.endsWith(".part"));
         return id;
+    }
+
+    /**
+     * Another coordinator with the same prefix (or this one before its database was recreated)
+     * made a Job under the name this job's item gets: it is not adopted, not deleted, not
+     * replaced, and the job says whose it is and what to change.
+     */
+    @Test
+    void aStrangersJobUnderOurNameIsLeftAloneAndTheJobSaysWhy() throws Exception {
+        // Liberty numbers job instances one by one: the job after this one is the next number.
+        long before = Jobs.submit(Jobs.body("inputs", List.of("samples/screen-480p-noaudio.mp4"), "outputDir", Jobs.dir("it-k8s-before")));
+        Jobs.waitForEnd(before, JOB_TIMEOUT);
+        String name = KubernetesSim.jobName(before + 1, 1);
+        Map<String, String> labels = Map.of("app.kubernetes.io/managed-by", "vidbatch", "vidbatch.io/coordinator", KubernetesSim.PREFIX,
+                "vidbatch.io/owner", "another-coordinator");
+        new BatchV1Api(cluster.apiClient()).createNamespacedJob(KubernetesSim.NAMESPACE, new V1Job()
+                .metadata(new V1ObjectMeta().name(name).labels(labels))
+                .spec(new V1JobSpec().backoffLimit(0).template(new V1PodTemplateSpec().metadata(new V1ObjectMeta().labels(labels))
+                        .spec(new V1PodSpec().restartPolicy("Never").containers(List.of(new V1Container().name("worker")
+                                .image("busybox:1.36").command(List.of("true")))))))).execute();
+        try {
+            String dir = Jobs.dir("it-k8s-stranger");
+            long id = Jobs.submit(KubernetesSim.body(List.of(INPUT), dir, 1));
+            assertThat(id).as("no other job was submitted in between").isEqualTo(before + 1);
+
+            JsonObject job = Jobs.waitForEnd(id, JOB_TIMEOUT);
+            assertThat(job.getString("status")).isEqualTo("FAILED");
+            assertThat(job.getString("exitStatus")).startsWith("no worker: Job " + name + " in namespace " + KubernetesSim.NAMESPACE
+                    + " belongs to another coordinator (vidbatch.io/owner=another-coordinator; this one is ")
+                    .contains("coordinators sharing a namespace need their own k8s.job.prefix (now \"vbit\")");
+            assertThat(cluster.job(name)).as("the stranger's Job, still there").hasValueSatisfying(j ->
+                    assertThat(j.getMetadata().getLabels()).containsEntry("vidbatch.io/owner", "another-coordinator"));
+            assertThat(cluster.jobsCreated().get(name)).as("Jobs of that name created").isEqualTo(1);
+            assertThat(cluster.api().requests()).as("requests that changed the stranger's Job")
+                    .noneMatch(r -> r.method().equals("DELETE") && r.path().endsWith("/jobs/" + name));
+            assertThat(KubernetesSim.files(out(dir))).as("no output").noneMatch(f -> f.endsWith(".mp4"));
+            Report.row("kubernetes", "a Job under this item's name made by another coordinator (same prefix, another database)",
+                    job.getString("status") + ": " + job.getString("exitStatus").replaceAll("this one is [0-9a-f-]{36}", "this one is …")
+                    + "; the stranger's Job left as it was");
+        } finally {
+            new BatchV1Api(cluster.apiClient()).deleteNamespacedJob(name, KubernetesSim.NAMESPACE).propagationPolicy("Background").execute();
+        }
     }
 
     @Test
