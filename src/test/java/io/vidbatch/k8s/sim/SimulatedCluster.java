@@ -43,6 +43,7 @@ public final class SimulatedCluster implements AutoCloseable, LogSource {
     private final ControlLoop loop = new ControlLoop(20);
     private final ContainerRuntime runtime;
     private final JobController jobController;
+    private final GarbageCollector garbageCollector;
     private final Map<String, Kubelet> kubelets = new ConcurrentHashMap<>();
     private final List<String> events = new CopyOnWriteArrayList<>();
 
@@ -52,8 +53,10 @@ public final class SimulatedCluster implements AutoCloseable, LogSource {
         this.workRoot = workRoot;
         this.runtime = new ContainerRuntime(workRoot);
         this.jobController = new JobController(store, api.deletions(), api.podAdmission(), events::add);
+        this.garbageCollector = new GarbageCollector(store, api.deletions());
         Scheduler scheduler = new Scheduler(store);
         loop.addReconciler(jobController::reconcile);
+        loop.addReconciler(garbageCollector::reconcile);
         loop.addReconciler(scheduler::reconcile);
         loop.addReconciler(() -> kubelets.values().forEach(Kubelet::reconcile));
         store.addListener(loop::wake);
@@ -138,6 +141,17 @@ public final class SimulatedCluster implements AutoCloseable, LogSource {
     /** The first delay before the Job controller tries a refused pod creation again (Kubernetes: 1 s, doubling to 60 s). */
     public SimulatedCluster createRetry(Duration first) {
         jobController.createRetry(first);
+        return this;
+    }
+
+    /**
+     * How long the garbage collector takes to act on a deleted Job's pods (Background: delete them;
+     * Foreground: delete them, then release the Job; Orphan: strip their ownerReferences). Kubernetes
+     * has no fixed value: the collector's queue lags by milliseconds when idle, by minutes under
+     * load. Default 100 ms. Changing it applies to steps still waiting.
+     */
+    public SimulatedCluster gcDelay(Duration delay) {
+        garbageCollector.delay(delay);
         return this;
     }
 
