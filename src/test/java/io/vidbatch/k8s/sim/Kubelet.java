@@ -40,6 +40,7 @@ final class Kubelet {
     private final Map<String, PodProcess> runs = new ConcurrentHashMap<>();
     private final Map<String, Long> pullFailedAt = new HashMap<>();
     private final Set<String> starting = new HashSet<>();
+    private final VolumeManager volumes;
     private volatile State state = State.UP;
     private volatile long heartbeatNanos = System.nanoTime();
 
@@ -52,6 +53,7 @@ final class Kubelet {
         this.runtime = runtime;
         this.loop = loop;
         this.faultLog = faultLog;
+        this.volumes = new VolumeManager(runtime, new EventRecorder(store, "kubelet", node));
     }
 
     PodProcess run(String podUid) {
@@ -110,6 +112,7 @@ final class Kubelet {
             return true;
         });
         pullFailedAt.keySet().retainAll(present);
+        volumes.retain(present);
     }
 
     private void sync(V1Pod pod) {
@@ -122,6 +125,8 @@ final class Kubelet {
             // Running without a process here: its container went when the machine died.
             if (Pods.terminal(pod) || Pods.deleting(pod) || "Running".equals(Pods.phase(pod))) {
                 finishWithoutProcess(pod);
+            } else if (!volumes.mounted(pod)) {
+                reportWaiting(pod, "ContainerCreating", null, false);
             } else if (runtime.pullFails(image(pod))) {
                 reportPullFailure(pod);
             } else {
@@ -306,10 +311,19 @@ final class Kubelet {
         } else {
             return;
         }
+        reportWaiting(pod, reason, message, true);
+    }
+
+    /** Pending with the container waiting; the sandbox is made only once the volumes are mounted. */
+    private void reportWaiting(V1Pod pod, String reason, String message, boolean sandboxReady) {
+        if (reason.equals(waitingReason(pod))) {
+            return;
+        }
         V1Container c = pod.getSpec().getContainers().get(0);
+        String uid = pod.getMetadata().getUid();
         store.update(Pods.key(pod), (V1Pod p) -> {
             String notReady = "containers with unready status: [" + c.getName() + "]";
-            Pods.setCondition(p, "PodReadyToStartContainers", "True", null, null);
+            Pods.setCondition(p, "PodReadyToStartContainers", sandboxReady ? "True" : "False", null, null);
             Pods.setCondition(p, "Initialized", "True", null, null);
             Pods.setCondition(p, "Ready", "False", "ContainersNotReady", notReady);
             Pods.setCondition(p, "ContainersReady", "False", "ContainersNotReady", notReady);

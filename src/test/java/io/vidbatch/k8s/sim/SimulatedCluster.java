@@ -164,6 +164,24 @@ public final class SimulatedCluster implements AutoCloseable, LogSource {
     }
 
     /**
+     * The kubelet's first delay before it tries a failed volume mount again, doubling per failure
+     * up to 244 times it (Kubernetes: 500 ms doubling to 2 min 2 s). Default 50 ms.
+     */
+    public SimulatedCluster mountRetry(Duration first) {
+        runtime.mountRetry = first;
+        return this;
+    }
+
+    /**
+     * How long the kubelet waits for a pod's volumes before it records "Unable to attach or mount
+     * volumes" and starts waiting again (Kubernetes: 2 min 3 s). Default 500 ms.
+     */
+    public SimulatedCluster mountTimeout(Duration timeout) {
+        runtime.mountTimeout = timeout;
+        return this;
+    }
+
+    /**
      * How long a node's kubelet may be silent before the node lifecycle controller sets Ready=Unknown
      * and taints the node unreachable (node-monitor-grace-period: Kubernetes 40 s up to 1.31, 50 s
      * from 1.32). Default 200 ms.
@@ -238,6 +256,23 @@ public final class SimulatedCluster implements AutoCloseable, LogSource {
     public void clearImagePullFailures() {
         fault("clearImagePullFailures");
         runtime.clearPullFailures();
+    }
+
+    /**
+     * Volumes whose persistentVolumeClaim.claimName matches never mount: their pods are scheduled,
+     * then stay Pending, container waiting with reason ContainerCreating, while the kubelet records
+     * Warning FailedMount events on them (see {@link #mountRetry}, {@link #mountTimeout}). Deleting
+     * such a pod completes at once: no container ever ran.
+     */
+    public void hangVolumes(String claimRegex) {
+        fault("hangVolumes " + claimRegex);
+        runtime.hangVolumes(claimRegex);
+    }
+
+    /** Every volume mounts again: the pods that waited for one start. */
+    public void clearVolumeHangs() {
+        fault("clearVolumeHangs");
+        runtime.clearVolumeHangs();
     }
 
     /**
