@@ -5,6 +5,7 @@ import io.kubernetes.client.openapi.models.V1Pod;
 import io.kubernetes.client.openapi.models.V1Taint;
 import java.time.Duration;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * The node lifecycle controller: a node whose kubelet has not renewed its heartbeat for the
@@ -15,11 +16,13 @@ import java.util.Map;
 final class NodeLifecycleController {
     private final ObjectStore store;
     private final Map<String, Kubelet> kubelets;
+    private final Consumer<String> log;
     private volatile Duration gracePeriod = Duration.ofMillis(200);
 
-    NodeLifecycleController(ObjectStore store, Map<String, Kubelet> kubelets) {
+    NodeLifecycleController(ObjectStore store, Map<String, Kubelet> kubelets, Consumer<String> log) {
         this.store = store;
         this.kubelets = kubelets;
+        this.log = log;
     }
 
     /** node-monitor-grace-period: Kubernetes 40 s up to 1.31, 50 s from 1.32. */
@@ -37,8 +40,10 @@ final class NodeLifecycleController {
             boolean silent = now - kubelet.heartbeatNanos() > gracePeriod.toNanos();
             boolean unreachable = Taints.has(node, Taints.UNREACHABLE, "NoExecute");
             if (silent && !unreachable) {
+                log.accept("node-lifecycle: " + node.getMetadata().getName() + " Ready=Unknown, tainted unreachable");
                 markUnreachable(node.getMetadata().getName());
             } else if (!silent && unreachable && Taints.ready(node)) {
+                log.accept("node-lifecycle: " + node.getMetadata().getName() + " Ready again, unreachable taints removed");
                 update(node.getMetadata().getName(), n -> n.getSpec().getTaints().removeIf(t -> Taints.UNREACHABLE.equals(t.getKey())));
             }
         }
@@ -59,7 +64,7 @@ final class NodeLifecycleController {
         }
     }
 
-    private void update(String name, java.util.function.Consumer<V1Node> change) {
+    private void update(String name, Consumer<V1Node> change) {
         store.update(new ObjectKey(ResourceKind.NODE, "", name), change);
     }
 }

@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * The pod garbage collector, for the two cases where it stands in for a kubelet that will never
@@ -18,13 +19,15 @@ import java.util.Set;
 final class PodGarbageCollector {
     private final ObjectStore store;
     private final Deletions deletions;
+    private final Consumer<String> log;
     /** Per pod uid: when its node was first found missing (System.nanoTime). */
     private final Map<String, Long> orphanedSince = new HashMap<>();
     private volatile Duration quarantine = Duration.ofMillis(100);
 
-    PodGarbageCollector(ObjectStore store, Deletions deletions) {
+    PodGarbageCollector(ObjectStore store, Deletions deletions, Consumer<String> log) {
         this.store = store;
         this.deletions = deletions;
+        this.log = log;
     }
 
     /** How long a pod's node must stay missing before its pods go: Kubernetes 40 s. */
@@ -57,6 +60,7 @@ final class PodGarbageCollector {
     }
 
     private void failAndForceDelete(V1Pod pod, boolean nodeGone) {
+        log.accept("pod-gc: force-deleting pod " + pod.getMetadata().getName() + (nodeGone ? " (node gone)" : " (node out of service)"));
         if (!Pods.terminal(pod)) {
             store.update(Pods.key(pod), (V1Pod p) -> {
                 p.getStatus().setPhase("Failed");

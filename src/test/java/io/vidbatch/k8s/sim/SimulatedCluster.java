@@ -62,10 +62,10 @@ public final class SimulatedCluster implements AutoCloseable, LogSource {
         loop.addReconciler(scheduler::reconcile);
         loop.addReconciler(() -> kubelets.values().forEach(Kubelet::reconcile));
         // After the kubelets, so a control loop that was held up does not take every node for silent.
-        this.nodeLifecycle = new NodeLifecycleController(store, kubelets);
+        this.nodeLifecycle = new NodeLifecycleController(store, kubelets, events::add);
         loop.addReconciler(nodeLifecycle::reconcile);
-        loop.addReconciler(new TaintEvictionController(store, api.deletions())::reconcile);
-        this.podGarbageCollector = new PodGarbageCollector(store, api.deletions());
+        loop.addReconciler(new TaintEvictionController(store, api.deletions(), events::add)::reconcile);
+        this.podGarbageCollector = new PodGarbageCollector(store, api.deletions(), events::add);
         loop.addReconciler(podGarbageCollector::reconcile);
         store.addListener(loop::wake);
         api.logSource(this);

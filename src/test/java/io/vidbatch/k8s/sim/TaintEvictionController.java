@@ -9,6 +9,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * The taint eviction controller (the "taint manager"): a pod on a node with a NoExecute taint it
@@ -23,12 +24,14 @@ final class TaintEvictionController {
     private final ObjectStore store;
     private final Deletions deletions;
     private final EventRecorder events;
+    private final Consumer<String> log;
     /** Per pod uid: when this controller first saw it on a NoExecute-tainted node (System.nanoTime). */
     private final Map<String, Long> seenSince = new HashMap<>();
 
-    TaintEvictionController(ObjectStore store, Deletions deletions) {
+    TaintEvictionController(ObjectStore store, Deletions deletions, Consumer<String> log) {
         this.store = store;
         this.deletions = deletions;
+        this.log = log;
         this.events = new EventRecorder(store, "taint-eviction-controller");
     }
 
@@ -73,6 +76,7 @@ final class TaintEvictionController {
     }
 
     private void evict(V1Pod pod) {
+        log.accept("taint-eviction: evicting pod " + pod.getMetadata().getName() + " from " + pod.getSpec().getNodeName());
         events.normal(pod, "TaintManagerEviction", "Marking for deletion Pod " + pod.getMetadata().getNamespace() + "/"
                 + pod.getMetadata().getName());
         store.update(Pods.key(pod), (V1Pod p) -> Pods.setCondition(p, "DisruptionTarget", "True", "DeletionByTaintManager",
