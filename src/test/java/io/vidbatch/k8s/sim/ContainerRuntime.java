@@ -1,8 +1,11 @@
 package io.vidbatch.k8s.sim;
 
+import io.kubernetes.client.openapi.models.V1Pod;
+import io.kubernetes.client.openapi.models.V1Volume;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -12,7 +15,10 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.regex.Pattern;
 
-/** What every simulated kubelet shares: how images become local commands, and which images fail to pull. */
+/**
+ * What every simulated kubelet shares: how images become local commands, which images fail to
+ * pull and which volume claims never mount.
+ */
 final class ContainerRuntime {
     private record Entrypoint(Pattern image, List<String> command) {
     }
@@ -21,6 +27,11 @@ final class ContainerRuntime {
     final PathRewrites rewrites = new PathRewrites();
     private final List<Entrypoint> entrypoints = new CopyOnWriteArrayList<>();
     private final List<Pattern> pullFailures = new CopyOnWriteArrayList<>();
+    private final List<Pattern> hangingClaims = new CopyOnWriteArrayList<>();
+    /** The kubelet's first delay before it tries a failed mount again (Kubernetes: 500 ms, doubling). */
+    volatile Duration mountRetry = Duration.ofMillis(50);
+    /** How long the kubelet waits for a pod's volumes before it says so (Kubernetes: 2 min 3 s). */
+    volatile Duration mountTimeout = Duration.ofMillis(500);
     final List<ProcessExit> exits = new CopyOnWriteArrayList<>();
     volatile boolean processGroups;
     /** What the container runtime says of an exited container; the kubelet puts it before the termination message. */
@@ -60,6 +71,28 @@ final class ContainerRuntime {
 
     boolean pullFails(String image) {
         return pullFailures.stream().anyMatch(p -> p.matcher(image).matches());
+    }
+
+    void hangVolumes(String claimRegex) {
+        hangingClaims.add(Pattern.compile(claimRegex));
+    }
+
+    void clearVolumeHangs() {
+        hangingClaims.clear();
+    }
+
+    /** The names of the pod's volumes whose persistentVolumeClaim never mounts. */
+    List<String> hangingVolumes(V1Pod pod) {
+        List<String> out = new ArrayList<>();
+        if (pod.getSpec().getVolumes() != null) {
+            for (V1Volume v : pod.getSpec().getVolumes()) {
+                String claim = v.getPersistentVolumeClaim() == null ? null : v.getPersistentVolumeClaim().getClaimName();
+                if (claim != null && hangingClaims.stream().anyMatch(p -> p.matcher(claim).matches())) {
+                    out.add(v.getName());
+                }
+            }
+        }
+        return out;
     }
 
     /** The environment every container starts from, before the pod's own variables. */

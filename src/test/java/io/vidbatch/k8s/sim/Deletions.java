@@ -3,17 +3,16 @@ package io.vidbatch.k8s.sim;
 import io.kubernetes.client.common.KubernetesObject;
 import io.kubernetes.client.openapi.models.V1ListMeta;
 import io.kubernetes.client.openapi.models.V1ObjectMeta;
-import io.kubernetes.client.openapi.models.V1OwnerReference;
 import io.kubernetes.client.openapi.models.V1Pod;
 import io.kubernetes.client.openapi.models.V1Status;
 import io.kubernetes.client.openapi.models.V1StatusDetails;
 import java.util.ArrayList;
-import java.util.List;
 
 /**
- * Deletion as the apiserver and the garbage collector do it: graceful for running pods, and for
- * Jobs the three propagation policies. batch/v1 Jobs default to Orphan when the client names no
- * policy, so a client that forgets propagationPolicy leaks its pods here as it would for real.
+ * Deletion as the apiserver does it: graceful for running pods, and for Jobs the three propagation
+ * policies, whose work on the pods is left to the {@link GarbageCollector} as on a real cluster.
+ * batch/v1 Jobs default to Orphan when the client names no policy, so a client that forgets
+ * propagationPolicy leaks its pods here as it would for real.
  */
 final class Deletions {
     static final String FOREGROUND = "foregroundDeletion";
@@ -25,7 +24,6 @@ final class Deletions {
 
     Deletions(ObjectStore store) {
         this.store = store;
-        store.onRemoval(this::collectGarbage);
     }
 
     /** The body to answer a DELETE with: the object while it is still there, else a Success Status. */
@@ -68,92 +66,29 @@ final class Deletions {
     }
 
     private Object deleteWithDependents(ObjectKey key, String propagation) {
-        switch (propagation) {
-            case "Background":
-                return success(key, store.remove(key)); // dependents go in collectGarbage
-            case "Foreground": {
-                KubernetesObject marked = store.update(key, o -> {
-                    markDeleting(o.getMetadata(), 0);
-                    addFinalizer(o.getMetadata(), FOREGROUND);
-                });
-                if (marked == null) {
-                    return success(key, null);
-                }
-                List<V1Pod> dependents = dependents(marked);
-                dependents.forEach(p -> deletePodQuietly(p));
-                if (dependents.isEmpty()) {
-                    store.update(key, o -> o.getMetadata().getFinalizers().remove(FOREGROUND));
-                }
-                return marked;
-            }
-            case "Orphan": {
-                KubernetesObject marked = store.update(key, o -> {
-                    markDeleting(o.getMetadata(), 0);
-                    addFinalizer(o.getMetadata(), ORPHAN);
-                });
-                if (marked == null) {
-                    return success(key, null);
-                }
-                String uid = marked.getMetadata().getUid();
-                for (V1Pod p : dependents(marked)) {
-                    store.update(podKey(p), (V1Pod q) -> q.getMetadata().getOwnerReferences()
-                            .removeIf(r -> uid.equals(r.getUid())));
-                }
-                store.update(key, o -> o.getMetadata().getFinalizers().remove(ORPHAN));
-                return marked;
-            }
-            default:
-                throw new ApiError(400, "DeleteOptions.propagationPolicy: Unsupported value: \"" + propagation
-                        + "\": supported values: \"Orphan\", \"Background\", \"Foreground\"");
+        String finalizer = switch (propagation) {
+            case "Background" -> null;
+            case "Foreground" -> FOREGROUND;
+            case "Orphan" -> ORPHAN;
+            default -> throw new ApiError(400, "DeleteOptions.propagationPolicy: Unsupported value: \"" + propagation
+                    + "\": supported values: \"Orphan\", \"Background\", \"Foreground\"");
+        };
+        if (finalizer == null) {
+            return success(key, store.remove(key)); // the garbage collector finds the pods later
         }
-    }
-
-    /** The garbage collector: dependents of a removed owner go; a foreground owner goes after its last one. */
-    private void collectGarbage(KubernetesObject removed) {
-        if (removed instanceof V1Pod pod) {
-            for (V1OwnerReference ref : owners(pod)) {
-                ObjectKey ownerKey = new ObjectKey(ResourceKind.JOB, pod.getMetadata().getNamespace(), ref.getName());
-                KubernetesObject owner = store.peek(ownerKey);
-                if (owner != null && owner.getMetadata().getFinalizers() != null
-                        && owner.getMetadata().getFinalizers().contains(FOREGROUND) && dependents(owner).isEmpty()) {
-                    store.update(ownerKey, o -> o.getMetadata().getFinalizers().remove(FOREGROUND));
-                }
-            }
-        } else {
-            dependents(removed).forEach(this::deletePodQuietly);
+        KubernetesObject marked = store.update(key, o -> {
+            markDeleting(o.getMetadata(), 0);
+            addFinalizer(o.getMetadata(), finalizer);
+        });
+        if (marked == null) {
+            return success(key, null);
         }
-    }
-
-    private void deletePodQuietly(V1Pod p) {
-        if (p.getMetadata().getDeletionTimestamp() == null) {
-            try {
-                deletePod(podKey(p), null);
-            } catch (ApiError gone) {
-                // deleted meanwhile
-            }
+        // With nothing to wait for or orphan, the collector's only step is to drop the finalizer:
+        // done here, so a server without controllers (FakeApiServer alone) still completes the delete.
+        if (GarbageCollector.dependents(store, marked).isEmpty()) {
+            store.update(key, o -> o.getMetadata().getFinalizers().remove(finalizer));
         }
-    }
-
-    List<V1Pod> dependents(KubernetesObject owner) {
-        List<V1Pod> out = new ArrayList<>();
-        if (owner == null) {
-            return out;
-        }
-        String uid = owner.getMetadata().getUid();
-        for (V1Pod p : store.<V1Pod>peekAll(ResourceKind.POD)) {
-            if (owners(p).stream().anyMatch(r -> uid.equals(r.getUid()))) {
-                out.add(p);
-            }
-        }
-        return out;
-    }
-
-    private static List<V1OwnerReference> owners(V1Pod p) {
-        return p.getMetadata().getOwnerReferences() == null ? List.of() : p.getMetadata().getOwnerReferences();
-    }
-
-    private static ObjectKey podKey(V1Pod p) {
-        return new ObjectKey(ResourceKind.POD, p.getMetadata().getNamespace(), p.getMetadata().getName());
+        return marked;
     }
 
     private static void markDeleting(V1ObjectMeta meta, long grace) {

@@ -16,10 +16,17 @@ import java.util.Objects;
 final class EventRecorder {
     private final ObjectStore store;
     private final String component;
+    /** The node, for a kubelet's events; null for a controller's. */
+    private final String host;
 
     EventRecorder(ObjectStore store, String component) {
+        this(store, component, null);
+    }
+
+    EventRecorder(ObjectStore store, String component, String host) {
         this.store = store;
         this.component = component;
+        this.host = host;
     }
 
     void normal(KubernetesObject about, String reason, String message) {
@@ -45,8 +52,8 @@ final class EventRecorder {
         store.create(new CoreV1Event().metadata(new V1ObjectMeta().name(name).namespace(m.getNamespace()))
                 .involvedObject(new V1ObjectReference().apiVersion(kind.apiVersion()).kind(kind.kind)
                         .namespace(m.getNamespace()).name(m.getName()).uid(m.getUid()).resourceVersion(m.getResourceVersion()))
-                .type(type).reason(reason).message(message).source(new V1EventSource().component(component))
-                .reportingComponent(component).count(1).firstTimestamp(Times.now()).lastTimestamp(Times.now()));
+                .type(type).reason(reason).message(message).source(new V1EventSource().component(component).host(host))
+                .reportingComponent(component).reportingInstance(host).count(1).firstTimestamp(Times.now()).lastTimestamp(Times.now()));
     }
 
     private static ObjectKey key(CoreV1Event e) {

@@ -97,8 +97,12 @@ final class JobController {
         V1JobCondition failureTarget = condition(job, "FailureTarget");
         FailurePolicy.Decision failJob = null;
         List<V1Pod> counted = new ArrayList<>();
+        // podReplacementPolicy TerminatingOrFailed (the default without a podFailurePolicy) counts a
+        // terminating pod as failed at once, so an orphan that never reaches Failed still counts.
+        boolean terminatingFails = !"Failed".equals(spec.getPodReplacementPolicy());
         for (V1Pod p : pods) {
-            if (!Pods.terminal(p) || !Pods.hasFinalizer(p, Pods.TRACKING_FINALIZER)) {
+            boolean failing = terminatingFails && Pods.deleting(p) && !"Succeeded".equals(Pods.phase(p));
+            if (!(Pods.terminal(p) || failing) || !Pods.hasFinalizer(p, Pods.TRACKING_FINALIZER)) {
                 continue;
             }
             counted.add(p);
@@ -147,6 +151,7 @@ final class JobController {
         int s = succeeded;
         int f = failed;
         String[] why = failure;
+        // From 1.31 Failed and Complete wait until no pod is left running or terminating.
         boolean finished = done && live.isEmpty() && counted.isEmpty();
         int activeNow = done ? 0 : active.size();
         int terminating = live.size() - active.size();

@@ -7,6 +7,8 @@ import io.kubernetes.client.openapi.models.V1ContainerStateTerminated;
 import io.kubernetes.client.openapi.models.V1ContainerStateWaiting;
 import io.kubernetes.client.openapi.models.V1ContainerStatus;
 import io.kubernetes.client.openapi.models.V1EnvVar;
+import io.kubernetes.client.openapi.models.V1Node;
+import io.kubernetes.client.openapi.models.V1NodeCondition;
 import io.kubernetes.client.openapi.models.V1Pod;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -24,7 +26,8 @@ import java.util.function.Consumer;
 /**
  * One node's kubelet: runs the first container of each pod bound to the node as a local process,
  * reports Running and then the terminated state with the termination message, and carries out
- * graceful deletion (SIGTERM, SIGKILL after the grace period, then the final delete).
+ * graceful deletion (SIGTERM, SIGKILL after the grace period, then the final delete). While up it
+ * keeps the node's heartbeat (the Lease a real kubelet renews) fresh and its Ready condition True.
  */
 final class Kubelet {
     private static final long BACKOFF_AFTER_NANOS = 100_000_000L;
@@ -37,7 +40,12 @@ final class Kubelet {
     private final Map<String, PodProcess> runs = new ConcurrentHashMap<>();
     private final Map<String, Long> pullFailedAt = new HashMap<>();
     private final Set<String> starting = new HashSet<>();
-    private volatile boolean stopped;
+    private final VolumeManager volumes;
+    private volatile State state = State.UP;
+    private volatile long heartbeatNanos = System.nanoTime();
+
+    /** PARTITIONED: its processes run on, but it neither hears from nor reports to the API server. */
+    enum State { UP, PARTITIONED, DEAD }
 
     Kubelet(String node, ObjectStore store, ContainerRuntime runtime, ControlLoop loop, Consumer<String> faultLog) {
         this.node = node;
@@ -45,6 +53,7 @@ final class Kubelet {
         this.runtime = runtime;
         this.loop = loop;
         this.faultLog = faultLog;
+        this.volumes = new VolumeManager(runtime, new EventRecorder(store, "kubelet", node));
     }
 
     PodProcess run(String podUid) {
@@ -55,16 +64,37 @@ final class Kubelet {
         return runs;
     }
 
-    /** The node is gone: every process dies at once and nothing is reported any more. */
-    void stopAbruptly() {
-        stopped = true;
-        runs.values().forEach(PodProcess::killAndWait);
+    /** When the kubelet last renewed its heartbeat (System.nanoTime). */
+    long heartbeatNanos() {
+        return heartbeatNanos;
+    }
+
+    /** The machine dies: every process is SIGKILLed with its sandbox, and nothing is reported any more. */
+    void die() {
+        state = State.DEAD;
+        runs.values().forEach(r -> {
+            r.killAndWait();
+            r.deleteSandbox();
+        });
+        runs.clear();
+        pullFailedAt.clear();
+    }
+
+    void partition() {
+        state = State.PARTITIONED;
+    }
+
+    /** Reachable again, or rebooted: what it finds on the API server it now carries out. */
+    void recover() {
+        state = State.UP;
     }
 
     void reconcile() {
-        if (stopped) {
+        if (state != State.UP) {
             return;
         }
+        heartbeatNanos = System.nanoTime();
+        postReady();
         Set<String> present = new HashSet<>();
         for (V1Pod pod : store.<V1Pod>peekAll(ResourceKind.POD)) {
             if (node.equals(pod.getSpec().getNodeName())) {
@@ -82,6 +112,7 @@ final class Kubelet {
             return true;
         });
         pullFailedAt.keySet().retainAll(present);
+        volumes.retain(present);
     }
 
     private void sync(V1Pod pod) {
@@ -91,14 +122,20 @@ final class Kubelet {
             if (starting.contains(uid)) {
                 return;
             }
-            if (Pods.terminal(pod) || Pods.deleting(pod)) {
+            // Running without a process here: its container went when the machine died.
+            if (Pods.terminal(pod) || Pods.deleting(pod) || "Running".equals(Pods.phase(pod))) {
                 finishWithoutProcess(pod);
+            } else if (!volumes.mounted(pod)) {
+                reportWaiting(pod, "ContainerCreating", null, false);
             } else if (runtime.pullFails(image(pod))) {
                 reportPullFailure(pod);
             } else {
                 start(pod);
             }
             return;
+        }
+        if (run.alive() && "Pending".equals(Pods.phase(pod))) {
+            reportRunning(pod, run); // it started while the node was cut off
         }
         if (!run.alive()) {
             if (!run.reported) {
@@ -156,14 +193,14 @@ final class Kubelet {
             }
             PodProcess started = run;
             String failure = error;
-            loop.post(() -> started(key, uid, c, started, failure));
+            loop.post(() -> started(key, uid, started, failure));
         });
     }
 
-    private void started(ObjectKey key, String uid, V1Container c, PodProcess run, String error) {
+    private void started(ObjectKey key, String uid, PodProcess run, String error) {
         starting.remove(uid);
         V1Pod pod = store.peek(key);
-        if (stopped || pod == null || !uid.equals(pod.getMetadata().getUid())) {
+        if (state == State.DEAD || pod == null || !uid.equals(pod.getMetadata().getUid())) {
             if (run != null) {
                 run.kill();
                 run.deleteSandbox();
@@ -175,7 +212,15 @@ final class Kubelet {
             return;
         }
         runs.put(uid, run);
-        store.update(key, (V1Pod p) -> {
+        if (state == State.UP) {
+            reportRunning(pod, run);
+        }
+    }
+
+    private void reportRunning(V1Pod pod, PodProcess run) {
+        V1Container c = pod.getSpec().getContainers().get(0);
+        String uid = pod.getMetadata().getUid();
+        store.update(Pods.key(pod), (V1Pod p) -> {
             p.getStatus().phase("Running").startTime(Times.now());
             Pods.setCondition(p, "PodReadyToStartContainers", "True", null, null);
             Pods.setCondition(p, "Initialized", "True", null, null);
@@ -184,6 +229,17 @@ final class Kubelet {
             p.getStatus().setContainerStatuses(List.of(status(c, uid, true).started(true)
                     .state(new V1ContainerState().running(new V1ContainerStateRunning().startedAt(run.startedAt)))));
         });
+    }
+
+    private void postReady() {
+        V1Node n = store.peek(new ObjectKey(ResourceKind.NODE, "", node));
+        V1NodeCondition ready = n == null || n.getStatus().getConditions() == null ? null
+                : n.getStatus().getConditions().stream().filter(c -> "Ready".equals(c.getType())).findFirst().orElse(null);
+        if (ready != null && !"True".equals(ready.getStatus())) {
+            store.update(new ObjectKey(ResourceKind.NODE, "", node), (V1Node x) -> x.getStatus().getConditions()
+                    .forEach(c -> c.status("True").reason("KubeletReady").message("kubelet is posting ready status")
+                            .lastHeartbeatTime(Times.now()).lastTransitionTime(Times.now())));
+        }
     }
 
     private void report(V1Pod pod, PodProcess run) {
@@ -255,10 +311,19 @@ final class Kubelet {
         } else {
             return;
         }
+        reportWaiting(pod, reason, message, true);
+    }
+
+    /** Pending with the container waiting; the sandbox is made only once the volumes are mounted. */
+    private void reportWaiting(V1Pod pod, String reason, String message, boolean sandboxReady) {
+        if (reason.equals(waitingReason(pod))) {
+            return;
+        }
         V1Container c = pod.getSpec().getContainers().get(0);
+        String uid = pod.getMetadata().getUid();
         store.update(Pods.key(pod), (V1Pod p) -> {
             String notReady = "containers with unready status: [" + c.getName() + "]";
-            Pods.setCondition(p, "PodReadyToStartContainers", "True", null, null);
+            Pods.setCondition(p, "PodReadyToStartContainers", sandboxReady ? "True" : "False", null, null);
             Pods.setCondition(p, "Initialized", "True", null, null);
             Pods.setCondition(p, "Ready", "False", "ContainersNotReady", notReady);
             Pods.setCondition(p, "ContainersReady", "False", "ContainersNotReady", notReady);

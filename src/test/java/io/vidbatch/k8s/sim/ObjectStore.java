@@ -46,7 +46,6 @@ public final class ObjectStore {
     private final EventHistory history;
     private final Set<WatchSubscription> watches = new CopyOnWriteArraySet<>();
     private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
-    private final List<Consumer<KubernetesObject>> removalHooks = new CopyOnWriteArrayList<>();
     private final Map<ObjectKey, Integer> creations = new LinkedHashMap<>();
     /**
      * Starts where no earlier simulator run reached, as a real apiserver's etcd revision never goes
@@ -71,11 +70,6 @@ public final class ObjectStore {
     /** Called after every write, outside the lock: the simulated cluster wakes on it. */
     public void addListener(Runnable listener) {
         listeners.add(listener);
-    }
-
-    /** Called (outside the lock) with the final state of every removed object: the garbage collector. */
-    void onRemoval(Consumer<KubernetesObject> hook) {
-        removalHooks.add(hook);
     }
 
     public long resourceVersion() {
@@ -166,7 +160,6 @@ public final class ObjectStore {
      */
     @SuppressWarnings("unchecked")
     public <T extends KubernetesObject> T update(ObjectKey key, Consumer<T> mutator) {
-        KubernetesObject removed = null;
         T result;
         synchronized (lock) {
             Entry e = objects(key.kind()).get(key);
@@ -176,13 +169,12 @@ public final class ObjectStore {
             T copy = (T) Json.read(e.json, key.kind().type);
             mutator.accept(copy);
             if (deletionComplete(copy)) {
-                removed = removeLocked(key, copy);
+                removeLocked(key, copy);
                 result = null;
             } else {
                 result = write("MODIFIED", key, copy);
             }
         }
-        afterRemoval(removed);
         notifyListeners();
         return result;
     }
@@ -197,7 +189,6 @@ public final class ObjectStore {
             }
             removed = removeLocked(key, Json.read(e.json, key.kind().type));
         }
-        afterRemoval(removed);
         notifyListeners();
         return removed;
     }
@@ -299,12 +290,6 @@ public final class ObjectStore {
             if (w.wants(e)) {
                 w.offer(e);
             }
-        }
-    }
-
-    private void afterRemoval(KubernetesObject removed) {
-        if (removed != null) {
-            removalHooks.forEach(h -> h.accept(removed));
         }
     }
 

@@ -4,7 +4,6 @@ import io.kubernetes.client.openapi.models.V1Node;
 import io.kubernetes.client.openapi.models.V1Pod;
 import io.kubernetes.client.openapi.models.V1PodCondition;
 import io.kubernetes.client.openapi.models.V1Taint;
-import io.kubernetes.client.openapi.models.V1Toleration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -88,7 +87,7 @@ final class Scheduler {
         if (node.getSpec().getTaints() != null) {
             for (V1Taint t : node.getSpec().getTaints()) {
                 boolean blocks = "NoSchedule".equals(t.getEffect()) || "NoExecute".equals(t.getEffect());
-                if (blocks && !tolerated(t, pod.getSpec().getTolerations())) {
+                if (blocks && !Taints.tolerated(t, pod.getSpec().getTolerations())) {
                     return "node(s) had untolerated taint {" + t.getKey() + ": " + Objects.toString(t.getValue(), "") + "}";
                 }
             }
@@ -108,22 +107,6 @@ final class Scheduler {
             return "Insufficient cpu";
         }
         return null;
-    }
-
-    private static boolean tolerated(V1Taint taint, List<V1Toleration> tolerations) {
-        if (tolerations == null) {
-            return false;
-        }
-        for (V1Toleration t : tolerations) {
-            boolean effect = t.getEffect() == null || t.getEffect().isEmpty() || t.getEffect().equals(taint.getEffect());
-            boolean exists = "Exists".equals(t.getOperator());
-            boolean key = (exists && (t.getKey() == null || t.getKey().isEmpty())) || taint.getKey().equals(t.getKey());
-            boolean value = exists || Objects.equals(Objects.toString(t.getValue(), ""), Objects.toString(taint.getValue(), ""));
-            if (effect && key && value) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /** "0/3 nodes are available: 3 Insufficient cpu. preemption: 0/3 nodes are available: 3 No preemption victims found for incoming pod." */

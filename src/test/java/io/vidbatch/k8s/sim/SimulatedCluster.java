@@ -43,6 +43,9 @@ public final class SimulatedCluster implements AutoCloseable, LogSource {
     private final ControlLoop loop = new ControlLoop(20);
     private final ContainerRuntime runtime;
     private final JobController jobController;
+    private final GarbageCollector garbageCollector;
+    private final NodeLifecycleController nodeLifecycle;
+    private final PodGarbageCollector podGarbageCollector;
     private final Map<String, Kubelet> kubelets = new ConcurrentHashMap<>();
     private final List<String> events = new CopyOnWriteArrayList<>();
 
@@ -52,10 +55,18 @@ public final class SimulatedCluster implements AutoCloseable, LogSource {
         this.workRoot = workRoot;
         this.runtime = new ContainerRuntime(workRoot);
         this.jobController = new JobController(store, api.deletions(), api.podAdmission(), events::add);
+        this.garbageCollector = new GarbageCollector(store, api.deletions());
         Scheduler scheduler = new Scheduler(store);
         loop.addReconciler(jobController::reconcile);
+        loop.addReconciler(garbageCollector::reconcile);
         loop.addReconciler(scheduler::reconcile);
         loop.addReconciler(() -> kubelets.values().forEach(Kubelet::reconcile));
+        // After the kubelets, so a control loop that was held up does not take every node for silent.
+        this.nodeLifecycle = new NodeLifecycleController(store, kubelets, events::add);
+        loop.addReconciler(nodeLifecycle::reconcile);
+        loop.addReconciler(new TaintEvictionController(store, api.deletions(), events::add)::reconcile);
+        this.podGarbageCollector = new PodGarbageCollector(store, api.deletions(), events::add);
+        loop.addReconciler(podGarbageCollector::reconcile);
         store.addListener(loop::wake);
         api.logSource(this);
         loop.start();
@@ -141,6 +152,54 @@ public final class SimulatedCluster implements AutoCloseable, LogSource {
         return this;
     }
 
+    /**
+     * How long the garbage collector takes to act on a deleted Job's pods (Background: delete them;
+     * Foreground: delete them, then release the Job; Orphan: strip their ownerReferences). Kubernetes
+     * has no fixed value: the collector's queue lags by milliseconds when idle, by minutes under
+     * load. Default 100 ms. Changing it applies to steps still waiting.
+     */
+    public SimulatedCluster gcDelay(Duration delay) {
+        garbageCollector.delay(delay);
+        return this;
+    }
+
+    /**
+     * The kubelet's first delay before it tries a failed volume mount again, doubling per failure
+     * up to 244 times it (Kubernetes: 500 ms doubling to 2 min 2 s). Default 50 ms.
+     */
+    public SimulatedCluster mountRetry(Duration first) {
+        runtime.mountRetry = first;
+        return this;
+    }
+
+    /**
+     * How long the kubelet waits for a pod's volumes before it records "Unable to attach or mount
+     * volumes" and starts waiting again (Kubernetes: 2 min 3 s). Default 500 ms.
+     */
+    public SimulatedCluster mountTimeout(Duration timeout) {
+        runtime.mountTimeout = timeout;
+        return this;
+    }
+
+    /**
+     * How long a node's kubelet may be silent before the node lifecycle controller sets Ready=Unknown
+     * and taints the node unreachable (node-monitor-grace-period: Kubernetes 40 s up to 1.31, 50 s
+     * from 1.32). Default 200 ms.
+     */
+    public SimulatedCluster nodeMonitorGracePeriod(Duration gracePeriod) {
+        nodeLifecycle.gracePeriod(gracePeriod);
+        return this;
+    }
+
+    /**
+     * How long the pod garbage collector waits, once a pod's Node object is gone, before it
+     * force-deletes the pod (Kubernetes: a 40 s quarantine). Default 100 ms.
+     */
+    public SimulatedCluster podGcQuarantine(Duration quarantine) {
+        podGarbageCollector.quarantine(quarantine);
+        return this;
+    }
+
     // ---- nodes ----
 
     public void addNode(String name, long cpuMillis, Map<String, String> labels, List<V1Taint> taints) {
@@ -200,6 +259,23 @@ public final class SimulatedCluster implements AutoCloseable, LogSource {
     }
 
     /**
+     * Volumes whose persistentVolumeClaim.claimName matches never mount: their pods are scheduled,
+     * then stay Pending, container waiting with reason ContainerCreating, while the kubelet records
+     * Warning FailedMount events on them (see {@link #mountRetry}, {@link #mountTimeout}). Deleting
+     * such a pod completes at once: no container ever ran.
+     */
+    public void hangVolumes(String claimRegex) {
+        fault("hangVolumes " + claimRegex);
+        runtime.hangVolumes(claimRegex);
+    }
+
+    /** Every volume mounts again: the pods that waited for one start. */
+    public void clearVolumeHangs() {
+        fault("clearVolumeHangs");
+        runtime.clearVolumeHangs();
+    }
+
+    /**
      * A ResourceQuota on the namespace's cpu requests: a pod that would take them past cpuMillis is
      * refused (403, "exceeded quota: name, requested: ..."), so a Job's pods are never created and
      * its controller records FailedCreate events, retrying until the quota allows the pod.
@@ -237,37 +313,64 @@ public final class SimulatedCluster implements AutoCloseable, LogSource {
     }
 
     /**
-     * The node dies: its processes are SIGKILLed, the node goes NotReady with the unreachable
-     * taints, and its pods are marked Failed with DisruptionTarget=True (DeletionByTaintManager)
-     * and force-deleted. Their container statuses stay as last reported: no kubelet is left to say more.
+     * The machine dies: its processes are SIGKILLed and its kubelet falls silent. What follows is
+     * the control plane's doing, as on a real cluster: after {@link #nodeMonitorGracePeriod} the
+     * node is Ready=Unknown and tainted unreachable (NoSchedule, NoExecute); when a pod's
+     * toleration of that taint runs out (300 s unless the pod says otherwise) it gets
+     * DisruptionTarget=True (DeletionByTaintManager) and a graceful delete that nobody completes:
+     * it stays Terminating, in phase Running, until {@link #deleteNode}, {@link #markOutOfService}
+     * or {@link #recoverNode}.
      */
     public void loseNode(String name) {
-        Kubelet kubelet = kubelets.get(name);
-        if (kubelet == null) {
-            throw new IllegalArgumentException("no node " + name);
-        }
+        Kubelet kubelet = kubelet(name);
         fault("loseNode " + name);
-        onLoop(() -> {
-            kubelet.stopAbruptly();
-            updateNode(name, n -> {
-                n.getSpec().addTaintsItem(new V1Taint().key("node.kubernetes.io/unreachable").effect("NoSchedule")
-                        .timeAdded(Times.now()));
-                n.getSpec().addTaintsItem(new V1Taint().key("node.kubernetes.io/unreachable").effect("NoExecute")
-                        .timeAdded(Times.now()));
-                n.getStatus().getConditions().forEach(c -> c.status("Unknown").reason("NodeStatusUnknown")
-                        .message("Kubelet stopped posting node status.").lastTransitionTime(Times.now()));
-            });
-            for (V1Pod pod : store.<V1Pod>peekAll(ResourceKind.POD)) {
-                if (name.equals(pod.getSpec().getNodeName()) && !Pods.terminal(pod)) {
-                    store.update(Pods.key(pod), (V1Pod p) -> {
-                        Pods.setCondition(p, "DisruptionTarget", "True", "DeletionByTaintManager",
-                                "Taint manager: deleting due to NoExecute taint");
-                        p.getStatus().setPhase("Failed");
-                    });
-                    api.deletions().deletePod(Pods.key(pod), 0L);
-                }
-            }
-        });
+        onLoop(kubelet::die);
+    }
+
+    /**
+     * The node is cut off from the control plane: as {@link #loseNode}, but its processes run on,
+     * unseen, and may still write; they learn of their deletion only if the node comes back.
+     */
+    public void partitionNode(String name) {
+        Kubelet kubelet = kubelet(name);
+        fault("partitionNode " + name);
+        onLoop(kubelet::partition);
+    }
+
+    /**
+     * The node is back: after a partition its kubelet carries out what happened meanwhile (graceful
+     * deletions, exits to report); after {@link #loseNode} it has rebooted, and pods that were
+     * running there end Failed with ContainerStatusUnknown. It posts Ready, and the unreachable taints go.
+     */
+    public void recoverNode(String name) {
+        Kubelet kubelet = kubelet(name);
+        fault("recoverNode " + name);
+        onLoop(kubelet::recover);
+    }
+
+    /**
+     * The Node object is deleted (as kubectl delete node, or a cloud provider for a vanished VM):
+     * after {@link #podGcQuarantine} the pod garbage collector marks its pods Failed with
+     * DisruptionTarget=True (DeletionByPodGC) and force-deletes them. A partitioned node's
+     * processes are not stopped by this.
+     */
+    public void deleteNode(String name) {
+        kubelet(name);
+        fault("deleteNode " + name);
+        onLoop(() -> store.remove(new ObjectKey(ResourceKind.NODE, "", name)));
+    }
+
+    /**
+     * The node.kubernetes.io/out-of-service=nodeshutdown:NoExecute taint, which an administrator
+     * adds once sure the node is shut down: pods that do not tolerate it are evicted at once, and
+     * the pod garbage collector marks terminating pods on a node that is not Ready Failed and
+     * force-deletes them.
+     */
+    public void markOutOfService(String name) {
+        kubelet(name);
+        fault("markOutOfService " + name);
+        updateNode(name, n -> n.getSpec().addTaintsItem(new V1Taint().key(Taints.OUT_OF_SERVICE).value("nodeshutdown")
+                .effect("NoExecute").timeAdded(Times.now())));
     }
 
     /** The kernel's OOM killer: SIGKILL, exit 137, reason OOMKilled (no DisruptionTarget). */
@@ -410,6 +513,14 @@ public final class SimulatedCluster implements AutoCloseable, LogSource {
             return null;
         }
         return processOf(pod);
+    }
+
+    private Kubelet kubelet(String name) {
+        Kubelet kubelet = kubelets.get(name);
+        if (kubelet == null) {
+            throw new IllegalArgumentException("no node " + name);
+        }
+        return kubelet;
     }
 
     private V1Pod requirePod(String name) {

@@ -162,27 +162,6 @@ class SimulatedClusterTest {
     }
 
     @Test
-    void aLostNodesPodIsReplacedOnAnotherNode() throws Exception {
-        Path marker = tmp.resolve("node-marker");
-        batch.createNamespacedJob(NS, TestJobs.failurePolicy(TestJobs.shell("nomad", TestJobs.firstRunHangs(marker.toString())), 3))
-                .execute();
-        V1Pod first = informers.awaitPod(TestJobs::running, WAIT);
-        String lostNode = first.getSpec().getNodeName();
-        cluster.await(() -> marker.toFile().exists(), WAIT, "the first run to start");
-
-        cluster.loseNode(lostNode);
-
-        assertThat(cluster.alivePodProcesses()).doesNotContain(first.getMetadata().getName());
-        V1Job done = informers.awaitJob(j -> TestJobs.hasCondition(j, "Complete"), WAIT);
-        assertThat(done.getStatus().getFailed()).isZero();
-        assertThat(cluster.events()).anyMatch(e -> e.contains(first.getMetadata().getName() + " failed -> Ignore"));
-        V1Pod replacement = cluster.awaitPod(p -> "Succeeded".equals(TestJobs.phase(p)), WAIT);
-        assertThat(replacement.getSpec().getNodeName()).isNotEqualTo(lostNode);
-        assertThat(cluster.nodes()).filteredOn(n -> n.getMetadata().getName().equals(lostNode)).singleElement()
-                .satisfies(n -> assertThat(n.getSpec().getTaints()).anyMatch(t -> "node.kubernetes.io/unreachable".equals(t.getKey())));
-    }
-
-    @Test
     void unschedulablePodsSayWhyAndStartWhenCapacityFrees() throws Exception {
         batch.createNamespacedJob(NS, TestJobs.cpu(TestJobs.shell("big", "exit 0"), "2500m")).execute();
         V1Job picky = TestJobs.shell("picky", "exit 0");
