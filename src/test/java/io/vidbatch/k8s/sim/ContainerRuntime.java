@@ -33,6 +33,8 @@ final class ContainerRuntime {
     /** How long the kubelet waits for a pod's volumes before it says so (Kubernetes: 2 min 3 s). */
     volatile Duration mountTimeout = Duration.ofMillis(500);
     final List<ProcessExit> exits = new CopyOnWriteArrayList<>();
+    /** How many of the next container starts the runtime fails (a broken node runtime, a bad mount). */
+    final java.util.concurrent.atomic.AtomicInteger startFailures = new java.util.concurrent.atomic.AtomicInteger();
     volatile boolean processGroups;
     /** What the container runtime says of an exited container; the kubelet puts it before the termination message. */
     volatile String exitMessage;
@@ -59,6 +61,11 @@ final class ContainerRuntime {
             }
         }
         return null;
+    }
+
+    /** True when this start is one the runtime fails; counts it. */
+    boolean startFails() {
+        return startFailures.getAndUpdate(n -> Math.max(0, n - 1)) > 0;
     }
 
     void failPulls(String imageRegex) {

@@ -171,6 +171,13 @@ final class Kubelet {
                     + "(configure SimulatedCluster.imageEntrypoint)");
             return;
         }
+        if (runtime.startFails()) {
+            // What containerd says when runc cannot set up the container: exit 128, reason StartError.
+            startError(pod, "failed to create containerd task: failed to create shim task: OCI runtime create failed: "
+                    + "runc create failed: unable to start container process: error during container init: "
+                    + "error setting cgroup config for procHooks process: unable to freeze: unknown");
+            return;
+        }
         if (!ContainerRuntime.executable(command.get(0), env)) {
             startError(pod, "failed to create containerd task: failed to create shim task: OCI runtime create failed: "
                     + "runc create failed: unable to start container process: exec: \"" + command.get(0)

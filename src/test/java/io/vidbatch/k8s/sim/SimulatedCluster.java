@@ -247,6 +247,16 @@ public final class SimulatedCluster implements AutoCloseable, LogSource {
 
     // ---- faults ----
 
+    /**
+     * The next {@code times} container starts fail as a broken container runtime fails them:
+     * the pod ends Failed, its container terminated with exit 128, reason StartError. Such a
+     * failure counts against the Job's backoffLimit like any other.
+     */
+    public void failContainerStarts(int times) {
+        fault("failContainerStarts " + times);
+        runtime.startFailures.set(times);
+    }
+
     /** Pods whose image matches stay Pending: ErrImagePull, then ImagePullBackOff. */
     public void failImagePull(String imageRegex) {
         fault("failImagePull " + imageRegex);

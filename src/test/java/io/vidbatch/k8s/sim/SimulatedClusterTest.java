@@ -161,6 +161,29 @@ class SimulatedClusterTest {
         assertThat(failed.getStatus().getFailed()).isEqualTo(2);
     }
 
+    /** A runtime that cannot start containers: StartError, exit 128, counted like any failure (kubelet, containerd). */
+    @Test
+    void containerStartsTheRuntimeFailsEndStartErrorAndCountAgainstTheBackoffLimit() throws Exception {
+        cluster.failContainerStarts(2);
+        V1Job job = TestJobs.failurePolicy(TestJobs.shell("unlucky", "exit 0"), 3);
+        job.getSpec().backoffLimit(1);
+        batch.createNamespacedJob(NS, job).execute();
+
+        V1Job failed = informers.awaitJob(j -> TestJobs.hasCondition(j, "Failed"), WAIT);
+        assertThat(TestJobs.condition(failed, "Failed").getReason()).isEqualTo("BackoffLimitExceeded");
+        assertThat(failed.getStatus().getFailed()).isEqualTo(2);
+        assertThat(cluster.pods()).hasSize(2).allSatisfy(p -> {
+            assertThat(state(p).getTerminated().getExitCode()).isEqualTo(128);
+            assertThat(state(p).getTerminated().getReason()).isEqualTo("StartError");
+            assertThat(state(p).getTerminated().getMessage()).startsWith("failed to create containerd task: ");
+        });
+
+        // Used up: the next container starts.
+        batch.createNamespacedJob(NS, TestJobs.shell("lucky", "exit 0")).execute();
+        assertThat(informers.awaitJob(j -> j.getMetadata().getName().equals("lucky") && TestJobs.hasCondition(j, "Complete"), WAIT)
+                .getStatus().getSucceeded()).isEqualTo(1);
+    }
+
     @Test
     void unschedulablePodsSayWhyAndStartWhenCapacityFrees() throws Exception {
         batch.createNamespacedJob(NS, TestJobs.cpu(TestJobs.shell("big", "exit 0"), "2500m")).execute();
