@@ -173,6 +173,16 @@ public final class FakeApiServer implements AutoCloseable {
         watches.bookmarkInterval(interval);
     }
 
+    /**
+     * From now on, requests are made as the ServiceAccount the manifest's RoleBinding names and
+     * authorized against its Role's rules: anything they do not grant is answered 403 Forbidden,
+     * as RBAC answers. Paths this server does not serve (/version) stay open, as the
+     * system:public-info-viewer ClusterRole keeps them on a real cluster.
+     */
+    public void enforceRole(Path roleYaml) throws IOException {
+        handler.authorizer(new Authorizer(RoleFile.read(roleYaml)));
+    }
+
     public List<RecordedRequest> requests() {
         return new ArrayList<>(handler.recorded());
     }

@@ -141,6 +141,12 @@ public final class SimulatedCluster implements AutoCloseable, LogSource {
         return this;
     }
 
+    /** Clients act as the manifest's bound ServiceAccount, held to its Role: see {@link FakeApiServer#enforceRole}. */
+    public SimulatedCluster enforceRole(Path roleYaml) throws IOException {
+        api.enforceRole(roleYaml);
+        return this;
+    }
+
     // ---- nodes ----
 
     public void addNode(String name, long cpuMillis, Map<String, String> labels, List<V1Taint> taints) {
