@@ -15,15 +15,18 @@ final class ApiHandler implements HttpHandler {
     private final WatchStreamer watches;
     private final LogEndpoint logs;
     private final FaultInjector faults;
+    /** Null: no authentication, every request is anonymous and allowed. */
+    private final String bearerToken;
     private final List<RecordedRequest> recorded = new CopyOnWriteArrayList<>();
     /** Null: every request is allowed, as for a cluster admin. */
     private volatile Authorizer authorizer;
 
-    ApiHandler(Resources resources, WatchStreamer watches, LogEndpoint logs, FaultInjector faults) {
+    ApiHandler(Resources resources, WatchStreamer watches, LogEndpoint logs, FaultInjector faults, String bearerToken) {
         this.resources = resources;
         this.watches = watches;
         this.logs = logs;
         this.faults = faults;
+        this.bearerToken = bearerToken;
     }
 
     void authorizer(Authorizer authorizer) {
@@ -40,6 +43,10 @@ final class ApiHandler implements HttpHandler {
         ApiPath path = ApiPath.parse(ex.path);
         ex.recorder = () -> record(ex, path);
         try {
+            if (bearerToken != null && !("Bearer " + bearerToken).equals(http.getRequestHeaders().getFirst("Authorization"))) {
+                // The apiserver's answer names neither the cause nor the expected scheme.
+                throw new ApiError(401, "Unauthorized");
+            }
             Authorizer rbac = authorizer;
             // Authorization comes before any handler, so a refused request consumes no scripted fault.
             if (rbac != null && path != null) {

@@ -75,6 +75,11 @@ public final class SimulatedCluster implements AutoCloseable, LogSource {
         return start(FakeApiServer.onPort(port), "node-a", "node-b", "node-c");
     }
 
+    /** Three 2-cpu nodes behind an HTTPS API server that requires the bearer token: see {@link FakeApiServer#startSecure}. */
+    public static SimulatedCluster startSecure(String token) throws IOException {
+        return start(FakeApiServer.startSecure(token), "node-a", "node-b", "node-c");
+    }
+
     private static SimulatedCluster start(FakeApiServer api, String... nodes) throws IOException {
         SimulatedCluster c = new SimulatedCluster(api, Files.createTempDirectory("vidbatch-sim"));
         for (String n : nodes) {
