@@ -313,8 +313,10 @@ public final class ObjectStore {
     }
 
     private String generateName(ResourceKind kind, String namespace, String prefix) {
+        // As the apiserver's name generator: the prefix cut so that the name stays a 63-character label.
+        String base = prefix.length() > 58 ? prefix.substring(0, 58) : prefix;
         for (;;) {
-            StringBuilder name = new StringBuilder(prefix);
+            StringBuilder name = new StringBuilder(base);
             for (int i = 0; i < 5; i++) {
                 name.append(NAME_CHARS.charAt(RANDOM.nextInt(NAME_CHARS.length())));
             }
