@@ -225,6 +225,27 @@ public final class SimulatedCluster implements AutoCloseable, LogSource {
         api.podAdmission().quota(namespace, null);
     }
 
+    /**
+     * The namespace's pod-security.kubernetes.io/enforce label: "privileged" (the default),
+     * "baseline" or "restricted". A pod that violates the level is refused ("violates PodSecurity
+     * "restricted:latest": ..."), so a Job gets FailedCreate events and no pod.
+     */
+    public void podSecurity(String namespace, String level) {
+        fault("podSecurity " + namespace + " enforce=" + level);
+        api.podAdmission().podSecurity(namespace, PodSecurity.level(level));
+    }
+
+    /**
+     * A LimitRange on the namespace's containers, {@code max.memory} only (null removes it): a
+     * container without a memory limit or request gets the max as both; one whose limit is above
+     * it is refused ("maximum memory usage per Container is 1Gi, but limit is 2Gi").
+     */
+    public void limitRange(String namespace, String maxMemoryPerContainer) {
+        fault("limitRange " + namespace + " max.memory=" + maxMemoryPerContainer);
+        api.podAdmission().limitRange(namespace,
+                maxMemoryPerContainer == null ? null : new MemoryLimitRange(Quantity.fromString(maxMemoryPerContainer)));
+    }
+
     /** The ServiceAccount is deleted: pods that run as it are refused ("serviceaccount ... not found"). */
     public void removeServiceAccount(String namespace, String name) {
         fault("removeServiceAccount " + namespace + "/" + name);
