@@ -9,14 +9,14 @@ import io.kubernetes.client.util.Config;
 import io.kubernetes.client.util.KubeConfig;
 import java.io.IOException;
 import java.io.StringReader;
-import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -159,16 +159,18 @@ public final class FakeApiServer implements AutoCloseable {
     }
 
     private String kubeconfigYaml() {
-        String ca = tls == null ? null
-                : Base64.getEncoder().encodeToString(tls.pem().getBytes(StandardCharsets.US_ASCII));
+        String cluster = "    server: " + url();
+        if (tls != null) {
+            cluster += "\n    certificate-authority-data: "
+                    + Base64.getEncoder().encodeToString(tls.pem().getBytes(StandardCharsets.US_ASCII));
+        }
         return String.join("\n",
                 "apiVersion: v1",
                 "kind: Config",
                 "clusters:",
                 "- name: sim",
                 "  cluster:",
-                "    server: " + url(),
-                ca == null ? "" : "    certificate-authority-data: " + ca,
+                cluster,
                 "contexts:",
                 "- name: sim",
                 "  context:",

@@ -1,5 +1,6 @@
 package io.vidbatch.k8s.sim;
 
+import com.google.gson.JsonObject;
 import io.kubernetes.client.openapi.models.V1Capabilities;
 import io.kubernetes.client.openapi.models.V1Container;
 import io.kubernetes.client.openapi.models.V1PodSecurityContext;
@@ -250,7 +251,7 @@ final class PodSecurity {
 
     /** The volume's source as its JSON field names it, e.g. "hostPath", "nfs". */
     private static String volumeType(V1Volume v) {
-        com.google.gson.JsonObject json = Json.GSON.toJsonTree(v).getAsJsonObject();
+        JsonObject json = Json.GSON.toJsonTree(v).getAsJsonObject();
         return json.keySet().stream().filter(k -> !k.equals("name")).findFirst().orElse(null);
     }
 

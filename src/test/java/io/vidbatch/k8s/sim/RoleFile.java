@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
@@ -64,7 +65,7 @@ record RoleFile(String namespace, List<RbacRule> rules, String serviceAccount) {
     }
 
     private static Set<String> strings(Object o) {
-        return list(o).stream().map(String::valueOf).collect(java.util.stream.Collectors.toUnmodifiableSet());
+        return list(o).stream().map(String::valueOf).collect(Collectors.toUnmodifiableSet());
     }
 
     private static String string(Object o, String otherwise) {

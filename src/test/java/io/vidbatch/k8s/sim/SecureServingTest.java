@@ -7,10 +7,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.kubernetes.client.openapi.ApiClient;
 import io.kubernetes.client.openapi.ApiException;
 import io.kubernetes.client.openapi.apis.BatchV1Api;
+import io.kubernetes.client.openapi.apis.CoreV1Api;
+import io.kubernetes.client.openapi.models.V1Pod;
 import io.kubernetes.client.openapi.models.V1Status;
 import io.kubernetes.client.util.Config;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.security.cert.CertPathBuilderException;
 import javax.net.ssl.SSLHandshakeException;
 import org.junit.jupiter.api.AfterEach;
@@ -73,6 +76,23 @@ class SecureServingTest {
                 .hasCauseInstanceOf(SSLHandshakeException.class)
                 .hasRootCauseInstanceOf(CertPathBuilderException.class);
         assertThat(server.requests()).isEmpty();
+    }
+
+    @Test
+    void aClusterBehindTlsAndTheProductsRoleRunsAJobForItsServiceAccount() throws Exception {
+        try (SimulatedCluster cluster = SimulatedCluster.startSecure(TOKEN)
+                .enforceRole(Path.of("kubernetes/rbac-launcher.yaml"))) {
+            Path config = cluster.kubeconfig(dir.resolve("cluster-config"));
+            ApiClient client = Config.fromConfig(config.toString());
+            new BatchV1Api(client).createNamespacedJob(NS, TestJobs.shell("secure", "exit 0")).execute();
+
+            cluster.awaitJob(j -> TestJobs.hasCondition(j, "Complete"), Duration.ofSeconds(10));
+            CoreV1Api core = new CoreV1Api(client);
+            V1Pod pod = core.listNamespacedPod(NS).execute().getItems().get(0);
+            assertThat(TestJobs.phase(pod)).isEqualTo("Succeeded");
+            assertThatThrownBy(() -> core.readNamespacedPod(pod.getMetadata().getName(), NS).execute())
+                    .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.getCode()).isEqualTo(403));
+        }
     }
 
     private static String unauthorized(ApiClient client) {
