@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.UUID;
 
 /**
@@ -24,41 +25,30 @@ import java.util.UUID;
 final class Admission {
     static final String CONTROLLER_UID = "batch.kubernetes.io/controller-uid";
     static final String JOB_NAME = "batch.kubernetes.io/job-name";
-    private static final String DNS_SUBDOMAIN = "[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*";
 
     private Admission() {
     }
 
     static void admitJob(V1Job job) {
         V1ObjectMeta meta = job.getMetadata();
-        String name = meta.getName() != null ? meta.getName() : meta.getGenerateName();
-        if (name == null || name.isEmpty()) {
-            throw ApiError.invalid(ResourceKind.JOB, "", "metadata.name: Required value: name or generateName is required");
-        }
-        if (meta.getName() != null && (!meta.getName().matches(DNS_SUBDOMAIN) || meta.getName().length() > 63)) {
-            // The name becomes the job-name label value on the pods, hence 63 rather than 253.
-            throw ApiError.invalid(ResourceKind.JOB, name, "metadata.name: Invalid value: \"" + name
-                    + "\": a lowercase RFC 1123 subdomain of at most 63 characters is required");
-        }
+        String name = meta.getName() != null ? meta.getName() : Objects.requireNonNullElse(meta.getGenerateName(), "");
         V1JobSpec spec = job.getSpec();
         if (spec == null || spec.getTemplate() == null || spec.getTemplate().getSpec() == null) {
-            throw ApiError.invalid(ResourceKind.JOB, name, "spec.template.spec: Required value");
+            FieldErrors errs = new FieldErrors();
+            errs.required("spec.template.spec", "");
+            errs.throwIfAny(ResourceKind.JOB, name);
         }
         V1PodSpec pod = spec.getTemplate().getSpec();
-        String restart = pod.getRestartPolicy();
-        if (!"Never".equals(restart) && !"OnFailure".equals(restart)) {
-            throw ApiError.invalid(ResourceKind.JOB, name,
-                    "spec.template.spec.restartPolicy: Required value: valid values: \"OnFailure\", \"Never\"");
-        }
-        if (spec.getPodFailurePolicy() != null && !"Never".equals(restart)) {
-            throw ApiError.invalid(ResourceKind.JOB, name, "spec.podFailurePolicy: Invalid value: "
-                    + "only \"Never\" is supported for spec.template.spec.restartPolicy when podFailurePolicy is specified");
-        }
-        validateContainers(ResourceKind.JOB, name, pod, "spec.template.spec");
-
         if (meta.getUid() == null) {
             meta.setUid(UUID.randomUUID().toString());
         }
+        // Defaulted before validation, as the apiserver does: an unset restartPolicy fails as "Always".
+        if (pod.getRestartPolicy() == null) {
+            pod.setRestartPolicy("Always");
+        }
+        generateSelector(job);
+        JobValidation.validate(job).throwIfAny(ResourceKind.JOB, name);
+
         if (spec.getParallelism() == null) {
             spec.setParallelism(1);
             if (spec.getCompletions() == null) {
@@ -77,9 +67,21 @@ final class Admission {
         if (spec.getPodReplacementPolicy() == null) {
             spec.setPodReplacementPolicy(spec.getPodFailurePolicy() != null ? "Failed" : "TerminatingOrFailed");
         }
-        if (spec.getSelector() == null) {
-            spec.setSelector(new V1LabelSelector().matchLabels(Map.of(CONTROLLER_UID, meta.getUid())));
+        defaultPodSpec(pod);
+        job.setStatus(new V1JobStatus());
+    }
+
+    /**
+     * The Job strategy's generateSelector: unless manualSelector is true, the template gets the
+     * job-name and controller-uid labels (a value the client set is kept, to fail validation) and
+     * the selector gets controller-uid.
+     */
+    private static void generateSelector(V1Job job) {
+        V1JobSpec spec = job.getSpec();
+        if (Boolean.TRUE.equals(spec.getManualSelector())) {
+            return;
         }
+        V1ObjectMeta meta = job.getMetadata();
         V1ObjectMeta templateMeta = spec.getTemplate().getMetadata();
         if (templateMeta == null) {
             templateMeta = new V1ObjectMeta();
@@ -89,48 +91,41 @@ final class Admission {
         if (templateMeta.getLabels() != null) {
             labels.putAll(templateMeta.getLabels());
         }
-        labels.put(CONTROLLER_UID, meta.getUid());
-        labels.put("controller-uid", meta.getUid());
         if (meta.getName() != null) {
-            labels.put(JOB_NAME, meta.getName());
-            labels.put("job-name", meta.getName());
+            labels.putIfAbsent("job-name", meta.getName());
+            labels.putIfAbsent(JOB_NAME, meta.getName());
         }
+        labels.putIfAbsent("controller-uid", meta.getUid());
+        labels.putIfAbsent(CONTROLLER_UID, meta.getUid());
         templateMeta.setLabels(labels);
-        defaultPodSpec(pod);
-        job.setStatus(new V1JobStatus());
+        if (spec.getSelector() == null) {
+            spec.setSelector(new V1LabelSelector());
+        }
+        Map<String, String> match = new LinkedHashMap<>();
+        if (spec.getSelector().getMatchLabels() != null) {
+            match.putAll(spec.getSelector().getMatchLabels());
+        }
+        match.putIfAbsent(CONTROLLER_UID, meta.getUid());
+        spec.getSelector().setMatchLabels(match);
     }
 
     static void admitPod(V1Pod pod) {
         V1ObjectMeta meta = pod.getMetadata();
-        String name = meta.getName() != null ? meta.getName() : meta.getGenerateName();
-        if (name == null || name.isEmpty()) {
-            throw ApiError.invalid(ResourceKind.POD, "", "metadata.name: Required value: name or generateName is required");
-        }
+        String name = meta.getName() != null ? meta.getName() : Objects.requireNonNullElse(meta.getGenerateName(), "");
+        FieldErrors errs = new FieldErrors();
         if (pod.getSpec() == null) {
-            throw ApiError.invalid(ResourceKind.POD, name, "spec: Required value");
+            errs.required("spec", "");
+            errs.throwIfAny(ResourceKind.POD, name);
         }
-        validateContainers(ResourceKind.POD, name, pod.getSpec(), "spec");
         if (pod.getSpec().getRestartPolicy() == null) {
             pod.getSpec().setRestartPolicy("Always");
         }
+        MetaValidation.objectMeta(meta, "metadata", errs);
+        PodSpecValidation.podSpec(pod.getSpec(), "spec", errs);
+        errs.throwIfAny(ResourceKind.POD, name);
         defaultPodSpec(pod.getSpec());
         addDefaultTolerations(pod.getSpec());
         pod.setStatus(new V1PodStatus().phase("Pending").qosClass(qosClass(pod.getSpec())));
-    }
-
-    private static void validateContainers(ResourceKind kind, String name, V1PodSpec spec, String path) {
-        if (spec.getContainers() == null || spec.getContainers().isEmpty()) {
-            throw ApiError.invalid(kind, name, path + ".containers: Required value");
-        }
-        for (int i = 0; i < spec.getContainers().size(); i++) {
-            V1Container c = spec.getContainers().get(i);
-            if (c.getName() == null || c.getName().isEmpty()) {
-                throw ApiError.invalid(kind, name, path + ".containers[" + i + "].name: Required value");
-            }
-            if (c.getImage() == null || c.getImage().isEmpty()) {
-                throw ApiError.invalid(kind, name, path + ".containers[" + i + "].image: Required value");
-            }
-        }
     }
 
     private static void defaultPodSpec(V1PodSpec spec) {

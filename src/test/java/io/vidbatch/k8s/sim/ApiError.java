@@ -36,12 +36,6 @@ final class ApiError extends RuntimeException {
         return new ApiError(409, "AlreadyExists", kind.qualified(name) + " already exists", details(kind, name));
     }
 
-    static ApiError invalid(ResourceKind kind, String name, String why) {
-        String qualifiedKind = kind.group.isEmpty() ? kind.kind : kind.kind + "." + kind.group;
-        return new ApiError(422, "Invalid", qualifiedKind + " \"" + name + "\" is invalid: " + why,
-                details(kind, name));
-    }
-
     static ApiError gone(String message) {
         return new ApiError(410, "Expired", message, null);
     }

@@ -6,19 +6,31 @@ import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-/** Routes each request, applies scripted faults and records it as an RBAC verb on a resource. */
+/**
+ * Authorizes each request (when a Role is enforced), routes it, applies scripted faults and
+ * records it as an RBAC verb on a resource.
+ */
 final class ApiHandler implements HttpHandler {
     private final Resources resources;
     private final WatchStreamer watches;
     private final LogEndpoint logs;
     private final FaultInjector faults;
+    /** Null: no authentication, every request is anonymous and allowed. */
+    private final String bearerToken;
     private final List<RecordedRequest> recorded = new CopyOnWriteArrayList<>();
+    /** Null: every request is allowed, as for a cluster admin. */
+    private volatile Authorizer authorizer;
 
-    ApiHandler(Resources resources, WatchStreamer watches, LogEndpoint logs, FaultInjector faults) {
+    ApiHandler(Resources resources, WatchStreamer watches, LogEndpoint logs, FaultInjector faults, String bearerToken) {
         this.resources = resources;
         this.watches = watches;
         this.logs = logs;
         this.faults = faults;
+        this.bearerToken = bearerToken;
+    }
+
+    void authorizer(Authorizer authorizer) {
+        this.authorizer = authorizer;
     }
 
     List<RecordedRequest> recorded() {
@@ -31,6 +43,15 @@ final class ApiHandler implements HttpHandler {
         ApiPath path = ApiPath.parse(ex.path);
         ex.recorder = () -> record(ex, path);
         try {
+            if (bearerToken != null && !("Bearer " + bearerToken).equals(http.getRequestHeaders().getFirst("Authorization"))) {
+                // The apiserver's answer names neither the cause nor the expected scheme.
+                throw new ApiError(401, "Unauthorized");
+            }
+            Authorizer rbac = authorizer;
+            // Authorization comes before any handler, so a refused request consumes no scripted fault.
+            if (rbac != null && path != null) {
+                rbac.check(verb(ex, path), path);
+            }
             int injected = faults.take(ex.method, ex.path, FaultInjector.When.BEFORE);
             if (injected != 0) {
                 throw FaultInjector.error(ex.method, injected);

@@ -1,15 +1,22 @@
 package io.vidbatch.k8s.sim;
 
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
 import io.kubernetes.client.openapi.ApiClient;
+import io.kubernetes.client.util.ClientBuilder;
 import io.kubernetes.client.util.Config;
+import io.kubernetes.client.util.KubeConfig;
 import java.io.IOException;
+import java.io.StringReader;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -37,19 +44,32 @@ public final class FakeApiServer implements AutoCloseable {
     private final LogEndpoint logs;
     private final ApiHandler handler;
     private final HttpServer http;
+    /** Null: plain HTTP without authentication. */
+    private final ServingCertificate tls;
+    private final String token;
     private final ExecutorService threads = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "fake-apiserver");
         t.setDaemon(true);
         return t;
     });
 
-    private FakeApiServer(int port, int historyCapacity) throws IOException {
+    private FakeApiServer(int port, int historyCapacity, String token) throws IOException {
         store = new ObjectStore(historyCapacity);
         deletions = new Deletions(store);
         watches = new WatchStreamer(store);
         logs = new LogEndpoint(store);
-        handler = new ApiHandler(new Resources(store, deletions, podAdmission), watches, logs, faults);
-        http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 64);
+        this.token = token;
+        handler = new ApiHandler(new Resources(store, deletions, podAdmission), watches, logs, faults, token);
+        InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
+        if (token == null) {
+            tls = null;
+            http = HttpServer.create(address, 64);
+        } else {
+            tls = ServingCertificate.generate();
+            HttpsServer https = HttpsServer.create(address, 64);
+            https.setHttpsConfigurator(new HttpsConfigurator(tls.sslContext()));
+            http = https;
+        }
         http.createContext("/", handler);
         // Each open watch holds a thread for its whole life.
         http.setExecutor(threads);
@@ -58,16 +78,28 @@ public final class FakeApiServer implements AutoCloseable {
 
     /** Starts on a random loopback port with a history of 10,000 events for watches to resume from. */
     public static FakeApiServer start() throws IOException {
-        return new FakeApiServer(0, 10_000);
+        return new FakeApiServer(0, 10_000, null);
     }
 
     public static FakeApiServer start(int historyCapacity) throws IOException {
-        return new FakeApiServer(0, historyCapacity);
+        return new FakeApiServer(0, historyCapacity, null);
     }
 
     /** On a fixed loopback port, for a server whose kube config was written before the test began. */
     public static FakeApiServer onPort(int port) throws IOException {
-        return new FakeApiServer(port, 10_000);
+        return new FakeApiServer(port, 10_000, null);
+    }
+
+    /**
+     * HTTPS with a certificate made for this server, and every request (even /version: anonymous
+     * auth is off, as on many managed clusters) must carry {@code Authorization: Bearer token},
+     * else 401 Unauthorized. {@link #kubeconfig} then names the CA and the token.
+     */
+    public static FakeApiServer startSecure(String token) throws IOException {
+        if (token == null || token.isEmpty()) {
+            throw new IllegalArgumentException("a bearer token is required");
+        }
+        return new FakeApiServer(0, 10_000, token);
     }
 
     public int port() {
@@ -75,7 +107,7 @@ public final class FakeApiServer implements AutoCloseable {
     }
 
     public String url() {
-        return "http://127.0.0.1:" + port();
+        return (tls == null ? "http" : "https") + "://127.0.0.1:" + port();
     }
 
     /** Direct access to the objects, bypassing HTTP (what the simulated cluster uses). */
@@ -95,22 +127,50 @@ public final class FakeApiServer implements AutoCloseable {
         logs.source(source);
     }
 
-    /** A client for this server with no read timeout, as informers need for long watches. */
+    /**
+     * A client for this server with no read timeout, as informers need for long watches. A secure
+     * server's client is built from its kubeconfig, so it trusts the CA and sends the token as
+     * any kubeconfig-configured client would.
+     */
     public ApiClient apiClient() {
-        ApiClient client = Config.fromUrl(url(), false);
+        ApiClient client;
+        if (tls == null) {
+            client = Config.fromUrl(url(), false);
+        } else {
+            try {
+                client = ClientBuilder.kubeconfig(KubeConfig.loadKubeConfig(new StringReader(kubeconfigYaml()))).build();
+            } catch (IOException e) {
+                throw new IllegalStateException("the kubeconfig this server wrote does not load", e);
+            }
+        }
         client.setHttpClient(client.getHttpClient().newBuilder().readTimeout(Duration.ZERO).build());
         return client;
     }
 
-    /** Writes a kubeconfig (no auth) for {@code Config.fromConfig(path)}; returns the path. */
+    /**
+     * Writes a kubeconfig for {@code Config.fromConfig(path)}; returns the path. No auth for a
+     * plain server; for a secure one, the CA (certificate-authority-data) and the bearer token.
+     */
     public Path kubeconfig(Path file) throws IOException {
-        String yaml = String.join("\n",
+        if (file.getParent() != null) {
+            Files.createDirectories(file.getParent());
+        }
+        return Files.writeString(file, kubeconfigYaml());
+    }
+
+    private String kubeconfigYaml() {
+        String cluster = "    server: " + url();
+        if (tls != null) {
+            cluster += "\n    certificate-authority-data: "
+                    + Base64.getEncoder().encodeToString(tls.pem().getBytes(StandardCharsets.US_ASCII));
+        }
+        return String.join("\n",
                 "apiVersion: v1",
                 "kind: Config",
                 "clusters:",
                 "- name: sim",
                 "  cluster:",
-                "    server: " + url(),
+                cluster,
                 "contexts:",
                 "- name: sim",
                 "  context:",
@@ -120,12 +180,8 @@ public final class FakeApiServer implements AutoCloseable {
                 "current-context: sim",
                 "users:",
                 "- name: sim",
-                "  user: {}",
+                token == null ? "  user: {}" : "  user:\n    token: " + token,
                 "");
-        if (file.getParent() != null) {
-            Files.createDirectories(file.getParent());
-        }
-        return Files.writeString(file, yaml);
     }
 
     /**
@@ -171,6 +227,16 @@ public final class FakeApiServer implements AutoCloseable {
     /** How often a watch with allowWatchBookmarks=true gets a BOOKMARK (the apiserver: about a minute). */
     public void bookmarkInterval(Duration interval) {
         watches.bookmarkInterval(interval);
+    }
+
+    /**
+     * From now on, requests are made as the ServiceAccount the manifest's RoleBinding names and
+     * authorized against its Role's rules: anything they do not grant is answered 403 Forbidden,
+     * as RBAC answers. Paths this server does not serve (/version) stay open, as the
+     * system:public-info-viewer ClusterRole keeps them on a real cluster.
+     */
+    public void enforceRole(Path roleYaml) throws IOException {
+        handler.authorizer(new Authorizer(RoleFile.read(roleYaml)));
     }
 
     public List<RecordedRequest> requests() {

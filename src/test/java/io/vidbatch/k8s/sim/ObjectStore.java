@@ -297,14 +297,22 @@ public final class ObjectStore {
         listeners.forEach(Runnable::run);
     }
 
-    private String generateName(ResourceKind kind, String namespace, String prefix) {
-        for (;;) {
-            StringBuilder name = new StringBuilder(prefix);
-            for (int i = 0; i < 5; i++) {
-                name.append(NAME_CHARS.charAt(RANDOM.nextInt(NAME_CHARS.length())));
-            }
-            if (!objects(kind).containsKey(new ObjectKey(kind, namespace, name.toString()))) {
-                return name.toString();
+    /**
+     * A name for a generateName prefix, not taken now, as {@link #create} would pick it; for
+     * admission, which sees the generated name before the object is stored.
+     */
+    String generateName(ResourceKind kind, String namespace, String prefix) {
+        // As the apiserver's name generator: the prefix cut so that the name stays a 63-character label.
+        String base = prefix.length() > 58 ? prefix.substring(0, 58) : prefix;
+        synchronized (lock) {
+            for (;;) {
+                StringBuilder name = new StringBuilder(base);
+                for (int i = 0; i < 5; i++) {
+                    name.append(NAME_CHARS.charAt(RANDOM.nextInt(NAME_CHARS.length())));
+                }
+                if (!objects(kind).containsKey(new ObjectKey(kind, namespace, name.toString()))) {
+                    return name.toString();
+                }
             }
         }
     }

@@ -86,6 +86,11 @@ public final class SimulatedCluster implements AutoCloseable, LogSource {
         return start(FakeApiServer.onPort(port), "node-a", "node-b", "node-c");
     }
 
+    /** Three 2-cpu nodes behind an HTTPS API server that requires the bearer token: see {@link FakeApiServer#startSecure}. */
+    public static SimulatedCluster startSecure(String token) throws IOException {
+        return start(FakeApiServer.startSecure(token), "node-a", "node-b", "node-c");
+    }
+
     private static SimulatedCluster start(FakeApiServer api, String... nodes) throws IOException {
         SimulatedCluster c = new SimulatedCluster(api, Files.createTempDirectory("vidbatch-sim"));
         for (String n : nodes) {
@@ -200,6 +205,12 @@ public final class SimulatedCluster implements AutoCloseable, LogSource {
         return this;
     }
 
+    /** Clients act as the manifest's bound ServiceAccount, held to its Role: see {@link FakeApiServer#enforceRole}. */
+    public SimulatedCluster enforceRole(Path roleYaml) throws IOException {
+        api.enforceRole(roleYaml);
+        return this;
+    }
+
     // ---- nodes ----
 
     public void addNode(String name, long cpuMillis, Map<String, String> labels, List<V1Taint> taints) {
@@ -298,6 +309,27 @@ public final class SimulatedCluster implements AutoCloseable, LogSource {
     public void removeQuota(String namespace) {
         fault("removeQuota " + namespace);
         api.podAdmission().quota(namespace, null);
+    }
+
+    /**
+     * The namespace's pod-security.kubernetes.io/enforce label: "privileged" (the default),
+     * "baseline" or "restricted". A pod that violates the level is refused ("violates PodSecurity
+     * "restricted:latest": ..."), so a Job gets FailedCreate events and no pod.
+     */
+    public void podSecurity(String namespace, String level) {
+        fault("podSecurity " + namespace + " enforce=" + level);
+        api.podAdmission().podSecurity(namespace, PodSecurity.level(level));
+    }
+
+    /**
+     * A LimitRange on the namespace's containers, {@code max.memory} only (null removes it): a
+     * container without a memory limit or request gets the max as both; one whose limit is above
+     * it is refused ("maximum memory usage per Container is 1Gi, but limit is 2Gi").
+     */
+    public void limitRange(String namespace, String maxMemoryPerContainer) {
+        fault("limitRange " + namespace + " max.memory=" + maxMemoryPerContainer);
+        api.podAdmission().limitRange(namespace,
+                maxMemoryPerContainer == null ? null : new MemoryLimitRange(Quantity.fromString(maxMemoryPerContainer)));
     }
 
     /** The ServiceAccount is deleted: pods that run as it are refused ("serviceaccount ... not found"). */
