@@ -33,13 +33,23 @@ final class KubernetesSim {
     private KubernetesSim() {
     }
 
-    /** On the port the IT server's kube config names; the kube config is (re)written before any job. */
+    /**
+     * On the port the IT server's kube config names; the kube config is (re)written before any
+     * job. As strict as a production cluster where it matters to the launcher: HTTPS with a CA
+     * and a bearer token from the kube config, every request held to the Role we ship
+     * (kubernetes/rbac-launcher.yaml), worker pods admitted only under Pod Security "restricted".
+     */
     static SimulatedCluster start() throws IOException {
         // Process groups: a killed pod takes its ffmpeg with it, as a container runtime's cgroup would.
-        SimulatedCluster c = SimulatedCluster.onPort(Integer.getInteger("vidbatch.it.k8s.port")).processGroups(true);
+        SimulatedCluster c = SimulatedCluster.onPortSecure(Integer.getInteger("vidbatch.it.k8s.port"), TOKEN).processGroups(true)
+                .enforceRole(Path.of("kubernetes/rbac-launcher.yaml"), NAMESPACE);
+        c.podSecurity(NAMESPACE, "restricted");
         c.kubeconfig(Path.of(System.getProperty("vidbatch.it.kubeconfig")));
         return c;
     }
+
+    /** The coordinator's service account token, as the kube config hands it over. */
+    private static final String TOKEN = "it-" + java.util.UUID.randomUUID();
 
     static String body(List<String> inputs, String outputDir, int workers) {
         return Jobs.body("inputs", inputs, "outputDir", outputDir, "launcher", "kubernetes", "workers", workers);

@@ -61,6 +61,11 @@ record JobState(Kind kind, String message, List<Outcome> outcomes, V1Pod pod) {
             }
             if ("BackoffLimitExceeded".equals(reason)) {
                 PodFailures f = PodFailures.of(pods);
+                Integer counted = job.getStatus().getFailed();
+                if (f.pods() == 0 || counted != null && f.pods() < counted) {
+                    // As with Complete: the pods' last updates come through their own watch, maybe later.
+                    return new JobState(Kind.COMPLETING, "Job failed; waiting for its failed pods to show", null, null);
+                }
                 String why = "Job " + job.getMetadata().getName() + " failed (" + reason + "): "
                         + (f.pods() > 0 ? f.summary() : describe(pod));
                 return new JobState(f.memory() ? Kind.EXHAUSTED : Kind.FAILED, why, null, pod);

@@ -158,7 +158,7 @@ public class KubernetesLauncher implements Launcher {
                 if (Duration.between(missingSince, OffsetDateTime.now()).compareTo(CACHE_GRACE) > 0) {
                     throw new ToolFailureException(state.kind() == JobState.Kind.MISSING
                             ? "Job " + name + " disappeared before it finished"
-                            : "Job " + name + " completed but its succeeded pod never showed");
+                            : "Job " + name + ": " + state.message() + " for " + CACHE_GRACE.toSeconds() + " s");
                 }
             } else {
                 missingSince = null;

@@ -65,7 +65,7 @@ public final class FakeApiServer implements AutoCloseable {
             tls = null;
             http = HttpServer.create(address, 64);
         } else {
-            tls = ServingCertificate.generate();
+            tls = ServingCertificate.ofThisJvm();
             HttpsServer https = HttpsServer.create(address, 64);
             https.setHttpsConfigurator(new HttpsConfigurator(tls.sslContext()));
             http = https;
@@ -96,10 +96,15 @@ public final class FakeApiServer implements AutoCloseable {
      * else 401 Unauthorized. {@link #kubeconfig} then names the CA and the token.
      */
     public static FakeApiServer startSecure(String token) throws IOException {
+        return onPortSecure(0, token);
+    }
+
+    /** {@link #startSecure} on a fixed loopback port (0: any free one). */
+    public static FakeApiServer onPortSecure(int port, String token) throws IOException {
         if (token == null || token.isEmpty()) {
             throw new IllegalArgumentException("a bearer token is required");
         }
-        return new FakeApiServer(0, 10_000, token);
+        return new FakeApiServer(port, 10_000, token);
     }
 
     public int port() {
@@ -237,6 +242,11 @@ public final class FakeApiServer implements AutoCloseable {
      */
     public void enforceRole(Path roleYaml) throws IOException {
         handler.authorizer(new Authorizer(RoleFile.read(roleYaml)));
+    }
+
+    /** {@link #enforceRole(Path)} with the Role and its binding applied in {@code namespace} instead of their own. */
+    public void enforceRole(Path roleYaml, String namespace) throws IOException {
+        handler.authorizer(new Authorizer(RoleFile.read(roleYaml).in(namespace)));
     }
 
     public List<RecordedRequest> requests() {

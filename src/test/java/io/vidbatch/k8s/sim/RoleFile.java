@@ -20,6 +20,11 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
  */
 record RoleFile(String namespace, List<RbacRule> rules, String serviceAccount) {
 
+    /** The same Role and binding applied in another namespace, as kustomize's {@code namespace:} or {@code kubectl apply -n} would. */
+    RoleFile in(String otherNamespace) {
+        return new RoleFile(otherNamespace, rules, serviceAccount);
+    }
+
     static RoleFile read(Path yaml) throws IOException {
         String namespace = null;
         String account = null;

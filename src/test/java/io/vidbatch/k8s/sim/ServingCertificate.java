@@ -29,7 +29,20 @@ final class ServingCertificate {
         this.pem = pem;
     }
 
-    static ServingCertificate generate() throws IOException {
+    private static ServingCertificate shared;
+
+    /**
+     * One certificate for every secure server of this JVM: a client (the IT server's coordinator)
+     * keeps trusting the CA its kube config named when the tests start another simulated cluster.
+     */
+    static synchronized ServingCertificate ofThisJvm() throws IOException {
+        if (shared == null) {
+            shared = generate();
+        }
+        return shared;
+    }
+
+    private static ServingCertificate generate() throws IOException {
         Path dir = Files.createTempDirectory("fake-apiserver-tls");
         Path store = dir.resolve("serving.p12");
         char[] password = UUID.randomUUID().toString().toCharArray();

@@ -86,6 +86,11 @@ public final class SimulatedCluster implements AutoCloseable, LogSource {
         return start(FakeApiServer.onPort(port), "node-a", "node-b", "node-c");
     }
 
+    /** {@link #startSecure} on a fixed loopback port, for a server whose kube config is written before its first job. */
+    public static SimulatedCluster onPortSecure(int port, String token) throws IOException {
+        return start(FakeApiServer.onPortSecure(port, token), "node-a", "node-b", "node-c");
+    }
+
     /** Three 2-cpu nodes behind an HTTPS API server that requires the bearer token: see {@link FakeApiServer#startSecure}. */
     public static SimulatedCluster startSecure(String token) throws IOException {
         return start(FakeApiServer.startSecure(token), "node-a", "node-b", "node-c");
@@ -208,6 +213,12 @@ public final class SimulatedCluster implements AutoCloseable, LogSource {
     /** Clients act as the manifest's bound ServiceAccount, held to its Role: see {@link FakeApiServer#enforceRole}. */
     public SimulatedCluster enforceRole(Path roleYaml) throws IOException {
         api.enforceRole(roleYaml);
+        return this;
+    }
+
+    /** {@link #enforceRole(Path)} with the Role applied in {@code namespace}, as kustomize's {@code namespace:} would. */
+    public SimulatedCluster enforceRole(Path roleYaml, String namespace) throws IOException {
+        api.enforceRole(roleYaml, namespace);
         return this;
     }
 

@@ -130,6 +130,8 @@ class JobStateTest {
         JobState s = JobState.of(job("Failed", "BackoffLimitExceeded"), List.of(terminated("Failed", 128, "StartError", runtime),
                 terminated("Failed", 128, "StartError", runtime), killedFfmpeg), NOW, PENDING);
         assertThat(s.kind()).isEqualTo(JobState.Kind.FAILED);
+        assertThat(JobState.of(job("Failed", "BackoffLimitExceeded"), List.of(), NOW, PENDING).kind())
+                .as("failed pods not in the cache yet").isEqualTo(JobState.Kind.COMPLETING);
         assertThat(s.message()).isEqualTo("Job vb-7-3 failed (BackoffLimitExceeded): its pods failed 3 times, not for a reason "
                 + "in the file: StartError (exit 128): " + runtime + " (x2); Error (exit 1): ffmpeg was killed by signal 9");
     }
