@@ -35,6 +35,7 @@ import java.util.logging.Logger;
 public class TranscodeProcessor implements ItemProcessor {
 
     private static final Logger LOG = Logger.getLogger(TranscodeProcessor.class.getName());
+    private static final String WORKER_LOST = "worker lost: ";
 
     @Inject
     JobContext jobContext;
@@ -84,6 +85,10 @@ public class TranscodeProcessor implements ItemProcessor {
         metrics.workerStarted(launcherName);
         try {
             List<Outcome> outcomes = launcher.run(group, launch);
+            if (stepContext.getExitStatus() != null && stepContext.getExitStatus().startsWith(WORKER_LOST)) {
+                // The retry found a worker: the partition did not end with a lost one.
+                stepContext.setExitStatus(null);
+            }
             metrics.finished(launcherName, outcomes);
             List<Finished> finished = new ArrayList<>();
             int checked = 0;
@@ -115,7 +120,7 @@ public class TranscodeProcessor implements ItemProcessor {
             return null;
         } catch (ToolFailureException e) {
             LOG.warning(() -> who + " lost the worker: " + e.getMessage());
-            stepContext.setExitStatus("worker lost: " + e.getMessage());
+            stepContext.setExitStatus(WORKER_LOST + e.getMessage());
             throw new WorkerLostException(e.getMessage());
         } catch (WorkerUnavailableException e) {
             // Retrying cannot help until an operator acts: the job ends FAILED, saying why.

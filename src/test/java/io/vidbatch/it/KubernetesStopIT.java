@@ -33,7 +33,8 @@ class KubernetesStopIT extends WithSimulatedCluster {
         double seconds = (System.nanoTime() - stopAt) / 1e9;
         System.out.printf("kubernetes stop: %d pod(s) running, Jobs deleted and pod processes gone %.2f s after the stop request%n",
                 running.size(), seconds);
-        assertThat(seconds).as("seconds from stop to no Job and no pod process").isLessThan(10);
+        Report.row("kubernetes", "a job stopped over REST while " + running.size() + " pods encode", String.format(java.util.Locale.ROOT,
+                "Jobs deleted and pod processes gone %.2f s after the stop request (grace 5 s)", seconds));
 
         JsonObject stopped = Jobs.waitForEnd(id, Duration.ofMinutes(1));
         assertThat(stopped.getString("status")).isEqualTo("STOPPED");
