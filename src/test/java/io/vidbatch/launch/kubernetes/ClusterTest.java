@@ -1,0 +1,55 @@
+package io.vidbatch.launch.kubernetes;
+
+import io.kubernetes.client.openapi.apis.BatchV1Api;
+import io.kubernetes.client.openapi.models.V1Container;
+import io.kubernetes.client.openapi.models.V1Job;
+import io.kubernetes.client.openapi.models.V1JobSpec;
+import io.kubernetes.client.openapi.models.V1ObjectMeta;
+import io.kubernetes.client.openapi.models.V1PodSpec;
+import io.kubernetes.client.openapi.models.V1PodTemplateSpec;
+import io.vidbatch.k8s.sim.SimulatedCluster;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** What the launcher's view of the cluster holds, over a real client against the simulated API server. */
+class ClusterTest {
+
+    @Test
+    void onlyThisOwnersJobsAreWatchedAndCallsCannotHangForGood(@TempDir Path dir) throws Exception {
+        try (SimulatedCluster sim = SimulatedCluster.startSecure("t0ken").enforceRole(Path.of("kubernetes/rbac-launcher.yaml"))) {
+            KubernetesSettings s = JobSpecsTest.settings();
+            s.kubeconfig = Optional.of(sim.kubeconfig(dir.resolve("kubeconfig")).toString());
+            s.namespace = Optional.of("vidbatch");
+            Cluster c = new Cluster(s, "owner-1");
+            try {
+                BatchV1Api batch = new BatchV1Api(sim.apiClient());
+                // A stranger's Job first, ours second: a watch delivers in order, so once ours is seen the other would have been.
+                batch.createNamespacedJob("vidbatch", job("vb-7-1", "someone-else")).execute();
+                batch.createNamespacedJob("vidbatch", job("vb-7-2", "owner-1")).execute();
+                sim.await(() -> c.job("vb-7-2") != null, Duration.ofSeconds(10), "our Job in the informer's cache");
+                assertThat(c.job("vb-7-1")).as("the stranger's Job").isNull();
+
+                assertThat(c.batch.getApiClient().getHttpClient().readTimeoutMillis()).as("read timeout of calls, ms")
+                        .isEqualTo(Cluster.CALL_TIMEOUT_SECONDS * 1000);
+            } finally {
+                c.close();
+            }
+        }
+    }
+
+    private static V1Job job(String name, String owner) {
+        Map<String, String> labels = Map.of(Labels.MANAGED_BY, "vidbatch", Labels.COORDINATOR, "vb", Labels.OWNER, owner);
+        return new V1Job().metadata(new V1ObjectMeta().name(name).labels(labels)).spec(new V1JobSpec().backoffLimit(0)
+                .template(new V1PodTemplateSpec().metadata(new V1ObjectMeta().labels(labels)).spec(new V1PodSpec()
+                        .restartPolicy("Never").containers(List.of(new V1Container().name("worker").image("busybox:1.36")
+                                .command(List.of("true")))))));
+    }
+}
