@@ -1,7 +1,7 @@
 package io.vidbatch.job;
 
 import io.vidbatch.config.Settings;
-import io.vidbatch.launch.WorkResult;
+import io.vidbatch.work.WorkResult;
 import io.vidbatch.media.BadMediaException;
 import io.vidbatch.media.Joiner;
 import io.vidbatch.media.MediaInfo;

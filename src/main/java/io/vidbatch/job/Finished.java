@@ -1,7 +1,7 @@
 package io.vidbatch.job;
 
-import io.vidbatch.launch.Outcome;
-import io.vidbatch.launch.WorkItem;
+import io.vidbatch.work.Outcome;
+import io.vidbatch.work.WorkItem;
 
 /** An item the worker is through with, done or bad input, on its way from the processor to the writer. */
 public record Finished(WorkItem item, Outcome outcome) {

@@ -1,6 +1,6 @@
 package io.vidbatch.job;
 
-import io.vidbatch.launch.WorkItem;
+import io.vidbatch.work.WorkItem;
 import io.vidbatch.metrics.WorkMetrics;
 import jakarta.batch.api.chunk.listener.RetryProcessListener;
 import jakarta.enterprise.context.Dependent;

@@ -1,6 +1,6 @@
 package io.vidbatch.job;
 
-import io.vidbatch.launch.WorkItem;
+import io.vidbatch.work.WorkItem;
 import io.vidbatch.media.BadMediaException;
 import io.vidbatch.media.Containers;
 import io.vidbatch.media.Budget;

@@ -1,7 +1,7 @@
 package io.vidbatch.job;
 
 import io.vidbatch.config.Roots;
-import io.vidbatch.launch.WorkJson;
+import io.vidbatch.work.WorkJson;
 import io.vidbatch.media.Operation;
 import io.vidbatch.media.Operations;
 import io.vidbatch.media.Preset;

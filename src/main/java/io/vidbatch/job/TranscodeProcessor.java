@@ -1,11 +1,11 @@
 package io.vidbatch.job;
 
-import io.vidbatch.launch.Launch;
+import io.vidbatch.work.Launch;
 import io.vidbatch.launch.Launcher;
 import io.vidbatch.launch.Launchers;
-import io.vidbatch.launch.Outcome;
-import io.vidbatch.launch.WorkItem;
-import io.vidbatch.launch.WorkResult;
+import io.vidbatch.work.Outcome;
+import io.vidbatch.work.WorkItem;
+import io.vidbatch.work.WorkResult;
 import io.vidbatch.launch.WorkerUnavailableException;
 import io.vidbatch.media.StoppedException;
 import io.vidbatch.media.ToolFailureException;

@@ -1,6 +1,6 @@
 package io.vidbatch.job;
 
-import io.vidbatch.launch.WorkItem;
+import io.vidbatch.work.WorkItem;
 
 import java.util.List;
 

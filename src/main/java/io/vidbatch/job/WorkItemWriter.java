@@ -1,6 +1,6 @@
 package io.vidbatch.job;
 
-import io.vidbatch.launch.WorkResult;
+import io.vidbatch.work.WorkResult;
 import io.vidbatch.media.Part;
 import jakarta.batch.api.BatchProperty;
 import jakarta.batch.api.chunk.AbstractItemWriter;

@@ -1,8 +1,8 @@
 package io.vidbatch.job;
 
-import io.vidbatch.launch.WorkItem;
-import io.vidbatch.launch.WorkJson;
-import io.vidbatch.launch.WorkResult;
+import io.vidbatch.work.WorkItem;
+import io.vidbatch.work.WorkJson;
+import io.vidbatch.work.WorkResult;
 import io.vidbatch.media.Part;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;

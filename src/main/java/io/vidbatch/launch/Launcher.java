@@ -4,6 +4,9 @@ import io.vidbatch.media.StoppedException;
 import io.vidbatch.media.ToolFailureException;
 
 import java.util.List;
+import io.vidbatch.work.WorkItem;
+import io.vidbatch.work.Outcome;
+import io.vidbatch.work.Launch;
 
 /**
  * Where work items run: in the coordinator, in a worker process, or in a Kubernetes pod. A

@@ -17,6 +17,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import io.vidbatch.work.WorkItem;
+import io.vidbatch.work.Outcome;
+import io.vidbatch.work.ItemRunner;
+import io.vidbatch.work.WorkerEnvironment;
+import io.vidbatch.work.WorkJson;
+import io.vidbatch.work.ProgressLine;
+import io.vidbatch.work.Launch;
 
 /**
  * Runs each group of items in its own worker JVM on this machine: the entry point a pod runs,
@@ -25,13 +32,11 @@ import java.util.stream.Stream;
  */
 public final class ProcessLauncher implements Launcher {
 
-    /** The coordinator's pid, which a worker must not outlive (the worker watches it). */
-    public static final String COORDINATOR_PID = "VIDBATCH_COORDINATOR_PID";
     private static final long POLL_MILLIS = 500;
     private static final long TERM_GRACE_SECONDS = 10;
 
     private final List<String> command;
-    private final String worker = "process@" + LocalLauncher.hostName();
+    private final String worker = "process@" + ItemRunner.hostName();
 
     /** @param command how to start a worker, e.g. {@code java -jar .../vidbatch-worker.jar} */
     public ProcessLauncher(List<String> command) {
@@ -50,10 +55,10 @@ public final class ProcessLauncher implements Launcher {
         Path output = dir.resolve("output.log");
         try (LineTail tail = new LineTail(output)) {
             // Everything the worker needs from the coordinator, and nothing else (no passwords).
-            Map<String, String> settings = Map.of("VIDBATCH_ITEMS", WorkJson.writeItems(group),
-                    "VIDBATCH_RESULT_FILE", outcomeFile.toString(),
-                    "VIDBATCH_WORKER_NAME", worker,
-                    COORDINATOR_PID, Long.toString(ProcessHandle.current().pid()));
+            Map<String, String> settings = Map.of(WorkerEnvironment.ITEMS, WorkJson.writeItems(group),
+                    WorkerEnvironment.RESULT_FILE, outcomeFile.toString(),
+                    WorkerEnvironment.NAME, worker,
+                    WorkerEnvironment.COORDINATOR_PID, Long.toString(ProcessHandle.current().pid()));
             Process p = ChildProcesses.worker(command, settings).redirectErrorStream(true).redirectOutput(output.toFile())
                     .start();
             launch.log().accept("worker process " + p.pid() + " started");

@@ -2,8 +2,8 @@ package io.vidbatch.metrics;
 
 import io.vidbatch.job.ProgressBoard;
 import io.vidbatch.launch.Launchers;
-import io.vidbatch.launch.Outcome;
-import io.vidbatch.launch.WorkItem;
+import io.vidbatch.work.Outcome;
+import io.vidbatch.work.WorkItem;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;

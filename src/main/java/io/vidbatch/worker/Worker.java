@@ -1,12 +1,12 @@
 package io.vidbatch.worker;
 
-import io.vidbatch.launch.Launch;
-import io.vidbatch.launch.LocalLauncher;
-import io.vidbatch.launch.Outcome;
-import io.vidbatch.launch.ProcessLauncher;
-import io.vidbatch.launch.ProgressLine;
-import io.vidbatch.launch.WorkItem;
-import io.vidbatch.launch.WorkJson;
+import io.vidbatch.work.Launch;
+import io.vidbatch.work.ItemRunner;
+import io.vidbatch.work.WorkerEnvironment;
+import io.vidbatch.work.Outcome;
+import io.vidbatch.work.ProgressLine;
+import io.vidbatch.work.WorkItem;
+import io.vidbatch.work.WorkJson;
 import io.vidbatch.media.StoppedException;
 import io.vidbatch.media.Tools;
 
@@ -32,9 +32,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class Worker {
 
-    static final String ITEMS = "VIDBATCH_ITEMS";
-    static final String RESULT_FILE = "VIDBATCH_RESULT_FILE";
-    static final String NAME = "VIDBATCH_WORKER_NAME";
+    static final String ITEMS = WorkerEnvironment.ITEMS;
+    static final String RESULT_FILE = WorkerEnvironment.RESULT_FILE;
+    static final String NAME = WorkerEnvironment.NAME;
     private static final String TERMINATION_LOG = "/dev/termination-log";
     private static final long SHUTDOWN_GRACE_SECONDS = 20;
 
@@ -46,7 +46,7 @@ public final class Worker {
     public static void main(String[] args) {
         Worker w = new Worker();
         Runtime.getRuntime().addShutdownHook(new Thread(w::onTerminate, "vidbatch-worker-shutdown"));
-        w.stopWhenCoordinatorDies(System.getenv(ProcessLauncher.COORDINATOR_PID));
+        w.stopWhenCoordinatorDies(System.getenv(WorkerEnvironment.COORDINATOR_PID));
         int exit = w.run(System.getenv());
         if (!w.shuttingDown.get()) {
             System.exit(exit);
@@ -97,7 +97,7 @@ public final class Worker {
             group.forEach(i -> out.printf("item %d: %s -> %s%n", i.item(), i.source(), i.output()));
             Launch launch = new Launch(0, 0, (item, p) -> out.println(ProgressLine.format(item, p)), stop::get, out::println);
             try {
-                List<Outcome> outcomes = new LocalLauncher(Tools.onPath(), name).run(group, launch);
+                List<Outcome> outcomes = new ItemRunner(Tools.onPath(), name).run(group, launch);
                 boolean allBad = outcomes.stream().allMatch(Outcome::badInput);
                 return report(env, outcomes, allBad ? Outcome.EXIT_BAD_INPUT : Outcome.EXIT_DONE);
             } catch (StoppedException e) {

@@ -1,10 +1,10 @@
 package io.vidbatch.it;
 
-import io.vidbatch.launch.Launch;
-import io.vidbatch.launch.Outcome;
+import io.vidbatch.work.Launch;
+import io.vidbatch.work.Outcome;
 import io.vidbatch.launch.ProcessLauncher;
-import io.vidbatch.launch.WorkItem;
-import io.vidbatch.launch.WorkResult;
+import io.vidbatch.work.WorkItem;
+import io.vidbatch.work.WorkResult;
 import io.vidbatch.media.Expected;
 import io.vidbatch.media.OutputFiles;
 import io.vidbatch.media.Part;

@@ -27,9 +27,10 @@ import io.kubernetes.client.openapi.models.V1Toleration;
 import io.kubernetes.client.openapi.models.V1TopologySpreadConstraint;
 import io.kubernetes.client.openapi.models.V1Volume;
 import io.kubernetes.client.openapi.models.V1VolumeMount;
-import io.vidbatch.launch.Outcome;
-import io.vidbatch.launch.WorkItem;
-import io.vidbatch.launch.WorkJson;
+import io.vidbatch.work.Outcome;
+import io.vidbatch.work.WorkItem;
+import io.vidbatch.work.WorkJson;
+import io.vidbatch.work.WorkerEnvironment;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -40,7 +41,6 @@ import java.util.Map;
 final class JobSpecs {
 
     static final String CONTAINER = "worker";
-    static final String ITEMS_ENV = "VIDBATCH_ITEMS";
 
     private final KubernetesSettings s;
     private final Gson gson = new JSON().getGson();
@@ -56,7 +56,7 @@ final class JobSpecs {
                 .image(s.image())
                 .imagePullPolicy(s.imagePullPolicy())
                 .command(s.command())
-                .env(List.of(new V1EnvVar().name(ITEMS_ENV).value(WorkJson.writeItems(group))))
+                .env(List.of(new V1EnvVar().name(WorkerEnvironment.ITEMS).value(WorkJson.writeItems(group))))
                 .resources(resources())
                 // The outcome is the termination message; a worker that dies before writing it leaves its log tail.
                 .terminationMessagePolicy("FallbackToLogsOnError")

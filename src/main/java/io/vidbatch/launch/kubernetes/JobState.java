@@ -7,8 +7,8 @@ import io.kubernetes.client.openapi.models.V1Job;
 import io.kubernetes.client.openapi.models.V1JobCondition;
 import io.kubernetes.client.openapi.models.V1Pod;
 import io.kubernetes.client.openapi.models.V1PodCondition;
-import io.vidbatch.launch.Outcome;
-import io.vidbatch.launch.OutcomeMessage;
+import io.vidbatch.work.Outcome;
+import io.vidbatch.work.OutcomeMessage;
 
 import java.time.Duration;
 import java.time.OffsetDateTime;

@@ -1,6 +1,6 @@
 package io.vidbatch.launch.kubernetes;
 
-import io.vidbatch.launch.WorkItem;
+import io.vidbatch.work.WorkItem;
 
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -3,8 +3,8 @@ package io.vidbatch.launch.kubernetes;
 import io.kubernetes.client.openapi.models.V1Container;
 import io.kubernetes.client.openapi.models.V1Job;
 import io.kubernetes.client.openapi.models.V1PodSpec;
-import io.vidbatch.launch.WorkJson;
-import io.vidbatch.launch.WorkJsonTestAccess;
+import io.vidbatch.work.WorkJson;
+import io.vidbatch.work.WorkJsonTestAccess;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

@@ -15,10 +15,10 @@ import io.kubernetes.client.openapi.models.V1PodCondition;
 import io.kubernetes.client.openapi.models.V1PodSpec;
 import io.kubernetes.client.openapi.models.V1PodStatus;
 import io.kubernetes.client.openapi.models.V1ResourceRequirements;
-import io.vidbatch.launch.Outcome;
-import io.vidbatch.launch.WorkJson;
-import io.vidbatch.launch.WorkJsonTestAccess;
-import io.vidbatch.launch.WorkResult;
+import io.vidbatch.work.Outcome;
+import io.vidbatch.work.WorkJson;
+import io.vidbatch.work.WorkJsonTestAccess;
+import io.vidbatch.work.WorkResult;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;

@@ -8,7 +8,7 @@ import io.kubernetes.client.openapi.models.CoreV1Event;
 import io.kubernetes.client.openapi.models.V1Job;
 import io.kubernetes.client.openapi.models.V1Pod;
 import io.vidbatch.k8s.sim.SimulatedCluster;
-import io.vidbatch.launch.WorkJsonTestAccess;
+import io.vidbatch.work.WorkJsonTestAccess;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;

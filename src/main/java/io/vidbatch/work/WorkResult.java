@@ -1,4 +1,4 @@
-package io.vidbatch.launch;
+package io.vidbatch.work;
 
 /**
  * What a worker reports for a finished item (JSON): the output as verified with ffprobe (for a

@@ -1,4 +1,4 @@
-package io.vidbatch.launch;
+package io.vidbatch.work;
 
 import io.vidbatch.media.Expected;
 import io.vidbatch.media.Part;

@@ -1,4 +1,4 @@
-package io.vidbatch.launch;
+package io.vidbatch.work;
 
 import org.junit.jupiter.api.Test;
 

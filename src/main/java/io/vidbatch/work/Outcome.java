@@ -1,4 +1,4 @@
-package io.vidbatch.launch;
+package io.vidbatch.work;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.vidbatch.launch;
+package io.vidbatch.work;
 
 /** A sample work item for tests in other packages. */
 public final class WorkJsonTestAccess {
