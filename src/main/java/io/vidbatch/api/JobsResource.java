@@ -1,6 +1,7 @@
 package io.vidbatch.api;
 
 import io.vidbatch.config.Settings;
+import io.vidbatch.job.JobRequest;
 import io.vidbatch.job.FieldError;
 import io.vidbatch.job.InputLists;
 import io.vidbatch.job.JobReport;
@@ -106,7 +107,7 @@ public class JobsResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed({Roles.ADMIN, Roles.SUBMITTER})
     public Response submit(InputStream body) {
-        SubmitRequest request = SubmitRequest.read(body);
+        JobRequest request = JobRequest.of(JsonBody.parse(body));
         Properties props = request.checked(settings);
         try {
             long execution;

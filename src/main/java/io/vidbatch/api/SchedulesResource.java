@@ -1,6 +1,8 @@
 package io.vidbatch.api;
 
 import io.vidbatch.config.Settings;
+import io.vidbatch.job.InvalidJobException;
+import io.vidbatch.job.JobRequest;
 import io.vidbatch.job.FieldError;
 import io.vidbatch.schedule.Schedule;
 import io.vidbatch.schedule.ScheduleRunner;
@@ -102,7 +104,7 @@ public class SchedulesResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed(Roles.ADMIN)
     public Response put(@PathParam("name") String name, InputStream body) throws SQLException {
-        Schedule s = read(name, SubmitRequest.parse(body));
+        Schedule s = read(name, JsonBody.parse(body));
         boolean created = store.put(s);
         runner.changed(name, s);
         return Response.status(created ? Response.Status.CREATED : Response.Status.OK).entity(View.of(s, List.of())).build();
@@ -179,11 +181,9 @@ public class SchedulesResource {
             errors.add(new FieldError("job", "the job to run, as for POST /jobs: {\"inputs\": [...], ...}"));
         } else {
             try {
-                SubmitRequest.of(jobObject).checked(settings);
-            } catch (jakarta.ws.rs.WebApplicationException e) {
-                if (e.getResponse().getEntity() instanceof ApiError err) {
-                    err.errors().forEach(f -> errors.add(new FieldError("job." + f.field(), f.message())));
-                }
+                JobRequest.of(jobObject).checked(settings);
+            } catch (InvalidJobException e) {
+                e.errors().forEach(f -> errors.add(new FieldError("job." + f.field(), f.message())));
             }
         }
         if (!errors.isEmpty()) {

@@ -1,8 +1,9 @@
 package io.vidbatch.schedule;
 
-import io.vidbatch.api.SubmitRequest;
 import io.vidbatch.config.Settings;
 import io.vidbatch.job.ExpansionDeadline;
+import io.vidbatch.job.InvalidJobException;
+import io.vidbatch.job.JobRequest;
 import io.vidbatch.job.InputLists;
 import io.vidbatch.job.Inputs;
 import io.vidbatch.job.TranscodeJob;
@@ -27,7 +28,6 @@ import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
 import jakarta.json.JsonReader;
-import jakarta.ws.rs.WebApplicationException;
 
 import java.io.StringReader;
 import java.nio.file.Path;
@@ -209,9 +209,9 @@ public class ScheduleRunner {
                 return record(name, new ScheduleStore.Run(now, "SKIPPED", null,
                         note(why, "job " + running + " of the previous run is still running")));
             }
-            SubmitRequest job;
+            JobRequest job;
             try (JsonReader r = Json.createReader(new StringReader(s.job()))) {
-                job = SubmitRequest.of(r.readObject());
+                job = JobRequest.of(r.readObject());
             }
             if (!s.watch()) {
                 long instance = start(operator, job);
@@ -232,15 +232,15 @@ public class ScheduleRunner {
             store.reserve(name, arrived);
             long instance;
             try {
-                instance = start(operator, new SubmitRequest(job.values(), List.copyOf(arrived.keySet())));
+                instance = start(operator, job.withInputs(List.copyOf(arrived.keySet())));
             } catch (RuntimeException | SQLException e) {
                 store.release(name, arrived.keySet());
                 throw e;
             }
             store.assign(name, arrived.keySet(), instance);
             return record(name, new ScheduleStore.Run(now, "STARTED", instance, note(why, arrived.size() + " new file(s)")));
-        } catch (WebApplicationException e) {
-            return failed(name, now, note(why, "the job's parameters no longer hold: " + e.getResponse().getEntity()));
+        } catch (InvalidJobException e) {
+            return failed(name, now, note(why, "the job's parameters no longer hold: " + e.getMessage()));
         } catch (RuntimeException | SQLException e) {
             return failed(name, now, note(why, e.toString()));
         } catch (InterruptedException e) {
@@ -263,7 +263,7 @@ public class ScheduleRunner {
         }
     }
 
-    private long start(JobOperator operator, SubmitRequest job) throws SQLException {
+    private long start(JobOperator operator, JobRequest job) throws SQLException {
         Properties props = lists.attach(job.checked(settings), job.inputs());
         return operator.getJobInstance(TranscodeJob.start(operator, props)).getInstanceId();
     }

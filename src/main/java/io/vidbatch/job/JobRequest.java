@@ -1,60 +1,49 @@
-package io.vidbatch.api;
+package io.vidbatch.job;
 
 import io.vidbatch.config.Settings;
-import io.vidbatch.job.FieldError;
-import io.vidbatch.job.TranscodeParameters;
-import jakarta.json.Json;
 import jakarta.json.JsonArray;
-import jakarta.json.JsonException;
 import jakarta.json.JsonObject;
-import jakarta.json.JsonReader;
+import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
-import jakarta.ws.rs.core.Response;
 
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.io.InputStream;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
- * A job submission as JSON: {@code inputs} (array or comma-separated string), {@code preset},
- * {@code operations}, {@code segmentSeconds}, {@code workers}, {@code outputDir}, {@code launcher},
- * {@code groupSize}, {@code dryRun}.
+ * A job as a user asks for it, in JSON: {@code inputs} (array or comma-separated string),
+ * {@code preset}, {@code operations}, {@code segmentSeconds}, {@code workers}, {@code outputDir},
+ * {@code launcher}, {@code groupSize}, {@code dryRun}; from our API's body or a schedule's job.
  * Unknown fields are refused, so a typo is an error rather than a silently ignored setting.
  */
-public record SubmitRequest(Map<String, String> values, List<String> inputs) {
+public record JobRequest(Map<String, String> values, List<String> inputs) {
 
-    static final int MAX_BODY_BYTES = 1 << 20;
     private static final Set<String> FIELDS = Set.copyOf(TranscodeParameters.NAMES);
 
-    static SubmitRequest read(InputStream body) {
-        return of(parse(body));
-    }
-
-    /** A submission inside another document (a schedule's job). */
-    public static SubmitRequest of(JsonObject o) {
+    /** The request in a JSON object: our API's body, or the job of a schedule. */
+    public static JobRequest of(JsonObject o) {
         List<FieldError> errors = new ArrayList<>();
-        Map<String, String> values = new java.util.HashMap<>();
+        Map<String, String> values = new HashMap<>();
         List<String> inputs = new ArrayList<>();
         for (Map.Entry<String, JsonValue> e : o.entrySet()) {
             String key = e.getKey();
             JsonValue v = e.getValue();
             if (!FIELDS.contains(key)) {
-                errors.add(new FieldError(key, "unknown field (known: " + String.join(", ", new java.util.TreeSet<>(FIELDS)) + ")"));
+                errors.add(new FieldError(key, "unknown field (known: " + String.join(", ", new TreeSet<>(FIELDS)) + ")"));
             } else if (key.equals(TranscodeParameters.INPUTS) && v instanceof JsonArray a) {
                 for (JsonValue item : a) {
                     if (item.getValueType() != JsonValue.ValueType.STRING) {
                         errors.add(new FieldError(key, "every entry must be a string"));
                         break;
                     }
-                    inputs.add(((jakarta.json.JsonString) item).getString());
+                    inputs.add(((JsonString) item).getString());
                 }
             } else if (v.getValueType() == JsonValue.ValueType.STRING) {
-                values.put(key, ((jakarta.json.JsonString) v).getString());
+                values.put(key, ((JsonString) v).getString());
             } else if (v.getValueType() == JsonValue.ValueType.NUMBER || v.getValueType() == JsonValue.ValueType.TRUE
                     || v.getValueType() == JsonValue.ValueType.FALSE) {
                 values.put(key, v.toString());
@@ -63,19 +52,24 @@ public record SubmitRequest(Map<String, String> values, List<String> inputs) {
             }
         }
         if (!errors.isEmpty()) {
-            throw ApiError.invalid(errors);
+            throw new InvalidJobException(errors);
         }
         if (inputs.isEmpty() && values.containsKey(TranscodeParameters.INPUTS)) {
             inputs.addAll(TranscodeParameters.splitInputs(values.get(TranscodeParameters.INPUTS)));
         }
         inputs.replaceAll(String::strip);
         inputs.removeIf(String::isEmpty);
-        return new SubmitRequest(values, inputs);
+        return new JobRequest(values, inputs);
+    }
+
+    /** The same request with other inputs: a watch run's new files. */
+    public JobRequest withInputs(List<String> others) {
+        return new JobRequest(values, List.copyOf(others));
     }
 
     /**
      * The job parameters but the inputs, once every one is checked and every path lies inside the
-     * roots; else 400 with every fault. The inputs go to the job as a list ({@code InputLists}).
+     * roots; else {@link InvalidJobException} with every fault. The inputs go to the job as a list ({@code InputLists}).
      */
     public Properties checked(Settings settings) {
         Properties props = new Properties();
@@ -89,30 +83,8 @@ public record SubmitRequest(Map<String, String> values, List<String> inputs) {
         errors.addAll(TranscodeParameters.checkPaths(inputs, props.getProperty(TranscodeParameters.OUTPUT_DIR, ""),
                 settings.roots()));
         if (!errors.isEmpty()) {
-            throw ApiError.invalid(errors);
+            throw new InvalidJobException(errors);
         }
         return props;
-    }
-
-    /** A JSON object body of at most {@link #MAX_BODY_BYTES}; 400 or 413 otherwise. */
-    static JsonObject parse(InputStream body) {
-        byte[] bytes;
-        try {
-            bytes = body.readNBytes(MAX_BODY_BYTES + 1);
-        } catch (IOException e) {
-            throw ApiError.of(Response.Status.BAD_REQUEST, "cannot read the request body");
-        }
-        if (bytes.length > MAX_BODY_BYTES) {
-            throw ApiError.of(Response.Status.REQUEST_ENTITY_TOO_LARGE, "request body over " + MAX_BODY_BYTES + " bytes");
-        }
-        try (JsonReader r = Json.createReader(new ByteArrayInputStream(bytes))) {
-            JsonValue v = r.readValue();
-            if (v.getValueType() != JsonValue.ValueType.OBJECT) {
-                throw ApiError.of(Response.Status.BAD_REQUEST, "the body must be a JSON object");
-            }
-            return v.asJsonObject();
-        } catch (JsonException e) {
-            throw ApiError.of(Response.Status.BAD_REQUEST, "malformed JSON: " + e.getMessage());
-        }
     }
 }
