@@ -1,9 +1,9 @@
 package io.vidbatch.job;
 
 import io.vidbatch.work.WorkItem;
-import io.vidbatch.metrics.WorkMetrics;
 import jakarta.batch.api.chunk.listener.RetryProcessListener;
 import jakarta.enterprise.context.Dependent;
+import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
 
@@ -18,12 +18,12 @@ public class ItemFailureListener implements RetryProcessListener {
     private static final Logger LOG = Logger.getLogger(ItemFailureListener.class.getName());
 
     @Inject
-    WorkMetrics metrics;
+    Event<WorkEvent> events;
 
     @Override
     public void onRetryProcessException(Object group, Exception e) {
         List<WorkItem> items = ((WorkGroup) group).items();
-        metrics.retried(((WorkGroup) group).launcher(), items);
+        events.fire(new WorkEvent.Retried(((WorkGroup) group).launcher(), items.size()));
         LOG.warning(() -> (items.size() == 1 ? "item " : "items ") + WorkItem.numbers(items) + " will be retried: " + e.getMessage());
     }
 }

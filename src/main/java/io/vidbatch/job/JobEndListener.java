@@ -1,9 +1,9 @@
 package io.vidbatch.job;
 
-import io.vidbatch.metrics.WorkMetrics;
 import jakarta.batch.api.listener.AbstractJobListener;
 import jakarta.batch.runtime.context.JobContext;
 import jakarta.enterprise.context.Dependent;
+import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
 
@@ -22,11 +22,11 @@ public class JobEndListener extends AbstractJobListener {
     JobEnds ends;
 
     @Inject
-    WorkMetrics metrics;
+    Event<WorkEvent> events;
 
     @Override
     public void afterJob() {
         ends.ended(jobContext.getInstanceId());
-        metrics.jobEnded(jobContext.getInstanceId());
+        events.fire(new WorkEvent.JobEnded(jobContext.getInstanceId()));
     }
 }

@@ -9,13 +9,13 @@ import io.vidbatch.work.WorkResult;
 import io.vidbatch.launch.WorkerUnavailableException;
 import io.vidbatch.media.StoppedException;
 import io.vidbatch.media.ToolFailureException;
-import io.vidbatch.metrics.WorkMetrics;
 import jakarta.batch.api.BatchProperty;
 import jakarta.batch.api.chunk.ItemProcessor;
 import jakarta.batch.runtime.BatchStatus;
 import jakarta.batch.runtime.context.JobContext;
 import jakarta.batch.runtime.context.StepContext;
 import jakarta.enterprise.context.Dependent;
+import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
 
@@ -50,7 +50,7 @@ public class TranscodeProcessor implements ItemProcessor {
     ProgressBoard board;
 
     @Inject
-    WorkMetrics metrics;
+    Event<WorkEvent> events;
 
     @Inject
     @BatchProperty(name = "partition")
@@ -82,14 +82,14 @@ public class TranscodeProcessor implements ItemProcessor {
                 board.update(item, p);
             }
         }, this::stopRequested, line -> LOG.info(() -> who + " " + line));
-        metrics.workerStarted(launcherName);
+        events.fire(new WorkEvent.WorkerStarted(launcherName));
         try {
             List<Outcome> outcomes = launcher.run(group, launch);
             if (stepContext.getExitStatus() != null && stepContext.getExitStatus().startsWith(WORKER_LOST)) {
                 // The retry found a worker: the partition did not end with a lost one.
                 stepContext.setExitStatus(null);
             }
-            metrics.finished(launcherName, outcomes);
+            events.fire(new WorkEvent.GroupFinished(launcherName, outcomes));
             List<Finished> finished = new ArrayList<>();
             int checked = 0;
             String checkedOn = null;
@@ -128,7 +128,7 @@ public class TranscodeProcessor implements ItemProcessor {
             stepContext.setExitStatus("no worker: " + e.getMessage());
             throw e;
         } finally {
-            metrics.workerEnded(launcherName);
+            events.fire(new WorkEvent.WorkerEnded(launcherName));
             group.forEach(board::finished);
         }
     }

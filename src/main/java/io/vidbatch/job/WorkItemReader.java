@@ -2,12 +2,12 @@ package io.vidbatch.job;
 
 import io.vidbatch.work.WorkItem;
 import io.vidbatch.media.Part;
-import io.vidbatch.metrics.WorkMetrics;
 import jakarta.batch.api.BatchProperty;
 import jakarta.batch.api.chunk.AbstractItemReader;
 import jakarta.batch.runtime.context.JobContext;
 import jakarta.batch.runtime.context.StepContext;
 import jakarta.enterprise.context.Dependent;
+import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
 
@@ -40,7 +40,7 @@ public class WorkItemReader extends AbstractItemReader {
     WorkStore store;
 
     @Inject
-    WorkMetrics metrics;
+    Event<WorkEvent> events;
 
     @Inject
     @BatchProperty(name = "partition")
@@ -60,7 +60,7 @@ public class WorkItemReader extends AbstractItemReader {
         launcher = settings.launcher();
         handedOut.clear();
         pending = new ArrayDeque<>(store.pendingItems(job, Integer.parseInt(partition)));
-        metrics.pending(job, partition, launcher, pending.size());
+        events.fire(new WorkEvent.Pending(job, partition, launcher, pending.size()));
     }
 
     @Override
@@ -80,13 +80,13 @@ public class WorkItemReader extends AbstractItemReader {
         // whole-file item here, which the next read must see.
         StepThreadData.of(stepContext).moreToRead = !pending.isEmpty()
                 || group.stream().anyMatch(i -> i.part() == Part.VIDEO_SEGMENT);
-        metrics.pending(job, partition, launcher, pending.size());
+        events.fire(new WorkEvent.Pending(job, partition, launcher, pending.size()));
         return group.isEmpty() ? null : new WorkGroup(launcher, group);
     }
 
     /** Whatever is left (a stop, a failure) is no longer pending on this partition. */
     @Override
     public void close() {
-        metrics.pending(jobContext.getInstanceId(), partition, launcher, 0);
+        events.fire(new WorkEvent.Pending(jobContext.getInstanceId(), partition, launcher, 0));
     }
 }

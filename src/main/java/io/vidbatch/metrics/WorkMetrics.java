@@ -1,9 +1,9 @@
 package io.vidbatch.metrics;
 
 import io.vidbatch.job.ProgressBoard;
+import io.vidbatch.job.WorkEvent;
 import io.vidbatch.launch.Launchers;
 import io.vidbatch.work.Outcome;
-import io.vidbatch.work.WorkItem;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
@@ -81,19 +81,17 @@ public class WorkMetrics {
         // Being called is the point: it makes this bean, whose @PostConstruct registers the series.
     }
 
-    /** A worker took a group; {@link #workerEnded} must follow, however the run ends. */
-    public void workerStarted(String launcher) {
-        of(launcher).active().incrementAndGet();
+    void on(@Observes WorkEvent.WorkerStarted e) {
+        of(e.launcher()).active().incrementAndGet();
     }
 
-    public void workerEnded(String launcher) {
-        of(launcher).active().decrementAndGet();
+    void on(@Observes WorkEvent.WorkerEnded e) {
+        of(e.launcher()).active().decrementAndGet();
     }
 
-    /** Counts the outcomes a worker reported for a group. */
-    public void finished(String launcher, List<Outcome> outcomes) {
-        PerLauncher m = of(launcher);
-        for (Outcome o : outcomes) {
+    void on(@Observes WorkEvent.GroupFinished e) {
+        PerLauncher m = of(e.launcher());
+        for (Outcome o : e.outcomes()) {
             if (!o.done()) {
                 m.failed().inc();
                 continue;
@@ -107,24 +105,22 @@ public class WorkMetrics {
         }
     }
 
-    /** A lost worker sends these items round again. */
-    public void retried(String launcher, List<WorkItem> items) {
-        of(launcher).retried().inc(items.size());
+    void on(@Observes WorkEvent.Retried e) {
+        of(e.launcher()).retried().inc(e.items());
     }
 
-    /** The items a partition's reader still has to hand out (0 when it closes). */
-    public void pending(long job, String partition, String launcher, int items) {
-        String key = job + "/" + partition;
-        if (items <= 0) {
+    void on(@Observes WorkEvent.Pending e) {
+        String key = e.job() + "/" + e.partition();
+        if (e.items() <= 0) {
             pending.remove(key);
         } else {
-            pending.put(key, new Held(launcher, items));
+            pending.put(key, new Held(e.launcher(), e.items()));
         }
     }
 
     /** Nothing of an ended execution is pending any more (a restart's readers count afresh). */
-    public void jobEnded(long job) {
-        pending.keySet().removeIf(k -> k.startsWith(job + "/"));
+    void on(@Observes WorkEvent.JobEnded e) {
+        pending.keySet().removeIf(k -> k.startsWith(e.job() + "/"));
     }
 
     private int pendingOf(String launcher) {
