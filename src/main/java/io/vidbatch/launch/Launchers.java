@@ -1,14 +1,17 @@
 package io.vidbatch.launch;
 
-import io.vidbatch.config.Settings;
 import jakarta.enterprise.context.ApplicationScoped;
-import io.vidbatch.launch.kubernetes.KubernetesLauncher;
+import jakarta.enterprise.inject.Any;
 import jakarta.enterprise.inject.Instance;
+import jakarta.enterprise.inject.literal.NamedLiteral;
 import jakarta.inject.Inject;
 
 import java.util.List;
 
-/** The launcher a job asked for, by name. */
+/**
+ * The launcher a job asked for, by name: each is a CDI bean named after it, made on first use
+ * (the kubernetes one connects to its cluster then, not when the server starts).
+ */
 @ApplicationScoped
 public class Launchers {
 
@@ -18,21 +21,14 @@ public class Launchers {
     public static final List<String> NAMES = List.of(LOCAL, PROCESS, KUBERNETES);
 
     @Inject
-    Settings settings;
-
-    /** Only made when a job asks for it: it connects to the cluster and starts informers. */
-    @Inject
-    Instance<KubernetesLauncher> kubernetes;
-
-    private volatile LocalLauncher local;
-    private volatile ProcessLauncher process;
+    @Any
+    Instance<Launcher> launchers;
 
     public Launcher named(String name) {
-        return switch (name) {
-            case LOCAL -> local != null ? local : (local = new LocalLauncher(settings.tools()));
-            case PROCESS -> process != null ? process : (process = new ProcessLauncher(settings.workerCommand()));
-            case KUBERNETES -> kubernetes.get();
-            default -> throw new IllegalArgumentException("no launcher '" + name + "'");
-        };
+        Instance<Launcher> named = launchers.select(NamedLiteral.of(name));
+        if (!named.isResolvable()) {
+            throw new IllegalArgumentException("no launcher '" + name + "'");
+        }
+        return named.get();
     }
 }

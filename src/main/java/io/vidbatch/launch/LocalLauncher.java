@@ -1,26 +1,34 @@
 package io.vidbatch.launch;
 
+import io.vidbatch.config.Settings;
 import io.vidbatch.media.StoppedException;
 import io.vidbatch.media.ToolFailureException;
-import io.vidbatch.media.Tools;
 import io.vidbatch.work.ItemRunner;
 import io.vidbatch.work.Launch;
 import io.vidbatch.work.Outcome;
 import io.vidbatch.work.WorkItem;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.inject.Named;
 
 import java.util.List;
 
 /** Runs items in the coordinator itself: the zero set-up default. */
-public final class LocalLauncher implements Launcher {
+@ApplicationScoped
+@Named(Launchers.LOCAL)
+public class LocalLauncher implements Launcher {
 
-    private final ItemRunner runner;
+    @Inject
+    Settings settings;
 
-    public LocalLauncher(Tools tools) {
-        this.runner = new ItemRunner(tools, "local:" + ItemRunner.hostName());
-    }
+    private volatile ItemRunner runner;
 
     @Override
     public List<Outcome> run(List<WorkItem> group, Launch launch) throws ToolFailureException, StoppedException {
-        return runner.run(group, launch);
+        ItemRunner r = runner;
+        if (r == null) {
+            runner = r = new ItemRunner(settings.tools(), "local:" + ItemRunner.hostName());
+        }
+        return r.run(group, launch);
     }
 }

@@ -1,10 +1,15 @@
 package io.vidbatch.launch;
 
+import io.vidbatch.config.Settings;
 import io.vidbatch.media.ChildProcesses;
 import io.vidbatch.media.LineTail;
 import io.vidbatch.media.OutputFiles;
 import io.vidbatch.media.StoppedException;
 import io.vidbatch.media.ToolFailureException;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.inject.Named;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -30,17 +35,31 @@ import io.vidbatch.work.Launch;
  * so the remote protocol (items JSON in, outcomes JSON and exit code out, SIGTERM to stop) is
  * proven without a cluster. A worker killed mid-item is a lost worker: its group is retried.
  */
-public final class ProcessLauncher implements Launcher {
+@ApplicationScoped
+@Named(Launchers.PROCESS)
+public class ProcessLauncher implements Launcher {
 
     private static final long POLL_MILLIS = 500;
     private static final long TERM_GRACE_SECONDS = 10;
 
-    private final List<String> command;
+    @Inject
+    Settings settings;
+
+    /** Set for a launcher made by hand (tests); else the server's worker command. */
+    private List<String> command;
     private final String worker = "process@" + ItemRunner.hostName();
+
+    protected ProcessLauncher() {
+        // for CDI
+    }
 
     /** @param command how to start a worker, e.g. {@code java -jar .../vidbatch-worker.jar} */
     public ProcessLauncher(List<String> command) {
         this.command = List.copyOf(command);
+    }
+
+    private List<String> command() {
+        return command != null ? command : settings.workerCommand();
     }
 
     @Override
@@ -55,11 +74,11 @@ public final class ProcessLauncher implements Launcher {
         Path output = dir.resolve("output.log");
         try (LineTail tail = new LineTail(output)) {
             // Everything the worker needs from the coordinator, and nothing else (no passwords).
-            Map<String, String> settings = Map.of(WorkerEnvironment.ITEMS, WorkJson.writeItems(group),
+            Map<String, String> environment = Map.of(WorkerEnvironment.ITEMS, WorkJson.writeItems(group),
                     WorkerEnvironment.RESULT_FILE, outcomeFile.toString(),
                     WorkerEnvironment.NAME, worker,
                     WorkerEnvironment.COORDINATOR_PID, Long.toString(ProcessHandle.current().pid()));
-            Process p = ChildProcesses.worker(command, settings).redirectErrorStream(true).redirectOutput(output.toFile())
+            Process p = ChildProcesses.worker(command(), environment).redirectErrorStream(true).redirectOutput(output.toFile())
                     .start();
             launch.log().accept("worker process " + p.pid() + " started");
             // Remembered while the worker lives: once it is killed, its ffmpeg is an orphan nobody else will stop.

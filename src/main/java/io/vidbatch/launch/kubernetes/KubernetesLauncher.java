@@ -5,6 +5,7 @@ import io.kubernetes.client.openapi.models.V1Job;
 import io.kubernetes.client.openapi.models.V1Pod;
 import io.vidbatch.work.Launch;
 import io.vidbatch.launch.Launcher;
+import io.vidbatch.launch.Launchers;
 import io.vidbatch.work.Outcome;
 import io.vidbatch.work.WorkItem;
 import io.vidbatch.launch.WorkerUnavailableException;
@@ -14,6 +15,7 @@ import io.vidbatch.media.ToolFailureException;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.inject.Named;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -29,6 +31,7 @@ import java.util.logging.Logger;
  * the Job it made before (same deterministic name, same items) instead of starting it twice.
  */
 @ApplicationScoped
+@Named(Launchers.KUBERNETES)
 public class KubernetesLauncher implements Launcher {
 
     private static final Logger LOG = Logger.getLogger(KubernetesLauncher.class.getName());
