@@ -6,10 +6,11 @@
 //     keys, unless { realSecrets: true };
 //   - buildMetadata: [originAnnotations] is added to the copy's kustomization.yaml, so every
 //     object names the file it came from (or its generator); the annotation is removed again.
-import { spawnSync } from "node:child_process";
+import { execFile, spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
+import { promisify } from "node:util";
 import { parse, parseAllDocuments, parseDocument } from "yaml";
 
 export class RenderError extends Error {}
@@ -32,7 +33,7 @@ export function kubectlVersion() {
   }
 }
 
-export function kustomize(dir, { realSecrets = false } = {}) {
+export async function kustomize(dir, { realSecrets = false } = {}) {
   if (!existsSync(join(dir, "kustomization.yaml"))) throw new RenderError(`${join(dir, "kustomization.yaml")}: not found`);
   const copy = mkdtempSync(join(tmpdir(), "vidbatch-kustomize-"));
   try {
@@ -45,10 +46,10 @@ export function kustomize(dir, { realSecrets = false } = {}) {
       if (!meta.includes("originAnnotations")) k.set("buildMetadata", [...meta, "originAnnotations"]);
       writeFileSync(kfile, k.toString());
     } // else: kubectl reports the error
-    const run = spawnSync("kubectl", ["kustomize", copy], { encoding: "utf8", maxBuffer: 64 << 20 });
-    if (run.error?.code === "ENOENT") throw new RenderError(KUBECTL_MISSING);
-    if (run.error) throw run.error;
-    if (run.status !== 0) {
+    const run = await promisify(execFile)("kubectl", ["kustomize", copy], { encoding: "utf8", maxBuffer: 64 << 20 }).catch((e) => e);
+    if (run.code === "ENOENT") throw new RenderError(KUBECTL_MISSING);
+    if (run instanceof Error && typeof run.code !== "number") throw run;
+    if (run instanceof Error) {
       // kubectl logs the error as klog does: E1205 01:44:16.67 8756 run.go:72] "command failed" err=<...>
       const message = run.stderr.split(copy).join(dir).replace(/^E\d{4} [\d:.]+\s+\d+ \S+\] "command failed" err=/m, "")
         .replace(/^<\n([\s\S]*)\n\s*>\s*$/, "$1").replace(/^"([\s\S]*)"\s*$/, "$1").replace(/\\"/g, '"').replace(/^\t/gm, "  ").trim();

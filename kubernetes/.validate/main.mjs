@@ -16,8 +16,8 @@ export async function validateDir(dir, { print = false, log = console.log } = {}
   try {
     // secrets.env is never committed: the Secret is rendered from secrets.env.example, which
     // has the same keys (compared below when secrets.env exists).
-    objects = kustomize(dir);
-    if (existsSync(join(dir, "secrets.env"))) problems.push(...checkSecretsFile(objects, kustomize(dir, { realSecrets: true })));
+    objects = await kustomize(dir);
+    if (existsSync(join(dir, "secrets.env"))) problems.push(...checkSecretsFile(objects, await kustomize(dir, { realSecrets: true })));
   } catch (e) {
     if (e instanceof RenderError) {
       log(`cannot render ${dir}: ${e.message}`);

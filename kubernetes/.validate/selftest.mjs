@@ -104,12 +104,20 @@ const cases = [
   ["overlapping schedule triggers", "schedule-trigger-cronjob.yaml", "concurrencyPolicy: Forbid", "concurrencyPolicy: Allow", /must be Forbid/],
   ["an images entry that misses the worker image", "kustomization.yaml", "- name: vidbatch-worker\n", "- name: vidbatch-wrker\n", /K8S_WORKER_IMAGE: "vidbatch-worker" has no tag or digest/],
 ];
-for (const [name, file, from, to, expect] of cases) {
-  const dir = mutated(file, from, to);
-  const { status, problems: found } = await validateDir(dir, { log: () => {} });
-  const all = found.join("\n");
-  check(`rejects ${name}`, status !== 0 && expect.test(all), all.split("\n").slice(0, 4).join("\n"));
-  rmSync(dir, { recursive: true });
+// A few at a time: each one waits for its own kubectl kustomize.
+const results = [];
+let next = 0;
+await Promise.all(Array.from({ length: 4 }, async () => {
+  while (next < cases.length) {
+    const i = next++;
+    const dir = mutated(cases[i][1], cases[i][2], cases[i][3]);
+    results[i] = await validateDir(dir, { log: () => {} });
+    rmSync(dir, { recursive: true });
+  }
+}));
+for (const [i, [name, , , , expect]] of cases.entries()) {
+  const all = results[i].problems.join("\n");
+  check(`rejects ${name}`, results[i].status !== 0 && expect.test(all), all.split("\n").slice(0, 4).join("\n"));
 }
 
 // 6. secrets.env, when it exists: rendered by kubectl, the example's keys, no placeholder left.
