@@ -7,7 +7,20 @@
 // their keys, secrets and their keys, claims, volumes, named ports, selectors, role bindings,
 // network policy selectors), and the pod security this project holds itself to.
 import { rootType, strictCheck } from "./strict.mjs";
-import { containersOf, podSpecsOf } from "./render.mjs";
+
+// Pod specs of an object (workload kinds and Pod).
+export function podSpecsOf(obj) {
+  const spec = obj?.spec;
+  if (!spec) return [];
+  if (obj.kind === "Pod") return [spec];
+  if (obj.kind === "CronJob") return spec.jobTemplate?.spec?.template?.spec ? [spec.jobTemplate.spec.template.spec] : [];
+  const workloads = ["Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job", "ReplicationController", "PodTemplate"];
+  return workloads.includes(obj.kind) && spec.template?.spec ? [spec.template.spec] : [];
+}
+
+export function containersOf(podSpec) {
+  return [...(podSpec.initContainers ?? []), ...(podSpec.containers ?? [])];
+}
 
 export const CLUSTER_SCOPED = new Set([
   "Namespace", "ClusterRole", "ClusterRoleBinding", "PersistentVolume", "StorageClass",
@@ -169,7 +182,7 @@ export function checkSet(entries) {
     } else if (!namespaces.has(ns)) {
       add(e, "/metadata/namespace", `namespace "${ns}" is not defined by any Namespace here`);
     }
-    if (o.kind === "Secret" && !e.generatedFrom) {
+    if (o.kind === "Secret" && e.generated !== "SecretGenerator") {
       add(e, "/", "a Secret in a resource file: secrets come from secretGenerator (secrets.env), never from the repository");
     }
 

@@ -1,7 +1,6 @@
 // vidbatch's own rules for these manifests: what the coordinator and its kubernetes launcher
 // rely on, which no schema can know.
-import { podSpecsOf, containersOf, splitImage } from "./render.mjs";
-import { selectorMatches } from "./checks.mjs";
+import { containersOf, podSpecsOf, selectorMatches } from "./checks.mjs";
 
 export const NAMESPACE = "vidbatch";
 
@@ -239,15 +238,27 @@ function checkScheduleTrigger(e, entries, deploy, get) {
   return out;
 }
 
-// secrets.env (if present): the same keys as the example, every placeholder replaced.
-export function checkSecretsFile(examplePairs, realPairs, file) {
+// secrets.env (if present), rendered as kubectl would: the same keys as the example's Secret,
+// every placeholder replaced.
+export function checkSecretsFile(example, real) {
   const out = [];
-  const ex = new Set(examplePairs.map((p) => p.key));
-  const real = new Map(realPairs.map((p) => [p.key, p]));
-  for (const k of ex) if (!real.has(k)) out.push(`${file}: ${k} is missing (see secrets.env.example)`);
-  for (const [k, p] of real) {
-    if (!ex.has(k)) out.push(`${file}:${p.line}: ${k} is not in secrets.env.example`);
-    if (p.value === "" || /CHANGE_ME/.test(p.value)) out.push(`${file}:${p.line}: ${k} still has no real value`);
+  const secrets = (objects) => new Map(objects.filter((o) => o.generated === "SecretGenerator").map((o) => [o.obj.metadata.name.replace(/-[a-z0-9]{10}$/, ""), o.obj.data ?? {}]));
+  const ex = secrets(example);
+  for (const [name, data] of secrets(real)) {
+    const want = Object.keys(ex.get(name) ?? {});
+    for (const k of want) if (!(k in data)) out.push(`secrets.env: ${k} is missing (see secrets.env.example)`);
+    for (const [k, v] of Object.entries(data)) {
+      if (!want.includes(k)) out.push(`secrets.env: ${k} is not in secrets.env.example`);
+      const value = Buffer.from(v, "base64").toString("utf8");
+      if (value === "" || /CHANGE_ME/.test(value)) out.push(`secrets.env: ${k} still has no real value`);
+    }
   }
   return out;
+}
+
+// An image reference's name, tag and digest.
+function splitImage(image) {
+  const [rest, digest = ""] = image.split("@");
+  const colon = rest.lastIndexOf(":");
+  return colon > rest.lastIndexOf("/") ? { name: rest.slice(0, colon), tag: rest.slice(colon + 1), digest } : { name: rest, tag: "", digest };
 }

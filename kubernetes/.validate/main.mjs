@@ -1,38 +1,29 @@
 // node main.mjs [--dir DIR] [--print]
-// Renders DIR/kustomization.yaml (default: kubernetes/) offline and checks every object.
+// Renders DIR (default: kubernetes/) with `kubectl kustomize` and checks every object.
 // Exit 0: no problems; 1: problems (each printed with its object and field); 2: cannot render.
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { stringify } from "yaml";
-import { render, parseEnvFile, RenderError } from "./render.mjs";
+import { kustomize, kubectlVersion, RenderError } from "./kustomize.mjs";
 import { loadRegistry } from "./strict.mjs";
 import { checkObject, checkSet, describe } from "./checks.mjs";
 import { checkContract, checkSecretsFile } from "./contract.mjs";
 
 export async function validateDir(dir, { print = false, log = console.log } = {}) {
   const problems = [];
-  let rendered;
+  let objects;
   try {
-    // secrets.env is never committed: render the Secret from the example, which has the same
-    // keys (checked below when secrets.env exists).
-    rendered = render(dir, { envFileFor: (p) => (p === "secrets.env" ? "secrets.env.example" : p) });
+    // secrets.env is never committed: the Secret is rendered from secrets.env.example, which
+    // has the same keys (compared below when secrets.env exists).
+    objects = await kustomize(dir);
+    if (existsSync(join(dir, "secrets.env"))) problems.push(...checkSecretsFile(objects, await kustomize(dir, { realSecrets: true })));
   } catch (e) {
     if (e instanceof RenderError) {
-      log(`cannot render ${join(dir, "kustomization.yaml")}: ${e.message}`);
-      return { status: 2, problems: [e.message] };
+      log(`cannot render ${dir}: ${e.message}`);
+      return { status: 2, problems: [e.message], objects: [] };
     }
     throw e;
-  }
-  const { objects, notes } = rendered;
-  for (const n of notes) {
-    if (/matches no image field/.test(n)) problems.push(`kustomization.yaml: ${n}`);
-    else log(`note: ${n}`);
-  }
-  if (existsSync(join(dir, "secrets.env"))) {
-    const ex = parseEnvFile(readFileSync(join(dir, "secrets.env.example"), "utf8"), "secrets.env.example");
-    const real = parseEnvFile(readFileSync(join(dir, "secrets.env"), "utf8"), "secrets.env");
-    problems.push(...checkSecretsFile(ex, real, "secrets.env"));
   }
   if (print) log(objects.map((o) => stringify(o.obj)).join("---\n"));
 
@@ -63,7 +54,7 @@ async function main() {
   if (status === 2) process.exit(2);
   const kinds = new Map();
   for (const o of objects) kinds.set(o.obj.kind, (kinds.get(o.obj.kind) ?? 0) + 1);
-  console.log(`rendered ${objects.length} objects: ${[...kinds].map(([k, n]) => `${n} ${k}`).join(", ")}`);
+  console.log(`rendered by ${kubectlVersion()}: ${objects.length} objects: ${[...kinds].map(([k, n]) => `${n} ${k}`).join(", ")}`);
   console.log("checks: kubernetes-models schema, unknown fields, names and labels, references, pod security, launcher contract");
   for (const p of problems) console.log(`PROBLEM ${p}`);
   console.log(problems.length === 0 ? "manifests OK: 0 problems" : `manifests NOT OK: ${problems.length} problem(s)`);
