@@ -2,7 +2,7 @@ package io.vidbatch.api;
 
 import io.vidbatch.job.ProgressBoard;
 import io.vidbatch.job.TranscodeJob;
-import io.vidbatch.job.WorkStore;
+import io.vidbatch.store.WorkStore;
 import io.vidbatch.media.Progress;
 import jakarta.batch.runtime.JobExecution;
 import jakarta.enterprise.context.ApplicationScoped;

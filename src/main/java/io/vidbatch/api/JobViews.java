@@ -2,7 +2,7 @@ package io.vidbatch.api;
 
 import io.vidbatch.job.JobOutcome;
 import io.vidbatch.job.JobReport;
-import io.vidbatch.job.JobSettings;
+import io.vidbatch.store.JobSettings;
 
 import java.util.Date;
 import java.util.List;

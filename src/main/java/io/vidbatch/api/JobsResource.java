@@ -8,7 +8,7 @@ import io.vidbatch.job.JobReport;
 import io.vidbatch.job.Reports;
 import io.vidbatch.job.TranscodeParameters;
 import io.vidbatch.job.TranscodeJob;
-import io.vidbatch.job.WorkStore;
+import io.vidbatch.store.WorkStore;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.batch.operations.JobExecutionAlreadyCompleteException;
 import jakarta.batch.operations.JobExecutionIsRunningException;

@@ -1,7 +1,7 @@
 package io.vidbatch.health;
 
 import io.vidbatch.config.Settings;
-import io.vidbatch.job.WorkStore;
+import io.vidbatch.store.WorkStore;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.health.HealthCheck;

@@ -27,6 +27,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.logging.Logger;
 import java.util.stream.Stream;
+import io.vidbatch.store.WorkStore;
+import io.vidbatch.store.JobSettings;
 
 /**
  * Step 3: joins the pieces of segmented inputs and verifies the result against its source

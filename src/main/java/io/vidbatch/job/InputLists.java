@@ -1,5 +1,6 @@
 package io.vidbatch.job;
 
+import io.vidbatch.store.Tables;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -12,6 +13,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.UUID;
+import io.vidbatch.store.WorkStore;
 
 /**
  * A job's input entries, kept in our own table: Liberty's job repository holds each job
@@ -69,7 +71,7 @@ public class InputLists {
     public Optional<List<String>> entries(String id) throws SQLException {
         store.ensureSchema();
         try (Connection c = dataSource.getConnection()) {
-            List<String> entries = WorkStore.query(c, "SELECT ENTRY FROM VB_INPUT_LIST WHERE LIST_ID = ? ORDER BY POS",
+            List<String> entries = Tables.query(c, "SELECT ENTRY FROM VB_INPUT_LIST WHERE LIST_ID = ? ORDER BY POS",
                     rs -> rs.getString(1), id);
             return entries.isEmpty() ? Optional.empty() : Optional.of(entries);
         }

@@ -3,6 +3,7 @@ package io.vidbatch.job;
 import io.vidbatch.media.StreamPlan;
 
 import java.util.List;
+import io.vidbatch.store.JobSettings;
 
 /**
  * The job's account of itself: every input, what came of it and why, with timings. Written

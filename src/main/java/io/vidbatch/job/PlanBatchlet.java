@@ -21,6 +21,9 @@ import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.logging.Logger;
+import io.vidbatch.store.WorkStore;
+import io.vidbatch.store.RepositoryIndex;
+import io.vidbatch.store.JobSettings;
 
 /**
  * Step 1: checks the parameters, resolves the inputs inside the input roots, probes each (several

@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import io.vidbatch.store.WorkStore;
 
 /**
  * Turns one input file into work items: probes it, checks that the operations fit it, works

@@ -9,6 +9,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import io.vidbatch.store.WorkStore;
 
 /**
  * Live progress of the items running right now on this coordinator. In memory on purpose:

@@ -11,6 +11,8 @@ import java.nio.file.Path;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import io.vidbatch.store.WorkStore;
+import io.vidbatch.store.JobSettings;
 
 /** Builds a job's report from the store, and writes it beside the outputs. */
 @ApplicationScoped

@@ -1,5 +1,6 @@
 package io.vidbatch.job;
 
+import io.vidbatch.store.WorkStore;
 import io.vidbatch.config.Roots;
 import io.vidbatch.work.WorkJson;
 import io.vidbatch.media.Operation;
@@ -43,7 +44,7 @@ public record TranscodeParameters(List<String> inputs, Preset preset, List<Opera
     public static final int DEFAULT_WORKERS = 2;
     public static final List<String> LAUNCHERS = io.vidbatch.launch.Launchers.NAMES;
     /** The longest entry taken: a path longer than Linux's PATH_MAX (4096 bytes) cannot name a file anyway. */
-    static final int MAX_ENTRY_CHARS = 4000;
+    static final int MAX_ENTRY_CHARS = WorkStore.MAX_ENTRY_CHARS;
     static final double MIN_SEGMENT = 2;
     static final double MAX_SEGMENT = 3600;
 

@@ -24,6 +24,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.logging.Logger;
+import io.vidbatch.work.Finished;
 
 /**
  * Hands one group of items to the job's launcher and waits for it: decode → process → encode

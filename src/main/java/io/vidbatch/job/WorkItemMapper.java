@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.logging.Logger;
+import io.vidbatch.store.WorkStore;
 
 /**
  * Spreads the pending items over {@code workers} partitions, longest first onto the least

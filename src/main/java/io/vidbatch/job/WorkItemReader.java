@@ -18,6 +18,8 @@ import java.util.Deque;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import io.vidbatch.store.WorkStore;
+import io.vidbatch.store.JobSettings;
 
 /**
  * Hands out this partition's pending items in groups of the job's {@code groupSize}: one group

@@ -13,6 +13,8 @@ import jakarta.inject.Named;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.logging.Logger;
+import io.vidbatch.store.WorkStore;
+import io.vidbatch.work.Finished;
 
 /**
  * Records each finished item, done or failed with its reason, inside the chunk transaction that

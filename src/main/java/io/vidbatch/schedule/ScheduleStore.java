@@ -1,6 +1,6 @@
 package io.vidbatch.schedule;
 
-import io.vidbatch.job.WorkStore;
+import io.vidbatch.store.Tables;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -34,17 +34,17 @@ public class ScheduleStore {
             return;
         }
         try (Connection c = dataSource.getConnection()) {
-            WorkStore.createIfMissing(c, "VB_SCHEDULE", "CREATE TABLE VB_SCHEDULE (NAME VARCHAR(64) NOT NULL PRIMARY KEY, "
+            Tables.createIfMissing(c, "VB_SCHEDULE", "CREATE TABLE VB_SCHEDULE (NAME VARCHAR(64) NOT NULL PRIMARY KEY, "
                     + "CRON VARCHAR(200) NOT NULL, ZONE VARCHAR(64) NOT NULL, JOB VARCHAR(32000) NOT NULL, "
                     + "WATCH SMALLINT NOT NULL, ENABLED SMALLINT NOT NULL, GRACE_SECONDS INT NOT NULL, SAVED_AT TIMESTAMP NOT NULL)");
-            WorkStore.createIfMissing(c, "VB_SCHEDULE_RUN", "CREATE TABLE VB_SCHEDULE_RUN (NAME VARCHAR(64) NOT NULL, "
+            Tables.createIfMissing(c, "VB_SCHEDULE_RUN", "CREATE TABLE VB_SCHEDULE_RUN (NAME VARCHAR(64) NOT NULL, "
                     + "FIRED_AT TIMESTAMP NOT NULL, OUTCOME VARCHAR(16) NOT NULL, JOB_INSTANCE BIGINT, MESSAGE VARCHAR(4000))");
             // A watched folder's ledger: each file a run of the schedule took (by a hash of its path: the key stays
             // short). JOB_INSTANCE is empty while the run that reserved the file starts its job.
-            WorkStore.createIfMissing(c, "VB_SCHEDULE_FILE", "CREATE TABLE VB_SCHEDULE_FILE (NAME VARCHAR(64) NOT NULL, "
+            Tables.createIfMissing(c, "VB_SCHEDULE_FILE", "CREATE TABLE VB_SCHEDULE_FILE (NAME VARCHAR(64) NOT NULL, "
                     + "PATH_HASH CHAR(64) NOT NULL, PATH VARCHAR(4000) NOT NULL, BYTES BIGINT NOT NULL, JOB_INSTANCE BIGINT, "
                     + "PRIMARY KEY (NAME, PATH_HASH))");
-            WorkStore.createIfMissing(c, "VB_SCHEDULE_RUN_NAME", "CREATE INDEX VB_SCHEDULE_RUN_NAME ON VB_SCHEDULE_RUN (NAME, FIRED_AT)");
+            Tables.createIfMissing(c, "VB_SCHEDULE_RUN_NAME", "CREATE INDEX VB_SCHEDULE_RUN_NAME ON VB_SCHEDULE_RUN (NAME, FIRED_AT)");
         }
         schemaReady = true;
     }
@@ -62,12 +62,12 @@ public class ScheduleStore {
         ensureSchema();
         try (Connection c = dataSource.getConnection()) {
             Timestamp saved = Timestamp.from(s.savedAt());
-            if (WorkStore.update(c, "UPDATE VB_SCHEDULE SET CRON = ?, ZONE = ?, JOB = ?, WATCH = ?, ENABLED = ?, GRACE_SECONDS = ?, "
+            if (Tables.update(c, "UPDATE VB_SCHEDULE SET CRON = ?, ZONE = ?, JOB = ?, WATCH = ?, ENABLED = ?, GRACE_SECONDS = ?, "
                     + "SAVED_AT = ? WHERE NAME = ?", s.cron(), s.zone().getId(), s.job(), flag(s.watch()), flag(s.enabled()),
                     (int) s.grace().toSeconds(), saved, s.name()) > 0) {
                 return false;
             }
-            WorkStore.update(c, "INSERT INTO VB_SCHEDULE (NAME, CRON, ZONE, JOB, WATCH, ENABLED, GRACE_SECONDS, SAVED_AT) "
+            Tables.update(c, "INSERT INTO VB_SCHEDULE (NAME, CRON, ZONE, JOB, WATCH, ENABLED, GRACE_SECONDS, SAVED_AT) "
                     + "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", s.name(), s.cron(), s.zone().getId(), s.job(), flag(s.watch()),
                     flag(s.enabled()), (int) s.grace().toSeconds(), saved);
             return true;
@@ -78,7 +78,7 @@ public class ScheduleStore {
     public boolean delete(String name) throws SQLException {
         ensureSchema();
         try (Connection c = dataSource.getConnection()) {
-            return WorkStore.update(c, "DELETE FROM VB_SCHEDULE WHERE NAME = ?", name) > 0;
+            return Tables.update(c, "DELETE FROM VB_SCHEDULE WHERE NAME = ?", name) > 0;
         }
     }
 
@@ -94,7 +94,7 @@ public class ScheduleStore {
         String message = run.message() == null || run.message().length() <= 4000 ? run.message()
                 : run.message().substring(0, 3999) + "…";
         try (Connection c = dataSource.getConnection()) {
-            WorkStore.update(c, "INSERT INTO VB_SCHEDULE_RUN (NAME, FIRED_AT, OUTCOME, JOB_INSTANCE, MESSAGE) VALUES (?, ?, ?, ?, ?)",
+            Tables.update(c, "INSERT INTO VB_SCHEDULE_RUN (NAME, FIRED_AT, OUTCOME, JOB_INSTANCE, MESSAGE) VALUES (?, ?, ?, ?, ?)",
                     name, Timestamp.from(run.firedAt()), run.outcome(), run.jobInstance(), message);
         }
     }
@@ -103,7 +103,7 @@ public class ScheduleStore {
     public List<Run> runs(String name, int limit) throws SQLException {
         ensureSchema();
         try (Connection c = dataSource.getConnection()) {
-            return WorkStore.query(c, "SELECT FIRED_AT, OUTCOME, JOB_INSTANCE, MESSAGE FROM VB_SCHEDULE_RUN WHERE NAME = ? "
+            return Tables.query(c, "SELECT FIRED_AT, OUTCOME, JOB_INSTANCE, MESSAGE FROM VB_SCHEDULE_RUN WHERE NAME = ? "
                     + "ORDER BY FIRED_AT DESC FETCH FIRST " + limit + " ROWS ONLY", rs -> {
                         long job = rs.getLong(3);
                         Long instance = rs.wasNull() ? null : job; // asked right after its column: wasNull speaks of the last read
@@ -121,7 +121,7 @@ public class ScheduleStore {
     public Set<String> taken(String name) throws SQLException {
         ensureSchema();
         try (Connection c = dataSource.getConnection()) {
-            return new java.util.HashSet<>(WorkStore.query(c, "SELECT PATH FROM VB_SCHEDULE_FILE WHERE NAME = ?",
+            return new java.util.HashSet<>(Tables.query(c, "SELECT PATH FROM VB_SCHEDULE_FILE WHERE NAME = ?",
                     rs -> rs.getString(1), name));
         }
     }
@@ -188,7 +188,7 @@ public class ScheduleStore {
     private List<Schedule> select(String sql, Object... args) throws SQLException {
         ensureSchema();
         try (Connection c = dataSource.getConnection()) {
-            return WorkStore.query(c, sql, rs -> new Schedule(rs.getString(1), rs.getString(2), ZoneId.of(rs.getString(3)),
+            return Tables.query(c, sql, rs -> new Schedule(rs.getString(1), rs.getString(2), ZoneId.of(rs.getString(3)),
                     rs.getString(4), rs.getInt(5) != 0, rs.getInt(6) != 0, Duration.ofSeconds(rs.getInt(7)), rs.getTimestamp(8).toInstant()), args);
         }
     }

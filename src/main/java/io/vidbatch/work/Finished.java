@@ -1,7 +1,5 @@
-package io.vidbatch.job;
+package io.vidbatch.work;
 
-import io.vidbatch.work.Outcome;
-import io.vidbatch.work.WorkItem;
 
 /** An item the worker is through with, done or bad input, on its way from the processor to the writer. */
 public record Finished(WorkItem item, Outcome outcome) {

@@ -1,4 +1,4 @@
-package io.vidbatch.job;
+package io.vidbatch.store;
 
 import io.vidbatch.work.WorkItem;
 import io.vidbatch.work.WorkJson;
@@ -21,6 +21,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.logging.Logger;
+import io.vidbatch.work.Finished;
+import io.vidbatch.job.InputLists;
 
 /**
  * The job's inputs and work items, in the batch datasource. Inside a chunk the connection joins
@@ -32,6 +34,8 @@ public class WorkStore {
 
     private static final Logger LOG = Logger.getLogger(WorkStore.class.getName());
     private static final int TEXT = 32000;
+    /** The longest input entry (a path, a folder or a glob) a job may name. */
+    public static final int MAX_ENTRY_CHARS = 4000;
 
     public static final String PENDING = "PENDING";
     public static final String DONE = "DONE";
@@ -50,7 +54,7 @@ public class WorkStore {
     /** An input of a job and what became of it. */
     public record InputRow(int input, String given, String source, String state, String reason, String output,
                            String detail) {
-        InputRow withDetail(String json) {
+        public InputRow withDetail(String json) {
             return new InputRow(input, given, source, state, reason, output, json);
         }
     }
@@ -70,52 +74,40 @@ public class WorkStore {
             return;
         }
         try (Connection c = dataSource.getConnection()) {
-            createIfMissing(c, "VB_JOB", "CREATE TABLE VB_JOB (JOB_INSTANCE BIGINT NOT NULL PRIMARY KEY, "
+            Tables.createIfMissing(c, "VB_JOB", "CREATE TABLE VB_JOB (JOB_INSTANCE BIGINT NOT NULL PRIMARY KEY, "
                     + "SETTINGS VARCHAR(" + TEXT + ") NOT NULL)");
-            createIfMissing(c, "VB_INPUT", "CREATE TABLE VB_INPUT (JOB_INSTANCE BIGINT NOT NULL, INPUT_NO INT NOT NULL, "
+            Tables.createIfMissing(c, "VB_INPUT", "CREATE TABLE VB_INPUT (JOB_INSTANCE BIGINT NOT NULL, INPUT_NO INT NOT NULL, "
                     + "GIVEN_PATH VARCHAR(4000) NOT NULL, SOURCE_PATH VARCHAR(4000), STATE VARCHAR(16) NOT NULL, REASON VARCHAR(4000), "
                     + "OUTPUT_PATH VARCHAR(4000), DETAIL VARCHAR(" + TEXT + "), PRIMARY KEY (JOB_INSTANCE, INPUT_NO))");
-            createIfMissing(c, "VB_ITEM", "CREATE TABLE VB_ITEM (JOB_INSTANCE BIGINT NOT NULL, ITEM_NO INT NOT NULL, "
+            Tables.createIfMissing(c, "VB_ITEM", "CREATE TABLE VB_ITEM (JOB_INSTANCE BIGINT NOT NULL, ITEM_NO INT NOT NULL, "
                     + "INPUT_NO INT NOT NULL, PARTITION_NO INT NOT NULL, PART VARCHAR(16) NOT NULL, SEGMENT_NO INT NOT NULL, "
                     + "MEDIA_SECONDS DOUBLE PRECISION NOT NULL, STATE VARCHAR(16) NOT NULL, SPEC VARCHAR(" + TEXT + ") NOT NULL, "
                     + "RESULT_JSON VARCHAR(" + TEXT + "), REASON VARCHAR(4000), EXECUTION_ID BIGINT, UPDATED TIMESTAMP, "
                     + "PRIMARY KEY (JOB_INSTANCE, ITEM_NO))");
             // A job's input entries, when they came as a list (InputLists): one row per entry.
-            createIfMissing(c, "VB_INPUT_LIST", "CREATE TABLE VB_INPUT_LIST (LIST_ID CHAR(36) NOT NULL, POS INT NOT NULL, "
-                    + "ENTRY VARCHAR(" + TranscodeParameters.MAX_ENTRY_CHARS + ") NOT NULL, PRIMARY KEY (LIST_ID, POS))");
-            createIfMissing(c, "VB_ITEM_PARTITION", "CREATE INDEX VB_ITEM_PARTITION ON VB_ITEM (JOB_INSTANCE, PARTITION_NO, STATE)");
+            Tables.createIfMissing(c, "VB_INPUT_LIST", "CREATE TABLE VB_INPUT_LIST (LIST_ID CHAR(36) NOT NULL, POS INT NOT NULL, "
+                    + "ENTRY VARCHAR(" + MAX_ENTRY_CHARS + ") NOT NULL, PRIMARY KEY (LIST_ID, POS))");
+            Tables.createIfMissing(c, "VB_ITEM_PARTITION", "CREATE INDEX VB_ITEM_PARTITION ON VB_ITEM (JOB_INSTANCE, PARTITION_NO, STATE)");
             // An input's items by part: its whole-file item found without touching other rows.
-            createIfMissing(c, "VB_ITEM_INPUT", "CREATE INDEX VB_ITEM_INPUT ON VB_ITEM (JOB_INSTANCE, INPUT_NO, PART)");
+            Tables.createIfMissing(c, "VB_ITEM_INPUT", "CREATE INDEX VB_ITEM_INPUT ON VB_ITEM (JOB_INSTANCE, INPUT_NO, PART)");
         }
         schemaReady = true;
     }
 
-    public static void createIfMissing(Connection c, String name, String ddl) throws SQLException {
-        try (Statement s = c.createStatement()) {
-            s.execute(ddl);
-            LOG.info("created " + name);
-        } catch (SQLException e) {
-            // X0Y32 (Derby) and 42P07 (PostgreSQL): it exists already; 23505 (PostgreSQL): another
-            // server made it at the same moment.
-            if (!"X0Y32".equals(e.getSQLState()) && !"42P07".equals(e.getSQLState()) && !"23505".equals(e.getSQLState())) {
-                throw e;
-            }
-        }
-    }
 
     /** Forgets an earlier, unfinished plan of this job so planning can run again from scratch. */
     public void deletePlan(long job) throws SQLException {
         ensureSchema();
         try (Connection c = dataSource.getConnection()) {
-            update(c, "DELETE FROM VB_ITEM WHERE JOB_INSTANCE = ?", job);
-            update(c, "DELETE FROM VB_INPUT WHERE JOB_INSTANCE = ?", job);
-            update(c, "DELETE FROM VB_JOB WHERE JOB_INSTANCE = ?", job);
+            Tables.update(c, "DELETE FROM VB_ITEM WHERE JOB_INSTANCE = ?", job);
+            Tables.update(c, "DELETE FROM VB_INPUT WHERE JOB_INSTANCE = ?", job);
+            Tables.update(c, "DELETE FROM VB_JOB WHERE JOB_INSTANCE = ?", job);
         }
     }
 
     public void insertSettings(long job, JobSettings settings) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
-            update(c, "INSERT INTO VB_JOB (JOB_INSTANCE, SETTINGS) VALUES (?, ?)", job, json.toJson(settings));
+            Tables.update(c, "INSERT INTO VB_JOB (JOB_INSTANCE, SETTINGS) VALUES (?, ?)", job, json.toJson(settings));
         }
     }
 
@@ -133,7 +125,7 @@ public class WorkStore {
 
     /** An input, its work items and its standby item (null when it has none), on one connection. */
     /** What of this input would not fit its columns, or null: paths over 4,000 characters, records over 32,000. */
-    static String unfit(InputRow r, List<WorkItem> items) {
+    public static String unfit(InputRow r, List<WorkItem> items) {
         if (r.source() != null && r.source().length() > 4000 || r.output() != null && r.output().length() > 4000) {
             return "its path is longer than 4,000 characters";
         }
@@ -147,7 +139,7 @@ public class WorkStore {
     public void insertPlanned(long job, InputRow r, List<WorkItem> items, WorkItem standby) throws SQLException {
         ensureSchema();
         try (Connection c = dataSource.getConnection()) {
-            update(c, "INSERT INTO VB_INPUT (JOB_INSTANCE, INPUT_NO, GIVEN_PATH, SOURCE_PATH, STATE, REASON, OUTPUT_PATH, DETAIL) "
+            Tables.update(c, "INSERT INTO VB_INPUT (JOB_INSTANCE, INPUT_NO, GIVEN_PATH, SOURCE_PATH, STATE, REASON, OUTPUT_PATH, DETAIL) "
                     + "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", job, r.input(), cut(r.given(), 4000), r.source(), r.state(),
                     cut(r.reason(), 4000), r.output(), r.detail());
             for (WorkItem spec : items) {
@@ -160,7 +152,7 @@ public class WorkStore {
     }
 
     private static void insertItem(Connection c, long job, WorkItem spec, String state) throws SQLException {
-        update(c, "INSERT INTO VB_ITEM (JOB_INSTANCE, ITEM_NO, INPUT_NO, PARTITION_NO, PART, SEGMENT_NO, MEDIA_SECONDS, "
+        Tables.update(c, "INSERT INTO VB_ITEM (JOB_INSTANCE, ITEM_NO, INPUT_NO, PARTITION_NO, PART, SEGMENT_NO, MEDIA_SECONDS, "
                 + "STATE, SPEC, UPDATED) VALUES (?, ?, ?, 0, ?, ?, ?, ?, ?, ?)", job, spec.item(), spec.input(),
                 spec.part().name(), spec.segment(), spec.seconds(), state, WorkJson.write(spec), now());
     }
@@ -179,7 +171,7 @@ public class WorkStore {
         try (Connection c = dataSource.getConnection()) {
             // One statement, through the index on (job, input, part): a read first would hold a
             // shared lock that two chunks then both wait to upgrade.
-            return update(c, "UPDATE VB_ITEM SET STATE = ?, PARTITION_NO = ?, UPDATED = ? WHERE JOB_INSTANCE = ? AND INPUT_NO = ? "
+            return Tables.update(c, "UPDATE VB_ITEM SET STATE = ?, PARTITION_NO = ?, UPDATED = ? WHERE JOB_INSTANCE = ? AND INPUT_NO = ? "
                     + "AND PART = ? AND STATE = ?", PENDING, partition, now(), job, input, Part.WHOLE.name(), STANDBY) == 1;
         }
     }
@@ -198,14 +190,14 @@ public class WorkStore {
     /** Marks the pieces of an input sent over to its whole-file item that were never run; by the assemble step. */
     public void supersede(long job, int input) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
-            update(c, "UPDATE VB_ITEM SET STATE = ?, UPDATED = ? WHERE JOB_INSTANCE = ? AND INPUT_NO = ? AND STATE = ? AND PART <> ?",
+            Tables.update(c, "UPDATE VB_ITEM SET STATE = ?, UPDATED = ? WHERE JOB_INSTANCE = ? AND INPUT_NO = ? AND STATE = ? AND PART <> ?",
                     SUPERSEDED, now(), job, input, PENDING, Part.WHOLE.name());
         }
     }
 
     public void updateInput(long job, int input, String state, String reason, String detail) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
-            update(c, "UPDATE VB_INPUT SET STATE = ?, REASON = ?, DETAIL = ? WHERE JOB_INSTANCE = ? AND INPUT_NO = ?",
+            Tables.update(c, "UPDATE VB_INPUT SET STATE = ?, REASON = ?, DETAIL = ? WHERE JOB_INSTANCE = ? AND INPUT_NO = ?",
                     state, cut(reason, 4000), detail, job, input);
         }
     }
@@ -326,7 +318,7 @@ public class WorkStore {
     private List<ItemRow> itemRows(String sql, Object... args) throws SQLException {
         ensureSchema();
         try (Connection c = dataSource.getConnection()) {
-            return query(c, sql, rs -> {
+            return Tables.query(c, sql, rs -> {
                 String result = rs.getString(9);
                 long exec = rs.getLong(11);
                 Long execution = rs.wasNull() ? null : exec;
@@ -337,26 +329,6 @@ public class WorkStore {
         }
     }
 
-    /** Reads one result row into a value. */
-    public interface Row<T> {
-        T read(ResultSet rs) throws SQLException;
-    }
-
-    /** Every row of a query with these arguments. */
-    public static <T> List<T> query(Connection c, String sql, Row<T> row, Object... args) throws SQLException {
-        List<T> out = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            for (int i = 0; i < args.length; i++) {
-                ps.setObject(i + 1, args[i]);
-            }
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(row.read(rs));
-                }
-            }
-        }
-        return out;
-    }
 
     /** How far a job got, counted in the database without reading any item's JSON. */
     public record Counts(int items, int done, int failed, double seconds, double finishedSeconds) {
@@ -417,22 +389,8 @@ public class WorkStore {
         return new Timestamp(System.currentTimeMillis());
     }
 
-    static String cut(String s, int max) {
+    public static String cut(String s, int max) {
         return s == null || s.length() <= max ? s : s.substring(0, max - 1) + "…";
     }
 
-    /** One statement with these arguments (nulls typed as their column: PostgreSQL wants that). */
-    public static int update(Connection c, String sql, Object... args) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            for (int i = 0; i < args.length; i++) {
-                if (args[i] == null) {
-                    // PostgreSQL wants a null of the column's own type.
-                    ps.setNull(i + 1, ps.getParameterMetaData().getParameterType(i + 1));
-                } else {
-                    ps.setObject(i + 1, args[i]);
-                }
-            }
-            return ps.executeUpdate();
-        }
-    }
 }

@@ -1,4 +1,4 @@
-package io.vidbatch.job;
+package io.vidbatch.store;
 
 /**
  * The effective settings of a job instance, stored when it is planned so that a restart runs

@@ -1,4 +1,4 @@
-package io.vidbatch.job;
+package io.vidbatch.store;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;

@@ -1,4 +1,4 @@
-package io.vidbatch.job;
+package io.vidbatch.store;
 
 import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -35,13 +35,13 @@ public class RepositoryIndex {
 
     private boolean done;
 
-    synchronized void ensure() {
+    public synchronized void ensure() {
         if (done) {
             return;
         }
         try (Connection c = dataSource.getConnection()) {
             if (!indexed(c.getMetaData(), c.getSchema())) {
-                WorkStore.createIfMissing(c, "index WLP_STEPEXEC_TOPLVL of the job repository", DDL);
+                Tables.createIfMissing(c, "index WLP_STEPEXEC_TOPLVL of the job repository", DDL);
             }
         } catch (SQLException e) {
             // Only speed is at stake: say so once and run the job.
