@@ -1,5 +1,6 @@
 package io.vidbatch.api;
 
+import io.vidbatch.store.ItemState;
 import io.vidbatch.job.ProgressBoard;
 import io.vidbatch.job.TranscodeJob;
 import io.vidbatch.store.WorkStore;
@@ -32,8 +33,8 @@ public class JobProgress {
             double s = Math.max(i.seconds(), 0.001);
             total += s;
             switch (i.state()) {
-                case WorkStore.DONE -> done++;
-                case WorkStore.FAILED -> failed++;
+                case DONE -> done++;
+                case FAILED -> failed++;
                 default -> {
                     ProgressBoard.Running r = running.get(i.item());
                     if (r != null) {
@@ -70,16 +71,16 @@ public class JobProgress {
      * over to it), nor pieces superseded by one.
      */
     private static boolean work(WorkStore.ItemRow i) {
-        return !i.state().equals(WorkStore.STANDBY) && !i.state().equals(WorkStore.SUPERSEDED);
+        return i.state() != ItemState.STANDBY && i.state() != ItemState.SUPERSEDED;
     }
 
     /** Every item but the standby ones; superseded pieces are listed as such. */
     List<JobViews.Item> items(long job, List<WorkStore.ItemRow> items) {
         Map<Integer, ProgressBoard.Running> running = live(job);
-        return items.stream().filter(i -> !i.state().equals(WorkStore.STANDBY)).map(i -> {
+        return items.stream().filter(i -> i.state() != ItemState.STANDBY).map(i -> {
             ProgressBoard.Running r = running.get(i.item());
-            boolean finished = work(i) && !i.state().equals(WorkStore.PENDING);
-            String state = r != null ? "RUNNING" : i.state();
+            boolean finished = work(i) && i.state() != ItemState.PENDING;
+            String state = r != null ? "RUNNING" : i.state().name();
             double percent = finished ? 100 : r != null ? Math.round(r.progress().fraction() * 1000) / 10.0 : 0;
             double fps = r != null ? r.progress().fps() : i.result() != null ? Math.round(i.result().encodeFps() * 10) / 10.0 : 0;
             // While it runs, only the launcher is known; the worker that ran it comes with its result.
@@ -89,7 +90,7 @@ public class JobProgress {
             Long startedAt = r != null ? (r.progress() == Progress.NONE ? null : Long.valueOf(r.started().toEpochMilli()))
                     : endedAt != null ? Long.valueOf(endedAt - Math.round(i.result().encodeSeconds() * 1000)) : null;
             return new JobViews.Item(i.item(), i.input(), i.part().name(), i.segment(), i.partition(), state, percent, fps,
-                    worker, i.spec().source(), i.state().equals(WorkStore.DONE) ? i.spec().output() : null, i.reason(),
+                    worker, i.spec().source(), i.state() == ItemState.DONE ? i.spec().output() : null, i.reason(),
                     i.executionId(), finished && i.updated() != null ? i.updated().toInstant().toString() : null,
                     startedAt, endedAt);
         }).toList();

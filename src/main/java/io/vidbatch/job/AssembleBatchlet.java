@@ -1,5 +1,7 @@
 package io.vidbatch.job;
 
+import io.vidbatch.store.InputState;
+import io.vidbatch.store.ItemState;
 import io.vidbatch.config.Settings;
 import io.vidbatch.work.WorkResult;
 import io.vidbatch.media.BadMediaException;
@@ -64,14 +66,14 @@ public class AssembleBatchlet extends AbstractBatchlet {
         List<WorkStore.ItemRow> items = store.items(job);
         Path work = settings.roots().workDir(job);
         for (WorkStore.InputRow input : store.inputs(job)) {
-            if (!input.state().equals(Planner.PLANNED)) {
+            if (input.state() != InputState.PLANNED) {
                 continue;
             }
             List<WorkStore.ItemRow> all = items.stream().filter(i -> i.input() == input.input())
                     .sorted(Comparator.comparingInt(WorkStore.ItemRow::segment)).toList();
             boolean sentWhole = sentWhole(all);
             List<WorkStore.ItemRow> mine = all.stream().filter(i -> sentWhole ? i.part() == Part.WHOLE
-                    : !i.state().equals(WorkStore.STANDBY)).toList();
+                    : i.state() != ItemState.STANDBY).toList();
             InputDetail detail = store.json().fromJson(input.detail(), InputDetail.class);
             String note = input.reason();
             if (sentWhole) {
@@ -84,7 +86,7 @@ public class AssembleBatchlet extends AbstractBatchlet {
                 requireAllDone(mine);
                 if (js.dryRun()) {
                     // Nothing was encoded: the input is done when its workers saw every piece of it.
-                    store.updateInput(job, input.input(), WorkStore.DONE,
+                    store.updateInput(job, input.input(), InputState.DONE,
                             note == null ? "dry run: nothing encoded" : "dry run: nothing encoded; " + note, input.detail());
                     continue;
                 }
@@ -92,11 +94,11 @@ public class AssembleBatchlet extends AbstractBatchlet {
                 StreamPlan.Map streams = all.stream().filter(i -> i.part() == Part.WHOLE).findFirst()
                         .map(i -> i.spec().streams()).orElse(StreamPlan.Map.NONE);
                 InputDetail.Output output = assemble(input, detail, mine, streams, preset, ops, work);
-                store.updateInput(job, input.input(), WorkStore.DONE, note, store.json().toJson(detail.withOutput(output)));
+                store.updateInput(job, input.input(), InputState.DONE, note, store.json().toJson(detail.withOutput(output)));
                 LOG.info(String.format("input %d done: %s (%d frames, %.1f s, %d bytes)", input.input(), output.path(),
                         output.frames(), output.seconds(), output.bytes()));
             } catch (BadMediaException e) {
-                store.updateInput(job, input.input(), WorkStore.FAILED, e.getMessage(), input.detail());
+                store.updateInput(job, input.input(), InputState.FAILED, e.getMessage(), input.detail());
                 LOG.warning(String.format("input %d failed: %s: %s", input.input(), input.source(), e.getMessage()));
             }
         }
@@ -119,24 +121,24 @@ public class AssembleBatchlet extends AbstractBatchlet {
     /** A segmented input that a failed segment sent over to its whole-file item. */
     private static boolean sentWhole(List<WorkStore.ItemRow> all) {
         return all.stream().anyMatch(i -> i.part() != Part.WHOLE)
-                && all.stream().anyMatch(i -> i.part() == Part.WHOLE && !i.state().equals(WorkStore.STANDBY));
+                && all.stream().anyMatch(i -> i.part() == Part.WHOLE && i.state() != ItemState.STANDBY);
     }
 
     /** The failed segment that sent the input over to its whole-file item, and why it failed. */
     private static String wholeBecause(List<WorkStore.ItemRow> all) {
-        return all.stream().filter(i -> i.part() == Part.VIDEO_SEGMENT && i.state().equals(WorkStore.FAILED)).findFirst()
+        return all.stream().filter(i -> i.part() == Part.VIDEO_SEGMENT && i.state() == ItemState.FAILED).findFirst()
                 .map(i -> "video segment " + i.segment() + " could not be encoded on its own (" + i.reason() + ")")
                 .orElse("a segment could not be encoded on its own");
     }
 
     /** An input fails with its first failed piece's reason, or when a piece was never done. */
     private static void requireAllDone(List<WorkStore.ItemRow> items) throws BadMediaException {
-        Optional<WorkStore.ItemRow> failed = items.stream().filter(i -> i.state().equals(WorkStore.FAILED)).findFirst();
+        Optional<WorkStore.ItemRow> failed = items.stream().filter(i -> i.state() == ItemState.FAILED).findFirst();
         if (failed.isPresent()) {
             WorkStore.ItemRow f = failed.get();
             throw new BadMediaException(f.part() == Part.WHOLE ? f.reason() : TranscodeProcessor.describe(f.spec()) + ": " + f.reason());
         }
-        if (items.isEmpty() || items.stream().anyMatch(i -> !i.state().equals(WorkStore.DONE))) {
+        if (items.isEmpty() || items.stream().anyMatch(i -> i.state() != ItemState.DONE)) {
             throw new BadMediaException("not every piece was processed");
         }
     }

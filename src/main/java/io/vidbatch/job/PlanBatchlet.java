@@ -1,5 +1,6 @@
 package io.vidbatch.job;
 
+import io.vidbatch.store.InputState;
 import io.vidbatch.config.Roots;
 import io.vidbatch.config.Settings;
 import jakarta.annotation.Resource;
@@ -131,7 +132,7 @@ public class PlanBatchlet extends AbstractBatchlet {
                 inputNo++;
                 store(job, planned);
                 items += planned.items().size();
-                if (planned.row().state().equals(Planner.REJECTED)) {
+                if (planned.row().state() == InputState.REJECTED) {
                     rejected++;
                 }
             }
@@ -167,12 +168,12 @@ public class PlanBatchlet extends AbstractBatchlet {
                 : java.util.stream.Stream.concat(planned.items().stream(), java.util.stream.Stream.of(planned.standby())).toList());
         if (unfit != null) {
             // One file's record too large for its row must not fail the job (and a watch run's other files with it).
-            row = new WorkStore.InputRow(row.input(), row.given(), WorkStore.cut(row.source(), 4000), Planner.REJECTED,
+            row = new WorkStore.InputRow(row.input(), row.given(), WorkStore.cut(row.source(), 4000), InputState.REJECTED,
                     "cannot be recorded: " + unfit, null, null);
             planned = new Planner.Planned(row, null, List.of(), null);
         }
         store.insertPlanned(job, row, planned.items(), planned.standby());
-        if (row.state().equals(Planner.REJECTED)) {
+        if (row.state() == InputState.REJECTED) {
             LOG.warning(String.format("input %d rejected: %s: %s", row.input(), describe(row), row.reason()));
         } else {
             LOG.info(String.format("input %d planned: %s: %d item(s)%s", row.input(), row.source(),

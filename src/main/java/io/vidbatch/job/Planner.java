@@ -1,5 +1,6 @@
 package io.vidbatch.job;
 
+import io.vidbatch.store.InputState;
 import io.vidbatch.work.WorkItem;
 import io.vidbatch.media.BadMediaException;
 import io.vidbatch.media.Containers;
@@ -30,7 +31,6 @@ import io.vidbatch.store.WorkStore;
  */
 final class Planner {
 
-    static final String PLANNED = "PLANNED";
     /**
      * Packets listed for one input (cut points, frame gaps) are held in the coordinator's heap,
      * about 100 bytes each while read: a crafted file of tiny packets must not take it all. A
@@ -39,7 +39,6 @@ final class Planner {
     static final long MAX_LISTED_PACKETS = 1_000_000;
     /** The duration check's tolerance for a variable-rate video too long to list its frame gaps. */
     private static final double UNLISTED_LONGEST_FRAME_SECONDS = 1.0;
-    static final String REJECTED = "REJECTED";
 
     private final Prober prober;
     private final Splitter splitter;
@@ -190,7 +189,7 @@ final class Planner {
         }
         InputDetail detail = new InputDetail(InputDetail.Source.of(info), expected, segments, null, e.streams().fates(),
                 e.streams().chapters());
-        return new Planned(new WorkStore.InputRow(inputNo, c.given(), source, PLANNED, e.note(), output.toString(), null),
+        return new Planned(new WorkStore.InputRow(inputNo, c.given(), source, InputState.PLANNED, e.note(), output.toString(), null),
                 detail, items, standby);
     }
 
@@ -200,7 +199,7 @@ final class Planner {
     }
 
     private Planned rejected(int inputNo, Inputs.Candidate c, String source, String reason) {
-        return new Planned(new WorkStore.InputRow(inputNo, c.given(), source, REJECTED, reason, null, null), null, List.of(), null);
+        return new Planned(new WorkStore.InputRow(inputNo, c.given(), source, InputState.REJECTED, reason, null, null), null, List.of(), null);
     }
 
     private WorkItem item(long job, int inputNo, Part part, int segment, Path source, Path output, String preset, String ops,

@@ -1,5 +1,6 @@
 package io.vidbatch.job;
 
+import io.vidbatch.store.InputState;
 import io.vidbatch.media.OutputFiles;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -38,12 +39,12 @@ public class Reports {
         long frames = 0;
         for (WorkStore.InputRow r : store.inputs(job)) {
             InputDetail d = r.detail() == null ? null : store.json().fromJson(r.detail(), InputDetail.class);
-            boolean problem = r.state().equals(Planner.REJECTED) || r.state().equals(WorkStore.FAILED);
-            inputs.add(new JobReport.Input(r.input(), r.given(), r.source(), r.state(), problem ? r.reason() : null,
+            boolean problem = r.state() == InputState.REJECTED || r.state() == InputState.FAILED;
+            inputs.add(new JobReport.Input(r.input(), r.given(), r.source(), r.state().name(), problem ? r.reason() : null,
                     problem ? null : r.reason(), d == null ? null : d.source(), d == null ? 0 : d.segments(),
                     d == null ? null : d.output(), d == null ? null : d.streams(), d == null ? 0 : d.chapters()));
             switch (r.state()) {
-                case WorkStore.DONE -> {
+                case DONE -> {
                     done++;
                     if (d != null && d.output() != null) {
                         bytes += d.output().bytes();
@@ -52,8 +53,8 @@ public class Reports {
                         frames += d.output().frames();
                     }
                 }
-                case WorkStore.FAILED -> failed++;
-                case Planner.REJECTED -> rejected++;
+                case FAILED -> failed++;
+                case REJECTED -> rejected++;
                 default -> pending++;
             }
         }

@@ -37,13 +37,6 @@ public class WorkStore {
     /** The longest input entry (a path, a folder or a glob) a job may name. */
     public static final int MAX_ENTRY_CHARS = 4000;
 
-    public static final String PENDING = "PENDING";
-    public static final String DONE = "DONE";
-    public static final String FAILED = "FAILED";
-    /** A segmented input's whole-file item: runs only if a segment cannot be encoded on its own. */
-    public static final String STANDBY = "STANDBY";
-    /** Work that was pending when its input went over to the whole-file item: not run. */
-    public static final String SUPERSEDED = "SUPERSEDED";
 
     @Resource(lookup = "jdbc/vidbatch")
     DataSource dataSource;
@@ -52,7 +45,7 @@ public class WorkStore {
     private volatile boolean schemaReady;
 
     /** An input of a job and what became of it. */
-    public record InputRow(int input, String given, String source, String state, String reason, String output,
+    public record InputRow(int input, String given, String source, InputState state, String reason, String output,
                            String detail) {
         public InputRow withDetail(String json) {
             return new InputRow(input, given, source, state, reason, output, json);
@@ -60,7 +53,7 @@ public class WorkStore {
     }
 
     /** A work item with its latest state. */
-    public record ItemRow(int item, int input, int partition, Part part, int segment, double seconds, String state,
+    public record ItemRow(int item, int input, int partition, Part part, int segment, double seconds, ItemState state,
                           WorkItem spec, WorkResult result, String reason, Long executionId, Timestamp updated) {
     }
 
@@ -140,21 +133,21 @@ public class WorkStore {
         ensureSchema();
         try (Connection c = dataSource.getConnection()) {
             Tables.update(c, "INSERT INTO VB_INPUT (JOB_INSTANCE, INPUT_NO, GIVEN_PATH, SOURCE_PATH, STATE, REASON, OUTPUT_PATH, DETAIL) "
-                    + "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", job, r.input(), cut(r.given(), 4000), r.source(), r.state(),
+                    + "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", job, r.input(), cut(r.given(), 4000), r.source(), r.state().name(),
                     cut(r.reason(), 4000), r.output(), r.detail());
             for (WorkItem spec : items) {
-                insertItem(c, job, spec, PENDING);
+                insertItem(c, job, spec, ItemState.PENDING);
             }
             if (standby != null) {
-                insertItem(c, job, standby, STANDBY);
+                insertItem(c, job, standby, ItemState.STANDBY);
             }
         }
     }
 
-    private static void insertItem(Connection c, long job, WorkItem spec, String state) throws SQLException {
+    private static void insertItem(Connection c, long job, WorkItem spec, ItemState state) throws SQLException {
         Tables.update(c, "INSERT INTO VB_ITEM (JOB_INSTANCE, ITEM_NO, INPUT_NO, PARTITION_NO, PART, SEGMENT_NO, MEDIA_SECONDS, "
                 + "STATE, SPEC, UPDATED) VALUES (?, ?, ?, 0, ?, ?, ?, ?, ?, ?)", job, spec.item(), spec.input(),
-                spec.part().name(), spec.segment(), spec.seconds(), state, WorkJson.write(spec), now());
+                spec.part().name(), spec.segment(), spec.seconds(), state.name(), WorkJson.write(spec), now());
     }
 
     /**
@@ -172,7 +165,8 @@ public class WorkStore {
             // One statement, through the index on (job, input, part): a read first would hold a
             // shared lock that two chunks then both wait to upgrade.
             return Tables.update(c, "UPDATE VB_ITEM SET STATE = ?, PARTITION_NO = ?, UPDATED = ? WHERE JOB_INSTANCE = ? AND INPUT_NO = ? "
-                    + "AND PART = ? AND STATE = ?", PENDING, partition, now(), job, input, Part.WHOLE.name(), STANDBY) == 1;
+                    + "AND PART = ? AND STATE = ?", ItemState.PENDING.name(), partition, now(), job, input, Part.WHOLE.name(),
+                    ItemState.STANDBY.name()) == 1;
         }
     }
 
@@ -185,20 +179,20 @@ public class WorkStore {
      * never used.
      */
     static final String NOT_SENT_WHOLE = " AND (I.PART = 'WHOLE' OR NOT EXISTS (SELECT 1 FROM VB_ITEM W WHERE "
-            + "W.JOB_INSTANCE = I.JOB_INSTANCE AND W.INPUT_NO = I.INPUT_NO AND W.PART = 'WHOLE' AND W.STATE <> '" + STANDBY + "'))";
+            + "W.JOB_INSTANCE = I.JOB_INSTANCE AND W.INPUT_NO = I.INPUT_NO AND W.PART = 'WHOLE' AND W.STATE <> '" + ItemState.STANDBY + "'))";
 
     /** Marks the pieces of an input sent over to its whole-file item that were never run; by the assemble step. */
     public void supersede(long job, int input) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
             Tables.update(c, "UPDATE VB_ITEM SET STATE = ?, UPDATED = ? WHERE JOB_INSTANCE = ? AND INPUT_NO = ? AND STATE = ? AND PART <> ?",
-                    SUPERSEDED, now(), job, input, PENDING, Part.WHOLE.name());
+                    ItemState.SUPERSEDED.name(), now(), job, input, ItemState.PENDING.name(), Part.WHOLE.name());
         }
     }
 
-    public void updateInput(long job, int input, String state, String reason, String detail) throws SQLException {
+    public void updateInput(long job, int input, InputState state, String reason, String detail) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
             Tables.update(c, "UPDATE VB_INPUT SET STATE = ?, REASON = ?, DETAIL = ? WHERE JOB_INSTANCE = ? AND INPUT_NO = ?",
-                    state, cut(reason, 4000), detail, job, input);
+                    state.name(), cut(reason, 4000), detail, job, input);
         }
     }
 
@@ -213,7 +207,7 @@ public class WorkStore {
              PreparedStatement ps = c.prepareStatement("SELECT I.ITEM_NO, I.MEDIA_SECONDS FROM VB_ITEM I WHERE I.JOB_INSTANCE = ? "
                      + "AND I.STATE = ?" + NOT_SENT_WHOLE + " ORDER BY I.MEDIA_SECONDS DESC, I.ITEM_NO")) {
             ps.setLong(1, job);
-            ps.setString(2, PENDING);
+            ps.setString(2, ItemState.PENDING.name());
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     out.add(new Pending(rs.getInt(1), rs.getDouble(2)));
@@ -244,7 +238,7 @@ public class WorkStore {
                      + "AND STATE = ? ORDER BY MEDIA_SECONDS DESC, ITEM_NO")) {
             ps.setLong(1, job);
             ps.setInt(2, partition);
-            ps.setString(3, PENDING);
+            ps.setString(3, ItemState.PENDING.name());
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     out.add(WorkJson.readItem(rs.getString(1)));
@@ -268,7 +262,7 @@ public class WorkStore {
             int reasonType = ps.getParameterMetaData().getParameterType(3);
             for (Finished f : items) {
                 boolean done = f.outcome().done();
-                ps.setString(1, done ? DONE : FAILED);
+                ps.setString(1, (done ? ItemState.DONE : ItemState.FAILED).name());
                 if (done) {
                     ps.setString(2, WorkJson.write(f.outcome().result()));
                     ps.setNull(3, reasonType);
@@ -280,7 +274,7 @@ public class WorkStore {
                 ps.setTimestamp(5, now);
                 ps.setLong(6, job);
                 ps.setInt(7, f.item().item());
-                ps.setString(8, PENDING);
+                ps.setString(8, ItemState.PENDING.name());
                 ps.addBatch();
             }
             ps.executeBatch();
@@ -296,7 +290,7 @@ public class WorkStore {
             ps.setLong(1, job);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    out.add(new InputRow(rs.getInt(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
+                    out.add(new InputRow(rs.getInt(1), rs.getString(2), rs.getString(3), InputState.valueOf(rs.getString(4)), rs.getString(5),
                             rs.getString(6), rs.getString(7)));
                 }
             }
@@ -323,7 +317,7 @@ public class WorkStore {
                 long exec = rs.getLong(11);
                 Long execution = rs.wasNull() ? null : exec;
                 return new ItemRow(rs.getInt(1), rs.getInt(2), rs.getInt(3), Part.valueOf(rs.getString(4)), rs.getInt(5),
-                        rs.getDouble(6), rs.getString(7), WorkJson.readItem(rs.getString(8)),
+                        rs.getDouble(6), ItemState.valueOf(rs.getString(7)), WorkJson.readItem(rs.getString(8)),
                         result == null ? null : WorkJson.readResult(result), rs.getString(10), execution, rs.getTimestamp(12));
             }, args);
         }
@@ -346,7 +340,7 @@ public class WorkStore {
         String in = String.join(",", java.util.Collections.nCopies(jobs.size(), "?"));
         try (Connection c = dataSource.getConnection();
              PreparedStatement ps = c.prepareStatement("SELECT JOB_INSTANCE, STATE, COUNT(*), SUM(MEDIA_SECONDS) FROM VB_ITEM "
-                     + "WHERE JOB_INSTANCE IN (" + in + ") AND STATE NOT IN ('" + STANDBY + "', '" + SUPERSEDED + "') "
+                     + "WHERE JOB_INSTANCE IN (" + in + ") AND STATE NOT IN ('" + ItemState.STANDBY + "', '" + ItemState.SUPERSEDED + "') "
                      + "GROUP BY JOB_INSTANCE, STATE")) {
             for (int i = 0; i < jobs.size(); i++) {
                 ps.setLong(i + 1, jobs.get(i));
@@ -354,17 +348,17 @@ public class WorkStore {
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     long job = rs.getLong(1);
-                    String state = rs.getString(2);
+                    ItemState state = ItemState.valueOf(rs.getString(2));
                     int count = rs.getInt(3);
                     double seconds = rs.getDouble(4);
                     int[] k = n.computeIfAbsent(job, x -> new int[3]);
                     double[] d = secs.computeIfAbsent(job, x -> new double[2]);
                     k[0] += count;
                     d[0] += seconds;
-                    if (DONE.equals(state)) {
+                    if (state == ItemState.DONE) {
                         k[1] += count;
                         d[1] += seconds;
-                    } else if (FAILED.equals(state)) {
+                    } else if (state == ItemState.FAILED) {
                         k[2] += count;
                         d[1] += seconds;
                     }

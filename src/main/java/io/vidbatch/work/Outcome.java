@@ -7,37 +7,36 @@ import java.util.List;
  * How a worker ended an item, as it reports it (JSON): done with a result, or not with a
  * reason. Exit codes say the same for those who only see the exit.
  *
- * @param status  {@link #DONE}, {@link #BAD_INPUT} or {@link #FAILED}
+ * @param status  how it ended
  * @param message why it is not done (null when done)
  */
-public record Outcome(String status, WorkResult result, String message) {
+public record Outcome(Status status, WorkResult result, String message) {
 
-    public static final String DONE = "DONE";
-    public static final String BAD_INPUT = "BAD_INPUT";
-    public static final String FAILED = "FAILED";
+    /** Done with a verified result; bad input (the file's fault: never worth retrying); failed otherwise. */
+    public enum Status { DONE, BAD_INPUT, FAILED }
 
     /** Exit codes of the worker entry point: done (every item reported), every item bad input; else transient. */
     public static final int EXIT_DONE = 0;
     public static final int EXIT_BAD_INPUT = 3;
 
     public static Outcome done(WorkResult r) {
-        return new Outcome(DONE, r, null);
+        return new Outcome(Status.DONE, r, null);
     }
 
     public static Outcome badInput(String message) {
-        return new Outcome(BAD_INPUT, null, message);
+        return new Outcome(Status.BAD_INPUT, null, message);
     }
 
     public static Outcome failed(String message) {
-        return new Outcome(FAILED, null, message);
+        return new Outcome(Status.FAILED, null, message);
     }
 
     public boolean done() {
-        return DONE.equals(status);
+        return status == Status.DONE;
     }
 
     public boolean badInput() {
-        return BAD_INPUT.equals(status);
+        return status == Status.BAD_INPUT;
     }
 
     /**

@@ -83,7 +83,7 @@ public final class WorkJson {
      * {@link #DISPENSABLE}.
      */
     static JsonObjectBuilder outcome(Outcome o, String message, int dropped) {
-        JsonObjectBuilder b = Json.createObjectBuilder().add("status", o.status());
+        JsonObjectBuilder b = Json.createObjectBuilder().add("status", o.status().name());
         if (o.result() != null) {
             JsonObjectBuilder result = result(o.result());
             DISPENSABLE.subList(0, dropped).forEach(result::remove);
@@ -99,7 +99,7 @@ public final class WorkJson {
         List<Outcome> out = new ArrayList<>();
         for (JsonValue v : array) {
             JsonObject o = v.asJsonObject();
-            out.add(new Outcome(o.getString("status"), o.containsKey("result") ? result(o.getJsonObject("result")) : null,
+            out.add(new Outcome(Outcome.Status.valueOf(o.getString("status")), o.containsKey("result") ? result(o.getJsonObject("result")) : null,
                     o.getString("message", null)));
         }
         return out;

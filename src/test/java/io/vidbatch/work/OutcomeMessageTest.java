@@ -96,7 +96,7 @@ class OutcomeMessageTest {
         assertThat(all.subList(0, r.outcomes().size())).extracting(Outcome::status)
                 .containsExactlyElementsOf(many.subList(0, r.outcomes().size()).stream().map(Outcome::status).toList());
         assertThat(all.subList(r.outcomes().size(), 60)).allSatisfy(o -> {
-            assertThat(o.status()).isEqualTo(Outcome.FAILED);
+            assertThat(o.status()).isEqualTo(Outcome.Status.FAILED);
             assertThat(o.message()).contains("only " + r.outcomes().size() + " of 60 outcomes fit", "groupSize");
         });
     }

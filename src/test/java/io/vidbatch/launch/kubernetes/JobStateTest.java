@@ -81,7 +81,7 @@ class JobStateTest {
         assertThat(s.kind()).isEqualTo(JobState.Kind.DONE);
         assertThat(s.outcomes()).hasSize(2);
         assertThat(s.outcomes().get(0).done()).isTrue();
-        assertThat(s.outcomes().get(1).status()).isEqualTo(Outcome.FAILED);
+        assertThat(s.outcomes().get(1).status()).isEqualTo(Outcome.Status.FAILED);
         assertThat(s.outcomes().get(1).message()).contains("only 1 of 2 outcomes fit");
     }
 
