@@ -2,7 +2,7 @@ package io.vidbatch.api;
 
 import io.vidbatch.job.InputDetail;
 import io.vidbatch.job.JobReport;
-import io.vidbatch.job.Reports;
+import io.vidbatch.job.assemble.Reports;
 
 import java.util.Locale;
 

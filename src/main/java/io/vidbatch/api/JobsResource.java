@@ -5,7 +5,7 @@ import io.vidbatch.job.JobRequest;
 import io.vidbatch.job.FieldError;
 import io.vidbatch.job.InputLists;
 import io.vidbatch.job.JobReport;
-import io.vidbatch.job.Reports;
+import io.vidbatch.job.assemble.Reports;
 import io.vidbatch.job.TranscodeParameters;
 import io.vidbatch.job.TranscodeJob;
 import io.vidbatch.store.WorkStore;

@@ -41,7 +41,7 @@ public class FirstStepTurns {
     }
 
     /** Gives the execution's turn back; nothing when it holds none. */
-    void giveBack(long execution) {
+    public void giveBack(long execution) {
         if (holders.remove(execution)) {
             turn.release();
         }

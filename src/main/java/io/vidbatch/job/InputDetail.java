@@ -17,7 +17,7 @@ public record InputDetail(Source source, Expected expected, int segments, Output
     /** The source as ffprobe saw it. */
     public record Source(String codec, int width, int height, int rotation, double frameRate, long frames, double seconds,
                          boolean audio, long bytes) {
-        static Source of(MediaInfo m) {
+        public static Source of(MediaInfo m) {
             MediaInfo.Video v = m.video();
             return new Source(v.codec(), v.width(), v.height(), v.rotation(), v.frameRate(), v.frames(),
                     v.streamDuration(), m.hasAudio(), m.sizeBytes());
@@ -27,17 +27,17 @@ public record InputDetail(Source source, Expected expected, int segments, Output
     /** The verified output and how long it took. */
     public record Output(String path, long bytes, int width, int height, long frames, double seconds, boolean audio,
                          double encodeSeconds, double encodeFps, List<String> workers, List<String> thumbnails) {
-        Output withThumbnails(List<String> files) {
+        public Output withThumbnails(List<String> files) {
             return new Output(path, bytes, width, height, frames, seconds, audio, encodeSeconds, encodeFps, workers, files);
         }
     }
 
-    InputDetail withOutput(Output o) {
+    public InputDetail withOutput(Output o) {
         return new InputDetail(source, expected, segments, o, streams, chapters);
     }
 
     /** Planned in segments, made whole: no segment is part of the output. */
-    InputDetail encodedWhole() {
+    public InputDetail encodedWhole() {
         return new InputDetail(source, expected, 0, output, streams, chapters);
     }
 }

@@ -44,7 +44,7 @@ public final class Inputs {
      * @param real the same with every link resolved: what is read, so a link swapped in later
      *             cannot redirect it outside the roots
      */
-    record Candidate(String given, Path file, Path real, String rejection) {
+    public record Candidate(String given, Path file, Path real, String rejection) {
         Candidate(String given, Path file, String rejection) {
             this(given, file, null, rejection);
         }
@@ -53,7 +53,7 @@ public final class Inputs {
             return new Candidate(given, file, why);
         }
 
-        boolean accepted() {
+        public boolean accepted() {
             return rejection == null;
         }
     }
@@ -68,7 +68,7 @@ public final class Inputs {
     }
 
     /** Every entry's files or rejection, in order; all of it or, once the deadline passes, nothing. */
-    static List<Candidate> expand(List<String> entries, Roots roots, ExpansionDeadline deadline)
+    public static List<Candidate> expand(List<String> entries, Roots roots, ExpansionDeadline deadline)
             throws ExpansionDeadline.Passed {
         List<Candidate> out = new ArrayList<>();
         Set<Path> seen = new HashSet<>();

@@ -27,7 +27,7 @@ public enum JobOutcome {
         return label;
     }
 
-    static JobOutcome of(int inputs, int done) {
+    public static JobOutcome of(int inputs, int done) {
         return done == inputs ? ALL_DONE : done == 0 ? NONE_DONE : PARTIAL;
     }
 

@@ -23,14 +23,14 @@ import java.util.Set;
  * take a name. A completed job releases its claims (its files now hold the names); a failed or
  * stopped one keeps them for its restart.
  */
-final class OutputNames {
+public final class OutputNames {
 
     private final Path dir;
     private final Path claims;
     private final long job;
     private final Set<String> used = new HashSet<>();
 
-    OutputNames(Path dir, Path claims, long job) {
+    public OutputNames(Path dir, Path claims, long job) {
         this.dir = dir;
         this.claims = claims;
         this.job = job;
@@ -43,7 +43,7 @@ final class OutputNames {
     static final int MAX_NAME_BYTES = 200;
 
     /** {@code <stem><suffix>}, or {@code <stem>-2<suffix>}, {@code -3}, ...: the first name free everywhere. */
-    Path next(String stem, String suffix) throws IOException {
+    public Path next(String stem, String suffix) throws IOException {
         Files.createDirectories(claims);
         for (int i = 1; ; i++) {
             String number = i == 1 ? "" : "-" + i;
@@ -121,7 +121,7 @@ final class OutputNames {
     }
 
     /** Drops this job's claims on these outputs (its files, where written, hold the names from now on). */
-    static void release(Path claims, long job, List<Path> outputs) {
+    public static void release(Path claims, long job, List<Path> outputs) {
         for (Path output : outputs) {
             Path claim = claims.resolve(key(output));
             try {

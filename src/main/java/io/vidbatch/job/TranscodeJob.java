@@ -14,6 +14,8 @@ import java.util.concurrent.ThreadLocalRandom;
 public final class TranscodeJob {
 
     public static final String NAME = "transcode";
+    /** In a job's work folder: ffmpeg's log of each item and join, kept after the work is cleaned up. */
+    public static final String LOGS = "logs";
     /** Starts tried when the job repository rolls the first ones back (see {@link #start}). */
     static final int START_ATTEMPTS = 3;
 

@@ -46,4 +46,16 @@ public final class OutputFiles {
         String n = p.getFileName().toString();
         return n.startsWith(".") && n.endsWith(".part");
     }
+
+    /** A folder and everything in it; nothing when it is not there. */
+    public static void deleteTree(Path dir) throws java.io.IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (java.util.stream.Stream<Path> tree = Files.walk(dir)) {
+            for (Path p : tree.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
 }

@@ -29,4 +29,13 @@ public record WorkItem(long jobInstance, int item, int input, Part part, int seg
     public static String numbers(List<WorkItem> group) {
         return group.stream().map(i -> Integer.toString(i.item())).collect(Collectors.joining(","));
     }
+
+    /** The piece of its input this item is, in words: "whole file", "video segment 3", "audio". */
+    public String piece() {
+        return switch (part) {
+            case WHOLE -> "whole file";
+            case VIDEO_SEGMENT -> "video segment " + segment;
+            case AUDIO -> "audio";
+        };
+    }
 }

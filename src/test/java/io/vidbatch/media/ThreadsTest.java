@@ -74,7 +74,7 @@ class ThreadsTest {
         Samples.ffmpeg("-f", "lavfi", "-i", "testsrc2=size=320x240:rate=25", "-f", "lavfi", "-i", "sine=frequency=440",
                 "-t", "1", "-c:v", "libx264", "-preset", "ultrafast", "-c:a", "aac", "-shortest", source.toString());
         MediaInfo info = new Prober(Samples.TOOLS).probe(source);
-        Expected expected = io.vidbatch.job.PlannerAccess.expected(source, info, List.of());
+        Expected expected = io.vidbatch.job.plan.PlannerAccess.expected(source, info, List.of());
         for (Preset preset : Preset.values()) {
             Path out = dir.resolve(preset.id() + "." + preset.extension());
             Transcoder.Result r = transcoder.transcode(new Transcoder.Request(source, out, Part.WHOLE, preset, List.of(), expected,

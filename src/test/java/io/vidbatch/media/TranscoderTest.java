@@ -18,7 +18,7 @@ class TranscoderTest {
 
     private Transcoder.Result whole(Path source, Path out, List<Operation> ops, Progress.Listener l) throws Exception {
         MediaInfo info = prober.probe(source);
-        Expected e = io.vidbatch.job.PlannerAccess.expected(source, info, ops);
+        Expected e = io.vidbatch.job.plan.PlannerAccess.expected(source, info, ops);
         return transcoder.transcode(new Transcoder.Request(source, out, Part.WHOLE, Preset.H264_480P, ops, e,
                 StreamPlan.of(info, StreamPlan.ALL, Preset.H264_480P).map(), out.resolveSibling("ffmpeg.log")), l, () -> false);
     }
@@ -117,7 +117,7 @@ class TranscoderTest {
         MediaInfo info = prober.probe(src);
         long start = System.nanoTime();
         assertThatThrownBy(() -> transcoder.transcode(new Transcoder.Request(src, out, Part.WHOLE, Preset.H264_1080P, List.of(),
-                io.vidbatch.job.PlannerAccess.expected(src, info, List.of()), StreamPlan.of(info, StreamPlan.ALL, Preset.H264_1080P).map(),
+                io.vidbatch.job.plan.PlannerAccess.expected(src, info, List.of()), StreamPlan.of(info, StreamPlan.ALL, Preset.H264_1080P).map(),
                 dir.resolve("log")), Progress.Listener.IGNORE,
                 () -> System.nanoTime() - start > 2_000_000_000L)).isInstanceOf(StoppedException.class);
         assertThat((System.nanoTime() - start) / 1e9).isLessThan(10);
@@ -136,7 +136,7 @@ class TranscoderTest {
     @Test
     void aSegmentIsCheckedByWhatFfmpegWroteAndThatIsWhatTheFileHolds() throws Exception {
         Path src = Samples.sample("screen-480p-noaudio.mp4");
-        Expected e = io.vidbatch.job.PlannerAccess.expected(src, prober.probe(src), List.of());
+        Expected e = io.vidbatch.job.plan.PlannerAccess.expected(src, prober.probe(src), List.of());
         Path out = Samples.scratch().resolve("seg.mp4");
         Transcoder.Result r = segment(src, out, e);
         assertThat(r.frames()).isEqualTo(150);
@@ -147,7 +147,7 @@ class TranscoderTest {
     @Test
     void aSegmentShortOfFramesFailsAndLeavesNoFile() throws Exception {
         Path src = Samples.sample("screen-480p-noaudio.mp4");
-        Expected right = io.vidbatch.job.PlannerAccess.expected(src, prober.probe(src), List.of());
+        Expected right = io.vidbatch.job.plan.PlannerAccess.expected(src, prober.probe(src), List.of());
         Expected wrong = Expected.of(right.frames() + 1, 0, right.seconds(), right.tolerance(), true, false);
         Path out = Samples.scratch().resolve("seg.mp4");
         assertThatThrownBy(() -> segment(src, out, wrong)).isInstanceOf(BadMediaException.class)

@@ -1,4 +1,4 @@
-package io.vidbatch.job;
+package io.vidbatch.job.transcode;
 
 import io.vidbatch.work.WorkItem;
 import jakarta.batch.api.chunk.listener.RetryProcessListener;
@@ -9,6 +9,7 @@ import jakarta.inject.Named;
 
 import java.util.List;
 import java.util.logging.Logger;
+import io.vidbatch.job.WorkEvent;
 
 /** Notes in the job log, and counts, which items a lost worker sends round again. */
 @Named("itemFailureListener")

@@ -1,4 +1,4 @@
-package io.vidbatch.job;
+package io.vidbatch.job.transcode;
 
 import jakarta.batch.api.partition.PartitionCollector;
 import jakarta.batch.runtime.context.StepContext;

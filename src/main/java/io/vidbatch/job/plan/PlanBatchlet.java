@@ -1,7 +1,8 @@
-package io.vidbatch.job;
+package io.vidbatch.job.plan;
 
 import io.vidbatch.store.InputState;
 import io.vidbatch.config.Roots;
+import io.vidbatch.media.OutputFiles;
 import io.vidbatch.config.Settings;
 import jakarta.annotation.Resource;
 import jakarta.batch.api.AbstractBatchlet;
@@ -25,6 +26,12 @@ import java.util.logging.Logger;
 import io.vidbatch.store.WorkStore;
 import io.vidbatch.store.RepositoryIndex;
 import io.vidbatch.store.JobSettings;
+import io.vidbatch.job.ExpansionDeadline;
+import io.vidbatch.job.Inputs;
+import io.vidbatch.job.FieldError;
+import io.vidbatch.job.FirstStepTurns;
+import io.vidbatch.job.TranscodeParameters;
+import io.vidbatch.job.InputLists;
 
 /**
  * Step 1: checks the parameters, resolves the inputs inside the input roots, probes each (several
@@ -94,7 +101,7 @@ public class PlanBatchlet extends AbstractBatchlet {
 
         // Planning again (after a failure or a stop) starts from nothing: no rows, no pieces.
         store.deletePlan(job);
-        deleteTree(work);
+        OutputFiles.deleteTree(work);
         store.insertSettings(job, new JobSettings(p.preset().id(), io.vidbatch.media.Operations.format(p.operations()),
                 p.segmentSeconds(), p.workers(), out.toString(), p.launcher(), p.groupSize(), p.dryRun(),
                 Instant.now().toString(), p.audio()));
@@ -178,17 +185,6 @@ public class PlanBatchlet extends AbstractBatchlet {
         } else {
             LOG.info(String.format("input %d planned: %s: %d item(s)%s", row.input(), row.source(),
                     planned.items().size(), row.reason() != null ? " (" + row.reason() + ")" : ""));
-        }
-    }
-
-    static void deleteTree(Path dir) throws java.io.IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (java.util.stream.Stream<Path> tree = Files.walk(dir)) {
-            for (Path p : tree.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
         }
     }
 

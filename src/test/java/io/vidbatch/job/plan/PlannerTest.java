@@ -1,4 +1,4 @@
-package io.vidbatch.job;
+package io.vidbatch.job.plan;
 
 import io.vidbatch.media.Budget;
 import io.vidbatch.media.Samples;
@@ -12,6 +12,8 @@ import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import io.vidbatch.job.Inputs;
+import io.vidbatch.job.TranscodeParameters;
 
 /** What planning one input does when the input, or the tools run on it, misbehave. */
 class PlannerTest {

@@ -1,4 +1,4 @@
-package io.vidbatch.job;
+package io.vidbatch.job.transcode;
 
 import io.vidbatch.config.Settings;
 import jakarta.batch.api.BatchProperty;
@@ -17,6 +17,8 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.logging.Logger;
 import io.vidbatch.store.WorkStore;
+import io.vidbatch.job.TranscodeParameters;
+import io.vidbatch.job.FieldError;
 
 /**
  * Spreads the pending items over {@code workers} partitions, longest first onto the least

@@ -1,4 +1,4 @@
-package io.vidbatch.job;
+package io.vidbatch.job.transcode;
 
 /**
  * The worker running an item went away (killed, evicted, crashed) through no fault of the

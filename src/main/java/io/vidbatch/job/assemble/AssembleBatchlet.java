@@ -1,9 +1,10 @@
-package io.vidbatch.job;
+package io.vidbatch.job.assemble;
 
 import io.vidbatch.store.InputState;
 import io.vidbatch.store.ItemState;
 import io.vidbatch.config.Settings;
 import io.vidbatch.work.WorkResult;
+import io.vidbatch.media.OutputFiles;
 import io.vidbatch.media.BadMediaException;
 import io.vidbatch.media.Joiner;
 import io.vidbatch.media.MediaInfo;
@@ -31,6 +32,11 @@ import java.util.logging.Logger;
 import java.util.stream.Stream;
 import io.vidbatch.store.WorkStore;
 import io.vidbatch.store.JobSettings;
+import io.vidbatch.job.InputDetail;
+import io.vidbatch.job.JobOutcome;
+import io.vidbatch.job.JobReport;
+import io.vidbatch.job.OutputNames;
+import io.vidbatch.job.TranscodeJob;
 
 /**
  * Step 3: joins the pieces of segmented inputs and verifies the result against its source
@@ -43,7 +49,6 @@ import io.vidbatch.store.JobSettings;
 public class AssembleBatchlet extends AbstractBatchlet {
 
     private static final Logger LOG = Logger.getLogger(AssembleBatchlet.class.getName());
-    static final String LOGS = "logs";
 
     @Inject
     JobContext jobContext;
@@ -136,7 +141,7 @@ public class AssembleBatchlet extends AbstractBatchlet {
         Optional<WorkStore.ItemRow> failed = items.stream().filter(i -> i.state() == ItemState.FAILED).findFirst();
         if (failed.isPresent()) {
             WorkStore.ItemRow f = failed.get();
-            throw new BadMediaException(f.part() == Part.WHOLE ? f.reason() : TranscodeProcessor.describe(f.spec()) + ": " + f.reason());
+            throw new BadMediaException(f.part() == Part.WHOLE ? f.reason() : f.spec().piece() + ": " + f.reason());
         }
         if (items.isEmpty() || items.stream().anyMatch(i -> i.state() != ItemState.DONE)) {
             throw new BadMediaException("not every piece was processed");
@@ -161,7 +166,7 @@ public class AssembleBatchlet extends AbstractBatchlet {
                     .map(i -> new Joiner.Piece(Path.of(i.spec().output()), i.spec().seconds())).toList();
             Path audio = items.stream().filter(i -> i.part() == Part.AUDIO).map(i -> Path.of(i.spec().output()))
                     .findFirst().orElse(null);
-            Path log = work.resolve(LOGS).resolve("join-" + input.input() + ".log");
+            Path log = work.resolve(TranscodeJob.LOGS).resolve("join-" + input.input() + ".log");
             MediaInfo info = new Joiner(settings.tools()).join(pieces, audio, Path.of(input.source()), streams, preset, output,
                     detail.expected(), log);
             long frames = info.video().frames();
@@ -198,8 +203,8 @@ public class AssembleBatchlet extends AbstractBatchlet {
             return;
         }
         try (Stream<Path> s = Files.list(work)) {
-            for (Path p : s.filter(p -> !p.getFileName().toString().equals(LOGS)).toList()) {
-                PlanBatchlet.deleteTree(p);
+            for (Path p : s.filter(p -> !p.getFileName().toString().equals(TranscodeJob.LOGS)).toList()) {
+                OutputFiles.deleteTree(p);
             }
         }
     }

@@ -1,4 +1,4 @@
-package io.vidbatch.job;
+package io.vidbatch.job.assemble;
 
 import io.vidbatch.store.InputState;
 import io.vidbatch.media.OutputFiles;
@@ -14,6 +14,9 @@ import java.util.ArrayList;
 import java.util.List;
 import io.vidbatch.store.WorkStore;
 import io.vidbatch.store.JobSettings;
+import io.vidbatch.job.InputDetail;
+import io.vidbatch.job.JobOutcome;
+import io.vidbatch.job.JobReport;
 
 /** Builds a job's report from the store, and writes it beside the outputs. */
 @ApplicationScoped

@@ -1,4 +1,4 @@
-package io.vidbatch.job;
+package io.vidbatch.job.plan;
 
 import io.vidbatch.store.InputState;
 import io.vidbatch.work.WorkItem;
@@ -24,6 +24,11 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import io.vidbatch.store.WorkStore;
+import io.vidbatch.job.Inputs;
+import io.vidbatch.job.InputDetail;
+import io.vidbatch.job.TranscodeParameters;
+import io.vidbatch.job.OutputNames;
+import io.vidbatch.job.TranscodeJob;
 
 /**
  * Turns one input file into work items: probes it, checks that the operations fit it, works
@@ -205,7 +210,7 @@ final class Planner {
     private WorkItem item(long job, int inputNo, Part part, int segment, Path source, Path output, String preset, String ops,
                           Expected expected, StreamPlan.Map streams, double seconds) {
         int n = ++nextItem;
-        Path log = workDir.resolve(AssembleBatchlet.LOGS).resolve("item-" + n + ".log");
+        Path log = workDir.resolve(TranscodeJob.LOGS).resolve("item-" + n + ".log");
         return new WorkItem(job, n, inputNo, part, segment, source.toString(), output.toString(), preset, ops, expected,
                 streams, log.toString(), seconds, params.dryRun());
     }

@@ -1,4 +1,4 @@
-package io.vidbatch.job;
+package io.vidbatch.job.transcode;
 
 import io.vidbatch.work.WorkItem;
 import io.vidbatch.media.Part;
@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Set;
 import io.vidbatch.store.WorkStore;
 import io.vidbatch.store.JobSettings;
+import io.vidbatch.job.WorkEvent;
 
 /**
  * Hands out this partition's pending items in groups of the job's {@code groupSize}: one group

@@ -1,4 +1,4 @@
-package io.vidbatch.job;
+package io.vidbatch.job.transcode;
 
 import io.vidbatch.work.Launch;
 import io.vidbatch.launch.Launcher;
@@ -25,6 +25,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.logging.Logger;
 import io.vidbatch.work.Finished;
+import io.vidbatch.job.ProgressBoard;
+import io.vidbatch.job.WorkEvent;
 
 /**
  * Hands one group of items to the job's launcher and waits for it: decode → process → encode
@@ -148,17 +150,9 @@ public class TranscodeProcessor implements ItemProcessor {
     static String describe(List<WorkItem> group) {
         WorkItem first = group.get(0);
         if (group.size() == 1) {
-            return describe(first) + " of " + first.source();
+            return first.piece() + " of " + first.source();
         }
         long inputs = group.stream().map(WorkItem::source).distinct().count();
         return group.size() + " pieces of " + (inputs == 1 ? first.source() : inputs + " inputs");
-    }
-
-    static String describe(WorkItem item) {
-        return switch (item.part()) {
-            case WHOLE -> "whole file";
-            case VIDEO_SEGMENT -> "video segment " + item.segment();
-            case AUDIO -> "audio";
-        };
     }
 }

@@ -1,4 +1,4 @@
-package io.vidbatch.job;
+package io.vidbatch.job.plan;
 
 import io.vidbatch.media.Expected;
 import io.vidbatch.media.MediaInfo;
