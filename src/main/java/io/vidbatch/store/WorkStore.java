@@ -22,7 +22,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.logging.Logger;
 import io.vidbatch.work.Finished;
-import io.vidbatch.job.InputLists;
 
 /**
  * The job's inputs and work items, in the batch datasource. Inside a chunk the connection joins
