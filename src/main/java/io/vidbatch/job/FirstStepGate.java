@@ -7,12 +7,8 @@ import jakarta.inject.Inject;
 import jakarta.inject.Named;
 
 /**
- * Jobs have their first step recorded one at a time. Recording a step inserts a row whose
- * identity value embedded Derby hands out without waiting for locks: jobs started at the same
- * moment made it refuse some (40XL1), and a refusal there fails the job before its plan
- * (LoadIT's twenty jobs at once, on a fresh server and again mid-run). The turn is taken on
- * the job thread before Liberty records the plan step and given back once the plan runs, a few
- * milliseconds later; everything after that goes on in parallel.
+ * Jobs have their first step recorded one at a time: embedded Derby refused identity values to
+ * jobs started at the same moment (why: docs/decisions/001-first-step-one-job-at-a-time.md).
  */
 @Named("firstStepGate")
 @Dependent

@@ -12,14 +12,8 @@ import java.util.Locale;
 import java.util.logging.Logger;
 
 /**
- * Adds the one index Liberty's job repository lacks. At every partition's start and end Liberty
- * reads all step executions of the partitioned step by their top-level step execution, and
- * WLPSTEPTHREADEXECUTION has no index on that column: each read scans every step execution ever
- * recorded, so dispatch slows as the repository grows (bench/dispatch.sh, see README). Liberty
- * creates its tables at first use, so this runs when a job is planned, not at server start.
- * Derby indexes every foreign key (and Liberty names one there), so only databases without any
- * index led by that column get the DDL, once: twenty jobs planned at the same moment on Derby
- * each ran it, and the catalogue locks failed one of them (LoadIT).
+ * Adds the one index Liberty's job repository lacks, once, when a job is planned (Liberty makes
+ * its tables at first use); why and how: docs/decisions/002-index-the-job-repository.md.
  */
 @ApplicationScoped
 public class RepositoryIndex {

@@ -26,7 +26,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Admin Center as a browser uses it: form login with its CSRF token, the Java Batch tool's page,
- * and the batch REST calls that tool makes (found in its bundle, see README "Admin Center"),
+ * and the batch REST calls that tool makes (found in its bundle, see docs/watching.md, "Admin Center"),
  * authenticated by the login's cookies only.
  */
 @MicroShedTest

@@ -70,7 +70,7 @@ class RoleMatrixIT {
                 new Row("GET", "/vidbatch/session", null, 401, 200, 200, 200, 200, 200),
                 new Row("GET", "/vidbatch/console/", null, 200, 200, 200, 200, 200, 200),
                 // Admin Center (HTTPS only): its pages go to the login form; its Java Batch tool takes
-                // Liberty's reader (monitors) and administrator roles, not submitters (README, Admin Center).
+                // Liberty's reader (monitors) and administrator roles, not submitters (docs/watching.md, Admin Center).
                 new Row("GET", https + "/adminCenter/", null, 302, 302, 302, 302, 302, 302),
                 new Row("GET", https + AdminCenterIT.TOOL, null, 401, 200, 403, 200, 403, 403),
                 new Row("GET", "/metrics", null, 401, 200, 403, 200, 403, 403),

@@ -14,7 +14,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /** What ffmpeg, ffprobe and worker JVMs see of the coordinator's environment. */
 class ChildProcessesTest {
 
-    /** What a production coordinator's environment holds, by the names README.md gives them. */
+    /** What a production coordinator's environment holds, by the names docs/configuration.md gives them. */
     static final Map<String, String> SECRETS = Map.of("ADMIN_PASSWORD", "adm-Kq9-secret", "SUBMITTER_PASSWORD", "sub-Kq9-secret",
             "KEYSTORE_PASSWORD", "ks-Kq9-secret", "DB_PASSWORD", "db-Kq9-secret");
 

@@ -8,10 +8,8 @@ import jakarta.inject.Named;
 
 /**
  * Commits after every group of items, except after a partition's last one: that group's chunk
- * goes on to the reader's end of data, so the partition ends with one commit instead of two.
- * Every chunk commit also updates the job execution's row in Liberty's job repository, which all
- * partitions share, so those commits run one after another; an empty last chunk per partition
- * doubled them (measured with 50 partitions in bench/dispatch.sh: see README).
+ * goes on to the reader's end of data, so the partition ends with one commit instead of two
+ * (why: docs/decisions/004-one-commit-per-group.md).
  */
 @Named("groupCheckpoint")
 @Dependent

@@ -12,7 +12,7 @@ import java.util.Optional;
 
 /**
  * How worker pods are made: server variables {@code k8s.*}, each overridable by an environment
- * variable ({@code K8S_NAMESPACE}, {@code K8S_WORKER_IMAGE}, ...). See the README's table.
+ * variable ({@code K8S_NAMESPACE}, {@code K8S_WORKER_IMAGE}, ...). See kubernetes/README.md, "Launcher settings".
  */
 @ApplicationScoped
 public class KubernetesSettings {
