@@ -10,6 +10,7 @@ import jakarta.ws.rs.ext.ExceptionMapper;
 import jakarta.ws.rs.ext.Provider;
 
 import java.util.List;
+import java.util.Locale;
 
 /**
  * Every error answers like ours do (JSON with a message), also those the framework raises
@@ -30,7 +31,7 @@ public class ErrorMapper implements ExceptionMapper<WebApplicationException> {
             return r; // one of ours (ApiError) already
         }
         String message = e instanceof ForbiddenException ? caller() + " may not do this: it needs another batch role"
-                : r.getStatusInfo().getReasonPhrase().toLowerCase(java.util.Locale.ROOT);
+                : r.getStatusInfo().getReasonPhrase().toLowerCase(Locale.ROOT);
         return Response.fromResponse(r).type(MediaType.APPLICATION_JSON).entity(new ApiError(message, List.of())).build();
     }
 

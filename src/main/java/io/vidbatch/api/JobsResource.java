@@ -58,6 +58,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import jakarta.ws.rs.core.SecurityContext;
 
 /**
  * Submit, watch, stop and restart {@code transcode} jobs. Parameters are checked before a job
@@ -99,7 +100,7 @@ public class JobsResource {
     UriInfo uri;
 
     @Context
-    jakarta.ws.rs.core.SecurityContext security;
+    SecurityContext security;
 
     private final JobOperator operator = BatchRuntime.getJobOperator();
 

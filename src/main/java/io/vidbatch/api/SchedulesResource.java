@@ -40,6 +40,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
+import jakarta.enterprise.concurrent.CronTrigger;
 
 /**
  * Schedules of the transcode job: batchAdmin creates, changes and deletes them; every batch role
@@ -161,7 +162,7 @@ public class SchedulesResource {
         }
         String cron = o.getString("cron", "").strip();
         try {
-            new jakarta.enterprise.concurrent.CronTrigger(cron, zone);
+            new CronTrigger(cron, zone);
         } catch (IllegalArgumentException e) {
             errors.add(new FieldError("cron", "not a cron expression: '" + cron + "' (minute hour day month weekday, "
                     + "optionally seconds first; e.g. '0 2 * * *' for 02:00 every day)"));

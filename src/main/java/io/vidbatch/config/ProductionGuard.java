@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.logging.Logger;
+import java.util.Locale;
 
 /**
  * Under the production profile, stops the whole server while a password is still one that every
@@ -70,7 +71,7 @@ public class ProductionGuard {
         }
         for (Map.Entry<String, String> e : DEV_DEFAULTS.entrySet()) {
             String value = config.apply(e.getKey()).orElse("");
-            String env = e.getKey().replace('.', '_').toUpperCase(java.util.Locale.ROOT);
+            String env = e.getKey().replace('.', '_').toUpperCase(Locale.ROOT);
             if (value.isBlank()) {
                 out.add(env + " is not set");
             } else if (value.equals(e.getValue())) {

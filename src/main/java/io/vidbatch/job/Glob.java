@@ -3,6 +3,7 @@ package io.vidbatch.job;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.IntPredicate;
+import java.util.Arrays;
 
 /**
  * A glob from a job's {@code inputs}, matched against a path relative to the glob's folder
@@ -101,7 +102,7 @@ final class Glob {
         at[0] = true;
         passRepeats(p, at);
         for (int c : text) {
-            java.util.Arrays.fill(next, false);
+            Arrays.fill(next, false);
             boolean alive = false;
             for (int j = 0; j < p.length; j++) {
                 if (at[j] && p[j].accepts().test(c)) {

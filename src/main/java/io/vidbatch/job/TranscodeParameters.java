@@ -12,6 +12,12 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.Function;
+import io.vidbatch.launch.Launchers;
+import jakarta.json.Json;
+import jakarta.json.JsonReader;
+import jakarta.json.JsonString;
+import java.io.StringReader;
+import java.util.Locale;
 
 /**
  * The parameters of the {@code transcode} job, parsed and checked in one place: by our REST
@@ -42,7 +48,7 @@ public record TranscodeParameters(List<String> inputs, Preset preset, List<Opera
 
     public static final String DEFAULT_PRESET = Preset.H264_720P.id();
     public static final int DEFAULT_WORKERS = 2;
-    public static final List<String> LAUNCHERS = io.vidbatch.launch.Launchers.NAMES;
+    public static final List<String> LAUNCHERS = Launchers.NAMES;
     /** The longest entry taken: a path longer than Linux's PATH_MAX (4096 bytes) cannot name a file anyway. */
     static final int MAX_ENTRY_CHARS = WorkStore.MAX_ENTRY_CHARS;
     static final double MIN_SEGMENT = 2;
@@ -133,7 +139,7 @@ public record TranscodeParameters(List<String> inputs, Preset preset, List<Opera
             errors.add(new FieldError(DRY_RUN, "'" + dryText + "' must be true or false"));
         }
 
-        String audio = orDefault(get.apply(AUDIO), StreamPlan.ALL).toLowerCase(java.util.Locale.ROOT);
+        String audio = orDefault(get.apply(AUDIO), StreamPlan.ALL).toLowerCase(Locale.ROOT);
         String audioError = StreamPlan.checkAudio(audio);
         if (audioError != null) {
             errors.add(new FieldError(AUDIO, audioError));
@@ -185,8 +191,8 @@ public record TranscodeParameters(List<String> inputs, Preset preset, List<Opera
             return List.of();
         }
         if (text.strip().startsWith("[")) {
-            try (jakarta.json.JsonReader r = jakarta.json.Json.createReader(new java.io.StringReader(text))) {
-                return r.readArray().getValuesAs(jakarta.json.JsonString.class).stream().map(jakarta.json.JsonString::getString)
+            try (JsonReader r = Json.createReader(new StringReader(text))) {
+                return r.readArray().getValuesAs(JsonString.class).stream().map(JsonString::getString)
                         .filter(s -> !s.isBlank()).toList();
             } catch (RuntimeException notJson) {
                 // a name that starts with '[': read it as a list below

@@ -9,6 +9,7 @@ import jakarta.inject.Inject;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.logging.Logger;
+import java.util.ArrayList;
 
 /**
  * At start-up, ends the ffmpeg processes a previous life of this server left behind when it
@@ -53,7 +54,7 @@ public class OrphanSweep {
     private static List<String> commandLine(ProcessHandle p) {
         ProcessHandle.Info info = p.info();
         return info.command().map(c -> {
-            java.util.ArrayList<String> l = new java.util.ArrayList<>(List.of(c));
+            ArrayList<String> l = new ArrayList<>(List.of(c));
             info.arguments().ifPresent(a -> l.addAll(List.of(a)));
             return (List<String>) l;
         }).orElse(List.of());

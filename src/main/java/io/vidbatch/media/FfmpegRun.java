@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.regex.Pattern;
+import java.util.Optional;
 
 /**
  * Runs one ffmpeg command to completion: progress read from a {@code -progress} file (no pipes
@@ -197,17 +198,17 @@ public final class FfmpegRun {
             this.expectedSeconds = expectedSeconds;
         }
 
-        java.util.Optional<Progress> poll() {
+        Optional<Progress> poll() {
             boolean blockEnded = false;
             for (String line : tail.poll()) {
                 blockEnded |= apply(line.trim());
             }
             if (!blockEnded) {
-                return java.util.Optional.empty();
+                return Optional.empty();
             }
             double fraction = expectedSeconds > 0 ? Math.min(1.0, Math.max(0, outSeconds / expectedSeconds)) : 0;
             last = new Progress(fraction, frames, fps);
-            return java.util.Optional.of(last);
+            return Optional.of(last);
         }
 
         /** Applies one key=value line; true at the end of a progress block. */

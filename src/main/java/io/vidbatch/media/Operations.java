@@ -8,6 +8,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
+import java.util.Locale;
+import java.util.TreeSet;
 
 /**
  * Parses the {@code operations} parameter: operations separated by {@code ;}, each a name with
@@ -42,7 +44,7 @@ public final class Operations {
         }
         for (Class<?> once : List.of(Operation.Fps.class, Operation.Watermark.class)) {
             if (ops.stream().filter(once::isInstance).count() > 1) {
-                throw new IllegalArgumentException(once.getSimpleName().toLowerCase(java.util.Locale.ROOT) + " may be given once");
+                throw new IllegalArgumentException(once.getSimpleName().toLowerCase(Locale.ROOT) + " may be given once");
             }
         }
         return ops;
@@ -255,7 +257,7 @@ public final class Operations {
         String oneOf(String key, String fallback, Set<String> allowed) {
             String v = args.getOrDefault(key, fallback);
             if (!allowed.contains(v)) {
-                throw error(key + " '" + v + "' must be one of " + String.join(", ", new java.util.TreeSet<>(allowed)));
+                throw error(key + " '" + v + "' must be one of " + String.join(", ", new TreeSet<>(allowed)));
             }
             return v;
         }
@@ -298,7 +300,7 @@ public final class Operations {
             if (start == i) {
                 throw new IllegalArgumentException("expected an operation name at position " + (i + 1) + " of '" + s + "'");
             }
-            return s.substring(start, i).toLowerCase(java.util.Locale.ROOT);
+            return s.substring(start, i).toLowerCase(Locale.ROOT);
         }
 
         Map<String, String> arguments() {

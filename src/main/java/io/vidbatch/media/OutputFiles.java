@@ -5,6 +5,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.UUID;
+import java.util.Comparator;
+import java.util.stream.Stream;
 
 /**
  * Files that readers see complete or not at all: written under a hidden temporary name in the
@@ -33,7 +35,7 @@ public final class OutputFiles {
      */
     public static void removeTemporaries(Path output) {
         String prefix = "." + output.getFileName() + ".";
-        try (java.util.stream.Stream<Path> s = Files.list(output.getParent())) {
+        try (Stream<Path> s = Files.list(output.getParent())) {
             for (Path p : s.filter(p -> isTemporary(p) && p.getFileName().toString().startsWith(prefix)).toList()) {
                 Files.deleteIfExists(p);
             }
@@ -48,12 +50,12 @@ public final class OutputFiles {
     }
 
     /** A folder and everything in it; nothing when it is not there. */
-    public static void deleteTree(Path dir) throws java.io.IOException {
+    public static void deleteTree(Path dir) throws IOException {
         if (!Files.exists(dir)) {
             return;
         }
-        try (java.util.stream.Stream<Path> tree = Files.walk(dir)) {
-            for (Path p : tree.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        try (Stream<Path> tree = Files.walk(dir)) {
+            for (Path p : tree.sorted(Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(p);
             }
         }

@@ -2,6 +2,7 @@ package io.vidbatch.media;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Arrays;
 
 /** A video stream's packets (time, keyframe flag) in decode order: what planning reads off a source. */
 public final class PacketTimes {
@@ -79,7 +80,7 @@ public final class PacketTimes {
         if (randomAccess == null) {
             return true;
         }
-        int i = java.util.Arrays.binarySearch(randomAccess, pts - SAME_TIME);
+        int i = Arrays.binarySearch(randomAccess, pts - SAME_TIME);
         int at = i >= 0 ? i : -i - 1;
         return at < randomAccess.length && randomAccess[at] <= pts + SAME_TIME;
     }

@@ -4,6 +4,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Collectors;
+import java.util.Objects;
+import java.util.stream.Stream;
 
 /**
  * A named output format: codecs, the box the picture is fitted into (never upscaled), rate
@@ -121,7 +123,7 @@ public enum Preset {
 
     /** key=value pairs joined with colons, those that are null left out. */
     private static String params(String... pairs) {
-        return java.util.Arrays.stream(pairs).filter(java.util.Objects::nonNull).collect(Collectors.joining(":"));
+        return Arrays.stream(pairs).filter(Objects::nonNull).collect(Collectors.joining(":"));
     }
 
     public List<String> audioArgs() {
@@ -161,6 +163,6 @@ public enum Preset {
     }
 
     private static List<String> concat(List<String> a, List<String> b) {
-        return java.util.stream.Stream.concat(a.stream(), b.stream()).toList();
+        return Stream.concat(a.stream(), b.stream()).toList();
     }
 }

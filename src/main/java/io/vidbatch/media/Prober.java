@@ -15,6 +15,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import jakarta.json.JsonString;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
 
 /** Runs ffprobe on a file and turns its JSON into {@link MediaInfo}. */
 public final class Prober {
@@ -133,7 +137,7 @@ public final class Prober {
             for (JsonValue v : side == null ? List.<JsonValue>of() : side) {
                 JsonObject d = v.asJsonObject();
                 switch (d.getString("side_data_type", "")) {
-                    case "Mastering display metadata" -> master = String.format(java.util.Locale.ROOT,
+                    case "Mastering display metadata" -> master = String.format(Locale.ROOT,
                             "G(%d,%d)B(%d,%d)R(%d,%d)WP(%d,%d)L(%d,%d)", chroma(d, "green_x"), chroma(d, "green_y"),
                             chroma(d, "blue_x"), chroma(d, "blue_y"), chroma(d, "red_x"), chroma(d, "red_y"),
                             chroma(d, "white_point_x"), chroma(d, "white_point_y"),
@@ -156,7 +160,7 @@ public final class Prober {
     }
 
     /** NAL unit types of the pictures a decoder can start at: H.264 IDR; HEVC IRAP (BLA, IDR, CRA). */
-    private static final java.util.Map<String, String> RANDOM_ACCESS_NALS = java.util.Map.of("h264", "5", "hevc", "16-21");
+    private static final Map<String, String> RANDOM_ACCESS_NALS = Map.of("h264", "5", "hevc", "16-21");
     /** A copy of the video stream runs at disk speed: an hour of 4K takes well under this. */
     private static final long COPY_TIMEOUT_SECONDS = 1800;
 
@@ -202,7 +206,7 @@ public final class Prober {
         double duration = number(format, "duration", 0);
         MediaInfo.Video video = null;
         List<MediaInfo.Stream> all = new ArrayList<>();
-        java.util.Map<String, Integer> perType = new java.util.HashMap<>();
+        Map<String, Integer> perType = new HashMap<>();
         JsonArray streams = root.getJsonArray("streams");
         if (streams != null) {
             for (JsonValue v : streams) {
@@ -227,7 +231,7 @@ public final class Prober {
     /** A tag's text, or null when absent, empty or "und" (undetermined). */
     private static String tag(JsonObject tags, String name) {
         JsonValue v = tags.get(name);
-        if (!(v instanceof jakarta.json.JsonString text) || text.getString().isBlank() || text.getString().equals("und")) {
+        if (!(v instanceof JsonString text) || text.getString().isBlank() || text.getString().equals("und")) {
             return null;
         }
         String t = text.getString().strip();

@@ -7,6 +7,8 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import java.math.BigDecimal;
+import java.util.regex.Matcher;
 
 /**
  * Which of a source's streams go into its output and what becomes of every one of them: the
@@ -63,7 +65,7 @@ public record StreamPlan(List<Integer> audio, List<Integer> subtitles, int chapt
 
         /** The mastering display as SVT-AV1 takes it: chromaticities and luminance as decimals. */
         public String svtMasterDisplay() {
-            java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\w+)\\((\\d+),(\\d+)\\)").matcher(masterDisplay);
+            Matcher m = Pattern.compile("(\\w+)\\((\\d+),(\\d+)\\)").matcher(masterDisplay);
             StringBuilder b = new StringBuilder();
             while (m.find()) {
                 double scale = m.group(1).equals("L") ? 10000 : 50000;
@@ -74,7 +76,7 @@ public record StreamPlan(List<Integer> audio, List<Integer> subtitles, int chapt
         }
 
         private static String decimal(double d) {
-            return java.math.BigDecimal.valueOf(d).stripTrailingZeros().toPlainString();
+            return BigDecimal.valueOf(d).stripTrailingZeros().toPlainString();
         }
     }
 

@@ -4,6 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /** The ffmpeg and ffprobe executables that every media operation runs. */
 public record Tools(String ffmpeg, String ffprobe) {
@@ -40,7 +41,7 @@ public record Tools(String ffmpeg, String ffprobe) {
         try {
             Process p = ChildProcesses.tool(List.of(exe, "-version")).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-            if (!p.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
+            if (!p.waitFor(10, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
                 return false;
             }

@@ -3,6 +3,7 @@ package io.vidbatch.media;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
 
 /**
  * Checks an output against what its source promised before anyone sees it: with ffprobe, or for
@@ -28,7 +29,7 @@ public final class Verifier {
             checkFrames(info.video().frames() + " video frames", info.video().frames(), expected);
             double videoSeconds = info.video().streamDuration();
             if (Math.abs(videoSeconds - expected.seconds()) > expected.tolerance()) {
-                throw new BadMediaException(String.format(java.util.Locale.ROOT,
+                throw new BadMediaException(String.format(Locale.ROOT,
                         "output check failed: video lasts %.3f s, expected %.3f s ± %.3f s",
                         videoSeconds, expected.seconds(), expected.tolerance()));
             }

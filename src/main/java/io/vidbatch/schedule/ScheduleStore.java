@@ -16,6 +16,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HashSet;
+import java.util.HexFormat;
 
 /** Schedules, in the batch datasource beside the job repository (one backup holds both). */
 @ApplicationScoped
@@ -121,7 +126,7 @@ public class ScheduleStore {
     public Set<String> taken(String name) throws SQLException {
         ensureSchema();
         try (Connection c = dataSource.getConnection()) {
-            return new java.util.HashSet<>(Tables.query(c, "SELECT PATH FROM VB_SCHEDULE_FILE WHERE NAME = ?",
+            return new HashSet<>(Tables.query(c, "SELECT PATH FROM VB_SCHEDULE_FILE WHERE NAME = ?",
                     rs -> rs.getString(1), name));
         }
     }
@@ -178,9 +183,9 @@ public class ScheduleStore {
 
     private static String sha256(String s) {
         try {
-            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
-                    .digest(s.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
-        } catch (java.security.NoSuchAlgorithmException e) {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                    .digest(s.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
     }

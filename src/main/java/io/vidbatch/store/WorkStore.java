@@ -22,6 +22,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.logging.Logger;
 import io.vidbatch.work.Finished;
+import java.util.Collections;
+import java.util.HashMap;
 
 /**
  * The job's inputs and work items, in the batch datasource. Inside a chunk the connection joins
@@ -331,12 +333,12 @@ public class WorkStore {
     /** Counts for several jobs at once: what a job list needs, in one query. */
     public Map<Long, Counts> counts(List<Long> jobs) throws SQLException {
         ensureSchema();
-        Map<Long, int[]> n = new java.util.HashMap<>();
-        Map<Long, double[]> secs = new java.util.HashMap<>();
+        Map<Long, int[]> n = new HashMap<>();
+        Map<Long, double[]> secs = new HashMap<>();
         if (jobs.isEmpty()) {
             return Map.of();
         }
-        String in = String.join(",", java.util.Collections.nCopies(jobs.size(), "?"));
+        String in = String.join(",", Collections.nCopies(jobs.size(), "?"));
         try (Connection c = dataSource.getConnection();
              PreparedStatement ps = c.prepareStatement("SELECT JOB_INSTANCE, STATE, COUNT(*), SUM(MEDIA_SECONDS) FROM VB_ITEM "
                      + "WHERE JOB_INSTANCE IN (" + in + ") AND STATE NOT IN ('" + ItemState.STANDBY + "', '" + ItemState.SUPERSEDED + "') "
@@ -364,7 +366,7 @@ public class WorkStore {
                 }
             }
         }
-        Map<Long, Counts> out = new java.util.HashMap<>();
+        Map<Long, Counts> out = new HashMap<>();
         n.forEach((job, k) -> out.put(job, new Counts(k[0], k[1], k[2], secs.get(job)[0], secs.get(job)[1])));
         return out;
     }

@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.NoSuchElementException;
 
 /**
  * A worker's outcomes as the one line of JSON it leaves in its termination message:
@@ -141,7 +142,7 @@ public final class OutcomeMessage {
             }
             JsonValue v = e == JsonParser.Event.START_OBJECT ? p.getObject() : p.getArray();
             return p.hasNext() ? Optional.empty() : Optional.of(v);
-        } catch (JsonException | IllegalStateException | java.util.NoSuchElementException e) {
+        } catch (JsonException | IllegalStateException | NoSuchElementException e) {
             return Optional.empty();
         }
     }

@@ -14,6 +14,10 @@ import jakarta.json.JsonValue;
 import java.io.StringReader;
 import java.util.ArrayList;
 import java.util.List;
+import jakarta.json.JsonNumber;
+import jakarta.json.JsonString;
+import java.util.Map;
+import java.util.Optional;
 
 /**
  * Work items, results and outcomes as JSON, with JSON-P alone: the worker entry point runs
@@ -131,7 +135,7 @@ public final class WorkJson {
                 o.getString("preset"), o.getString("operations", ""),
                 new Expected(e.getJsonNumber("frames").longValue(), e.getInt("frameTolerance"), number(e, "seconds"),
                         number(e, "tolerance"), e.getBoolean("video"), audio, e.getInt("subtitleStreams", 0), e.getInt("chapters", 0),
-                        e.get("transfer") instanceof jakarta.json.JsonString t ? t.getString() : null),
+                        e.get("transfer") instanceof JsonString t ? t.getString() : null),
                 map, o.getString("log"), number(o, "seconds"), o.getBoolean("dryRun", false));
     }
 
@@ -160,9 +164,9 @@ public final class WorkJson {
         if (m.hdr() != null) {
             StreamPlan.Hdr h = m.hdr();
             JsonObjectBuilder hdr = Json.createObjectBuilder().add("transfer", h.transfer());
-            java.util.Map.of("primaries", java.util.Optional.ofNullable(h.primaries()), "matrix", java.util.Optional.ofNullable(h.matrix()),
-                    "masterDisplay", java.util.Optional.ofNullable(h.masterDisplay()),
-                    "contentLight", java.util.Optional.ofNullable(h.contentLight()))
+            Map.of("primaries", Optional.ofNullable(h.primaries()), "matrix", Optional.ofNullable(h.matrix()),
+                    "masterDisplay", Optional.ofNullable(h.masterDisplay()),
+                    "contentLight", Optional.ofNullable(h.contentLight()))
                     .forEach((k, v) -> v.ifPresent(text -> hdr.add(k, text)));
             b.add("hdr", hdr);
         }
@@ -181,7 +185,7 @@ public final class WorkJson {
     }
 
     private static List<Integer> ints(JsonArray a) {
-        return a == null ? List.of() : a.getValuesAs(jakarta.json.JsonNumber.class).stream().map(jakarta.json.JsonNumber::intValue).toList();
+        return a == null ? List.of() : a.getValuesAs(JsonNumber.class).stream().map(JsonNumber::intValue).toList();
     }
 
     private static double round(double d) {
@@ -189,7 +193,7 @@ public final class WorkJson {
     }
 
     private static double number(JsonObject o, String key) {
-        return o.get(key) instanceof jakarta.json.JsonNumber n ? n.doubleValue() : 0;
+        return o.get(key) instanceof JsonNumber n ? n.doubleValue() : 0;
     }
 
     private static JsonObject parseObject(String json) {

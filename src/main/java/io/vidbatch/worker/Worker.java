@@ -20,6 +20,9 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.Optional;
 
 /**
  * The worker entry point, the same in a separate process and in a Kubernetes pod: takes a group
@@ -64,7 +67,7 @@ public final class Worker {
         if (pid == null || pid.isBlank()) {
             return; // a pod: Kubernetes owns its life
         }
-        java.util.Optional<ProcessHandle> coordinator = ProcessHandle.of(Long.parseLong(pid.strip()));
+        Optional<ProcessHandle> coordinator = ProcessHandle.of(Long.parseLong(pid.strip()));
         Runnable gone = () -> {
             out.println("coordinator " + pid.strip() + " is gone: stopping");
             stop.set(true);
@@ -125,8 +128,8 @@ public final class Worker {
         String host = env.get("HOSTNAME");
         if (host == null || host.isBlank()) {
             try {
-                host = java.net.InetAddress.getLocalHost().getHostName();
-            } catch (java.net.UnknownHostException e) {
+                host = InetAddress.getLocalHost().getHostName();
+            } catch (UnknownHostException e) {
                 host = "unknown";
             }
         }

@@ -37,6 +37,7 @@ import io.vidbatch.job.JobOutcome;
 import io.vidbatch.job.JobReport;
 import io.vidbatch.job.OutputNames;
 import io.vidbatch.job.TranscodeJob;
+import java.util.Objects;
 
 /**
  * Step 3: joins the pieces of segmented inputs and verifies the result against its source
@@ -115,7 +116,7 @@ public class AssembleBatchlet extends AbstractBatchlet {
         if (report.summary().outcome() == JobOutcome.ALL_DONE || report.summary().outcome() == JobOutcome.PARTIAL) {
             // COMPLETED: no restart will write more, and the files written hold their names now.
             OutputNames.release(settings.roots().claimsDir(), job, store.inputs(job).stream()
-                    .map(WorkStore.InputRow::output).filter(java.util.Objects::nonNull).map(Path::of).toList());
+                    .map(WorkStore.InputRow::output).filter(Objects::nonNull).map(Path::of).toList());
         }
         String exit = report.exitStatus();
         jobContext.setExitStatus(exit);

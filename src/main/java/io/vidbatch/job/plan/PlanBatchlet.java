@@ -32,6 +32,10 @@ import io.vidbatch.job.FieldError;
 import io.vidbatch.job.FirstStepTurns;
 import io.vidbatch.job.TranscodeParameters;
 import io.vidbatch.job.InputLists;
+import io.vidbatch.media.Operations;
+import java.io.IOException;
+import java.sql.SQLException;
+import java.util.stream.Stream;
 
 /**
  * Step 1: checks the parameters, resolves the inputs inside the input roots, probes each (several
@@ -92,7 +96,7 @@ public class PlanBatchlet extends AbstractBatchlet {
         }
         try {
             Files.createDirectories(out);
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             String message = "cannot create the output folder " + out + ": " + e;
             jobContext.setExitStatus(message);
             throw new IllegalStateException(message, e);
@@ -102,7 +106,7 @@ public class PlanBatchlet extends AbstractBatchlet {
         // Planning again (after a failure or a stop) starts from nothing: no rows, no pieces.
         store.deletePlan(job);
         OutputFiles.deleteTree(work);
-        store.insertSettings(job, new JobSettings(p.preset().id(), io.vidbatch.media.Operations.format(p.operations()),
+        store.insertSettings(job, new JobSettings(p.preset().id(), Operations.format(p.operations()),
                 p.segmentSeconds(), p.workers(), out.toString(), p.launcher(), p.groupSize(), p.dryRun(),
                 Instant.now().toString(), p.audio()));
         Planner planner = new Planner(settings.tools(), p, settings.budget(), out, work, roots.claimsDir());
@@ -152,7 +156,7 @@ public class PlanBatchlet extends AbstractBatchlet {
     }
 
     /** The entries of the job's input list when it names one (our API, schedules), else its {@code inputs}. */
-    private List<String> inputs(Properties given) throws java.sql.SQLException {
+    private List<String> inputs(Properties given) throws SQLException {
         String list = given.getProperty(TranscodeParameters.INPUT_LIST);
         if (list == null) {
             return TranscodeParameters.splitInputs(given.getProperty(TranscodeParameters.INPUTS));
@@ -169,10 +173,10 @@ public class PlanBatchlet extends AbstractBatchlet {
         }
     }
 
-    private void store(long job, Planner.Planned planned) throws java.sql.SQLException {
+    private void store(long job, Planner.Planned planned) throws SQLException {
         WorkStore.InputRow row = planned.row().withDetail(planned.detail() == null ? null : store.json().toJson(planned.detail()));
         String unfit = WorkStore.unfit(row, planned.standby() == null ? planned.items()
-                : java.util.stream.Stream.concat(planned.items().stream(), java.util.stream.Stream.of(planned.standby())).toList());
+                : Stream.concat(planned.items().stream(), Stream.of(planned.standby())).toList());
         if (unfit != null) {
             // One file's record too large for its row must not fail the job (and a watch run's other files with it).
             row = new WorkStore.InputRow(row.input(), row.given(), WorkStore.cut(row.source(), 4000), InputState.REJECTED,

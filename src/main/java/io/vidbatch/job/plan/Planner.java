@@ -29,6 +29,8 @@ import io.vidbatch.job.InputDetail;
 import io.vidbatch.job.TranscodeParameters;
 import io.vidbatch.job.OutputNames;
 import io.vidbatch.job.TranscodeJob;
+import java.io.IOException;
+import java.util.Locale;
 
 /**
  * Turns one input file into work items: probes it, checks that the operations fit it, works
@@ -116,7 +118,7 @@ final class Planner {
                 if (Operations.fps(params.operations()).isPresent()) {
                     note = "encoded whole: a frame-rate change needs the whole timeline";
                 } else if (!listable) {
-                    note = String.format(java.util.Locale.ROOT, "encoded whole: more than %,d frames to list for cutting",
+                    note = String.format(Locale.ROOT, "encoded whole: more than %,d frames to list for cutting",
                             MAX_LISTED_PACKETS);
                 } else {
                     split = splitter.split(c.real(), info, packets, params.segmentSeconds(), inputWorkDir(inputNo));
@@ -144,7 +146,7 @@ final class Planner {
     /** The report's word when a long video was cut into longer segments than asked, or null. */
     private String longerSegments(MediaInfo info) {
         double length = Splitter.segmentLength(info.video().streamDuration(), params.segmentSeconds());
-        return length > params.segmentSeconds() ? String.format(java.util.Locale.ROOT,
+        return length > params.segmentSeconds() ? String.format(Locale.ROOT,
                 "segments of %.1f s instead of %.1f s: at most %,d segments per input", length,
                 params.segmentSeconds(), Splitter.MAX_SEGMENTS) : null;
     }
@@ -162,7 +164,7 @@ final class Planner {
         Path output;
         try {
             output = outputName(job, c.file());
-        } catch (java.io.IOException ex) {
+        } catch (IOException ex) {
             return rejected(inputNo, c, source, "cannot claim an output name in " + outputDir + ": " + ex.getMessage());
         }
         String ops = Operations.format(params.operations());
@@ -185,7 +187,7 @@ final class Planner {
                 items.add(item(job, inputNo, Part.AUDIO, 0, c.real(), dir.resolve("audio." + params.preset().extension()),
                         preset, ops, new Expected(0, 0, expected.seconds(), expected.tolerance(), false, expected.audioStreams(), 0, 0,
                                 null),
-                        new StreamPlan.Map(e.streams().audio(), java.util.List.of(), null), expected.seconds() / 10));
+                        new StreamPlan.Map(e.streams().audio(), List.of(), null), expected.seconds() / 10));
             }
             segments = split.segments().size();
             standby = item(job, inputNo, Part.WHOLE, 0, c.real(), output, preset, ops, expected, e.streams().map(), expected.seconds());
@@ -273,7 +275,7 @@ final class Planner {
     }
 
     /** {@code <name>-<preset>.<ext>}, or numbered: unique within the job and among every other job's outputs. */
-    private Path outputName(long job, Path source) throws java.io.IOException {
+    private Path outputName(long job, Path source) throws IOException {
         if (names == null) {
             names = new OutputNames(outputDir, claims, job);
         }

@@ -1,6 +1,7 @@
 package io.vidbatch.job.transcode;
 
 import java.io.Serializable;
+import jakarta.batch.runtime.context.StepContext;
 
 /**
  * Counts of finished items. In a partition it holds what was finished since its collector last
@@ -57,7 +58,7 @@ public final class PartitionTally implements Serializable {
         frames += t.frames;
     }
 
-    static PartitionTally of(jakarta.batch.runtime.context.StepContext step) {
+    static PartitionTally of(StepContext step) {
         return StepThreadData.of(step).tally;
     }
 }

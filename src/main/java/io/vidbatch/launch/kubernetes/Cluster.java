@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
+import java.util.function.Function;
 
 /**
  * One connection to the cluster: the API client and two informers (this coordinator's worker
@@ -147,7 +148,7 @@ final class Cluster implements AutoCloseable {
     }
 
     private <T extends io.kubernetes.client.common.KubernetesObject> ResourceEventHandler<T> wake(
-            java.util.function.Function<T, String> jobNameOf) {
+            Function<T, String> jobNameOf) {
         return new ResourceEventHandler<>() {
             public void onAdd(T obj) {
                 signal(jobNameOf.apply(obj));

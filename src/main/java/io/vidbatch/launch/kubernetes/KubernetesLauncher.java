@@ -23,6 +23,8 @@ import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.logging.Logger;
+import java.sql.SQLException;
+import java.util.stream.Collectors;
 
 /**
  * Runs each group of items as a batch/v1 Job whose pod runs the worker entry point. Completion
@@ -272,7 +274,7 @@ public class KubernetesLauncher implements Launcher {
                 // not run anywhere else meanwhile.
                 String pods = c.podsOf(c.job(name)).stream().filter(KubernetesLauncher::stuck)
                         .map(p -> p.getMetadata().getName() + (p.getSpec().getNodeName() != null ? " on node " + p.getSpec().getNodeName() : ""))
-                        .collect(java.util.stream.Collectors.joining(", "));
+                        .collect(Collectors.joining(", "));
                 throw new WorkerUnavailableException("Job " + name + " is still there " + wait.toSeconds() + " s after deleting it"
                         + (pods.isEmpty() ? "" : "; its pod " + pods + " is still terminating: its node is unreachable;"
                         + " its items run nowhere else until the node is back, deleted or tainted node.kubernetes.io/out-of-service"));
@@ -295,7 +297,7 @@ public class KubernetesLauncher implements Launcher {
                     String id;
                     try {
                         id = owner.id();
-                    } catch (java.sql.SQLException e) {
+                    } catch (SQLException e) {
                         throw new ToolFailureException("cannot read this coordinator's owner id from its database: " + e.getMessage(), e);
                     }
                     try {
