@@ -12,7 +12,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.Function;
-import io.vidbatch.launch.Launchers;
+import io.vidbatch.launch.LauncherKind;
 import jakarta.json.Json;
 import jakarta.json.JsonReader;
 import jakarta.json.JsonString;
@@ -48,7 +48,7 @@ public record TranscodeParameters(List<String> inputs, Preset preset, List<Opera
 
     public static final String DEFAULT_PRESET = Preset.H264_720P.id();
     public static final int DEFAULT_WORKERS = 2;
-    public static final List<String> LAUNCHERS = Launchers.NAMES;
+    public static final List<String> LAUNCHERS = LauncherKind.ids();
     /** The longest entry taken: a path longer than Linux's PATH_MAX (4096 bytes) cannot name a file anyway. */
     static final int MAX_ENTRY_CHARS = WorkStore.MAX_ENTRY_CHARS;
     static final double MIN_SEGMENT = 2;

@@ -2,7 +2,7 @@ package io.vidbatch.metrics;
 
 import io.vidbatch.job.ProgressBoard;
 import io.vidbatch.job.WorkEvent;
-import io.vidbatch.launch.Launchers;
+import io.vidbatch.launch.LauncherKind;
 import io.vidbatch.work.Outcome;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -57,7 +57,7 @@ public class WorkMetrics {
 
     @PostConstruct
     void register() {
-        for (String name : Launchers.NAMES) {
+        for (String name : LauncherKind.ids()) {
             Tag tag = new Tag(LAUNCHER, name);
             AtomicInteger active = new AtomicInteger();
             launchers.put(name, new PerLauncher(

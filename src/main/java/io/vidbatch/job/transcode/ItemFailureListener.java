@@ -24,7 +24,7 @@ public class ItemFailureListener implements RetryProcessListener {
     @Override
     public void onRetryProcessException(Object group, Exception e) {
         List<WorkItem> items = ((WorkGroup) group).items();
-        events.fire(new WorkEvent.Retried(((WorkGroup) group).launcher(), items.size()));
+        events.fire(new WorkEvent.Retried(((WorkGroup) group).launcher().id(), items.size()));
         LOG.warning(() -> (items.size() == 1 ? "item " : "items ") + WorkItem.numbers(items) + " will be retried: " + e.getMessage());
     }
 }

@@ -67,8 +67,8 @@ public class TranscodeProcessor implements ItemProcessor {
         WorkGroup work = (WorkGroup) o;
         List<WorkItem> group = work.items();
         if (launcher == null) {
-            launcherName = work.launcher();
-            launcher = launchers.named(launcherName);
+            launcherName = work.launcher().id();
+            launcher = launchers.of(work.launcher());
         }
         int part = Integer.parseInt(partition);
         Map<Integer, WorkItem> byNumber = new HashMap<>();

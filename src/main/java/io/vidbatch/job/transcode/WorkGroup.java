@@ -1,5 +1,6 @@
 package io.vidbatch.job.transcode;
 
+import io.vidbatch.launch.LauncherKind;
 import io.vidbatch.work.WorkItem;
 
 import java.util.List;
@@ -10,5 +11,5 @@ import java.util.List;
  * transaction lasts as long as the encode: a connection it took would stay out of the pool
  * until then, and a step with as many partitions as the pool has connections would starve.
  */
-public record WorkGroup(String launcher, List<WorkItem> items) {
+public record WorkGroup(LauncherKind launcher, List<WorkItem> items) {
 }

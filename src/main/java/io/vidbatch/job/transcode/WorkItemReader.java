@@ -1,5 +1,6 @@
 package io.vidbatch.job.transcode;
 
+import io.vidbatch.launch.LauncherKind;
 import io.vidbatch.work.WorkItem;
 import io.vidbatch.media.Part;
 import jakarta.batch.api.BatchProperty;
@@ -53,17 +54,19 @@ public class WorkItemReader extends AbstractItemReader {
     /** Items handed out since open: still pending in the table until their chunk commits. */
     private final Set<Integer> handedOut = new HashSet<>();
     private int groupSize;
-    private String launcher;
+    private LauncherKind launcher;
 
     @Override
     public void open(Serializable checkpoint) throws Exception {
         long job = jobContext.getInstanceId();
         JobSettings settings = store.settings(job);
         groupSize = Math.max(1, settings.groupSize());
-        launcher = settings.launcher();
+        // Checked when the job was planned: a stored name no launcher has is a corrupt row.
+        launcher = LauncherKind.of(settings.launcher())
+                .orElseThrow(() -> new IllegalStateException("job " + job + " names no known launcher: " + settings.launcher()));
         handedOut.clear();
         pending = new ArrayDeque<>(store.pendingItems(job, Integer.parseInt(partition)));
-        events.fire(new WorkEvent.Pending(job, partition, launcher, pending.size()));
+        events.fire(new WorkEvent.Pending(job, partition, launcher.id(), pending.size()));
     }
 
     @Override
@@ -83,13 +86,13 @@ public class WorkItemReader extends AbstractItemReader {
         // whole-file item here, which the next read must see.
         StepThreadData.of(stepContext).moreToRead = !pending.isEmpty()
                 || group.stream().anyMatch(i -> i.part() == Part.VIDEO_SEGMENT);
-        events.fire(new WorkEvent.Pending(job, partition, launcher, pending.size()));
+        events.fire(new WorkEvent.Pending(job, partition, launcher.id(), pending.size()));
         return group.isEmpty() ? null : new WorkGroup(launcher, group);
     }
 
     /** Whatever is left (a stop, a failure) is no longer pending on this partition. */
     @Override
     public void close() {
-        events.fire(new WorkEvent.Pending(jobContext.getInstanceId(), partition, launcher, 0));
+        events.fire(new WorkEvent.Pending(jobContext.getInstanceId(), partition, launcher == null ? LauncherKind.LOCAL.id() : launcher.id(), 0));
     }
 }
