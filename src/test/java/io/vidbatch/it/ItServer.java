@@ -1,5 +1,7 @@
 package io.vidbatch.it;
 
+import org.awaitility.Awaitility;
+
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -58,19 +60,16 @@ final class ItServer {
         run("start");
         HttpClient http = HttpClient.newHttpClient();
         URI ready = URI.create("http://localhost:" + System.getProperty("microshed_http_port") + "/health/ready");
-        long end = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-        while (System.nanoTime() < end) {
-            try {
-                if (http.send(HttpRequest.newBuilder(ready).build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200
-                        && Api.as(Api.MONITOR).get(Api.appUrl() + "/api/v1/jobs").status() == 200) {
-                    return;
-                }
-            } catch (IOException | RuntimeException notYet) {
-                // not listening yet
-            }
-            Jobs.sleep(250);
-        }
-        throw new AssertionError("the server did not come back within 2 minutes");
+        Awaitility.await("the server back: /health/ready and the API answering 200").atMost(Duration.ofMinutes(2))
+                .pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(250)).pollInSameThread()
+                .until(() -> {
+                    try {
+                        return http.send(HttpRequest.newBuilder(ready).build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200
+                                && Api.as(Api.MONITOR).get(Api.appUrl() + "/api/v1/jobs").status() == 200;
+                    } catch (IOException | RuntimeException notYet) {
+                        return false; // not listening yet
+                    }
+                });
     }
 
     /** Sends a signal (STOP, CONT, ...) to a process. */

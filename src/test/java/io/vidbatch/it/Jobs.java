@@ -4,6 +4,7 @@ import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
+import org.awaitility.Awaitility;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -102,20 +103,20 @@ public final class Jobs {
         assertThat(r.status()).as(action + ": " + r.body()).isEqualTo(200);
     }
 
+    /**
+     * Polls the job every 500 ms until it meets the condition; fails at once if it ends without
+     * meeting it, and after {@code timeout} with the job as it last was.
+     */
     public JsonObject await(long id, Duration timeout, Predicate<JsonObject> condition, String what) {
-        long end = System.nanoTime() + timeout.toNanos();
-        JsonObject job = fetch(id);
-        while (!condition.test(job)) {
-            if (ENDED.contains(job.getString("status")) && !condition.test(job = fetch(id))) {
-                throw new AssertionError("job " + id + " ended before reaching '" + what + "': " + job);
-            }
-            if (System.nanoTime() > end) {
-                throw new AssertionError("job " + id + " did not reach '" + what + "' within " + timeout + ": " + job);
-            }
-            sleep(500);
-            job = fetch(id);
-        }
-        return job;
+        return Awaitility.await("job " + id + " reaching '" + what + "'").atMost(timeout)
+                .pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(500)).pollInSameThread()
+                .until(() -> {
+                    JsonObject job = fetch(id);
+                    if (!condition.test(job) && ENDED.contains(job.getString("status")) && !condition.test(job = fetch(id))) {
+                        throw new AssertionError("job " + id + " ended before reaching '" + what + "': " + job);
+                    }
+                    return job;
+                }, condition);
     }
 
     public JsonObject awaitEnd(long id, Duration timeout) {

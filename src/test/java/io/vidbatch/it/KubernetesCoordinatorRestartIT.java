@@ -2,6 +2,7 @@ package io.vidbatch.it;
 
 import io.kubernetes.client.openapi.models.V1Pod;
 import jakarta.json.JsonObject;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.microshed.testing.jupiter.MicroShedTest;
 
@@ -46,11 +47,9 @@ class KubernetesCoordinatorRestartIT extends WithSimulatedCluster {
         assertThat(orphaned.getString("status")).isEqualTo("FAILED");
 
         Jobs.on(Api.Server.main()).control(id, "restart");
-        long adoptedBy = System.nanoTime() + Duration.ofMinutes(1).toNanos();
-        while (!KubernetesSim.jobLog(id).contains("adopting Job " + KubernetesSim.jobName(id, 1))) {
-            assertThat(System.nanoTime()).as("adopted within a minute of the restart").isLessThan(adoptedBy);
-            Jobs.sleep(200);
-        }
+        Awaitility.await("the job log saying 'adopting Job " + KubernetesSim.jobName(id, 1) + "' within a minute of the restart")
+                .atMost(Duration.ofMinutes(1)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(200)).pollInSameThread()
+                .until(() -> KubernetesSim.jobLog(id).contains("adopting Job " + KubernetesSim.jobName(id, 1)));
         assertThat(cluster.alivePodProcesses()).as("the adopted pod is still running").contains(pod.getMetadata().getName());
         ItServer.signal("CONT", ffmpeg.get(0));
         JsonObject done = Jobs.waitFor(id, Duration.ofMinutes(2), j -> j.getString("status").equals("COMPLETED")

@@ -9,6 +9,7 @@ import io.kubernetes.client.openapi.models.V1Pod;
 import io.kubernetes.client.openapi.models.V1PodSpec;
 import io.kubernetes.client.openapi.models.V1PodTemplateSpec;
 import jakarta.json.JsonObject;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.microshed.testing.jupiter.MicroShedTest;
@@ -254,7 +255,11 @@ class KubernetesFaultsIT extends WithSimulatedCluster {
         KubernetesSim.awaitEncoding(cluster, id, out(dir));
         int before = cluster.api().requests().size();
         cluster.api().dropWatches(false);
-        Jobs.sleep(300);
+        // The informers watch again (from where they were) before the drop that also loses the history.
+        Awaitility.await("the informers watching jobs and pods again after the first drop").atMost(Duration.ofSeconds(10))
+                .pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(20)).pollInSameThread()
+                .until(() -> cluster.api().requests().stream().skip(before).map(r -> r.rbac()).toList(),
+                        seen -> seen.containsAll(List.of("watch jobs", "watch pods")));
         cluster.api().dropWatches(true);
 
         JsonObject job = Jobs.waitForEnd(id, JOB_TIMEOUT);

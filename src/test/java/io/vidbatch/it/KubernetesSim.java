@@ -4,6 +4,8 @@ import io.kubernetes.client.openapi.models.V1Pod;
 import io.vidbatch.k8s.sim.SimulatedCluster;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -12,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -76,18 +79,21 @@ final class KubernetesSim {
      * encode is under way, so a fault now hits it mid-item.
      */
     static V1Pod awaitEncoding(SimulatedCluster c, long instance, Path dir) {
-        long end = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (System.nanoTime() < end) {
-            if (files(dir).stream().anyMatch(f -> f.startsWith(".") && f.endsWith(".part"))) {
-                List<V1Pod> running = c.pods().stream().filter(p -> ofInstance(jobNameOf(p), instance)
-                        && p.getMetadata().getDeletionTimestamp() == null && "Running".equals(p.getStatus().getPhase())).toList();
-                if (!running.isEmpty()) {
-                    return running.get(0);
-                }
-            }
-            Jobs.sleep(20);
+        try {
+            return Awaitility.await("a Running pod of job " + instance + " encoding (a .part file in " + dir + ")")
+                    .atMost(Duration.ofSeconds(60)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(20)).pollInSameThread()
+                    .until(() -> encodingPod(c, instance, dir), Optional::isPresent).orElseThrow();
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError(e.getMessage() + "; events: " + c.events(), e);
         }
-        throw new AssertionError("no pod of job " + instance + " encoding within 60 s; events: " + c.events());
+    }
+
+    private static Optional<V1Pod> encodingPod(SimulatedCluster c, long instance, Path dir) {
+        if (files(dir).stream().noneMatch(f -> f.startsWith(".") && f.endsWith(".part"))) {
+            return Optional.empty();
+        }
+        return c.pods().stream().filter(p -> ofInstance(jobNameOf(p), instance)
+                && p.getMetadata().getDeletionTimestamp() == null && "Running".equals(p.getStatus().getPhase())).findFirst();
     }
 
     static String jobNameOf(V1Pod p) {

@@ -2,6 +2,7 @@ package io.vidbatch.it;
 
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.microshed.testing.jupiter.MicroShedTest;
 
@@ -10,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 
@@ -78,7 +80,9 @@ class LaunchersIT {
                 "samples/portrait-rotated.mp4"), "outputDir", Jobs.dir("it-kill"), "launcher", "process", "workers", 1));
         // The longest item runs first; kill its worker JVM (SIGKILL) once its ffmpeg is busy.
         ProcessHandle worker = awaitWorkerOf("long-720p-30s", Duration.ofMinutes(1));
-        Jobs.sleep(1500);
+        Jobs.waitFor(id, Duration.ofMinutes(1), j -> j.getJsonArray("items").stream().map(JsonValue::asJsonObject)
+                .filter(i -> i.getInt("item") == itemOf(j, "samples/long-720p-30s.mp4"))
+                .anyMatch(i -> i.getJsonNumber("percent").doubleValue() > 0), "the long item's encode under way");
         worker.destroyForcibly();
         JsonObject job = Jobs.waitForEnd(id, Duration.ofMinutes(3));
         assertThat(job.getString("exitStatus")).isEqualTo("ALL DONE: 3 of 3 inputs done, 0 failed, 0 rejected");
@@ -104,16 +108,10 @@ class LaunchersIT {
 
     /** The worker JVM whose ffmpeg is transcoding the given source. */
     static ProcessHandle awaitWorkerOf(String source, Duration timeout) {
-        long end = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < end) {
-            for (ProcessHandle ffmpeg : StopRestartIT.ffmpegFor(source)) {
-                var parent = ffmpeg.parent();
-                if (parent.isPresent() && parent.get().info().commandLine().orElse("").contains("vidbatch-worker.jar")) {
-                    return parent.get();
-                }
-            }
-            Jobs.sleep(200);
-        }
-        throw new AssertionError("no worker process for " + source + " within " + timeout);
+        return Awaitility.await("a worker process (vidbatch-worker.jar) whose ffmpeg transcodes " + source).atMost(timeout)
+                .pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(200)).pollInSameThread()
+                .until(() -> StopRestartIT.ffmpegFor(source).stream().map(ProcessHandle::parent).flatMap(Optional::stream)
+                        .filter(p -> p.info().commandLine().orElse("").contains("vidbatch-worker.jar")).findFirst(), Optional::isPresent)
+                .orElseThrow();
     }
 }

@@ -2,6 +2,7 @@ package io.vidbatch.it;
 
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.microshed.testing.jupiter.MicroShedTest;
@@ -14,6 +15,7 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.atomic.DoubleAccumulator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.offset;
@@ -78,22 +80,26 @@ class MetricsIT {
                 "outputDir", Jobs.dir("it-metrics"), "workers", 2, "launcher", "local"));
 
         // Scrape as Prometheus would, faster: the 1080p clip alone keeps a worker busy for seconds.
-        double maxActive = 0;
-        double maxPending = 0;
-        double maxFps = 0;
-        long end = System.nanoTime() + Duration.ofMinutes(3).toNanos();
-        while (!Jobs.ENDED.contains(Jobs.get(id).getString("status")) && System.nanoTime() < end) {
-            Scrape now = Scrape.as(Api.MONITOR);
-            maxActive = Math.max(maxActive, now.get(ACTIVE, "local"));
-            maxPending = Math.max(maxPending, now.get(PENDING, "local"));
-            maxFps = Math.max(maxFps, now.get(FPS, "local"));
-            Jobs.sleep(200);
-        }
+        DoubleAccumulator maxActive = new DoubleAccumulator(Math::max, 0);
+        DoubleAccumulator maxPending = new DoubleAccumulator(Math::max, 0);
+        DoubleAccumulator maxFps = new DoubleAccumulator(Math::max, 0);
+        Awaitility.await("job " + id + " ended, scraping /metrics every 200 ms meanwhile").atMost(Duration.ofMinutes(3))
+                .pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(200)).pollInSameThread()
+                .until(() -> {
+                    if (Jobs.ENDED.contains(Jobs.get(id).getString("status"))) {
+                        return true;
+                    }
+                    Scrape now = Scrape.as(Api.MONITOR);
+                    maxActive.accumulate(now.get(ACTIVE, "local"));
+                    maxPending.accumulate(now.get(PENDING, "local"));
+                    maxFps.accumulate(now.get(FPS, "local"));
+                    return false;
+                });
         JsonObject job = Jobs.waitForEnd(id, Duration.ofSeconds(10));
         assertThat(job.getString("exitStatus")).isEqualTo("PARTIAL: 3 of 4 inputs done, 1 failed, 0 rejected");
-        assertThat(maxActive).as("workers seen active while the job ran").isPositive();
-        assertThat(maxPending).as("items seen pending while the job ran (2 workers, 4 items)").isPositive();
-        assertThat(maxFps).as("live encode speed seen while the job ran").isPositive();
+        assertThat(maxActive.get()).as("workers seen active while the job ran").isPositive();
+        assertThat(maxPending.get()).as("items seen pending while the job ran (2 workers, 4 items)").isPositive();
+        assertThat(maxFps.get()).as("live encode speed seen while the job ran").isPositive();
 
         Scrape after = Scrape.as(Api.MONITOR);
         List<JsonObject> items = job.getJsonArray("items").stream().map(JsonValue::asJsonObject).toList();

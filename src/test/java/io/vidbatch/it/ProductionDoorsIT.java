@@ -1,5 +1,6 @@
 package io.vidbatch.it;
 
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -79,11 +80,15 @@ class ProductionDoorsIT {
         assertThat(server.awaitConsole("CWWKF0011I", Duration.ofMinutes(4)))
                 .as("the server started; its console:\n%s", server.consoleText()).isPresent();
         // Liberty opens its ports after the application has started; readiness also needs the database.
-        long end = System.nanoTime() + Duration.ofMinutes(1).toNanos();
-        while (answer("https", "/health/ready", null, null) != 200) {
-            assertThat(System.nanoTime() < end).as("ready within a minute of starting").isTrue();
-            assertThat(server.awaitExit(Duration.ofMillis(250))).as("the server exited; its console:\n%s", server.consoleText()).isFalse();
-        }
+        Awaitility.await("/health/ready answering 200 within a minute of starting").atMost(Duration.ofMinutes(1))
+                .pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(250)).pollInSameThread()
+                .until(() -> {
+                    if (answer("https", "/health/ready", null, null) == 200) {
+                        return true;
+                    }
+                    assertThat(server.running()).as("the server exited; its console:\n%s", server.consoleText()).isTrue();
+                    return false;
+                });
     }
 
     @AfterAll

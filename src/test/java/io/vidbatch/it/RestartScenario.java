@@ -2,6 +2,7 @@ package io.vidbatch.it;
 
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
+import org.awaitility.Awaitility;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -60,24 +61,25 @@ final class RestartScenario {
         // (SIGSTOP), that ffmpeg cannot end by finishing its work, as an hour-long encode could not, and
         // the job cannot finish while the others catch up.
         Map<String, ProcessHandle> held = new LinkedHashMap<>();
-        long end = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-        while (held.size() < ids.size()) {
-            assertThat(System.nanoTime()).as("every job with 2 items done and an ffmpeg at work; held: " + held.keySet()).isLessThan(end);
-            for (var e : ids.entrySet()) {
-                String launcher = e.getKey();
-                if (held.containsKey(launcher) || !twoDone(jobs.fetch(e.getValue()))) {
-                    continue;
-                }
-                String folder = Jobs.outputs().resolve(killedDir(launcher)).toAbsolutePath().toString();
-                Optional<ProcessHandle> ffmpeg = ItServer.process().descendants()
-                        .filter(p -> isFfmpeg(p) && p.info().commandLine().orElse("").contains(folder + "/")).findFirst();
-                if (ffmpeg.isPresent()) {
-                    ItServer.signal("STOP", ffmpeg.get());
-                    held.put(launcher, ffmpeg.get());
-                }
-            }
-            Jobs.sleep(50);
-        }
+        // On a timeout, Awaitility's message shows the launchers held so far.
+        Awaitility.await("every job with 2 items done and an ffmpeg at work, held still").atMost(Duration.ofMinutes(2))
+                .pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(50)).pollInSameThread()
+                .until(() -> {
+                    for (var e : ids.entrySet()) {
+                        String launcher = e.getKey();
+                        if (held.containsKey(launcher) || !twoDone(jobs.fetch(e.getValue()))) {
+                            continue;
+                        }
+                        String folder = Jobs.outputs().resolve(killedDir(launcher)).toAbsolutePath().toString();
+                        Optional<ProcessHandle> ffmpeg = ItServer.process().descendants()
+                                .filter(p -> isFfmpeg(p) && p.info().commandLine().orElse("").contains(folder + "/")).findFirst();
+                        if (ffmpeg.isPresent()) {
+                            ItServer.signal("STOP", ffmpeg.get());
+                            held.put(launcher, ffmpeg.get());
+                        }
+                    }
+                    return List.copyOf(held.keySet());
+                }, heldSoFar -> heldSoFar.size() == ids.size());
         List<ProcessHandle> workers = ItServer.process().descendants().filter(ProcessHandle::isAlive).toList();
         // The server's environment holds passwords (it-server.env); ffmpeg, which parses the media, gets none.
         assertThat(ItServer.environment(ItServer.process())).anyMatch(v -> v.startsWith("ADMIN_PASSWORD="));
@@ -93,10 +95,9 @@ final class RestartScenario {
         long killed = System.nanoTime();
         ItServer.kill();
         if (localFfmpeg != null) {
-            long guard = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-            while (ItServer.running(localFfmpeg) && System.nanoTime() < guard) {
-                Jobs.sleep(20);
-            }
+            Awaitility.await("the local launcher's ffmpeg gone within 15 s of its coordinator's SIGKILL").atMost(Duration.ofSeconds(15))
+                    .pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(20)).pollInSameThread()
+                    .until(() -> !ItServer.running(localFfmpeg));
             assertThat(ItServer.running(localFfmpeg)).as("the local launcher's ffmpeg 15 s after its coordinator's SIGKILL").isFalse();
             Report.row("containment", "coordinator killed (SIGKILL) while its local ffmpeg encodes (held still)",
                     String.format(java.util.Locale.ROOT, "that ffmpeg gone %.2f s later (parent-death signal); no child of the coordinator (ffmpeg, worker JVMs) had a password in its environment",
@@ -106,10 +107,10 @@ final class RestartScenario {
         // Local workers are threads of the coordinator: the kernel kills their ffmpeg, held still or not, as
         // the coordinator dies (parent-death signal). A process worker notices its coordinator is gone and
         // stops, ffmpeg and all, by itself (ffmpeg, held still, ignores its SIGTERM: the worker kills it after 5 s).
-        long gone = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-        while (System.nanoTime() < gone && workers.stream().anyMatch(ProcessHandle::isAlive)) {
-            Jobs.sleep(100);
-        }
+        // On a timeout, Awaitility's message shows the command lines still running.
+        Awaitility.await("no worker or ffmpeg of the killed coordinator running within 15 s of its death").atMost(Duration.ofSeconds(15))
+                .pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(100)).pollInSameThread()
+                .until(() -> workers.stream().filter(ProcessHandle::isAlive).map(p -> p.info().commandLine().orElse("?")).toList(), List::isEmpty);
         assertThat(workers.stream().filter(ProcessHandle::isAlive).map(p -> p.info().commandLine().orElse("?")))
                 .as("workers and ffmpeg still running 15 s after their coordinator died").isEmpty();
 

@@ -69,7 +69,7 @@ final class Sampler {
                 failure = e instanceof AssertionError a ? a : new AssertionError("reading /metrics", e);
                 return;
             }
-            Jobs.sleep(250);
+            Jobs.sleep(250); // the sampling period (four reads a second) is the point, not a wait for anything
         }
     }
 

@@ -1,10 +1,11 @@
 package io.vidbatch.it;
 
 import jakarta.json.JsonObject;
+import org.awaitility.Awaitility;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
-import java.util.Optional;
 import java.util.function.Predicate;
 
 /** The schedules API, as the schedule tests read it. */
@@ -22,15 +23,22 @@ final class Schedules {
 
     /** Polls a schedule until one of its runs matches; returns that run. */
     static JsonObject awaitRun(String name, Predicate<JsonObject> match, String what) {
-        long end = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (System.nanoTime() < end) {
-            Optional<JsonObject> run = runs(name).stream().filter(match).findFirst();
-            if (run.isPresent()) {
-                return run.get();
-            }
-            Jobs.sleep(500);
-        }
-        throw new AssertionError("schedule " + name + ": no run " + what + " within 60 s: " + Api.as(Api.MONITOR).get(URL + name).body());
+        // On a timeout, Awaitility's message shows the schedule's runs as last read.
+        return Awaitility.await("schedule " + name + ": a run " + what).atMost(Duration.ofSeconds(60))
+                .pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(500)).pollInSameThread()
+                .until(() -> runs(name), runs -> runs.stream().anyMatch(match))
+                .stream().filter(match).findFirst().orElseThrow();
+    }
+
+    /**
+     * Polls a schedule until {@code count} more firings were recorded after {@code run}, whatever
+     * their outcome: the schedule had its chances to act again. Returns the runs, newest first.
+     */
+    static List<JsonObject> awaitFiringsAfter(String name, JsonObject run, int count, String what) {
+        Instant after = Instant.parse(run.getString("firedAt"));
+        return Awaitility.await("schedule " + name + ": " + count + " firings after the one at " + after + " (" + what + ")")
+                .atMost(Duration.ofSeconds(60)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(500)).pollInSameThread()
+                .until(() -> runs(name), runs -> runs.stream().filter(r -> Instant.parse(r.getString("firedAt")).isAfter(after)).count() >= count);
     }
 
     /**
@@ -46,7 +54,7 @@ final class Schedules {
                     out.write(whole, i * whole.length / 10, (i + 1) * whole.length / 10 - i * whole.length / 10);
                     out.flush();
                     last = java.time.Instant.now();
-                    Thread.sleep(800);
+                    Thread.sleep(800); // the pacing is the point: a file that keeps growing for some 8 s
                 }
                 return last;
             } catch (Exception e) {

@@ -95,10 +95,11 @@ class SchedulesIT {
         assertThat(Api.as(Api.ADMIN).put(URL + name, body).status()).isEqualTo(201);
         List<JsonObject> started;
         try {
-            Schedules.awaitRun(name, r -> "1 new file(s)".equals(r.getString("message", "")), "taking the late file");
+            JsonObject late = Schedules.awaitRun(name, r -> "1 new file(s)".equals(r.getString("message", "")), "taking the late file");
             writer.join();
-            Jobs.sleep(7000); // two more firings: they must find nothing new
-            started = Schedules.runs(name).stream().filter(r -> r.getString("outcome").equals("STARTED")).toList();
+            // Two more firings: they must find nothing new (checked below: still two runs that started a job).
+            started = Schedules.awaitFiringsAfter(name, late, 2, "finding nothing new").stream()
+                    .filter(r -> r.getString("outcome").equals("STARTED")).toList();
         } finally {
             assertThat(Api.as(Api.ADMIN).delete(URL + name).status()).isEqualTo(204);
         }

@@ -1,6 +1,7 @@
 package io.vidbatch.it;
 
 import jakarta.json.JsonObject;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.microshed.testing.jupiter.MicroShedTest;
 
@@ -40,9 +41,9 @@ class StopRestartIT {
 
         long stopAt = System.nanoTime();
         Jobs.on(Api.Server.main()).control(id, "stop");
-        while (ffmpeg.get(0).isAlive() && System.nanoTime() - stopAt < 15_000_000_000L) {
-            Jobs.sleep(100);
-        }
+        Awaitility.await("the running ffmpeg gone within 15 s of the stop request").atMost(Duration.ofSeconds(15))
+                .pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(100)).pollInSameThread()
+                .until(() -> !ffmpeg.get(0).isAlive());
         double seconds = (System.nanoTime() - stopAt) / 1e9;
         assertThat(ffmpeg.get(0).isAlive()).isFalse();
         System.out.printf("stop: ffmpeg gone %.2f s after the stop request%n", seconds);

@@ -51,16 +51,37 @@ public class WorkItemMapper implements PartitionMapper {
     @Override
     public PartitionPlan mapPartitions() throws Exception {
         long job = jobContext.getInstanceId();
-        int workers = store.settings(job).workers();
-        if (workersOverride != null && !workersOverride.isBlank()) {
-            FieldError error = TranscodeParameters.checkWorkers(workersOverride.strip(), settings.maxWorkers());
-            if (error != null) {
-                throw new IllegalArgumentException("invalid restart parameter: " + error);
-            }
-            workers = Integer.parseInt(workersOverride.strip());
-        }
+        int workers = workers(store.settings(job).workers(), workersOverride, settings.maxWorkers());
         List<WorkStore.Pending> pending = store.pending(job);
-        int partitions = Math.max(1, Math.min(workers, pending.size()));
+        int partitions = partitions(workers, pending.size());
+        store.assignPartitions(job, assign(pending, partitions));
+        PartitionTally.of(stepContext).total = pending.size();
+        LOG.info(String.format("%d pending items over %d partitions", pending.size(), partitions));
+        return plan(partitions);
+    }
+
+    /** The planned number of workers, or the one given on restart once it is checked. */
+    static int workers(int planned, String override, int maxWorkers) {
+        if (override == null || override.isBlank()) {
+            return planned;
+        }
+        FieldError error = TranscodeParameters.checkWorkers(override.strip(), maxWorkers);
+        if (error != null) {
+            throw new IllegalArgumentException("invalid restart parameter: " + error);
+        }
+        return Integer.parseInt(override.strip());
+    }
+
+    /** One partition per worker, no more than there are items, and at least one. */
+    static int partitions(int workers, int pending) {
+        return Math.max(1, Math.min(workers, pending));
+    }
+
+    /**
+     * Item number to partition: each item, in the order given (longest first), onto the partition
+     * with the least media seconds so far (the lowest-numbered on a tie).
+     */
+    static Map<Integer, Integer> assign(List<WorkStore.Pending> pending, int partitions) {
         double[] load = new double[partitions];
         Map<Integer, Integer> assignment = new HashMap<>();
         for (WorkStore.Pending item : pending) {
@@ -73,10 +94,11 @@ public class WorkItemMapper implements PartitionMapper {
             load[least] += Math.max(item.seconds(), 0.001);
             assignment.put(item.item(), least);
         }
-        store.assignPartitions(job, assignment);
-        PartitionTally.of(stepContext).total = pending.size();
-        LOG.info(String.format("%d pending items over %d partitions", pending.size(), partitions));
+        return assignment;
+    }
 
+    /** That many partitions, each on its own thread, told its number; replacing any earlier plan (a restart). */
+    static PartitionPlan plan(int partitions) {
         PartitionPlanImpl plan = new PartitionPlanImpl();
         plan.setPartitions(partitions);
         plan.setThreads(partitions);
