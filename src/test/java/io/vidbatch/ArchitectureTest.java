@@ -26,7 +26,9 @@ class ArchitectureTest {
 
     @BeforeAll
     static void read() {
-        product = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS).importPackages("io.vidbatch");
+        product = new ClassFileImporter()
+                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .importPackages("io.vidbatch");
         all = new ClassFileImporter().importPackages("io.vidbatch");
     }
 
@@ -47,36 +49,71 @@ class ArchitectureTest {
 
     @Test
     void theWorkerNeedsOnlyTheWorkContractAndMedia() {
-        only("io.vidbatch.worker..", "io.vidbatch.worker..", "io.vidbatch.work..", "io.vidbatch.media..").check(product);
+        only("io.vidbatch.worker..", "io.vidbatch.worker..", "io.vidbatch.work..", "io.vidbatch.media..")
+                .check(product);
     }
 
     @Test
     void launchersKnowNothingOfJobsStorageOrApi() {
-        noClasses().that().resideInAPackage("io.vidbatch.launch..").should().dependOnClassesThat()
-                .resideInAnyPackage("io.vidbatch.job..", "io.vidbatch.store..", "io.vidbatch.api..", "io.vidbatch.schedule..",
-                        "io.vidbatch.metrics..", "io.vidbatch.console..", "io.vidbatch.health..", "io.vidbatch.worker..")
+        noClasses()
+                .that()
+                .resideInAPackage("io.vidbatch.launch..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        "io.vidbatch.job..",
+                        "io.vidbatch.store..",
+                        "io.vidbatch.api..",
+                        "io.vidbatch.schedule..",
+                        "io.vidbatch.metrics..",
+                        "io.vidbatch.console..",
+                        "io.vidbatch.health..",
+                        "io.vidbatch.worker..")
                 .check(product);
     }
 
     @Test
     void theKubernetesLauncherIsFoundByCdiNotByName() {
-        noClasses().that().resideOutsideOfPackage("io.vidbatch.launch.kubernetes..").should().dependOnClassesThat()
-                .resideInAPackage("io.vidbatch.launch.kubernetes..").check(product);
+        noClasses()
+                .that()
+                .resideOutsideOfPackage("io.vidbatch.launch.kubernetes..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage("io.vidbatch.launch.kubernetes..")
+                .check(product);
     }
 
     @Test
     void storageKnowsNothingOfJobsOrApi() {
-        noClasses().that().resideInAPackage("io.vidbatch.store..").should().dependOnClassesThat()
-                .resideInAnyPackage("io.vidbatch.job..", "io.vidbatch.launch..", "io.vidbatch.api..", "io.vidbatch.schedule..",
-                        "io.vidbatch.metrics..", "io.vidbatch.console..")
+        noClasses()
+                .that()
+                .resideInAPackage("io.vidbatch.store..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        "io.vidbatch.job..",
+                        "io.vidbatch.launch..",
+                        "io.vidbatch.api..",
+                        "io.vidbatch.schedule..",
+                        "io.vidbatch.metrics..",
+                        "io.vidbatch.console..")
                 .check(product);
     }
 
     @Test
     void theJobKnowsNothingOfItsClients() {
-        noClasses().that().resideInAPackage("io.vidbatch.job..").should().dependOnClassesThat()
-                .resideInAnyPackage("io.vidbatch.api..", "io.vidbatch.schedule..", "io.vidbatch.console..", "io.vidbatch.metrics..",
-                        "io.vidbatch.health..", "io.vidbatch.worker..")
+        noClasses()
+                .that()
+                .resideInAPackage("io.vidbatch.job..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        "io.vidbatch.api..",
+                        "io.vidbatch.schedule..",
+                        "io.vidbatch.console..",
+                        "io.vidbatch.metrics..",
+                        "io.vidbatch.health..",
+                        "io.vidbatch.worker..")
                 .check(product);
     }
 
@@ -84,27 +121,52 @@ class ArchitectureTest {
     @Test
     void theStepsShareOnlyTheirCommonPart() {
         for (String step : new String[] {"plan", "transcode", "assemble"}) {
-            noClasses().that().resideInAPackage("io.vidbatch.job..").and().resideOutsideOfPackage("io.vidbatch.job." + step + "..")
-                    .should().dependOnClassesThat().resideInAPackage("io.vidbatch.job." + step + "..").check(product);
+            noClasses()
+                    .that()
+                    .resideInAPackage("io.vidbatch.job..")
+                    .and()
+                    .resideOutsideOfPackage("io.vidbatch.job." + step + "..")
+                    .should()
+                    .dependOnClassesThat()
+                    .resideInAPackage("io.vidbatch.job." + step + "..")
+                    .check(product);
         }
     }
 
     @Test
     void onlyTheConsoleUsesTheApiAndNobodyUsesSchedulesMetricsOrHealth() {
-        noClasses().that().resideOutsideOfPackages("io.vidbatch.api..", "io.vidbatch.console..").should().dependOnClassesThat()
-                .resideInAPackage("io.vidbatch.api..").check(product);
-        noClasses().that().resideOutsideOfPackages("io.vidbatch.schedule..", "io.vidbatch.api..").should().dependOnClassesThat()
-                .resideInAPackage("io.vidbatch.schedule..").check(product);
-        noClasses().that().resideOutsideOfPackage("io.vidbatch.metrics..").should().dependOnClassesThat()
-                .resideInAPackage("io.vidbatch.metrics..").check(product);
+        noClasses()
+                .that()
+                .resideOutsideOfPackages("io.vidbatch.api..", "io.vidbatch.console..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage("io.vidbatch.api..")
+                .check(product);
+        noClasses()
+                .that()
+                .resideOutsideOfPackages("io.vidbatch.schedule..", "io.vidbatch.api..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage("io.vidbatch.schedule..")
+                .check(product);
+        noClasses()
+                .that()
+                .resideOutsideOfPackage("io.vidbatch.metrics..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage("io.vidbatch.metrics..")
+                .check(product);
     }
 
     /** The simulated cluster is test code of its own: it knows nothing of the product it stands in for. */
     @Test
     void theSimulatedClusterKeepsToItself() {
-        noClasses().that().resideInAPackage("io.vidbatch.k8s.sim..").should().dependOnClassesThat(
-                        JavaClass.Predicates.resideInAPackage("io.vidbatch..")
-                                .and(JavaClass.Predicates.resideOutsideOfPackage("io.vidbatch.k8s.sim..")))
+        noClasses()
+                .that()
+                .resideInAPackage("io.vidbatch.k8s.sim..")
+                .should()
+                .dependOnClassesThat(JavaClass.Predicates.resideInAPackage("io.vidbatch..")
+                        .and(JavaClass.Predicates.resideOutsideOfPackage("io.vidbatch.k8s.sim..")))
                 .check(all);
     }
 
@@ -112,6 +174,11 @@ class ArchitectureTest {
         String[] packages = new String[allowed.length + PLAIN.length];
         System.arraycopy(allowed, 0, packages, 0, allowed.length);
         System.arraycopy(PLAIN, 0, packages, allowed.length, PLAIN.length);
-        return classes().that().resideInAPackage(packageOf).should().onlyDependOnClassesThat().resideInAnyPackage(packages);
+        return classes()
+                .that()
+                .resideInAPackage(packageOf)
+                .should()
+                .onlyDependOnClassesThat()
+                .resideInAnyPackage(packages);
     }
 }

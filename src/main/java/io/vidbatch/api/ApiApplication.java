@@ -16,11 +16,14 @@ import org.eclipse.microprofile.openapi.annotations.security.SecurityScheme;
 @ApplicationPath("/api/v1")
 @DeclareRoles({Roles.ADMIN, Roles.SUBMITTER, Roles.MONITOR})
 @OpenAPIDefinition(
-        info = @Info(title = "vidbatch", version = "1",
-                description = "Submit, watch, stop and restart video transcoding jobs. Every call needs a user with a "
-                        + "batch role: batchMonitor reads, batchSubmitter also submits and controls its own jobs, "
-                        + "batchAdmin controls every job."),
+        info =
+                @Info(
+                        title = "vidbatch",
+                        version = "1",
+                        description =
+                                "Submit, watch, stop and restart video transcoding jobs. Every call needs a user with a "
+                                        + "batch role: batchMonitor reads, batchSubmitter also submits and controls its own jobs, "
+                                        + "batchAdmin controls every job."),
         security = @SecurityRequirement(name = "basic"))
 @SecurityScheme(securitySchemeName = "basic", type = SecuritySchemeType.HTTP, scheme = "basic")
-public class ApiApplication extends Application {
-}
+public class ApiApplication extends Application {}

@@ -11,8 +11,10 @@ import java.util.List;
 public record ApiError(String error, List<FieldError> errors) {
 
     static WebApplicationException of(Response.Status status, String message) {
-        return new WebApplicationException(Response.status(status).type(MediaType.APPLICATION_JSON)
-                .entity(new ApiError(message, List.of())).build());
+        return new WebApplicationException(Response.status(status)
+                .type(MediaType.APPLICATION_JSON)
+                .entity(new ApiError(message, List.of()))
+                .build());
     }
 
     static WebApplicationException invalid(List<FieldError> errors) {
@@ -20,7 +22,9 @@ public record ApiError(String error, List<FieldError> errors) {
     }
 
     static WebApplicationException invalid(String what, List<FieldError> errors) {
-        return new WebApplicationException(Response.status(Response.Status.BAD_REQUEST).type(MediaType.APPLICATION_JSON)
-                .entity(new ApiError(what, errors)).build());
+        return new WebApplicationException(Response.status(Response.Status.BAD_REQUEST)
+                .type(MediaType.APPLICATION_JSON)
+                .entity(new ApiError(what, errors))
+                .build());
     }
 }

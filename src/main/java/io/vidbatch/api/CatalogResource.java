@@ -19,15 +19,16 @@ import java.util.List;
 @RolesAllowed({Roles.ADMIN, Roles.SUBMITTER, Roles.MONITOR})
 public class CatalogResource {
 
-    public record PresetView(String name, String description) {
-    }
+    public record PresetView(String name, String description) {}
 
-    public record Catalog(List<PresetView> presets, List<String> operations, String operationsSyntax) {
-    }
+    public record Catalog(List<PresetView> presets, List<String> operations, String operationsSyntax) {}
 
     @GET
     public Catalog catalog() {
-        return new Catalog(Arrays.stream(Preset.values()).map(p -> new PresetView(p.id(), p.description())).toList(),
+        return new Catalog(
+                Arrays.stream(Preset.values())
+                        .map(p -> new PresetView(p.id(), p.description()))
+                        .toList(),
                 List.of(Operations.NAMES.split(", ")),
                 "name(key=value, ...) separated by ';', e.g. scale(height=720); watermark(text=\"ACME\", position=top-left)");
     }

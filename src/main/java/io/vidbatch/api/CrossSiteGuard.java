@@ -21,10 +21,14 @@ public class CrossSiteGuard implements ContainerRequestFilter {
         if (SAFE.contains(request.getMethod())) {
             return;
         }
-        if (!SameOrigin.allowed(request.getHeaderString("Sec-Fetch-Site"), request.getHeaderString("Origin"),
+        if (!SameOrigin.allowed(
+                request.getHeaderString("Sec-Fetch-Site"),
+                request.getHeaderString("Origin"),
                 request.getHeaderString(HttpHeaders.HOST))) {
-            request.abortWith(Response.status(Response.Status.FORBIDDEN).type(MediaType.APPLICATION_JSON)
-                    .entity(new ApiError("refused: this request came from another site's page", List.of())).build());
+            request.abortWith(Response.status(Response.Status.FORBIDDEN)
+                    .type(MediaType.APPLICATION_JSON)
+                    .entity(new ApiError("refused: this request came from another site's page", List.of()))
+                    .build());
         }
     }
 }

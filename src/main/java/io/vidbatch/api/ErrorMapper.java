@@ -30,12 +30,18 @@ public class ErrorMapper implements ExceptionMapper<WebApplicationException> {
         if (r.hasEntity()) {
             return r; // one of ours (ApiError) already
         }
-        String message = e instanceof ForbiddenException ? caller() + " may not do this: it needs another batch role"
+        String message = e instanceof ForbiddenException
+                ? caller() + " may not do this: it needs another batch role"
                 : r.getStatusInfo().getReasonPhrase().toLowerCase(Locale.ROOT);
-        return Response.fromResponse(r).type(MediaType.APPLICATION_JSON).entity(new ApiError(message, List.of())).build();
+        return Response.fromResponse(r)
+                .type(MediaType.APPLICATION_JSON)
+                .entity(new ApiError(message, List.of()))
+                .build();
     }
 
     private String caller() {
-        return security == null || security.getUserPrincipal() == null ? "this caller" : security.getUserPrincipal().getName();
+        return security == null || security.getUserPrincipal() == null
+                ? "this caller"
+                : security.getUserPrincipal().getName();
     }
 }

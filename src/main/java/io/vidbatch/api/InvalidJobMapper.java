@@ -12,7 +12,9 @@ public class InvalidJobMapper implements ExceptionMapper<InvalidJobException> {
 
     @Override
     public Response toResponse(InvalidJobException e) {
-        return Response.status(Response.Status.BAD_REQUEST).type(MediaType.APPLICATION_JSON)
-                .entity(new ApiError("invalid job parameters", e.errors())).build();
+        return Response.status(Response.Status.BAD_REQUEST)
+                .type(MediaType.APPLICATION_JSON)
+                .entity(new ApiError("invalid job parameters", e.errors()))
+                .build();
     }
 }

@@ -61,7 +61,9 @@ final class JobFiles {
     private Optional<Path> inside(Path file) {
         try {
             Path real = file.toRealPath();
-            return Files.isRegularFile(real) && real.startsWith(roots.outputRoot().toRealPath()) ? Optional.of(real)
+            return Files.isRegularFile(real)
+                            && real.startsWith(roots.outputRoot().toRealPath())
+                    ? Optional.of(real)
                     : Optional.empty();
         } catch (IOException e) {
             return Optional.empty();

@@ -1,14 +1,16 @@
 package io.vidbatch.api;
 
 import io.vidbatch.config.Settings;
-import io.vidbatch.job.JobRequest;
 import io.vidbatch.job.FieldError;
 import io.vidbatch.job.InputLists;
+import io.vidbatch.job.JobEnds;
 import io.vidbatch.job.JobReport;
-import io.vidbatch.job.assemble.Reports;
-import io.vidbatch.job.TranscodeParameters;
+import io.vidbatch.job.JobRequest;
 import io.vidbatch.job.TranscodeJob;
+import io.vidbatch.job.TranscodeParameters;
+import io.vidbatch.job.assemble.Reports;
 import io.vidbatch.store.WorkStore;
+import jakarta.annotation.Resource;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.batch.operations.JobExecutionAlreadyCompleteException;
 import jakarta.batch.operations.JobExecutionIsRunningException;
@@ -25,6 +27,8 @@ import jakarta.batch.runtime.BatchRuntime;
 import jakarta.batch.runtime.BatchStatus;
 import jakarta.batch.runtime.JobExecution;
 import jakarta.batch.runtime.JobInstance;
+import jakarta.enterprise.concurrent.ContextService;
+import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
@@ -35,21 +39,17 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
-import jakarta.ws.rs.core.MediaType;
-import jakarta.ws.rs.core.Response;
-import jakarta.ws.rs.core.UriInfo;
-import jakarta.ws.rs.core.Context;
-import io.vidbatch.job.JobEnds;
-import jakarta.annotation.Resource;
-import org.eclipse.microprofile.openapi.annotations.media.Content;
-import org.eclipse.microprofile.openapi.annotations.media.Schema;
-import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
-import jakarta.enterprise.concurrent.ContextService;
-import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import jakarta.ws.rs.container.AsyncResponse;
 import jakarta.ws.rs.container.CompletionCallback;
 import jakarta.ws.rs.container.Suspended;
-import java.util.concurrent.TimeUnit;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.SecurityContext;
+import jakarta.ws.rs.core.UriInfo;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 
 import java.io.InputStream;
 import java.sql.SQLException;
@@ -58,7 +58,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import jakarta.ws.rs.core.SecurityContext;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Submit, watch, stop and restart {@code transcode} jobs. Parameters are checked before a job
@@ -117,8 +117,12 @@ public class JobsResource {
                 execution = TranscodeJob.start(operator, lists.attach(props, request.inputs()));
             }
             long id = operator.getJobInstance(execution).getInstanceId();
-            return Response.created(uri.getBaseUriBuilder().path("jobs").path(Long.toString(id)).build())
-                    .entity(summary(TranscodeJob.instance(id))).build();
+            return Response.created(uri.getBaseUriBuilder()
+                            .path("jobs")
+                            .path(Long.toString(id))
+                            .build())
+                    .entity(summary(TranscodeJob.instance(id)))
+                    .build();
         } catch (JobSecurityException e) {
             throw ApiError.of(Response.Status.FORBIDDEN, "not allowed to submit jobs");
         } catch (JobStartException | NoSuchJobException e) {
@@ -142,7 +146,8 @@ public class JobsResource {
         } catch (JobSecurityException e) {
             throw ApiError.of(Response.Status.FORBIDDEN, "not allowed to list jobs");
         }
-        Map<Long, WorkStore.Counts> counts = store.counts(instances.stream().map(JobInstance::getInstanceId).toList());
+        Map<Long, WorkStore.Counts> counts =
+                store.counts(instances.stream().map(JobInstance::getInstanceId).toList());
         List<JobViews.Summary> out = new ArrayList<>();
         for (JobInstance i : instances) {
             out.add(summary(i, counts.getOrDefault(i.getInstanceId(), WorkStore.Counts.NONE)));
@@ -158,13 +163,27 @@ public class JobsResource {
         JobExecution latest = executions.get(0);
         JobReport report = reports.build(id);
         List<WorkStore.ItemRow> items = store.items(id);
-        String reportUri = report == null ? null
-                : uri.getBaseUriBuilder().path("jobs").path(Long.toString(id)).path("report").build().toString();
-        return new JobViews.Detail(id, latest.getBatchStatus().name(), latest.getExitStatus(),
+        String reportUri = report == null
+                ? null
+                : uri.getBaseUriBuilder()
+                        .path("jobs")
+                        .path(Long.toString(id))
+                        .path("report")
+                        .build()
+                        .toString();
+        return new JobViews.Detail(
+                id,
+                latest.getBatchStatus().name(),
+                latest.getExitStatus(),
                 JobViews.outcome(latest.getExitStatus()),
-                executions.get(executions.size() - 1).getCreateTime(), report == null ? null : report.settings(),
-                progress.of(id, items, latest), executions.stream().map(JobsResource::execution).toList(),
-                progress.items(id, items), report == null ? List.of() : report.inputs(), reportUri, System.currentTimeMillis());
+                executions.get(executions.size() - 1).getCreateTime(),
+                report == null ? null : report.settings(),
+                progress.of(id, items, latest),
+                executions.stream().map(JobsResource::execution).toList(),
+                progress.items(id, items),
+                report == null ? List.of() : report.inputs(),
+                reportUri,
+                System.currentTimeMillis());
     }
 
     /**
@@ -176,11 +195,18 @@ public class JobsResource {
     @Path("{id}/status")
     @RolesAllowed({Roles.ADMIN, Roles.SUBMITTER, Roles.MONITOR})
     // The answer is resumed later, so OpenAPI is told what it is.
-    @APIResponse(responseCode = "200", description = "OK",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = JobViews.Status.class)))
-    public void status(@PathParam("id") long id, @QueryParam("wait") @DefaultValue("0") int wait, @Suspended AsyncResponse reply) {
+    @APIResponse(
+            responseCode = "200",
+            description = "OK",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = JobViews.Status.class)))
+    public void status(
+            @PathParam("id") long id, @QueryParam("wait") @DefaultValue("0") int wait, @Suspended AsyncResponse reply) {
         if (wait < 0 || wait > MAX_WAIT_SECONDS) {
-            throw ApiError.of(Response.Status.BAD_REQUEST, "wait must be between 0 and " + MAX_WAIT_SECONDS + " seconds");
+            throw ApiError.of(
+                    Response.Status.BAD_REQUEST, "wait must be between 0 and " + MAX_WAIT_SECONDS + " seconds");
         }
         JobViews.Status s = statusOf(id);
         if (wait == 0 || !running(s)) {
@@ -188,7 +214,8 @@ public class JobsResource {
             return;
         }
         // Later look-ups run as this caller, whom Liberty's batch security authorizes, whatever thread runs them.
-        StatusWait waiting = new StatusWait(reply, contexts.contextualSupplier(() -> statusOf(id)), JobsResource::running, scheduler);
+        StatusWait waiting = new StatusWait(
+                reply, contexts.contextualSupplier(() -> statusOf(id)), JobsResource::running, scheduler);
         Runnable onEnd = waiting::jobEnded;
         ends.onEnd(id, onEnd);
         reply.register((CompletionCallback) done -> ends.forget(id, onEnd));
@@ -202,8 +229,8 @@ public class JobsResource {
 
     private JobViews.Status statusOf(long id) {
         JobExecution latest = executions(id).get(0);
-        return new JobViews.Status(id, latest.getBatchStatus().name(), latest.getExitStatus(),
-                JobViews.outcome(latest.getExitStatus()));
+        return new JobViews.Status(
+                id, latest.getBatchStatus().name(), latest.getExitStatus(), JobViews.outcome(latest.getExitStatus()));
     }
 
     /** The same, as text for a terminal; JSON stays the default for clients that accept anything. */
@@ -232,8 +259,9 @@ public class JobsResource {
     @Path("{id}/items/{item}/log")
     @Produces(MediaType.TEXT_PLAIN)
     @RolesAllowed({Roles.ADMIN, Roles.SUBMITTER, Roles.MONITOR})
-    public String itemLog(@PathParam("id") long id, @PathParam("item") int item,
-                          @QueryParam("lines") @DefaultValue("40") int lines) throws SQLException {
+    public String itemLog(
+            @PathParam("id") long id, @PathParam("item") int item, @QueryParam("lines") @DefaultValue("40") int lines)
+            throws SQLException {
         executions(id); // checks the caller may see this job
         if (lines < 1 || lines > MAX_LOG_LINES) {
             throw ApiError.of(Response.Status.BAD_REQUEST, "lines must be between 1 and " + MAX_LOG_LINES);
@@ -241,7 +269,8 @@ public class JobsResource {
         WorkStore.ItemRow row = store.item(id, item)
                 .orElseThrow(() -> ApiError.of(Response.Status.NOT_FOUND, "job " + id + " has no item " + item));
         return files().tail(java.nio.file.Path.of(row.spec().log()), lines)
-                .orElseThrow(() -> ApiError.of(Response.Status.NOT_FOUND, "item " + item + " has no ffmpeg log (not run yet)"));
+                .orElseThrow(() ->
+                        ApiError.of(Response.Status.NOT_FOUND, "item " + item + " has no ffmpeg log (not run yet)"));
     }
 
     /** A thumbnail the job took of an output (the {@code thumbnail} operation), by its place in the report. */
@@ -253,16 +282,25 @@ public class JobsResource {
             throws SQLException {
         executions(id);
         JobReport report = reports.build(id);
-        List<String> thumbnails = report == null ? List.of() : report.inputs().stream()
-                .filter(i -> i.input() == input && i.output() != null && i.output().thumbnails() != null)
-                .findFirst().map(i -> i.output().thumbnails()).orElse(List.of());
+        List<String> thumbnails = report == null
+                ? List.of()
+                : report.inputs().stream()
+                        .filter(i -> i.input() == input
+                                && i.output() != null
+                                && i.output().thumbnails() != null)
+                        .findFirst()
+                        .map(i -> i.output().thumbnails())
+                        .orElse(List.of());
         if (n < 0 || n >= thumbnails.size()) {
             throw ApiError.of(Response.Status.NOT_FOUND, "input " + input + " of job " + id + " has no thumbnail " + n);
         }
         java.nio.file.Path jpg = files().image(java.nio.file.Path.of(thumbnails.get(n)))
-                .orElseThrow(() -> ApiError.of(Response.Status.NOT_FOUND, "thumbnail " + n + " of input " + input + " is gone"));
+                .orElseThrow(() ->
+                        ApiError.of(Response.Status.NOT_FOUND, "thumbnail " + n + " of input " + input + " is gone"));
         // Private: it is one user's job; a thumbnail never changes once the job wrote it.
-        return Response.ok(jpg.toFile()).header("Cache-Control", "private, max-age=3600").build();
+        return Response.ok(jpg.toFile())
+                .header("Cache-Control", "private, max-age=3600")
+                .build();
     }
 
     private JobFiles files() {
@@ -277,7 +315,8 @@ public class JobsResource {
         try {
             operator.stop(latest.getExecutionId());
         } catch (JobExecutionNotRunningException e) {
-            throw ApiError.of(Response.Status.CONFLICT, "job " + id + " is not running (" + latest.getBatchStatus() + ")");
+            throw ApiError.of(
+                    Response.Status.CONFLICT, "job " + id + " is not running (" + latest.getBatchStatus() + ")");
         } catch (JobSecurityException e) {
             throw ApiError.of(Response.Status.FORBIDDEN, "not allowed to stop job " + id);
         } catch (NoSuchJobExecutionException e) {
@@ -316,8 +355,9 @@ public class JobsResource {
         } catch (JobExecutionIsRunningException e) {
             throw ApiError.of(Response.Status.CONFLICT, "job " + id + " is still running");
         } catch (JobRestartException | JobExecutionNotMostRecentException | JobExecutionAlreadyCompleteException e) {
-            throw ApiError.of(Response.Status.CONFLICT, "job " + id + " cannot be restarted ("
-                    + latest.getBatchStatus() + "): " + e.getMessage());
+            throw ApiError.of(
+                    Response.Status.CONFLICT,
+                    "job " + id + " cannot be restarted (" + latest.getBatchStatus() + "): " + e.getMessage());
         } catch (JobSecurityException e) {
             throw ApiError.of(Response.Status.FORBIDDEN, "not allowed to restart job " + id);
         } catch (NoSuchJobExecutionException e) {
@@ -335,8 +375,10 @@ public class JobsResource {
 
     private JobViews.Summary summary(JobInstance instance) {
         try {
-            return summary(instance, store.counts(List.of(instance.getInstanceId()))
-                    .getOrDefault(instance.getInstanceId(), WorkStore.Counts.NONE));
+            return summary(
+                    instance,
+                    store.counts(List.of(instance.getInstanceId()))
+                            .getOrDefault(instance.getInstanceId(), WorkStore.Counts.NONE));
         } catch (SQLException e) {
             throw ApiError.of(Response.Status.SERVICE_UNAVAILABLE, "the database does not answer: " + e.getMessage());
         }
@@ -349,12 +391,20 @@ public class JobsResource {
         JobViews.Progress p;
         try {
             // A running job's line in a list shows live progress and an ETA: that needs its items, ended ones do not.
-            p = TranscodeJob.running(latest.getBatchStatus()) && c.items() > 0 ? progress.of(id, store.items(id), latest) : JobProgress.of(c);
+            p = TranscodeJob.running(latest.getBatchStatus()) && c.items() > 0
+                    ? progress.of(id, store.items(id), latest)
+                    : JobProgress.of(c);
         } catch (SQLException e) {
             throw ApiError.of(Response.Status.SERVICE_UNAVAILABLE, "the database does not answer: " + e.getMessage());
         }
-        return new JobViews.Summary(id, latest.getBatchStatus().name(), latest.getExitStatus(),
-                JobViews.outcome(latest.getExitStatus()), executions.get(executions.size() - 1).getCreateTime(), latest.getLastUpdatedTime(), p);
+        return new JobViews.Summary(
+                id,
+                latest.getBatchStatus().name(),
+                latest.getExitStatus(),
+                JobViews.outcome(latest.getExitStatus()),
+                executions.get(executions.size() - 1).getCreateTime(),
+                latest.getLastUpdatedTime(),
+                p);
     }
 
     /** A job's executions, newest first; 404 when the job is unknown or not the caller's to see. */
@@ -377,8 +427,8 @@ public class JobsResource {
     }
 
     private static JobViews.Execution execution(JobExecution e) {
-        return new JobViews.Execution(e.getExecutionId(), e.getBatchStatus().name(), e.getExitStatus(), e.getStartTime(),
-                e.getEndTime());
+        return new JobViews.Execution(
+                e.getExecutionId(), e.getBatchStatus().name(), e.getExitStatus(), e.getStartTime(), e.getEndTime());
     }
 
     private static boolean running(JobViews.Status s) {

@@ -16,8 +16,7 @@ final class JsonBody {
 
     static final int MAX_BODY_BYTES = 1 << 20;
 
-    private JsonBody() {
-    }
+    private JsonBody() {}
 
     /** A JSON object body of at most {@link #MAX_BODY_BYTES}; 400 or 413 otherwise. */
     static JsonObject parse(InputStream body) {
@@ -28,7 +27,8 @@ final class JsonBody {
             throw ApiError.of(Response.Status.BAD_REQUEST, "cannot read the request body");
         }
         if (bytes.length > MAX_BODY_BYTES) {
-            throw ApiError.of(Response.Status.REQUEST_ENTITY_TOO_LARGE, "request body over " + MAX_BODY_BYTES + " bytes");
+            throw ApiError.of(
+                    Response.Status.REQUEST_ENTITY_TOO_LARGE, "request body over " + MAX_BODY_BYTES + " bytes");
         }
         try (JsonReader r = Json.createReader(new ByteArrayInputStream(bytes))) {
             JsonValue v = r.readValue();

@@ -6,6 +6,5 @@ public final class Roles {
     public static final String SUBMITTER = "batchSubmitter";
     public static final String MONITOR = "batchMonitor";
 
-    private Roles() {
-    }
+    private Roles() {}
 }

@@ -10,8 +10,7 @@ import java.net.URI;
  */
 public final class SameOrigin {
 
-    private SameOrigin() {
-    }
+    private SameOrigin() {}
 
     /** False when the browser says the request came from another site. */
     public static boolean allowed(String secFetchSite, String origin, String host) {

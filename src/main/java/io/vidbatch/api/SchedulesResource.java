@@ -1,13 +1,14 @@
 package io.vidbatch.api;
 
 import io.vidbatch.config.Settings;
+import io.vidbatch.job.FieldError;
 import io.vidbatch.job.InvalidJobException;
 import io.vidbatch.job.JobRequest;
-import io.vidbatch.job.FieldError;
 import io.vidbatch.schedule.Schedule;
 import io.vidbatch.schedule.ScheduleRunner;
 import io.vidbatch.schedule.ScheduleStore;
 import jakarta.annotation.security.RolesAllowed;
+import jakarta.enterprise.concurrent.CronTrigger;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
@@ -40,7 +41,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
-import jakarta.enterprise.concurrent.CronTrigger;
 
 /**
  * Schedules of the transcode job: batchAdmin creates, changes and deletes them; every batch role
@@ -56,6 +56,7 @@ public class SchedulesResource {
     private static final Set<String> FIELDS = Set.of("cron", "zone", "job", "watch", "enabled", "graceSeconds");
     /** A nightly run missed by up to an hour (a restart, an upgrade) still runs; later, it waits for the next night. */
     static final int DEFAULT_GRACE_SECONDS = 3600;
+
     static final int MAX_GRACE_SECONDS = 7 * 24 * 3600;
 
     @Inject
@@ -74,13 +75,32 @@ public class SchedulesResource {
      *
      * @param runs the latest firings, newest first (in a single schedule's view only)
      */
-    public record View(String name, String cron, String zone, JsonObject job, boolean watch, boolean enabled,
-                       long graceSeconds, String savedAt, String nextFire, List<ScheduleStore.Run> runs) {
+    public record View(
+            String name,
+            String cron,
+            String zone,
+            JsonObject job,
+            boolean watch,
+            boolean enabled,
+            long graceSeconds,
+            String savedAt,
+            String nextFire,
+            List<ScheduleStore.Run> runs) {
         static View of(Schedule s, List<ScheduleStore.Run> runs) {
             try (JsonReader r = Json.createReader(new StringReader(s.job()))) {
-                return new View(s.name(), s.cron(), s.zone().getId(), r.readObject(), s.watch(), s.enabled(),
-                        s.grace().toSeconds(), s.savedAt().toString(),
-                        s.nextFire(ZonedDateTime.now()).map(ZonedDateTime::toString).orElse(null), runs);
+                return new View(
+                        s.name(),
+                        s.cron(),
+                        s.zone().getId(),
+                        r.readObject(),
+                        s.watch(),
+                        s.enabled(),
+                        s.grace().toSeconds(),
+                        s.savedAt().toString(),
+                        s.nextFire(ZonedDateTime.now())
+                                .map(ZonedDateTime::toString)
+                                .orElse(null),
+                        runs);
             }
         }
     }
@@ -108,7 +128,9 @@ public class SchedulesResource {
         Schedule s = read(name, JsonBody.parse(body));
         boolean created = store.put(s);
         runner.changed(name, s);
-        return Response.status(created ? Response.Status.CREATED : Response.Status.OK).entity(View.of(s, List.of())).build();
+        return Response.status(created ? Response.Status.CREATED : Response.Status.OK)
+                .entity(View.of(s, List.of()))
+                .build();
     }
 
     /**
@@ -126,8 +148,13 @@ public class SchedulesResource {
             throw ApiError.of(Response.Status.NOT_FOUND, "no schedule " + name);
         }
         return switch (run.outcome()) {
-            case "STARTED" -> Response.created(uri.getBaseUriBuilder().path("jobs").path(Long.toString(run.jobInstance())).build())
-                    .entity(run).build();
+            case "STARTED" ->
+                Response.created(uri.getBaseUriBuilder()
+                                .path("jobs")
+                                .path(Long.toString(run.jobInstance()))
+                                .build())
+                        .entity(run)
+                        .build();
             case "SKIPPED" -> Response.ok(run).build();
             default -> Response.status(Response.Status.CONFLICT).entity(run).build();
         };
@@ -148,10 +175,13 @@ public class SchedulesResource {
     private Schedule read(String name, JsonObject o) {
         List<FieldError> errors = new ArrayList<>();
         if (!NAME.matcher(name).matches()) {
-            errors.add(new FieldError("name", "lower-case letters, digits and '-', at most 64, starting with a letter or digit"));
+            errors.add(new FieldError(
+                    "name", "lower-case letters, digits and '-', at most 64, starting with a letter or digit"));
         }
-        o.keySet().stream().filter(k -> !FIELDS.contains(k))
-                .forEach(k -> errors.add(new FieldError(k, "unknown field (known: cron, enabled, graceSeconds, job, watch, zone)")));
+        o.keySet().stream()
+                .filter(k -> !FIELDS.contains(k))
+                .forEach(k -> errors.add(
+                        new FieldError(k, "unknown field (known: cron, enabled, graceSeconds, job, watch, zone)")));
         ZoneId zone = ZoneId.systemDefault();
         if (o.containsKey("zone")) {
             try {
@@ -164,17 +194,24 @@ public class SchedulesResource {
         try {
             new CronTrigger(cron, zone);
         } catch (IllegalArgumentException e) {
-            errors.add(new FieldError("cron", "not a cron expression: '" + cron + "' (minute hour day month weekday, "
-                    + "optionally seconds first; e.g. '0 2 * * *' for 02:00 every day)"));
+            errors.add(new FieldError(
+                    "cron",
+                    "not a cron expression: '" + cron + "' (minute hour day month weekday, "
+                            + "optionally seconds first; e.g. '0 2 * * *' for 02:00 every day)"));
         }
         int grace = DEFAULT_GRACE_SECONDS;
         if (o.containsKey("graceSeconds")) {
             JsonValue g = o.get("graceSeconds");
-            if (g instanceof JsonNumber n && n.isIntegral() && n.longValue() >= 0 && n.longValue() <= MAX_GRACE_SECONDS) {
+            if (g instanceof JsonNumber n
+                    && n.isIntegral()
+                    && n.longValue() >= 0
+                    && n.longValue() <= MAX_GRACE_SECONDS) {
                 grace = n.intValue();
             } else {
-                errors.add(new FieldError("graceSeconds", "a whole number of seconds from 0 (a missed firing never runs late) to "
-                        + MAX_GRACE_SECONDS + " (a week), not " + g));
+                errors.add(new FieldError(
+                        "graceSeconds",
+                        "a whole number of seconds from 0 (a missed firing never runs late) to " + MAX_GRACE_SECONDS
+                                + " (a week), not " + g));
             }
         }
         JsonValue job = o.get("job");
@@ -190,7 +227,14 @@ public class SchedulesResource {
         if (!errors.isEmpty()) {
             throw ApiError.invalid("invalid schedule", errors);
         }
-        return new Schedule(name, cron, zone, job.toString(), o.getBoolean("watch", false), o.getBoolean("enabled", true),
-                Duration.ofSeconds(grace), Instant.now());
+        return new Schedule(
+                name,
+                cron,
+                zone,
+                job.toString(),
+                o.getBoolean("watch", false),
+                o.getBoolean("enabled", true),
+                Duration.ofSeconds(grace),
+                Instant.now());
     }
 }

@@ -22,7 +22,10 @@ final class StatusWait {
     private final ScheduledExecutorService scheduler;
 
     /** {@code look} reads the job's state as the caller, on whichever thread it is called. */
-    StatusWait(AsyncResponse reply, Supplier<JobViews.Status> look, Predicate<JobViews.Status> running,
+    StatusWait(
+            AsyncResponse reply,
+            Supplier<JobViews.Status> look,
+            Predicate<JobViews.Status> running,
             ScheduledExecutorService scheduler) {
         this.reply = reply;
         this.look = look;

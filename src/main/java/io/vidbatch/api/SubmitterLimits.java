@@ -60,14 +60,19 @@ final class SubmitterLimits {
 
     private static int workers(Properties p) {
         try {
-            return Integer.parseInt(p.getProperty(TranscodeParameters.WORKERS, Integer.toString(TranscodeParameters.DEFAULT_WORKERS)).strip());
+            return Integer.parseInt(
+                    p.getProperty(TranscodeParameters.WORKERS, Integer.toString(TranscodeParameters.DEFAULT_WORKERS))
+                            .strip());
         } catch (NumberFormatException e) {
             return TranscodeParameters.DEFAULT_WORKERS;
         }
     }
 
     private static WebApplicationException tooMany(String message) {
-        return new WebApplicationException(Response.status(Response.Status.TOO_MANY_REQUESTS).type(MediaType.APPLICATION_JSON)
-                .header("Retry-After", "60").entity(new ApiError(message, List.of())).build());
+        return new WebApplicationException(Response.status(Response.Status.TOO_MANY_REQUESTS)
+                .type(MediaType.APPLICATION_JSON)
+                .header("Retry-After", "60")
+                .entity(new ApiError(message, List.of()))
+                .build());
     }
 }

@@ -12,8 +12,7 @@ final class Halt {
     /** EX_CONFIG of sysexits.h: the configuration is wrong. What {@code server run}, and a container, exit with. */
     static final int CONFIGURATION = 78;
 
-    private Halt() {
-    }
+    private Halt() {}
 
     static void now() {
         // The reason was logged just before: make sure it is out (console and messages.log) first.

@@ -9,11 +9,11 @@ import org.eclipse.microprofile.config.ConfigProvider;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.logging.Logger;
-import java.util.Locale;
 
 /**
  * Under the production profile, stops the whole server while a password is still one that every

@@ -14,7 +14,8 @@ import java.util.Optional;
 public record Roots(List<Path> inputRoots, Path outputRoot) {
 
     public Roots {
-        inputRoots = inputRoots.stream().map(p -> p.toAbsolutePath().normalize()).toList();
+        inputRoots =
+                inputRoots.stream().map(p -> p.toAbsolutePath().normalize()).toList();
         outputRoot = outputRoot.toAbsolutePath().normalize();
     }
 

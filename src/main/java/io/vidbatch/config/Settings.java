@@ -56,8 +56,11 @@ public class Settings {
 
     public Roots roots() {
         if (roots == null) {
-            List<Path> inputs = Arrays.stream(inputRoots.split(",")).map(String::strip).filter(s -> !s.isEmpty())
-                    .map(Path::of).toList();
+            List<Path> inputs = Arrays.stream(inputRoots.split(","))
+                    .map(String::strip)
+                    .filter(s -> !s.isEmpty())
+                    .map(Path::of)
+                    .toList();
             roots = new Roots(inputs, Path.of(outputRoot.strip()));
         }
         return roots;
@@ -93,7 +96,14 @@ public class Settings {
     public List<String> workerCommand() {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         String archive = workerJar.replaceFirst("\\.jar$", "") + ".jsa";
-        return List.of(java, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx256m",
-                "-XX:SharedArchiveFile=" + archive, "-Xshare:auto", "-jar", workerJar);
+        return List.of(
+                java,
+                "-XX:TieredStopAtLevel=1",
+                "-XX:+UseSerialGC",
+                "-Xmx256m",
+                "-XX:SharedArchiveFile=" + archive,
+                "-Xshare:auto",
+                "-jar",
+                workerJar);
     }
 }

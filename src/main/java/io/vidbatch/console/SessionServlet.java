@@ -69,7 +69,8 @@ public class SessionServlet extends HttpServlet {
             // The same answer as a wrong password: a different one would confirm this password.
             req.logout();
             // The name is the visitor's to choose: no control characters into the log, no forged lines.
-            LOG.info(() -> user.strip().replaceAll("\\p{Cntrl}", "?") + " signed in to the console but holds no vidbatch role");
+            LOG.info(() -> user.strip().replaceAll("\\p{Cntrl}", "?")
+                    + " signed in to the console but holds no vidbatch role");
             send(resp, HttpServletResponse.SC_UNAUTHORIZED, error("wrong user name or password"));
             return;
         }
@@ -86,7 +87,10 @@ public class SessionServlet extends HttpServlet {
     private static JsonObject whoIs(HttpServletRequest req, Principal p) {
         JsonArrayBuilder roles = Json.createArrayBuilder();
         ROLES.stream().filter(req::isUserInRole).forEach(roles::add);
-        return Json.createObjectBuilder().add("user", p.getName()).add("roles", roles).build();
+        return Json.createObjectBuilder()
+                .add("user", p.getName())
+                .add("roles", roles)
+                .build();
     }
 
     private static JsonObject error(String message) {

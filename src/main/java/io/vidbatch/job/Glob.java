@@ -1,9 +1,9 @@
 package io.vidbatch.job;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.IntPredicate;
-import java.util.Arrays;
 
 /**
  * A glob from a job's {@code inputs}, matched against a path relative to the glob's folder
@@ -39,8 +39,7 @@ final class Glob {
      * One step of a pattern: it takes one character the test accepts, or, when it repeats, any
      * number of them (none too).
      */
-    private record Token(boolean repeats, IntPredicate accepts, boolean slash) {
-    }
+    private record Token(boolean repeats, IntPredicate accepts, boolean slash) {}
 
     private static final IntPredicate NOT_SLASH = c -> c != '/';
     private static final Token STAR = new Token(true, NOT_SLASH, false);
@@ -152,7 +151,9 @@ final class Glob {
                     run.add(token());
                 }
             }
-            return product(alternatives, List.of(run)).stream().map(a -> a.toArray(Token[]::new)).toList();
+            return product(alternatives, List.of(run)).stream()
+                    .map(a -> a.toArray(Token[]::new))
+                    .toList();
         }
 
         private List<List<Token>> group() throws Invalid {
@@ -245,7 +246,8 @@ final class Glob {
                     int last = s[i + 1];
                     i += 2;
                     if (last < c) {
-                        throw new Invalid("the range " + Character.toString(c) + "-" + Character.toString(last) + " runs backwards");
+                        throw new Invalid("the range " + Character.toString(c) + "-" + Character.toString(last)
+                                + " runs backwards");
                     }
                     ranges.add(new int[] {c, last});
                 } else {

@@ -11,24 +11,51 @@ import java.util.List;
  * must measure, how it was split, what becomes of each of its streams and chapters, and, once
  * assembled, what came out.
  */
-public record InputDetail(Source source, Expected expected, int segments, Output output, List<StreamPlan.Fate> streams,
-                          int chapters) {
+public record InputDetail(
+        Source source, Expected expected, int segments, Output output, List<StreamPlan.Fate> streams, int chapters) {
 
     /** The source as ffprobe saw it. */
-    public record Source(String codec, int width, int height, int rotation, double frameRate, long frames, double seconds,
-                         boolean audio, long bytes) {
+    public record Source(
+            String codec,
+            int width,
+            int height,
+            int rotation,
+            double frameRate,
+            long frames,
+            double seconds,
+            boolean audio,
+            long bytes) {
         public static Source of(MediaInfo m) {
             MediaInfo.Video v = m.video();
-            return new Source(v.codec(), v.width(), v.height(), v.rotation(), v.frameRate(), v.frames(),
-                    v.streamDuration(), m.hasAudio(), m.sizeBytes());
+            return new Source(
+                    v.codec(),
+                    v.width(),
+                    v.height(),
+                    v.rotation(),
+                    v.frameRate(),
+                    v.frames(),
+                    v.streamDuration(),
+                    m.hasAudio(),
+                    m.sizeBytes());
         }
     }
 
     /** The verified output and how long it took. */
-    public record Output(String path, long bytes, int width, int height, long frames, double seconds, boolean audio,
-                         double encodeSeconds, double encodeFps, List<String> workers, List<String> thumbnails) {
+    public record Output(
+            String path,
+            long bytes,
+            int width,
+            int height,
+            long frames,
+            double seconds,
+            boolean audio,
+            double encodeSeconds,
+            double encodeFps,
+            List<String> workers,
+            List<String> thumbnails) {
         public Output withThumbnails(List<String> files) {
-            return new Output(path, bytes, width, height, frames, seconds, audio, encodeSeconds, encodeFps, workers, files);
+            return new Output(
+                    path, bytes, width, height, frames, seconds, audio, encodeSeconds, encodeFps, workers, files);
         }
     }
 

@@ -1,6 +1,7 @@
 package io.vidbatch.job;
 
 import io.vidbatch.store.Tables;
+import io.vidbatch.store.WorkStore;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -13,7 +14,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.UUID;
-import io.vidbatch.store.WorkStore;
 
 /**
  * A job's input entries, kept in our own table: Liberty's job repository holds each job
@@ -41,7 +41,8 @@ public class InputLists {
         String id = UUID.randomUUID().toString();
         store.ensureSchema();
         try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement("INSERT INTO VB_INPUT_LIST (LIST_ID, POS, ENTRY) VALUES (?, ?, ?)")) {
+                PreparedStatement ps =
+                        c.prepareStatement("INSERT INTO VB_INPUT_LIST (LIST_ID, POS, ENTRY) VALUES (?, ?, ?)")) {
             c.setAutoCommit(false);
             try {
                 for (int i = 0; i < entries.size(); i++) {
@@ -71,8 +72,8 @@ public class InputLists {
     public Optional<List<String>> entries(String id) throws SQLException {
         store.ensureSchema();
         try (Connection c = dataSource.getConnection()) {
-            List<String> entries = Tables.query(c, "SELECT ENTRY FROM VB_INPUT_LIST WHERE LIST_ID = ? ORDER BY POS",
-                    rs -> rs.getString(1), id);
+            List<String> entries = Tables.query(
+                    c, "SELECT ENTRY FROM VB_INPUT_LIST WHERE LIST_ID = ? ORDER BY POS", rs -> rs.getString(1), id);
             return entries.isEmpty() ? Optional.empty() : Optional.of(entries);
         }
     }

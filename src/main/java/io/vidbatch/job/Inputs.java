@@ -27,14 +27,17 @@ import java.util.stream.Stream;
 public final class Inputs {
 
     /** Extensions a folder is searched for; explicit file names may have any. */
-    static final Set<String> VIDEO_EXTENSIONS = Set.of("mp4", "m4v", "mov", "mkv", "webm", "avi", "mpg", "mpeg", "ts",
-            "mts", "m2ts", "mxf", "flv", "wmv", "3gp", "ogv", "y4m");
+    static final Set<String> VIDEO_EXTENSIONS = Set.of(
+            "mp4", "m4v", "mov", "mkv", "webm", "avi", "mpg", "mpeg", "ts", "mts", "m2ts", "mxf", "flv", "wmv", "3gp",
+            "ogv", "y4m");
+
     static final int MAX_FILES = 100_000;
     private static final int MAX_DEPTH = 32;
     /** A glob is typed by someone; a longer one is a mistake or an attack on the matcher. */
     static final int MAX_GLOB_LENGTH = 1024;
     /** Far more than globs people write need ({@code s??e*.{mkv,mp4}} has 3). */
     static final int MAX_WILDCARDS = 16;
+
     private static final String GLOB_CHARS = "*?[{";
 
     /**
@@ -58,13 +61,15 @@ public final class Inputs {
         }
     }
 
-    private Inputs() {
-    }
+    private Inputs() {}
 
     /** The files a job given these entries would take (links resolved): what a watched folder holds now. */
     public static List<Path> accepted(List<String> entries, Roots roots, ExpansionDeadline deadline)
             throws ExpansionDeadline.Passed {
-        return expand(entries, roots, deadline).stream().filter(Candidate::accepted).map(Candidate::real).toList();
+        return expand(entries, roots, deadline).stream()
+                .filter(Candidate::accepted)
+                .map(Candidate::real)
+                .toList();
     }
 
     /** Every entry's files or rejection, in order; all of it or, once the deadline passes, nothing. */
@@ -91,7 +96,8 @@ public final class Inputs {
                     continue;
                 }
                 if (!roots.realPathInsideInputs(real)) {
-                    out.add(Candidate.rejected(entry, c.file(), "outside the allowed input roots (follows a link out)"));
+                    out.add(Candidate.rejected(
+                            entry, c.file(), "outside the allowed input roots (follows a link out)"));
                     continue;
                 }
                 if (seen.contains(real)) {
@@ -133,9 +139,13 @@ public final class Inputs {
             } catch (IOException e) {
                 return List.of(Candidate.rejected(entry, p, "folder cannot be read: " + e.getMessage()));
             } catch (DirectoryIteratorException e) {
-                return List.of(Candidate.rejected(entry, p, "folder cannot be read: " + e.getCause().getMessage()));
+                return List.of(Candidate.rejected(
+                        entry, p, "folder cannot be read: " + e.getCause().getMessage()));
             }
-            List<Candidate> files = found.stream().sorted().map(f -> new Candidate(entry, f, null)).toList();
+            List<Candidate> files = found.stream()
+                    .sorted()
+                    .map(f -> new Candidate(entry, f, null))
+                    .toList();
             return files.isEmpty() ? List.of(Candidate.rejected(entry, p, "folder has no video files")) : files;
         }
         if (!Files.exists(p)) {
@@ -160,7 +170,9 @@ public final class Inputs {
             return List.of(Candidate.rejected(entry, null, "glob not accepted: " + e.getMessage()));
         }
         if (glob.wildcards() > MAX_WILDCARDS) {
-            return List.of(Candidate.rejected(entry, null,
+            return List.of(Candidate.rejected(
+                    entry,
+                    null,
                     "glob with more than " + MAX_WILDCARDS + " wildcards (each *, **, ? and [...] counts)"));
         }
         if (glob.depth() != Glob.ANY_DEPTH && glob.depth() > MAX_DEPTH) {
@@ -180,7 +192,11 @@ public final class Inputs {
         } catch (IOException e) {
             return List.of(Candidate.rejected(entry, root, "folder cannot be read: " + e.getMessage()));
         }
-        List<Candidate> files = matched.stream().sorted().limit(MAX_FILES + 1L).map(f -> new Candidate(entry, f, null)).toList();
+        List<Candidate> files = matched.stream()
+                .sorted()
+                .limit(MAX_FILES + 1L)
+                .map(f -> new Candidate(entry, f, null))
+                .toList();
         return files.isEmpty() ? List.of(Candidate.rejected(entry, root, "no files match")) : files;
     }
 
@@ -226,7 +242,8 @@ public final class Inputs {
                 return FileVisitResult.TERMINATE;
             }
             // The match first: it costs no system call, and most files of a big tree fail it.
-            if (!hidden(f.getFileName()) && glob.matches(slashed(root.relativize(f)))
+            if (!hidden(f.getFileName())
+                    && glob.matches(slashed(root.relativize(f)))
                     && (attrs.isRegularFile() || Files.isRegularFile(f))) {
                 matched.add(f);
             }

@@ -9,7 +9,8 @@ public class InvalidJobException extends RuntimeException {
     private final List<FieldError> errors;
 
     public InvalidJobException(List<FieldError> errors) {
-        super("invalid job parameters: " + errors.stream().map(FieldError::toString).collect(Collectors.joining("; ")));
+        super("invalid job parameters: "
+                + errors.stream().map(FieldError::toString).collect(Collectors.joining("; ")));
         this.errors = List.copyOf(errors);
     }
 

@@ -33,7 +33,10 @@ public enum JobOutcome {
 
     /** The outcome an exit status written by the assemble step leads with; empty for any other exit status. */
     public static Optional<JobOutcome> ofExitStatus(String exitStatus) {
-        return exitStatus == null ? Optional.empty()
-                : Arrays.stream(values()).filter(o -> exitStatus.startsWith(o.label + ":")).findFirst();
+        return exitStatus == null
+                ? Optional.empty()
+                : Arrays.stream(values())
+                        .filter(o -> exitStatus.startsWith(o.label + ":"))
+                        .findFirst();
     }
 }

@@ -33,7 +33,8 @@ public record JobRequest(Map<String, String> values, List<String> inputs) {
             String key = e.getKey();
             JsonValue v = e.getValue();
             if (!FIELDS.contains(key)) {
-                errors.add(new FieldError(key, "unknown field (known: " + String.join(", ", new TreeSet<>(FIELDS)) + ")"));
+                errors.add(
+                        new FieldError(key, "unknown field (known: " + String.join(", ", new TreeSet<>(FIELDS)) + ")"));
             } else if (key.equals(TranscodeParameters.INPUTS) && v instanceof JsonArray a) {
                 for (JsonValue item : a) {
                     if (item.getValueType() != JsonValue.ValueType.STRING) {
@@ -44,7 +45,8 @@ public record JobRequest(Map<String, String> values, List<String> inputs) {
                 }
             } else if (v.getValueType() == JsonValue.ValueType.STRING) {
                 values.put(key, ((JsonString) v).getString());
-            } else if (v.getValueType() == JsonValue.ValueType.NUMBER || v.getValueType() == JsonValue.ValueType.TRUE
+            } else if (v.getValueType() == JsonValue.ValueType.NUMBER
+                    || v.getValueType() == JsonValue.ValueType.TRUE
                     || v.getValueType() == JsonValue.ValueType.FALSE) {
                 values.put(key, v.toString());
             } else if (v.getValueType() != JsonValue.ValueType.NULL) {
@@ -78,10 +80,11 @@ public record JobRequest(Map<String, String> values, List<String> inputs) {
                 props.setProperty(k, v);
             }
         });
-        List<FieldError> errors = new ArrayList<>(TranscodeParameters.parse(inputs, props::getProperty, settings.maxWorkers())
-                .errors());
-        errors.addAll(TranscodeParameters.checkPaths(inputs, props.getProperty(TranscodeParameters.OUTPUT_DIR, ""),
-                settings.roots()));
+        List<FieldError> errors =
+                new ArrayList<>(TranscodeParameters.parse(inputs, props::getProperty, settings.maxWorkers())
+                        .errors());
+        errors.addAll(TranscodeParameters.checkPaths(
+                inputs, props.getProperty(TranscodeParameters.OUTPUT_DIR, ""), settings.roots()));
         if (!errors.isEmpty()) {
             throw new InvalidJobException(errors);
         }

@@ -140,7 +140,8 @@ public final class OutputNames {
      */
     private static String key(Path output) {
         try {
-            byte[] d = MessageDigest.getInstance("SHA-256").digest(resolved(output).toString().getBytes(StandardCharsets.UTF_8));
+            byte[] d = MessageDigest.getInstance("SHA-256")
+                    .digest(resolved(output).toString().getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(d);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);

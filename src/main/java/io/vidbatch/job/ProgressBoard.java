@@ -1,7 +1,8 @@
 package io.vidbatch.job;
 
-import io.vidbatch.work.WorkItem;
 import io.vidbatch.media.Progress;
+import io.vidbatch.store.WorkStore;
+import io.vidbatch.work.WorkItem;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.time.Instant;
@@ -9,7 +10,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import io.vidbatch.store.WorkStore;
 
 /**
  * Live progress of the items running right now on this coordinator. In memory on purpose:
@@ -20,19 +20,27 @@ import io.vidbatch.store.WorkStore;
 public class ProgressBoard {
 
     /** An item in flight. */
-    public record Running(long job, int item, int partition, String launcher, Instant started, Progress progress) {
-    }
+    public record Running(long job, int item, int partition, String launcher, Instant started, Progress progress) {}
 
     private final Map<String, Running> running = new ConcurrentHashMap<>();
 
     public void started(WorkItem item, int partition, String launcher) {
-        running.put(key(item), new Running(item.jobInstance(), item.item(), partition, launcher, Instant.now(), Progress.NONE));
+        running.put(
+                key(item),
+                new Running(item.jobInstance(), item.item(), partition, launcher, Instant.now(), Progress.NONE));
     }
 
     /** The first progress of an item marks its real start: the items of a group run one after another. */
     public void update(WorkItem item, Progress p) {
-        running.computeIfPresent(key(item), (k, r) -> new Running(r.job(), r.item(), r.partition(), r.launcher(),
-                r.progress() == Progress.NONE ? Instant.now() : r.started(), p));
+        running.computeIfPresent(
+                key(item),
+                (k, r) -> new Running(
+                        r.job(),
+                        r.item(),
+                        r.partition(),
+                        r.launcher(),
+                        r.progress() == Progress.NONE ? Instant.now() : r.started(),
+                        p));
     }
 
     public void finished(WorkItem item) {
@@ -40,12 +48,18 @@ public class ProgressBoard {
     }
 
     public List<Running> running(long job) {
-        return running.values().stream().filter(r -> r.job() == job).sorted(Comparator.comparingInt(Running::item)).toList();
+        return running.values().stream()
+                .filter(r -> r.job() == job)
+                .sorted(Comparator.comparingInt(Running::item))
+                .toList();
     }
 
     /** Frames per second of every item running on this launcher right now, added up. */
     public double fps(String launcher) {
-        return running.values().stream().filter(r -> r.launcher().equals(launcher)).mapToDouble(r -> r.progress().fps()).sum();
+        return running.values().stream()
+                .filter(r -> r.launcher().equals(launcher))
+                .mapToDouble(r -> r.progress().fps())
+                .sum();
     }
 
     private static String key(WorkItem item) {

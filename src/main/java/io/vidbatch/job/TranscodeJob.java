@@ -19,8 +19,7 @@ public final class TranscodeJob {
     /** Starts tried when the job repository rolls the first ones back (see {@link #start}). */
     static final int START_ATTEMPTS = 3;
 
-    private TranscodeJob() {
-    }
+    private TranscodeJob() {}
 
     /**
      * Starts the job and returns its execution id. A start the job repository rolled back (a
@@ -50,7 +49,9 @@ public final class TranscodeJob {
     static boolean rolledBack(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof RollbackException
-                    || t instanceof SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("40")) {
+                    || t instanceof SQLException sql
+                            && sql.getSQLState() != null
+                            && sql.getSQLState().startsWith("40")) {
                 return true;
             }
         }

@@ -1,31 +1,40 @@
 package io.vidbatch.job;
 
-import io.vidbatch.store.WorkStore;
 import io.vidbatch.config.Roots;
-import io.vidbatch.work.WorkJson;
+import io.vidbatch.launch.LauncherKind;
 import io.vidbatch.media.Operation;
 import io.vidbatch.media.Operations;
 import io.vidbatch.media.Preset;
 import io.vidbatch.media.StreamPlan;
-
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.List;
-import java.util.function.Function;
-import io.vidbatch.launch.LauncherKind;
+import io.vidbatch.store.WorkStore;
+import io.vidbatch.work.WorkJson;
 import jakarta.json.Json;
 import jakarta.json.JsonReader;
 import jakarta.json.JsonString;
+
 import java.io.StringReader;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
+import java.util.function.Function;
 
 /**
  * The parameters of the {@code transcode} job, parsed and checked in one place: by our REST
  * API before a job starts (400 with field errors) and by the plan step for jobs submitted any
  * other way (Liberty's batch REST API, schedules).
  */
-public record TranscodeParameters(List<String> inputs, Preset preset, List<Operation> operations, double segmentSeconds,
-                                  int workers, String outputDir, String launcher, int groupSize, boolean dryRun, String audio) {
+public record TranscodeParameters(
+        List<String> inputs,
+        Preset preset,
+        List<Operation> operations,
+        double segmentSeconds,
+        int workers,
+        String outputDir,
+        String launcher,
+        int groupSize,
+        boolean dryRun,
+        String audio) {
 
     public static final String INPUTS = "inputs";
     public static final String PRESET = "preset";
@@ -43,14 +52,15 @@ public record TranscodeParameters(List<String> inputs, Preset preset, List<Opera
      */
     public static final String INPUT_LIST = "inputList";
     /** Every parameter of the job, in the order they are documented. */
-    public static final List<String> NAMES = List.of(INPUTS, PRESET, OPERATIONS, SEGMENT_SECONDS, WORKERS, OUTPUT_DIR,
-            LAUNCHER, GROUP_SIZE, DRY_RUN, AUDIO);
+    public static final List<String> NAMES = List.of(
+            INPUTS, PRESET, OPERATIONS, SEGMENT_SECONDS, WORKERS, OUTPUT_DIR, LAUNCHER, GROUP_SIZE, DRY_RUN, AUDIO);
 
     public static final String DEFAULT_PRESET = Preset.H264_720P.id();
     public static final int DEFAULT_WORKERS = 2;
     public static final List<String> LAUNCHERS = LauncherKind.ids();
     /** The longest entry taken: a path longer than Linux's PATH_MAX (4096 bytes) cannot name a file anyway. */
     static final int MAX_ENTRY_CHARS = WorkStore.MAX_ENTRY_CHARS;
+
     static final double MIN_SEGMENT = 2;
     static final double MAX_SEGMENT = 3600;
 
@@ -82,8 +92,13 @@ public record TranscodeParameters(List<String> inputs, Preset preset, List<Opera
         if (inputs.stream().anyMatch(s -> s.indexOf('\0') >= 0)) {
             errors.add(new FieldError(INPUTS, "an entry contains a NUL character"));
         }
-        inputs.stream().filter(s -> s.length() > MAX_ENTRY_CHARS).findFirst().ifPresent(s -> errors.add(new FieldError(INPUTS,
-                "an entry of " + s.length() + " characters; at most " + MAX_ENTRY_CHARS + " (starting '" + s.substring(0, 40) + "')")));
+        inputs.stream()
+                .filter(s -> s.length() > MAX_ENTRY_CHARS)
+                .findFirst()
+                .ifPresent(s -> errors.add(new FieldError(
+                        INPUTS,
+                        "an entry of " + s.length() + " characters; at most " + MAX_ENTRY_CHARS + " (starting '"
+                                + s.substring(0, 40) + "')")));
 
         String presetName = orDefault(get.apply(PRESET), DEFAULT_PRESET);
         Preset preset = Preset.named(presetName).orElse(null);
@@ -103,8 +118,10 @@ public record TranscodeParameters(List<String> inputs, Preset preset, List<Opera
         try {
             segment = Double.parseDouble(segText);
             if (!(segment == 0 || (segment >= MIN_SEGMENT && segment <= MAX_SEGMENT))) {
-                errors.add(new FieldError(SEGMENT_SECONDS, "'" + segText + "' must be 0 (whole files) or between "
-                        + (int) MIN_SEGMENT + " and " + (int) MAX_SEGMENT + " seconds"));
+                errors.add(new FieldError(
+                        SEGMENT_SECONDS,
+                        "'" + segText + "' must be 0 (whole files) or between " + (int) MIN_SEGMENT + " and "
+                                + (int) MAX_SEGMENT + " seconds"));
             }
         } catch (NumberFormatException e) {
             errors.add(new FieldError(SEGMENT_SECONDS, "'" + segText + "' is not a number"));
@@ -118,8 +135,8 @@ public record TranscodeParameters(List<String> inputs, Preset preset, List<Opera
 
         String launcher = orDefault(get.apply(LAUNCHER), "local");
         if (!LAUNCHERS.contains(launcher)) {
-            errors.add(new FieldError(LAUNCHER, "'" + launcher + "' is not available (available: "
-                    + String.join(", ", LAUNCHERS) + ")"));
+            errors.add(new FieldError(
+                    LAUNCHER, "'" + launcher + "' is not available (available: " + String.join(", ", LAUNCHERS) + ")"));
         }
 
         String groupText = orDefault(get.apply(GROUP_SIZE), "1");
@@ -130,8 +147,10 @@ public record TranscodeParameters(List<String> inputs, Preset preset, List<Opera
             groupSize = -1;
         }
         if (groupSize < 1 || groupSize > WorkJson.MAX_GROUP) {
-            errors.add(new FieldError(GROUP_SIZE, "'" + groupText + "' must be a whole number between 1 and "
-                    + WorkJson.MAX_GROUP + " (items per worker)"));
+            errors.add(new FieldError(
+                    GROUP_SIZE,
+                    "'" + groupText + "' must be a whole number between 1 and " + WorkJson.MAX_GROUP
+                            + " (items per worker)"));
         }
 
         String dryText = orDefault(get.apply(DRY_RUN), "false");
@@ -149,15 +168,27 @@ public record TranscodeParameters(List<String> inputs, Preset preset, List<Opera
         if (!errors.isEmpty()) {
             return new Parsed(null, errors);
         }
-        return new Parsed(new TranscodeParameters(inputs, preset, ops, segment, Integer.parseInt(workersText), outputDir,
-                launcher, groupSize, Boolean.parseBoolean(dryText), audio), errors);
+        return new Parsed(
+                new TranscodeParameters(
+                        inputs,
+                        preset,
+                        ops,
+                        segment,
+                        Integer.parseInt(workersText),
+                        outputDir,
+                        launcher,
+                        groupSize,
+                        Boolean.parseBoolean(dryText),
+                        audio),
+                errors);
     }
 
     /** Null when {@code text} is a valid number of workers. */
     public static FieldError checkWorkers(String text, int maxWorkers) {
         try {
             int n = Integer.parseInt(text);
-            return n >= 1 && n <= maxWorkers ? null
+            return n >= 1 && n <= maxWorkers
+                    ? null
                     : new FieldError(WORKERS, "'" + text + "' must be between 1 and " + maxWorkers);
         } catch (NumberFormatException e) {
             return new FieldError(WORKERS, "'" + text + "' is not a whole number");
@@ -192,14 +223,19 @@ public record TranscodeParameters(List<String> inputs, Preset preset, List<Opera
         }
         if (text.strip().startsWith("[")) {
             try (JsonReader r = Json.createReader(new StringReader(text))) {
-                return r.readArray().getValuesAs(JsonString.class).stream().map(JsonString::getString)
-                        .filter(s -> !s.isBlank()).toList();
+                return r.readArray().getValuesAs(JsonString.class).stream()
+                        .map(JsonString::getString)
+                        .filter(s -> !s.isBlank())
+                        .toList();
             } catch (RuntimeException notJson) {
                 // a name that starts with '[': read it as a list below
             }
         }
         String separator = text.contains("\n") ? "\n" : ",";
-        return Arrays.stream(text.split(separator)).map(String::strip).filter(s -> !s.isEmpty()).toList();
+        return Arrays.stream(text.split(separator))
+                .map(String::strip)
+                .filter(s -> !s.isEmpty())
+                .toList();
     }
 
     private static String orDefault(String v, String fallback) {

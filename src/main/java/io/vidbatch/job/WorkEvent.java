@@ -11,25 +11,19 @@ import java.util.List;
 public sealed interface WorkEvent {
 
     /** A worker took a group; {@link WorkerEnded} follows, however the run ends. */
-    record WorkerStarted(String launcher) implements WorkEvent {
-    }
+    record WorkerStarted(String launcher) implements WorkEvent {}
 
-    record WorkerEnded(String launcher) implements WorkEvent {
-    }
+    record WorkerEnded(String launcher) implements WorkEvent {}
 
     /** The outcomes a worker reported for a group. */
-    record GroupFinished(String launcher, List<Outcome> outcomes) implements WorkEvent {
-    }
+    record GroupFinished(String launcher, List<Outcome> outcomes) implements WorkEvent {}
 
     /** A lost worker sends these items round again. */
-    record Retried(String launcher, int items) implements WorkEvent {
-    }
+    record Retried(String launcher, int items) implements WorkEvent {}
 
     /** The items a partition's reader still has to hand out (0 when it closes). */
-    record Pending(long job, String partition, String launcher, int items) implements WorkEvent {
-    }
+    record Pending(long job, String partition, String launcher, int items) implements WorkEvent {}
 
     /** An execution of the job ended: nothing of it is pending any more. */
-    record JobEnded(long job) implements WorkEvent {
-    }
+    record JobEnded(long job) implements WorkEvent {}
 }

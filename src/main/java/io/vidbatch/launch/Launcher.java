@@ -2,11 +2,11 @@ package io.vidbatch.launch;
 
 import io.vidbatch.media.StoppedException;
 import io.vidbatch.media.ToolFailureException;
+import io.vidbatch.work.Launch;
+import io.vidbatch.work.Outcome;
+import io.vidbatch.work.WorkItem;
 
 import java.util.List;
-import io.vidbatch.work.WorkItem;
-import io.vidbatch.work.Outcome;
-import io.vidbatch.work.Launch;
 
 /**
  * Where work items run: in the coordinator, in a worker process, or in a Kubernetes pod. A

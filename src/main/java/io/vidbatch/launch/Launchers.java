@@ -6,7 +6,6 @@ import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.inject.literal.NamedLiteral;
 import jakarta.inject.Inject;
 
-
 /**
  * The launcher a job asked for: each is a CDI bean named after its {@link LauncherKind}, made on
  * first use (the kubernetes one connects to its cluster then, not when the server starts).

@@ -7,9 +7,9 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.logging.Logger;
-import java.util.ArrayList;
 
 /**
  * At start-up, ends the ffmpeg processes a previous life of this server left behind when it
@@ -43,21 +43,31 @@ public class OrphanSweep {
      * subreaper, which is never a Java process (a live coordinator's ffmpeg has its JVM as parent).
      */
     static List<ProcessHandle> orphans(List<ProcessHandle> all, String outputRoot) {
-        return all.stream().filter(p -> {
-            List<String> args = commandLine(p);
-            return !args.isEmpty() && isMediaTool(args.get(0))
-                    && args.stream().anyMatch(a -> a.startsWith(outputRoot + "/") || a.startsWith("file:" + outputRoot + "/"))
-                    && !p.parent().flatMap(parent -> parent.info().command()).map(c -> named(c, "java")).orElse(false);
-        }).toList();
+        return all.stream()
+                .filter(p -> {
+                    List<String> args = commandLine(p);
+                    return !args.isEmpty()
+                            && isMediaTool(args.get(0))
+                            && args.stream()
+                                    .anyMatch(a ->
+                                            a.startsWith(outputRoot + "/") || a.startsWith("file:" + outputRoot + "/"))
+                            && !p.parent()
+                                    .flatMap(parent -> parent.info().command())
+                                    .map(c -> named(c, "java"))
+                                    .orElse(false);
+                })
+                .toList();
     }
 
     private static List<String> commandLine(ProcessHandle p) {
         ProcessHandle.Info info = p.info();
-        return info.command().map(c -> {
-            ArrayList<String> l = new ArrayList<>(List.of(c));
-            info.arguments().ifPresent(a -> l.addAll(List.of(a)));
-            return (List<String>) l;
-        }).orElse(List.of());
+        return info.command()
+                .map(c -> {
+                    ArrayList<String> l = new ArrayList<>(List.of(c));
+                    info.arguments().ifPresent(a -> l.addAll(List.of(a)));
+                    return (List<String>) l;
+                })
+                .orElse(List.of());
     }
 
     private static boolean isMediaTool(String command) {

@@ -6,7 +6,13 @@ import io.vidbatch.media.LineTail;
 import io.vidbatch.media.OutputFiles;
 import io.vidbatch.media.StoppedException;
 import io.vidbatch.media.ToolFailureException;
-
+import io.vidbatch.work.ItemRunner;
+import io.vidbatch.work.Launch;
+import io.vidbatch.work.Outcome;
+import io.vidbatch.work.ProgressLine;
+import io.vidbatch.work.WorkItem;
+import io.vidbatch.work.WorkJson;
+import io.vidbatch.work.WorkerEnvironment;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
@@ -17,18 +23,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.HashSet;
-import java.util.Set;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import io.vidbatch.work.WorkItem;
-import io.vidbatch.work.Outcome;
-import io.vidbatch.work.ItemRunner;
-import io.vidbatch.work.WorkerEnvironment;
-import io.vidbatch.work.WorkJson;
-import io.vidbatch.work.ProgressLine;
-import io.vidbatch.work.Launch;
 
 /**
  * Runs each group of items in its own worker JVM on this machine: the entry point a pod runs,
@@ -47,6 +46,7 @@ public class ProcessLauncher implements Launcher {
 
     /** Set for a launcher made by hand (tests); else the server's worker command. */
     private List<String> command;
+
     private final String worker = "process@" + ItemRunner.hostName();
 
     protected ProcessLauncher() {
@@ -74,11 +74,18 @@ public class ProcessLauncher implements Launcher {
         Path output = dir.resolve("output.log");
         try (LineTail tail = new LineTail(output)) {
             // Everything the worker needs from the coordinator, and nothing else (no passwords).
-            Map<String, String> environment = Map.of(WorkerEnvironment.ITEMS, WorkJson.writeItems(group),
-                    WorkerEnvironment.RESULT_FILE, outcomeFile.toString(),
-                    WorkerEnvironment.NAME, worker,
-                    WorkerEnvironment.COORDINATOR_PID, Long.toString(ProcessHandle.current().pid()));
-            Process p = ChildProcesses.worker(command(), environment).redirectErrorStream(true).redirectOutput(output.toFile())
+            Map<String, String> environment = Map.of(
+                    WorkerEnvironment.ITEMS,
+                    WorkJson.writeItems(group),
+                    WorkerEnvironment.RESULT_FILE,
+                    outcomeFile.toString(),
+                    WorkerEnvironment.NAME,
+                    worker,
+                    WorkerEnvironment.COORDINATOR_PID,
+                    Long.toString(ProcessHandle.current().pid()));
+            Process p = ChildProcesses.worker(command(), environment)
+                    .redirectErrorStream(true)
+                    .redirectOutput(output.toFile())
                     .start();
             launch.log().accept("worker process " + p.pid() + " started");
             // Remembered while the worker lives: once it is killed, its ffmpeg is an orphan nobody else will stop.
@@ -113,7 +120,8 @@ public class ProcessLauncher implements Launcher {
         }
     }
 
-    private List<Outcome> outcomes(int exit, Path outcomeFile, List<WorkItem> group, String ranOn) throws ToolFailureException {
+    private List<Outcome> outcomes(int exit, Path outcomeFile, List<WorkItem> group, String ranOn)
+            throws ToolFailureException {
         List<Outcome> reported = List.of();
         try {
             if (Files.exists(outcomeFile) && Files.size(outcomeFile) > 0) {
@@ -125,15 +133,20 @@ public class ProcessLauncher implements Launcher {
         if ((exit == Outcome.EXIT_DONE || exit == Outcome.EXIT_BAD_INPUT) && reported.size() == group.size()) {
             return Outcome.placed(reported, group, ranOn);
         }
-        String why = reported.size() == 1 && reported.get(0).message() != null ? ": " + reported.get(0).message() : "";
-        throw new ToolFailureException("worker for items " + WorkItem.numbers(group) + " ended with exit " + exit + why);
+        String why = reported.size() == 1 && reported.get(0).message() != null
+                ? ": " + reported.get(0).message()
+                : "";
+        throw new ToolFailureException(
+                "worker for items " + WorkItem.numbers(group) + " ended with exit " + exit + why);
     }
 
     /** Worker progress lines feed the progress listener; everything else is log. */
     private static void relay(List<String> lines, Launch launch) {
         for (String line : lines) {
-            ProgressLine.parse(line).ifPresentOrElse(u -> launch.progress().update(u.item(), u.progress()),
-                    () -> launch.log().accept(line));
+            ProgressLine.parse(line)
+                    .ifPresentOrElse(
+                            u -> launch.progress().update(u.item(), u.progress()),
+                            () -> launch.log().accept(line));
         }
     }
 

@@ -20,16 +20,25 @@ public record Budget(long maxFramePixels, long maxPixelRate) {
     public Optional<String> exceededBy(MediaInfo.Video v) {
         long pixels = (long) v.width() * v.height();
         if (pixels > maxFramePixels) {
-            return Optional.of(String.format(Locale.ROOT,
+            return Optional.of(String.format(
+                    Locale.ROOT,
                     "%dx%d is %.1f megapixels a picture; this server takes at most %.1f (MAX_FRAME_PIXELS)",
-                    v.width(), v.height(), pixels / 1e6, maxFramePixels / 1e6));
+                    v.width(),
+                    v.height(),
+                    pixels / 1e6,
+                    maxFramePixels / 1e6));
         }
         double fps = framesPerSecond(v);
         double rate = pixels * fps;
         if (rate > maxPixelRate) {
-            return Optional.of(String.format(Locale.ROOT,
+            return Optional.of(String.format(
+                    Locale.ROOT,
                     "%dx%d at %.2f frames a second is %.0f megapixels a second; this server takes at most %.0f (MAX_PIXEL_RATE)",
-                    v.width(), v.height(), fps, rate / 1e6, maxPixelRate / 1e6));
+                    v.width(),
+                    v.height(),
+                    fps,
+                    rate / 1e6,
+                    maxPixelRate / 1e6));
         }
         return Optional.empty();
     }

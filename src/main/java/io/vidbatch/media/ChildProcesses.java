@@ -26,8 +26,7 @@ public final class ChildProcesses {
 
     private static final File NO_INPUT = new File("/dev/null");
 
-    private ChildProcesses() {
-    }
+    private ChildProcesses() {}
 
     /** The part of {@code parent} a child gets: {@link #PASSED}, nothing else. */
     static Map<String, String> environment(Map<String, String> parent) {

@@ -26,12 +26,12 @@ public final class Containers {
      */
     static final String ACCEPTED = "mov,mp4,m4a,3gp,3g2,mj2,matroska,webm,avi,mpeg,mpegts,mxf,flv,asf,ogg,yuv4mpegpipe";
 
-    private Containers() {
-    }
+    private Containers() {}
 
     /** {@code -i file} for ffmpeg or ffprobe, restricted to the accepted containers. */
     public static List<String> input(Path file) {
-        return List.of("-format_whitelist", ACCEPTED, "-protocol_whitelist", "file", "-i", "file:" + file.toAbsolutePath());
+        return List.of(
+                "-format_whitelist", ACCEPTED, "-protocol_whitelist", "file", "-i", "file:" + file.toAbsolutePath());
     }
 
     /**
@@ -39,8 +39,17 @@ public final class Containers {
      * pieces it names opened under the same list (ffmpeg hands the whitelist down to them).
      */
     public static List<String> concatList(Path list) {
-        return List.of("-format_whitelist", "concat," + ACCEPTED, "-protocol_whitelist", "file", "-f", "concat", "-safe", "0",
-                "-i", "file:" + list.toAbsolutePath());
+        return List.of(
+                "-format_whitelist",
+                "concat," + ACCEPTED,
+                "-protocol_whitelist",
+                "file",
+                "-f",
+                "concat",
+                "-safe",
+                "0",
+                "-i",
+                "file:" + list.toAbsolutePath());
     }
 
     /**
@@ -70,7 +79,8 @@ public final class Containers {
         }
     }
 
-    private static final Pattern REFUSED = Pattern.compile("\\[([a-z0-9_,]+) @ 0x[0-9a-f]+\\] (\\[[a-z]+\\] )?Format not on whitelist");
+    private static final Pattern REFUSED =
+            Pattern.compile("\\[([a-z0-9_,]+) @ 0x[0-9a-f]+\\] (\\[[a-z]+\\] )?Format not on whitelist");
 
     /**
      * The reason for a file whose content is a container we do not open, when ffmpeg's log says
@@ -88,6 +98,7 @@ public final class Containers {
             case "image2", "image2pipe" -> "an image sequence (" + format + ")";
             default -> "a " + format + " file";
         };
-        return Optional.of(what + ": not a video container vidbatch reads; files that point at other files are refused");
+        return Optional.of(
+                what + ": not a video container vidbatch reads; files that point at other files are refused");
     }
 }

@@ -15,14 +15,23 @@ package io.vidbatch.media;
  * @param transfer        the colour transfer the picture must be tagged with ({@code smpte2084} for HDR
  *                        kept, {@code bt709} for HDR tone-mapped), or null where the source's tags go on
  */
-public record Expected(long frames, int frameTolerance, double seconds, double tolerance, boolean video, int audioStreams,
-                       int subtitleStreams, int chapters, String transfer) {
+public record Expected(
+        long frames,
+        int frameTolerance,
+        double seconds,
+        double tolerance,
+        boolean video,
+        int audioStreams,
+        int subtitleStreams,
+        int chapters,
+        String transfer) {
 
     /**
      * One audio stream or none, no subtitles, no chapters: a video segment, or a single-track
      * output. (A factory, not a constructor: JSON-B builds records through their only constructor.)
      */
-    public static Expected of(long frames, int frameTolerance, double seconds, double tolerance, boolean video, boolean audio) {
+    public static Expected of(
+            long frames, int frameTolerance, double seconds, double tolerance, boolean video, boolean audio) {
         return new Expected(frames, frameTolerance, seconds, tolerance, video, audio ? 1 : 0, 0, 0, null);
     }
 

@@ -6,10 +6,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.regex.Pattern;
-import java.util.Optional;
 
 /**
  * Runs one ffmpeg command to completion: progress read from a {@code -progress} file (no pipes
@@ -21,6 +21,7 @@ public final class FfmpegRun {
 
     /** ffmpeg writes progress every 500 ms; polling faster only wakes the coordinator for nothing. */
     private static final long POLL_MILLIS = 500;
+
     private static final long TERM_GRACE_SECONDS = 5;
 
     private final List<String> command;
@@ -62,7 +63,8 @@ public final class FfmpegRun {
         cmd.add(command.get(0));
         // level+ prefixes every line with its level, so errors can be told from warnings. Info is
         // kept for the closing statistics (frames, sizes), which the job log shows for each item.
-        cmd.addAll(List.of("-loglevel", "level+info", "-nostats", "-progress", "file:" + progressFile.toAbsolutePath()));
+        cmd.addAll(
+                List.of("-loglevel", "level+info", "-nostats", "-progress", "file:" + progressFile.toAbsolutePath()));
         cmd.addAll(command.subList(1, command.size()));
         long started = System.nanoTime();
         Process process;
@@ -136,13 +138,15 @@ public final class FfmpegRun {
 
     private static String reason(int exit, List<String> lines) {
         String first = lines.isEmpty() ? "no message" : strip(lines.get(0));
-        return (exit == 0 ? "decoding errors: " : "ffmpeg failed (exit " + exit + "): ") + first
+        return (exit == 0 ? "decoding errors: " : "ffmpeg failed (exit " + exit + "): ")
+                + first
                 + (lines.size() > 1 ? " (+" + (lines.size() - 1) + " more)" : "");
     }
 
     /** A log line without its level, with its context shortened: {@code [h264] error while decoding MB 24 29}. */
     static String strip(String line) {
-        return line.replaceFirst("^\\[([^]@]+?) @ 0x[0-9a-f]+\\] ", "[$1] ").replaceFirst("\\[(error|fatal|warning)\\] ", "")
+        return line.replaceFirst("^\\[([^]@]+?) @ 0x[0-9a-f]+\\] ", "[$1] ")
+                .replaceFirst("\\[(error|fatal|warning)\\] ", "")
                 .strip();
     }
 
@@ -152,8 +156,11 @@ public final class FfmpegRun {
 
     private List<String> readLog() {
         try {
-            return Files.exists(log) ? Files.readAllLines(log, StandardCharsets.UTF_8).stream()
-                    .filter(l -> !l.isBlank()).toList() : List.of();
+            return Files.exists(log)
+                    ? Files.readAllLines(log, StandardCharsets.UTF_8).stream()
+                            .filter(l -> !l.isBlank())
+                            .toList()
+                    : List.of();
         } catch (IOException e) {
             return List.of();
         }
@@ -230,8 +237,7 @@ public final class FfmpegRun {
                         finished = value.equals("end");
                         return true;
                     }
-                    default -> {
-                    }
+                    default -> {}
                 }
             } catch (NumberFormatException ignored) {
                 // "N/A" before the first frame

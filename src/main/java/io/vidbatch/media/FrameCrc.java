@@ -9,8 +9,7 @@ import java.util.List;
  */
 final class FrameCrc {
 
-    private FrameCrc() {
-    }
+    private FrameCrc() {}
 
     /** Each packet's presentation time in seconds, in the order listed. */
     static List<Double> ptsSeconds(String listing) throws BadMediaException {

@@ -22,16 +22,23 @@ public final class Joiner {
     }
 
     /** An encoded piece and its nominal length in the source's timeline. */
-    public record Piece(Path file, double seconds) {
-    }
+    public record Piece(Path file, double seconds) {}
 
     /**
      * @param audio   the encoded audio tracks (all of them, in the plan's order), or null
      * @param source  the source, for its subtitle tracks and chapters
      * @param streams the plan's tracks: its subtitles are taken from the source
      */
-    public MediaInfo join(List<Piece> pieces, Path audio, Path source, StreamPlan.Map streams, Preset preset, Path output,
-                          Expected expected, Path log) throws BadMediaException, ToolFailureException {
+    public MediaInfo join(
+            List<Piece> pieces,
+            Path audio,
+            Path source,
+            StreamPlan.Map streams,
+            Preset preset,
+            Path output,
+            Expected expected,
+            Path log)
+            throws BadMediaException, ToolFailureException {
         Path list = log.resolveSibling("concat.ffconcat");
         Path temp = OutputFiles.temporaryFor(output);
         try {
@@ -76,7 +83,9 @@ public final class Joiner {
         StringBuilder b = new StringBuilder("ffconcat version 1.0\n");
         for (int i = 0; i < pieces.size(); i++) {
             Piece p = pieces.get(i);
-            b.append("file '").append(p.file().toAbsolutePath().toString().replace("'", "'\\''")).append("'\n");
+            b.append("file '")
+                    .append(p.file().toAbsolutePath().toString().replace("'", "'\\''"))
+                    .append("'\n");
             if (i < pieces.size() - 1) {
                 b.append(String.format(Locale.ROOT, "duration %.6f%n", p.seconds()));
             }

@@ -11,8 +11,8 @@ import java.util.List;
  * @param streams         every stream, in the file's order
  * @param chapters        how many chapters the file has
  */
-public record MediaInfo(double startSeconds, double durationSeconds, long sizeBytes, Video video, List<Stream> streams,
-                        int chapters) {
+public record MediaInfo(
+        double startSeconds, double durationSeconds, long sizeBytes, Video video, List<Stream> streams, int chapters) {
 
     /**
      * One stream of the file.
@@ -25,9 +25,15 @@ public record MediaInfo(double startSeconds, double durationSeconds, long sizeBy
      * @param isDefault whether it is marked as the default of its type
      * @param coverArt  a video stream that is an attached picture
      */
-    public record Stream(int index, String type, int typeIndex, String codec, String language, String title, boolean isDefault,
-                         boolean coverArt) {
-    }
+    public record Stream(
+            int index,
+            String type,
+            int typeIndex,
+            String codec,
+            String language,
+            String title,
+            boolean isDefault,
+            boolean coverArt) {}
 
     public boolean hasAudio() {
         return count("audio") > 0;
@@ -52,8 +58,18 @@ public record MediaInfo(double startSeconds, double durationSeconds, long sizeBy
      * @param primaries      the colour primaries tag ({@code bt709}, {@code bt2020}), or null
      * @param matrix         the colour matrix tag ({@code bt709}, {@code bt2020nc}), or null
      */
-    public record Video(String codec, int width, int height, int rotation, double frameRate, double baseFrameRate,
-                        long frames, double streamDuration, String transfer, String primaries, String matrix) {
+    public record Video(
+            String codec,
+            int width,
+            int height,
+            int rotation,
+            double frameRate,
+            double baseFrameRate,
+            long frames,
+            double streamDuration,
+            String transfer,
+            String primaries,
+            String matrix) {
 
         /** High dynamic range: PQ (HDR10) or HLG. */
         public boolean hdr() {

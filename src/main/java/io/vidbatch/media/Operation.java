@@ -51,7 +51,8 @@ public sealed interface Operation {
     /** Crop to width x height; x/y default to centred. */
     record Crop(int width, int height, Integer x, Integer y) implements Operation {
         public String spec() {
-            return "crop(width=" + width + ",height=" + height + (x != null ? ",x=" + x : "") + (y != null ? ",y=" + y : "") + ")";
+            return "crop(width=" + width + ",height=" + height + (x != null ? ",x=" + x : "")
+                    + (y != null ? ",y=" + y : "") + ")";
         }
 
         public Optional<String> videoFilter(Path textFile) {
@@ -103,8 +104,8 @@ public sealed interface Operation {
                 case "center" -> "x=(w-tw)/2:y=(h-th)/2";
                 default -> "x=w-tw-20:y=h-th-20";
             };
-            return Optional.of("drawtext=textfile=" + Operations.filterPath(textFile) + ":expansion=none:fontsize=" + size
-                    + ":fontcolor=white@0.8:box=1:boxcolor=black@0.4:boxborderw=6:" + xy);
+            return Optional.of("drawtext=textfile=" + Operations.filterPath(textFile) + ":expansion=none:fontsize="
+                    + size + ":fontcolor=white@0.8:box=1:boxcolor=black@0.4:boxborderw=6:" + xy);
         }
     }
 

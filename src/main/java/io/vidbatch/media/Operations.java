@@ -4,12 +4,12 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Pattern;
-import java.util.Locale;
 import java.util.TreeSet;
+import java.util.regex.Pattern;
 
 /**
  * Parses the {@code operations} parameter: operations separated by {@code ;}, each a name with
@@ -23,8 +23,7 @@ public final class Operations {
     private static final Pattern FRACTION = Pattern.compile("(\\d{1,6})(?:/(\\d{1,6}))?");
     private static final int MAX_OPERATIONS = 32;
 
-    private Operations() {
-    }
+    private Operations() {}
 
     public static List<Operation> parse(String text) {
         List<Operation> ops = new ArrayList<>();
@@ -44,7 +43,8 @@ public final class Operations {
         }
         for (Class<?> once : List.of(Operation.Fps.class, Operation.Watermark.class)) {
             if (ops.stream().filter(once::isInstance).count() > 1) {
-                throw new IllegalArgumentException(once.getSimpleName().toLowerCase(Locale.ROOT) + " may be given once");
+                throw new IllegalArgumentException(
+                        once.getSimpleName().toLowerCase(Locale.ROOT) + " may be given once");
             }
         }
         return ops;
@@ -56,7 +56,10 @@ public final class Operations {
     }
 
     public static Optional<Operation.Fps> fps(List<Operation> ops) {
-        return ops.stream().filter(o -> o instanceof Operation.Fps).map(o -> (Operation.Fps) o).findFirst();
+        return ops.stream()
+                .filter(o -> o instanceof Operation.Fps)
+                .map(o -> (Operation.Fps) o)
+                .findFirst();
     }
 
     /** Output frames per input frame: 2 when deinterlacing to fields, else 1. */
@@ -119,7 +122,9 @@ public final class Operations {
                 if (text.chars().anyMatch(c -> c < 0x20 && c != '\n')) {
                     throw a.error("text must not contain control characters");
                 }
-                String pos = a.oneOf("position", "bottom-right",
+                String pos = a.oneOf(
+                        "position",
+                        "bottom-right",
                         Set.of("top-left", "top-right", "bottom-left", "bottom-right", "center"));
                 Integer size = a.optionalInt("size", 8, 200);
                 yield new Operation.Watermark(text, pos, size == null ? 24 : size);
@@ -145,8 +150,7 @@ public final class Operations {
                 Integer width = a.optionalInt("width", 32, 1920);
                 yield new Operation.Thumbnail(value, percent, width == null ? 320 : width);
             }
-            default -> throw new IllegalArgumentException(
-                    "unknown operation '" + name + "' (known: " + NAMES + ")");
+            default -> throw new IllegalArgumentException("unknown operation '" + name + "' (known: " + NAMES + ")");
         };
         return op;
     }
@@ -298,7 +302,8 @@ public final class Operations {
                 i++;
             }
             if (start == i) {
-                throw new IllegalArgumentException("expected an operation name at position " + (i + 1) + " of '" + s + "'");
+                throw new IllegalArgumentException(
+                        "expected an operation name at position " + (i + 1) + " of '" + s + "'");
             }
             return s.substring(start, i).toLowerCase(Locale.ROOT);
         }

@@ -4,8 +4,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.UUID;
 import java.util.Comparator;
+import java.util.UUID;
 import java.util.stream.Stream;
 
 /**
@@ -14,15 +14,15 @@ import java.util.stream.Stream;
  */
 public final class OutputFiles {
 
-    private OutputFiles() {
-    }
+    private OutputFiles() {}
 
     /**
      * A hidden name beside the output. Unpredictable, so two jobs writing the same output never
      * share it and nobody can plant a link under it for ffmpeg to write through.
      */
     public static Path temporaryFor(Path output) {
-        return output.resolveSibling("." + output.getFileName() + "." + UUID.randomUUID().toString().substring(0, 8) + ".part");
+        return output.resolveSibling(
+                "." + output.getFileName() + "." + UUID.randomUUID().toString().substring(0, 8) + ".part");
     }
 
     public static void publish(Path temporary, Path output) throws IOException {
@@ -36,7 +36,9 @@ public final class OutputFiles {
     public static void removeTemporaries(Path output) {
         String prefix = "." + output.getFileName() + ".";
         try (Stream<Path> s = Files.list(output.getParent())) {
-            for (Path p : s.filter(p -> isTemporary(p) && p.getFileName().toString().startsWith(prefix)).toList()) {
+            for (Path p : s.filter(
+                            p -> isTemporary(p) && p.getFileName().toString().startsWith(prefix))
+                    .toList()) {
                 Files.deleteIfExists(p);
             }
         } catch (IOException ignored) {

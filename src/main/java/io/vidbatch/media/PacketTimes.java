@@ -1,8 +1,8 @@
 package io.vidbatch.media;
 
 import java.util.ArrayList;
-import java.util.List;
 import java.util.Arrays;
+import java.util.List;
 
 /** A video stream's packets (time, keyframe flag) in decode order: what planning reads off a source. */
 public final class PacketTimes {
@@ -10,8 +10,7 @@ public final class PacketTimes {
     /** Reordering depth of real encoders is far below this window. */
     private static final int REORDER_WINDOW = 32;
 
-    public record Packet(double pts, boolean keyframe) {
-    }
+    public record Packet(double pts, boolean keyframe) {}
 
     /** The same packets, with the pictures a decoder can start at (null: the keyframe flag says it). */
     public PacketTimes withRandomAccess(List<Double> times) {
@@ -35,7 +34,12 @@ public final class PacketTimes {
      */
     public PacketTimes(List<Packet> packets, List<Double> randomAccess) {
         this.packets = List.copyOf(packets);
-        this.randomAccess = randomAccess == null ? null : randomAccess.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        this.randomAccess = randomAccess == null
+                ? null
+                : randomAccess.stream()
+                        .mapToDouble(Double::doubleValue)
+                        .sorted()
+                        .toArray();
     }
 
     /**

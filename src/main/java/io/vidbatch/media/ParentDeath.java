@@ -28,8 +28,7 @@ final class ParentDeath {
     private static final String SETPRIV = "/usr/bin/setpriv";
     private static final boolean AVAILABLE = available();
 
-    private ParentDeath() {
-    }
+    private ParentDeath() {}
 
     /** The command run under setpriv, or as is (logged once) where setpriv is missing. */
     static List<String> tied(List<String> command) {

@@ -2,9 +2,9 @@ package io.vidbatch.media;
 
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.stream.Collectors;
-import java.util.Objects;
 import java.util.stream.Stream;
 
 /**
@@ -12,27 +12,64 @@ import java.util.stream.Stream;
  * control and container. Users pick a preset by name; they never pass encoder flags.
  */
 public enum Preset {
-    H264_1080P("h264-1080p", 1920, 1080, Codec.H264, "crf 21, max 8 Mbit/s", List.of("-crf", "21", "-maxrate", "8M", "-bufsize", "16M")),
-    H264_720P("h264-720p", 1280, 720, Codec.H264, "crf 23, max 4 Mbit/s", List.of("-crf", "23", "-maxrate", "4M", "-bufsize", "8M")),
-    H264_480P("h264-480p", 854, 480, Codec.H264, "crf 24, max 1.5 Mbit/s", List.of("-crf", "24", "-maxrate", "1500k", "-bufsize", "3M")),
-    HEVC_1080P("hevc-1080p", 1920, 1080, Codec.HEVC, "crf 26, max 5 Mbit/s", List.of("-crf", "26", "-maxrate", "5M", "-bufsize", "10M")),
+    H264_1080P(
+            "h264-1080p",
+            1920,
+            1080,
+            Codec.H264,
+            "crf 21, max 8 Mbit/s",
+            List.of("-crf", "21", "-maxrate", "8M", "-bufsize", "16M")),
+    H264_720P(
+            "h264-720p",
+            1280,
+            720,
+            Codec.H264,
+            "crf 23, max 4 Mbit/s",
+            List.of("-crf", "23", "-maxrate", "4M", "-bufsize", "8M")),
+    H264_480P(
+            "h264-480p",
+            854,
+            480,
+            Codec.H264,
+            "crf 24, max 1.5 Mbit/s",
+            List.of("-crf", "24", "-maxrate", "1500k", "-bufsize", "3M")),
+    HEVC_1080P(
+            "hevc-1080p",
+            1920,
+            1080,
+            Codec.HEVC,
+            "crf 26, max 5 Mbit/s",
+            List.of("-crf", "26", "-maxrate", "5M", "-bufsize", "10M")),
     VP9_720P("vp9-720p", 1280, 720, Codec.VP9, "crf 34, max 3 Mbit/s", List.of("-crf", "34", "-b:v", "3M")),
     /** HEVC Main 10: keeps HDR10 and HLG (colour tags, mastering display, light levels). */
-    HEVC_10BIT_1080P("hevc-10bit-1080p", 1920, 1080, Codec.HEVC_10BIT, "crf 26, max 6 Mbit/s",
+    HEVC_10BIT_1080P(
+            "hevc-10bit-1080p",
+            1920,
+            1080,
+            Codec.HEVC_10BIT,
+            "crf 26, max 6 Mbit/s",
             List.of("-crf", "26", "-maxrate", "6M", "-bufsize", "12M")),
     /** AV1 10-bit through SVT-AV1: keeps HDR10 and HLG likewise. */
     AV1_10BIT_1080P("av1-10bit-1080p", 1920, 1080, Codec.AV1_10BIT, "crf 32", List.of("-crf", "32"));
 
     /** Encoder families: encoder flags, audio codec and container belong together. */
     public enum Codec {
-        H264("mp4", List.of("-c:v", "libx264", "-preset", "veryfast", "-profile:v", "high"),
+        H264(
+                "mp4",
+                List.of("-c:v", "libx264", "-preset", "veryfast", "-profile:v", "high"),
                 List.of("-c:a", "aac", "-b:a", "128k")),
         // hvc1 tag: Apple players refuse HEVC in MP4 tagged hev1.
-        HEVC("mp4", List.of("-c:v", "libx265", "-preset", "fast", "-tag:v", "hvc1"),
+        HEVC(
+                "mp4",
+                List.of("-c:v", "libx265", "-preset", "fast", "-tag:v", "hvc1"),
                 List.of("-c:a", "aac", "-b:a", "128k")),
-        VP9("webm", List.of("-c:v", "libvpx-vp9", "-deadline", "realtime", "-cpu-used", "8", "-row-mt", "1"),
+        VP9(
+                "webm",
+                List.of("-c:v", "libvpx-vp9", "-deadline", "realtime", "-cpu-used", "8", "-row-mt", "1"),
                 List.of("-c:a", "libopus", "-b:a", "96k")),
-        HEVC_10BIT("mp4", List.of("-c:v", "libx265", "-preset", "fast", "-profile:v", "main10", "-tag:v", "hvc1"),
+        HEVC_10BIT(
+                "mp4",
+                List.of("-c:v", "libx265", "-preset", "fast", "-profile:v", "main10", "-tag:v", "hvc1"),
                 List.of("-c:a", "aac", "-b:a", "128k")),
         AV1_10BIT("mp4", List.of("-c:v", "libsvtav1", "-preset", "8"), List.of("-c:a", "aac", "-b:a", "128k"));
 
@@ -42,6 +79,7 @@ public enum Preset {
 
         /** The muxer's name, which is also the file extension. */
         final String format;
+
         final List<String> videoArgs;
         final List<String> audioArgs;
 
@@ -82,8 +120,8 @@ public enum Preset {
     }
 
     public String description() {
-        return codec.name().replace("_10BIT", " 10-bit") + " within " + maxWidth + "x" + maxHeight + ", " + rateSummary + ", "
-                + extension();
+        return codec.name().replace("_10BIT", " 10-bit") + " within " + maxWidth + "x" + maxHeight + ", " + rateSummary
+                + ", " + extension();
     }
 
     public List<String> videoArgs() {
@@ -110,13 +148,30 @@ public enum Preset {
      */
     List<String> encoderArgs(Threads threads, StreamPlan.Hdr kept) {
         return switch (codec) {
-            case HEVC, HEVC_10BIT -> List.of("-x265-params", params("log-level=error", threads.x265Param(),
-                    kept == null ? null : "hdr10=1:repeat-headers=1",
-                    kept == null || kept.masterDisplay() == null ? null : "master-display=" + kept.masterDisplay(),
-                    kept == null || kept.contentLight() == null ? null : "max-cll=" + kept.contentLight()));
-            case AV1_10BIT -> concat(threads.encoder(), List.of("-svtav1-params", params(threads.svtAv1Param(),
-                    kept == null || kept.masterDisplay() == null ? null : "mastering-display=" + kept.svtMasterDisplay(),
-                    kept == null || kept.contentLight() == null ? null : "content-light=" + kept.contentLight())));
+            case HEVC, HEVC_10BIT ->
+                List.of(
+                        "-x265-params",
+                        params(
+                                "log-level=error",
+                                threads.x265Param(),
+                                kept == null ? null : "hdr10=1:repeat-headers=1",
+                                kept == null || kept.masterDisplay() == null
+                                        ? null
+                                        : "master-display=" + kept.masterDisplay(),
+                                kept == null || kept.contentLight() == null ? null : "max-cll=" + kept.contentLight()));
+            case AV1_10BIT ->
+                concat(
+                        threads.encoder(),
+                        List.of(
+                                "-svtav1-params",
+                                params(
+                                        threads.svtAv1Param(),
+                                        kept == null || kept.masterDisplay() == null
+                                                ? null
+                                                : "mastering-display=" + kept.svtMasterDisplay(),
+                                        kept == null || kept.contentLight() == null
+                                                ? null
+                                                : "content-light=" + kept.contentLight())));
             default -> threads.encoder();
         };
     }

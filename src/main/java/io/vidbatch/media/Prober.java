@@ -4,6 +4,7 @@ import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;
+import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 import jakarta.json.stream.JsonParsingException;
 
@@ -13,12 +14,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
-import jakarta.json.JsonString;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 /** Runs ffprobe on a file and turns its JSON into {@link MediaInfo}. */
 public final class Prober {
@@ -50,8 +50,9 @@ public final class Prober {
             throw new BadMediaException("video stream has no picture size");
         }
         if (info.video().width() > MAX_SIDE || info.video().height() > MAX_SIDE) {
-            throw new BadMediaException("picture " + info.video().width() + "x" + info.video().height()
-                    + " is larger than vidbatch takes (at most " + MAX_SIDE + " pixels a side)");
+            throw new BadMediaException(
+                    "picture " + info.video().width() + "x" + info.video().height()
+                            + " is larger than vidbatch takes (at most " + MAX_SIDE + " pixels a side)");
         }
         if (info.video().frames() <= 0) {
             throw new BadMediaException("video stream has no frames");
@@ -76,7 +77,8 @@ public final class Prober {
         if (size == 0) {
             throw new BadMediaException("empty file (0 bytes)");
         }
-        List<String> cmd = ffprobe(file, "-count_packets", "-show_format", "-show_streams", "-show_chapters", "-of", "json");
+        List<String> cmd =
+                ffprobe(file, "-count_packets", "-show_format", "-show_streams", "-show_chapters", "-of", "json");
         Output out = run(cmd, TIMEOUT_SECONDS);
         if (out.exitCode != 0) {
             throw new BadMediaException(Containers.refusal(out.stderr)
@@ -97,7 +99,8 @@ public final class Prober {
 
     /** The video packets' times and keyframe flags, in decode order (demux only, no decode). */
     public PacketTimes packets(Path file) throws BadMediaException, ToolFailureException {
-        List<String> cmd = ffprobe(file, "-select_streams", "V:0", "-show_entries", "packet=pts_time,flags", "-of", "csv=p=0");
+        List<String> cmd =
+                ffprobe(file, "-select_streams", "V:0", "-show_entries", "packet=pts_time,flags", "-of", "csv=p=0");
         Output out = run(cmd, TIMEOUT_SECONDS);
         if (out.exitCode != 0) {
             throw new BadMediaException("cannot read packets: " + firstLine(out.stderr));
@@ -124,7 +127,8 @@ public final class Prober {
         if (!video.hdr()) {
             return null;
         }
-        List<String> cmd = ffprobe(file, "-select_streams", "V:0", "-read_intervals", "%+#1", "-show_frames", "-of", "json");
+        List<String> cmd =
+                ffprobe(file, "-select_streams", "V:0", "-read_intervals", "%+#1", "-show_frames", "-of", "json");
         Output out = run(cmd, TIMEOUT_SECONDS);
         if (out.exitCode != 0) {
             throw new BadMediaException("cannot read the first picture: " + firstLine(out.stderr));
@@ -133,19 +137,29 @@ public final class Prober {
         String light = null;
         try (JsonReader r = Json.createReader(new StringReader(out.stdout))) {
             JsonArray frames = r.readObject().getJsonArray("frames");
-            JsonArray side = frames == null || frames.isEmpty() ? null : frames.getJsonObject(0).getJsonArray("side_data_list");
+            JsonArray side = frames == null || frames.isEmpty()
+                    ? null
+                    : frames.getJsonObject(0).getJsonArray("side_data_list");
             for (JsonValue v : side == null ? List.<JsonValue>of() : side) {
                 JsonObject d = v.asJsonObject();
                 switch (d.getString("side_data_type", "")) {
-                    case "Mastering display metadata" -> master = String.format(Locale.ROOT,
-                            "G(%d,%d)B(%d,%d)R(%d,%d)WP(%d,%d)L(%d,%d)", chroma(d, "green_x"), chroma(d, "green_y"),
-                            chroma(d, "blue_x"), chroma(d, "blue_y"), chroma(d, "red_x"), chroma(d, "red_y"),
-                            chroma(d, "white_point_x"), chroma(d, "white_point_y"),
-                            Math.round(rational(d.getString("max_luminance", "0")) * 10000),
-                            Math.round(rational(d.getString("min_luminance", "0")) * 10000));
-                    case "Content light level metadata" -> light = d.getInt("max_content", 0) + "," + d.getInt("max_average", 0);
-                    default -> {
-                    }
+                    case "Mastering display metadata" ->
+                        master = String.format(
+                                Locale.ROOT,
+                                "G(%d,%d)B(%d,%d)R(%d,%d)WP(%d,%d)L(%d,%d)",
+                                chroma(d, "green_x"),
+                                chroma(d, "green_y"),
+                                chroma(d, "blue_x"),
+                                chroma(d, "blue_y"),
+                                chroma(d, "red_x"),
+                                chroma(d, "red_y"),
+                                chroma(d, "white_point_x"),
+                                chroma(d, "white_point_y"),
+                                Math.round(rational(d.getString("max_luminance", "0")) * 10000),
+                                Math.round(rational(d.getString("min_luminance", "0")) * 10000));
+                    case "Content light level metadata" ->
+                        light = d.getInt("max_content", 0) + "," + d.getInt("max_average", 0);
+                    default -> {}
                 }
             }
         } catch (JsonParsingException | ClassCastException e) {
@@ -176,7 +190,8 @@ public final class Prober {
         }
         List<String> cmd = new ArrayList<>(List.of(tools.ffmpeg(), "-hide_banner", "-nostdin", "-v", "error"));
         cmd.addAll(Containers.input(file));
-        cmd.addAll(List.of("-map", "0:V:0", "-c", "copy", "-bsf:v", "filter_units=pass_types=" + types, "-f", "framecrc", "-"));
+        cmd.addAll(List.of(
+                "-map", "0:V:0", "-c", "copy", "-bsf:v", "filter_units=pass_types=" + types, "-f", "framecrc", "-"));
         Output out = run(cmd, COPY_TIMEOUT_SECONDS);
         if (out.exitCode != 0) {
             throw new BadMediaException("cannot read the video bitstream: " + firstLine(out.stderr));
@@ -212,26 +227,41 @@ public final class Prober {
             for (JsonValue v : streams) {
                 JsonObject s = v.asJsonObject();
                 String type = s.getString("codec_type", "unknown");
-                JsonObject disposition = s.containsKey("disposition") ? s.getJsonObject("disposition") : JsonValue.EMPTY_JSON_OBJECT;
+                JsonObject disposition =
+                        s.containsKey("disposition") ? s.getJsonObject("disposition") : JsonValue.EMPTY_JSON_OBJECT;
                 boolean attachedPicture = disposition.getInt("attached_pic", 0) == 1;
                 if (type.equals("video") && video == null && !attachedPicture) {
                     video = video(s, duration);
                 }
                 JsonObject tags = s.containsKey("tags") ? s.getJsonObject("tags") : JsonValue.EMPTY_JSON_OBJECT;
                 int typeIndex = perType.merge(type, 1, Integer::sum) - 1;
-                all.add(new MediaInfo.Stream(s.getInt("index", all.size()), type, typeIndex, s.getString("codec_name", "unknown"),
-                        tag(tags, "language"), tag(tags, "title"), disposition.getInt("default", 0) == 1, attachedPicture));
+                all.add(new MediaInfo.Stream(
+                        s.getInt("index", all.size()),
+                        type,
+                        typeIndex,
+                        s.getString("codec_name", "unknown"),
+                        tag(tags, "language"),
+                        tag(tags, "title"),
+                        disposition.getInt("default", 0) == 1,
+                        attachedPicture));
             }
         }
         JsonArray chapters = root.getJsonArray("chapters");
-        return new MediaInfo(number(format, "start_time", 0), duration, size, video, List.copyOf(all),
+        return new MediaInfo(
+                number(format, "start_time", 0),
+                duration,
+                size,
+                video,
+                List.copyOf(all),
                 chapters == null ? 0 : chapters.size());
     }
 
     /** A tag's text, or null when absent, empty or "und" (undetermined). */
     private static String tag(JsonObject tags, String name) {
         JsonValue v = tags.get(name);
-        if (!(v instanceof JsonString text) || text.getString().isBlank() || text.getString().equals("und")) {
+        if (!(v instanceof JsonString text)
+                || text.getString().isBlank()
+                || text.getString().equals("und")) {
             return null;
         }
         String t = text.getString().strip();
@@ -249,9 +279,18 @@ public final class Prober {
         }
         long frames = (long) number(s, "nb_read_packets", 0);
         double streamDuration = number(s, "duration", tagDuration(s, containerDuration));
-        return new MediaInfo.Video(s.getString("codec_name", "unknown"), s.getInt("width", 0), s.getInt("height", 0),
-                rotation(s), rate, base, frames, streamDuration, s.getString("color_transfer", null),
-                s.getString("color_primaries", null), s.getString("color_space", null));
+        return new MediaInfo.Video(
+                s.getString("codec_name", "unknown"),
+                s.getInt("width", 0),
+                s.getInt("height", 0),
+                rotation(s),
+                rate,
+                base,
+                frames,
+                streamDuration,
+                s.getString("color_transfer", null),
+                s.getString("color_primaries", null),
+                s.getString("color_space", null));
     }
 
     /**
@@ -328,8 +367,7 @@ public final class Prober {
         }
     }
 
-    private record Output(int exitCode, String stdout, String stderr) {
-    }
+    private record Output(int exitCode, String stdout, String stderr) {}
 
     private static Output run(List<String> cmd, long timeoutSeconds) throws ToolFailureException {
         Path err = null;
@@ -338,11 +376,17 @@ public final class Prober {
             Path outFile = Files.createTempFile("ffprobe", ".json");
             Process p = null;
             try {
-                p = ChildProcesses.tool(cmd).redirectOutput(outFile.toFile()).redirectError(err.toFile()).start();
+                p = ChildProcesses.tool(cmd)
+                        .redirectOutput(outFile.toFile())
+                        .redirectError(err.toFile())
+                        .start();
                 if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
-                    throw new ToolFailureException(Path.of(cmd.get(0)).getFileName() + " did not answer within " + timeoutSeconds + " s");
+                    throw new ToolFailureException(
+                            Path.of(cmd.get(0)).getFileName() + " did not answer within " + timeoutSeconds + " s");
                 }
-                return new Output(p.exitValue(), Files.readString(outFile, StandardCharsets.UTF_8),
+                return new Output(
+                        p.exitValue(),
+                        Files.readString(outFile, StandardCharsets.UTF_8),
                         Files.readString(err, StandardCharsets.UTF_8));
             } finally {
                 if (p != null && p.isAlive()) {
@@ -369,8 +413,12 @@ public final class Prober {
     /** ffprobe's complaint without object addresses or the path: "moov atom not found; Invalid data found ...". */
     static String describe(String stderr, Path file) {
         String path = "file:" + file.toAbsolutePath() + ": ";
-        List<String> lines = stderr.lines().map(String::strip).filter(l -> !l.isEmpty())
-                .map(l -> l.replaceFirst("^\\[[^]]*@ 0x[0-9a-f]+\\] ", "").replace(path, "")).distinct().toList();
+        List<String> lines = stderr.lines()
+                .map(String::strip)
+                .filter(l -> !l.isEmpty())
+                .map(l -> l.replaceFirst("^\\[[^]]*@ 0x[0-9a-f]+\\] ", "").replace(path, ""))
+                .distinct()
+                .toList();
         return lines.isEmpty() ? "no details from ffprobe" : String.join("; ", lines);
     }
 

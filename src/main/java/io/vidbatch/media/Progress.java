@@ -16,6 +16,6 @@ public record Progress(double fraction, long frames, double fps) {
     public interface Listener {
         void update(Progress progress);
 
-        Listener IGNORE = p -> { };
+        Listener IGNORE = p -> {};
     }
 }

@@ -6,8 +6,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.stream.Collectors;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
@@ -42,8 +42,7 @@ public final class Splitter {
      * @param start   where it begins, seconds from the source video's first picture
      * @param seconds its nominal length: up to the next cut (the last one: to the end)
      */
-    public record Segment(Path file, int index, double start, double seconds, long frames) {
-    }
+    public record Segment(Path file, int index, double start, double seconds, long frames) {}
 
     /** Why a file was not split, or the pieces. */
     public record Result(List<Segment> segments, String wholeBecause) {
@@ -79,13 +78,26 @@ public final class Splitter {
             // MP4 pieces: Matroska rounds timestamps to 1 ms, which garbles variable frame rate sources.
             cmd.addAll(List.of("-loglevel", "error", "-y"));
             cmd.addAll(Containers.source(source));
-            cmd.addAll(List.of("-map", "0:V:0",
-                    "-c", "copy", "-f", "segment", "-segment_format", "mp4", "-reset_timestamps", "1",
+            cmd.addAll(List.of(
+                    "-map",
+                    "0:V:0",
+                    "-c",
+                    "copy",
+                    "-f",
+                    "segment",
+                    "-segment_format",
+                    "mp4",
+                    "-reset_timestamps",
+                    "1",
                     // ffmpeg starts the output timeline at the source's start time; cut just before each keyframe.
-                    "-segment_times", cuts.stream().map(t -> String.format(Locale.ROOT, "%.6f", t - info.startSeconds() - 0.001))
+                    "-segment_times",
+                    cuts.stream()
+                            .map(t -> String.format(Locale.ROOT, "%.6f", t - info.startSeconds() - 0.001))
                             .collect(Collectors.joining(",")),
                     "file:" + dir.toAbsolutePath() + "/src-%05d.mp4"));
-            Process p = ChildProcesses.tool(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("split.log").toFile())
+            Process p = ChildProcesses.tool(cmd)
+                    .redirectErrorStream(true)
+                    .redirectOutput(dir.resolve("split.log").toFile())
                     .start();
             try {
                 if (!p.waitFor(SPLIT_TIMEOUT_MINUTES, TimeUnit.MINUTES)) {
@@ -98,7 +110,9 @@ public final class Splitter {
             }
             if (p.exitValue() != 0 || Files.size(dir.resolve("split.log")) > 0) {
                 // e.g. a codec MP4 cannot hold: the file can still be encoded whole.
-                String why = Files.readAllLines(dir.resolve("split.log")).stream().findFirst().orElse("exit " + p.exitValue());
+                String why = Files.readAllLines(dir.resolve("split.log")).stream()
+                        .findFirst()
+                        .orElse("exit " + p.exitValue());
                 discard(pieces(dir));
                 return whole("cannot split with stream copy: " + why);
             }
@@ -142,12 +156,14 @@ public final class Splitter {
         }
         if (frames != info.video().frames()) {
             discard(files);
-            return whole("pieces hold " + frames + " frames, the source " + info.video().frames());
+            return whole("pieces hold " + frames + " frames, the source "
+                    + info.video().frames());
         }
         long first = prober.probe(files.get(0)).video().frames();
         if (first != segments.get(0).frames()) {
             discard(files);
-            return whole("the first piece holds " + first + " frames instead of " + segments.get(0).frames());
+            return whole("the first piece holds " + first + " frames instead of "
+                    + segments.get(0).frames());
         }
         return new Result(segments, null);
     }
@@ -170,7 +186,9 @@ public final class Splitter {
 
     private static List<Path> pieces(Path dir) throws IOException {
         try (Stream<Path> s = Files.list(dir)) {
-            return s.filter(f -> f.getFileName().toString().matches("src-\\d+\\.mp4")).sorted().toList();
+            return s.filter(f -> f.getFileName().toString().matches("src-\\d+\\.mp4"))
+                    .sorted()
+                    .toList();
         }
     }
 

@@ -1,14 +1,14 @@
 package io.vidbatch.media;
 
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
-import java.math.BigDecimal;
-import java.util.regex.Matcher;
 
 /**
  * Which of a source's streams go into its output and what becomes of every one of them: the
@@ -26,10 +26,13 @@ public record StreamPlan(List<Integer> audio, List<Integer> subtitles, int chapt
 
     /** The {@code audio} parameter's default: every audio track. */
     public static final String ALL = "all";
+
     public static final String FIRST = "first";
     private static final Pattern LANGUAGES = Pattern.compile("[a-z]{2,3}(,[a-z]{2,3})*");
-    private static final Set<String> TEXT_SUBTITLES = Set.of("subrip", "srt", "ass", "ssa", "mov_text", "webvtt", "text");
-    private static final Set<String> BITMAP_SUBTITLES = Set.of("hdmv_pgs_subtitle", "dvd_subtitle", "dvb_subtitle", "xsub");
+    private static final Set<String> TEXT_SUBTITLES =
+            Set.of("subrip", "srt", "ass", "ssa", "mov_text", "webvtt", "text");
+    private static final Set<String> BITMAP_SUBTITLES =
+            Set.of("hdmv_pgs_subtitle", "dvd_subtitle", "dvb_subtitle", "xsub");
 
     /**
      * What became of one source stream.
@@ -37,8 +40,7 @@ public record StreamPlan(List<Integer> audio, List<Integer> subtitles, int chapt
      * @param fate {@code converted}, {@code kept} or {@code dropped}
      * @param how  the output format, or why it was dropped
      */
-    public record Fate(int index, String type, String codec, String language, String title, String fate, String how) {
-    }
+    public record Fate(int index, String type, String codec, String language, String title, String fate, String how) {}
 
     /**
      * What a plan travels as to a worker: the tracks to map, and the source's high dynamic range
@@ -69,8 +71,12 @@ public record StreamPlan(List<Integer> audio, List<Integer> subtitles, int chapt
             StringBuilder b = new StringBuilder();
             while (m.find()) {
                 double scale = m.group(1).equals("L") ? 10000 : 50000;
-                b.append(m.group(1)).append('(').append(decimal(Long.parseLong(m.group(2)) / scale)).append(',')
-                        .append(decimal(Long.parseLong(m.group(3)) / scale)).append(')');
+                b.append(m.group(1))
+                        .append('(')
+                        .append(decimal(Long.parseLong(m.group(2)) / scale))
+                        .append(',')
+                        .append(decimal(Long.parseLong(m.group(3)) / scale))
+                        .append(')');
             }
             return b.toString();
         }
@@ -87,7 +93,8 @@ public record StreamPlan(List<Integer> audio, List<Integer> subtitles, int chapt
     /** Null when {@code audio} is a valid choice: all, first, or languages ("eng,fra"). */
     public static String checkAudio(String audio) {
         String a = audio.strip().toLowerCase(Locale.ROOT);
-        return a.equals(ALL) || a.equals(FIRST) || LANGUAGES.matcher(a).matches() ? null
+        return a.equals(ALL) || a.equals(FIRST) || LANGUAGES.matcher(a).matches()
+                ? null
                 : "'" + audio + "' must be all, first, or languages as ISO 639 codes separated by commas (eng,fra)";
     }
 
@@ -100,9 +107,12 @@ public record StreamPlan(List<Integer> audio, List<Integer> subtitles, int chapt
 
     /** @param hdr the source's HDR description when it is HDR (read by {@link Prober#hdr}), else null */
     public static StreamPlan of(MediaInfo info, String audioChoice, Preset preset, Hdr hdr) throws BadMediaException {
-        String choice = audioChoice == null || audioChoice.isBlank() ? ALL : audioChoice.strip().toLowerCase(Locale.ROOT);
+        String choice = audioChoice == null || audioChoice.isBlank()
+                ? ALL
+                : audioChoice.strip().toLowerCase(Locale.ROOT);
         List<MediaInfo.Stream> tracks = info.ofType("audio");
-        List<String> languages = choice.equals(ALL) || choice.equals(FIRST) ? List.of() : Arrays.asList(choice.split(","));
+        List<String> languages =
+                choice.equals(ALL) || choice.equals(FIRST) ? List.of() : Arrays.asList(choice.split(","));
         List<Integer> audio = new ArrayList<>();
         List<Integer> subtitles = new ArrayList<>();
         List<Fate> fates = new ArrayList<>();
@@ -115,18 +125,29 @@ public record StreamPlan(List<Integer> audio, List<Integer> subtitles, int chapt
                         fates.add(fate(s, "dropped", "cover art (an attached picture)"));
                     } else if (!videoTaken) {
                         videoTaken = true;
-                        fates.add(fate(s, "converted", hdr == null ? preset.id() : preset.tenBit()
-                                ? preset.id() + ", HDR kept (" + hdr.transfer() + ", " + hdr.primaries()
-                                + (hdr.masterDisplay() != null ? ", mastering display" : "")
-                                + (hdr.contentLight() != null ? ", light levels " + hdr.contentLight() : "") + ")"
-                                : preset.id() + ", tone-mapped from HDR (" + hdr.transfer() + ") to SDR BT.709"));
+                        fates.add(fate(
+                                s,
+                                "converted",
+                                hdr == null
+                                        ? preset.id()
+                                        : preset.tenBit()
+                                                ? preset.id() + ", HDR kept (" + hdr.transfer() + ", " + hdr.primaries()
+                                                        + (hdr.masterDisplay() != null ? ", mastering display" : "")
+                                                        + (hdr.contentLight() != null
+                                                                ? ", light levels " + hdr.contentLight()
+                                                                : "")
+                                                        + ")"
+                                                : preset.id() + ", tone-mapped from HDR (" + hdr.transfer()
+                                                        + ") to SDR BT.709"));
                     } else {
                         fates.add(fate(s, "dropped", "a second picture: the output has one video stream"));
                     }
                 }
                 case "audio" -> {
-                    boolean wanted = choice.equals(ALL) || choice.equals(FIRST) && s.typeIndex() == 0
-                            || s.language() != null && languages.contains(s.language().toLowerCase(Locale.ROOT));
+                    boolean wanted = choice.equals(ALL)
+                            || choice.equals(FIRST) && s.typeIndex() == 0
+                            || s.language() != null
+                                    && languages.contains(s.language().toLowerCase(Locale.ROOT));
                     if (wanted) {
                         audio.add(s.typeIndex());
                         fates.add(fate(s, "converted", preset.audioCodec()));
@@ -151,7 +172,10 @@ public record StreamPlan(List<Integer> audio, List<Integer> subtitles, int chapt
         }
         if (!languages.isEmpty() && audio.isEmpty() && !tracks.isEmpty()) {
             throw new BadMediaException("no audio track in " + String.join(", ", languages) + " (the source has "
-                    + tracks.stream().map(t -> t.language() == null ? "und" : t.language()).collect(Collectors.joining(", ")) + ")");
+                    + tracks.stream()
+                            .map(t -> t.language() == null ? "und" : t.language())
+                            .collect(Collectors.joining(", "))
+                    + ")");
         }
         return new StreamPlan(List.copyOf(audio), List.copyOf(subtitles), info.chapters(), hdr, List.copyOf(fates));
     }

@@ -16,7 +16,8 @@ public final class Thumbnailer {
     }
 
     /** Seeks before decoding (fast, and exact: ffmpeg decodes from the keyframe up to the time). */
-    public void thumbnail(Path video, double seconds, int width, Path jpg) throws BadMediaException, ToolFailureException {
+    public void thumbnail(Path video, double seconds, int width, Path jpg)
+            throws BadMediaException, ToolFailureException {
         Path temp = OutputFiles.temporaryFor(jpg);
         Path log = jpg.resolveSibling("." + jpg.getFileName() + ".log");
         try {

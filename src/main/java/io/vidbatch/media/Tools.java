@@ -39,8 +39,10 @@ public record Tools(String ffmpeg, String ffprobe) {
 
     private static boolean answers(String exe) {
         try {
-            Process p = ChildProcesses.tool(List.of(exe, "-version")).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            Process p = ChildProcesses.tool(List.of(exe, "-version"))
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .start();
             if (!p.waitFor(10, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
                 return false;

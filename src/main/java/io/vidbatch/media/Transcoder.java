@@ -29,17 +29,30 @@ public final class Transcoder {
      * @param output   where the verified result goes
      * @param logFile  ffmpeg's log for this piece
      */
-    public record Request(Path source, Path output, Part part, Preset preset, List<Operation> operations,
-                          Expected expected, StreamPlan.Map streams, Path logFile) {
-    }
+    public record Request(
+            Path source,
+            Path output,
+            Part part,
+            Preset preset,
+            List<Operation> operations,
+            Expected expected,
+            StreamPlan.Map streams,
+            Path logFile) {}
 
     /**
      * The verified output: what ffprobe measured on it, and how long the encode took. For a video
      * segment, what ffmpeg reported writing: width and height 0, the planned duration.
      */
-    public record Result(Path output, long bytes, int width, int height, long frames, double durationSeconds,
-                         boolean audio, double encodeSeconds, double encodeFps) {
-    }
+    public record Result(
+            Path output,
+            long bytes,
+            int width,
+            int height,
+            long frames,
+            double durationSeconds,
+            boolean audio,
+            double encodeSeconds,
+            double encodeFps) {}
 
     public Result transcode(Request r, Progress.Listener listener, BooleanSupplier stopRequested)
             throws BadMediaException, ToolFailureException, StoppedException {
@@ -52,7 +65,8 @@ public final class Transcoder {
             }
             Files.createDirectories(r.output().getParent());
             writeWatermarkText(r.operations(), textFile);
-            FfmpegRun run = new FfmpegRun(command(r, textFile, temp), r.logFile(), r.expected().seconds());
+            FfmpegRun run = new FfmpegRun(
+                    command(r, textFile, temp), r.logFile(), r.expected().seconds());
             FfmpegRun.Outcome outcome = run.run(listener, stopRequested);
             if (r.part() == Part.VIDEO_SEGMENT) {
                 verifier.checkAccount(temp, r.expected(), outcome);
@@ -64,8 +78,16 @@ public final class Transcoder {
             OutputFiles.publish(temp, r.output());
             MediaInfo.Video v = info.video();
             long frames = v != null ? v.frames() : 0;
-            return new Result(r.output(), bytes, v != null ? v.displayWidth() : 0, v != null ? v.displayHeight() : 0, frames,
-                    v != null ? v.streamDuration() : info.durationSeconds(), info.hasAudio(), outcome.seconds(), outcome.fps(frames));
+            return new Result(
+                    r.output(),
+                    bytes,
+                    v != null ? v.displayWidth() : 0,
+                    v != null ? v.displayHeight() : 0,
+                    frames,
+                    v != null ? v.streamDuration() : info.durationSeconds(),
+                    info.hasAudio(),
+                    outcome.seconds(),
+                    outcome.fps(frames));
         } catch (IOException e) {
             throw new ToolFailureException("cannot write " + r.output().getFileName() + ": " + e.getMessage(), e);
         } finally {
@@ -76,7 +98,8 @@ public final class Transcoder {
 
     /** A segment's figures are ffmpeg's account; its picture is measured once joined. */
     private static Result segment(Request r, FfmpegRun.Outcome o) {
-        return new Result(r.output(), o.bytes(), 0, 0, o.frames(), r.expected().seconds(), false, o.seconds(), o.fps(o.frames()));
+        return new Result(
+                r.output(), o.bytes(), 0, 0, o.frames(), r.expected().seconds(), false, o.seconds(), o.fps(o.frames()));
     }
 
     List<String> command(Request r, Path textFile, Path temp) {
@@ -91,7 +114,10 @@ public final class Transcoder {
         switch (r.part()) {
             case WHOLE -> {
                 cmd.addAll(List.of("-map", "0:V:0"));
-                cmd.addAll(List.of("-vf", videoChain(r.operations(), p, textFile, false, r.streams().hdr())));
+                cmd.addAll(List.of(
+                        "-vf",
+                        videoChain(
+                                r.operations(), p, textFile, false, r.streams().hdr())));
                 cmd.addAll(p.videoArgs());
                 cmd.addAll(colour(p, r.streams().hdr()));
                 cmd.addAll(p.encoderArgs(threads, kept));
@@ -102,7 +128,10 @@ public final class Transcoder {
             }
             case VIDEO_SEGMENT -> {
                 cmd.addAll(List.of("-map", "0:V:0", "-an", "-sn", "-map_chapters", "-1"));
-                cmd.addAll(List.of("-vf", videoChain(r.operations(), p, textFile, true, r.streams().hdr())));
+                cmd.addAll(List.of(
+                        "-vf",
+                        videoChain(
+                                r.operations(), p, textFile, true, r.streams().hdr())));
                 cmd.addAll(p.videoArgs());
                 cmd.addAll(colour(p, r.streams().hdr()));
                 cmd.addAll(p.encoderArgs(threads, kept));
@@ -154,8 +183,9 @@ public final class Transcoder {
      * HDR (PQ or HLG) to SDR BT.709: to linear light, Hable's curve, back to BT.709 primaries,
      * transfer and matrix. Never a silent squash of HDR samples into an 8-bit SDR file.
      */
-    static final String TONE_MAP = "zscale=t=linear:npl=100,format=gbrpf32le,zscale=p=bt709,tonemap=tonemap=hable:desat=0,"
-            + "zscale=t=bt709:m=bt709:r=tv";
+    static final String TONE_MAP =
+            "zscale=t=linear:npl=100,format=gbrpf32le,zscale=p=bt709,tonemap=tonemap=hable:desat=0,"
+                    + "zscale=t=bt709:m=bt709:r=tv";
 
     /**
      * The user's operations in their order, then the preset's fit, a tone map when an HDR source

@@ -29,19 +29,24 @@ public final class Verifier {
             checkFrames(info.video().frames() + " video frames", info.video().frames(), expected);
             double videoSeconds = info.video().streamDuration();
             if (Math.abs(videoSeconds - expected.seconds()) > expected.tolerance()) {
-                throw new BadMediaException(String.format(Locale.ROOT,
+                throw new BadMediaException(String.format(
+                        Locale.ROOT,
                         "output check failed: video lasts %.3f s, expected %.3f s ± %.3f s",
-                        videoSeconds, expected.seconds(), expected.tolerance()));
+                        videoSeconds,
+                        expected.seconds(),
+                        expected.tolerance()));
             }
         }
-        if (expected.transfer() != null && !expected.transfer().equals(info.video().transfer())) {
-            throw new BadMediaException("output check failed: the picture is tagged " + info.video().transfer() + ", expected "
-                    + expected.transfer());
+        if (expected.transfer() != null
+                && !expected.transfer().equals(info.video().transfer())) {
+            throw new BadMediaException("output check failed: the picture is tagged "
+                    + info.video().transfer() + ", expected " + expected.transfer());
         }
         count(info, "audio", expected.audioStreams());
         count(info, "subtitle", expected.subtitleStreams());
         if (info.chapters() != expected.chapters()) {
-            throw new BadMediaException("output check failed: " + info.chapters() + " chapters, expected " + expected.chapters());
+            throw new BadMediaException(
+                    "output check failed: " + info.chapters() + " chapters, expected " + expected.chapters());
         }
         return info;
     }
@@ -66,7 +71,8 @@ public final class Verifier {
         }
         if (size != outcome.bytes()) {
             // Not the input's fault: the volume lost or never got what ffmpeg wrote.
-            throw new ToolFailureException("output check failed: ffmpeg wrote " + outcome.bytes() + " bytes, the file holds " + size);
+            throw new ToolFailureException(
+                    "output check failed: ffmpeg wrote " + outcome.bytes() + " bytes, the file holds " + size);
         }
     }
 
@@ -74,16 +80,16 @@ public final class Verifier {
     private static void count(MediaInfo info, String type, int expected) throws BadMediaException {
         int found = info.count(type);
         if (found != expected) {
-            throw new BadMediaException("output check failed: " + found + " " + type + " stream" + (found == 1 ? "" : "s")
-                    + ", expected " + expected);
+            throw new BadMediaException("output check failed: " + found + " " + type + " stream"
+                    + (found == 1 ? "" : "s") + ", expected " + expected);
         }
     }
 
     /** @param found what was counted, as the failure states it ("149 video frames") */
     private static void checkFrames(String found, long frames, Expected expected) throws BadMediaException {
         if (Math.abs(frames - expected.frames()) > expected.frameTolerance()) {
-            throw new BadMediaException("output check failed: " + found + ", expected "
-                    + expected.frames() + (expected.frameTolerance() > 0 ? " ± " + expected.frameTolerance() : ""));
+            throw new BadMediaException("output check failed: " + found + ", expected " + expected.frames()
+                    + (expected.frameTolerance() > 0 ? " ± " + expected.frameTolerance() : ""));
         }
     }
 

@@ -17,7 +17,6 @@ import org.eclipse.microprofile.metrics.Tag;
 import org.eclipse.microprofile.metrics.Timer;
 
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -48,31 +47,71 @@ public class WorkMetrics {
      */
     private final Map<String, Held> pending = new ConcurrentHashMap<>();
 
-    private record Held(String launcher, int items) {
-    }
+    private record Held(String launcher, int items) {}
 
-    private record PerLauncher(Counter done, Counter failed, Counter retried, Counter frames, Timer encode,
-                               AtomicInteger active) {
-    }
+    private record PerLauncher(
+            Counter done, Counter failed, Counter retried, Counter frames, Timer encode, AtomicInteger active) {}
 
     @PostConstruct
     void register() {
         for (String name : LauncherKind.ids()) {
             Tag tag = new Tag(LAUNCHER, name);
             AtomicInteger active = new AtomicInteger();
-            launchers.put(name, new PerLauncher(
-                    registry.counter(meta("vidbatch.items.done", "Work items a worker finished and verified", MetricUnits.NONE), tag),
-                    registry.counter(meta("vidbatch.items.failed", "Work items a worker gave up on: bad input or a failed encode", MetricUnits.NONE), tag),
-                    registry.counter(meta("vidbatch.items.retried", "Work items sent round again because their worker was lost", MetricUnits.NONE), tag),
-                    registry.counter(meta("vidbatch.frames.encoded", "Video frames of finished work items", MetricUnits.NONE), tag),
-                    registry.timer(meta("vidbatch.encode", "Wall time of each finished item's encode", MetricUnits.SECONDS), tag),
-                    active));
-            registry.gauge(meta("vidbatch.workers.active", "Groups of work items a worker is running right now", MetricUnits.NONE),
-                    active::get, tag);
-            registry.gauge(meta("vidbatch.items.pending", "Items of running partitions not yet handed to a worker", MetricUnits.NONE),
-                    () -> pendingOf(name), tag);
-            registry.gauge(meta("vidbatch.encode.frames", "Encode speed of the items running right now, added up", MetricUnits.PER_SECOND),
-                    () -> board.fps(name), tag);
+            launchers.put(
+                    name,
+                    new PerLauncher(
+                            registry.counter(
+                                    meta(
+                                            "vidbatch.items.done",
+                                            "Work items a worker finished and verified",
+                                            MetricUnits.NONE),
+                                    tag),
+                            registry.counter(
+                                    meta(
+                                            "vidbatch.items.failed",
+                                            "Work items a worker gave up on: bad input or a failed encode",
+                                            MetricUnits.NONE),
+                                    tag),
+                            registry.counter(
+                                    meta(
+                                            "vidbatch.items.retried",
+                                            "Work items sent round again because their worker was lost",
+                                            MetricUnits.NONE),
+                                    tag),
+                            registry.counter(
+                                    meta(
+                                            "vidbatch.frames.encoded",
+                                            "Video frames of finished work items",
+                                            MetricUnits.NONE),
+                                    tag),
+                            registry.timer(
+                                    meta(
+                                            "vidbatch.encode",
+                                            "Wall time of each finished item's encode",
+                                            MetricUnits.SECONDS),
+                                    tag),
+                            active));
+            registry.gauge(
+                    meta(
+                            "vidbatch.workers.active",
+                            "Groups of work items a worker is running right now",
+                            MetricUnits.NONE),
+                    active::get,
+                    tag);
+            registry.gauge(
+                    meta(
+                            "vidbatch.items.pending",
+                            "Items of running partitions not yet handed to a worker",
+                            MetricUnits.NONE),
+                    () -> pendingOf(name),
+                    tag);
+            registry.gauge(
+                    meta(
+                            "vidbatch.encode.frames",
+                            "Encode speed of the items running right now, added up",
+                            MetricUnits.PER_SECOND),
+                    () -> board.fps(name),
+                    tag);
         }
     }
 
@@ -124,7 +163,10 @@ public class WorkMetrics {
     }
 
     private int pendingOf(String launcher) {
-        return pending.values().stream().filter(h -> h.launcher().equals(launcher)).mapToInt(Held::items).sum();
+        return pending.values().stream()
+                .filter(h -> h.launcher().equals(launcher))
+                .mapToInt(Held::items)
+                .sum();
     }
 
     private PerLauncher of(String launcher) {
@@ -136,6 +178,10 @@ public class WorkMetrics {
     }
 
     private static Metadata meta(String name, String description, String unit) {
-        return Metadata.builder().withName(name).withDescription(description).withUnit(unit).build();
+        return Metadata.builder()
+                .withName(name)
+                .withDescription(description)
+                .withUnit(unit)
+                .build();
     }
 }

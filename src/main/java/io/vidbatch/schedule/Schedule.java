@@ -19,8 +19,15 @@ import java.util.Optional;
  * @param grace   how late a firing missed while the server was down may still run, at start-up
  * @param savedAt when it was last saved: no firing before that is owed
  */
-public record Schedule(String name, String cron, ZoneId zone, String job, boolean watch, boolean enabled,
-                       Duration grace, Instant savedAt) {
+public record Schedule(
+        String name,
+        String cron,
+        ZoneId zone,
+        String job,
+        boolean watch,
+        boolean enabled,
+        Duration grace,
+        Instant savedAt) {
 
     /** Firings owed further back than this are not counted one by one (a per-second cron down for a year). */
     static final Duration LOOK_BACK = Duration.ofDays(7);
@@ -31,7 +38,9 @@ public record Schedule(String name, String cron, ZoneId zone, String job, boolea
 
     /** When it fires next after {@code now}; empty when it is disabled. */
     public Optional<ZonedDateTime> nextFire(ZonedDateTime now) {
-        return enabled ? Optional.ofNullable(trigger().getNextRunTime(null, now.withZoneSameInstant(zone))) : Optional.empty();
+        return enabled
+                ? Optional.ofNullable(trigger().getNextRunTime(null, now.withZoneSameInstant(zone)))
+                : Optional.empty();
     }
 
     /** Firings that fell due after {@code since} and by {@code now}, none of which ran: the server was down. */
@@ -52,13 +61,15 @@ public record Schedule(String name, String cron, ZoneId zone, String job, boolea
         ZonedDateTime last = null;
         int count = 0;
         // The trigger's next time is the first at or after the time given: one nanosecond on excludes it.
-        for (ZonedDateTime at = trigger.getNextRunTime(null, from.atZone(zone).plusNanos(1)); at != null && !at.isAfter(end);
-             at = trigger.getNextRunTime(null, at.plusNanos(1))) {
+        for (ZonedDateTime at = trigger.getNextRunTime(null, from.atZone(zone).plusNanos(1));
+                at != null && !at.isAfter(end);
+                at = trigger.getNextRunTime(null, at.plusNanos(1))) {
             first = first == null ? at : first;
             last = at;
             count++;
         }
-        return first == null ? Optional.empty()
+        return first == null
+                ? Optional.empty()
                 : Optional.of(new Missed(count, first.toInstant(), last.toInstant(), !from.equals(since)));
     }
 }

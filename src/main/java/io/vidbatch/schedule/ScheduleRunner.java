@@ -2,10 +2,10 @@ package io.vidbatch.schedule;
 
 import io.vidbatch.config.Settings;
 import io.vidbatch.job.ExpansionDeadline;
-import io.vidbatch.job.InvalidJobException;
-import io.vidbatch.job.JobRequest;
 import io.vidbatch.job.InputLists;
 import io.vidbatch.job.Inputs;
+import io.vidbatch.job.InvalidJobException;
+import io.vidbatch.job.JobRequest;
 import io.vidbatch.job.TranscodeJob;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
@@ -150,21 +150,34 @@ public class ScheduleRunner {
             if (s == null || !s.enabled()) {
                 return;
             }
-            Instant since = store.lastFiredAt(name).filter(t -> t.isAfter(s.savedAt())).orElse(s.savedAt());
+            Instant since =
+                    store.lastFiredAt(name).filter(t -> t.isAfter(s.savedAt())).orElse(s.savedAt());
             Instant now = Instant.now();
             Schedule.Missed missed = s.missed(since, up).orElse(null);
             if (missed == null) {
                 return;
             }
-            String what = (missed.count() == 1 ? "the firing due at " + missed.last()
-                    : missed.count() + " firings due from " + missed.first() + (missed.countedFromLookBack() ? " (or earlier)" : "")
-                    + " to " + missed.last()) + " fell while the server was down";
+            String what = (missed.count() == 1
+                            ? "the firing due at " + missed.last()
+                            : missed.count() + " firings due from " + missed.first()
+                                    + (missed.countedFromLookBack() ? " (or earlier)" : "") + " to " + missed.last())
+                    + " fell while the server was down";
             if (missed.withinGrace(s.grace(), now)) {
-                fire(name, what + "; run at start-up, within the grace of " + s.grace().toSeconds() + " s");
+                fire(
+                        name,
+                        what + "; run at start-up, within the grace of "
+                                + s.grace().toSeconds() + " s");
             } else {
-                store.recordRun(name, new ScheduleStore.Run(missed.last(), "MISSED", null, what + "; the last was "
-                        + Duration.between(missed.last(), now).toSeconds() + " s late at start-up, beyond the grace of "
-                        + s.grace().toSeconds() + " s"));
+                store.recordRun(
+                        name,
+                        new ScheduleStore.Run(
+                                missed.last(),
+                                "MISSED",
+                                null,
+                                what + "; the last was "
+                                        + Duration.between(missed.last(), now).toSeconds()
+                                        + " s late at start-up, beyond the grace of "
+                                        + s.grace().toSeconds() + " s"));
                 LOG.warning(() -> "schedule " + name + ": " + what + ", too late to run");
             }
         } catch (SQLException | RuntimeException e) {
@@ -206,8 +219,13 @@ public class ScheduleRunner {
             Long running = stillRunning(operator, store.runs(name, 20));
             if (running != null) {
                 LOG.info(() -> "schedule " + name + ": skipped, job " + running + " still runs");
-                return record(name, new ScheduleStore.Run(now, "SKIPPED", null,
-                        note(why, "job " + running + " of the previous run is still running")));
+                return record(
+                        name,
+                        new ScheduleStore.Run(
+                                now,
+                                "SKIPPED",
+                                null,
+                                note(why, "job " + running + " of the previous run is still running")));
             }
             JobRequest job;
             try (JsonReader r = Json.createReader(new StringReader(s.job()))) {
@@ -220,13 +238,15 @@ public class ScheduleRunner {
             List<Path> present;
             try {
                 // This firing holds the schedule's lock: a folder too big to walk must not hold it for ever.
-                present = Inputs.accepted(job.inputs(), settings.roots(), ExpansionDeadline.after(ExpansionDeadline.DEFAULT));
+                present = Inputs.accepted(
+                        job.inputs(), settings.roots(), ExpansionDeadline.after(ExpansionDeadline.DEFAULT));
             } catch (ExpansionDeadline.Passed e) {
                 return failed(name, now, note(why, e.getMessage()));
             }
             Map<String, Long> arrived = WatchedFolder.arrived(present, store.taken(name), SETTLE);
             if (arrived.isEmpty()) {
-                return record(name, new ScheduleStore.Run(now, "SKIPPED", null, note(why, "nothing new in " + job.inputs())));
+                return record(
+                        name, new ScheduleStore.Run(now, "SKIPPED", null, note(why, "nothing new in " + job.inputs())));
             }
             // Reserved before the job starts: however the start goes, no later run takes these files again.
             store.reserve(name, arrived);
@@ -238,13 +258,15 @@ public class ScheduleRunner {
                 throw e;
             }
             store.assign(name, arrived.keySet(), instance);
-            return record(name, new ScheduleStore.Run(now, "STARTED", instance, note(why, arrived.size() + " new file(s)")));
+            return record(
+                    name, new ScheduleStore.Run(now, "STARTED", instance, note(why, arrived.size() + " new file(s)")));
         } catch (InvalidJobException e) {
             return failed(name, now, note(why, "the job's parameters no longer hold: " + e.getMessage()));
         } catch (RuntimeException | SQLException e) {
             return failed(name, now, note(why, e.toString()));
         } catch (InterruptedException e) {
-            Thread.currentThread().interrupt(); // the server is stopping: this firing is owed, and caught up at start-up
+            Thread.currentThread()
+                    .interrupt(); // the server is stopping: this firing is owed, and caught up at start-up
             return null;
         }
     }
@@ -256,7 +278,7 @@ public class ScheduleRunner {
      */
     private boolean stopping() {
         try {
-            jobsExecutor.submit(() -> { }).cancel(false);
+            jobsExecutor.submit(() -> {}).cancel(false);
             return false;
         } catch (RejectedExecutionException e) {
             return true;
@@ -278,8 +300,10 @@ public class ScheduleRunner {
                 continue;
             }
             List<JobExecution> executions = operator.getJobExecutions(TranscodeJob.instance(r.jobInstance()));
-            BatchStatus status = executions.stream().max(Comparator.comparingLong(JobExecution::getExecutionId))
-                    .orElseThrow().getBatchStatus();
+            BatchStatus status = executions.stream()
+                    .max(Comparator.comparingLong(JobExecution::getExecutionId))
+                    .orElseThrow()
+                    .getBatchStatus();
             return TranscodeJob.running(status) ? r.jobInstance() : null;
         }
         return null;

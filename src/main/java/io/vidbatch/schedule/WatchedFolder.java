@@ -12,15 +12,15 @@ import java.util.Set;
 /** What arrived in a watched folder since the schedule's earlier runs, and is complete. */
 final class WatchedFolder {
 
-    private WatchedFolder() {
-    }
+    private WatchedFolder() {}
 
     /**
      * The files not taken before whose size held still for {@code settle}, with that size: a file
      * still being written (its size changing) is left for the next run.
      */
     static Map<String, Long> arrived(List<Path> files, Set<String> taken, Duration settle) throws InterruptedException {
-        Map<String, Long> before = sizes(files.stream().filter(f -> !taken.contains(f.toString())).toList());
+        Map<String, Long> before =
+                sizes(files.stream().filter(f -> !taken.contains(f.toString())).toList());
         if (before.isEmpty()) {
             return before;
         }

@@ -21,6 +21,7 @@ public class RepositoryIndex {
     private static final Logger LOG = Logger.getLogger(RepositoryIndex.class.getName());
     /** The default table prefix, WLP, as in server.xml's databaseStore, which sets no other. */
     private static final String TABLE = "WLPSTEPTHREADEXECUTION";
+
     private static final String COLUMN = "FK_TOPLVL_STEPEXECID";
     private static final String DDL = "CREATE INDEX WLP_STEPEXEC_TOPLVL ON " + TABLE + " (" + COLUMN + ")";
 

@@ -14,8 +14,7 @@ public final class Tables {
 
     private static final Logger LOG = Logger.getLogger(Tables.class.getName());
 
-    private Tables() {
-    }
+    private Tables() {}
 
     public static void createIfMissing(Connection c, String name, String ddl) throws SQLException {
         try (Statement s = c.createStatement()) {
@@ -24,7 +23,9 @@ public final class Tables {
         } catch (SQLException e) {
             // X0Y32 (Derby) and 42P07 (PostgreSQL): it exists already; 23505 (PostgreSQL): another
             // server made it at the same moment.
-            if (!"X0Y32".equals(e.getSQLState()) && !"42P07".equals(e.getSQLState()) && !"23505".equals(e.getSQLState())) {
+            if (!"X0Y32".equals(e.getSQLState())
+                    && !"42P07".equals(e.getSQLState())
+                    && !"23505".equals(e.getSQLState())) {
                 throw e;
             }
         }

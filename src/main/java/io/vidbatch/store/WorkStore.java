@@ -1,9 +1,10 @@
 package io.vidbatch.store;
 
+import io.vidbatch.media.Part;
+import io.vidbatch.work.Finished;
 import io.vidbatch.work.WorkItem;
 import io.vidbatch.work.WorkJson;
 import io.vidbatch.work.WorkResult;
-import io.vidbatch.media.Part;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.json.bind.Jsonb;
@@ -14,16 +15,14 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.sql.Timestamp;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.logging.Logger;
-import io.vidbatch.work.Finished;
-import java.util.Collections;
-import java.util.HashMap;
 
 /**
  * The job's inputs and work items, in the batch datasource. Inside a chunk the connection joins
@@ -38,7 +37,6 @@ public class WorkStore {
     /** The longest input entry (a path, a folder or a glob) a job may name. */
     public static final int MAX_ENTRY_CHARS = 4000;
 
-
     @Resource(lookup = "jdbc/vidbatch")
     DataSource dataSource;
 
@@ -46,17 +44,27 @@ public class WorkStore {
     private volatile boolean schemaReady;
 
     /** An input of a job and what became of it. */
-    public record InputRow(int input, String given, String source, InputState state, String reason, String output,
-                           String detail) {
+    public record InputRow(
+            int input, String given, String source, InputState state, String reason, String output, String detail) {
         public InputRow withDetail(String json) {
             return new InputRow(input, given, source, state, reason, output, json);
         }
     }
 
     /** A work item with its latest state. */
-    public record ItemRow(int item, int input, int partition, Part part, int segment, double seconds, ItemState state,
-                          WorkItem spec, WorkResult result, String reason, Long executionId, Timestamp updated) {
-    }
+    public record ItemRow(
+            int item,
+            int input,
+            int partition,
+            Part part,
+            int segment,
+            double seconds,
+            ItemState state,
+            WorkItem spec,
+            WorkResult result,
+            String reason,
+            Long executionId,
+            Timestamp updated) {}
 
     public Jsonb json() {
         return json;
@@ -68,26 +76,44 @@ public class WorkStore {
             return;
         }
         try (Connection c = dataSource.getConnection()) {
-            Tables.createIfMissing(c, "VB_JOB", "CREATE TABLE VB_JOB (JOB_INSTANCE BIGINT NOT NULL PRIMARY KEY, "
-                    + "SETTINGS VARCHAR(" + TEXT + ") NOT NULL)");
-            Tables.createIfMissing(c, "VB_INPUT", "CREATE TABLE VB_INPUT (JOB_INSTANCE BIGINT NOT NULL, INPUT_NO INT NOT NULL, "
-                    + "GIVEN_PATH VARCHAR(4000) NOT NULL, SOURCE_PATH VARCHAR(4000), STATE VARCHAR(16) NOT NULL, REASON VARCHAR(4000), "
-                    + "OUTPUT_PATH VARCHAR(4000), DETAIL VARCHAR(" + TEXT + "), PRIMARY KEY (JOB_INSTANCE, INPUT_NO))");
-            Tables.createIfMissing(c, "VB_ITEM", "CREATE TABLE VB_ITEM (JOB_INSTANCE BIGINT NOT NULL, ITEM_NO INT NOT NULL, "
-                    + "INPUT_NO INT NOT NULL, PARTITION_NO INT NOT NULL, PART VARCHAR(16) NOT NULL, SEGMENT_NO INT NOT NULL, "
-                    + "MEDIA_SECONDS DOUBLE PRECISION NOT NULL, STATE VARCHAR(16) NOT NULL, SPEC VARCHAR(" + TEXT + ") NOT NULL, "
-                    + "RESULT_JSON VARCHAR(" + TEXT + "), REASON VARCHAR(4000), EXECUTION_ID BIGINT, UPDATED TIMESTAMP, "
-                    + "PRIMARY KEY (JOB_INSTANCE, ITEM_NO))");
+            Tables.createIfMissing(
+                    c,
+                    "VB_JOB",
+                    "CREATE TABLE VB_JOB (JOB_INSTANCE BIGINT NOT NULL PRIMARY KEY, " + "SETTINGS VARCHAR(" + TEXT
+                            + ") NOT NULL)");
+            Tables.createIfMissing(
+                    c,
+                    "VB_INPUT",
+                    "CREATE TABLE VB_INPUT (JOB_INSTANCE BIGINT NOT NULL, INPUT_NO INT NOT NULL, "
+                            + "GIVEN_PATH VARCHAR(4000) NOT NULL, SOURCE_PATH VARCHAR(4000), STATE VARCHAR(16) NOT NULL, REASON VARCHAR(4000), "
+                            + "OUTPUT_PATH VARCHAR(4000), DETAIL VARCHAR(" + TEXT
+                            + "), PRIMARY KEY (JOB_INSTANCE, INPUT_NO))");
+            Tables.createIfMissing(
+                    c,
+                    "VB_ITEM",
+                    "CREATE TABLE VB_ITEM (JOB_INSTANCE BIGINT NOT NULL, ITEM_NO INT NOT NULL, "
+                            + "INPUT_NO INT NOT NULL, PARTITION_NO INT NOT NULL, PART VARCHAR(16) NOT NULL, SEGMENT_NO INT NOT NULL, "
+                            + "MEDIA_SECONDS DOUBLE PRECISION NOT NULL, STATE VARCHAR(16) NOT NULL, SPEC VARCHAR("
+                            + TEXT + ") NOT NULL, "
+                            + "RESULT_JSON VARCHAR(" + TEXT
+                            + "), REASON VARCHAR(4000), EXECUTION_ID BIGINT, UPDATED TIMESTAMP, "
+                            + "PRIMARY KEY (JOB_INSTANCE, ITEM_NO))");
             // A job's input entries, when they came as a list (InputLists): one row per entry.
-            Tables.createIfMissing(c, "VB_INPUT_LIST", "CREATE TABLE VB_INPUT_LIST (LIST_ID CHAR(36) NOT NULL, POS INT NOT NULL, "
-                    + "ENTRY VARCHAR(" + MAX_ENTRY_CHARS + ") NOT NULL, PRIMARY KEY (LIST_ID, POS))");
-            Tables.createIfMissing(c, "VB_ITEM_PARTITION", "CREATE INDEX VB_ITEM_PARTITION ON VB_ITEM (JOB_INSTANCE, PARTITION_NO, STATE)");
+            Tables.createIfMissing(
+                    c,
+                    "VB_INPUT_LIST",
+                    "CREATE TABLE VB_INPUT_LIST (LIST_ID CHAR(36) NOT NULL, POS INT NOT NULL, " + "ENTRY VARCHAR("
+                            + MAX_ENTRY_CHARS + ") NOT NULL, PRIMARY KEY (LIST_ID, POS))");
+            Tables.createIfMissing(
+                    c,
+                    "VB_ITEM_PARTITION",
+                    "CREATE INDEX VB_ITEM_PARTITION ON VB_ITEM (JOB_INSTANCE, PARTITION_NO, STATE)");
             // An input's items by part: its whole-file item found without touching other rows.
-            Tables.createIfMissing(c, "VB_ITEM_INPUT", "CREATE INDEX VB_ITEM_INPUT ON VB_ITEM (JOB_INSTANCE, INPUT_NO, PART)");
+            Tables.createIfMissing(
+                    c, "VB_ITEM_INPUT", "CREATE INDEX VB_ITEM_INPUT ON VB_ITEM (JOB_INSTANCE, INPUT_NO, PART)");
         }
         schemaReady = true;
     }
-
 
     /** Forgets an earlier, unfinished plan of this job so planning can run again from scratch. */
     public void deletePlan(long job) throws SQLException {
@@ -109,7 +135,7 @@ public class WorkStore {
     public JobSettings settings(long job) throws SQLException {
         ensureSchema();
         try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement("SELECT SETTINGS FROM VB_JOB WHERE JOB_INSTANCE = ?")) {
+                PreparedStatement ps = c.prepareStatement("SELECT SETTINGS FROM VB_JOB WHERE JOB_INSTANCE = ?")) {
             ps.setLong(1, job);
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? json.fromJson(rs.getString(1), JobSettings.class) : null;
@@ -120,7 +146,8 @@ public class WorkStore {
     /** An input, its work items and its standby item (null when it has none), on one connection. */
     /** What of this input would not fit its columns, or null: paths over 4,000 characters, records over 32,000. */
     public static String unfit(InputRow r, List<WorkItem> items) {
-        if (r.source() != null && r.source().length() > 4000 || r.output() != null && r.output().length() > 4000) {
+        if (r.source() != null && r.source().length() > 4000
+                || r.output() != null && r.output().length() > 4000) {
             return "its path is longer than 4,000 characters";
         }
         if (r.detail() != null && r.detail().length() > TEXT
@@ -133,9 +160,18 @@ public class WorkStore {
     public void insertPlanned(long job, InputRow r, List<WorkItem> items, WorkItem standby) throws SQLException {
         ensureSchema();
         try (Connection c = dataSource.getConnection()) {
-            Tables.update(c, "INSERT INTO VB_INPUT (JOB_INSTANCE, INPUT_NO, GIVEN_PATH, SOURCE_PATH, STATE, REASON, OUTPUT_PATH, DETAIL) "
-                    + "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", job, r.input(), cut(r.given(), 4000), r.source(), r.state().name(),
-                    cut(r.reason(), 4000), r.output(), r.detail());
+            Tables.update(
+                    c,
+                    "INSERT INTO VB_INPUT (JOB_INSTANCE, INPUT_NO, GIVEN_PATH, SOURCE_PATH, STATE, REASON, OUTPUT_PATH, DETAIL) "
+                            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    job,
+                    r.input(),
+                    cut(r.given(), 4000),
+                    r.source(),
+                    r.state().name(),
+                    cut(r.reason(), 4000),
+                    r.output(),
+                    r.detail());
             for (WorkItem spec : items) {
                 insertItem(c, job, spec, ItemState.PENDING);
             }
@@ -146,9 +182,19 @@ public class WorkStore {
     }
 
     private static void insertItem(Connection c, long job, WorkItem spec, ItemState state) throws SQLException {
-        Tables.update(c, "INSERT INTO VB_ITEM (JOB_INSTANCE, ITEM_NO, INPUT_NO, PARTITION_NO, PART, SEGMENT_NO, MEDIA_SECONDS, "
-                + "STATE, SPEC, UPDATED) VALUES (?, ?, ?, 0, ?, ?, ?, ?, ?, ?)", job, spec.item(), spec.input(),
-                spec.part().name(), spec.segment(), spec.seconds(), state.name(), WorkJson.write(spec), now());
+        Tables.update(
+                c,
+                "INSERT INTO VB_ITEM (JOB_INSTANCE, ITEM_NO, INPUT_NO, PARTITION_NO, PART, SEGMENT_NO, MEDIA_SECONDS, "
+                        + "STATE, SPEC, UPDATED) VALUES (?, ?, ?, 0, ?, ?, ?, ?, ?, ?)",
+                job,
+                spec.item(),
+                spec.input(),
+                spec.part().name(),
+                spec.segment(),
+                spec.seconds(),
+                state.name(),
+                WorkJson.write(spec),
+                now());
     }
 
     /**
@@ -165,9 +211,18 @@ public class WorkStore {
         try (Connection c = dataSource.getConnection()) {
             // One statement, through the index on (job, input, part): a read first would hold a
             // shared lock that two chunks then both wait to upgrade.
-            return Tables.update(c, "UPDATE VB_ITEM SET STATE = ?, PARTITION_NO = ?, UPDATED = ? WHERE JOB_INSTANCE = ? AND INPUT_NO = ? "
-                    + "AND PART = ? AND STATE = ?", ItemState.PENDING.name(), partition, now(), job, input, Part.WHOLE.name(),
-                    ItemState.STANDBY.name()) == 1;
+            return Tables.update(
+                            c,
+                            "UPDATE VB_ITEM SET STATE = ?, PARTITION_NO = ?, UPDATED = ? WHERE JOB_INSTANCE = ? AND INPUT_NO = ? "
+                                    + "AND PART = ? AND STATE = ?",
+                            ItemState.PENDING.name(),
+                            partition,
+                            now(),
+                            job,
+                            input,
+                            Part.WHOLE.name(),
+                            ItemState.STANDBY.name())
+                    == 1;
         }
     }
 
@@ -180,33 +235,47 @@ public class WorkStore {
      * never used.
      */
     static final String NOT_SENT_WHOLE = " AND (I.PART = 'WHOLE' OR NOT EXISTS (SELECT 1 FROM VB_ITEM W WHERE "
-            + "W.JOB_INSTANCE = I.JOB_INSTANCE AND W.INPUT_NO = I.INPUT_NO AND W.PART = 'WHOLE' AND W.STATE <> '" + ItemState.STANDBY + "'))";
+            + "W.JOB_INSTANCE = I.JOB_INSTANCE AND W.INPUT_NO = I.INPUT_NO AND W.PART = 'WHOLE' AND W.STATE <> '"
+            + ItemState.STANDBY + "'))";
 
     /** Marks the pieces of an input sent over to its whole-file item that were never run; by the assemble step. */
     public void supersede(long job, int input) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
-            Tables.update(c, "UPDATE VB_ITEM SET STATE = ?, UPDATED = ? WHERE JOB_INSTANCE = ? AND INPUT_NO = ? AND STATE = ? AND PART <> ?",
-                    ItemState.SUPERSEDED.name(), now(), job, input, ItemState.PENDING.name(), Part.WHOLE.name());
+            Tables.update(
+                    c,
+                    "UPDATE VB_ITEM SET STATE = ?, UPDATED = ? WHERE JOB_INSTANCE = ? AND INPUT_NO = ? AND STATE = ? AND PART <> ?",
+                    ItemState.SUPERSEDED.name(),
+                    now(),
+                    job,
+                    input,
+                    ItemState.PENDING.name(),
+                    Part.WHOLE.name());
         }
     }
 
     public void updateInput(long job, int input, InputState state, String reason, String detail) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
-            Tables.update(c, "UPDATE VB_INPUT SET STATE = ?, REASON = ?, DETAIL = ? WHERE JOB_INSTANCE = ? AND INPUT_NO = ?",
-                    state.name(), cut(reason, 4000), detail, job, input);
+            Tables.update(
+                    c,
+                    "UPDATE VB_INPUT SET STATE = ?, REASON = ?, DETAIL = ? WHERE JOB_INSTANCE = ? AND INPUT_NO = ?",
+                    state.name(),
+                    cut(reason, 4000),
+                    detail,
+                    job,
+                    input);
         }
     }
 
     /** A pending item and its media seconds: what the mapper balances partitions on. */
-    public record Pending(int item, double seconds) {
-    }
+    public record Pending(int item, double seconds) {}
 
     /** Pending items of a job, longest first. */
     public List<Pending> pending(long job) throws SQLException {
         List<Pending> out = new ArrayList<>();
         try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement("SELECT I.ITEM_NO, I.MEDIA_SECONDS FROM VB_ITEM I WHERE I.JOB_INSTANCE = ? "
-                     + "AND I.STATE = ?" + NOT_SENT_WHOLE + " ORDER BY I.MEDIA_SECONDS DESC, I.ITEM_NO")) {
+                PreparedStatement ps =
+                        c.prepareStatement("SELECT I.ITEM_NO, I.MEDIA_SECONDS FROM VB_ITEM I WHERE I.JOB_INSTANCE = ? "
+                                + "AND I.STATE = ?" + NOT_SENT_WHOLE + " ORDER BY I.MEDIA_SECONDS DESC, I.ITEM_NO")) {
             ps.setLong(1, job);
             ps.setString(2, ItemState.PENDING.name());
             try (ResultSet rs = ps.executeQuery()) {
@@ -220,7 +289,8 @@ public class WorkStore {
 
     public void assignPartitions(long job, Map<Integer, Integer> partitionOfItem) throws SQLException {
         try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement("UPDATE VB_ITEM SET PARTITION_NO = ? WHERE JOB_INSTANCE = ? AND ITEM_NO = ?")) {
+                PreparedStatement ps = c.prepareStatement(
+                        "UPDATE VB_ITEM SET PARTITION_NO = ? WHERE JOB_INSTANCE = ? AND ITEM_NO = ?")) {
             for (Map.Entry<Integer, Integer> e : partitionOfItem.entrySet()) {
                 ps.setInt(1, e.getValue());
                 ps.setLong(2, job);
@@ -235,8 +305,9 @@ public class WorkStore {
     public List<WorkItem> pendingItems(long job, int partition) throws SQLException {
         List<WorkItem> out = new ArrayList<>();
         try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement("SELECT SPEC FROM VB_ITEM WHERE JOB_INSTANCE = ? AND PARTITION_NO = ? "
-                     + "AND STATE = ? ORDER BY MEDIA_SECONDS DESC, ITEM_NO")) {
+                PreparedStatement ps =
+                        c.prepareStatement("SELECT SPEC FROM VB_ITEM WHERE JOB_INSTANCE = ? AND PARTITION_NO = ? "
+                                + "AND STATE = ? ORDER BY MEDIA_SECONDS DESC, ITEM_NO")) {
             ps.setLong(1, job);
             ps.setInt(2, partition);
             ps.setString(3, ItemState.PENDING.name());
@@ -256,8 +327,8 @@ public class WorkStore {
     public void record(long job, List<Finished> items, long execution) throws SQLException {
         Timestamp now = now();
         try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement("UPDATE VB_ITEM SET STATE = ?, RESULT_JSON = ?, REASON = ?, "
-                     + "EXECUTION_ID = ?, UPDATED = ? WHERE JOB_INSTANCE = ? AND ITEM_NO = ? AND STATE = ?")) {
+                PreparedStatement ps = c.prepareStatement("UPDATE VB_ITEM SET STATE = ?, RESULT_JSON = ?, REASON = ?, "
+                        + "EXECUTION_ID = ?, UPDATED = ? WHERE JOB_INSTANCE = ? AND ITEM_NO = ? AND STATE = ?")) {
             // PostgreSQL wants a null of the column's own type.
             int resultType = ps.getParameterMetaData().getParameterType(2);
             int reasonType = ps.getParameterMetaData().getParameterType(3);
@@ -286,21 +357,29 @@ public class WorkStore {
         ensureSchema();
         List<InputRow> out = new ArrayList<>();
         try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement("SELECT INPUT_NO, GIVEN_PATH, SOURCE_PATH, STATE, REASON, OUTPUT_PATH, DETAIL "
-                     + "FROM VB_INPUT WHERE JOB_INSTANCE = ? ORDER BY INPUT_NO")) {
+                PreparedStatement ps = c.prepareStatement(
+                        "SELECT INPUT_NO, GIVEN_PATH, SOURCE_PATH, STATE, REASON, OUTPUT_PATH, DETAIL "
+                                + "FROM VB_INPUT WHERE JOB_INSTANCE = ? ORDER BY INPUT_NO")) {
             ps.setLong(1, job);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    out.add(new InputRow(rs.getInt(1), rs.getString(2), rs.getString(3), InputState.valueOf(rs.getString(4)), rs.getString(5),
-                            rs.getString(6), rs.getString(7)));
+                    out.add(new InputRow(
+                            rs.getInt(1),
+                            rs.getString(2),
+                            rs.getString(3),
+                            InputState.valueOf(rs.getString(4)),
+                            rs.getString(5),
+                            rs.getString(6),
+                            rs.getString(7)));
                 }
             }
         }
         return out;
     }
 
-    private static final String ITEM_COLUMNS = "SELECT ITEM_NO, INPUT_NO, PARTITION_NO, PART, SEGMENT_NO, MEDIA_SECONDS, "
-            + "STATE, SPEC, RESULT_JSON, REASON, EXECUTION_ID, UPDATED FROM VB_ITEM WHERE JOB_INSTANCE = ?";
+    private static final String ITEM_COLUMNS =
+            "SELECT ITEM_NO, INPUT_NO, PARTITION_NO, PART, SEGMENT_NO, MEDIA_SECONDS, "
+                    + "STATE, SPEC, RESULT_JSON, REASON, EXECUTION_ID, UPDATED FROM VB_ITEM WHERE JOB_INSTANCE = ?";
 
     public List<ItemRow> items(long job) throws SQLException {
         return itemRows(ITEM_COLUMNS + " ORDER BY ITEM_NO", job);
@@ -313,17 +392,30 @@ public class WorkStore {
     private List<ItemRow> itemRows(String sql, Object... args) throws SQLException {
         ensureSchema();
         try (Connection c = dataSource.getConnection()) {
-            return Tables.query(c, sql, rs -> {
-                String result = rs.getString(9);
-                long exec = rs.getLong(11);
-                Long execution = rs.wasNull() ? null : exec;
-                return new ItemRow(rs.getInt(1), rs.getInt(2), rs.getInt(3), Part.valueOf(rs.getString(4)), rs.getInt(5),
-                        rs.getDouble(6), ItemState.valueOf(rs.getString(7)), WorkJson.readItem(rs.getString(8)),
-                        result == null ? null : WorkJson.readResult(result), rs.getString(10), execution, rs.getTimestamp(12));
-            }, args);
+            return Tables.query(
+                    c,
+                    sql,
+                    rs -> {
+                        String result = rs.getString(9);
+                        long exec = rs.getLong(11);
+                        Long execution = rs.wasNull() ? null : exec;
+                        return new ItemRow(
+                                rs.getInt(1),
+                                rs.getInt(2),
+                                rs.getInt(3),
+                                Part.valueOf(rs.getString(4)),
+                                rs.getInt(5),
+                                rs.getDouble(6),
+                                ItemState.valueOf(rs.getString(7)),
+                                WorkJson.readItem(rs.getString(8)),
+                                result == null ? null : WorkJson.readResult(result),
+                                rs.getString(10),
+                                execution,
+                                rs.getTimestamp(12));
+                    },
+                    args);
         }
     }
-
 
     /** How far a job got, counted in the database without reading any item's JSON. */
     public record Counts(int items, int done, int failed, double seconds, double finishedSeconds) {
@@ -340,9 +432,11 @@ public class WorkStore {
         }
         String in = String.join(",", Collections.nCopies(jobs.size(), "?"));
         try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement("SELECT JOB_INSTANCE, STATE, COUNT(*), SUM(MEDIA_SECONDS) FROM VB_ITEM "
-                     + "WHERE JOB_INSTANCE IN (" + in + ") AND STATE NOT IN ('" + ItemState.STANDBY + "', '" + ItemState.SUPERSEDED + "') "
-                     + "GROUP BY JOB_INSTANCE, STATE")) {
+                PreparedStatement ps =
+                        c.prepareStatement("SELECT JOB_INSTANCE, STATE, COUNT(*), SUM(MEDIA_SECONDS) FROM VB_ITEM "
+                                + "WHERE JOB_INSTANCE IN (" + in + ") AND STATE NOT IN ('" + ItemState.STANDBY + "', '"
+                                + ItemState.SUPERSEDED + "') "
+                                + "GROUP BY JOB_INSTANCE, STATE")) {
             for (int i = 0; i < jobs.size(); i++) {
                 ps.setLong(i + 1, jobs.get(i));
             }
@@ -387,5 +481,4 @@ public class WorkStore {
     public static String cut(String s, int max) {
         return s == null || s.length() <= max ? s : s.substring(0, max - 1) + "…";
     }
-
 }

@@ -53,19 +53,37 @@ public final class ItemRunner {
         return outcomes;
     }
 
-    private WorkResult transcode(WorkItem item, Launch launch) throws BadMediaException, ToolFailureException, StoppedException {
+    private WorkResult transcode(WorkItem item, Launch launch)
+            throws BadMediaException, ToolFailureException, StoppedException {
         // What an earlier attempt at this item left half-written (its worker or coordinator died
         // mid-item): this attempt writes under a name of its own, the old one would stay forever.
         OutputFiles.removeTemporaries(Path.of(item.output()));
         Preset preset = Preset.named(item.preset())
                 .orElseThrow(() -> new BadMediaException("unknown preset '" + item.preset() + "'"));
-        Transcoder.Request request = new Transcoder.Request(Path.of(item.source()), Path.of(item.output()), item.part(),
-                preset, Operations.parse(item.operations()), item.expected(), item.streams(), Path.of(item.log()));
+        Transcoder.Request request = new Transcoder.Request(
+                Path.of(item.source()),
+                Path.of(item.output()),
+                item.part(),
+                preset,
+                Operations.parse(item.operations()),
+                item.expected(),
+                item.streams(),
+                Path.of(item.log()));
         try {
-            Transcoder.Result r = transcoder.transcode(request, p -> launch.progress().update(item.item(), p),
-                    launch.stopRequested());
-            return new WorkResult(r.output().toString(), r.bytes(), r.width(), r.height(), r.frames(), r.durationSeconds(),
-                    r.audio(), r.encodeSeconds(), r.encodeFps(), worker, System.currentTimeMillis());
+            Transcoder.Result r = transcoder.transcode(
+                    request, p -> launch.progress().update(item.item(), p), launch.stopRequested());
+            return new WorkResult(
+                    r.output().toString(),
+                    r.bytes(),
+                    r.width(),
+                    r.height(),
+                    r.frames(),
+                    r.durationSeconds(),
+                    r.audio(),
+                    r.encodeSeconds(),
+                    r.encodeFps(),
+                    worker,
+                    System.currentTimeMillis());
         } finally {
             logTail(Path.of(item.log()), launch);
         }
@@ -88,10 +106,13 @@ public final class ItemRunner {
         try {
             if (Files.exists(log)) {
                 List<String> lines = Files.readAllLines(log);
-                List<String> problems = lines.stream().filter(l -> !l.isBlank() && !FfmpegRun.isInfo(l)).toList();
+                List<String> problems = lines.stream()
+                        .filter(l -> !l.isBlank() && !FfmpegRun.isInfo(l))
+                        .toList();
                 problems.subList(Math.max(0, problems.size() - LOG_TAIL), problems.size())
                         .forEach(l -> launch.log().accept("ffmpeg: " + l));
-                lines.stream().filter(l -> CLOSING_STATS.matcher(l).find())
+                lines.stream()
+                        .filter(l -> CLOSING_STATS.matcher(l).find())
                         .forEach(l -> launch.log().accept("ffmpeg: " + l.strip()));
             }
         } catch (IOException | UncheckedIOException e) {

@@ -14,8 +14,8 @@ import java.util.function.Consumer;
  * @param stopRequested true once the job is being stopped; asked about twice a second
  * @param log           receives the worker's log lines, for the partition's job log
  */
-public record Launch(long execution, int partition, ItemProgress progress, BooleanSupplier stopRequested,
-                     Consumer<String> log) {
+public record Launch(
+        long execution, int partition, ItemProgress progress, BooleanSupplier stopRequested, Consumer<String> log) {
 
     /** Progress of the item with this number. */
     @FunctionalInterface

@@ -13,10 +13,15 @@ import java.util.List;
 public record Outcome(Status status, WorkResult result, String message) {
 
     /** Done with a verified result; bad input (the file's fault: never worth retrying); failed otherwise. */
-    public enum Status { DONE, BAD_INPUT, FAILED }
+    public enum Status {
+        DONE,
+        BAD_INPUT,
+        FAILED
+    }
 
     /** Exit codes of the worker entry point: done (every item reported), every item bad input; else transient. */
     public static final int EXIT_DONE = 0;
+
     public static final int EXIT_BAD_INPUT = 3;
 
     public static Outcome done(WorkResult r) {
@@ -48,8 +53,18 @@ public record Outcome(Status status, WorkResult result, String message) {
             return this;
         }
         WorkResult r = result;
-        return done(new WorkResult(item.output(), r.bytes(), r.width(), r.height(), r.frames(), r.seconds(), r.audio(),
-                r.encodeSeconds(), r.encodeFps(), worker, r.finishedAt()));
+        return done(new WorkResult(
+                item.output(),
+                r.bytes(),
+                r.width(),
+                r.height(),
+                r.frames(),
+                r.seconds(),
+                r.audio(),
+                r.encodeSeconds(),
+                r.encodeFps(),
+                worker,
+                r.finishedAt()));
     }
 
     /** {@link #placed} for a whole group: the worker reported one outcome per item, in order. */

@@ -13,8 +13,8 @@ import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.NoSuchElementException;
+import java.util.Optional;
 
 /**
  * A worker's outcomes as the one line of JSON it leaves in its termination message:
@@ -50,13 +50,12 @@ public final class OutcomeMessage {
         }
     }
 
-    private OutcomeMessage() {
-    }
+    private OutcomeMessage() {}
 
     /** The reason an item gets when its outcome did not fit; not the input's fault, so never bad input. */
     static String notReported(int fit, int total) {
-        return "the worker's outcome for this item was lost: only " + fit + " of " + total
-                + " outcomes fit its " + BUDGET + "-byte termination message (use a smaller groupSize)";
+        return "the worker's outcome for this item was lost: only " + fit + " of " + total + " outcomes fit its "
+                + BUDGET + "-byte termination message (use a smaller groupSize)";
     }
 
     public static String write(List<Outcome> outcomes) {
@@ -99,7 +98,8 @@ public final class OutcomeMessage {
 
     private static String envelope(List<Outcome> outcomes, int dropped, int reasonBytes, int truncated) {
         JsonArrayBuilder a = Json.createArrayBuilder();
-        outcomes.forEach(o -> a.add(WorkJson.outcome(o, o.message() == null ? null : cut(o.message(), reasonBytes), dropped)));
+        outcomes.forEach(o ->
+                a.add(WorkJson.outcome(o, o.message() == null ? null : cut(o.message(), reasonBytes), dropped)));
         JsonObjectBuilder b = Json.createObjectBuilder().add("outcomes", a);
         if (truncated > 0) {
             b.add("truncated", truncated);

@@ -10,16 +10,20 @@ public final class ProgressLine {
 
     static final String PREFIX = "vidbatch-progress ";
 
-    private ProgressLine() {
-    }
+    private ProgressLine() {}
 
     /** An item's progress as a line reports it. */
-    public record Update(int item, Progress progress) {
-    }
+    public record Update(int item, Progress progress) {}
 
     public static String format(int item, Progress p) {
-        return String.format(Locale.ROOT, "%sitem=%d fraction=%.4f frames=%d fps=%.2f", PREFIX, item, p.fraction(),
-                p.frames(), p.fps());
+        return String.format(
+                Locale.ROOT,
+                "%sitem=%d fraction=%.4f frames=%d fps=%.2f",
+                PREFIX,
+                item,
+                p.fraction(),
+                p.frames(),
+                p.fps());
     }
 
     /** The progress a line reports, or empty for any other line. */
@@ -39,8 +43,7 @@ public final class ProgressLine {
                     case "frames" -> frames = Long.parseLong(p[1]);
                     case "fps" -> fps = Double.parseDouble(p[1]);
                     case "item" -> item = Integer.parseInt(p[1]);
-                    default -> {
-                    }
+                    default -> {}
                 }
             }
         } catch (RuntimeException e) {

@@ -21,9 +21,21 @@ import java.util.stream.Collectors;
  * @param dryRun      check that the source is readable and encode nothing: proves dispatch,
  *                    workers and storage without spending encode time
  */
-public record WorkItem(long jobInstance, int item, int input, Part part, int segment, String source, String output,
-                       String preset, String operations, Expected expected, StreamPlan.Map streams, String log, double seconds,
-                       boolean dryRun) {
+public record WorkItem(
+        long jobInstance,
+        int item,
+        int input,
+        Part part,
+        int segment,
+        String source,
+        String output,
+        String preset,
+        String operations,
+        Expected expected,
+        StreamPlan.Map streams,
+        String log,
+        double seconds,
+        boolean dryRun) {
 
     /** A group's item numbers, "3,4,5": as logs and the Kubernetes Job's annotation show them. */
     public static String numbers(List<WorkItem> group) {

@@ -6,16 +6,16 @@ import io.vidbatch.media.StreamPlan;
 import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonArrayBuilder;
+import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonReader;
+import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 
 import java.io.StringReader;
 import java.util.ArrayList;
 import java.util.List;
-import jakarta.json.JsonNumber;
-import jakarta.json.JsonString;
 import java.util.Map;
 import java.util.Optional;
 
@@ -32,8 +32,7 @@ public final class WorkJson {
      */
     public static final int MAX_GROUP = 20;
 
-    private WorkJson() {
-    }
+    private WorkJson() {}
 
     public static String write(WorkItem i) {
         return item(i).build().toString();
@@ -58,7 +57,11 @@ public final class WorkJson {
     }
 
     public static String write(WorkResult r) {
-        return result(r).add("output", r.output()).add("worker", r.worker()).build().toString();
+        return result(r)
+                .add("output", r.output())
+                .add("worker", r.worker())
+                .build()
+                .toString();
     }
 
     public static WorkResult readResult(String json) {
@@ -87,7 +90,8 @@ public final class WorkJson {
      * {@link #DISPENSABLE}.
      */
     static JsonObjectBuilder outcome(Outcome o, String message, int dropped) {
-        JsonObjectBuilder b = Json.createObjectBuilder().add("status", o.status().name());
+        JsonObjectBuilder b =
+                Json.createObjectBuilder().add("status", o.status().name());
         if (o.result() != null) {
             JsonObjectBuilder result = result(o.result());
             DISPENSABLE.subList(0, dropped).forEach(result::remove);
@@ -103,7 +107,9 @@ public final class WorkJson {
         List<Outcome> out = new ArrayList<>();
         for (JsonValue v : array) {
             JsonObject o = v.asJsonObject();
-            out.add(new Outcome(Outcome.Status.valueOf(o.getString("status")), o.containsKey("result") ? result(o.getJsonObject("result")) : null,
+            out.add(new Outcome(
+                    Outcome.Status.valueOf(o.getString("status")),
+                    o.containsKey("result") ? result(o.getJsonObject("result")) : null,
                     o.getString("message", null)));
         }
         return out;
@@ -112,15 +118,33 @@ public final class WorkJson {
     private static JsonObjectBuilder item(WorkItem i) {
         Expected e = i.expected();
         return Json.createObjectBuilder()
-                .add("jobInstance", i.jobInstance()).add("item", i.item()).add("input", i.input())
-                .add("part", i.part().name()).add("segment", i.segment()).add("source", i.source())
-                .add("output", i.output()).add("preset", i.preset()).add("operations", i.operations())
-                .add("expected", Json.createObjectBuilder().add("frames", e.frames()).add("frameTolerance", e.frameTolerance())
-                        .add("seconds", e.seconds()).add("tolerance", e.tolerance()).add("video", e.video())
-                        .add("audioStreams", e.audioStreams()).add("subtitleStreams", e.subtitleStreams()).add("chapters", e.chapters())
-                        .add("transfer", e.transfer() == null ? JsonValue.NULL : Json.createValue(e.transfer())))
+                .add("jobInstance", i.jobInstance())
+                .add("item", i.item())
+                .add("input", i.input())
+                .add("part", i.part().name())
+                .add("segment", i.segment())
+                .add("source", i.source())
+                .add("output", i.output())
+                .add("preset", i.preset())
+                .add("operations", i.operations())
+                .add(
+                        "expected",
+                        Json.createObjectBuilder()
+                                .add("frames", e.frames())
+                                .add("frameTolerance", e.frameTolerance())
+                                .add("seconds", e.seconds())
+                                .add("tolerance", e.tolerance())
+                                .add("video", e.video())
+                                .add("audioStreams", e.audioStreams())
+                                .add("subtitleStreams", e.subtitleStreams())
+                                .add("chapters", e.chapters())
+                                .add(
+                                        "transfer",
+                                        e.transfer() == null ? JsonValue.NULL : Json.createValue(e.transfer())))
                 .add("streams", streams(i.streams()))
-                .add("log", i.log()).add("seconds", i.seconds()).add("dryRun", i.dryRun());
+                .add("log", i.log())
+                .add("seconds", i.seconds())
+                .add("dryRun", i.dryRun());
     }
 
     private static WorkItem item(JsonObject o) {
@@ -128,21 +152,48 @@ public final class WorkJson {
         // Items stored before streams were mapped one by one said only whether there was audio: its first track.
         int audio = e.containsKey("audioStreams") ? e.getInt("audioStreams") : e.getBoolean("audio", false) ? 1 : 0;
         JsonObject streams = o.containsKey("streams") ? o.getJsonObject("streams") : null;
-        StreamPlan.Map map = streams != null ? new StreamPlan.Map(ints(streams.getJsonArray("audio")), ints(streams.getJsonArray("subtitles")),
-                hdr(streams.getJsonObject("hdr"))) : new StreamPlan.Map(audio > 0 ? List.of(0) : List.of(), List.of(), null);
-        return new WorkItem(o.getJsonNumber("jobInstance").longValue(), o.getInt("item"), o.getInt("input"),
-                Part.valueOf(o.getString("part")), o.getInt("segment"), o.getString("source"), o.getString("output"),
-                o.getString("preset"), o.getString("operations", ""),
-                new Expected(e.getJsonNumber("frames").longValue(), e.getInt("frameTolerance"), number(e, "seconds"),
-                        number(e, "tolerance"), e.getBoolean("video"), audio, e.getInt("subtitleStreams", 0), e.getInt("chapters", 0),
+        StreamPlan.Map map = streams != null
+                ? new StreamPlan.Map(
+                        ints(streams.getJsonArray("audio")),
+                        ints(streams.getJsonArray("subtitles")),
+                        hdr(streams.getJsonObject("hdr")))
+                : new StreamPlan.Map(audio > 0 ? List.of(0) : List.of(), List.of(), null);
+        return new WorkItem(
+                o.getJsonNumber("jobInstance").longValue(),
+                o.getInt("item"),
+                o.getInt("input"),
+                Part.valueOf(o.getString("part")),
+                o.getInt("segment"),
+                o.getString("source"),
+                o.getString("output"),
+                o.getString("preset"),
+                o.getString("operations", ""),
+                new Expected(
+                        e.getJsonNumber("frames").longValue(),
+                        e.getInt("frameTolerance"),
+                        number(e, "seconds"),
+                        number(e, "tolerance"),
+                        e.getBoolean("video"),
+                        audio,
+                        e.getInt("subtitleStreams", 0),
+                        e.getInt("chapters", 0),
                         e.get("transfer") instanceof JsonString t ? t.getString() : null),
-                map, o.getString("log"), number(o, "seconds"), o.getBoolean("dryRun", false));
+                map,
+                o.getString("log"),
+                number(o, "seconds"),
+                o.getBoolean("dryRun", false));
     }
 
     private static JsonObjectBuilder result(WorkResult r) {
-        return Json.createObjectBuilder().add("bytes", r.bytes()).add("width", r.width())
-                .add("height", r.height()).add("frames", r.frames()).add("seconds", round(r.seconds()))
-                .add("audio", r.audio()).add("encodeSeconds", round(r.encodeSeconds())).add("encodeFps", round(r.encodeFps()))
+        return Json.createObjectBuilder()
+                .add("bytes", r.bytes())
+                .add("width", r.width())
+                .add("height", r.height())
+                .add("frames", r.frames())
+                .add("seconds", round(r.seconds()))
+                .add("audio", r.audio())
+                .add("encodeSeconds", round(r.encodeSeconds()))
+                .add("encodeFps", round(r.encodeFps()))
                 .add("finishedAt", r.finishedAt());
     }
 
@@ -152,21 +203,38 @@ public final class WorkJson {
      */
     private static WorkResult result(JsonObject o) {
         double encodeSeconds = number(o, "encodeSeconds");
-        double fps = o.containsKey("encodeFps") ? number(o, "encodeFps")
+        double fps = o.containsKey("encodeFps")
+                ? number(o, "encodeFps")
                 : encodeSeconds > 0 ? round(number(o, "frames") / encodeSeconds) : 0;
-        return new WorkResult(o.getString("output", ""), (long) number(o, "bytes"), (int) number(o, "width"),
-                (int) number(o, "height"), (long) number(o, "frames"), number(o, "seconds"), o.getBoolean("audio", false),
-                encodeSeconds, fps, o.getString("worker", ""), (long) number(o, "finishedAt"));
+        return new WorkResult(
+                o.getString("output", ""),
+                (long) number(o, "bytes"),
+                (int) number(o, "width"),
+                (int) number(o, "height"),
+                (long) number(o, "frames"),
+                number(o, "seconds"),
+                o.getBoolean("audio", false),
+                encodeSeconds,
+                fps,
+                o.getString("worker", ""),
+                (long) number(o, "finishedAt"));
     }
 
     private static JsonObjectBuilder streams(StreamPlan.Map m) {
-        JsonObjectBuilder b = Json.createObjectBuilder().add("audio", numbers(m.audio())).add("subtitles", numbers(m.subtitles()));
+        JsonObjectBuilder b =
+                Json.createObjectBuilder().add("audio", numbers(m.audio())).add("subtitles", numbers(m.subtitles()));
         if (m.hdr() != null) {
             StreamPlan.Hdr h = m.hdr();
             JsonObjectBuilder hdr = Json.createObjectBuilder().add("transfer", h.transfer());
-            Map.of("primaries", Optional.ofNullable(h.primaries()), "matrix", Optional.ofNullable(h.matrix()),
-                    "masterDisplay", Optional.ofNullable(h.masterDisplay()),
-                    "contentLight", Optional.ofNullable(h.contentLight()))
+            Map.of(
+                            "primaries",
+                            Optional.ofNullable(h.primaries()),
+                            "matrix",
+                            Optional.ofNullable(h.matrix()),
+                            "masterDisplay",
+                            Optional.ofNullable(h.masterDisplay()),
+                            "contentLight",
+                            Optional.ofNullable(h.contentLight()))
                     .forEach((k, v) -> v.ifPresent(text -> hdr.add(k, text)));
             b.add("hdr", hdr);
         }
@@ -174,8 +242,14 @@ public final class WorkJson {
     }
 
     private static StreamPlan.Hdr hdr(JsonObject o) {
-        return o == null ? null : new StreamPlan.Hdr(o.getString("transfer"), o.getString("primaries", null),
-                o.getString("matrix", null), o.getString("masterDisplay", null), o.getString("contentLight", null));
+        return o == null
+                ? null
+                : new StreamPlan.Hdr(
+                        o.getString("transfer"),
+                        o.getString("primaries", null),
+                        o.getString("matrix", null),
+                        o.getString("masterDisplay", null),
+                        o.getString("contentLight", null));
     }
 
     private static JsonArrayBuilder numbers(List<Integer> list) {
@@ -185,7 +259,11 @@ public final class WorkJson {
     }
 
     private static List<Integer> ints(JsonArray a) {
-        return a == null ? List.of() : a.getValuesAs(JsonNumber.class).stream().map(JsonNumber::intValue).toList();
+        return a == null
+                ? List.of()
+                : a.getValuesAs(JsonNumber.class).stream()
+                        .map(JsonNumber::intValue)
+                        .toList();
     }
 
     private static double round(double d) {

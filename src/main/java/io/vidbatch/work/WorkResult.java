@@ -12,6 +12,15 @@ package io.vidbatch.work;
  * @param finishedAt    when the encode ended, epoch milliseconds on the worker's clock (0 when unknown):
  *                      with encodeSeconds it places the item on a timeline
  */
-public record WorkResult(String output, long bytes, int width, int height, long frames, double seconds, boolean audio,
-                         double encodeSeconds, double encodeFps, String worker, long finishedAt) {
-}
+public record WorkResult(
+        String output,
+        long bytes,
+        int width,
+        int height,
+        long frames,
+        double seconds,
+        boolean audio,
+        double encodeSeconds,
+        double encodeFps,
+        String worker,
+        long finishedAt) {}

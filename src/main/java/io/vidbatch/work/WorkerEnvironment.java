@@ -15,6 +15,5 @@ public final class WorkerEnvironment {
     /** The coordinator's pid, which a worker started on the same machine must not outlive. */
     public static final String COORDINATOR_PID = "VIDBATCH_COORDINATOR_PID";
 
-    private WorkerEnvironment() {
-    }
+    private WorkerEnvironment() {}
 }

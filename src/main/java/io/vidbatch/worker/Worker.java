@@ -1,28 +1,28 @@
 package io.vidbatch.worker;
 
-import io.vidbatch.work.Launch;
+import io.vidbatch.media.StoppedException;
+import io.vidbatch.media.Tools;
 import io.vidbatch.work.ItemRunner;
-import io.vidbatch.work.WorkerEnvironment;
+import io.vidbatch.work.Launch;
 import io.vidbatch.work.Outcome;
 import io.vidbatch.work.ProgressLine;
 import io.vidbatch.work.WorkItem;
 import io.vidbatch.work.WorkJson;
-import io.vidbatch.media.StoppedException;
-import io.vidbatch.media.Tools;
+import io.vidbatch.work.WorkerEnvironment;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
-import java.util.Optional;
 
 /**
  * The worker entry point, the same in a separate process and in a Kubernetes pod: takes a group
@@ -98,7 +98,8 @@ public final class Worker {
             }
             String name = name(env);
             group.forEach(i -> out.printf("item %d: %s -> %s%n", i.item(), i.source(), i.output()));
-            Launch launch = new Launch(0, 0, (item, p) -> out.println(ProgressLine.format(item, p)), stop::get, out::println);
+            Launch launch =
+                    new Launch(0, 0, (item, p) -> out.println(ProgressLine.format(item, p)), stop::get, out::println);
             try {
                 List<Outcome> outcomes = new ItemRunner(Tools.onPath(), name).run(group, launch);
                 boolean allBad = outcomes.stream().allMatch(Outcome::badInput);

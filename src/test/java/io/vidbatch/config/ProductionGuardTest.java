@@ -44,8 +44,12 @@ class ProductionGuardTest {
         c.put("keystore.password", "vidbatch-dev-keystore");
         c.put("scheduler.password", " ");
         c.remove("monitor.password");
-        assertThat(problems(c)).containsExactlyInAnyOrder("ADMIN_PASSWORD is still the development default",
-                "KEYSTORE_PASSWORD is still the development default", "SCHEDULER_PASSWORD is not set", "MONITOR_PASSWORD is not set");
+        assertThat(problems(c))
+                .containsExactlyInAnyOrder(
+                        "ADMIN_PASSWORD is still the development default",
+                        "KEYSTORE_PASSWORD is still the development default",
+                        "SCHEDULER_PASSWORD is not set",
+                        "MONITOR_PASSWORD is not set");
         assertThat(String.join(" ", problems(c))).doesNotContain("admin-dev").doesNotContain("vidbatch-dev-keystore");
     }
 
@@ -53,7 +57,8 @@ class ProductionGuardTest {
     void aMisspeltProfileIsRefusedRatherThanTakenForDevelopment() {
         Map<String, String> c = new HashMap<>(ProductionGuard.DEV_DEFAULTS);
         c.put("vidbatch.profile", "prod");
-        assertThat(problems(c)).containsExactly("vidbatch.profile (VIDBATCH_PROFILE) is 'prod': development or production");
+        assertThat(problems(c))
+                .containsExactly("vidbatch.profile (VIDBATCH_PROFILE) is 'prod': development or production");
     }
 
     @Test
@@ -63,13 +68,16 @@ class ProductionGuardTest {
         // Without the development profile a password is empty unless set, never left undefined
         // (Liberty would take the literal ${admin.password} as the password).
         Map<String, String> base = variables("server.xml");
-        ProductionGuard.DEV_DEFAULTS.keySet().forEach(k -> assertThat(base).as(k).containsEntry(k, ""));
+        ProductionGuard.DEV_DEFAULTS
+                .keySet()
+                .forEach(k -> assertThat(base).as(k).containsEntry(k, ""));
         assertThat(variables("profile/production.xml")).isEmpty();
     }
 
     /** The {@code <variable name defaultValue>} elements of a file of the server's configuration. */
     private static Map<String, String> variables(String file) throws Exception {
-        var doc = DocumentBuilderFactory.newInstance().newDocumentBuilder()
+        var doc = DocumentBuilderFactory.newInstance()
+                .newDocumentBuilder()
                 .parse(Path.of("src/main/liberty/config", file).toFile());
         NodeList list = doc.getDocumentElement().getElementsByTagName("variable");
         Map<String, String> out = new LinkedHashMap<>();

@@ -40,18 +40,29 @@ class AdminCenterIT {
 
     @Test
     void adminSeesTheJobAndTheFfmpegLinesOfAnItemThroughTheJavaBatchTool() {
-        long id = Jobs.submit(Jobs.body("inputs", List.of("samples/screen-480p-noaudio.mp4", "samples/phone-vfr.mp4"),
-                "outputDir", Jobs.dir("it-admincenter"), "workers", 2));
+        long id = Jobs.submit(Jobs.body(
+                "inputs",
+                List.of("samples/screen-480p-noaudio.mp4", "samples/phone-vfr.mp4"),
+                "outputDir",
+                Jobs.dir("it-admincenter"),
+                "workers",
+                2));
         JsonObject job = Jobs.waitForEnd(id, Duration.ofMinutes(2));
         assertThat(job.getString("status")).isEqualTo("COMPLETED");
         // The item to follow into the job log: the phone clip's, as our API numbers and places it.
         JsonObject item = job.getJsonArray("items").getValuesAs(JsonObject.class).stream()
-                .filter(i -> i.getString("source").endsWith("/phone-vfr.mp4")).findFirst().orElseThrow();
+                .filter(i -> i.getString("source").endsWith("/phone-vfr.mp4"))
+                .findFirst()
+                .orElseThrow();
         int number = item.getInt("item");
         int partition = item.getInt("partition");
         long frames = job.getJsonArray("inputs").getValuesAs(JsonObject.class).stream()
-                .filter(in -> in.getInt("input") == item.getInt("input")).findFirst().orElseThrow()
-                .getJsonObject("output").getJsonNumber("frames").longValue();
+                .filter(in -> in.getInt("input") == item.getInt("input"))
+                .findFirst()
+                .orElseThrow()
+                .getJsonObject("output")
+                .getJsonNumber("frames")
+                .longValue();
 
         Browser admin = Browser.loggedInAs(Api.ADMIN);
         Browser.Page tool = admin.get(TOOL);
@@ -62,8 +73,10 @@ class AdminCenterIT {
         Browser.Page list = admin.xhr(DASHBOARD);
         assertThat(list.status()).as(list.body()).isEqualTo(200);
         JsonObject listed = list.array().getValuesAs(JsonObject.class).stream()
-                .filter(i -> i.getJsonNumber("instanceId").longValue() == id).findFirst()
-                .orElseThrow(() -> new AssertionError("job " + id + " not on the Java Batch dashboard: " + list.body()));
+                .filter(i -> i.getJsonNumber("instanceId").longValue() == id)
+                .findFirst()
+                .orElseThrow(
+                        () -> new AssertionError("job " + id + " not on the Java Batch dashboard: " + list.body()));
         assertThat(listed.getString("jobName")).isEqualTo("transcode");
         assertThat(listed.getString("batchStatus")).isEqualTo("COMPLETED");
         assertThat(listed.getString("instanceState")).isEqualTo("COMPLETED");
@@ -80,15 +93,21 @@ class AdminCenterIT {
         Browser.Page instanceLinks = admin.xhr("/ibm/api/batch/jobinstances/" + id + "/joblogs");
         assertThat(instanceLinks.status()).isEqualTo(200);
         assertThat(hrefs(instanceLinks.array()).get(0)).contains("/jobexecutions/" + executionId + "/joblogs");
-        List<String> parts = hrefs(admin.xhr("/ibm/api/batch/jobexecutions/" + executionId + "/joblogs").array());
+        List<String> parts = hrefs(admin.xhr("/ibm/api/batch/jobexecutions/" + executionId + "/joblogs")
+                .array());
         // The pages the tool's viewer shows (top-level parts only) are the job's own log.
-        String firstPage = parts.stream().filter(h -> h.matches(".*/joblogs\\?part=part\\.[0-9]+\\.log&type=text$"))
-                .findFirst().map(h -> admin.xhr(pathAndQuery(h)).body()).orElseThrow();
+        String firstPage = parts.stream()
+                .filter(h -> h.matches(".*/joblogs\\?part=part\\.[0-9]+\\.log&type=text$"))
+                .findFirst()
+                .map(h -> admin.xhr(pathAndQuery(h)).body())
+                .orElseThrow();
         assertThat(firstPage).contains("JobInstance id = " + id);
 
         // The chosen item's ffmpeg lines are in its partition's log part, and in no other partition's.
         String ffmpegLine = "item " + number + " ffmpeg: ";
-        for (String part : parts.stream().filter(h -> h.contains("part=transcode/") && h.endsWith("type=text")).toList()) {
+        for (String part : parts.stream()
+                .filter(h -> h.contains("part=transcode/") && h.endsWith("type=text"))
+                .toList()) {
             Browser.Page text = admin.xhr(pathAndQuery(part));
             assertThat(text.status()).isEqualTo(200);
             if (part.contains("part=transcode/" + partition + "/")) {
@@ -103,8 +122,11 @@ class AdminCenterIT {
         Browser.Page all = admin.xhr("/ibm/api/batch/jobinstances/" + id + "/joblogs?type=text");
         assertThat(all.status()).isEqualTo(200);
         assertThat(all.body()).contains(ffmpegLine + "[info] video:");
-        Matcher report = Pattern.compile(Pattern.quote(ffmpegLine) + "\\[info\\] frame=\\s*(\\d+) ").matcher(all.body());
-        assertThat(report.find()).as("ffmpeg's closing report for item " + number).isTrue();
+        Matcher report = Pattern.compile(Pattern.quote(ffmpegLine) + "\\[info\\] frame=\\s*(\\d+) ")
+                .matcher(all.body());
+        assertThat(report.find())
+                .as("ffmpeg's closing report for item " + number)
+                .isTrue();
         assertThat(Long.parseLong(report.group(1))).isEqualTo(frames);
     }
 
@@ -122,8 +144,8 @@ class AdminCenterIT {
     void loginIsRefusedWithoutTheCsrfTokenOrWithAWrongPassword() {
         Browser b = Browser.fresh();
         b.get("/adminCenter/login.jsp");
-        Browser.Page noToken = b.post("/adminCenter/j_security_check",
-                form("j_username", Api.ADMIN, "j_password", Api.password(Api.ADMIN)));
+        Browser.Page noToken = b.post(
+                "/adminCenter/j_security_check", form("j_username", Api.ADMIN, "j_password", Api.password(Api.ADMIN)));
         assertThat(noToken.status()).isEqualTo(403);
         assertThat(b.cookie("LtpaToken2")).isEmpty();
 
@@ -135,14 +157,20 @@ class AdminCenterIT {
 
     @Test
     void aMonitorLogsInAsAReaderAndSeesTheJavaBatchTool() {
-        long id = Jobs.submit(Jobs.body("inputs", List.of("samples/screen-480p-noaudio.mp4"), "outputDir",
-                Jobs.dir("it-admincenter-monitor"), "dryRun", true));
+        long id = Jobs.submit(Jobs.body(
+                "inputs",
+                List.of("samples/screen-480p-noaudio.mp4"),
+                "outputDir",
+                Jobs.dir("it-admincenter-monitor"),
+                "dryRun",
+                true));
         Browser monitor = Browser.loggedInAs(Api.MONITOR);
         assertThat(monitor.get(TOOL).status()).isEqualTo(200);
         Browser.Page list = monitor.xhr(DASHBOARD);
         assertThat(list.status()).isEqualTo(200);
         // A monitor sees every job, here the submitter's.
-        assertThat(list.array().getValuesAs(JsonObject.class)).extracting(i -> i.getJsonNumber("instanceId").longValue())
+        assertThat(list.array().getValuesAs(JsonObject.class))
+                .extracting(i -> i.getJsonNumber("instanceId").longValue())
                 .contains(id);
         Jobs.waitForEnd(id, Duration.ofMinutes(1));
     }
@@ -151,7 +179,8 @@ class AdminCenterIT {
     void aSubmitterIsNoLibertyReaderAndStaysOut() {
         // Readers see the server's configuration in Admin Center: submitters use the console instead.
         Browser submitter = Browser.fresh();
-        assertThat(submitter.login(Api.SUBMITTER, Api.password(Api.SUBMITTER)).location()).endsWith("/adminCenter/");
+        assertThat(submitter.login(Api.SUBMITTER, Api.password(Api.SUBMITTER)).location())
+                .endsWith("/adminCenter/");
         assertThat(submitter.get("/adminCenter/").status()).isEqualTo(403);
     }
 
@@ -166,7 +195,9 @@ class AdminCenterIT {
     }
 
     static List<String> hrefs(JsonArray links) {
-        return links.getValuesAs(JsonObject.class).stream().map(l -> l.getString("href")).toList();
+        return links.getValuesAs(JsonObject.class).stream()
+                .map(l -> l.getString("href"))
+                .toList();
     }
 
     /** Links name the server as its batch runtime knows it (127.0.0.1); the tool keeps path and query. */
@@ -178,7 +209,9 @@ class AdminCenterIT {
     static String form(String... kv) {
         StringBuilder b = new StringBuilder();
         for (int i = 0; i < kv.length; i += 2) {
-            b.append(b.isEmpty() ? "" : "&").append(URLEncoder.encode(kv[i], StandardCharsets.UTF_8)).append('=')
+            b.append(b.isEmpty() ? "" : "&")
+                    .append(URLEncoder.encode(kv[i], StandardCharsets.UTF_8))
+                    .append('=')
                     .append(URLEncoder.encode(kv[i + 1], StandardCharsets.UTF_8));
         }
         return b.toString();
@@ -188,8 +221,12 @@ class AdminCenterIT {
     static final class Browser {
 
         private final CookieManager cookies = new CookieManager(null, CookiePolicy.ACCEPT_ALL);
-        private final HttpClient http = HttpClient.newBuilder().sslContext(Api.trustingSsl()).cookieHandler(cookies)
-                .followRedirects(HttpClient.Redirect.NEVER).connectTimeout(Duration.ofSeconds(10)).build();
+        private final HttpClient http = HttpClient.newBuilder()
+                .sslContext(Api.trustingSsl())
+                .cookieHandler(cookies)
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .connectTimeout(Duration.ofSeconds(10))
+                .build();
         private final String base = Api.batchUrl().replaceAll("/ibm/api/batch$", "");
 
         record Page(int status, String body, String location) {
@@ -221,15 +258,20 @@ class AdminCenterIT {
             Page home = get("/adminCenter/");
             assertThat(home.location()).endsWith("/adminCenter/login.jsp");
             assertThat(get("/adminCenter/login.jsp").status()).isEqualTo(200);
-            String token = cookie("csrfToken").orElseThrow(() -> new AssertionError("login page set no csrfToken cookie"));
-            Page r = post("/adminCenter/j_security_check", form("j_username", user, "j_password", password, "X-CSRF-Token", token));
+            String token =
+                    cookie("csrfToken").orElseThrow(() -> new AssertionError("login page set no csrfToken cookie"));
+            Page r = post(
+                    "/adminCenter/j_security_check",
+                    form("j_username", user, "j_password", password, "X-CSRF-Token", token));
             assertThat(r.status()).as("login of " + user).isEqualTo(302);
             return r;
         }
 
         Optional<String> cookie(String name) {
-            return cookies.getCookieStore().getCookies().stream().filter(c -> c.getName().equals(name))
-                    .map(HttpCookie::getValue).findFirst();
+            return cookies.getCookieStore().getCookies().stream()
+                    .filter(c -> c.getName().equals(name))
+                    .map(HttpCookie::getValue)
+                    .findFirst();
         }
 
         Page get(String path) {
@@ -238,18 +280,25 @@ class AdminCenterIT {
 
         /** A GET as the tool's dojo/request makes it: cookies and X-Requested-With, no Authorization. */
         Page xhr(String path) {
-            return send(HttpRequest.newBuilder(URI.create(base + path)).header("X-Requested-With", "XMLHttpRequest").GET());
+            return send(HttpRequest.newBuilder(URI.create(base + path))
+                    .header("X-Requested-With", "XMLHttpRequest")
+                    .GET());
         }
 
         Page post(String path, String form) {
             return send(HttpRequest.newBuilder(URI.create(base + path))
-                    .header("Content-Type", "application/x-www-form-urlencoded").POST(HttpRequest.BodyPublishers.ofString(form)));
+                    .header("Content-Type", "application/x-www-form-urlencoded")
+                    .POST(HttpRequest.BodyPublishers.ofString(form)));
         }
 
         private Page send(HttpRequest.Builder b) {
             try {
-                HttpResponse<String> r = http.send(b.timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
-                return new Page(r.statusCode(), r.body(), r.headers().firstValue("Location").orElse(""));
+                HttpResponse<String> r =
+                        http.send(b.timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
+                return new Page(
+                        r.statusCode(),
+                        r.body(),
+                        r.headers().firstValue("Location").orElse(""));
             } catch (Exception e) {
                 throw new IllegalStateException("request failed: " + e, e);
             }

@@ -48,14 +48,18 @@ public final class Api {
     public record Server(String appUrl, String batchUrl) {
         /** The main IT server (Derby), as MicroShed's manually-started environment describes it. */
         public static Server main() {
-            String app = ApplicationEnvironment.Resolver.load().getApplicationURL().replaceAll("/$", "");
-            return new Server(app, "https://" + URI.create(app).getHost() + ":" + System.getProperty("microshed_https_port")
-                    + "/ibm/api/batch");
+            String app =
+                    ApplicationEnvironment.Resolver.load().getApplicationURL().replaceAll("/$", "");
+            return new Server(
+                    app,
+                    "https://" + URI.create(app).getHost() + ":" + System.getProperty("microshed_https_port")
+                            + "/ibm/api/batch");
         }
 
         /** The second IT server, whose job repository is PostgreSQL. */
         public static Server postgres() {
-            return new Server("http://localhost:" + System.getProperty("vidbatch.it.pg.http.port") + "/vidbatch",
+            return new Server(
+                    "http://localhost:" + System.getProperty("vidbatch.it.pg.http.port") + "/vidbatch",
                     "https://localhost:" + System.getProperty("vidbatch.it.pg.https.port") + "/ibm/api/batch");
         }
     }
@@ -99,7 +103,8 @@ public final class Api {
     }
 
     public Reply post(String url, String json, String... headers) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json")
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url))
+                .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(json));
         for (int i = 0; i < headers.length; i += 2) {
             b.header(headers[i], headers[i + 1]);
@@ -112,14 +117,16 @@ public final class Api {
     }
 
     public Reply put(String url, String json) {
-        return send(HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json")
+        return send(HttpRequest.newBuilder(URI.create(url))
+                .header("Content-Type", "application/json")
                 .PUT(HttpRequest.BodyPublishers.ofString(json)));
     }
 
     private Reply send(HttpRequest.Builder b) {
         b.timeout(Duration.ofSeconds(60));
         if (user != null) {
-            String token = Base64.getEncoder().encodeToString((user + ":" + password(user)).getBytes(StandardCharsets.UTF_8));
+            String token =
+                    Base64.getEncoder().encodeToString((user + ":" + password(user)).getBytes(StandardCharsets.UTF_8));
             b.header("Authorization", "Basic " + token);
         }
         try {
@@ -131,24 +138,30 @@ public final class Api {
     }
 
     private static HttpClient client() {
-        return HttpClient.newBuilder().sslContext(trustingSsl()).connectTimeout(Duration.ofSeconds(10)).build();
+        return HttpClient.newBuilder()
+                .sslContext(trustingSsl())
+                .connectTimeout(Duration.ofSeconds(10))
+                .build();
     }
 
     /** Liberty's test server has a self-signed certificate; these calls never leave the machine. */
     static SSLContext trustingSsl() {
         try {
             SSLContext ssl = SSLContext.getInstance("TLS");
-            ssl.init(null, new TrustManager[]{new X509TrustManager() {
-                public void checkClientTrusted(X509Certificate[] c, String a) {
-                }
+            ssl.init(
+                    null,
+                    new TrustManager[] {
+                        new X509TrustManager() {
+                            public void checkClientTrusted(X509Certificate[] c, String a) {}
 
-                public void checkServerTrusted(X509Certificate[] c, String a) {
-                }
+                            public void checkServerTrusted(X509Certificate[] c, String a) {}
 
-                public X509Certificate[] getAcceptedIssuers() {
-                    return new X509Certificate[0];
-                }
-            }}, null);
+                            public X509Certificate[] getAcceptedIssuers() {
+                                return new X509Certificate[0];
+                            }
+                        }
+                    },
+                    null);
             return ssl;
         } catch (Exception e) {
             throw new IllegalStateException(e);

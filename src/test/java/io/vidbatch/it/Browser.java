@@ -6,13 +6,13 @@ import org.openqa.selenium.OutputType;
 import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.TimeoutException;
-import org.openqa.selenium.logging.LogType;
-import org.openqa.selenium.logging.LoggingPreferences;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.logging.LogType;
+import org.openqa.selenium.logging.LoggingPreferences;
 import org.openqa.selenium.support.ui.ExpectedCondition;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -44,10 +44,17 @@ final class Browser implements AutoCloseable {
         LoggingPreferences logs = new LoggingPreferences();
         logs.enable(LogType.BROWSER, java.util.logging.Level.ALL);
         options.setCapability("goog:loggingPrefs", logs);
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--window-size=1366,1000", "--lang=en-GB");
-        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(new File(DRIVER))
-                .usingAnyFreePort().build();
+        options.addArguments(
+                "--headless=new",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-dev-shm-usage",
+                "--window-size=1366,1000",
+                "--lang=en-GB");
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(new File(DRIVER))
+                .usingAnyFreePort()
+                .build();
         driver = new ChromeDriver(service, options);
         console = Api.appUrl() + "/console/";
     }
@@ -72,10 +79,12 @@ final class Browser implements AutoCloseable {
 
     /** Clicks once the element is there, again if the console redrew it in between. */
     void click(By what) {
-        await(d -> {
-            d.findElement(what).click();
-            return true;
-        }, "click on " + what);
+        await(
+                d -> {
+                    d.findElement(what).click();
+                    return true;
+                },
+                "click on " + what);
     }
 
     <T> T await(ExpectedCondition<T> condition, String what) {
@@ -84,15 +93,20 @@ final class Browser implements AutoCloseable {
 
     <T> T await(ExpectedCondition<T> condition, String what, Duration timeout) {
         try {
-            return new WebDriverWait(driver, timeout, Duration.ofMillis(200)).withMessage(what)
+            return new WebDriverWait(driver, timeout, Duration.ofMillis(200))
+                    .withMessage(what)
                     // The console redraws its view as it polls: an element found a moment ago may be gone.
-                    .ignoring(StaleElementReferenceException.class).until(condition);
+                    .ignoring(StaleElementReferenceException.class)
+                    .until(condition);
         } catch (TimeoutException e) {
             // What the user would have seen instead, for whoever reads the failure.
             Path png = screenshot("failed-" + what.replaceAll("[^A-Za-z0-9]+", "-"));
             String logs = driver.manage().logs().get(LogType.BROWSER).getAll().toString();
-            throw new AssertionError("not seen within " + timeout + ": " + what + " (screenshot " + png + ")\nat " + driver.getCurrentUrl() + "\npage: "
-                    + driver.findElement(By.tagName("body")).getText() + "\nbrowser console: " + logs, e);
+            throw new AssertionError(
+                    "not seen within " + timeout + ": " + what + " (screenshot " + png + ")\nat "
+                            + driver.getCurrentUrl() + "\npage: "
+                            + driver.findElement(By.tagName("body")).getText() + "\nbrowser console: " + logs,
+                    e);
         }
     }
 
@@ -107,7 +121,9 @@ final class Browser implements AutoCloseable {
             Path dir = Path.of(System.getProperty("vidbatch.it.screenshots", "target/screenshots"));
             Files.createDirectories(dir);
             Path png = dir.resolve(name + ".png");
-            Files.move(((TakesScreenshot) driver).getScreenshotAs(OutputType.FILE).toPath(), png,
+            Files.move(
+                    ((TakesScreenshot) driver).getScreenshotAs(OutputType.FILE).toPath(),
+                    png,
                     StandardCopyOption.REPLACE_EXISTING);
             return png;
         } catch (IOException e) {

@@ -31,8 +31,10 @@ class ConsoleIT {
             b.signIn(Api.SUBMITTER, "");
             b.click(By.id("nav-new"));
             WebElement form = b.await(d -> d.findElement(By.id("submit")), "the submit form");
-            form.findElement(By.name("inputs")).sendKeys(String.join("\n",
-                    TranscodeIT.DEMO.stream().map(n -> "samples/" + n).toList()));
+            form.findElement(By.name("inputs"))
+                    .sendKeys(String.join(
+                            "\n",
+                            TranscodeIT.DEMO.stream().map(n -> "samples/" + n).toList()));
             WebElement workers = form.findElement(By.name("workers"));
             workers.clear();
             workers.sendKeys("2");
@@ -41,31 +43,49 @@ class ConsoleIT {
             form.findElement(By.name("operations")).sendKeys("thumbnail(at=50%)");
             form.findElement(By.cssSelector("button[type=submit]")).click();
 
-            String url = b.await(d -> d.getCurrentUrl().matches(".*#/jobs/\\d+$") ? d.getCurrentUrl() : null, "the new job's page");
+            String url = b.await(
+                    d -> d.getCurrentUrl().matches(".*#/jobs/\\d+$") ? d.getCurrentUrl() : null, "the new job's page");
             long id = Long.parseLong(url.replaceAll(".*#/jobs/", ""));
-            b.await(d -> !d.findElements(By.cssSelector("#lanes .lane-track > div")).isEmpty(), "a worker lane with an item",
+            b.await(
+                    d -> !d.findElements(By.cssSelector("#lanes .lane-track > div"))
+                            .isEmpty(),
+                    "a worker lane with an item",
                     Duration.ofMinutes(1));
             b.screenshot("console-1-running");
 
             // The bar a user watches: it reaches 100 % and the job says COMPLETED.
-            b.await(d -> "100".equals(d.findElement(By.cssSelector("main .card [role=progressbar]")).getAttribute("aria-valuenow"))
-                    && "COMPLETED".equals(d.findElement(By.cssSelector("h1 .state")).getAttribute("data-state")),
-                    "the progress bar at 100 % and COMPLETED", Duration.ofMinutes(3));
+            b.await(
+                    d -> "100"
+                                    .equals(d.findElement(By.cssSelector("main .card [role=progressbar]"))
+                                            .getAttribute("aria-valuenow"))
+                            && "COMPLETED"
+                                    .equals(d.findElement(By.cssSelector("h1 .state"))
+                                            .getAttribute("data-state")),
+                    "the progress bar at 100 % and COMPLETED",
+                    Duration.ofMinutes(3));
             // Thumbnails are loaded images, not broken links.
-            b.await(d -> (Boolean) ((org.openqa.selenium.JavascriptExecutor) d).executeScript(
-                    "const imgs = [...document.querySelectorAll('#outputs img.thumbnail')];"
-                            + "return imgs.length === 5 && imgs.every(i => i.complete && i.naturalWidth > 0);"),
+            b.await(
+                    d -> (Boolean) ((org.openqa.selenium.JavascriptExecutor) d)
+                            .executeScript("const imgs = [...document.querySelectorAll('#outputs img.thumbnail')];"
+                                    + "return imgs.length === 5 && imgs.every(i => i.complete && i.naturalWidth > 0);"),
                     "five loaded thumbnails");
             List<WebElement> lanes = b.driver().findElements(By.cssSelector("#lanes .lane"));
-            assertThat(lanes).as("one lane per partition, two workers asked for").hasSize(2);
-            assertThat(b.driver().findElements(By.cssSelector("#items tbody tr"))).hasSize(5);
-            assertThat(b.driver().findElements(By.cssSelector("#items .state[data-state=DONE]"))).hasSize(5);
+            assertThat(lanes)
+                    .as("one lane per partition, two workers asked for")
+                    .hasSize(2);
+            assertThat(b.driver().findElements(By.cssSelector("#items tbody tr")))
+                    .hasSize(5);
+            assertThat(b.driver().findElements(By.cssSelector("#items .state[data-state=DONE]")))
+                    .hasSize(5);
             b.screenshot("console-2-completed");
 
             // The list shows it too, with its bar full.
             b.open("#/");
-            b.await(d -> "100".equals(d.findElement(By.cssSelector("#jobs tr[data-job='" + id + "'] [role=progressbar]"))
-                    .getAttribute("aria-valuenow")), "the job in the list with a full bar");
+            b.await(
+                    d -> "100"
+                            .equals(d.findElement(By.cssSelector("#jobs tr[data-job='" + id + "'] [role=progressbar]"))
+                                    .getAttribute("aria-valuenow")),
+                    "the job in the list with a full bar");
             b.screenshot("console-3-list");
 
             JsonObject job = Jobs.get(id);
@@ -80,10 +100,13 @@ class ConsoleIT {
      */
     private static long watchALongJobRun(Browser b, String user, String outputDir) {
         b.signIn(user, "");
-        long id = Jobs.submit(Jobs.body("inputs", List.of("samples/slow-1080p-60s.mp4"), "outputDir", Jobs.dir(outputDir),
-                "workers", 1));
+        long id = Jobs.submit(Jobs.body(
+                "inputs", List.of("samples/slow-1080p-60s.mp4"), "outputDir", Jobs.dir(outputDir), "workers", 1));
         b.open("#/jobs/" + id);
-        b.await(d -> !d.findElements(By.cssSelector("#items .state[data-state=RUNNING]")).isEmpty(), "the item running",
+        b.await(
+                d -> !d.findElements(By.cssSelector("#items .state[data-state=RUNNING]"))
+                        .isEmpty(),
+                "the item running",
                 Duration.ofMinutes(1));
         return id;
     }
@@ -95,9 +118,14 @@ class ConsoleIT {
             id = watchALongJobRun(b, Api.SUBMITTER, "it-console-stop");
             b.click(By.id("stop-job"));
             b.driver().switchTo().alert().accept();
-            b.await(d -> "STOPPED".equals(d.findElement(By.cssSelector("h1 .state")).getAttribute("data-state")),
-                    "the job STOPPED", Duration.ofMinutes(1));
-            assertThat(b.driver().findElement(By.id("restart-job")).isDisplayed()).as("a stopped job offers a restart").isTrue();
+            b.await(
+                    d -> "STOPPED"
+                            .equals(d.findElement(By.cssSelector("h1 .state")).getAttribute("data-state")),
+                    "the job STOPPED",
+                    Duration.ofMinutes(1));
+            assertThat(b.driver().findElement(By.id("restart-job")).isDisplayed())
+                    .as("a stopped job offers a restart")
+                    .isTrue();
             b.screenshot("console-4-stopped");
         }
         assertThat(Jobs.get(id).getString("status")).isEqualTo("STOPPED");
@@ -108,7 +136,9 @@ class ConsoleIT {
         long id;
         try (Browser b = new Browser()) {
             id = watchALongJobRun(b, Api.MONITOR, "it-console-monitor");
-            assertThat(b.driver().findElements(By.id("stop-job"))).as("stop button for a monitor").isEmpty();
+            assertThat(b.driver().findElements(By.id("stop-job")))
+                    .as("stop button for a monitor")
+                    .isEmpty();
             assertThat(b.driver().findElements(By.id("nav-new"))).allMatch(e -> !e.isDisplayed());
             b.screenshot("console-5-monitor");
             // Calling stop anyway, with the monitor's own sign-in cookie and with a password: refused both ways.
@@ -116,17 +146,23 @@ class ConsoleIT {
             Api.Reply direct = Api.as(Api.MONITOR).post(Api.appUrl() + "/api/v1/jobs/" + id + "/stop", "");
             assertThat(direct.status()).isEqualTo(403);
         }
-        assertThat(Jobs.get(id).getString("status")).as("the refused stops stopped nothing").isNotIn("STOPPING", "STOPPED");
+        assertThat(Jobs.get(id).getString("status"))
+                .as("the refused stops stopped nothing")
+                .isNotIn("STOPPING", "STOPPED");
         // Its owner may stop it (and spares the next test a minute's encode).
         Jobs.on(Api.Server.main()).control(id, "stop");
-        assertThat(Jobs.waitForEnd(id, Duration.ofMinutes(1)).getString("status")).isEqualTo("STOPPED");
+        assertThat(Jobs.waitForEnd(id, Duration.ofMinutes(1)).getString("status"))
+                .isEqualTo("STOPPED");
     }
 
     @Test
     void everyProblemShowsItsReasonAndTheEndOfFfmpegsLog() throws java.io.IOException {
         BadInputIT.makeBadFiles();
-        long id = Jobs.submit(Jobs.body("inputs", List.of("samples/screen-480p-noaudio.mp4", "bad/corrupt.mp4", "bad/notes.mp4"),
-                "outputDir", Jobs.dir("it-console-bad")));
+        long id = Jobs.submit(Jobs.body(
+                "inputs",
+                List.of("samples/screen-480p-noaudio.mp4", "bad/corrupt.mp4", "bad/notes.mp4"),
+                "outputDir",
+                Jobs.dir("it-console-bad")));
         Jobs.waitForEnd(id, Duration.ofMinutes(2));
         try (Browser b = new Browser()) {
             b.signIn(Api.ADMIN, "#/jobs/" + id);
@@ -135,10 +171,13 @@ class ConsoleIT {
                     .contains("bad/notes.mp4: not a readable media file")
                     .containsPattern("item \\d+ \\(whole of corrupt.mp4\\): decoding errors");
             b.click(By.cssSelector("#problems button"));
-            String log = b.await(d -> {
-                String text = d.findElement(By.cssSelector("#problems pre.log")).getText();
-                return text.isBlank() ? null : text;
-            }, "ffmpeg's log");
+            String log = b.await(
+                    d -> {
+                        String text = d.findElement(By.cssSelector("#problems pre.log"))
+                                .getText();
+                        return text.isBlank() ? null : text;
+                    },
+                    "ffmpeg's log");
             assertThat(log).contains("[error]");
             b.screenshot("console-6-problems");
         }
@@ -164,7 +203,9 @@ class ConsoleIT {
             form.findElement(By.name("user")).sendKeys(Api.SUBMITTER);
             form.findElement(By.name("password")).sendKeys("not-the-password");
             form.findElement(By.cssSelector("button[type=submit]")).click();
-            b.await(d -> d.findElement(By.id("login-error")).getText().equals("wrong user name or password"), "the refusal");
+            b.await(
+                    d -> d.findElement(By.id("login-error")).getText().equals("wrong user name or password"),
+                    "the refusal");
             assertThat(b.driver().findElements(By.id("jobs"))).isEmpty();
         }
     }

@@ -20,12 +20,12 @@ final class ItServer {
     private static final Path SERVERS = Path.of("target/liberty/wlp/usr/servers");
     private static final String NAME = "vidbatch-it";
 
-    private ItServer() {
-    }
+    private ItServer() {}
 
     /** The IT server's JVM, from the pid file `server start` leaves. */
     static ProcessHandle process() throws IOException {
-        long pid = Long.parseLong(Files.readString(SERVERS.resolve(".pid/" + NAME + ".pid")).strip());
+        long pid = Long.parseLong(
+                Files.readString(SERVERS.resolve(".pid/" + NAME + ".pid")).strip());
         ProcessHandle p = ProcessHandle.of(pid).orElseThrow(() -> new AssertionError("no process " + pid));
         assertThat(p.info().commandLine().orElse("")).contains(NAME);
         return p;
@@ -60,12 +60,20 @@ final class ItServer {
         run("start");
         HttpClient http = HttpClient.newHttpClient();
         URI ready = URI.create("http://localhost:" + System.getProperty("microshed_http_port") + "/health/ready");
-        Awaitility.await("the server back: /health/ready and the API answering 200").atMost(Duration.ofMinutes(2))
-                .pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(250)).pollInSameThread()
+        Awaitility.await("the server back: /health/ready and the API answering 200")
+                .atMost(Duration.ofMinutes(2))
+                .pollDelay(Duration.ZERO)
+                .pollInterval(Duration.ofMillis(250))
+                .pollInSameThread()
                 .until(() -> {
                     try {
-                        return http.send(HttpRequest.newBuilder(ready).build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200
-                                && Api.as(Api.MONITOR).get(Api.appUrl() + "/api/v1/jobs").status() == 200;
+                        return http.send(HttpRequest.newBuilder(ready).build(), HttpResponse.BodyHandlers.discarding())
+                                                .statusCode()
+                                        == 200
+                                && Api.as(Api.MONITOR)
+                                                .get(Api.appUrl() + "/api/v1/jobs")
+                                                .status()
+                                        == 200;
                     } catch (IOException | RuntimeException notYet) {
                         return false; // not listening yet
                     }
@@ -74,7 +82,9 @@ final class ItServer {
 
     /** Sends a signal (STOP, CONT, ...) to a process. */
     static void signal(String signal, ProcessHandle p) throws Exception {
-        Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(p.pid())).inheritIO().start();
+        Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(p.pid()))
+                .inheritIO()
+                .start();
         assertThat(kill.waitFor()).as("kill -" + signal).isZero();
     }
 
@@ -85,7 +95,8 @@ final class ItServer {
 
     private static void run(String action) throws Exception {
         ProcessBuilder b = new ProcessBuilder(List.of("target/liberty/wlp/bin/server", action, NAME))
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD);
         assertThat(b.start().waitFor()).as("server " + action + " exit code").isZero();
     }
 

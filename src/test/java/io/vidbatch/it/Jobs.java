@@ -68,7 +68,11 @@ public final class Jobs {
                 list.forEach(x -> a.add(x.toString()));
                 b.add(k, a);
             } else if (v instanceof Number n) {
-                b.add(k, n.doubleValue() == n.longValue() ? Json.createValue(n.longValue()) : Json.createValue(n.doubleValue()));
+                b.add(
+                        k,
+                        n.doubleValue() == n.longValue()
+                                ? Json.createValue(n.longValue())
+                                : Json.createValue(n.doubleValue()));
             } else if (v instanceof Boolean bool) {
                 b.add(k, bool);
             } else {
@@ -108,15 +112,22 @@ public final class Jobs {
      * meeting it, and after {@code timeout} with the job as it last was.
      */
     public JsonObject await(long id, Duration timeout, Predicate<JsonObject> condition, String what) {
-        return Awaitility.await("job " + id + " reaching '" + what + "'").atMost(timeout)
-                .pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(500)).pollInSameThread()
-                .until(() -> {
-                    JsonObject job = fetch(id);
-                    if (!condition.test(job) && ENDED.contains(job.getString("status")) && !condition.test(job = fetch(id))) {
-                        throw new AssertionError("job " + id + " ended before reaching '" + what + "': " + job);
-                    }
-                    return job;
-                }, condition);
+        return Awaitility.await("job " + id + " reaching '" + what + "'")
+                .atMost(timeout)
+                .pollDelay(Duration.ZERO)
+                .pollInterval(Duration.ofMillis(500))
+                .pollInSameThread()
+                .until(
+                        () -> {
+                            JsonObject job = fetch(id);
+                            if (!condition.test(job)
+                                    && ENDED.contains(job.getString("status"))
+                                    && !condition.test(job = fetch(id))) {
+                                throw new AssertionError("job " + id + " ended before reaching '" + what + "': " + job);
+                            }
+                            return job;
+                        },
+                        condition);
     }
 
     public JsonObject awaitEnd(long id, Duration timeout) {

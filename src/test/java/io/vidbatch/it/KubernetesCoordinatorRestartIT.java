@@ -26,7 +26,11 @@ class KubernetesCoordinatorRestartIT extends WithSimulatedCluster {
         Path out = Jobs.outputs().resolve(dir);
         long id = Jobs.submit(KubernetesSim.body(List.of("samples/long-720p-30s.mp4"), dir, 1));
         V1Pod pod = KubernetesSim.awaitEncoding(cluster, id, out);
-        long firstExecution = Jobs.get(id).getJsonArray("executions").getJsonObject(0).getJsonNumber("id").longValue();
+        long firstExecution = Jobs.get(id)
+                .getJsonArray("executions")
+                .getJsonObject(0)
+                .getJsonNumber("id")
+                .longValue();
 
         // Hold the encode still while the coordinator is away (SIGSTOP to its ffmpeg), so that the restarted
         // coordinator meets a pod that is still running, as it would with an item of an hour.
@@ -35,33 +39,57 @@ class KubernetesCoordinatorRestartIT extends WithSimulatedCluster {
         ItServer.signal("STOP", ffmpeg.get(0));
 
         ItServer.kill();
-        assertThat(cluster.alivePodProcesses()).as("the pod outlives its coordinator").contains(pod.getMetadata().getName());
+        assertThat(cluster.alivePodProcesses())
+                .as("the pod outlives its coordinator")
+                .contains(pod.getMetadata().getName());
         long down = System.nanoTime();
         ItServer.start();
-        System.out.printf("coordinator restart: server up again %.1f s after SIGKILL%n", (System.nanoTime() - down) / 1e9);
+        System.out.printf(
+                "coordinator restart: server up again %.1f s after SIGKILL%n", (System.nanoTime() - down) / 1e9);
 
         // Liberty's batch runtime marks the executions that were running when its server died FAILED as the
         // server starts again (no message in messages.log), so a plain restart is allowed: no manual step.
         JsonObject orphaned = Jobs.waitForEnd(id, Duration.ofMinutes(1));
-        System.out.println("coordinator restart: execution " + firstExecution + " after the crash: " + orphaned.getString("status"));
+        System.out.println("coordinator restart: execution " + firstExecution + " after the crash: "
+                + orphaned.getString("status"));
         assertThat(orphaned.getString("status")).isEqualTo("FAILED");
 
         Jobs.on(Api.Server.main()).control(id, "restart");
-        Awaitility.await("the job log saying 'adopting Job " + KubernetesSim.jobName(id, 1) + "' within a minute of the restart")
-                .atMost(Duration.ofMinutes(1)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(200)).pollInSameThread()
+        Awaitility.await("the job log saying 'adopting Job " + KubernetesSim.jobName(id, 1)
+                        + "' within a minute of the restart")
+                .atMost(Duration.ofMinutes(1))
+                .pollDelay(Duration.ZERO)
+                .pollInterval(Duration.ofMillis(200))
+                .pollInSameThread()
                 .until(() -> KubernetesSim.jobLog(id).contains("adopting Job " + KubernetesSim.jobName(id, 1)));
-        assertThat(cluster.alivePodProcesses()).as("the adopted pod is still running").contains(pod.getMetadata().getName());
+        assertThat(cluster.alivePodProcesses())
+                .as("the adopted pod is still running")
+                .contains(pod.getMetadata().getName());
         ItServer.signal("CONT", ffmpeg.get(0));
-        JsonObject done = Jobs.waitFor(id, Duration.ofMinutes(2), j -> j.getString("status").equals("COMPLETED")
-                && j.getJsonArray("executions").size() == 2, "completed after the coordinator restart");
+        JsonObject done = Jobs.waitFor(
+                id,
+                Duration.ofMinutes(2),
+                j -> j.getString("status").equals("COMPLETED")
+                        && j.getJsonArray("executions").size() == 2,
+                "completed after the coordinator restart");
         assertThat(done.getString("exitStatus")).isEqualTo("ALL DONE: 1 of 1 inputs done, 0 failed, 0 rejected");
-        long secondExecution = done.getJsonArray("executions").getJsonObject(0).getJsonNumber("id").longValue();
-        assertThat(KubernetesSim.jobsCreated(cluster, id)).as("creations per Job name: no duplicate")
+        long secondExecution = done.getJsonArray("executions")
+                .getJsonObject(0)
+                .getJsonNumber("id")
+                .longValue();
+        assertThat(KubernetesSim.jobsCreated(cluster, id))
+                .as("creations per Job name: no duplicate")
                 .isEqualTo(Map.of(KubernetesSim.jobName(id, 1), 1));
         assertThat(KubernetesSim.podsCreated(cluster, id)).isEqualTo(Map.of(KubernetesSim.jobName(id, 1), 1));
-        assertThat(KubernetesSim.workers(done)).containsExactly("k8s:" + pod.getSpec().getNodeName() + "/" + pod.getMetadata().getName());
-        String log = Api.as(Api.ADMIN).get(Api.batchUrl() + "/jobexecutions/" + secondExecution + "/joblogs?type=text").body();
-        assertThat(log).contains("adopting Job " + KubernetesSim.jobName(id, 1) + " (made by execution " + firstExecution + ")");
+        assertThat(KubernetesSim.workers(done))
+                .containsExactly("k8s:" + pod.getSpec().getNodeName() + "/"
+                        + pod.getMetadata().getName());
+        String log = Api.as(Api.ADMIN)
+                .get(Api.batchUrl() + "/jobexecutions/" + secondExecution + "/joblogs?type=text")
+                .body();
+        assertThat(log)
+                .contains(
+                        "adopting Job " + KubernetesSim.jobName(id, 1) + " (made by execution " + firstExecution + ")");
         KubernetesSim.assertOutputsWhole(done, out);
         KubernetesSim.assertNothingLeft(cluster, id);
     }

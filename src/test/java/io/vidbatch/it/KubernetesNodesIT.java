@@ -28,6 +28,7 @@ class KubernetesNodesIT extends WithSimulatedCluster {
 
     /** An 8 s 720p input: encodes in a few seconds, long enough to be hit mid-encode. */
     private static final String INPUT = "samples/talk-720p-23976.mp4";
+
     private static final String OUTPUT = "talk-720p-23976-h264-720p.mp4";
     private static final Duration JOB_TIMEOUT = Duration.ofMinutes(2);
 
@@ -53,23 +54,35 @@ class KubernetesNodesIT extends WithSimulatedCluster {
         String name = pod.getMetadata().getName();
         try {
             cluster.loseNode(node);
-            V1Pod evicted = cluster.awaitPod(p -> name.equals(p.getMetadata().getName()) && p.getMetadata().getDeletionTimestamp() != null,
+            V1Pod evicted = cluster.awaitPod(
+                    p -> name.equals(p.getMetadata().getName())
+                            && p.getMetadata().getDeletionTimestamp() != null,
                     Duration.ofSeconds(30));
-            assertThat(evicted.getStatus().getPhase()).as("an evicted pod on a lost node").isEqualTo("Running");
-            assertThat(KubernetesSim.podsCreated(cluster, id)).as("no replacement while it is Terminating")
+            assertThat(evicted.getStatus().getPhase())
+                    .as("an evicted pod on a lost node")
+                    .isEqualTo("Running");
+            assertThat(KubernetesSim.podsCreated(cluster, id))
+                    .as("no replacement while it is Terminating")
                     .isEqualTo(Map.of(KubernetesSim.jobName(id, 1), 1));
             cluster.deleteNode(node);
 
             JsonObject job = Jobs.waitForEnd(id, JOB_TIMEOUT);
             assertThat(job.getString("status")).as(job.toString()).isEqualTo("COMPLETED");
-            assertThat(KubernetesSim.workers(job)).singleElement().asString().startsWith("k8s:").doesNotStartWith("k8s:" + node + "/");
+            assertThat(KubernetesSim.workers(job))
+                    .singleElement()
+                    .asString()
+                    .startsWith("k8s:")
+                    .doesNotStartWith("k8s:" + node + "/");
             assertThat(KubernetesSim.podsCreated(cluster, id)).isEqualTo(Map.of(KubernetesSim.jobName(id, 1), 2));
             KubernetesSim.assertNothingLeft(cluster, id);
             KubernetesSim.assertEachJobCreatedOnce(cluster, job);
             KubernetesSim.assertOutputsWhole(job, out(dir));
-            Report.row("kubernetes", "the machine under a running pod dies; later its Node is deleted (as a cloud's node controller does)",
+            Report.row(
+                    "kubernetes",
+                    "the machine under a running pod dies; later its Node is deleted (as a cloud's node controller does)",
                     "the pod evicted after its 2 s toleration and kept Terminating, not replaced; once the Node was deleted, replaced "
-                            + "on another node: " + job.getString("status") + ", " + job.getString("exitStatus") + "; 2 pods, 1 output");
+                            + "on another node: " + job.getString("status") + ", " + job.getString("exitStatus")
+                            + "; 2 pods, 1 output");
         } finally {
             cluster.addNode(node, 2000, Map.of(), List.of());
         }
@@ -94,29 +107,47 @@ class KubernetesNodesIT extends WithSimulatedCluster {
         JsonObject failed = Jobs.waitForEnd(id, JOB_TIMEOUT);
         double seconds = (System.nanoTime() - submitted) / 1e9;
         assertThat(failed.getString("status")).isEqualTo("FAILED");
-        assertThat(failed.getString("exitStatus")).startsWith("no worker: pod " + pod.getMetadata().getName() + " on node " + node
-                        + " is still terminating ")
+        assertThat(failed.getString("exitStatus"))
+                .startsWith(
+                        "no worker: pod " + pod.getMetadata().getName() + " on node " + node + " is still terminating ")
                 .contains("(DeletionByTaintManager", "its node is unreachable", "kubectl delete node " + node);
-        assertThat(KubernetesSim.podsCreated(cluster, id)).as("nothing ran the item elsewhere")
+        assertThat(KubernetesSim.podsCreated(cluster, id))
+                .as("nothing ran the item elsewhere")
                 .isEqualTo(Map.of(KubernetesSim.jobName(id, 1), 1));
-        assertThat(cluster.alivePodProcesses()).as("the cut-off pod's process, still there").contains(pod.getMetadata().getName());
+        assertThat(cluster.alivePodProcesses())
+                .as("the cut-off pod's process, still there")
+                .contains(pod.getMetadata().getName());
         assertThat(KubernetesSim.files(out(dir))).as("no output yet").doesNotContain(OUTPUT);
 
         cluster.recoverNode(node);
         Jobs.on(Api.Server.main()).control(id, "restart");
-        JsonObject done = Jobs.waitFor(id, JOB_TIMEOUT, j -> j.getString("status").equals("COMPLETED")
-                && j.getJsonArray("executions").size() == 2, "completed after the restart");
+        JsonObject done = Jobs.waitFor(
+                id,
+                JOB_TIMEOUT,
+                j -> j.getString("status").equals("COMPLETED")
+                        && j.getJsonArray("executions").size() == 2,
+                "completed after the restart");
         assertThat(done.getString("exitStatus")).isEqualTo("ALL DONE: 1 of 1 inputs done, 0 failed, 0 rejected");
-        List<ProcessExit> runs = cluster.processExits().stream().filter(e -> e.pod().startsWith(KubernetesSim.jobName(id, 1) + "-"))
-                .sorted(Comparator.comparing(ProcessExit::started)).toList();
+        List<ProcessExit> runs = cluster.processExits().stream()
+                .filter(e -> e.pod().startsWith(KubernetesSim.jobName(id, 1) + "-"))
+                .sorted(Comparator.comparing(ProcessExit::started))
+                .toList();
         assertThat(runs).hasSize(2);
-        assertThat(runs.get(1).started()).as("the new pod's start, against the cut-off pod's end at " + runs.get(0).exited())
+        assertThat(runs.get(1).started())
+                .as("the new pod's start, against the cut-off pod's end at "
+                        + runs.get(0).exited())
                 .isAfterOrEqualTo(runs.get(0).exited());
         KubernetesSim.assertNothingLeft(cluster, id);
         KubernetesSim.assertOutputsWhole(done, out(dir));
-        Report.row("kubernetes", "a running pod's node cut off from the control plane (its process still running), nobody acting",
-                String.format(Locale.ROOT, "FAILED %.1f s after submission: %s; once the node was back, a restart COMPLETED it: "
-                        + "the new pod started after the old one had ended", seconds, failed.getString("exitStatus")));
+        Report.row(
+                "kubernetes",
+                "a running pod's node cut off from the control plane (its process still running), nobody acting",
+                String.format(
+                        Locale.ROOT,
+                        "FAILED %.1f s after submission: %s; once the node was back, a restart COMPLETED it: "
+                                + "the new pod started after the old one had ended",
+                        seconds,
+                        failed.getString("exitStatus")));
     }
 
     /** A media volume that never mounts: ContainerCreating for good, the reason only in FailedMount events. */
@@ -130,13 +161,21 @@ class KubernetesNodesIT extends WithSimulatedCluster {
         JsonObject job = Jobs.waitForEnd(id, JOB_TIMEOUT);
         double seconds = (System.nanoTime() - submitted) / 1e9;
         assertThat(job.getString("status")).isEqualTo("FAILED");
-        assertThat(job.getString("exitStatus")).matches("no worker: pod " + KubernetesSim.jobName(id, 1)
-                + "-[a-z0-9]{5} has not started for 6 s: ContainerCreating; latest warning: FailedMount: .*media.*");
+        assertThat(job.getString("exitStatus"))
+                .matches(
+                        "no worker: pod " + KubernetesSim.jobName(id, 1)
+                                + "-[a-z0-9]{5} has not started for 6 s: ContainerCreating; latest warning: FailedMount: .*media.*");
         KubernetesSim.assertNothingLeft(cluster, id);
         assertThat(KubernetesSim.jobsCreated(cluster, id)).isEqualTo(Map.of(KubernetesSim.jobName(id, 1), 1));
         assertThat(KubernetesSim.files(out(dir))).as("no output").noneMatch(f -> f.endsWith(".mp4"));
-        Report.row("kubernetes", "the media volume never mounts (pod in ContainerCreating)", String.format(Locale.ROOT,
-                "FAILED %.1f s after submission (pending timeout 6 s): %s", seconds, job.getString("exitStatus")));
+        Report.row(
+                "kubernetes",
+                "the media volume never mounts (pod in ContainerCreating)",
+                String.format(
+                        Locale.ROOT,
+                        "FAILED %.1f s after submission (pending timeout 6 s): %s",
+                        seconds,
+                        job.getString("exitStatus")));
     }
 
     /**
@@ -154,16 +193,22 @@ class KubernetesNodesIT extends WithSimulatedCluster {
         assertThat(job.getString("status")).as(job.toString()).isEqualTo("COMPLETED");
         assertThat(job.getString("exitStatus")).isEqualTo("ALL DONE: 1 of 1 inputs done, 0 failed, 0 rejected");
         String name = KubernetesSim.jobName(id, 1);
-        assertThat(KubernetesSim.jobLog(id)).contains("lost the worker: Job " + name + " failed (BackoffLimitExceeded): its pods failed "
-                + "3 times, not for a reason in the file: StartError (exit 128): failed to create containerd task: ")
+        assertThat(KubernetesSim.jobLog(id))
+                .contains(
+                        "lost the worker: Job " + name + " failed (BackoffLimitExceeded): its pods failed "
+                                + "3 times, not for a reason in the file: StartError (exit 128): failed to create containerd task: ")
                 .contains("will be retried");
-        assertThat(KubernetesSim.jobsCreated(cluster, id)).as("the failed Job, then its replacement").isEqualTo(Map.of(name, 2));
+        assertThat(KubernetesSim.jobsCreated(cluster, id))
+                .as("the failed Job, then its replacement")
+                .isEqualTo(Map.of(name, 2));
         assertThat(KubernetesSim.podsCreated(cluster, id)).isEqualTo(Map.of(name, 4));
         KubernetesSim.assertNothingLeft(cluster, id);
         KubernetesSim.assertOutputsWhole(job, out(dir));
-        Report.row("kubernetes", "the container runtime fails 3 starts in a row (StartError, exit 128)",
-                "not bad input: Kubernetes' 3 tries used up, the batch step made a new Job; " + job.getString("status") + ", "
-                        + job.getString("exitStatus") + "; 4 pods, 1 output");
+        Report.row(
+                "kubernetes",
+                "the container runtime fails 3 starts in a row (StartError, exit 128)",
+                "not bad input: Kubernetes' 3 tries used up, the batch step made a new Job; " + job.getString("status")
+                        + ", " + job.getString("exitStatus") + "; 4 pods, 1 output");
     }
 
     /** A runtime that never starts a container: the retries have a cap, and the job ends saying why. */
@@ -176,17 +221,23 @@ class KubernetesNodesIT extends WithSimulatedCluster {
         JsonObject job = Jobs.waitForEnd(id, Duration.ofMinutes(3));
         assertThat(job.getString("status")).isEqualTo("FAILED");
         String name = KubernetesSim.jobName(id, 1);
-        assertThat(job.getString("exitStatus")).startsWith("worker lost: Job " + name + " failed (BackoffLimitExceeded): its pods failed "
-                + "3 times, not for a reason in the file: StartError (exit 128): ");
+        assertThat(job.getString("exitStatus"))
+                .startsWith("worker lost: Job " + name + " failed (BackoffLimitExceeded): its pods failed "
+                        + "3 times, not for a reason in the file: StartError (exit 128): ");
         // Kubernetes' 3 tries, for the first Job and for each of the batch step's 3 retries.
         assertThat(KubernetesSim.jobsCreated(cluster, id)).isEqualTo(Map.of(name, 4));
         assertThat(KubernetesSim.podsCreated(cluster, id)).isEqualTo(Map.of(name, 12));
-        assertThat(job.getJsonArray("items").getJsonObject(0).getString("state")).as("left for a restart, not judged bad")
-                .isNotEqualTo("DONE").isNotEqualTo("FAILED");
+        assertThat(job.getJsonArray("items").getJsonObject(0).getString("state"))
+                .as("left for a restart, not judged bad")
+                .isNotEqualTo("DONE")
+                .isNotEqualTo("FAILED");
         KubernetesSim.assertNothingLeft(cluster, id);
         assertThat(KubernetesSim.files(out(dir))).as("no output").noneMatch(f -> f.endsWith(".mp4"));
-        Report.row("kubernetes", "the container runtime never starts a container",
-                job.getString("status") + " after 4 Jobs of 3 pods: " + job.getString("exitStatus") + "; the item left pending for a restart");
+        Report.row(
+                "kubernetes",
+                "the container runtime never starts a container",
+                job.getString("status") + " after 4 Jobs of 3 pods: " + job.getString("exitStatus")
+                        + "; the item left pending for a restart");
     }
 
     private static Path out(String dir) {

@@ -33,8 +33,7 @@ final class KubernetesSim {
     static final String NAMESPACE = "vidbatch-it";
     static final String PREFIX = "vbit";
 
-    private KubernetesSim() {
-    }
+    private KubernetesSim() {}
 
     /**
      * On the port the IT server's kube config names; the kube config is (re)written before any
@@ -44,7 +43,8 @@ final class KubernetesSim {
      */
     static SimulatedCluster start() throws IOException {
         // Process groups: a killed pod takes its ffmpeg with it, as a container runtime's cgroup would.
-        SimulatedCluster c = SimulatedCluster.onPortSecure(Integer.getInteger("vidbatch.it.k8s.port"), TOKEN).processGroups(true)
+        SimulatedCluster c = SimulatedCluster.onPortSecure(Integer.getInteger("vidbatch.it.k8s.port"), TOKEN)
+                .processGroups(true)
                 .enforceRole(Path.of("kubernetes/rbac-launcher.yaml"), NAMESPACE);
         c.podSecurity(NAMESPACE, "restricted");
         c.kubeconfig(Path.of(System.getProperty("vidbatch.it.kubeconfig")));
@@ -69,9 +69,15 @@ final class KubernetesSim {
 
     /** The first pod of the job instance that is Running, once one is. */
     static V1Pod awaitRunningPod(SimulatedCluster c, long instance, Duration timeout) {
-        return c.awaitPod(p -> "Running".equals(p.getStatus() == null ? null : p.getStatus().getPhase())
-                && p.getMetadata().getDeletionTimestamp() == null
-                && ofInstance(jobNameOf(p), instance), timeout);
+        return c.awaitPod(
+                p -> "Running"
+                                .equals(
+                                        p.getStatus() == null
+                                                ? null
+                                                : p.getStatus().getPhase())
+                        && p.getMetadata().getDeletionTimestamp() == null
+                        && ofInstance(jobNameOf(p), instance),
+                timeout);
     }
 
     /**
@@ -81,8 +87,12 @@ final class KubernetesSim {
     static V1Pod awaitEncoding(SimulatedCluster c, long instance, Path dir) {
         try {
             return Awaitility.await("a Running pod of job " + instance + " encoding (a .part file in " + dir + ")")
-                    .atMost(Duration.ofSeconds(60)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(20)).pollInSameThread()
-                    .until(() -> encodingPod(c, instance, dir), Optional::isPresent).orElseThrow();
+                    .atMost(Duration.ofSeconds(60))
+                    .pollDelay(Duration.ZERO)
+                    .pollInterval(Duration.ofMillis(20))
+                    .pollInSameThread()
+                    .until(() -> encodingPod(c, instance, dir), Optional::isPresent)
+                    .orElseThrow();
         } catch (ConditionTimeoutException e) {
             throw new AssertionError(e.getMessage() + "; events: " + c.events(), e);
         }
@@ -92,27 +102,38 @@ final class KubernetesSim {
         if (files(dir).stream().noneMatch(f -> f.startsWith(".") && f.endsWith(".part"))) {
             return Optional.empty();
         }
-        return c.pods().stream().filter(p -> ofInstance(jobNameOf(p), instance)
-                && p.getMetadata().getDeletionTimestamp() == null && "Running".equals(p.getStatus().getPhase())).findFirst();
+        return c.pods().stream()
+                .filter(p -> ofInstance(jobNameOf(p), instance)
+                        && p.getMetadata().getDeletionTimestamp() == null
+                        && "Running".equals(p.getStatus().getPhase()))
+                .findFirst();
     }
 
     static String jobNameOf(V1Pod p) {
-        return p.getMetadata().getLabels() == null ? "" : p.getMetadata().getLabels().getOrDefault("batch.kubernetes.io/job-name", "");
+        return p.getMetadata().getLabels() == null
+                ? ""
+                : p.getMetadata().getLabels().getOrDefault("batch.kubernetes.io/job-name", "");
     }
 
     /** No Job and no pod of the instance left in the cluster, allowing a few seconds for deletions to finish. */
     static void assertNothingLeft(SimulatedCluster c, long instance) {
-        c.await(() -> c.jobs().stream().noneMatch(j -> ofInstance(j.getMetadata().getName(), instance))
-                && c.pods().stream().noneMatch(p -> ofInstance(jobNameOf(p), instance)), Duration.ofSeconds(10),
-                "no Job or pod of job instance " + instance + " left; jobs " + c.jobs().stream().map(j -> j.getMetadata().getName()).toList()
-                        + ", pods " + c.pods().stream().map(p -> p.getMetadata().getName()).toList());
+        c.await(
+                () -> c.jobs().stream()
+                                .noneMatch(j -> ofInstance(j.getMetadata().getName(), instance))
+                        && c.pods().stream().noneMatch(p -> ofInstance(jobNameOf(p), instance)),
+                Duration.ofSeconds(10),
+                "no Job or pod of job instance " + instance + " left; jobs "
+                        + c.jobs().stream().map(j -> j.getMetadata().getName()).toList() + ", pods "
+                        + c.pods().stream().map(p -> p.getMetadata().getName()).toList());
         assertThat(c.alivePodProcesses().stream().filter(p -> p.startsWith(PREFIX + "-" + instance + "-")))
-                .as("pod processes still running").isEmpty();
+                .as("pod processes still running")
+                .isEmpty();
     }
 
     /** Creations per Job name of the instance. */
     static Map<String, Integer> jobsCreated(SimulatedCluster c, long instance) {
-        return c.jobsCreated().entrySet().stream().filter(e -> ofInstance(e.getKey(), instance))
+        return c.jobsCreated().entrySet().stream()
+                .filter(e -> ofInstance(e.getKey(), instance))
                 .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue, Integer::sum, TreeMap::new));
     }
 
@@ -142,13 +163,17 @@ final class KubernetesSim {
     /** Each DONE item's output is in the folder once, and no temporary file is left. */
     static void assertOutputsWhole(JsonObject job, Path dir) {
         List<String> files = files(dir);
-        assertThat(files).as("temporary files left in " + dir).noneMatch(f -> f.endsWith(".part") || f.endsWith(".tmp"));
+        assertThat(files)
+                .as("temporary files left in " + dir)
+                .noneMatch(f -> f.endsWith(".part") || f.endsWith(".tmp"));
         for (JsonValue v : job.getJsonArray("items")) {
             JsonObject item = v.asJsonObject();
             if (item.getString("state").equals("DONE")) {
                 Path out = Path.of(item.getString("output"));
                 assertThat(out.getParent()).isEqualTo(dir);
-                assertThat(files).as("outputs").containsOnlyOnce(out.getFileName().toString());
+                assertThat(files)
+                        .as("outputs")
+                        .containsOnlyOnce(out.getFileName().toString());
                 assertThat(Probe.of(out).frames()).as("frames of " + out).isPositive();
             }
         }
@@ -166,11 +191,15 @@ final class KubernetesSim {
     }
 
     static List<String> workers(JsonObject job) {
-        return job.getJsonArray("items").stream().map(i -> i.asJsonObject())
-                .map(i -> i.getString("worker", "")).toList();
+        return job.getJsonArray("items").stream()
+                .map(i -> i.asJsonObject())
+                .map(i -> i.getString("worker", ""))
+                .toList();
     }
 
     static String jobLog(long id) {
-        return Api.as(Api.ADMIN).get(Api.batchUrl() + "/jobinstances/" + id + "/joblogs?type=text").body();
+        return Api.as(Api.ADMIN)
+                .get(Api.batchUrl() + "/jobinstances/" + id + "/joblogs?type=text")
+                .body();
     }
 }

@@ -38,6 +38,7 @@ class LoadIT {
     private static final List<String> USERS = List.of(Api.SUBMITTER, "submitter2", Api.ADMIN);
     /** Clips of 100 s cut every 2 s: 50 items each. */
     private static final int CLIP_SECONDS = 100;
+
     private static final int SEGMENT_SECONDS = 2;
     private static final int CLIPS = Integer.getInteger("vidbatch.load.items", 1000) / (CLIP_SECONDS / SEGMENT_SECONDS);
     private static final int RATE = 10;
@@ -69,10 +70,32 @@ class LoadIT {
             }
         }
         Files.createDirectories(folder);
-        Samples.ffmpeg("-f", "lavfi", "-i", "testsrc2=size=96x54:rate=" + RATE, "-t", Integer.toString(count * seconds),
-                "-c:v", "libx264", "-preset", "ultrafast", "-g", Integer.toString(RATE), "-keyint_min", Integer.toString(RATE),
-                "-sc_threshold", "0", "-pix_fmt", "yuv420p", "-f", "segment", "-segment_time", Integer.toString(seconds),
-                "-reset_timestamps", "1", folder.resolve("clip-%02d.mp4").toString());
+        Samples.ffmpeg(
+                "-f",
+                "lavfi",
+                "-i",
+                "testsrc2=size=96x54:rate=" + RATE,
+                "-t",
+                Integer.toString(count * seconds),
+                "-c:v",
+                "libx264",
+                "-preset",
+                "ultrafast",
+                "-g",
+                Integer.toString(RATE),
+                "-keyint_min",
+                Integer.toString(RATE),
+                "-sc_threshold",
+                "0",
+                "-pix_fmt",
+                "yuv420p",
+                "-f",
+                "segment",
+                "-segment_time",
+                Integer.toString(seconds),
+                "-reset_timestamps",
+                "1",
+                folder.resolve("clip-%02d.mp4").toString());
     }
 
     @Test
@@ -85,7 +108,8 @@ class LoadIT {
         List<Future<Long>> submitted = new ArrayList<>();
         for (int i = 0; i < JOBS; i++) {
             String user = USERS.get(i % USERS.size());
-            String body = Jobs.body("inputs", List.of("load-jobs/" + clip(i)), "outputDir", out + "/job-" + i, "workers", 1);
+            String body =
+                    Jobs.body("inputs", List.of("load-jobs/" + clip(i)), "outputDir", out + "/job-" + i, "workers", 1);
             Callable<Long> submit = () -> {
                 go.await();
                 Api.Reply r = Api.as(user).post(Api.appUrl() + "/api/v1/jobs", body);
@@ -103,7 +127,9 @@ class LoadIT {
 
         for (int i = 0; i < JOBS; i++) {
             JsonObject job = Jobs.waitForEnd(ids.get(i), Duration.ofMinutes(5));
-            assertThat(job.getString("status")).as("job %d: %s", ids.get(i), job).isEqualTo("COMPLETED");
+            assertThat(job.getString("status"))
+                    .as("job %d: %s", ids.get(i), job)
+                    .isEqualTo("COMPLETED");
             assertThat(job.getString("exitStatus")).isEqualTo("ALL DONE: 1 of 1 inputs done, 0 failed, 0 rejected");
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
@@ -111,28 +137,44 @@ class LoadIT {
 
         for (int i = 0; i < JOBS; i++) {
             String user = USERS.get(i % USERS.size());
-            JsonObject instance = Api.as(Api.ADMIN).get(Api.batchUrl() + "/jobinstances/" + ids.get(i)).json();
+            JsonObject instance = Api.as(Api.ADMIN)
+                    .get(Api.batchUrl() + "/jobinstances/" + ids.get(i))
+                    .json();
             assertThat(instance.getString("submitter")).as("job %d", ids.get(i)).isEqualTo(user);
-            Probe p = Probe.of(Jobs.outputs().resolve(out + "/job-" + i).resolve(clip(i).replace(".mp4", "-h264-720p.mp4")));
+            Probe p = Probe.of(
+                    Jobs.outputs().resolve(out + "/job-" + i).resolve(clip(i).replace(".mp4", "-h264-720p.mp4")));
             assertThat(p.frames()).as("job %d's output", ids.get(i)).isEqualTo(RATE);
             assertThat(p.width()).isEqualTo(96);
         }
         // Each submitter's list holds its own jobs of the twenty and no one else's.
         for (String user : List.of(Api.SUBMITTER, "submitter2")) {
             Set<Long> listed = new HashSet<>();
-            for (JsonValue v : Api.as(user).get(Api.appUrl() + "/api/v1/jobs?limit=1000").array()) {
+            for (JsonValue v :
+                    Api.as(user).get(Api.appUrl() + "/api/v1/jobs?limit=1000").array()) {
                 listed.add(v.asJsonObject().getJsonNumber("id").longValue());
             }
             for (int i = 0; i < JOBS; i++) {
                 boolean own = USERS.get(i % USERS.size()).equals(user);
-                assertThat(listed.contains(ids.get(i))).as("%s lists job %d (own: %s)", user, ids.get(i), own).isEqualTo(own);
+                assertThat(listed.contains(ids.get(i)))
+                        .as("%s lists job %d (own: %s)", user, ids.get(i), own)
+                        .isEqualTo(own);
             }
         }
         assertThat(peaks.threads()).as("peak threads").isLessThan(THREAD_CEILING);
-        Report.row("load", JOBS + " jobs submitted at once by submitter, submitter2 and admin (a 1 s clip each, local launcher)",
-                String.format(Locale.ROOT, "%d COMPLETED, %d outputs verified (frames, width); each submitter lists only its own; "
-                        + "%.1f s from first submission to last end; peak heap %d MB of %d MB, peak threads %d; slowest /metrics answer %.2f s",
-                        JOBS, JOBS, seconds, peaks.heapMb(), peaks.maxHeapMb(), peaks.threads(), peaks.slowestSeconds()));
+        Report.row(
+                "load",
+                JOBS + " jobs submitted at once by submitter, submitter2 and admin (a 1 s clip each, local launcher)",
+                String.format(
+                        Locale.ROOT,
+                        "%d COMPLETED, %d outputs verified (frames, width); each submitter lists only its own; "
+                                + "%.1f s from first submission to last end; peak heap %d MB of %d MB, peak threads %d; slowest /metrics answer %.2f s",
+                        JOBS,
+                        JOBS,
+                        seconds,
+                        peaks.heapMb(),
+                        peaks.maxHeapMb(),
+                        peaks.threads(),
+                        peaks.slowestSeconds()));
     }
 
     @Test
@@ -141,13 +183,21 @@ class LoadIT {
         long before = Sampler.heapAfterGcMb();
         Sampler sampler = Sampler.start();
         long t0 = System.nanoTime();
-        long id = Jobs.submit(Jobs.body("inputs", List.of(bigJobFolder()), "outputDir", out, "workers", WORKERS,
-                "segmentSeconds", SEGMENT_SECONDS));
+        long id = Jobs.submit(Jobs.body(
+                "inputs",
+                List.of(bigJobFolder()),
+                "outputDir",
+                out,
+                "workers",
+                WORKERS,
+                "segmentSeconds",
+                SEGMENT_SECONDS));
         JsonObject job = Jobs.waitForEndByStatus(id, Duration.ofMinutes(12));
         double seconds = (System.nanoTime() - t0) / 1e9;
         Sampler.Peaks peaks = sampler.stop();
         assertThat(job.getString("status")).as(job.getString("exitStatus")).isEqualTo("COMPLETED");
-        assertThat(job.getString("exitStatus")).isEqualTo("ALL DONE: " + CLIPS + " of " + CLIPS + " inputs done, 0 failed, 0 rejected");
+        assertThat(job.getString("exitStatus"))
+                .isEqualTo("ALL DONE: " + CLIPS + " of " + CLIPS + " inputs done, 0 failed, 0 rejected");
         int items = job.getJsonArray("items").size();
         assertThat(items).isEqualTo(CLIPS * CLIP_SECONDS / SEGMENT_SECONDS);
         for (int i = 0; i < CLIPS; i++) {
@@ -156,13 +206,25 @@ class LoadIT {
         }
         long after = Sampler.heapAfterGcMb();
         assertThat(peaks.threads()).as("peak threads").isLessThan(THREAD_CEILING);
-        assertThat(after - before).as("heap retained after the job (%d MB before, %d MB after, after a full GC)", before, after)
+        assertThat(after - before)
+                .as("heap retained after the job (%d MB before, %d MB after, after a full GC)", before, after)
                 .isLessThan(RETAINED_CEILING_MB);
-        Report.row("load", "one job of " + items + " items (" + CLIPS + " clips of " + CLIP_SECONDS + " s cut every "
+        Report.row(
+                "load",
+                "one job of " + items + " items (" + CLIPS + " clips of " + CLIP_SECONDS + " s cut every "
                         + SEGMENT_SECONDS + " s, " + WORKERS + " local workers)",
-                String.format(Locale.ROOT, "COMPLETED, %d outputs verified (frames); %.1f s from submission to end (%.1f items/s); peak heap %d MB of %d MB, "
-                        + "after a full GC %d MB before and %d MB after; peak threads %d; slowest /metrics answer %.2f s",
-                        CLIPS, seconds, items / seconds, peaks.heapMb(), peaks.maxHeapMb(), before, after, peaks.threads(),
+                String.format(
+                        Locale.ROOT,
+                        "COMPLETED, %d outputs verified (frames); %.1f s from submission to end (%.1f items/s); peak heap %d MB of %d MB, "
+                                + "after a full GC %d MB before and %d MB after; peak threads %d; slowest /metrics answer %.2f s",
+                        CLIPS,
+                        seconds,
+                        items / seconds,
+                        peaks.heapMb(),
+                        peaks.maxHeapMb(),
+                        before,
+                        after,
+                        peaks.threads(),
                         peaks.slowestSeconds()));
     }
 

@@ -37,9 +37,11 @@ class ManyInputsIT {
     private static final int THREAD_CEILING = 150;
     /** Heap still in use after a full GC once the job is done, over what it was before. */
     private static final long RETAINED_CEILING_MB = 64;
+
     private static final int WATCHED_FILES = 500;
     /** The length of every input's absolute path. */
     private static final int PATH_CHARS = 150;
+
     private static final int FRAMES = 3;
     private static final String RUN = Jobs.dir("many").replaceAll("[^a-z0-9-]", "");
 
@@ -50,8 +52,20 @@ class ManyInputsIT {
         clip = Jobs.inputs().resolve("many-clip.mp4");
         if (!Files.exists(clip)) {
             Path temp = clip.resolveSibling(".many-clip.tmp.mp4");
-            Samples.ffmpeg("-f", "lavfi", "-i", "testsrc2=size=64x48:rate=10", "-frames:v", Integer.toString(FRAMES),
-                    "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", temp.toString());
+            Samples.ffmpeg(
+                    "-f",
+                    "lavfi",
+                    "-i",
+                    "testsrc2=size=64x48:rate=10",
+                    "-frames:v",
+                    Integer.toString(FRAMES),
+                    "-c:v",
+                    "libx264",
+                    "-preset",
+                    "ultrafast",
+                    "-pix_fmt",
+                    "yuv420p",
+                    temp.toString());
             Files.move(temp, clip);
         }
     }
@@ -67,7 +81,9 @@ class ManyInputsIT {
         for (int i = 0; i < count; i++) {
             String head = dir.toAbsolutePath() + "/" + String.format(Locale.ROOT, "take-%05d-", i);
             int pad = PATH_CHARS - head.length() - ".mp4".length();
-            assertThat(pad).as("room for a %d-character path under %s", PATH_CHARS, dir).isPositive();
+            assertThat(pad)
+                    .as("room for a %d-character path under %s", PATH_CHARS, dir)
+                    .isPositive();
             Path f = Path.of(head + "x".repeat(pad) + ".mp4");
             assertThat(f.toString()).hasSize(PATH_CHARS);
             if (!Files.exists(f)) {
@@ -85,8 +101,18 @@ class ManyInputsIT {
         long before = Sampler.heapAfterGcMb();
         Sampler sampler = Sampler.start();
         long t0 = System.nanoTime();
-        Api.Reply r = Api.as(Api.SUBMITTER).post(Api.appUrl() + "/api/v1/jobs", Jobs.body("inputs",
-                files.stream().map(Path::toString).toList(), "outputDir", out, "workers", WORKERS, "groupSize", 20));
+        Api.Reply r = Api.as(Api.SUBMITTER)
+                .post(
+                        Api.appUrl() + "/api/v1/jobs",
+                        Jobs.body(
+                                "inputs",
+                                files.stream().map(Path::toString).toList(),
+                                "outputDir",
+                                out,
+                                "workers",
+                                WORKERS,
+                                "groupSize",
+                                20));
         assertThat(r.status()).as(r.body()).isEqualTo(201);
         long id = r.json().getJsonNumber("id").longValue();
 
@@ -96,16 +122,31 @@ class ManyInputsIT {
         assertEveryInputDoneOnce(job, files, Jobs.outputs().resolve(out));
         long after = Sampler.heapAfterGcMb();
         assertThat(peaks.threads()).as("peak threads").isLessThan(THREAD_CEILING);
-        assertThat(after - before).as("heap retained after the job (%d MB before, %d MB after, after a full GC)", before, after)
+        assertThat(after - before)
+                .as("heap retained after the job (%d MB before, %d MB after, after a full GC)", before, after)
                 .isLessThan(RETAINED_CEILING_MB);
-        Report.row("load", "one job of " + API_INPUTS + " inputs named by " + PATH_CHARS + "-character absolute paths "
+        Report.row(
+                "load",
+                "one job of " + API_INPUTS + " inputs named by " + PATH_CHARS + "-character absolute paths "
                         + "through our API (" + WORKERS + " local workers, groups of 20)",
-                String.format(Locale.ROOT, "COMPLETED, %d outputs verified (frames); %.1f s from submission to end (%.1f inputs/s); "
-                        + "peak heap %d MB of %d MB, after a full GC %d MB before and %d MB after; peak threads %d; "
-                        + "slowest /metrics answer %.2f s", API_INPUTS, seconds, API_INPUTS / seconds, peaks.heapMb(),
-                        peaks.maxHeapMb(), before, after, peaks.threads(), peaks.slowestSeconds()));
+                String.format(
+                        Locale.ROOT,
+                        "COMPLETED, %d outputs verified (frames); %.1f s from submission to end (%.1f inputs/s); "
+                                + "peak heap %d MB of %d MB, after a full GC %d MB before and %d MB after; peak threads %d; "
+                                + "slowest /metrics answer %.2f s",
+                        API_INPUTS,
+                        seconds,
+                        API_INPUTS / seconds,
+                        peaks.heapMb(),
+                        peaks.maxHeapMb(),
+                        before,
+                        after,
+                        peaks.threads(),
+                        peaks.slowestSeconds()));
         // Liberty's own view of the job: what it keeps of the parameters is the list's reference.
-        JsonObject execution = Api.as(Api.ADMIN).get(Api.batchUrl() + "/jobinstances/" + id + "/jobexecutions").array()
+        JsonObject execution = Api.as(Api.ADMIN)
+                .get(Api.batchUrl() + "/jobinstances/" + id + "/jobexecutions")
+                .array()
                 .getJsonObject(0);
         JsonObject params = execution.getJsonObject("jobParameters");
         assertThat(params.containsKey("inputs")).isFalse();
@@ -118,7 +159,16 @@ class ManyInputsIT {
         List<Path> files = inputs(folder, WATCHED_FILES);
         String name = "many-" + RUN;
         String body = "{\"cron\": \"0 2 * * *\", \"zone\": \"UTC\", \"enabled\": false, \"watch\": true, \"job\": "
-                + Jobs.body("inputs", List.of(folder), "outputDir", Jobs.dir("it-many-watch"), "workers", WORKERS, "groupSize", 20) + "}";
+                + Jobs.body(
+                        "inputs",
+                        List.of(folder),
+                        "outputDir",
+                        Jobs.dir("it-many-watch"),
+                        "workers",
+                        WORKERS,
+                        "groupSize",
+                        20)
+                + "}";
         assertThat(Api.as(Api.ADMIN).put(Schedules.URL + name, body).status()).isEqualTo(201);
         try {
             Api.Reply run = Api.as(Api.SUBMITTER).post(Schedules.URL + name + "/runs", "");
@@ -130,10 +180,16 @@ class ManyInputsIT {
             JsonObject job = Jobs.waitForEndByStatus(id, Duration.ofMinutes(10));
             double seconds = (System.nanoTime() - t0) / 1e9;
             assertEveryInputDoneOnce(job, files, Jobs.outputs().resolve(Jobs.dir("it-many-watch")));
-            Report.row("load", "a watch schedule's run over " + WATCHED_FILES + " new files (" + PATH_CHARS
-                    + "-character paths), fired over REST", String.format(Locale.ROOT,
-                    "one job of %d inputs COMPLETED, every output verified; %.1f s from the run to the job's end; "
-                            + "the next run found nothing new", WATCHED_FILES, seconds));
+            Report.row(
+                    "load",
+                    "a watch schedule's run over " + WATCHED_FILES + " new files (" + PATH_CHARS
+                            + "-character paths), fired over REST",
+                    String.format(
+                            Locale.ROOT,
+                            "one job of %d inputs COMPLETED, every output verified; %.1f s from the run to the job's end; "
+                                    + "the next run found nothing new",
+                            WATCHED_FILES,
+                            seconds));
 
             // Every file was given to that run: the next one finds nothing new.
             Api.Reply again = Api.as(Api.SUBMITTER).post(Schedules.URL + name + "/runs", "");
@@ -151,23 +207,31 @@ class ManyInputsIT {
     private static void assertEveryInputDoneOnce(JsonObject job, List<Path> files, Path outDir) throws Exception {
         int n = files.size();
         assertThat(job.getString("status")).as(job.getString("exitStatus")).isEqualTo("COMPLETED");
-        assertThat(job.getString("exitStatus")).isEqualTo("ALL DONE: " + n + " of " + n + " inputs done, 0 failed, 0 rejected");
+        assertThat(job.getString("exitStatus"))
+                .isEqualTo("ALL DONE: " + n + " of " + n + " inputs done, 0 failed, 0 rejected");
         assertThat(job.getString("outcome")).isEqualTo("ALL_DONE");
         List<JsonObject> inputs = job.getJsonArray("inputs").getValuesAs(JsonObject.class);
         assertThat(inputs).hasSize(n);
-        assertThat(inputs.stream().map(i -> i.getString("source"))).containsExactlyInAnyOrderElementsOf(
-                files.stream().map(Path::toString).toList());
+        assertThat(inputs.stream().map(i -> i.getString("source")))
+                .containsExactlyInAnyOrderElementsOf(
+                        files.stream().map(Path::toString).toList());
         Set<String> outputs = new HashSet<>();
         for (JsonObject i : inputs) {
             assertThat(i.getString("state")).as(i.toString()).isEqualTo("DONE");
             JsonObject o = i.getJsonObject("output");
-            assertThat(o.getJsonNumber("frames").longValue()).as(i.getString("source")).isEqualTo(FRAMES);
-            assertThat(outputs.add(o.getString("path"))).as("output named once: " + o.getString("path")).isTrue();
+            assertThat(o.getJsonNumber("frames").longValue())
+                    .as(i.getString("source"))
+                    .isEqualTo(FRAMES);
+            assertThat(outputs.add(o.getString("path")))
+                    .as("output named once: " + o.getString("path"))
+                    .isTrue();
         }
         assertThat(job.getJsonArray("items")).as("one item per input").hasSize(n);
         try (Stream<Path> s = Files.list(outDir)) {
             List<String> written = s.map(p -> p.getFileName().toString()).toList();
-            assertThat(written).as("outputs and the report, nothing half-written").hasSize(n + 1)
+            assertThat(written)
+                    .as("outputs and the report, nothing half-written")
+                    .hasSize(n + 1)
                     .allMatch(f -> f.endsWith("-h264-720p.mp4") || f.startsWith("vidbatch-report-"));
         }
         for (int k = 0; k < n; k += n / 10) {

@@ -51,7 +51,8 @@ class MetricsIT {
             f.seek(f.length() / 3);
             f.write(junk);
         }
-        Files.copy(Jobs.sample("long-720p-30s.mp4"), dir.resolve("lost-worker.mp4"), StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(
+                Jobs.sample("long-720p-30s.mp4"), dir.resolve("lost-worker.mp4"), StandardCopyOption.REPLACE_EXISTING);
     }
 
     @Test
@@ -67,7 +68,9 @@ class MetricsIT {
         }
         // Monitors are Liberty readers and admins administrators; a submitter is neither.
         for (String user : List.of(Api.MONITOR, Api.ADMIN)) {
-            assertThat(Scrape.as(user).get(DONE, "local")).as(user).isGreaterThanOrEqualTo(0); // Scrape.as asserts the 200
+            assertThat(Scrape.as(user).get(DONE, "local"))
+                    .as(user)
+                    .isGreaterThanOrEqualTo(0); // Scrape.as asserts the 200
         }
         assertThat(Api.as(Api.SUBMITTER).get(https).status()).as("submitter").isEqualTo(403);
     }
@@ -75,16 +78,29 @@ class MetricsIT {
     @Test
     void countersMoveByWhatALocalJobDidAndGaugesShowItWhileItRuns() {
         Scrape before = Scrape.as(Api.MONITOR);
-        long id = Jobs.submit(Jobs.body("inputs", List.of("samples/city-1080p.mp4", "samples/screen-480p-noaudio.mp4",
-                        "samples/portrait-rotated.mp4", DIR + "/corrupt.mp4"),
-                "outputDir", Jobs.dir("it-metrics"), "workers", 2, "launcher", "local"));
+        long id = Jobs.submit(Jobs.body(
+                "inputs",
+                List.of(
+                        "samples/city-1080p.mp4",
+                        "samples/screen-480p-noaudio.mp4",
+                        "samples/portrait-rotated.mp4",
+                        DIR + "/corrupt.mp4"),
+                "outputDir",
+                Jobs.dir("it-metrics"),
+                "workers",
+                2,
+                "launcher",
+                "local"));
 
         // Scrape as Prometheus would, faster: the 1080p clip alone keeps a worker busy for seconds.
         DoubleAccumulator maxActive = new DoubleAccumulator(Math::max, 0);
         DoubleAccumulator maxPending = new DoubleAccumulator(Math::max, 0);
         DoubleAccumulator maxFps = new DoubleAccumulator(Math::max, 0);
-        Awaitility.await("job " + id + " ended, scraping /metrics every 200 ms meanwhile").atMost(Duration.ofMinutes(3))
-                .pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(200)).pollInSameThread()
+        Awaitility.await("job " + id + " ended, scraping /metrics every 200 ms meanwhile")
+                .atMost(Duration.ofMinutes(3))
+                .pollDelay(Duration.ZERO)
+                .pollInterval(Duration.ofMillis(200))
+                .pollInSameThread()
                 .until(() -> {
                     if (Jobs.ENDED.contains(Jobs.get(id).getString("status"))) {
                         return true;
@@ -98,17 +114,29 @@ class MetricsIT {
         JsonObject job = Jobs.waitForEnd(id, Duration.ofSeconds(10));
         assertThat(job.getString("exitStatus")).isEqualTo("PARTIAL: 3 of 4 inputs done, 1 failed, 0 rejected");
         assertThat(maxActive.get()).as("workers seen active while the job ran").isPositive();
-        assertThat(maxPending.get()).as("items seen pending while the job ran (2 workers, 4 items)").isPositive();
+        assertThat(maxPending.get())
+                .as("items seen pending while the job ran (2 workers, 4 items)")
+                .isPositive();
         assertThat(maxFps.get()).as("live encode speed seen while the job ran").isPositive();
 
         Scrape after = Scrape.as(Api.MONITOR);
-        List<JsonObject> items = job.getJsonArray("items").stream().map(JsonValue::asJsonObject).toList();
-        long done = items.stream().filter(i -> i.getString("state").equals("DONE")).count();
-        long failed = items.stream().filter(i -> i.getString("state").equals("FAILED")).count();
+        List<JsonObject> items =
+                job.getJsonArray("items").stream().map(JsonValue::asJsonObject).toList();
+        long done =
+                items.stream().filter(i -> i.getString("state").equals("DONE")).count();
+        long failed = items.stream()
+                .filter(i -> i.getString("state").equals("FAILED"))
+                .count();
         assertThat(done).isEqualTo(3);
-        assertThat(after.get(DONE, "local") - before.get(DONE, "local")).as("done").isEqualTo(done);
-        assertThat(after.get(FAILED, "local") - before.get(FAILED, "local")).as("failed").isEqualTo(failed);
-        assertThat(after.get(RETRIED, "local") - before.get(RETRIED, "local")).as("retried").isZero();
+        assertThat(after.get(DONE, "local") - before.get(DONE, "local"))
+                .as("done")
+                .isEqualTo(done);
+        assertThat(after.get(FAILED, "local") - before.get(FAILED, "local"))
+                .as("failed")
+                .isEqualTo(failed);
+        assertThat(after.get(RETRIED, "local") - before.get(RETRIED, "local"))
+                .as("retried")
+                .isZero();
 
         // Frames and encode time move by what the job's outputs report, so fps can be computed from them.
         long frames = 0;
@@ -121,13 +149,20 @@ class MetricsIT {
             }
         }
         assertThat(frames).isPositive();
-        assertThat(after.get(FRAMES, "local") - before.get(FRAMES, "local")).as("frames").isEqualTo(frames);
-        assertThat(after.get(ENCODE_SECONDS, "local") - before.get(ENCODE_SECONDS, "local")).as("encode seconds")
+        assertThat(after.get(FRAMES, "local") - before.get(FRAMES, "local"))
+                .as("frames")
+                .isEqualTo(frames);
+        assertThat(after.get(ENCODE_SECONDS, "local") - before.get(ENCODE_SECONDS, "local"))
+                .as("encode seconds")
                 .isCloseTo(encodeSeconds, offset(0.01));
 
         // Nothing is left in flight once the job has ended.
-        assertThat(after.get(ACTIVE, "local")).as("active workers after the job").isZero();
-        assertThat(after.get(PENDING, "local")).as("pending items after the job").isZero();
+        assertThat(after.get(ACTIVE, "local"))
+                .as("active workers after the job")
+                .isZero();
+        assertThat(after.get(PENDING, "local"))
+                .as("pending items after the job")
+                .isZero();
         assertThat(after.get(FPS, "local")).as("live fps after the job").isZero();
         // Another launcher's series are not touched by a local job.
         assertThat(after.get(DONE, "process")).isEqualTo(before.get(DONE, "process"));
@@ -136,18 +171,35 @@ class MetricsIT {
     @Test
     void aKilledWorkerProcessCountsItsItemAsRetried() {
         Scrape before = Scrape.as(Api.MONITOR);
-        long id = Jobs.submit(Jobs.body("inputs", List.of(DIR + "/lost-worker.mp4"), "outputDir", Jobs.dir("it-metrics-lost"),
-                "launcher", "process", "workers", 1));
+        long id = Jobs.submit(Jobs.body(
+                "inputs",
+                List.of(DIR + "/lost-worker.mp4"),
+                "outputDir",
+                Jobs.dir("it-metrics-lost"),
+                "launcher",
+                "process",
+                "workers",
+                1));
         ProcessHandle worker = LaunchersIT.awaitWorkerOf(DIR + "/lost-worker", Duration.ofMinutes(1));
         worker.destroyForcibly();
         JsonObject job = Jobs.waitForEnd(id, Duration.ofMinutes(3));
         assertThat(job.getString("exitStatus")).isEqualTo("ALL DONE: 1 of 1 inputs done, 0 failed, 0 rejected");
 
         Scrape after = Scrape.as(Api.MONITOR);
-        assertThat(after.get(RETRIED, "process") - before.get(RETRIED, "process")).as("retried").isEqualTo(1);
-        assertThat(after.get(DONE, "process") - before.get(DONE, "process")).as("done").isEqualTo(1);
-        assertThat(after.get(FAILED, "process") - before.get(FAILED, "process")).as("failed").isZero();
-        assertThat(after.get(ACTIVE, "process")).as("active workers after the job").isZero();
-        assertThat(after.get(PENDING, "process")).as("pending items after the job").isZero();
+        assertThat(after.get(RETRIED, "process") - before.get(RETRIED, "process"))
+                .as("retried")
+                .isEqualTo(1);
+        assertThat(after.get(DONE, "process") - before.get(DONE, "process"))
+                .as("done")
+                .isEqualTo(1);
+        assertThat(after.get(FAILED, "process") - before.get(FAILED, "process"))
+                .as("failed")
+                .isZero();
+        assertThat(after.get(ACTIVE, "process"))
+                .as("active workers after the job")
+                .isZero();
+        assertThat(after.get(PENDING, "process"))
+                .as("pending items after the job")
+                .isZero();
     }
 }

@@ -18,16 +18,33 @@ class OpenApiIT {
         assertThat(r.status()).isEqualTo(200);
         JsonObject doc = r.json();
         assertThat(doc.getJsonObject("info").getString("title")).isEqualTo("vidbatch");
-        assertThat(doc.getJsonObject("paths").keySet()).contains("/api/v1/jobs", "/api/v1/jobs/{id}",
-                "/api/v1/jobs/{id}/stop", "/api/v1/jobs/{id}/restart", "/api/v1/jobs/{id}/items/{item}/log",
-                "/api/v1/jobs/{id}/inputs/{input}/thumbnails/{n}", "/api/v1/catalog");
+        assertThat(doc.getJsonObject("paths").keySet())
+                .contains(
+                        "/api/v1/jobs",
+                        "/api/v1/jobs/{id}",
+                        "/api/v1/jobs/{id}/stop",
+                        "/api/v1/jobs/{id}/restart",
+                        "/api/v1/jobs/{id}/items/{item}/log",
+                        "/api/v1/jobs/{id}/inputs/{input}/thumbnails/{n}",
+                        "/api/v1/catalog");
         // status answers asynchronously (a parked request): its answer is still described.
-        assertThat(doc.getJsonObject("paths").getJsonObject("/api/v1/jobs/{id}/status").getJsonObject("get")
-                .getJsonObject("responses").getJsonObject("200").getJsonObject("content").getJsonObject("application/json")
-                .getJsonObject("schema").getString("$ref")).isEqualTo("#/components/schemas/Status");
-        assertThat(doc.getJsonObject("components").getJsonObject("securitySchemes").getJsonObject("basic")
-                .getString("scheme")).isEqualTo("basic");
-        assertThat(doc.getJsonArray("servers").getValuesAs(JsonObject.class)).extracting(s -> s.getString("url"))
+        assertThat(doc.getJsonObject("paths")
+                        .getJsonObject("/api/v1/jobs/{id}/status")
+                        .getJsonObject("get")
+                        .getJsonObject("responses")
+                        .getJsonObject("200")
+                        .getJsonObject("content")
+                        .getJsonObject("application/json")
+                        .getJsonObject("schema")
+                        .getString("$ref"))
+                .isEqualTo("#/components/schemas/Status");
+        assertThat(doc.getJsonObject("components")
+                        .getJsonObject("securitySchemes")
+                        .getJsonObject("basic")
+                        .getString("scheme"))
+                .isEqualTo("basic");
+        assertThat(doc.getJsonArray("servers").getValuesAs(JsonObject.class))
+                .extracting(s -> s.getString("url"))
                 .anyMatch(u -> u.endsWith("/vidbatch"));
     }
 

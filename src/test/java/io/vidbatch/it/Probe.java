@@ -15,8 +15,18 @@ public record Probe(int width, int height, long frames, double videoSeconds, boo
 
     public static Probe of(Path file) {
         try {
-            Process p = new ProcessBuilder("ffprobe", "-v", "error", "-count_packets", "-show_streams", "-show_format",
-                    "-of", "json", file.toString()).redirectErrorStream(false).start();
+            Process p = new ProcessBuilder(
+                            "ffprobe",
+                            "-v",
+                            "error",
+                            "-count_packets",
+                            "-show_streams",
+                            "-show_format",
+                            "-of",
+                            "json",
+                            file.toString())
+                    .redirectErrorStream(false)
+                    .start();
             String out = new String(p.getInputStream().readAllBytes());
             if (p.waitFor() != 0) {
                 throw new AssertionError("ffprobe cannot read " + file);
@@ -25,7 +35,8 @@ public record Probe(int width, int height, long frames, double videoSeconds, boo
             try (var r = Json.createReader(new StringReader(out))) {
                 root = r.readObject();
             }
-            double formatSeconds = Double.parseDouble(root.getJsonObject("format").getString("duration"));
+            double formatSeconds =
+                    Double.parseDouble(root.getJsonObject("format").getString("duration"));
             int w = 0, h = 0;
             long frames = 0;
             double seconds = formatSeconds;
@@ -42,7 +53,9 @@ public record Probe(int width, int height, long frames, double videoSeconds, boo
                         seconds = Double.parseDouble(s.getString("duration"));
                     }
                     var side = s.getJsonArray("side_data_list");
-                    if (side != null && side.stream().anyMatch(d -> Math.abs(d.asJsonObject().getInt("rotation", 0)) == 90)) {
+                    if (side != null
+                            && side.stream()
+                                    .anyMatch(d -> Math.abs(d.asJsonObject().getInt("rotation", 0)) == 90)) {
                         int t = w;
                         w = h;
                         h = t;

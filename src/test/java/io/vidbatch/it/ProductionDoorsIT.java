@@ -43,29 +43,40 @@ class ProductionDoorsIT {
     /** Doors that take a user's password (HTTP Basic), each with a user whose roles let them through. */
     static final Map<String, String> PASSWORD_DOORS = passwordDoors();
     /** Doors that take no password: health (Kubernetes' probes), the API's description, the console's page. */
-    static final List<String> OPEN_DOORS = List.of("/health/ready", "/health/live", "/openapi", "/openapi/ui/", "/vidbatch/console/");
+    static final List<String> OPEN_DOORS =
+            List.of("/health/ready", "/health/live", "/openapi", "/openapi/ui/", "/vidbatch/console/");
     /** Sign-in forms: Admin Center's and the console's. */
     static final List<String> SIGN_INS = List.of("/adminCenter/j_security_check", "/vidbatch/session");
     /** The passwords every copy of vidbatch ships with (profile/development.xml). */
-    static final Map<String, String> DEVELOPMENT = Map.of(Api.ADMIN, "admin-dev", Api.SUBMITTER, "submitter-dev",
-            Api.MONITOR, "monitor-dev", "scheduler", "scheduler-dev");
+    static final Map<String, String> DEVELOPMENT = Map.of(
+            Api.ADMIN,
+            "admin-dev",
+            Api.SUBMITTER,
+            "submitter-dev",
+            Api.MONITOR,
+            "monitor-dev",
+            "scheduler",
+            "scheduler-dev");
 
     private static Map<String, String> passwordDoors() {
         Map<String, String> m = new LinkedHashMap<>();
-        m.put("/ibm/api/batch/jobinstances", Api.ADMIN);   // Liberty's batch API
-        m.put("/ibm/api/config", Api.ADMIN);               // Liberty's configuration API (Admin Center's)
-        m.put("/IBMJMXConnectorREST/mbeans", Api.ADMIN);   // Liberty's JMX over REST (Admin Center's)
+        m.put("/ibm/api/batch/jobinstances", Api.ADMIN); // Liberty's batch API
+        m.put("/ibm/api/config", Api.ADMIN); // Liberty's configuration API (Admin Center's)
+        m.put("/IBMJMXConnectorREST/mbeans", Api.ADMIN); // Liberty's JMX over REST (Admin Center's)
         m.put("/ibm/adminCenter/javaBatch-1.0/", Api.MONITOR);
         m.put("/ibm/adminCenter/explore-1.0/", Api.ADMIN);
         m.put("/ibm/adminCenter/serverConfig-1.0/", Api.ADMIN);
         m.put("/metrics", Api.MONITOR);
-        m.put("/vidbatch/api/v1/jobs", Api.SUBMITTER);     // our API
-        m.put("/vidbatch/session", Api.SUBMITTER);         // the console's "who is signed in"
+        m.put("/vidbatch/api/v1/jobs", Api.SUBMITTER); // our API
+        m.put("/vidbatch/session", Api.SUBMITTER); // the console's "who is signed in"
         return m;
     }
 
-    private final HttpClient http = HttpClient.newBuilder().sslContext(Api.trustingSsl())
-            .followRedirects(HttpClient.Redirect.NEVER).connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http = HttpClient.newBuilder()
+            .sslContext(Api.trustingSsl())
+            .followRedirects(HttpClient.Redirect.NEVER)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
     private final Map<String, String> strong = new HashMap<>();
     private ProductionServer server;
 
@@ -75,18 +86,25 @@ class ProductionDoorsIT {
         for (String user : DEVELOPMENT.keySet()) {
             strong.put(user, new BigInteger(160, random).toString(36));
         }
-        server = ProductionServer.create("vidbatch-doors", HTTP, HTTPS, environment(strong, new BigInteger(160, random).toString(36)));
+        server = ProductionServer.create(
+                "vidbatch-doors", HTTP, HTTPS, environment(strong, new BigInteger(160, random).toString(36)));
         server.start();
         assertThat(server.awaitConsole("CWWKF0011I", Duration.ofMinutes(4)))
-                .as("the server started; its console:\n%s", server.consoleText()).isPresent();
+                .as("the server started; its console:\n%s", server.consoleText())
+                .isPresent();
         // Liberty opens its ports after the application has started; readiness also needs the database.
-        Awaitility.await("/health/ready answering 200 within a minute of starting").atMost(Duration.ofMinutes(1))
-                .pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(250)).pollInSameThread()
+        Awaitility.await("/health/ready answering 200 within a minute of starting")
+                .atMost(Duration.ofMinutes(1))
+                .pollDelay(Duration.ZERO)
+                .pollInterval(Duration.ofMillis(250))
+                .pollInSameThread()
                 .until(() -> {
                     if (answer("https", "/health/ready", null, null) == 200) {
                         return true;
                     }
-                    assertThat(server.running()).as("the server exited; its console:\n%s", server.consoleText()).isTrue();
+                    assertThat(server.running())
+                            .as("the server exited; its console:\n%s", server.consoleText())
+                            .isTrue();
                     return false;
                 });
     }
@@ -102,10 +120,13 @@ class ProductionDoorsIT {
     void plainHttpServesNoDoorAtAll() throws Exception {
         // HTTP_PORT was given: the production profile does not open it whatever the environment says.
         for (String path : allPaths()) {
-            assertThat(answer("http", path, Api.ADMIN, strong.get(Api.ADMIN))).as("http://...:" + HTTP + path).isEqualTo(REFUSED);
+            assertThat(answer("http", path, Api.ADMIN, strong.get(Api.ADMIN)))
+                    .as("http://...:" + HTTP + path)
+                    .isEqualTo(REFUSED);
         }
         String log = server.messagesLog();
-        assertThat(log).contains("CWWKO0219I: TCP Channel defaultHttpEndpoint-ssl has been started")
+        assertThat(log)
+                .contains("CWWKO0219I: TCP Channel defaultHttpEndpoint-ssl has been started")
                 .doesNotContain("CWWKO0219I: TCP Channel defaultHttpEndpoint has been started");
     }
 
@@ -113,13 +134,18 @@ class ProductionDoorsIT {
     void everyPasswordDoorRefusesEveryDevelopmentPassword() throws Exception {
         for (String door : PASSWORD_DOORS.keySet()) {
             for (Map.Entry<String, String> dev : DEVELOPMENT.entrySet()) {
-                assertThat(answer("https", door, dev.getKey(), dev.getValue())).as(dev.getKey() + " on " + door).isEqualTo(401);
+                assertThat(answer("https", door, dev.getKey(), dev.getValue()))
+                        .as(dev.getKey() + " on " + door)
+                        .isEqualTo(401);
             }
         }
         for (Map.Entry<String, String> dev : DEVELOPMENT.entrySet()) {
-            assertThat(adminCenterSignIn(dev.getKey(), dev.getValue())).as("Admin Center as " + dev.getKey())
+            assertThat(adminCenterSignIn(dev.getKey(), dev.getValue()))
+                    .as("Admin Center as " + dev.getKey())
                     .endsWith("/adminCenter/login.jsp?login-error");
-            assertThat(consoleSignIn(dev.getKey(), dev.getValue())).as("console as " + dev.getKey()).isEqualTo(401);
+            assertThat(consoleSignIn(dev.getKey(), dev.getValue()))
+                    .as("console as " + dev.getKey())
+                    .isEqualTo(401);
         }
     }
 
@@ -127,7 +153,8 @@ class ProductionDoorsIT {
     void everyPasswordDoorLetsItsUserInWithTheRealPassword() throws Exception {
         for (Map.Entry<String, String> door : PASSWORD_DOORS.entrySet()) {
             assertThat(answer("https", door.getKey(), door.getValue(), strong.get(door.getValue())))
-                    .as(door.getValue() + " on " + door.getKey()).isEqualTo(200);
+                    .as(door.getValue() + " on " + door.getKey())
+                    .isEqualTo(200);
         }
         assertThat(adminCenterSignIn(Api.ADMIN, strong.get(Api.ADMIN))).endsWith("/adminCenter/");
         assertThat(consoleSignIn(Api.SUBMITTER, strong.get(Api.SUBMITTER))).isEqualTo(200);
@@ -137,15 +164,17 @@ class ProductionDoorsIT {
     void theDoorsWithoutAPasswordAnswerOverHttpsAndADevelopmentPasswordChangesNothing() throws Exception {
         for (String door : OPEN_DOORS) {
             assertThat(answer("https", door, null, null)).as(door).isEqualTo(200);
-            assertThat(answer("https", door, Api.ADMIN, "admin-dev")).as(door + " as admin-dev").isEqualTo(200);
+            assertThat(answer("https", door, Api.ADMIN, "admin-dev"))
+                    .as(door + " as admin-dev")
+                    .isEqualTo(200);
         }
     }
 
     @Test
     void developmentPasswordsStopTheServerBeforeItOpensAnyDoor() throws Exception {
         // Its own ports: this test may run while the first server is up.
-        ProductionServer dev = ProductionServer.create("vidbatch-doors-dev", HTTP + 1, HTTPS + 1,
-                environment(DEVELOPMENT, "vidbatch-dev-keystore"));
+        ProductionServer dev = ProductionServer.create(
+                "vidbatch-doors-dev", HTTP + 1, HTTPS + 1, environment(DEVELOPMENT, "vidbatch-dev-keystore"));
         try {
             long started = System.nanoTime();
             dev.start();
@@ -166,19 +195,35 @@ class ProductionDoorsIT {
             double seconds = (System.nanoTime() - started) / 1e9;
 
             assertThat(answered).as("doors that answered").isEmpty();
-            assertThat(dev.running()).as("still running after 4 minutes; its console:\n%s", dev.consoleText()).isFalse();
+            assertThat(dev.running())
+                    .as("still running after 4 minutes; its console:\n%s", dev.consoleText())
+                    .isFalse();
             assertThat(dev.exitStatus()).as("exit status (EX_CONFIG)").isEqualTo(78);
-            String reason = dev.consoleText().lines().filter(l -> l.contains("vidbatch will not start")).findFirst().orElse("");
-            assertThat(reason).contains("vidbatch will not start, and stops the server: ",
-                    "ADMIN_PASSWORD is still the development default", "SUBMITTER_PASSWORD is still the development default",
-                    "MONITOR_PASSWORD is still the development default", "SCHEDULER_PASSWORD is still the development default",
-                    "KEYSTORE_PASSWORD is still the development default");
+            String reason = dev.consoleText()
+                    .lines()
+                    .filter(l -> l.contains("vidbatch will not start"))
+                    .findFirst()
+                    .orElse("");
+            assertThat(reason)
+                    .contains(
+                            "vidbatch will not start, and stops the server: ",
+                            "ADMIN_PASSWORD is still the development default",
+                            "SUBMITTER_PASSWORD is still the development default",
+                            "MONITOR_PASSWORD is still the development default",
+                            "SCHEDULER_PASSWORD is still the development default",
+                            "KEYSTORE_PASSWORD is still the development default");
             DEVELOPMENT.values().forEach(p -> assertThat(reason).doesNotContain(p));
             String log = dev.messagesLog();
-            assertThat(log).contains("vidbatch will not start, and stops the server: ").doesNotContain("CWWKO0219I");
-            Report.row("faults", "production profile started with the development passwords",
-                    String.format("the server stops during start (exit 78, %.0f s) before Liberty opens a port: every door, "
-                            + "HTTP and HTTPS, refused the connection; the log names the 5 settings to change, not their values", seconds));
+            assertThat(log)
+                    .contains("vidbatch will not start, and stops the server: ")
+                    .doesNotContain("CWWKO0219I");
+            Report.row(
+                    "faults",
+                    "production profile started with the development passwords",
+                    String.format(
+                            "the server stops during start (exit 78, %.0f s) before Liberty opens a port: every door, "
+                                    + "HTTP and HTTPS, refused the connection; the log names the 5 settings to change, not their values",
+                            seconds));
         } finally {
             dev.stop();
         }
@@ -193,8 +238,13 @@ class ProductionDoorsIT {
     }
 
     private static List<String> allPaths() {
-        return Stream.of(PASSWORD_DOORS.keySet().stream(), OPEN_DOORS.stream(), SIGN_INS.stream(), Stream.of("/adminCenter/"))
-                .flatMap(s -> s).toList();
+        return Stream.of(
+                        PASSWORD_DOORS.keySet().stream(),
+                        OPEN_DOORS.stream(),
+                        SIGN_INS.stream(),
+                        Stream.of("/adminCenter/"))
+                .flatMap(s -> s)
+                .toList();
     }
 
     /** What {@link #answer} gives when nothing listens: the connection was refused. */
@@ -206,9 +256,14 @@ class ProductionDoorsIT {
 
     /** The status of a GET, as {@code user} if one is given; {@link #REFUSED} if no connection could be made. */
     private int answer(String scheme, int port, String path, String user, String password) throws InterruptedException {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(scheme + "://localhost:" + port + path)).timeout(Duration.ofSeconds(30));
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(scheme + "://localhost:" + port + path))
+                .timeout(Duration.ofSeconds(30));
         if (user != null) {
-            b.header("Authorization", "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8)));
+            b.header(
+                    "Authorization",
+                    "Basic "
+                            + Base64.getEncoder()
+                                    .encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8)));
         }
         try {
             return http.send(b.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
@@ -225,32 +280,54 @@ class ProductionDoorsIT {
      */
     private String adminCenterSignIn(String user, String password) throws Exception {
         CookieManager cookies = new CookieManager(null, CookiePolicy.ACCEPT_ALL);
-        HttpClient browser = HttpClient.newBuilder().sslContext(Api.trustingSsl()).cookieHandler(cookies)
-                .followRedirects(HttpClient.Redirect.NEVER).build();
+        HttpClient browser = HttpClient.newBuilder()
+                .sslContext(Api.trustingSsl())
+                .cookieHandler(cookies)
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .build();
         String base = "https://localhost:" + HTTPS;
-        assertThat(browser.send(HttpRequest.newBuilder(URI.create(base + "/adminCenter/login.jsp")).build(),
-                HttpResponse.BodyHandlers.discarding()).statusCode()).isEqualTo(200);
-        String token = cookies.getCookieStore().getCookies().stream().filter(c -> c.getName().equals("csrfToken"))
-                .map(HttpCookie::getValue).findFirst().orElseThrow(() -> new AssertionError("no csrfToken cookie"));
-        HttpResponse<Void> r = browser.send(HttpRequest.newBuilder(URI.create(base + "/adminCenter/j_security_check"))
+        assertThat(browser.send(
+                                HttpRequest.newBuilder(URI.create(base + "/adminCenter/login.jsp"))
+                                        .build(),
+                                HttpResponse.BodyHandlers.discarding())
+                        .statusCode())
+                .isEqualTo(200);
+        String token = cookies.getCookieStore().getCookies().stream()
+                .filter(c -> c.getName().equals("csrfToken"))
+                .map(HttpCookie::getValue)
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no csrfToken cookie"));
+        HttpResponse<Void> r = browser.send(
+                HttpRequest.newBuilder(URI.create(base + "/adminCenter/j_security_check"))
                         .header("Content-Type", "application/x-www-form-urlencoded")
-                        .POST(HttpRequest.BodyPublishers.ofString(AdminCenterIT.form("j_username", user, "j_password", password,
-                                "X-CSRF-Token", token))).build(), HttpResponse.BodyHandlers.discarding());
+                        .POST(HttpRequest.BodyPublishers.ofString(
+                                AdminCenterIT.form("j_username", user, "j_password", password, "X-CSRF-Token", token)))
+                        .build(),
+                HttpResponse.BodyHandlers.discarding());
         assertThat(r.statusCode()).as("Admin Center's answer to " + user).isEqualTo(302);
         String next = r.headers().firstValue("Location").orElse("");
         if (next.endsWith("/adminCenter/")) {
             // Signed in: the toolbox itself opens.
-            assertThat(browser.send(HttpRequest.newBuilder(URI.create(base + "/adminCenter/")).build(),
-                    HttpResponse.BodyHandlers.discarding()).statusCode()).as("toolbox for " + user).isEqualTo(200);
+            assertThat(browser.send(
+                                    HttpRequest.newBuilder(URI.create(base + "/adminCenter/"))
+                                            .build(),
+                                    HttpResponse.BodyHandlers.discarding())
+                            .statusCode())
+                    .as("toolbox for " + user)
+                    .isEqualTo(200);
         }
         return next;
     }
 
     /** The console's sign-in form; its status. */
     private int consoleSignIn(String user, String password) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create("https://localhost:" + HTTPS + "/vidbatch/session"))
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString(AdminCenterIT.form("user", user, "password", password))).build(),
-                HttpResponse.BodyHandlers.discarding()).statusCode();
+        return http.send(
+                        HttpRequest.newBuilder(URI.create("https://localhost:" + HTTPS + "/vidbatch/session"))
+                                .header("Content-Type", "application/x-www-form-urlencoded")
+                                .POST(HttpRequest.BodyPublishers.ofString(
+                                        AdminCenterIT.form("user", user, "password", password)))
+                                .build(),
+                        HttpResponse.BodyHandlers.discarding())
+                .statusCode();
     }
 }

@@ -47,7 +47,8 @@ final class ProductionServer {
      * A fresh server folder {@code name} under the production profile, on these ports (the HTTP
      * port is asked for: the profile must refuse it) with these settings added (passwords).
      */
-    static ProductionServer create(String name, int httpPort, int httpsPort, Map<String, String> settings) throws IOException {
+    static ProductionServer create(String name, int httpPort, int httpsPort, Map<String, String> settings)
+            throws IOException {
         Path dir = WLP.resolve("usr/servers/" + name);
         deleteTree(dir);
         copyTree(Path.of("src/main/liberty/config"), dir);
@@ -69,7 +70,8 @@ final class ProductionServer {
 
     /** `server run`; the console goes to target/production-doors/{name}.log as well. */
     void start() throws IOException {
-        ProcessBuilder b = new ProcessBuilder(WLP.resolve("bin/server").toString(), "run", name).redirectErrorStream(true);
+        ProcessBuilder b =
+                new ProcessBuilder(WLP.resolve("bin/server").toString(), "run", name).redirectErrorStream(true);
         b.environment().clear();
         b.environment().putAll(env);
         Path log = Path.of("target/production-doors/" + name + ".log");
@@ -82,7 +84,9 @@ final class ProductionServer {
     }
 
     private void read(Writer copy) {
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8)); copy) {
+        try (BufferedReader r =
+                        new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+                copy) {
             for (String line; (line = r.readLine()) != null; ) {
                 copy.write(line + "\n");
                 copy.flush();
@@ -116,7 +120,8 @@ final class ProductionServer {
                     return Optional.empty();
                 }
                 if (left <= 0) {
-                    throw new AssertionError("no '" + text + "' on " + name + "'s console within " + timeout + "; last lines:\n" + tail());
+                    throw new AssertionError("no '" + text + "' on " + name + "'s console within " + timeout
+                            + "; last lines:\n" + tail());
                 }
                 console.wait(TimeUnit.NANOSECONDS.toMillis(left) + 1);
             }

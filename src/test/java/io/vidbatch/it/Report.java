@@ -15,15 +15,19 @@ final class Report {
 
     static final Path DIR = Path.of("target/reliability");
 
-    private Report() {
-    }
+    private Report() {}
 
     /** Appends a row (what was tried, what the user sees) to a table. */
     static synchronized void row(String table, String tried, String seen) {
         String line = clean(tried) + "\t" + clean(seen) + "\n";
         try {
             Files.createDirectories(DIR);
-            Files.writeString(DIR.resolve(table + ".tsv"), line, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            Files.writeString(
+                    DIR.resolve(table + ".tsv"),
+                    line,
+                    StandardCharsets.UTF_8,
+                    StandardOpenOption.CREATE,
+                    StandardOpenOption.APPEND);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

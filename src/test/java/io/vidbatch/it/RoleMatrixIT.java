@@ -20,10 +20,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 class RoleMatrixIT {
 
     /** The callers, in the table's column order: null is anonymous; submitter2 is another submitter, norole has no role. */
-    private static final List<String> WHO = List.of("anonymous", Api.MONITOR, Api.SUBMITTER, Api.ADMIN, "submitter2", "norole");
+    private static final List<String> WHO =
+            List.of("anonymous", Api.MONITOR, Api.SUBMITTER, Api.ADMIN, "submitter2", "norole");
 
-    private record Row(String method, String path, String body, int... expected) {
-    }
+    private record Row(String method, String path, String body, int... expected) {}
 
     private static Api caller(String who) {
         return who.equals("anonymous") ? Api.anonymous() : Api.as(who);
@@ -32,16 +32,29 @@ class RoleMatrixIT {
     @Test
     void everyCallerGetsExactlyTheAnswerItShouldFromEveryEndpoint() throws Exception {
         // The submitter's finished job (with a thumbnail and an item log) and a schedule to read.
-        long job = Jobs.submit(Jobs.body("inputs", List.of("samples/screen-480p-noaudio.mp4"), "outputDir", Jobs.dir("it-matrix"),
-                "operations", "thumbnail(at=50%)"));
+        long job = Jobs.submit(Jobs.body(
+                "inputs",
+                List.of("samples/screen-480p-noaudio.mp4"),
+                "outputDir",
+                Jobs.dir("it-matrix"),
+                "operations",
+                "thumbnail(at=50%)"));
         Jobs.waitForEnd(job, Duration.ofMinutes(1));
         String schedule = "matrix-" + Jobs.dir("it").replaceAll("[^a-z0-9-]", "");
         String scheduleBody = "{\"cron\": \"0 2 * * *\", \"enabled\": false, \"job\": "
                 + Jobs.body("inputs", List.of("samples/screen-480p-noaudio.mp4"), "dryRun", true) + "}";
-        assertThat(Api.as(Api.ADMIN).put(Schedules.URL + schedule, scheduleBody).status()).isEqualTo(201);
-        String dryRun = Jobs.body("inputs", List.of("samples/screen-480p-noaudio.mp4"), "outputDir", Jobs.dir("it-matrix-dry"), "dryRun", true);
+        assertThat(Api.as(Api.ADMIN).put(Schedules.URL + schedule, scheduleBody).status())
+                .isEqualTo(201);
+        String dryRun = Jobs.body(
+                "inputs",
+                List.of("samples/screen-480p-noaudio.mp4"),
+                "outputDir",
+                Jobs.dir("it-matrix-dry"),
+                "dryRun",
+                true);
         String libertyJob = "{\"applicationName\":\"vidbatch\",\"jobXMLName\":\"transcode\",\"jobParameters\":"
-                + "{\"inputs\":\"samples/screen-480p-noaudio.mp4\",\"dryRun\":\"true\",\"outputDir\":\"" + Jobs.dir("it-matrix-liberty") + "\"}}";
+                + "{\"inputs\":\"samples/screen-480p-noaudio.mp4\",\"dryRun\":\"true\",\"outputDir\":\""
+                + Jobs.dir("it-matrix-liberty") + "\"}}";
 
         String api = "/vidbatch/api/v1";
         String https = "https://localhost:" + System.getProperty("microshed_https_port");
@@ -83,8 +96,11 @@ class RoleMatrixIT {
         table.add("|---|" + "---|".repeat(WHO.size()));
         List<String> wrong = new ArrayList<>();
         for (Row row : rows) {
-            StringBuilder line = new StringBuilder("| `" + row.method() + " " + row.path().replace(https, "").replace(String.valueOf(job), "{id}")
-                    .replace(schedule, "{name}") + "` |");
+            StringBuilder line = new StringBuilder("| `" + row.method() + " "
+                    + row.path()
+                            .replace(https, "")
+                            .replace(String.valueOf(job), "{id}")
+                            .replace(schedule, "{name}") + "` |");
             for (int i = 0; i < WHO.size(); i++) {
                 Api who = caller(WHO.get(i));
                 String url = row.path().startsWith("https://") ? row.path() : root + row.path();
@@ -96,10 +112,14 @@ class RoleMatrixIT {
                     default -> throw new IllegalArgumentException(row.method());
                 };
                 boolean ok = r.status() == row.expected()[i];
-                line.append(' ').append(r.status()).append(ok ? "" : " ✗ (expected " + row.expected()[i] + ")").append(" |");
+                line.append(' ')
+                        .append(r.status())
+                        .append(ok ? "" : " ✗ (expected " + row.expected()[i] + ")")
+                        .append(" |");
                 if (!ok) {
                     wrong.add(row.method() + " " + row.path() + " as " + WHO.get(i) + ": " + r.status() + ", expected "
-                            + row.expected()[i] + ": " + r.body().substring(0, Math.min(200, r.body().length())));
+                            + row.expected()[i] + ": "
+                            + r.body().substring(0, Math.min(200, r.body().length())));
                 }
             }
             table.add(line.toString());
@@ -107,14 +127,19 @@ class RoleMatrixIT {
         Api.as(Api.ADMIN).delete(Schedules.URL + schedule);
         Path out = Files.createDirectories(Path.of("target/reliability")).resolve("role-matrix.md");
         Files.writeString(out, String.join("\n", table) + "\n");
-        assertThat(wrong).as("calls answered otherwise than designed (table: " + out + ")").isEmpty();
+        assertThat(wrong)
+                .as("calls answered otherwise than designed (table: " + out + ")")
+                .isEmpty();
     }
 
     @Test
     void noPasswordIsWrittenToAnyLogOrJobLog() throws Exception {
         // Every user above signed in with Basic auth (and the console with a form) many times by now.
         Path logs = Path.of("target/liberty/wlp/usr/servers/vidbatch-it/logs");
-        List<String> secrets = WHO.stream().filter(w -> !w.equals("anonymous")).map(Api::password).toList();
+        List<String> secrets = WHO.stream()
+                .filter(w -> !w.equals("anonymous"))
+                .map(Api::password)
+                .toList();
         List<String> found = new ArrayList<>();
         try (var files = Files.walk(logs)) {
             for (Path f : files.filter(Files::isRegularFile).toList()) {

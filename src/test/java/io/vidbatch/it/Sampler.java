@@ -17,8 +17,7 @@ final class Sampler {
      * Peak used heap (garbage not yet collected counts), the heap's maximum, peak live threads,
      * and the slowest /metrics answer: how long a monitoring system waited at worst.
      */
-    record Peaks(long heapMb, long maxHeapMb, int threads, double slowestSeconds) {
-    }
+    record Peaks(long heapMb, long maxHeapMb, int threads, double slowestSeconds) {}
 
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final Thread thread;
@@ -55,7 +54,9 @@ final class Sampler {
     /** Used heap after a full GC, asked of the server's JVM with jcmd: what the server really keeps. */
     static long heapAfterGcMb() throws Exception {
         Process gc = new ProcessBuilder("jcmd", Long.toString(ItServer.process().pid()), "GC.run")
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .start();
         assertThat(gc.waitFor()).as("jcmd GC.run").isZero();
         return (long) value(read("base"), "memory_usedHeap_bytes") >> 20;
     }
@@ -96,7 +97,9 @@ final class Sampler {
 
     private static double value(String text, String name) {
         Matcher m = Pattern.compile("(?m)^" + name + "(\\{[^}]*})?\\s+(\\S+)").matcher(text);
-        assertThat(m.find()).as(name + " in /metrics, which began: " + text.substring(0, Math.min(300, text.length()))).isTrue();
+        assertThat(m.find())
+                .as(name + " in /metrics, which began: " + text.substring(0, Math.min(300, text.length())))
+                .isTrue();
         return Double.parseDouble(m.group(2));
     }
 }

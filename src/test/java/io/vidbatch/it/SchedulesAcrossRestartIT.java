@@ -38,17 +38,20 @@ class SchedulesAcrossRestartIT {
         String gone = "gone-" + run;
         try {
             save(watch, "*/3 * * * * *", "\"watch\": true", List.of("inbox-restart-" + run));
-            JsonObject first = Schedules.awaitRun(watch, r -> r.getString("outcome").equals("STARTED"), "taking a and b");
+            JsonObject first =
+                    Schedules.awaitRun(watch, r -> r.getString("outcome").equals("STARTED"), "taking a and b");
             assertThat(first.getString("message")).isEqualTo("2 new file(s)");
             // Let it finish: a job cut short by the stop would end FAILED, which is not what this test is about.
-            Jobs.on(Api.Server.main()).awaitEnd(first.getJsonNumber("jobInstance").longValue(), Duration.ofMinutes(2));
+            Jobs.on(Api.Server.main())
+                    .awaitEnd(first.getJsonNumber("jobInstance").longValue(), Duration.ofMinutes(2));
 
             // Two schedules due once, at a second that will pass while the server is down: one may run
             // up to ten minutes late, the other one second late only. The stop below reaches the
             // server within a second or two of being asked (it took 4.4 s in all here).
             Instant due = Instant.now().plusSeconds(10).truncatedTo(ChronoUnit.SECONDS);
             ZonedDateTime at = due.atZone(ZoneOffset.UTC);
-            String once = at.getSecond() + " " + at.getMinute() + " " + at.getHour() + " " + at.getDayOfMonth() + " " + at.getMonthValue() + " *";
+            String once = at.getSecond() + " " + at.getMinute() + " " + at.getHour() + " " + at.getDayOfMonth() + " "
+                    + at.getMonthValue() + " *";
             save(late, once, "\"graceSeconds\": 600", List.of("samples/screen-480p-noaudio.mp4"));
             save(gone, once, "\"graceSeconds\": 1", List.of("samples/screen-480p-noaudio.mp4"));
 
@@ -64,23 +67,43 @@ class SchedulesAcrossRestartIT {
             // A fourth file is still being copied in as the server comes back.
             var writer = Schedules.copySlowly(Jobs.sample("portrait-rotated.mp4"), inbox.resolve("d.mp4"));
 
-            JsonObject caughtUp = Schedules.awaitRun(late, r -> r.getString("outcome").equals("STARTED"), "caught up at start-up");
-            assertThat(caughtUp.getString("message")).isEqualTo("the firing due at " + due
-                    + " fell while the server was down; run at start-up, within the grace of 600 s");
+            JsonObject caughtUp =
+                    Schedules.awaitRun(late, r -> r.getString("outcome").equals("STARTED"), "caught up at start-up");
+            assertThat(caughtUp.getString("message"))
+                    .isEqualTo("the firing due at " + due
+                            + " fell while the server was down; run at start-up, within the grace of 600 s");
             long lateJob = caughtUp.getJsonNumber("jobInstance").longValue();
-            assertThat(Api.as(Api.ADMIN).get(Api.batchUrl() + "/jobinstances/" + lateJob).json().getString("submitter")).isEqualTo("scheduler");
-            assertThat(Jobs.on(Api.Server.main()).awaitEnd(lateJob, Duration.ofMinutes(1)).getString("status")).isEqualTo("COMPLETED");
-            assertThat(Schedules.runs(late)).as("run once, not once per start-up check").hasSize(1);
+            assertThat(Api.as(Api.ADMIN)
+                            .get(Api.batchUrl() + "/jobinstances/" + lateJob)
+                            .json()
+                            .getString("submitter"))
+                    .isEqualTo("scheduler");
+            assertThat(Jobs.on(Api.Server.main())
+                            .awaitEnd(lateJob, Duration.ofMinutes(1))
+                            .getString("status"))
+                    .isEqualTo("COMPLETED");
+            assertThat(Schedules.runs(late))
+                    .as("run once, not once per start-up check")
+                    .hasSize(1);
 
-            JsonObject missed = Schedules.awaitRun(gone, r -> r.getString("outcome").equals("MISSED"), "recorded as missed");
-            assertThat(Instant.parse(missed.getString("firedAt"))).as("recorded at the time it fell due").isEqualTo(due);
-            assertThat(missed.getString("message")).startsWith("the firing due at " + due + " fell while the server was down; the last was ")
+            JsonObject missed =
+                    Schedules.awaitRun(gone, r -> r.getString("outcome").equals("MISSED"), "recorded as missed");
+            assertThat(Instant.parse(missed.getString("firedAt")))
+                    .as("recorded at the time it fell due")
+                    .isEqualTo(due);
+            assertThat(missed.getString("message"))
+                    .startsWith("the firing due at " + due + " fell while the server was down; the last was ")
                     .endsWith(" s late at start-up, beyond the grace of 1 s");
-            assertThat(Schedules.runs(gone)).extracting(r -> r.getString("outcome")).containsExactly("MISSED");
+            assertThat(Schedules.runs(gone))
+                    .extracting(r -> r.getString("outcome"))
+                    .containsExactly("MISSED");
 
             Instant lastWrite = writer.join();
-            JsonObject tookD = Schedules.awaitRun(watch, r -> r.getString("outcome").equals("STARTED")
-                            && Instant.parse(r.getString("firedAt")).isAfter(lastWrite.minusSeconds(2)), "taking d once it stopped growing");
+            JsonObject tookD = Schedules.awaitRun(
+                    watch,
+                    r -> r.getString("outcome").equals("STARTED")
+                            && Instant.parse(r.getString("firedAt")).isAfter(lastWrite.minusSeconds(2)),
+                    "taking d once it stopped growing");
             // Two more firings: they must find nothing new (checked below: each file taken by exactly one run).
             List<JsonObject> runs = Schedules.awaitFiringsAfter(watch, tookD, 2, "finding nothing new");
             List<String> taken = new ArrayList<>();
@@ -88,23 +111,34 @@ class SchedulesAcrossRestartIT {
                 if (!r.getString("outcome").equals("STARTED")) {
                     continue;
                 }
-                JsonObject job = Jobs.on(Api.Server.main()).awaitEnd(r.getJsonNumber("jobInstance").longValue(), Duration.ofMinutes(2));
+                JsonObject job = Jobs.on(Api.Server.main())
+                        .awaitEnd(r.getJsonNumber("jobInstance").longValue(), Duration.ofMinutes(2));
                 assertThat(job.getString("exitStatus")).as(r.toString()).startsWith("ALL DONE");
                 List<String> files = Schedules.taken(job);
                 if (files.contains("d.mp4")) {
                     // Its size held still for the settle time: the run began at most 2 s before the last write ended.
-                    assertThat(Instant.parse(r.getString("firedAt"))).as("took d only once it was whole").isAfter(lastWrite.minusSeconds(2));
+                    assertThat(Instant.parse(r.getString("firedAt")))
+                            .as("took d only once it was whole")
+                            .isAfter(lastWrite.minusSeconds(2));
                 }
                 taken.addAll(files);
             }
-            assertThat(taken).as("each file taken by exactly one run, before and after the restart")
+            assertThat(taken)
+                    .as("each file taken by exactly one run, before and after the restart")
                     .containsExactlyInAnyOrder("a.mp4", "b.mp4", "c.mp4", "d.mp4");
-            Report.row("faults", "server stopped over a scheduled firing (grace 600 s / 1 s)",
+            Report.row(
+                    "faults",
+                    "server stopped over a scheduled firing (grace 600 s / 1 s)",
                     "run once at start-up as `scheduler` / recorded MISSED at its due time; no firing while stopping");
-            Report.row("faults", "server stopped while files arrive in a watched folder, one still being written",
+            Report.row(
+                    "faults",
+                    "server stopped while files arrive in a watched folder, one still being written",
                     "each file taken by exactly one run across the restart; the growing one only once whole");
-            assertThat(runs.stream().filter(r -> Instant.parse(r.getString("firedAt")).isAfter(up)
-                    && Instant.parse(r.getString("firedAt")).isBefore(lastWrite.minusSeconds(2)))).as("firings while d grew").isNotEmpty();
+            assertThat(runs.stream()
+                            .filter(r -> Instant.parse(r.getString("firedAt")).isAfter(up)
+                                    && Instant.parse(r.getString("firedAt")).isBefore(lastWrite.minusSeconds(2))))
+                    .as("firings while d grew")
+                    .isNotEmpty();
         } finally {
             ItServer.ensureUp();
             for (String name : List.of(watch, late, gone)) {

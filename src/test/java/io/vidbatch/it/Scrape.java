@@ -48,7 +48,9 @@ record Scrape(Map<String, Double> samples) {
     /** A sample's value; a series Liberty does not print fails the test (we register every one at start). */
     double get(String name, String launcher) {
         Double v = samples.get(key(name, launcher));
-        assertThat(v).as(name + "{launcher=\"" + launcher + "\"} in /metrics " + samples.keySet()).isNotNull();
+        assertThat(v)
+                .as(name + "{launcher=\"" + launcher + "\"} in /metrics " + samples.keySet())
+                .isNotNull();
         return v;
     }
 

@@ -20,8 +20,8 @@ class SegmentedIT {
     void sixSecondSegmentsOnTwoWorkersMatchTheWholeFileOutput() throws Exception {
         String clip = "samples/long-720p-30s.mp4";
         long whole = Jobs.submit(Jobs.body("inputs", List.of(clip), "outputDir", Jobs.dir("it-whole"), "workers", 2));
-        long segmented = Jobs.submit(Jobs.body("inputs", List.of(clip), "outputDir", Jobs.dir("it-segmented"), "workers", 2,
-                "segmentSeconds", 6));
+        long segmented = Jobs.submit(Jobs.body(
+                "inputs", List.of(clip), "outputDir", Jobs.dir("it-segmented"), "workers", 2, "segmentSeconds", 6));
         JsonObject w = Jobs.waitForEnd(whole, Duration.ofMinutes(3));
         JsonObject s = Jobs.waitForEnd(segmented, Duration.ofMinutes(3));
         assertThat(w.getString("exitStatus")).startsWith("ALL DONE");
@@ -29,7 +29,10 @@ class SegmentedIT {
 
         // 30 s cut every 6 s at keyframes: 5 video pieces and the audio, spread over both partitions.
         assertThat(s.getJsonArray("items")).hasSize(6);
-        assertThat(s.getJsonArray("items").stream().map(i -> i.asJsonObject().getInt("partition")).distinct()).hasSize(2);
+        assertThat(s.getJsonArray("items").stream()
+                        .map(i -> i.asJsonObject().getInt("partition"))
+                        .distinct())
+                .hasSize(2);
         assertThat(s.getJsonArray("inputs").getJsonObject(0).getInt("segments")).isEqualTo(5);
 
         Path source = Jobs.sample("long-720p-30s.mp4");
@@ -44,10 +47,14 @@ class SegmentedIT {
 
         double psnrWhole = Samples.psnr(wholeOut, source);
         double psnrSegmented = Samples.psnr(segOut, source);
-        System.out.printf("segmented: %d frames (whole %d, source %d), %.3f s (whole %.3f s), PSNR %.3f dB (whole %.3f dB)%n",
+        System.out.printf(
+                "segmented: %d frames (whole %d, source %d), %.3f s (whole %.3f s), PSNR %.3f dB (whole %.3f dB)%n",
                 ps.frames(), pw.frames(), src.frames(), ps.videoSeconds(), pw.videoSeconds(), psnrSegmented, psnrWhole);
-        assertThat(psnrSegmented).as("PSNR segmented vs whole (%.3f dB)", psnrWhole).isCloseTo(psnrWhole, offset(0.2));
+        assertThat(psnrSegmented)
+                .as("PSNR segmented vs whole (%.3f dB)", psnrWhole)
+                .isCloseTo(psnrWhole, offset(0.2));
         // The joined pieces and the separate audio are cleaned up once assembled.
-        assertThat(Jobs.outputs().resolve(".vidbatch-work/" + segmented + "/in-1")).doesNotExist();
+        assertThat(Jobs.outputs().resolve(".vidbatch-work/" + segmented + "/in-1"))
+                .doesNotExist();
     }
 }

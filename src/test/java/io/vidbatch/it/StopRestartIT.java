@@ -20,12 +20,18 @@ class StopRestartIT {
 
     @Test
     void restartNeverRedoesACommittedItem() throws Exception {
-        RestartScenario.run(Jobs.on(Api.Server.main()), RestartScenario.Via.OUR_API, TranscodeIT.DEMO.stream().map(n -> "samples/" + n).toList(), Jobs.dir("it-restart"));
+        RestartScenario.run(
+                Jobs.on(Api.Server.main()),
+                RestartScenario.Via.OUR_API,
+                TranscodeIT.DEMO.stream().map(n -> "samples/" + n).toList(),
+                Jobs.dir("it-restart"));
     }
 
     @Test
     void aCoordinatorKilledMidJobLeavesNoWorkerRunningAndItsRestartRedoesNoCommittedItem() throws Exception {
-        RestartScenario.runKilled(Jobs.on(Api.Server.main()), TranscodeIT.DEMO.stream().map(n -> "samples/" + n).toList(),
+        RestartScenario.runKilled(
+                Jobs.on(Api.Server.main()),
+                TranscodeIT.DEMO.stream().map(n -> "samples/" + n).toList(),
                 List.of("local", "process"));
         // Its ffmpeg died with it: the restarted coordinator's sweep found nothing left to end.
         assertThat(Files.readString(ItServer.messagesLog())).doesNotContain("left running by a coordinator that died");
@@ -33,16 +39,24 @@ class StopRestartIT {
 
     @Test
     void stopDuringALongItemEndsFfmpegAndRestartCompletesIt() {
-        long id = Jobs.submit(Jobs.body("inputs", List.of("samples/slow-1080p-60s.mp4"), "outputDir", Jobs.dir("it-stop"), "workers", 1));
-        Jobs.waitFor(id, Duration.ofMinutes(1), j -> j.getJsonArray("items").stream()
-                .anyMatch(i -> i.asJsonObject().getJsonNumber("percent").doubleValue() > 2), "encoding under way");
+        long id = Jobs.submit(Jobs.body(
+                "inputs", List.of("samples/slow-1080p-60s.mp4"), "outputDir", Jobs.dir("it-stop"), "workers", 1));
+        Jobs.waitFor(
+                id,
+                Duration.ofMinutes(1),
+                j -> j.getJsonArray("items").stream()
+                        .anyMatch(i -> i.asJsonObject().getJsonNumber("percent").doubleValue() > 2),
+                "encoding under way");
         List<ProcessHandle> ffmpeg = ffmpegFor("slow-1080p-60s");
         assertThat(ffmpeg).as("the running ffmpeg").hasSize(1);
 
         long stopAt = System.nanoTime();
         Jobs.on(Api.Server.main()).control(id, "stop");
-        Awaitility.await("the running ffmpeg gone within 15 s of the stop request").atMost(Duration.ofSeconds(15))
-                .pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(100)).pollInSameThread()
+        Awaitility.await("the running ffmpeg gone within 15 s of the stop request")
+                .atMost(Duration.ofSeconds(15))
+                .pollDelay(Duration.ZERO)
+                .pollInterval(Duration.ofMillis(100))
+                .pollInSameThread()
                 .until(() -> !ffmpeg.get(0).isAlive());
         double seconds = (System.nanoTime() - stopAt) / 1e9;
         assertThat(ffmpeg.get(0).isAlive()).isFalse();
@@ -54,17 +68,24 @@ class StopRestartIT {
         assertThat(files(dir)).as("no output, no partial file").isEmpty();
 
         Jobs.on(Api.Server.main()).control(id, "restart");
-        JsonObject done = Jobs.waitFor(id, Duration.ofMinutes(3), j -> j.getString("status").equals("COMPLETED")
-                && j.getJsonArray("executions").size() == 2, "completed after restart");
+        JsonObject done = Jobs.waitFor(
+                id,
+                Duration.ofMinutes(3),
+                j -> j.getString("status").equals("COMPLETED")
+                        && j.getJsonArray("executions").size() == 2,
+                "completed after restart");
         assertThat(done.getString("exitStatus")).startsWith("ALL DONE");
         Probe out = Probe.of(dir.resolve("slow-1080p-60s-h264-720p.mp4"));
         assertThat(out.frames()).isEqualTo(1800);
-        assertThat(files(dir)).containsExactlyInAnyOrder("slow-1080p-60s-h264-720p.mp4", "vidbatch-report-" + id + ".json");
+        assertThat(files(dir))
+                .containsExactlyInAnyOrder("slow-1080p-60s-h264-720p.mp4", "vidbatch-report-" + id + ".json");
     }
 
     static List<ProcessHandle> ffmpegFor(String name) {
-        return ProcessHandle.allProcesses().filter(p -> p.info().commandLine().orElse("").contains("ffmpeg")
-                && p.info().commandLine().orElse("").contains(name)).toList();
+        return ProcessHandle.allProcesses()
+                .filter(p -> p.info().commandLine().orElse("").contains("ffmpeg")
+                        && p.info().commandLine().orElse("").contains(name))
+                .toList();
     }
 
     static List<String> files(Path dir) {

@@ -23,13 +23,24 @@ import static org.assertj.core.api.Assertions.offset;
 @MicroShedTest
 class TranscodeIT {
 
-    static final List<String> DEMO = List.of("city-1080p.mp4", "talk-720p-23976.mp4", "screen-480p-noaudio.mp4",
-            "phone-vfr.mp4", "portrait-rotated.mp4");
+    static final List<String> DEMO = List.of(
+            "city-1080p.mp4",
+            "talk-720p-23976.mp4",
+            "screen-480p-noaudio.mp4",
+            "phone-vfr.mp4",
+            "portrait-rotated.mp4");
 
     @Test
     void ourApiTranscodesEverySampleIntoAVerifiedOutput() {
-        long id = Jobs.submit(Jobs.body("inputs", DEMO.stream().map(n -> "samples/" + n).toList(), "outputDir", Jobs.dir("it-ours"),
-                "workers", 2, "operations", "thumbnail(at=50%)"));
+        long id = Jobs.submit(Jobs.body(
+                "inputs",
+                DEMO.stream().map(n -> "samples/" + n).toList(),
+                "outputDir",
+                Jobs.dir("it-ours"),
+                "workers",
+                2,
+                "operations",
+                "thumbnail(at=50%)"));
         JsonObject job = Jobs.waitForEnd(id, Duration.ofMinutes(3));
         assertThat(job.getString("status")).isEqualTo("COMPLETED");
         assertThat(job.getString("exitStatus")).isEqualTo("ALL DONE: 5 of 5 inputs done, 0 failed, 0 rejected");
@@ -43,30 +54,42 @@ class TranscodeIT {
             Probe out = Probe.of(output);
             assertThat(out.videoCodec()).isEqualTo("h264");
             assertThat(out.frames()).as(source + " frames").isEqualTo(src.frames());
-            assertThat(out.videoSeconds()).as(source + " duration").isCloseTo(src.videoSeconds(), offset(1 / 30.0 + 0.002));
+            assertThat(out.videoSeconds())
+                    .as(source + " duration")
+                    .isCloseTo(src.videoSeconds(), offset(1 / 30.0 + 0.002));
             assertThat(out.audio()).as(source + " audio").isEqualTo(src.audio());
             assertThat(out.height()).isLessThanOrEqualTo(720);
             assertThat(out.width()).isLessThanOrEqualTo(1280);
             // Aspect ratio kept, including the rotated portrait clip.
-            assertThat((double) out.width() / out.height()).isCloseTo((double) src.width() / src.height(), offset(0.02));
+            assertThat((double) out.width() / out.height())
+                    .isCloseTo((double) src.width() / src.height(), offset(0.02));
             String thumb = in.getJsonObject("output").getJsonArray("thumbnails").getString(0);
             assertThat(Path.of(thumb)).isRegularFile();
         }
         Path report = Jobs.outputs().resolve(Jobs.dir("it-ours")).resolve("vidbatch-report-" + id + ".json");
         assertThat(report).isRegularFile();
-        JsonObject fromFile = Json.createReader(new java.io.StringReader(read(report))).readObject();
+        JsonObject fromFile =
+                Json.createReader(new java.io.StringReader(read(report))).readObject();
         assertThat(fromFile.getJsonObject("summary").getInt("done")).isEqualTo(5);
         Api.Reply viaApi = Api.as(Api.MONITOR).get(Api.appUrl() + "/api/v1/jobs/" + id + "/report");
         assertThat(viaApi.json().getJsonArray("inputs")).isEqualTo(fromFile.getJsonArray("inputs"));
-        assertThat(viaApi.json().getJsonObject("summary").getJsonNumber("encodeFps").doubleValue()).isPositive();
+        assertThat(viaApi.json()
+                        .getJsonObject("summary")
+                        .getJsonNumber("encodeFps")
+                        .doubleValue())
+                .isPositive();
     }
 
     @Test
     void libertyBatchApiRunsTheSameJob() {
         String params = Json.createObjectBuilder()
                 .add("inputs", "samples/screen-480p-noaudio.mp4,samples/talk-720p-23976.mp4")
-                .add("preset", "vp9-720p").add("outputDir", Jobs.dir("it-liberty")).build().toString();
-        String body = "{\"applicationName\":\"vidbatch\",\"jobXMLName\":\"transcode\",\"jobParameters\":" + params + "}";
+                .add("preset", "vp9-720p")
+                .add("outputDir", Jobs.dir("it-liberty"))
+                .build()
+                .toString();
+        String body =
+                "{\"applicationName\":\"vidbatch\",\"jobXMLName\":\"transcode\",\"jobParameters\":" + params + "}";
         Api.Reply r = Api.as(Api.SUBMITTER).post(Api.batchUrl() + "/jobinstances", body);
         assertThat(r.status()).as(r.body()).isEqualTo(201);
         long id = r.json().getJsonNumber("instanceId").longValue();
@@ -90,7 +113,8 @@ class TranscodeIT {
 
     @Test
     void aScriptCanBlockUntilTheJobEnds() {
-        long id = Jobs.submit(Jobs.body("inputs", List.of("samples/screen-480p-noaudio.mp4"), "outputDir", Jobs.dir("it-wait")));
+        long id = Jobs.submit(
+                Jobs.body("inputs", List.of("samples/screen-480p-noaudio.mp4"), "outputDir", Jobs.dir("it-wait")));
         // One request, sent while the job is young, answers with its end: no polling loop. (That the
         // answer waits for the end, however fast the machine, is scriptsWaitingOnAJobHoldNoServerThread's:
         // requests sent while a job runs answer STOPPED once it is stopped.)
@@ -99,12 +123,16 @@ class TranscodeIT {
         assertThat(r.json().getString("status")).isEqualTo("COMPLETED");
         assertThat(r.json().getString("exitStatus")).startsWith("ALL DONE");
         assertThat(r.json().getString("outcome")).isEqualTo("ALL_DONE");
-        assertThat(Api.as(Api.MONITOR).get(Api.appUrl() + "/api/v1/jobs/" + id + "/status?wait=99999").status()).isEqualTo(400);
+        assertThat(Api.as(Api.MONITOR)
+                        .get(Api.appUrl() + "/api/v1/jobs/" + id + "/status?wait=99999")
+                        .status())
+                .isEqualTo(400);
     }
 
     @Test
     void scriptsWaitingOnAJobHoldNoServerThread() throws Exception {
-        long id = Jobs.submit(Jobs.body("inputs", List.of("samples/slow-1080p-60s.mp4"), "outputDir", Jobs.dir("it-waiters"), "workers", 1));
+        long id = Jobs.submit(Jobs.body(
+                "inputs", List.of("samples/slow-1080p-60s.mp4"), "outputDir", Jobs.dir("it-waiters"), "workers", 1));
         String status = Api.appUrl() + "/api/v1/jobs/" + id + "/status";
         int waiters = 40;
         ExecutorService scripts = Executors.newFixedThreadPool(waiters);
@@ -121,8 +149,12 @@ class TranscodeIT {
 
             // The waiting requests, sent 2 s ago, are parked: Liberty's request threads are free.
             long active = activeServerThreads();
-            assertThat(Jobs.get(id).getString("status")).as("the job still runs while measured").isEqualTo("STARTED");
-            assertThat(active).as("Default Executor threads running tasks while %d scripts wait", waiters).isLessThan(waiters / 2);
+            assertThat(Jobs.get(id).getString("status"))
+                    .as("the job still runs while measured")
+                    .isEqualTo("STARTED");
+            assertThat(active)
+                    .as("Default Executor threads running tasks while %d scripts wait", waiters)
+                    .isLessThan(waiters / 2);
             System.out.printf("status?wait: %d scripts waiting, %d server threads busy%n", waiters, active);
 
             Jobs.on(Api.Server.main()).control(id, "stop");

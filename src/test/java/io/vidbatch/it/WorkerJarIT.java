@@ -21,12 +21,21 @@ class WorkerJarIT {
     @Test
     void holdsOnlyMediaTheWorkContractAndTheWorker() throws Exception {
         try (JarFile jar = new JarFile(JAR.toFile())) {
-            List<String> classes = jar.stream().map(e -> e.getName()).filter(n -> n.endsWith(".class")).toList();
+            List<String> classes = jar.stream()
+                    .map(e -> e.getName())
+                    .filter(n -> n.endsWith(".class"))
+                    .toList();
             System.out.printf("worker jar: %d classes, %d bytes%n", classes.size(), Files.size(JAR));
-            assertThat(classes).isNotEmpty().allMatch(n -> n.startsWith("io/vidbatch/media/") || n.startsWith("io/vidbatch/work/")
-                    || n.startsWith("io/vidbatch/worker/"));
-            assertThat(classes).contains("io/vidbatch/worker/Worker.class", "io/vidbatch/work/ItemRunner.class",
-                    "io/vidbatch/media/Transcoder.class");
+            assertThat(classes)
+                    .isNotEmpty()
+                    .allMatch(n -> n.startsWith("io/vidbatch/media/")
+                            || n.startsWith("io/vidbatch/work/")
+                            || n.startsWith("io/vidbatch/worker/"));
+            assertThat(classes)
+                    .contains(
+                            "io/vidbatch/worker/Worker.class",
+                            "io/vidbatch/work/ItemRunner.class",
+                            "io/vidbatch/media/Transcoder.class");
         }
     }
 
@@ -34,7 +43,8 @@ class WorkerJarIT {
     @Test
     void startsOnItsOwn() throws Exception {
         Path outcome = Files.createTempFile("worker-outcome", ".json");
-        ProcessBuilder b = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", JAR.toString())
+        ProcessBuilder b = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", JAR.toString())
                 .redirectErrorStream(true);
         b.environment().remove("VIDBATCH_ITEMS");
         b.environment().put("VIDBATCH_RESULT_FILE", outcome.toString());

@@ -41,7 +41,9 @@ class FirstStepTurnsTest {
         turns.giveBack(7);
         assertThat(turns.take(2)).isTrue();
         Future<Boolean> third = jobThreads.submit(() -> turns.take(3));
-        assertThat(third.isDone()).as("one turn only, however often it was given back").isFalse();
+        assertThat(third.isDone())
+                .as("one turn only, however often it was given back")
+                .isFalse();
         turns.giveBack(2);
         assertThat(third.get(1, TimeUnit.MINUTES)).isTrue();
     }
@@ -50,8 +52,12 @@ class FirstStepTurnsTest {
     void aTurnNeverGivenBackHoldsTheOthersNoLongerThanTheLimit() throws Exception {
         FirstStepTurns turns = new FirstStepTurns(Duration.ofMillis(200));
         assertThat(turns.take(1)).isTrue();
-        assertThat(turns.take(2)).as("the limit ran out: it goes on without a turn").isFalse();
+        assertThat(turns.take(2))
+                .as("the limit ran out: it goes on without a turn")
+                .isFalse();
         turns.giveBack(2);
-        assertThat(turns.take(3)).as("execution 2 held no turn, so giving back changed nothing").isFalse();
+        assertThat(turns.take(3))
+                .as("execution 2 held no turn, so giving back changed nothing")
+                .isFalse();
     }
 }

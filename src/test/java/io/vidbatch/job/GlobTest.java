@@ -34,9 +34,12 @@ class GlobTest {
     @Test
     void thirtyGlobstarsDecideOnLongNamesAtOnce() {
         Glob g = glob("**".repeat(30) + "Z");
-        List<String> names = IntStream.range(0, 2_000).mapToObj(i -> "%04d".formatted(i) + "x".repeat(247) + ".mp4").toList();
+        List<String> names = IntStream.range(0, 2_000)
+                .mapToObj(i -> "%04d".formatted(i) + "x".repeat(247) + ".mp4")
+                .toList();
         assertThat(names.get(0)).hasSize(255);
-        List<String> matched = assertTimeoutPreemptively(HANG_GUARD, () -> names.stream().filter(g::matches).toList());
+        List<String> matched = assertTimeoutPreemptively(
+                HANG_GUARD, () -> names.stream().filter(g::matches).toList());
         assertThat(matched).isEmpty();
         assertThat(g.matches("x".repeat(254) + "Z")).isTrue();
         assertThat(g.matches("deep/".repeat(40) + "Z")).isTrue();
@@ -58,10 +61,12 @@ class GlobTest {
 
     @Test
     void twoStarsCrossFoldersAndASlashAfterThemNeedsOne() {
-        assertThat(matching("**.mp4", "a.mp4", "x/a.mp4", "x/y/a.mp4")).containsExactly("a.mp4", "x/a.mp4", "x/y/a.mp4");
+        assertThat(matching("**.mp4", "a.mp4", "x/a.mp4", "x/y/a.mp4"))
+                .containsExactly("a.mp4", "x/a.mp4", "x/y/a.mp4");
         // As with the JDK's globs: **/ needs a folder, so the base folder's own files do not match.
         assertThat(matching("**/*.mp4", "a.mp4", "x/a.mp4", "x/y/a.mp4")).containsExactly("x/a.mp4", "x/y/a.mp4");
-        assertThat(matching("a/**/b/*.mkv", "a/x/b/c.mkv", "a/x/y/b/c.mkv", "a/b/c.mkv", "a/x/b/c/d.mkv", "z/x/b/c.mkv"))
+        assertThat(matching(
+                        "a/**/b/*.mkv", "a/x/b/c.mkv", "a/x/y/b/c.mkv", "a/b/c.mkv", "a/x/b/c/d.mkv", "z/x/b/c.mkv"))
                 .containsExactly("a/x/b/c.mkv", "a/x/y/b/c.mkv");
     }
 
@@ -89,7 +94,8 @@ class GlobTest {
         assertThat(matching("*.{mp4,mkv}", "a.mp4", "a.mkv", "a.mov")).containsExactly("a.mp4", "a.mkv");
         assertThat(matching("{shows,films/new}/*.mp4", "shows/a.mp4", "films/new/b.mp4", "films/c.mp4"))
                 .containsExactly("shows/a.mp4", "films/new/b.mp4");
-        assertThat(matching("take{,2}.mp4", "take.mp4", "take2.mp4", "take3.mp4")).containsExactly("take.mp4", "take2.mp4");
+        assertThat(matching("take{,2}.mp4", "take.mp4", "take2.mp4", "take3.mp4"))
+                .containsExactly("take.mp4", "take2.mp4");
     }
 
     @Test
@@ -100,17 +106,63 @@ class GlobTest {
 
     @Test
     void itMatchesWhatTheJdkMatched() {
-        List<String> patterns = List.of("*.mp4", "**.mp4", "**/*.mp4", "a/**/b/*.mkv", "e?.mp4", "[abc]*", "[a-c]?.mp4",
-                "[!a-c]*", "[-x]*", "[x-]*", "*.{mp4,mkv}", "{a,b/c}/*", "{,x}a*", "\\*.mp4", "***", "a*b*c", "*/*", "**/",
-                "?", "s[0-9][0-9]e*.m??", "**a**b**", "*/**", "x{*,?}y");
-        List<String> paths = List.of("a.mp4", "a.mkv", "x/a.mp4", "x/y/a.mp4", "a/b/c.mkv", "a/x/b/c.mkv", "a/x/y/b/c.mkv",
-                "e1.mp4", "e10.mp4", "b1.mp4", "-dash", "x-", "*.mp4", "b/c/d", "xab", "abc", "aXbYc", "a/b/c", "é.mp4",
-                "😀.mp4", "s01e02.mkv", "s01e02.mp4", "xy", "xzzy", "x/y");
+        List<String> patterns = List.of(
+                "*.mp4",
+                "**.mp4",
+                "**/*.mp4",
+                "a/**/b/*.mkv",
+                "e?.mp4",
+                "[abc]*",
+                "[a-c]?.mp4",
+                "[!a-c]*",
+                "[-x]*",
+                "[x-]*",
+                "*.{mp4,mkv}",
+                "{a,b/c}/*",
+                "{,x}a*",
+                "\\*.mp4",
+                "***",
+                "a*b*c",
+                "*/*",
+                "**/",
+                "?",
+                "s[0-9][0-9]e*.m??",
+                "**a**b**",
+                "*/**",
+                "x{*,?}y");
+        List<String> paths = List.of(
+                "a.mp4",
+                "a.mkv",
+                "x/a.mp4",
+                "x/y/a.mp4",
+                "a/b/c.mkv",
+                "a/x/b/c.mkv",
+                "a/x/y/b/c.mkv",
+                "e1.mp4",
+                "e10.mp4",
+                "b1.mp4",
+                "-dash",
+                "x-",
+                "*.mp4",
+                "b/c/d",
+                "xab",
+                "abc",
+                "aXbYc",
+                "a/b/c",
+                "é.mp4",
+                "😀.mp4",
+                "s01e02.mkv",
+                "s01e02.mp4",
+                "xy",
+                "xzzy",
+                "x/y");
         for (String pattern : patterns) {
             PathMatcher jdk = FileSystems.getDefault().getPathMatcher("glob:" + pattern);
             Glob ours = glob(pattern);
             for (String path : paths) {
-                assertThat(ours.matches(path)).as("%s against %s", pattern, path).isEqualTo(jdk.matches(Path.of(path)));
+                assertThat(ours.matches(path))
+                        .as("%s against %s", pattern, path)
+                        .isEqualTo(jdk.matches(Path.of(path)));
             }
         }
     }
@@ -128,7 +180,10 @@ class GlobTest {
     }
 
     private static void assertInvalid(String pattern, String why) {
-        assertThatThrownBy(() -> Glob.compile(pattern)).as(pattern).isInstanceOf(Glob.Invalid.class).hasMessage(why);
+        assertThatThrownBy(() -> Glob.compile(pattern))
+                .as(pattern)
+                .isInstanceOf(Glob.Invalid.class)
+                .hasMessage(why);
     }
 
     @Test

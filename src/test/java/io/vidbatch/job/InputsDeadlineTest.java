@@ -22,6 +22,7 @@ class InputsDeadlineTest {
 
     @TempDir
     Path dir;
+
     Roots roots;
 
     @BeforeEach
@@ -44,14 +45,16 @@ class InputsDeadlineTest {
     void untroubledTheTreeExpandsWhole() throws ExpansionDeadline.Passed {
         AtomicInteger asked = new AtomicInteger();
         assertThat(Inputs.expand(List.of("**.mp4"), roots, stopAfter(Integer.MAX_VALUE, asked)))
-                .hasSize(FILES).allSatisfy(c -> assertThat(c.accepted()).isTrue());
+                .hasSize(FILES)
+                .allSatisfy(c -> assertThat(c.accepted()).isTrue());
     }
 
     @Test
     void aStopEndsTheWalkOfABigTreeWithItsReason() {
         AtomicInteger asked = new AtomicInteger();
         assertThatThrownBy(() -> Inputs.expand(List.of("**.mp4"), roots, stopAfter(100, asked)))
-                .isInstanceOf(ExpansionDeadline.Passed.class).hasMessage("input expansion stopped: the job was stopped");
+                .isInstanceOf(ExpansionDeadline.Passed.class)
+                .hasMessage("input expansion stopped: the job was stopped");
         // It stopped in the walk: it did not go on to meet every file.
         assertThat(asked.get()).isLessThan(FILES);
     }
@@ -60,7 +63,8 @@ class InputsDeadlineTest {
     void aStopEndsTheListingOfABigFolder() {
         AtomicInteger asked = new AtomicInteger();
         assertThatThrownBy(() -> Inputs.expand(List.of("d0"), roots, stopAfter(10, asked)))
-                .isInstanceOf(ExpansionDeadline.Passed.class).hasMessage("input expansion stopped: the job was stopped");
+                .isInstanceOf(ExpansionDeadline.Passed.class)
+                .hasMessage("input expansion stopped: the job was stopped");
         assertThat(asked.get()).isLessThan(FILES / 20);
     }
 
@@ -68,8 +72,10 @@ class InputsDeadlineTest {
     void aPassedDeadlineEndsExpansionWithItsReason() {
         ExpansionDeadline over = ExpansionDeadline.after(Duration.ZERO);
         for (List<String> entries : List.of(List.of("**.mp4"), List.of("d0"), List.of("d0/f1.mp4"))) {
-            assertThatThrownBy(() -> Inputs.accepted(entries, roots, over)).as("%s", entries)
-                    .isInstanceOf(ExpansionDeadline.Passed.class).hasMessage("input expansion stopped: over its 0 s deadline");
+            assertThatThrownBy(() -> Inputs.accepted(entries, roots, over))
+                    .as("%s", entries)
+                    .isInstanceOf(ExpansionDeadline.Passed.class)
+                    .hasMessage("input expansion stopped: over its 0 s deadline");
         }
     }
 }

@@ -30,7 +30,14 @@ class InputsTest {
         outside = Files.createDirectories(base.resolve("secret"));
         Files.writeString(outside.resolve("passwd.mp4"), "x");
         Files.createDirectories(inputs.resolve("show/s1"));
-        for (String f : List.of("a.mp4", "b.MOV", "notes.txt", ".hidden.mp4", "show/e1.mp4", "show/s1/e2.mp4", "-dash.mp4",
+        for (String f : List.of(
+                "a.mp4",
+                "b.MOV",
+                "notes.txt",
+                ".hidden.mp4",
+                "show/e1.mp4",
+                "show/s1/e2.mp4",
+                "-dash.mp4",
                 "with space, comma.mp4")) {
             Files.writeString(inputs.resolve(f), "x");
         }
@@ -46,7 +53,10 @@ class InputsTest {
     }
 
     private static List<String> names(List<Inputs.Candidate> cs) {
-        return cs.stream().filter(Inputs.Candidate::accepted).map(c -> c.file().getFileName().toString()).toList();
+        return cs.stream()
+                .filter(Inputs.Candidate::accepted)
+                .map(c -> c.file().getFileName().toString())
+                .toList();
     }
 
     @Test
@@ -81,15 +91,24 @@ class InputsTest {
 
     @Test
     void globsOverABoundAreRejectedAndTheOtherEntriesGoOn() {
-        List<Inputs.Candidate> cs = assertTimeoutPreemptively(HANG_GUARD, () -> expand("x".repeat(1020) + "/*.mp4",
-                "**".repeat(30) + "Z", "*/" + "d/".repeat(32) + "*.mp4", "show/[a-c.mp4", "{a,b}{a,b}{a,b}{a,b}{a,b}{a,b}", "a.mp4"));
-        assertThat(cs).extracting(Inputs.Candidate::rejection).containsExactly(
-                "glob longer than 1024 characters",
-                "glob with more than 16 wildcards (each *, **, ? and [...] counts)",
-                "glob deeper than 32 folders",
-                "glob not accepted: '[' without its ']'",
-                "glob not accepted: its {...} groups make more than 32 alternatives",
-                null);
+        List<Inputs.Candidate> cs = assertTimeoutPreemptively(
+                HANG_GUARD,
+                () -> expand(
+                        "x".repeat(1020) + "/*.mp4",
+                        "**".repeat(30) + "Z",
+                        "*/" + "d/".repeat(32) + "*.mp4",
+                        "show/[a-c.mp4",
+                        "{a,b}{a,b}{a,b}{a,b}{a,b}{a,b}",
+                        "a.mp4"));
+        assertThat(cs)
+                .extracting(Inputs.Candidate::rejection)
+                .containsExactly(
+                        "glob longer than 1024 characters",
+                        "glob with more than 16 wildcards (each *, **, ? and [...] counts)",
+                        "glob deeper than 32 folders",
+                        "glob not accepted: '[' without its ']'",
+                        "glob not accepted: its {...} groups make more than 32 alternatives",
+                        null);
     }
 
     @Test
@@ -100,14 +119,18 @@ class InputsTest {
         }
         String wanted = "b".repeat(254) + "Z";
         Files.writeString(many.resolve(wanted), "x");
-        List<Inputs.Candidate> cs = assertTimeoutPreemptively(HANG_GUARD, () -> expand("many/" + "**".repeat(16) + "Z"));
+        List<Inputs.Candidate> cs =
+                assertTimeoutPreemptively(HANG_GUARD, () -> expand("many/" + "**".repeat(16) + "Z"));
         assertThat(names(cs)).containsExactly(wanted);
     }
 
     @Test
     void escapesAreRejectedWithAReason() {
-        List<Inputs.Candidate> cs = expand("../secret/passwd.mp4", outside.resolve("passwd.mp4").toString(), "show/../../secret/*.mp4");
-        assertThat(cs).hasSize(3).allSatisfy(c -> assertThat(c.rejection()).isEqualTo("outside the allowed input roots"));
+        List<Inputs.Candidate> cs =
+                expand("../secret/passwd.mp4", outside.resolve("passwd.mp4").toString(), "show/../../secret/*.mp4");
+        assertThat(cs)
+                .hasSize(3)
+                .allSatisfy(c -> assertThat(c.rejection()).isEqualTo("outside the allowed input roots"));
     }
 
     @Test
@@ -134,7 +157,8 @@ class InputsTest {
 
     @Test
     void theSameFileTwiceIsPlannedOnce() {
-        assertThat(names(expand("a.mp4", "./a.mp4", inputs.resolve("a.mp4").toString()))).containsExactly("a.mp4");
+        assertThat(names(expand("a.mp4", "./a.mp4", inputs.resolve("a.mp4").toString())))
+                .containsExactly("a.mp4");
     }
 
     @Test
@@ -148,12 +172,14 @@ class InputsTest {
     void aLinkOutOfTheOutputRootIsRefused() throws IOException {
         Files.createDirectories(roots.outputRoot());
         Files.createSymbolicLink(roots.outputRoot().resolve("escape"), outside);
-        assertThat(roots.reallyInsideOutput(roots.resolveOutputDir("escape/sub").orElseThrow())).isFalse();
+        assertThat(roots.reallyInsideOutput(roots.resolveOutputDir("escape/sub").orElseThrow()))
+                .isFalse();
     }
 
     @Test
     void outputDirMustStayUnderTheOutputRoot() {
-        assertThat(roots.resolveOutputDir("night/2026")).contains(roots.outputRoot().resolve("night/2026"));
+        assertThat(roots.resolveOutputDir("night/2026"))
+                .contains(roots.outputRoot().resolve("night/2026"));
         assertThat(roots.resolveOutputDir("../elsewhere")).isEmpty();
         assertThat(roots.resolveOutputDir("/tmp")).isEmpty();
         assertThat(roots.resolveOutputDir(".vidbatch-work/x")).isEmpty();

@@ -27,9 +27,11 @@ class OutputNamesTest {
         assertThat(first.getFileName()).hasToString("intro-2-h264-720p.mp4");
         assertThat(second.getFileName()).hasToString("intro-3-h264-720p.mp4");
         // Planning again (a restart) takes the job's own claim back; another job does not.
-        assertThat(new OutputNames(out, claims, 1).next("intro", "-h264-720p.mp4")).isEqualTo(first);
+        assertThat(new OutputNames(out, claims, 1).next("intro", "-h264-720p.mp4"))
+                .isEqualTo(first);
         OutputNames.release(claims, 1, List.of(first));
-        assertThat(new OutputNames(out, claims, 3).next("intro", "-h264-720p.mp4")).isEqualTo(first);
+        assertThat(new OutputNames(out, claims, 3).next("intro", "-h264-720p.mp4"))
+                .isEqualTo(first);
     }
 
     @Test
@@ -57,6 +59,7 @@ class OutputNamesTest {
         Files.writeString(name, "x");
         Files.writeString(name.resolveSibling("." + name.getFileName() + ".abcdef12.part"), "x");
         String out = name.getFileName().toString();
-        Files.writeString(name.resolveSibling("." + out.substring(0, out.lastIndexOf('.')) + "-thumb12.jpg.abcdef12.part"), "x");
+        Files.writeString(
+                name.resolveSibling("." + out.substring(0, out.lastIndexOf('.')) + "-thumb12.jpg.abcdef12.part"), "x");
     }
 }

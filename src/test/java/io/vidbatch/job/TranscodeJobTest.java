@@ -19,21 +19,23 @@ class TranscodeJobTest {
 
     /** A JobOperator whose start fails with the given cause the first {@code failures} times. */
     private JobOperator failing(int failures, Throwable cause) {
-        return (JobOperator) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {JobOperator.class}, (p, m, args) -> {
-            if (!m.getName().equals("start")) {
-                throw new UnsupportedOperationException(m.getName());
-            }
-            if (calls.incrementAndGet() <= failures) {
-                throw new JobStartException(cause);
-            }
-            return 42L;
-        });
+        return (JobOperator) Proxy.newProxyInstance(
+                getClass().getClassLoader(), new Class<?>[] {JobOperator.class}, (p, m, args) -> {
+                    if (!m.getName().equals("start")) {
+                        throw new UnsupportedOperationException(m.getName());
+                    }
+                    if (calls.incrementAndGet() <= failures) {
+                        throw new JobStartException(cause);
+                    }
+                    return 42L;
+                });
     }
 
     @Test
     void aStartTheRepositoryRolledBackIsTriedAgain() {
         // As Derby reports it: a lock timeout under the JPA exception Liberty wraps it in.
-        Throwable derby = new RuntimeException("PersistenceException", new SQLTransactionRollbackException("A lock could not be obtained", "40XL1"));
+        Throwable derby = new RuntimeException(
+                "PersistenceException", new SQLTransactionRollbackException("A lock could not be obtained", "40XL1"));
         assertThat(TranscodeJob.start(failing(2, derby), new Properties())).isEqualTo(42L);
         assertThat(calls).hasValue(3);
     }
@@ -49,14 +51,16 @@ class TranscodeJobTest {
     @Test
     void itGivesUpAfterThreeAttempts() {
         Throwable deadlock = new SQLException("deadlock detected", "40P01");
-        assertThatThrownBy(() -> TranscodeJob.start(failing(5, deadlock), new Properties())).isInstanceOf(JobStartException.class);
+        assertThatThrownBy(() -> TranscodeJob.start(failing(5, deadlock), new Properties()))
+                .isInstanceOf(JobStartException.class);
         assertThat(calls).hasValue(TranscodeJob.START_ATTEMPTS);
     }
 
     @Test
     void otherFailuresAreNotRetried() {
         Throwable broken = new SQLException("relation does not exist", "42P01");
-        assertThatThrownBy(() -> TranscodeJob.start(failing(1, broken), new Properties())).isInstanceOf(JobStartException.class);
+        assertThatThrownBy(() -> TranscodeJob.start(failing(1, broken), new Properties()))
+                .isInstanceOf(JobStartException.class);
         assertThat(calls).hasValue(1);
     }
 }

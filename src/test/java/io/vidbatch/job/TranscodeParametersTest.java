@@ -33,29 +33,49 @@ class TranscodeParametersTest {
     @Test
     void groupsAreBoundedByWhatATerminationMessageCarriesAndDryRunIsABoolean() {
         assertThat(parse("inputs", "a", "groupSize", "20", "dryRun", "true").parameters())
-                .extracting(TranscodeParameters::groupSize, TranscodeParameters::dryRun).containsExactly(20, true);
-        assertThat(parse("inputs", "a", "groupSize", "21", "dryRun", "yes").errors()).extracting(FieldError::toString)
-                .containsExactly("groupSize: '21' must be a whole number between 1 and 20 (items per worker)",
+                .extracting(TranscodeParameters::groupSize, TranscodeParameters::dryRun)
+                .containsExactly(20, true);
+        assertThat(parse("inputs", "a", "groupSize", "21", "dryRun", "yes").errors())
+                .extracting(FieldError::toString)
+                .containsExactly(
+                        "groupSize: '21' must be a whole number between 1 and 20 (items per worker)",
                         "dryRun: 'yes' must be true or false");
-        assertThat(parse("inputs", "a", "groupSize", "0").errors()).extracting(FieldError::field).containsExactly("groupSize");
+        assertThat(parse("inputs", "a", "groupSize", "0").errors())
+                .extracting(FieldError::field)
+                .containsExactly("groupSize");
     }
 
     @Test
     void eachBadParameterIsNamedWithItsValue() {
-        List<FieldError> errors = parse("inputs", "a.mp4", "preset", "h266-8k", "operations", "sharpen",
-                "segmentSeconds", "-5", "workers", "0", "launcher", "mesos").errors();
-        assertThat(errors).extracting(FieldError::field)
+        List<FieldError> errors = parse(
+                        "inputs",
+                        "a.mp4",
+                        "preset",
+                        "h266-8k",
+                        "operations",
+                        "sharpen",
+                        "segmentSeconds",
+                        "-5",
+                        "workers",
+                        "0",
+                        "launcher",
+                        "mesos")
+                .errors();
+        assertThat(errors)
+                .extracting(FieldError::field)
                 .containsExactly("preset", "operations", "segmentSeconds", "workers", "launcher");
         assertThat(errors.get(0).message()).startsWith("unknown preset 'h266-8k' (known: h264-1080p");
         assertThat(errors.get(1).message()).startsWith("unknown operation 'sharpen'");
         assertThat(errors.get(2).message()).isEqualTo("'-5' must be 0 (whole files) or between 2 and 3600 seconds");
         assertThat(errors.get(3).message()).isEqualTo("'0' must be between 1 and 64");
-        assertThat(errors.get(4).message()).isEqualTo("'mesos' is not available (available: local, process, kubernetes)");
+        assertThat(errors.get(4).message())
+                .isEqualTo("'mesos' is not available (available: local, process, kubernetes)");
     }
 
     @Test
     void inputsAreRequired() {
-        assertThat(parse().errors()).containsExactly(new FieldError("inputs", "at least one file, folder or glob is required"));
+        assertThat(parse().errors())
+                .containsExactly(new FieldError("inputs", "at least one file, folder or glob is required"));
     }
 
     @Test
@@ -72,7 +92,9 @@ class TranscodeParametersTest {
 
     @Test
     void nonNumbersAreRejected() {
-        assertThat(parse("inputs", "a", "workers", "two", "segmentSeconds", "six").errors()).extracting(FieldError::toString)
+        assertThat(parse("inputs", "a", "workers", "two", "segmentSeconds", "six")
+                        .errors())
+                .extracting(FieldError::toString)
                 .containsExactly("segmentSeconds: 'six' is not a number", "workers: 'two' is not a whole number");
     }
 }

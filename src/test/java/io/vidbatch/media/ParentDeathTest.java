@@ -22,7 +22,8 @@ class ParentDeathTest {
     @Test
     void ffmpegDiesWithTheCoordinatorThatWasKilled() throws Exception {
         Path dir = Samples.scratch();
-        Process coordinator = TestJvm.start(EncodeUntilKilled.class, Map.of(), dir.resolve("coordinator.log"), dir.toString());
+        Process coordinator =
+                TestJvm.start(EncodeUntilKilled.class, Map.of(), dir.resolve("coordinator.log"), dir.toString());
         ProcessHandle ffmpeg = null;
         try {
             ffmpeg = awaitEncoding(coordinator, dir);
@@ -33,12 +34,15 @@ class ParentDeathTest {
                 Thread.sleep(5); // a short poll of the condition
             }
             double stopped = (System.nanoTime() - killed) / 1e9;
-            assertThat(running(ffmpeg)).as("ffmpeg still running %s after its coordinator was killed", GUARD).isFalse();
+            assertThat(running(ffmpeg))
+                    .as("ffmpeg still running %s after its coordinator was killed", GUARD)
+                    .isFalse();
             // Dead, it stays in the process table until whoever adopted it (init, a subreaper) reaps it.
             while (ffmpeg.isAlive() && System.nanoTime() < deadline) {
                 Thread.sleep(5);
             }
-            System.out.printf("ffmpeg %d killed %.3f s after its coordinator %d was killed (SIGKILL); reaped after %.3f s%n",
+            System.out.printf(
+                    "ffmpeg %d killed %.3f s after its coordinator %d was killed (SIGKILL); reaped after %.3f s%n",
                     ffmpeg.pid(), stopped, coordinator.pid(), (System.nanoTime() - killed) / 1e9);
         } finally {
             coordinator.destroyForcibly();
@@ -53,9 +57,14 @@ class ParentDeathTest {
         long deadline = System.nanoTime() + GUARD.toNanos();
         Path progress = dir.resolve("ffmpeg.log.progress");
         while (System.nanoTime() < deadline) {
-            assertThat(coordinator.isAlive()).as("the stand-in coordinator runs: " + read(dir.resolve("coordinator.log"))).isTrue();
-            Optional<ProcessHandle> ffmpeg = coordinator.descendants()
-                    .filter(p -> p.info().command().map(c -> c.endsWith("/ffmpeg")).orElse(false)).findFirst();
+            assertThat(coordinator.isAlive())
+                    .as("the stand-in coordinator runs: " + read(dir.resolve("coordinator.log")))
+                    .isTrue();
+            Optional<ProcessHandle> ffmpeg = coordinator
+                    .descendants()
+                    .filter(p ->
+                            p.info().command().map(c -> c.endsWith("/ffmpeg")).orElse(false))
+                    .findFirst();
             if (ffmpeg.isPresent() && Files.exists(progress) && read(progress).contains("progress=continue")) {
                 return ffmpeg.get();
             }

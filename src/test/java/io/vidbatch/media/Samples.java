@@ -12,11 +12,11 @@ public final class Samples {
 
     public static final Tools TOOLS = Tools.onPath();
 
-    private Samples() {
-    }
+    private Samples() {}
 
     public static Path sample(String name) {
-        Path p = Path.of(System.getProperty("vidbatch.samples", "target/it/inputs/samples")).resolve(name);
+        Path p = Path.of(System.getProperty("vidbatch.samples", "target/it/inputs/samples"))
+                .resolve(name);
         if (!Files.isRegularFile(p)) {
             throw new IllegalStateException(p + " is missing: run scripts/make-samples test " + p.getParent());
         }
@@ -24,7 +24,8 @@ public final class Samples {
     }
 
     public static Path scratch() throws IOException {
-        Path dir = Path.of(System.getProperty("vidbatch.test.dir", "target/unit")).resolve(UUID.randomUUID().toString());
+        Path dir = Path.of(System.getProperty("vidbatch.test.dir", "target/unit"))
+                .resolve(UUID.randomUUID().toString());
         return Files.createDirectories(dir).toAbsolutePath();
     }
 
@@ -48,7 +49,8 @@ public final class Samples {
         return Double.parseDouble(ffprobe(video, "stream=duration"));
     }
 
-    private static String ffprobe(Path video, String entries, String... extra) throws IOException, InterruptedException {
+    private static String ffprobe(Path video, String entries, String... extra)
+            throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of("ffprobe", "-v", "error", "-select_streams", "v:0"));
         cmd.addAll(List.of(extra));
         cmd.addAll(List.of("-show_entries", entries, "-of", "csv=p=0", video.toString()));
@@ -62,7 +64,8 @@ public final class Samples {
 
     /** ffprobe's own account of a file's streams and chapters (JSON), read apart from the product's parsing. */
     public static jakarta.json.JsonObject streamsAndChapters(Path file) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder("ffprobe", "-v", "error", "-show_streams", "-show_chapters", "-of", "json", file.toString())
+        Process p = new ProcessBuilder(
+                        "ffprobe", "-v", "error", "-show_streams", "-show_chapters", "-of", "json", file.toString())
                 .start();
         String out = new String(p.getInputStream().readAllBytes());
         if (p.waitFor() != 0) {
@@ -76,7 +79,8 @@ public final class Samples {
     /** The streams of one type ({@code audio}, {@code subtitle}, ...) in such an account. */
     public static List<jakarta.json.JsonObject> streams(jakarta.json.JsonObject probe, String type) {
         return probe.getJsonArray("streams").getValuesAs(jakarta.json.JsonObject.class).stream()
-                .filter(s -> s.getString("codec_type").equals(type)).toList();
+                .filter(s -> s.getString("codec_type").equals(type))
+                .toList();
     }
 
     /** A stream's or chapter's tag, or null. */
@@ -86,11 +90,23 @@ public final class Samples {
 
     /** The mean luma (Y, 0-255) over every frame of a video, as ffmpeg's signalstats measures it. */
     public static double meanLuma(Path video) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder("ffmpeg", "-hide_banner", "-nostdin", "-i", video.toString(), "-vf",
-                "signalstats,metadata=print:key=lavfi.signalstats.YAVG", "-f", "null", "-").redirectErrorStream(true).start();
+        Process p = new ProcessBuilder(
+                        "ffmpeg",
+                        "-hide_banner",
+                        "-nostdin",
+                        "-i",
+                        video.toString(),
+                        "-vf",
+                        "signalstats,metadata=print:key=lavfi.signalstats.YAVG",
+                        "-f",
+                        "null",
+                        "-")
+                .redirectErrorStream(true)
+                .start();
         String out = new String(p.getInputStream().readAllBytes());
         p.waitFor();
-        var m = java.util.regex.Pattern.compile("lavfi.signalstats.YAVG=([0-9.]+)").matcher(out);
+        var m = java.util.regex.Pattern.compile("lavfi.signalstats.YAVG=([0-9.]+)")
+                .matcher(out);
         double sum = 0;
         int n = 0;
         while (m.find()) {
@@ -105,8 +121,21 @@ public final class Samples {
 
     /** PSNR (average, dB) of a video against a reference of the same size. */
     public static double psnr(Path video, Path reference) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder("ffmpeg", "-hide_banner", "-nostdin", "-i", video.toString(), "-i", reference.toString(),
-                "-lavfi", "[0:v][1:v]psnr", "-f", "null", "-").redirectErrorStream(true).start();
+        Process p = new ProcessBuilder(
+                        "ffmpeg",
+                        "-hide_banner",
+                        "-nostdin",
+                        "-i",
+                        video.toString(),
+                        "-i",
+                        reference.toString(),
+                        "-lavfi",
+                        "[0:v][1:v]psnr",
+                        "-f",
+                        "null",
+                        "-")
+                .redirectErrorStream(true)
+                .start();
         String out = new String(p.getInputStream().readAllBytes());
         p.waitFor();
         var m = java.util.regex.Pattern.compile("PSNR .* average:([0-9.]+|inf)").matcher(out);

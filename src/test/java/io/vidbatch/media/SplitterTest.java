@@ -34,7 +34,8 @@ class SplitterTest {
         PacketTimes flagged = new PacketTimes(packets);
         assertThat(flagged.cleanCutTimes()).containsExactly(0.0, 2.0, 4.0, 6.0, 8.0, 10.0);
         // Only the first and the fourth keyframe are IDR pictures (times as a packet listing rounds them).
-        assertThat(flagged.withRandomAccess(List.of(0.0, 6.00004)).cleanCutTimes()).containsExactly(0.0, 6.0);
+        assertThat(flagged.withRandomAccess(List.of(0.0, 6.00004)).cleanCutTimes())
+                .containsExactly(0.0, 6.0);
         assertThat(flagged.withRandomAccess(List.of()).cleanCutTimes()).isEmpty();
     }
 
@@ -43,11 +44,16 @@ class SplitterTest {
         Path open = Samples.sample("open-gop-h264.mp4");
         MediaInfo openInfo = prober.probe(open);
         // x264 marks its recovery points as keyframes; none but the first picture is an IDR.
-        assertThat(prober.packets(open).cleanCutTimes()).as("by the keyframe flag and leading pictures alone").isNotEmpty()
+        assertThat(prober.packets(open).cleanCutTimes())
+                .as("by the keyframe flag and leading pictures alone")
+                .isNotEmpty()
                 .isNotEqualTo(List.of(0.0));
-        assertThat(prober.packetsForCutting(open, openInfo.video().codec()).cleanCutTimes()).containsExactly(openInfo.startSeconds());
+        assertThat(prober.packetsForCutting(open, openInfo.video().codec()).cleanCutTimes())
+                .containsExactly(openInfo.startSeconds());
         Path hevc = Samples.sample("hevc-bpyramid.mp4");
-        List<Double> cuts = prober.packetsForCutting(hevc, prober.probe(hevc).video().codec()).cleanCutTimes();
+        List<Double> cuts = prober.packetsForCutting(
+                        hevc, prober.probe(hevc).video().codec())
+                .cleanCutTimes();
         assertThat(cuts).hasSize(5);
         assertThat(cuts.get(1) - cuts.get(0)).isCloseTo(2.0, offset(0.001));
     }
@@ -70,7 +76,8 @@ class SplitterTest {
         MediaInfo info = prober.probe(src);
         Splitter.Result split = splitter.split(src, info, prober.packets(src), 2, dir.resolve("split"));
         assertThat(split.split()).as(split.wholeBecause()).isTrue();
-        assertThat(split.segments().stream().mapToLong(Splitter.Segment::frames).sum()).isEqualTo(info.video().frames());
+        assertThat(split.segments().stream().mapToLong(Splitter.Segment::frames).sum())
+                .isEqualTo(info.video().frames());
         // Counted from the source's packets, not probed: each count must be what the piece really holds.
         for (Splitter.Segment s : split.segments()) {
             assertThat(s.frames()).as("frames of piece " + s.index()).isEqualTo(Samples.videoFrames(s.file()));
@@ -81,20 +88,36 @@ class SplitterTest {
         List<Joiner.Piece> pieces = new ArrayList<>();
         for (Splitter.Segment s : split.segments()) {
             Path enc = dir.resolve("enc-" + s.index() + ".mp4");
-            t.transcode(new Transcoder.Request(s.file(), enc, Part.VIDEO_SEGMENT, Preset.H264_480P, List.of(),
-                    Expected.of(s.frames(), 0, s.seconds(), whole.tolerance(), true, false), StreamPlan.Map.NONE,
-                    dir.resolve("log-" + s.index())),
-                    Progress.Listener.IGNORE, () -> false);
+            t.transcode(
+                    new Transcoder.Request(
+                            s.file(),
+                            enc,
+                            Part.VIDEO_SEGMENT,
+                            Preset.H264_480P,
+                            List.of(),
+                            Expected.of(s.frames(), 0, s.seconds(), whole.tolerance(), true, false),
+                            StreamPlan.Map.NONE,
+                            dir.resolve("log-" + s.index())),
+                    Progress.Listener.IGNORE,
+                    () -> false);
             pieces.add(new Joiner.Piece(enc, s.seconds()));
         }
         Path audio = dir.resolve("audio.mp4");
-        t.transcode(new Transcoder.Request(src, audio, Part.AUDIO, Preset.H264_480P, List.of(),
-                Expected.of(0, 0, whole.seconds(), whole.tolerance(), false, true), new StreamPlan.Map(List.of(0), List.of(), null),
-                dir.resolve("log-a")),
-                Progress.Listener.IGNORE, () -> false);
+        t.transcode(
+                new Transcoder.Request(
+                        src,
+                        audio,
+                        Part.AUDIO,
+                        Preset.H264_480P,
+                        List.of(),
+                        Expected.of(0, 0, whole.seconds(), whole.tolerance(), false, true),
+                        new StreamPlan.Map(List.of(0), List.of(), null),
+                        dir.resolve("log-a")),
+                Progress.Listener.IGNORE,
+                () -> false);
         Path out = dir.resolve("joined.mp4");
-        MediaInfo joined = new Joiner(Samples.TOOLS).join(pieces, audio, src, StreamPlan.Map.NONE, Preset.H264_480P, out, whole,
-                dir.resolve("log-j"));
+        MediaInfo joined = new Joiner(Samples.TOOLS)
+                .join(pieces, audio, src, StreamPlan.Map.NONE, Preset.H264_480P, out, whole, dir.resolve("log-j"));
 
         assertThat(Samples.videoFrames(out)).isEqualTo(Samples.videoFrames(src));
         assertThat(Samples.videoSeconds(out)).isCloseTo(Samples.videoSeconds(src), offset(whole.tolerance()));
@@ -110,8 +133,26 @@ class SplitterTest {
     void openGopSourceIsEncodedWhole() throws Exception {
         Path dir = Samples.scratch();
         Path src = dir.resolve("open-gop.mp4");
-        Samples.ffmpeg("-f", "lavfi", "-i", "testsrc2=size=640x360:rate=30", "-t", "12", "-c:v", "libx264", "-preset",
-                "ultrafast", "-g", "48", "-bf", "3", "-x264-params", "open-gop=1", "-pix_fmt", "yuv420p", src.toString());
+        Samples.ffmpeg(
+                "-f",
+                "lavfi",
+                "-i",
+                "testsrc2=size=640x360:rate=30",
+                "-t",
+                "12",
+                "-c:v",
+                "libx264",
+                "-preset",
+                "ultrafast",
+                "-g",
+                "48",
+                "-bf",
+                "3",
+                "-x264-params",
+                "open-gop=1",
+                "-pix_fmt",
+                "yuv420p",
+                src.toString());
         Splitter.Result r = splitter.split(src, prober.probe(src), prober.packets(src), 3, dir.resolve("split"));
         assertThat(r.split()).isFalse();
         assertThat(r.wholeBecause()).contains("no clean keyframe");

@@ -19,8 +19,18 @@ class TranscoderTest {
     private Transcoder.Result whole(Path source, Path out, List<Operation> ops, Progress.Listener l) throws Exception {
         MediaInfo info = prober.probe(source);
         Expected e = io.vidbatch.job.plan.PlannerAccess.expected(source, info, ops);
-        return transcoder.transcode(new Transcoder.Request(source, out, Part.WHOLE, Preset.H264_480P, ops, e,
-                StreamPlan.of(info, StreamPlan.ALL, Preset.H264_480P).map(), out.resolveSibling("ffmpeg.log")), l, () -> false);
+        return transcoder.transcode(
+                new Transcoder.Request(
+                        source,
+                        out,
+                        Part.WHOLE,
+                        Preset.H264_480P,
+                        ops,
+                        e,
+                        StreamPlan.of(info, StreamPlan.ALL, Preset.H264_480P).map(),
+                        out.resolveSibling("ffmpeg.log")),
+                l,
+                () -> false);
     }
 
     @Test
@@ -30,8 +40,10 @@ class TranscoderTest {
         whole(src, out, List.of(), Progress.Listener.IGNORE);
         assertThat(Samples.videoFrames(out)).isEqualTo(Samples.videoFrames(src));
         // Within one frame; the sample's longest frame lasts 1/30 s.
-        assertThat(prober.packets(src).longestFrameInterval()).isCloseTo(1 / 30.0, org.assertj.core.data.Offset.offset(0.001));
-        assertThat(Samples.videoSeconds(out)).isCloseTo(Samples.videoSeconds(src), org.assertj.core.data.Offset.offset(1 / 30.0 + 0.001));
+        assertThat(prober.packets(src).longestFrameInterval())
+                .isCloseTo(1 / 30.0, org.assertj.core.data.Offset.offset(0.001));
+        assertThat(Samples.videoSeconds(out))
+                .isCloseTo(Samples.videoSeconds(src), org.assertj.core.data.Offset.offset(1 / 30.0 + 0.001));
         assertThat(prober.probe(out).hasAudio()).isTrue();
     }
 
@@ -39,7 +51,8 @@ class TranscoderTest {
     void progressIsReportedWhileItRuns() throws Exception {
         List<Progress> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
         whole(Samples.sample("long-720p-30s.mp4"), Samples.scratch().resolve("p.mp4"), List.of(), seen::add);
-        assertThat(seen.stream().filter(p -> p.fraction() > 0 && p.fraction() < 1 && p.fps() > 0)).isNotEmpty();
+        assertThat(seen.stream().filter(p -> p.fraction() > 0 && p.fraction() < 1 && p.fps() > 0))
+                .isNotEmpty();
         assertThat(seen.get(seen.size() - 1).fraction()).isEqualTo(1.0);
     }
 
@@ -56,7 +69,8 @@ class TranscoderTest {
     @Test
     void noAudioStaysWithoutAudioAndOperationsApply() throws Exception {
         Path out = Samples.scratch().resolve("ops.mp4");
-        List<Operation> ops = Operations.parse("crop(width=640,height=360); fps(rate=15); watermark(text=\"vidbatch: 100% ok\")");
+        List<Operation> ops =
+                Operations.parse("crop(width=640,height=360); fps(rate=15); watermark(text=\"vidbatch: 100% ok\")");
         whole(Samples.sample("screen-480p-noaudio.mp4"), out, ops, Progress.Listener.IGNORE);
         MediaInfo o = prober.probe(out);
         assertThat(o.hasAudio()).isFalse();
@@ -69,7 +83,11 @@ class TranscoderTest {
         // The operator picks the output root; the watermark text file lives under it.
         Path dir = Files.createDirectories(Samples.scratch().resolve("we:ird, [dir]'s; x"));
         Path out = dir.resolve("wm.mp4");
-        whole(Samples.sample("screen-480p-noaudio.mp4"), out, Operations.parse("watermark(text=\"ok\")"), Progress.Listener.IGNORE);
+        whole(
+                Samples.sample("screen-480p-noaudio.mp4"),
+                out,
+                Operations.parse("watermark(text=\"ok\")"),
+                Progress.Listener.IGNORE);
         assertThat(Samples.videoFrames(out)).isEqualTo(150);
     }
 
@@ -86,7 +104,8 @@ class TranscoderTest {
             f.write(junk);
         }
         assertThatThrownBy(() -> whole(bad, dir.resolve("out.mp4"), List.of(), Progress.Listener.IGNORE))
-                .isInstanceOf(BadMediaException.class).hasMessageStartingWith("decoding errors:");
+                .isInstanceOf(BadMediaException.class)
+                .hasMessageStartingWith("decoding errors:");
         assertThat(dir.resolve("out.mp4")).doesNotExist();
     }
 
@@ -103,7 +122,8 @@ class TranscoderTest {
         }
         Path out = dir.resolve("out.mp4");
         assertThatThrownBy(() -> whole(bad, out, List.of(), Progress.Listener.IGNORE))
-                .isInstanceOf(BadMediaException.class).hasMessageStartingWith("decoding errors:");
+                .isInstanceOf(BadMediaException.class)
+                .hasMessageStartingWith("decoding errors:");
         try (var s = Files.list(dir)) {
             assertThat(s.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("corrupt.mp4", "ffmpeg.log");
         }
@@ -118,20 +138,41 @@ class TranscoderTest {
         // Stopped once ffmpeg reports progress: mid-encode on any machine. Ending with StoppedException
         // (a whole 60 s 1080p encode would end done instead) is the proof that it stopped.
         java.util.concurrent.atomic.AtomicBoolean underWay = new java.util.concurrent.atomic.AtomicBoolean();
-        assertThatThrownBy(() -> transcoder.transcode(new Transcoder.Request(src, out, Part.WHOLE, Preset.H264_1080P, List.of(),
-                io.vidbatch.job.plan.PlannerAccess.expected(src, info, List.of()), StreamPlan.of(info, StreamPlan.ALL, Preset.H264_1080P).map(),
-                dir.resolve("log")), p -> underWay.compareAndSet(false, p.fraction() > 0), underWay::get))
+        assertThatThrownBy(() -> transcoder.transcode(
+                        new Transcoder.Request(
+                                src,
+                                out,
+                                Part.WHOLE,
+                                Preset.H264_1080P,
+                                List.of(),
+                                io.vidbatch.job.plan.PlannerAccess.expected(src, info, List.of()),
+                                StreamPlan.of(info, StreamPlan.ALL, Preset.H264_1080P)
+                                        .map(),
+                                dir.resolve("log")),
+                        p -> underWay.compareAndSet(false, p.fraction() > 0),
+                        underWay::get))
                 .isInstanceOf(StoppedException.class);
         assertThat(Files.exists(out)).isFalse();
         try (var s = Files.list(dir)) {
             assertThat(s.filter(OutputFiles::isTemporary)).isEmpty();
         }
-        assertThat(ProcessHandle.current().children().filter(ProcessHandle::isAlive)).isEmpty();
+        assertThat(ProcessHandle.current().children().filter(ProcessHandle::isAlive))
+                .isEmpty();
     }
 
     private Transcoder.Result segment(Path source, Path out, Expected e) throws Exception {
-        return transcoder.transcode(new Transcoder.Request(source, out, Part.VIDEO_SEGMENT, Preset.H264_480P, List.of(), e,
-                StreamPlan.Map.NONE, out.resolveSibling("ffmpeg.log")), Progress.Listener.IGNORE, () -> false);
+        return transcoder.transcode(
+                new Transcoder.Request(
+                        source,
+                        out,
+                        Part.VIDEO_SEGMENT,
+                        Preset.H264_480P,
+                        List.of(),
+                        e,
+                        StreamPlan.Map.NONE,
+                        out.resolveSibling("ffmpeg.log")),
+                Progress.Listener.IGNORE,
+                () -> false);
     }
 
     @Test
@@ -151,7 +192,8 @@ class TranscoderTest {
         Expected right = io.vidbatch.job.plan.PlannerAccess.expected(src, prober.probe(src), List.of());
         Expected wrong = Expected.of(right.frames() + 1, 0, right.seconds(), right.tolerance(), true, false);
         Path out = Samples.scratch().resolve("seg.mp4");
-        assertThatThrownBy(() -> segment(src, out, wrong)).isInstanceOf(BadMediaException.class)
+        assertThatThrownBy(() -> segment(src, out, wrong))
+                .isInstanceOf(BadMediaException.class)
                 .hasMessage("output check failed: 150 video frames encoded, expected 151");
         try (var s = Files.list(out.getParent())) {
             assertThat(s.map(p -> p.getFileName().toString())).containsExactly("ffmpeg.log");
@@ -164,9 +206,11 @@ class TranscoderTest {
         Expected e = Expected.of(10, 0, 1, 0.1, true, false);
         Verifier v = new Verifier(prober);
         assertThatThrownBy(() -> v.checkAccount(f, e, new FfmpegRun.Outcome(1, 10, 6, true)))
-                .isInstanceOf(ToolFailureException.class).hasMessage("output check failed: ffmpeg wrote 6 bytes, the file holds 5");
+                .isInstanceOf(ToolFailureException.class)
+                .hasMessage("output check failed: ffmpeg wrote 6 bytes, the file holds 5");
         assertThatThrownBy(() -> v.checkAccount(f, e, new FfmpegRun.Outcome(1, 10, 5, false)))
-                .isInstanceOf(BadMediaException.class).hasMessage("output check failed: ffmpeg did not report the end of its output");
+                .isInstanceOf(BadMediaException.class)
+                .hasMessage("output check failed: ffmpeg did not report the end of its output");
     }
 
     @Test
@@ -175,8 +219,10 @@ class TranscoderTest {
         Files.createFile(dir.resolve("empty.mp4"));
         Files.writeString(dir.resolve("text.mp4"), "this is not a video\n");
         assertThatThrownBy(() -> prober.probe(dir.resolve("empty.mp4"))).hasMessage("empty file (0 bytes)");
-        assertThatThrownBy(() -> prober.probe(dir.resolve("text.mp4"))).hasMessageStartingWith("not a readable media file:");
-        assertThatThrownBy(() -> prober.probe(dir.resolve("missing.mp4"))).hasMessage("not found or not a regular file");
+        assertThatThrownBy(() -> prober.probe(dir.resolve("text.mp4")))
+                .hasMessageStartingWith("not a readable media file:");
+        assertThatThrownBy(() -> prober.probe(dir.resolve("missing.mp4")))
+                .hasMessage("not found or not a regular file");
     }
 
     @Test

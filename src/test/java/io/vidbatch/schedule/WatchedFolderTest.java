@@ -40,14 +40,16 @@ class WatchedFolderTest {
     @Test
     void nothingNewWhenEveryFileWasTaken() throws Exception {
         Path a = file("a.mp4", 10);
-        assertThat(WatchedFolder.arrived(List.of(a), Set.of(a.toString()), Duration.ZERO)).isEmpty();
+        assertThat(WatchedFolder.arrived(List.of(a), Set.of(a.toString()), Duration.ZERO))
+                .isEmpty();
     }
 
     @Test
     void aFileGoneSinceItWasListedIsNotTaken() throws Exception {
         Path a = file("a.mp4", 10);
         Path gone = inbox.resolve("gone.mp4");
-        assertThat(WatchedFolder.arrived(List.of(a, gone), Set.of(), Duration.ZERO)).containsOnlyKeys(a.toString());
+        assertThat(WatchedFolder.arrived(List.of(a, gone), Set.of(), Duration.ZERO))
+                .containsOnlyKeys(a.toString());
     }
 
     @Test
@@ -75,6 +77,7 @@ class WatchedFolderTest {
         writer.join();
         assertThat(arrived).containsOnly(entry(whole.toString(), 10L));
         assertThat(WatchedFolder.arrived(List.of(whole, growing), Set.of(whole.toString()), Duration.ZERO))
-                .as("once it stopped growing").containsOnly(entry(growing.toString(), Files.size(growing)));
+                .as("once it stopped growing")
+                .containsOnly(entry(growing.toString(), Files.size(growing)));
     }
 }

@@ -2,8 +2,8 @@ package io.vidbatch.work;
 
 import io.vidbatch.media.Expected;
 import io.vidbatch.media.Part;
-import io.vidbatch.media.StreamPlan;
 import io.vidbatch.media.Progress;
+import io.vidbatch.media.StreamPlan;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -14,26 +14,58 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class WorkJsonTest {
 
-    static final WorkItem ITEM = new WorkItem(7, 3, 2, Part.VIDEO_SEGMENT, 4, "/in/a \"b\".mp4", "/out/é.mp4", "h264-720p",
-            "watermark(text=\"x\")", Expected.of(192, 0, 8.008, 0.042, true, false), StreamPlan.Map.NONE, "/work/logs/item-3.log",
-            6.4, false);
+    static final WorkItem ITEM = new WorkItem(
+            7,
+            3,
+            2,
+            Part.VIDEO_SEGMENT,
+            4,
+            "/in/a \"b\".mp4",
+            "/out/é.mp4",
+            "h264-720p",
+            "watermark(text=\"x\")",
+            Expected.of(192, 0, 8.008, 0.042, true, false),
+            StreamPlan.Map.NONE,
+            "/work/logs/item-3.log",
+            6.4,
+            false);
 
     @Test
     void itemsResultsAndOutcomesSurviveTheTrip() {
         assertThat(WorkJson.readItem(WorkJson.write(ITEM))).isEqualTo(ITEM);
-        WorkItem dry = new WorkItem(7, 4, 2, Part.WHOLE, 0, "/in/c.mp4", "/out/c.mp4", "vp9-720p", "",
-                new Expected(192, 0, 8.008, 0.042, true, 3, 2, 4, "smpte2084"), new StreamPlan.Map(List.of(0, 2, 1), List.of(1),
-                        new StreamPlan.Hdr("smpte2084", "bt2020", null, "G(13250,34500)B(7500,3000)R(34000,16000)WP(15635,16450)L(10000000,50)",
+        WorkItem dry = new WorkItem(
+                7,
+                4,
+                2,
+                Part.WHOLE,
+                0,
+                "/in/c.mp4",
+                "/out/c.mp4",
+                "vp9-720p",
+                "",
+                new Expected(192, 0, 8.008, 0.042, true, 3, 2, 4, "smpte2084"),
+                new StreamPlan.Map(
+                        List.of(0, 2, 1),
+                        List.of(1),
+                        new StreamPlan.Hdr(
+                                "smpte2084",
+                                "bt2020",
+                                null,
+                                "G(13250,34500)B(7500,3000)R(34000,16000)WP(15635,16450)L(10000000,50)",
                                 "1000,400")),
-                "/work/logs/item-4.log", 3, true);
+                "/work/logs/item-4.log",
+                3,
+                true);
         assertThat(WorkJson.readItems(WorkJson.writeItems(List.of(ITEM, dry)))).containsExactly(ITEM, dry);
-        WorkResult r = new WorkResult("/out/x.mp4", 123, 1280, 720, 240, 8.0, true, 3.5, 68.6, "k8s:node-a/vb-7-3-xyz", 1_764_400_000_123L);
+        WorkResult r = new WorkResult(
+                "/out/x.mp4", 123, 1280, 720, 240, 8.0, true, 3.5, 68.6, "k8s:node-a/vb-7-3-xyz", 1_764_400_000_123L);
         assertThat(WorkJson.readResult(WorkJson.write(r))).isEqualTo(r);
-        List<Outcome> back = WorkJson.readOutcomes(WorkJson.writeOutcomes(List.of(Outcome.done(r),
-                Outcome.badInput("moov atom not found"))));
+        List<Outcome> back = WorkJson.readOutcomes(
+                WorkJson.writeOutcomes(List.of(Outcome.done(r), Outcome.badInput("moov atom not found"))));
         // Where the output went and who ran it are the coordinator's to say.
-        assertThat(back.get(0).placed(ITEM, "w").result()).isEqualTo(new WorkResult(ITEM.output(), 123, 1280, 720, 240,
-                8.0, true, 3.5, 68.6, "w", 1_764_400_000_123L));
+        assertThat(back.get(0).placed(ITEM, "w").result())
+                .isEqualTo(new WorkResult(
+                        ITEM.output(), 123, 1280, 720, 240, 8.0, true, 3.5, 68.6, "w", 1_764_400_000_123L));
         assertThat(back.get(1)).isEqualTo(Outcome.badInput("moov atom not found"));
     }
 
@@ -41,9 +73,21 @@ class WorkJsonTest {
     void theOutcomesOfAFullGroupFitATerminationMessage() {
         List<Outcome> worst = new ArrayList<>();
         for (int i = 0; i < WorkJson.MAX_GROUP; i++) {
-            worst.add(i % 2 == 0 ? Outcome.badInput("é".repeat(5_000))
-                    : Outcome.done(new WorkResult("", Long.MAX_VALUE, 7680, 4320, Long.MAX_VALUE, 86_399.999_9, true,
-                    86_399.999_9, 1_000.123_4, "", Long.MAX_VALUE)));
+            worst.add(
+                    i % 2 == 0
+                            ? Outcome.badInput("é".repeat(5_000))
+                            : Outcome.done(new WorkResult(
+                                    "",
+                                    Long.MAX_VALUE,
+                                    7680,
+                                    4320,
+                                    Long.MAX_VALUE,
+                                    86_399.999_9,
+                                    true,
+                                    86_399.999_9,
+                                    1_000.123_4,
+                                    "",
+                                    Long.MAX_VALUE)));
         }
         String json = WorkJson.writeOutcomes(worst);
         assertThat(json.getBytes(StandardCharsets.UTF_8).length).isLessThan(4096);

@@ -4,6 +4,5 @@ package io.vidbatch.work;
 public final class WorkJsonTestAccess {
     public static final WorkItem ITEM = WorkJsonTest.ITEM;
 
-    private WorkJsonTestAccess() {
-    }
+    private WorkJsonTestAccess() {}
 }

@@ -10,13 +10,15 @@ class WorkerTest {
 
     @Test
     void nameIsTheGivenOneWithoutLookingUpTheHost() {
-        assertThat(Worker.name(Map.of(Worker.NAME, "pod-7", "HOSTNAME", "ignored"))).isEqualTo("pod-7");
+        assertThat(Worker.name(Map.of(Worker.NAME, "pod-7", "HOSTNAME", "ignored")))
+                .isEqualTo("pod-7");
     }
 
     @Test
     void nameFallsBackToTheContainersHostName() {
         assertThat(Worker.name(Map.of("HOSTNAME", "6a7f6a57c8ea"))).isEqualTo("worker:6a7f6a57c8ea");
-        assertThat(Worker.name(Map.of(Worker.NAME, " ", "HOSTNAME", "vb-12-3-abcde"))).isEqualTo("worker:vb-12-3-abcde");
+        assertThat(Worker.name(Map.of(Worker.NAME, " ", "HOSTNAME", "vb-12-3-abcde")))
+                .isEqualTo("worker:vb-12-3-abcde");
     }
 
     @Test

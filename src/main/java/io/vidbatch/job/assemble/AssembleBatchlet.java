@@ -1,20 +1,27 @@
 package io.vidbatch.job.assemble;
 
-import io.vidbatch.store.InputState;
-import io.vidbatch.store.ItemState;
 import io.vidbatch.config.Settings;
-import io.vidbatch.work.WorkResult;
-import io.vidbatch.media.OutputFiles;
+import io.vidbatch.job.InputDetail;
+import io.vidbatch.job.JobOutcome;
+import io.vidbatch.job.JobReport;
+import io.vidbatch.job.OutputNames;
+import io.vidbatch.job.TranscodeJob;
 import io.vidbatch.media.BadMediaException;
 import io.vidbatch.media.Joiner;
 import io.vidbatch.media.MediaInfo;
 import io.vidbatch.media.Operation;
 import io.vidbatch.media.Operations;
+import io.vidbatch.media.OutputFiles;
 import io.vidbatch.media.Part;
 import io.vidbatch.media.Preset;
 import io.vidbatch.media.StreamPlan;
 import io.vidbatch.media.Thumbnailer;
 import io.vidbatch.media.ToolFailureException;
+import io.vidbatch.store.InputState;
+import io.vidbatch.store.ItemState;
+import io.vidbatch.store.JobSettings;
+import io.vidbatch.store.WorkStore;
+import io.vidbatch.work.WorkResult;
 import jakarta.batch.api.AbstractBatchlet;
 import jakarta.batch.runtime.context.JobContext;
 import jakarta.enterprise.context.Dependent;
@@ -27,17 +34,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.logging.Logger;
 import java.util.stream.Stream;
-import io.vidbatch.store.WorkStore;
-import io.vidbatch.store.JobSettings;
-import io.vidbatch.job.InputDetail;
-import io.vidbatch.job.JobOutcome;
-import io.vidbatch.job.JobReport;
-import io.vidbatch.job.OutputNames;
-import io.vidbatch.job.TranscodeJob;
-import java.util.Objects;
 
 /**
  * Step 3: joins the pieces of segmented inputs and verifies the result against its source
@@ -75,11 +75,14 @@ public class AssembleBatchlet extends AbstractBatchlet {
             if (input.state() != InputState.PLANNED) {
                 continue;
             }
-            List<WorkStore.ItemRow> all = items.stream().filter(i -> i.input() == input.input())
-                    .sorted(Comparator.comparingInt(WorkStore.ItemRow::segment)).toList();
+            List<WorkStore.ItemRow> all = items.stream()
+                    .filter(i -> i.input() == input.input())
+                    .sorted(Comparator.comparingInt(WorkStore.ItemRow::segment))
+                    .toList();
             boolean sentWhole = sentWhole(all);
-            List<WorkStore.ItemRow> mine = all.stream().filter(i -> sentWhole ? i.part() == Part.WHOLE
-                    : i.state() != ItemState.STANDBY).toList();
+            List<WorkStore.ItemRow> mine = all.stream()
+                    .filter(i -> sentWhole ? i.part() == Part.WHOLE : i.state() != ItemState.STANDBY)
+                    .toList();
             InputDetail detail = store.json().fromJson(input.detail(), InputDetail.class);
             String note = input.reason();
             if (sentWhole) {
@@ -92,17 +95,26 @@ public class AssembleBatchlet extends AbstractBatchlet {
                 requireAllDone(mine);
                 if (js.dryRun()) {
                     // Nothing was encoded: the input is done when its workers saw every piece of it.
-                    store.updateInput(job, input.input(), InputState.DONE,
-                            note == null ? "dry run: nothing encoded" : "dry run: nothing encoded; " + note, input.detail());
+                    store.updateInput(
+                            job,
+                            input.input(),
+                            InputState.DONE,
+                            note == null ? "dry run: nothing encoded" : "dry run: nothing encoded; " + note,
+                            input.detail());
                     continue;
                 }
                 // The tracks the whole-file item was planned with: the joined file carries the same.
-                StreamPlan.Map streams = all.stream().filter(i -> i.part() == Part.WHOLE).findFirst()
-                        .map(i -> i.spec().streams()).orElse(StreamPlan.Map.NONE);
+                StreamPlan.Map streams = all.stream()
+                        .filter(i -> i.part() == Part.WHOLE)
+                        .findFirst()
+                        .map(i -> i.spec().streams())
+                        .orElse(StreamPlan.Map.NONE);
                 InputDetail.Output output = assemble(input, detail, mine, streams, preset, ops, work);
-                store.updateInput(job, input.input(), InputState.DONE, note, store.json().toJson(detail.withOutput(output)));
-                LOG.info(String.format("input %d done: %s (%d frames, %.1f s, %d bytes)", input.input(), output.path(),
-                        output.frames(), output.seconds(), output.bytes()));
+                store.updateInput(
+                        job, input.input(), InputState.DONE, note, store.json().toJson(detail.withOutput(output)));
+                LOG.info(String.format(
+                        "input %d done: %s (%d frames, %.1f s, %d bytes)",
+                        input.input(), output.path(), output.frames(), output.seconds(), output.bytes()));
             } catch (BadMediaException e) {
                 store.updateInput(job, input.input(), InputState.FAILED, e.getMessage(), input.detail());
                 LOG.warning(String.format("input %d failed: %s: %s", input.input(), input.source(), e.getMessage()));
@@ -113,10 +125,17 @@ public class AssembleBatchlet extends AbstractBatchlet {
         if (report.summary().pending() == 0) {
             cleanWorkFiles(work);
         }
-        if (report.summary().outcome() == JobOutcome.ALL_DONE || report.summary().outcome() == JobOutcome.PARTIAL) {
+        if (report.summary().outcome() == JobOutcome.ALL_DONE
+                || report.summary().outcome() == JobOutcome.PARTIAL) {
             // COMPLETED: no restart will write more, and the files written hold their names now.
-            OutputNames.release(settings.roots().claimsDir(), job, store.inputs(job).stream()
-                    .map(WorkStore.InputRow::output).filter(Objects::nonNull).map(Path::of).toList());
+            OutputNames.release(
+                    settings.roots().claimsDir(),
+                    job,
+                    store.inputs(job).stream()
+                            .map(WorkStore.InputRow::output)
+                            .filter(Objects::nonNull)
+                            .map(Path::of)
+                            .toList());
         }
         String exit = report.exitStatus();
         jobContext.setExitStatus(exit);
@@ -132,17 +151,21 @@ public class AssembleBatchlet extends AbstractBatchlet {
 
     /** The failed segment that sent the input over to its whole-file item, and why it failed. */
     private static String wholeBecause(List<WorkStore.ItemRow> all) {
-        return all.stream().filter(i -> i.part() == Part.VIDEO_SEGMENT && i.state() == ItemState.FAILED).findFirst()
+        return all.stream()
+                .filter(i -> i.part() == Part.VIDEO_SEGMENT && i.state() == ItemState.FAILED)
+                .findFirst()
                 .map(i -> "video segment " + i.segment() + " could not be encoded on its own (" + i.reason() + ")")
                 .orElse("a segment could not be encoded on its own");
     }
 
     /** An input fails with its first failed piece's reason, or when a piece was never done. */
     private static void requireAllDone(List<WorkStore.ItemRow> items) throws BadMediaException {
-        Optional<WorkStore.ItemRow> failed = items.stream().filter(i -> i.state() == ItemState.FAILED).findFirst();
+        Optional<WorkStore.ItemRow> failed =
+                items.stream().filter(i -> i.state() == ItemState.FAILED).findFirst();
         if (failed.isPresent()) {
             WorkStore.ItemRow f = failed.get();
-            throw new BadMediaException(f.part() == Part.WHOLE ? f.reason() : f.spec().piece() + ": " + f.reason());
+            throw new BadMediaException(
+                    f.part() == Part.WHOLE ? f.reason() : f.spec().piece() + ": " + f.reason());
         }
         if (items.isEmpty() || items.stream().anyMatch(i -> i.state() != ItemState.DONE)) {
             throw new BadMediaException("not every piece was processed");
@@ -150,30 +173,65 @@ public class AssembleBatchlet extends AbstractBatchlet {
     }
 
     /** Joins (or takes) the input's verified pieces; every piece is done. */
-    private InputDetail.Output assemble(WorkStore.InputRow input, InputDetail detail, List<WorkStore.ItemRow> items,
-                                        StreamPlan.Map streams, Preset preset, List<Operation> ops, Path work)
+    private InputDetail.Output assemble(
+            WorkStore.InputRow input,
+            InputDetail detail,
+            List<WorkStore.ItemRow> items,
+            StreamPlan.Map streams,
+            Preset preset,
+            List<Operation> ops,
+            Path work)
             throws BadMediaException, ToolFailureException {
         Path output = Path.of(input.output());
-        double encodeSeconds = items.stream().map(WorkStore.ItemRow::result).mapToDouble(WorkResult::encodeSeconds).sum();
-        List<String> workers = items.stream().map(i -> i.result().worker()).distinct().toList();
+        double encodeSeconds = items.stream()
+                .map(WorkStore.ItemRow::result)
+                .mapToDouble(WorkResult::encodeSeconds)
+                .sum();
+        List<String> workers =
+                items.stream().map(i -> i.result().worker()).distinct().toList();
         InputDetail.Output out;
         if (items.size() == 1 && items.get(0).part() == Part.WHOLE) {
             // Verified by the worker before it was renamed into place.
             WorkResult r = items.get(0).result();
-            out = new InputDetail.Output(r.output(), r.bytes(), r.width(), r.height(), r.frames(), r.seconds(), r.audio(),
-                    encodeSeconds, r.encodeFps(), workers, List.of());
+            out = new InputDetail.Output(
+                    r.output(),
+                    r.bytes(),
+                    r.width(),
+                    r.height(),
+                    r.frames(),
+                    r.seconds(),
+                    r.audio(),
+                    encodeSeconds,
+                    r.encodeFps(),
+                    workers,
+                    List.of());
         } else {
-            List<Joiner.Piece> pieces = items.stream().filter(i -> i.part() == Part.VIDEO_SEGMENT)
-                    .map(i -> new Joiner.Piece(Path.of(i.spec().output()), i.spec().seconds())).toList();
-            Path audio = items.stream().filter(i -> i.part() == Part.AUDIO).map(i -> Path.of(i.spec().output()))
-                    .findFirst().orElse(null);
+            List<Joiner.Piece> pieces = items.stream()
+                    .filter(i -> i.part() == Part.VIDEO_SEGMENT)
+                    .map(i -> new Joiner.Piece(
+                            Path.of(i.spec().output()), i.spec().seconds()))
+                    .toList();
+            Path audio = items.stream()
+                    .filter(i -> i.part() == Part.AUDIO)
+                    .map(i -> Path.of(i.spec().output()))
+                    .findFirst()
+                    .orElse(null);
             Path log = work.resolve(TranscodeJob.LOGS).resolve("join-" + input.input() + ".log");
-            MediaInfo info = new Joiner(settings.tools()).join(pieces, audio, Path.of(input.source()), streams, preset, output,
-                    detail.expected(), log);
+            MediaInfo info = new Joiner(settings.tools())
+                    .join(pieces, audio, Path.of(input.source()), streams, preset, output, detail.expected(), log);
             long frames = info.video().frames();
-            out = new InputDetail.Output(output.toString(), info.sizeBytes(), info.video().displayWidth(),
-                    info.video().displayHeight(), frames, info.video().streamDuration(), info.hasAudio(), encodeSeconds,
-                    encodeSeconds > 0 ? frames / encodeSeconds : 0, workers, List.of());
+            out = new InputDetail.Output(
+                    output.toString(),
+                    info.sizeBytes(),
+                    info.video().displayWidth(),
+                    info.video().displayHeight(),
+                    frames,
+                    info.video().streamDuration(),
+                    info.hasAudio(),
+                    encodeSeconds,
+                    encodeSeconds > 0 ? frames / encodeSeconds : 0,
+                    workers,
+                    List.of());
         }
         return out.withThumbnails(thumbnails(output, out.seconds(), ops));
     }
@@ -204,7 +262,8 @@ public class AssembleBatchlet extends AbstractBatchlet {
             return;
         }
         try (Stream<Path> s = Files.list(work)) {
-            for (Path p : s.filter(p -> !p.getFileName().toString().equals(TranscodeJob.LOGS)).toList()) {
+            for (Path p : s.filter(p -> !p.getFileName().toString().equals(TranscodeJob.LOGS))
+                    .toList()) {
                 OutputFiles.deleteTree(p);
             }
         }

@@ -1,7 +1,12 @@
 package io.vidbatch.job.assemble;
 
-import io.vidbatch.store.InputState;
+import io.vidbatch.job.InputDetail;
+import io.vidbatch.job.JobOutcome;
+import io.vidbatch.job.JobReport;
 import io.vidbatch.media.OutputFiles;
+import io.vidbatch.store.InputState;
+import io.vidbatch.store.JobSettings;
+import io.vidbatch.store.WorkStore;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
@@ -12,11 +17,6 @@ import java.nio.file.Path;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
-import io.vidbatch.store.WorkStore;
-import io.vidbatch.store.JobSettings;
-import io.vidbatch.job.InputDetail;
-import io.vidbatch.job.JobOutcome;
-import io.vidbatch.job.JobReport;
 
 /** Builds a job's report from the store, and writes it beside the outputs. */
 @ApplicationScoped
@@ -43,9 +43,18 @@ public class Reports {
         for (WorkStore.InputRow r : store.inputs(job)) {
             InputDetail d = r.detail() == null ? null : store.json().fromJson(r.detail(), InputDetail.class);
             boolean problem = r.state() == InputState.REJECTED || r.state() == InputState.FAILED;
-            inputs.add(new JobReport.Input(r.input(), r.given(), r.source(), r.state().name(), problem ? r.reason() : null,
-                    problem ? null : r.reason(), d == null ? null : d.source(), d == null ? 0 : d.segments(),
-                    d == null ? null : d.output(), d == null ? null : d.streams(), d == null ? 0 : d.chapters()));
+            inputs.add(new JobReport.Input(
+                    r.input(),
+                    r.given(),
+                    r.source(),
+                    r.state().name(),
+                    problem ? r.reason() : null,
+                    problem ? null : r.reason(),
+                    d == null ? null : d.source(),
+                    d == null ? 0 : d.segments(),
+                    d == null ? null : d.output(),
+                    d == null ? null : d.streams(),
+                    d == null ? 0 : d.chapters()));
             switch (r.state()) {
                 case DONE -> {
                     done++;
@@ -61,7 +70,16 @@ public class Reports {
                 default -> pending++;
             }
         }
-        JobReport.Summary summary = new JobReport.Summary(pending > 0 ? null : JobOutcome.of(inputs.size(), done), inputs.size(), done, failed, rejected, pending, bytes, media, encode,
+        JobReport.Summary summary = new JobReport.Summary(
+                pending > 0 ? null : JobOutcome.of(inputs.size(), done),
+                inputs.size(),
+                done,
+                failed,
+                rejected,
+                pending,
+                bytes,
+                media,
+                encode,
                 encode > 0 ? frames / encode : 0);
         return new JobReport(job, settings, summary, inputs);
     }

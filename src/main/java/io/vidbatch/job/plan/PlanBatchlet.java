@@ -1,9 +1,19 @@
 package io.vidbatch.job.plan;
 
-import io.vidbatch.store.InputState;
 import io.vidbatch.config.Roots;
-import io.vidbatch.media.OutputFiles;
 import io.vidbatch.config.Settings;
+import io.vidbatch.job.ExpansionDeadline;
+import io.vidbatch.job.FieldError;
+import io.vidbatch.job.FirstStepTurns;
+import io.vidbatch.job.InputLists;
+import io.vidbatch.job.Inputs;
+import io.vidbatch.job.TranscodeParameters;
+import io.vidbatch.media.Operations;
+import io.vidbatch.media.OutputFiles;
+import io.vidbatch.store.InputState;
+import io.vidbatch.store.JobSettings;
+import io.vidbatch.store.RepositoryIndex;
+import io.vidbatch.store.WorkStore;
 import jakarta.annotation.Resource;
 import jakarta.batch.api.AbstractBatchlet;
 import jakarta.batch.runtime.BatchRuntime;
@@ -13,8 +23,10 @@ import jakarta.enterprise.context.Dependent;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -23,18 +35,6 @@ import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.logging.Logger;
-import io.vidbatch.store.WorkStore;
-import io.vidbatch.store.RepositoryIndex;
-import io.vidbatch.store.JobSettings;
-import io.vidbatch.job.ExpansionDeadline;
-import io.vidbatch.job.Inputs;
-import io.vidbatch.job.FieldError;
-import io.vidbatch.job.FirstStepTurns;
-import io.vidbatch.job.TranscodeParameters;
-import io.vidbatch.job.InputLists;
-import io.vidbatch.media.Operations;
-import java.io.IOException;
-import java.sql.SQLException;
 import java.util.stream.Stream;
 
 /**
@@ -80,7 +80,8 @@ public class PlanBatchlet extends AbstractBatchlet {
         // This execution's parameters; our API's restart passes the original ones again.
         Properties given = BatchRuntime.getJobOperator().getParameters(jobContext.getExecutionId());
         Roots roots = settings.roots();
-        TranscodeParameters.Parsed parsed = TranscodeParameters.parse(inputs(given), given::getProperty, settings.maxWorkers());
+        TranscodeParameters.Parsed parsed =
+                TranscodeParameters.parse(inputs(given), given::getProperty, settings.maxWorkers());
         if (!parsed.ok()) {
             throw invalid(parsed.errors());
         }
@@ -91,8 +92,8 @@ public class PlanBatchlet extends AbstractBatchlet {
             throw invalid(TranscodeParameters.checkPaths(List.of(), p.outputDir(), roots));
         }
         if (!roots.reallyInsideOutput(out)) {
-            throw invalid(List.of(new FieldError(TranscodeParameters.OUTPUT_DIR,
-                    "'" + p.outputDir() + "' leads outside the output root")));
+            throw invalid(List.of(new FieldError(
+                    TranscodeParameters.OUTPUT_DIR, "'" + p.outputDir() + "' leads outside the output root")));
         }
         try {
             Files.createDirectories(out);
@@ -106,14 +107,25 @@ public class PlanBatchlet extends AbstractBatchlet {
         // Planning again (after a failure or a stop) starts from nothing: no rows, no pieces.
         store.deletePlan(job);
         OutputFiles.deleteTree(work);
-        store.insertSettings(job, new JobSettings(p.preset().id(), Operations.format(p.operations()),
-                p.segmentSeconds(), p.workers(), out.toString(), p.launcher(), p.groupSize(), p.dryRun(),
-                Instant.now().toString(), p.audio()));
+        store.insertSettings(
+                job,
+                new JobSettings(
+                        p.preset().id(),
+                        Operations.format(p.operations()),
+                        p.segmentSeconds(),
+                        p.workers(),
+                        out.toString(),
+                        p.launcher(),
+                        p.groupSize(),
+                        p.dryRun(),
+                        Instant.now().toString(),
+                        p.audio()));
         Planner planner = new Planner(settings.tools(), p, settings.budget(), out, work, roots.claimsDir());
         List<Inputs.Candidate> candidates;
         try {
             // Stop must reach a walk of a huge tree too, not only the probing after it.
-            candidates = Inputs.expand(p.inputs(), roots, ExpansionDeadline.after(ExpansionDeadline.DEFAULT, () -> stopRequested));
+            candidates = Inputs.expand(
+                    p.inputs(), roots, ExpansionDeadline.after(ExpansionDeadline.DEFAULT, () -> stopRequested));
         } catch (ExpansionDeadline.Passed e) {
             if (stopRequested) {
                 LOG.info(e.getMessage());
@@ -150,8 +162,9 @@ public class PlanBatchlet extends AbstractBatchlet {
         } finally {
             window.forEach(f -> f.cancel(true));
         }
-        LOG.info(String.format("plan: %d inputs, %d rejected, %d work items, preset %s, %d workers", inputNo, rejected,
-                items, p.preset().id(), p.workers()));
+        LOG.info(String.format(
+                "plan: %d inputs, %d rejected, %d work items, preset %s, %d workers",
+                inputNo, rejected, items, p.preset().id(), p.workers()));
         return items == 0 ? NO_WORK : "PLANNED";
     }
 
@@ -161,40 +174,60 @@ public class PlanBatchlet extends AbstractBatchlet {
         if (list == null) {
             return TranscodeParameters.splitInputs(given.getProperty(TranscodeParameters.INPUTS));
         }
-        return lists.entries(list.strip()).orElseThrow(() -> invalid(List.of(new FieldError(TranscodeParameters.INPUT_LIST,
-                "no input list '" + list + "' (lists are made by POST /api/v1/jobs; Liberty's API takes 'inputs')"))));
+        return lists.entries(list.strip())
+                .orElseThrow(() -> invalid(List.of(new FieldError(
+                        TranscodeParameters.INPUT_LIST,
+                        "no input list '" + list
+                                + "' (lists are made by POST /api/v1/jobs; Liberty's API takes 'inputs')"))));
     }
 
     private static Planner.Examined examined(Future<Planner.Examined> f) throws InterruptedException {
         try {
             return f.get();
         } catch (ExecutionException e) {
-            throw new IllegalStateException("cannot plan an input: " + e.getCause().getMessage(), e.getCause());
+            throw new IllegalStateException(
+                    "cannot plan an input: " + e.getCause().getMessage(), e.getCause());
         }
     }
 
     private void store(long job, Planner.Planned planned) throws SQLException {
-        WorkStore.InputRow row = planned.row().withDetail(planned.detail() == null ? null : store.json().toJson(planned.detail()));
-        String unfit = WorkStore.unfit(row, planned.standby() == null ? planned.items()
-                : Stream.concat(planned.items().stream(), Stream.of(planned.standby())).toList());
+        WorkStore.InputRow row = planned.row()
+                .withDetail(planned.detail() == null ? null : store.json().toJson(planned.detail()));
+        String unfit = WorkStore.unfit(
+                row,
+                planned.standby() == null
+                        ? planned.items()
+                        : Stream.concat(planned.items().stream(), Stream.of(planned.standby()))
+                                .toList());
         if (unfit != null) {
             // One file's record too large for its row must not fail the job (and a watch run's other files with it).
-            row = new WorkStore.InputRow(row.input(), row.given(), WorkStore.cut(row.source(), 4000), InputState.REJECTED,
-                    "cannot be recorded: " + unfit, null, null);
+            row = new WorkStore.InputRow(
+                    row.input(),
+                    row.given(),
+                    WorkStore.cut(row.source(), 4000),
+                    InputState.REJECTED,
+                    "cannot be recorded: " + unfit,
+                    null,
+                    null);
             planned = new Planner.Planned(row, null, List.of(), null);
         }
         store.insertPlanned(job, row, planned.items(), planned.standby());
         if (row.state() == InputState.REJECTED) {
             LOG.warning(String.format("input %d rejected: %s: %s", row.input(), describe(row), row.reason()));
         } else {
-            LOG.info(String.format("input %d planned: %s: %d item(s)%s", row.input(), row.source(),
-                    planned.items().size(), row.reason() != null ? " (" + row.reason() + ")" : ""));
+            LOG.info(String.format(
+                    "input %d planned: %s: %d item(s)%s",
+                    row.input(),
+                    row.source(),
+                    planned.items().size(),
+                    row.reason() != null ? " (" + row.reason() + ")" : ""));
         }
     }
 
     /** The job ends FAILED with the reason as its exit status, where every client shows it. */
     private IllegalArgumentException invalid(List<FieldError> errors) {
-        String message = "invalid parameters: " + String.join("; ", errors.stream().map(FieldError::toString).toList());
+        String message = "invalid parameters: "
+                + String.join("; ", errors.stream().map(FieldError::toString).toList());
         jobContext.setExitStatus(message);
         LOG.severe(message);
         return new IllegalArgumentException(message);

@@ -1,10 +1,13 @@
 package io.vidbatch.job.plan;
 
-import io.vidbatch.store.InputState;
-import io.vidbatch.work.WorkItem;
+import io.vidbatch.job.InputDetail;
+import io.vidbatch.job.Inputs;
+import io.vidbatch.job.OutputNames;
+import io.vidbatch.job.TranscodeJob;
+import io.vidbatch.job.TranscodeParameters;
 import io.vidbatch.media.BadMediaException;
-import io.vidbatch.media.Containers;
 import io.vidbatch.media.Budget;
+import io.vidbatch.media.Containers;
 import io.vidbatch.media.Expected;
 import io.vidbatch.media.MediaInfo;
 import io.vidbatch.media.Operation;
@@ -17,19 +20,14 @@ import io.vidbatch.media.Splitter;
 import io.vidbatch.media.StreamPlan;
 import io.vidbatch.media.ToolFailureException;
 import io.vidbatch.media.Tools;
+import io.vidbatch.store.InputState;
+import io.vidbatch.store.WorkStore;
+import io.vidbatch.work.WorkItem;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
-import io.vidbatch.store.WorkStore;
-import io.vidbatch.job.Inputs;
-import io.vidbatch.job.InputDetail;
-import io.vidbatch.job.TranscodeParameters;
-import io.vidbatch.job.OutputNames;
-import io.vidbatch.job.TranscodeJob;
-import java.io.IOException;
 import java.util.Locale;
 
 /**
@@ -72,15 +70,21 @@ final class Planner {
      * rejected); for a segmented input, the whole-file item that stands by in case a segment
      * cannot be encoded on its own (null otherwise).
      */
-    record Planned(WorkStore.InputRow row, InputDetail detail, List<WorkItem> items, WorkItem standby) {
-    }
+    record Planned(WorkStore.InputRow row, InputDetail detail, List<WorkItem> items, WorkItem standby) {}
 
     /**
      * What examining one input found: a rejection, or its probe, expectations and how it is cut.
      * Examining touches nothing shared, so inputs can be examined in parallel.
      */
-    record Examined(int inputNo, Inputs.Candidate candidate, String rejection, MediaInfo info, Expected expected,
-                    StreamPlan streams, Splitter.Result split, String note) {
+    record Examined(
+            int inputNo,
+            Inputs.Candidate candidate,
+            String rejection,
+            MediaInfo info,
+            Expected expected,
+            StreamPlan streams,
+            Splitter.Result split,
+            String note) {
         static Examined rejected(int inputNo, Inputs.Candidate c, String why) {
             return new Examined(inputNo, c, why, null, null, null, null, null);
         }
@@ -98,18 +102,26 @@ final class Planner {
             if (over.isPresent()) {
                 return Examined.rejected(inputNo, c, over.get());
             }
-            String misfit = fitProblem(params.operations(), info.video().displayWidth(), info.video().displayHeight());
+            String misfit = fitProblem(
+                    params.operations(),
+                    info.video().displayWidth(),
+                    info.video().displayHeight());
             if (misfit != null) {
                 return Examined.rejected(inputNo, c, misfit);
             }
-            StreamPlan streams = StreamPlan.of(info, params.audio(), params.preset(), prober.hdr(c.real(), info.video()));
+            StreamPlan streams =
+                    StreamPlan.of(info, params.audio(), params.preset(), prober.hdr(c.real(), info.video()));
             boolean listable = info.video().frames() <= MAX_LISTED_PACKETS;
-            boolean segmenting = listable && params.segmentSeconds() > 0 && Operations.fps(params.operations()).isEmpty()
+            boolean segmenting = listable
+                    && params.segmentSeconds() > 0
+                    && Operations.fps(params.operations()).isEmpty()
                     && Splitter.worthSplitting(info, params.segmentSeconds());
             // One listing of the packets serves both: frame gaps for a variable rate, keyframes for cutting.
-            PacketTimes packets = segmenting ? prober.packetsForCutting(c.real(), info.video().codec())
+            PacketTimes packets = segmenting
+                    ? prober.packetsForCutting(c.real(), info.video().codec())
                     : info.video().variableFrameRate() && listable ? prober.packets(c.real()) : null;
-            double longestFrame = !info.video().variableFrameRate() ? 0
+            double longestFrame = !info.video().variableFrameRate()
+                    ? 0
                     : packets != null ? packets.longestFrameInterval() : UNLISTED_LONGEST_FRAME_SECONDS;
             Expected expected = expected(info, params.operations(), longestFrame, streams, params.preset());
             Splitter.Result split = null;
@@ -118,8 +130,8 @@ final class Planner {
                 if (Operations.fps(params.operations()).isPresent()) {
                     note = "encoded whole: a frame-rate change needs the whole timeline";
                 } else if (!listable) {
-                    note = String.format(Locale.ROOT, "encoded whole: more than %,d frames to list for cutting",
-                            MAX_LISTED_PACKETS);
+                    note = String.format(
+                            Locale.ROOT, "encoded whole: more than %,d frames to list for cutting", MAX_LISTED_PACKETS);
                 } else {
                     split = splitter.split(c.real(), info, packets, params.segmentSeconds(), inputWorkDir(inputNo));
                     // The pieces are read from now on, not the source: it must still be the file that was probed.
@@ -146,9 +158,14 @@ final class Planner {
     /** The report's word when a long video was cut into longer segments than asked, or null. */
     private String longerSegments(MediaInfo info) {
         double length = Splitter.segmentLength(info.video().streamDuration(), params.segmentSeconds());
-        return length > params.segmentSeconds() ? String.format(Locale.ROOT,
-                "segments of %.1f s instead of %.1f s: at most %,d segments per input", length,
-                params.segmentSeconds(), Splitter.MAX_SEGMENTS) : null;
+        return length > params.segmentSeconds()
+                ? String.format(
+                        Locale.ROOT,
+                        "segments of %.1f s instead of %.1f s: at most %,d segments per input",
+                        length,
+                        params.segmentSeconds(),
+                        Splitter.MAX_SEGMENTS)
+                : null;
     }
 
     /** Names the output and numbers the work items; called in input order. */
@@ -178,26 +195,84 @@ final class Planner {
             int factor = Operations.frameFactor(params.operations());
             for (Splitter.Segment s : split.segments()) {
                 Expected piece = Expected.of(s.frames() * factor, 0, s.seconds(), expected.tolerance(), true, false);
-                items.add(item(job, inputNo, Part.VIDEO_SEGMENT, s.index(), s.file(),
-                        dir.resolve(String.format("enc-%03d.%s", s.index(), params.preset().extension())), preset, ops, piece,
-                        e.streams().map().pictureOnly(), s.seconds()));
+                items.add(item(
+                        job,
+                        inputNo,
+                        Part.VIDEO_SEGMENT,
+                        s.index(),
+                        s.file(),
+                        dir.resolve(String.format(
+                                "enc-%03d.%s", s.index(), params.preset().extension())),
+                        preset,
+                        ops,
+                        piece,
+                        e.streams().map().pictureOnly(),
+                        s.seconds()));
             }
             if (!e.streams().audio().isEmpty()) {
                 // Audio is light work; counted as a tenth of its length for balancing.
-                items.add(item(job, inputNo, Part.AUDIO, 0, c.real(), dir.resolve("audio." + params.preset().extension()),
-                        preset, ops, new Expected(0, 0, expected.seconds(), expected.tolerance(), false, expected.audioStreams(), 0, 0,
+                items.add(item(
+                        job,
+                        inputNo,
+                        Part.AUDIO,
+                        0,
+                        c.real(),
+                        dir.resolve("audio." + params.preset().extension()),
+                        preset,
+                        ops,
+                        new Expected(
+                                0,
+                                0,
+                                expected.seconds(),
+                                expected.tolerance(),
+                                false,
+                                expected.audioStreams(),
+                                0,
+                                0,
                                 null),
-                        new StreamPlan.Map(e.streams().audio(), List.of(), null), expected.seconds() / 10));
+                        new StreamPlan.Map(e.streams().audio(), List.of(), null),
+                        expected.seconds() / 10));
             }
             segments = split.segments().size();
-            standby = item(job, inputNo, Part.WHOLE, 0, c.real(), output, preset, ops, expected, e.streams().map(), expected.seconds());
+            standby = item(
+                    job,
+                    inputNo,
+                    Part.WHOLE,
+                    0,
+                    c.real(),
+                    output,
+                    preset,
+                    ops,
+                    expected,
+                    e.streams().map(),
+                    expected.seconds());
         } else {
-            items.add(item(job, inputNo, Part.WHOLE, 0, c.real(), output, preset, ops, expected, e.streams().map(), expected.seconds()));
+            items.add(item(
+                    job,
+                    inputNo,
+                    Part.WHOLE,
+                    0,
+                    c.real(),
+                    output,
+                    preset,
+                    ops,
+                    expected,
+                    e.streams().map(),
+                    expected.seconds()));
         }
-        InputDetail detail = new InputDetail(InputDetail.Source.of(info), expected, segments, null, e.streams().fates(),
+        InputDetail detail = new InputDetail(
+                InputDetail.Source.of(info),
+                expected,
+                segments,
+                null,
+                e.streams().fates(),
                 e.streams().chapters());
-        return new Planned(new WorkStore.InputRow(inputNo, c.given(), source, InputState.PLANNED, e.note(), output.toString(), null),
-                detail, items, standby);
+        return new Planned(
+                new WorkStore.InputRow(
+                        inputNo, c.given(), source, InputState.PLANNED, e.note(), output.toString(), null),
+                detail,
+                items,
+                standby);
     }
 
     /** Where an input's pieces go while it is segmented; assemble joins them from here. */
@@ -206,15 +281,42 @@ final class Planner {
     }
 
     private Planned rejected(int inputNo, Inputs.Candidate c, String source, String reason) {
-        return new Planned(new WorkStore.InputRow(inputNo, c.given(), source, InputState.REJECTED, reason, null, null), null, List.of(), null);
+        return new Planned(
+                new WorkStore.InputRow(inputNo, c.given(), source, InputState.REJECTED, reason, null, null),
+                null,
+                List.of(),
+                null);
     }
 
-    private WorkItem item(long job, int inputNo, Part part, int segment, Path source, Path output, String preset, String ops,
-                          Expected expected, StreamPlan.Map streams, double seconds) {
+    private WorkItem item(
+            long job,
+            int inputNo,
+            Part part,
+            int segment,
+            Path source,
+            Path output,
+            String preset,
+            String ops,
+            Expected expected,
+            StreamPlan.Map streams,
+            double seconds) {
         int n = ++nextItem;
         Path log = workDir.resolve(TranscodeJob.LOGS).resolve("item-" + n + ".log");
-        return new WorkItem(job, n, inputNo, part, segment, source.toString(), output.toString(), preset, ops, expected,
-                streams, log.toString(), seconds, params.dryRun());
+        return new WorkItem(
+                job,
+                n,
+                inputNo,
+                part,
+                segment,
+                source.toString(),
+                output.toString(),
+                preset,
+                ops,
+                expected,
+                streams,
+                log.toString(),
+                seconds,
+                params.dryRun());
     }
 
     /**
@@ -222,7 +324,8 @@ final class Planner {
      * fields; its duration times the new rate when the rate changes), its duration within one
      * frame, and the audio tracks, subtitle tracks and chapters the stream plan keeps.
      */
-    static Expected expected(MediaInfo info, List<Operation> ops, double longestFrame, StreamPlan streams, Preset preset) {
+    static Expected expected(
+            MediaInfo info, List<Operation> ops, double longestFrame, StreamPlan streams, Preset preset) {
         MediaInfo.Video v = info.video();
         double seconds = v.streamDuration();
         var fps = Operations.fps(ops);
@@ -240,9 +343,18 @@ final class Planner {
             rate = v.frameRate() * factor;
         }
         double oneFrame = fps.isEmpty() && longestFrame > 0 ? longestFrame : rate > 0 ? 1.0 / rate : v.frameSeconds();
-        String transfer = streams.hdr() == null ? null : preset.tenBit() ? streams.hdr().transfer() : "bt709";
-        return new Expected(frames, tolerance, seconds, oneFrame + 0.001, true, streams.audio().size(), streams.subtitles().size(),
-                streams.chapters(), transfer);
+        String transfer =
+                streams.hdr() == null ? null : preset.tenBit() ? streams.hdr().transfer() : "bt709";
+        return new Expected(
+                frames,
+                tolerance,
+                seconds,
+                oneFrame + 0.001,
+                true,
+                streams.audio().size(),
+                streams.subtitles().size(),
+                streams.chapters(),
+                transfer);
     }
 
     /** Follows the picture size through the operations; says why one does not fit, or null. */
@@ -259,8 +371,9 @@ final class Planner {
                 int x = c.x() != null ? c.x() : (w - c.width()) / 2;
                 int y = c.y() != null ? c.y() : (h - c.height()) / 2;
                 if (c.width() > w || c.height() > h || x < 0 || y < 0 || x + c.width() > w || y + c.height() > h) {
-                    return "crop " + c.width() + "x" + c.height() + (c.x() != null || c.y() != null ? " at " + x + "," + y : "")
-                            + " does not fit the " + w + "x" + h + " picture";
+                    return "crop " + c.width() + "x" + c.height()
+                            + (c.x() != null || c.y() != null ? " at " + x + "," + y : "") + " does not fit the " + w
+                            + "x" + h + " picture";
                 }
                 w = c.width();
                 h = c.height();
@@ -282,6 +395,7 @@ final class Planner {
         String name = source.getFileName().toString();
         int dot = name.lastIndexOf('.');
         String stem = dot > 0 ? name.substring(0, dot) : name;
-        return names.next(stem, "-" + params.preset().id() + "." + params.preset().extension());
+        return names.next(
+                stem, "-" + params.preset().id() + "." + params.preset().extension());
     }
 }

@@ -28,6 +28,7 @@ public class GroupCheckpoint extends AbstractCheckpointAlgorithm {
 
     @Override
     public int checkpointTimeout() {
-        return Integer.parseInt(stepContext.getProperties().getProperty(TIMEOUT, "0").strip());
+        return Integer.parseInt(
+                stepContext.getProperties().getProperty(TIMEOUT, "0").strip());
     }
 }

@@ -1,5 +1,6 @@
 package io.vidbatch.job.transcode;
 
+import io.vidbatch.job.WorkEvent;
 import io.vidbatch.work.WorkItem;
 import jakarta.batch.api.chunk.listener.RetryProcessListener;
 import jakarta.enterprise.context.Dependent;
@@ -9,7 +10,6 @@ import jakarta.inject.Named;
 
 import java.util.List;
 import java.util.logging.Logger;
-import io.vidbatch.job.WorkEvent;
 
 /** Notes in the job log, and counts, which items a lost worker sends round again. */
 @Named("itemFailureListener")
@@ -25,6 +25,7 @@ public class ItemFailureListener implements RetryProcessListener {
     public void onRetryProcessException(Object group, Exception e) {
         List<WorkItem> items = ((WorkGroup) group).items();
         events.fire(new WorkEvent.Retried(((WorkGroup) group).launcher().id(), items.size()));
-        LOG.warning(() -> (items.size() == 1 ? "item " : "items ") + WorkItem.numbers(items) + " will be retried: " + e.getMessage());
+        LOG.warning(() -> (items.size() == 1 ? "item " : "items ") + WorkItem.numbers(items) + " will be retried: "
+                + e.getMessage());
     }
 }

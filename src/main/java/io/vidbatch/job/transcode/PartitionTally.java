@@ -1,7 +1,8 @@
 package io.vidbatch.job.transcode;
 
-import java.io.Serializable;
 import jakarta.batch.runtime.context.StepContext;
+
+import java.io.Serializable;
 
 /**
  * Counts of finished items. In a partition it holds what was finished since its collector last
@@ -14,6 +15,7 @@ public final class PartitionTally implements Serializable {
 
     /** On the coordinator only: the items the step started with. */
     int total;
+
     int done;
     int failed;
     double mediaSeconds;

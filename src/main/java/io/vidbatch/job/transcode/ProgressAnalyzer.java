@@ -35,7 +35,8 @@ public class ProgressAnalyzer extends AbstractPartitionAnalyzer {
         PartitionTally sum = PartitionTally.of(stepContext);
         sum.add(t);
         double fps = sum.encodeSeconds > 0 ? sum.frames / sum.encodeSeconds : 0;
-        LOG.info(String.format("progress: %d of %d items this run (%d failed), %.0f media seconds, %.1f fps per worker",
+        LOG.info(String.format(
+                "progress: %d of %d items this run (%d failed), %.0f media seconds, %.1f fps per worker",
                 sum.done + sum.failed, sum.total, sum.failed, sum.mediaSeconds, fps));
     }
 

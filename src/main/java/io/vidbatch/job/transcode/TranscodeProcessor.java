@@ -1,14 +1,17 @@
 package io.vidbatch.job.transcode;
 
-import io.vidbatch.work.Launch;
+import io.vidbatch.job.ProgressBoard;
+import io.vidbatch.job.WorkEvent;
 import io.vidbatch.launch.Launcher;
 import io.vidbatch.launch.Launchers;
-import io.vidbatch.work.Outcome;
-import io.vidbatch.work.WorkItem;
-import io.vidbatch.work.WorkResult;
 import io.vidbatch.launch.WorkerUnavailableException;
 import io.vidbatch.media.StoppedException;
 import io.vidbatch.media.ToolFailureException;
+import io.vidbatch.work.Finished;
+import io.vidbatch.work.Launch;
+import io.vidbatch.work.Outcome;
+import io.vidbatch.work.WorkItem;
+import io.vidbatch.work.WorkResult;
 import jakarta.batch.api.BatchProperty;
 import jakarta.batch.api.chunk.ItemProcessor;
 import jakarta.batch.runtime.BatchStatus;
@@ -24,9 +27,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.logging.Logger;
-import io.vidbatch.work.Finished;
-import io.vidbatch.job.ProgressBoard;
-import io.vidbatch.job.WorkEvent;
 
 /**
  * Hands one group of items to the job's launcher and waits for it: decode → process → encode
@@ -79,16 +79,22 @@ public class TranscodeProcessor implements ItemProcessor {
         String who = group.size() == 1 ? "item " + group.get(0).item() : "items " + WorkItem.numbers(group);
         // One line per group: twenty identical "started" lines at once say nothing more than one.
         LOG.info(() -> who + " started: " + describe(group));
-        Launch launch = new Launch(jobContext.getExecutionId(), part, (n, p) -> {
-            WorkItem item = byNumber.get(n);
-            if (item != null) {
-                board.update(item, p);
-            }
-        }, this::stopRequested, line -> LOG.info(() -> who + " " + line));
+        Launch launch = new Launch(
+                jobContext.getExecutionId(),
+                part,
+                (n, p) -> {
+                    WorkItem item = byNumber.get(n);
+                    if (item != null) {
+                        board.update(item, p);
+                    }
+                },
+                this::stopRequested,
+                line -> LOG.info(() -> who + " " + line));
         events.fire(new WorkEvent.WorkerStarted(launcherName));
         try {
             List<Outcome> outcomes = launcher.run(group, launch);
-            if (stepContext.getExitStatus() != null && stepContext.getExitStatus().startsWith(WORKER_LOST)) {
+            if (stepContext.getExitStatus() != null
+                    && stepContext.getExitStatus().startsWith(WORKER_LOST)) {
                 // The retry found a worker: the partition did not end with a lost one.
                 stepContext.setExitStatus(null);
             }
@@ -106,7 +112,8 @@ public class TranscodeProcessor implements ItemProcessor {
                     checkedOn = out.result().worker();
                 } else {
                     WorkResult r = out.result();
-                    LOG.info(() -> String.format("item %d done in %.1f s: %d frames at %.1f fps, %d bytes, on %s",
+                    LOG.info(() -> String.format(
+                            "item %d done in %.1f s: %d frames at %.1f fps, %d bytes, on %s",
                             item.item(), r.encodeSeconds(), r.frames(), r.encodeFps(), r.bytes(), r.worker()));
                 }
                 finished.add(new Finished(item, out));
@@ -115,7 +122,8 @@ public class TranscodeProcessor implements ItemProcessor {
                 // A dry run's per-item "done" lines would carry no figures: one line for the group.
                 int n = checked;
                 String where = checkedOn;
-                LOG.info(() -> who + ": " + n + " of " + group.size() + " readable (dry run, nothing encoded) on " + where);
+                LOG.info(() ->
+                        who + ": " + n + " of " + group.size() + " readable (dry run, nothing encoded) on " + where);
             }
             return finished;
         } catch (StoppedException e) {

@@ -11,5 +11,4 @@ import java.util.List;
  * transaction lasts as long as the encode: a connection it took would stay out of the pool
  * until then, and a step with as many partitions as the pool has connections would starve.
  */
-public record WorkGroup(LauncherKind launcher, List<WorkItem> items) {
-}
+public record WorkGroup(LauncherKind launcher, List<WorkItem> items) {}

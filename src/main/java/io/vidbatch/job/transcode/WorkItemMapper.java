@@ -1,6 +1,9 @@
 package io.vidbatch.job.transcode;
 
 import io.vidbatch.config.Settings;
+import io.vidbatch.job.FieldError;
+import io.vidbatch.job.TranscodeParameters;
+import io.vidbatch.store.WorkStore;
 import jakarta.batch.api.BatchProperty;
 import jakarta.batch.api.partition.PartitionMapper;
 import jakarta.batch.api.partition.PartitionPlan;
@@ -16,9 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.logging.Logger;
-import io.vidbatch.store.WorkStore;
-import io.vidbatch.job.TranscodeParameters;
-import io.vidbatch.job.FieldError;
 
 /**
  * Spreads the pending items over {@code workers} partitions, longest first onto the least

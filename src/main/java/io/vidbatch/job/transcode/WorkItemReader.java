@@ -1,8 +1,11 @@
 package io.vidbatch.job.transcode;
 
+import io.vidbatch.job.WorkEvent;
 import io.vidbatch.launch.LauncherKind;
-import io.vidbatch.work.WorkItem;
 import io.vidbatch.media.Part;
+import io.vidbatch.store.JobSettings;
+import io.vidbatch.store.WorkStore;
+import io.vidbatch.work.WorkItem;
 import jakarta.batch.api.BatchProperty;
 import jakarta.batch.api.chunk.AbstractItemReader;
 import jakarta.batch.runtime.context.JobContext;
@@ -19,9 +22,6 @@ import java.util.Deque;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import io.vidbatch.store.WorkStore;
-import io.vidbatch.store.JobSettings;
-import io.vidbatch.job.WorkEvent;
 
 /**
  * Hands out this partition's pending items in groups of the job's {@code groupSize}: one group
@@ -53,6 +53,7 @@ public class WorkItemReader extends AbstractItemReader {
     private Deque<WorkItem> pending;
     /** Items handed out since open: still pending in the table until their chunk commits. */
     private final Set<Integer> handedOut = new HashSet<>();
+
     private int groupSize;
     private LauncherKind launcher;
 
@@ -63,7 +64,8 @@ public class WorkItemReader extends AbstractItemReader {
         groupSize = Math.max(1, settings.groupSize());
         // Checked when the job was planned: a stored name no launcher has is a corrupt row.
         launcher = LauncherKind.of(settings.launcher())
-                .orElseThrow(() -> new IllegalStateException("job " + job + " names no known launcher: " + settings.launcher()));
+                .orElseThrow(() ->
+                        new IllegalStateException("job " + job + " names no known launcher: " + settings.launcher()));
         handedOut.clear();
         pending = new ArrayDeque<>(store.pendingItems(job, Integer.parseInt(partition)));
         events.fire(new WorkEvent.Pending(job, partition, launcher.id(), pending.size()));
@@ -73,7 +75,8 @@ public class WorkItemReader extends AbstractItemReader {
     public Object readItem() throws Exception {
         long job = jobContext.getInstanceId();
         if (pending.isEmpty()) {
-            store.pendingItems(job, Integer.parseInt(partition)).stream().filter(i -> !handedOut.contains(i.item()))
+            store.pendingItems(job, Integer.parseInt(partition)).stream()
+                    .filter(i -> !handedOut.contains(i.item()))
                     .forEach(pending::add);
         }
         List<WorkItem> group = new ArrayList<>();
@@ -84,8 +87,8 @@ public class WorkItemReader extends AbstractItemReader {
         // Tells GroupCheckpoint whether this group's chunk should commit before the next read. A
         // segment's chunk commits before it too: a failed segment may send its input's
         // whole-file item here, which the next read must see.
-        StepThreadData.of(stepContext).moreToRead = !pending.isEmpty()
-                || group.stream().anyMatch(i -> i.part() == Part.VIDEO_SEGMENT);
+        StepThreadData.of(stepContext).moreToRead =
+                !pending.isEmpty() || group.stream().anyMatch(i -> i.part() == Part.VIDEO_SEGMENT);
         events.fire(new WorkEvent.Pending(job, partition, launcher.id(), pending.size()));
         return group.isEmpty() ? null : new WorkGroup(launcher, group);
     }
@@ -93,6 +96,7 @@ public class WorkItemReader extends AbstractItemReader {
     /** Whatever is left (a stop, a failure) is no longer pending on this partition. */
     @Override
     public void close() {
-        events.fire(new WorkEvent.Pending(jobContext.getInstanceId(), partition, launcher == null ? LauncherKind.LOCAL.id() : launcher.id(), 0));
+        events.fire(new WorkEvent.Pending(
+                jobContext.getInstanceId(), partition, launcher == null ? LauncherKind.LOCAL.id() : launcher.id(), 0));
     }
 }

@@ -1,7 +1,9 @@
 package io.vidbatch.job.transcode;
 
-import io.vidbatch.work.WorkResult;
 import io.vidbatch.media.Part;
+import io.vidbatch.store.WorkStore;
+import io.vidbatch.work.Finished;
+import io.vidbatch.work.WorkResult;
 import jakarta.batch.api.BatchProperty;
 import jakarta.batch.api.chunk.AbstractItemWriter;
 import jakarta.batch.runtime.context.JobContext;
@@ -13,8 +15,6 @@ import jakarta.inject.Named;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.logging.Logger;
-import io.vidbatch.store.WorkStore;
-import io.vidbatch.work.Finished;
 
 /**
  * Records each finished item, done or failed with its reason, inside the chunk transaction that
@@ -62,10 +62,12 @@ public class WorkItemWriter extends AbstractItemWriter {
         for (Finished f : finished) {
             // A segment the source's own decoder could not start at (parameter sets given only at
             // the start of the stream, a cut the bitstream did not mark): the input goes whole.
-            if (f.item().part() == Part.VIDEO_SEGMENT && f.outcome().badInput()
+            if (f.item().part() == Part.VIDEO_SEGMENT
+                    && f.outcome().badInput()
                     && store.encodeWhole(job, f.item().input(), Integer.parseInt(partition))) {
-                LOG.warning(() -> "input " + f.item().input() + " will be encoded whole: video segment " + f.item().segment()
-                        + " could not be encoded on its own: " + f.outcome().message());
+                LOG.warning(() -> "input " + f.item().input() + " will be encoded whole: video segment "
+                        + f.item().segment() + " could not be encoded on its own: "
+                        + f.outcome().message());
             }
         }
     }

@@ -19,8 +19,7 @@ final class ApiCalls {
     private static final long FIRST_PAUSE_MILLIS = 100;
     private static final long MAX_PAUSE_MILLIS = 5_000;
 
-    private ApiCalls() {
-    }
+    private ApiCalls() {}
 
     static <T> T call(Callable<T> call) throws ApiException, InterruptedException {
         long pause = FIRST_PAUSE_MILLIS;
@@ -61,6 +60,9 @@ final class ApiCalls {
     /** Short text for logs and reasons: the code and what the server said. */
     static String describe(ApiException e) {
         String body = e.getResponseBody();
-        return "HTTP " + e.getCode() + (body != null && !body.isBlank() ? ": " + body.strip() : e.getMessage() != null ? ": " + e.getMessage() : "");
+        return "HTTP " + e.getCode()
+                + (body != null && !body.isBlank()
+                        ? ": " + body.strip()
+                        : e.getMessage() != null ? ": " + e.getMessage() : "");
     }
 }

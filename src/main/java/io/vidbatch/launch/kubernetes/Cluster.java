@@ -21,8 +21,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.logging.Logger;
 import java.util.function.Function;
+import java.util.logging.Logger;
 
 /**
  * One connection to the cluster: the API client and two informers (this coordinator's worker
@@ -40,6 +40,7 @@ final class Cluster implements AutoCloseable {
     final String namespace;
     /** The identity of the coordinator (its database) that this launcher's Jobs carry. */
     final String owner;
+
     final BatchV1Api batch;
     final CoreV1Api core;
     private final SharedInformerFactory factory;
@@ -53,10 +54,16 @@ final class Cluster implements AutoCloseable {
         ApiClient client = client(s);
         // Calls answer in seconds: one that hangs (an apiserver under load, a half-open
         // connection) must fail and be retried, not hold the partition for good.
-        client.setHttpClient(client.getHttpClient().newBuilder().readTimeout(CALL_TIMEOUT_SECONDS, TimeUnit.SECONDS).build());
+        client.setHttpClient(client.getHttpClient()
+                .newBuilder()
+                .readTimeout(CALL_TIMEOUT_SECONDS, TimeUnit.SECONDS)
+                .build());
         ApiClient watching = client(s);
         // Watches stay open for minutes: no read timeout on the informers' connection.
-        watching.setHttpClient(watching.getHttpClient().newBuilder().readTimeout(0, TimeUnit.SECONDS).build());
+        watching.setHttpClient(watching.getHttpClient()
+                .newBuilder()
+                .readTimeout(0, TimeUnit.SECONDS)
+                .build());
         this.namespace = namespace(s);
         this.owner = owner;
         this.batch = new BatchV1Api(client);
@@ -66,14 +73,34 @@ final class Cluster implements AutoCloseable {
         String selector = Labels.selector(s.jobPrefix(), owner);
         long resync = TimeUnit.SECONDS.toMillis(s.resyncSeconds());
         this.factory = new SharedInformerFactory(watching);
-        this.jobs = factory.sharedIndexInformerFor(p -> watchBatch.listNamespacedJob(namespace).labelSelector(selector)
-                .resourceVersion(p.resourceVersion).timeoutSeconds(p.timeoutSeconds).watch(p.watch)
-                .allowWatchBookmarks(true).buildCall(null), V1Job.class, V1JobList.class, resync);
-        this.pods = factory.sharedIndexInformerFor(p -> watchCore.listNamespacedPod(namespace).labelSelector(selector)
-                .resourceVersion(p.resourceVersion).timeoutSeconds(p.timeoutSeconds).watch(p.watch)
-                .allowWatchBookmarks(true).buildCall(null), V1Pod.class, V1PodList.class, resync);
+        this.jobs = factory.sharedIndexInformerFor(
+                p -> watchBatch
+                        .listNamespacedJob(namespace)
+                        .labelSelector(selector)
+                        .resourceVersion(p.resourceVersion)
+                        .timeoutSeconds(p.timeoutSeconds)
+                        .watch(p.watch)
+                        .allowWatchBookmarks(true)
+                        .buildCall(null),
+                V1Job.class,
+                V1JobList.class,
+                resync);
+        this.pods = factory.sharedIndexInformerFor(
+                p -> watchCore
+                        .listNamespacedPod(namespace)
+                        .labelSelector(selector)
+                        .resourceVersion(p.resourceVersion)
+                        .timeoutSeconds(p.timeoutSeconds)
+                        .watch(p.watch)
+                        .allowWatchBookmarks(true)
+                        .buildCall(null),
+                V1Pod.class,
+                V1PodList.class,
+                resync);
         jobs.addEventHandler(wake(j -> j.getMetadata().getName()));
-        pods.addEventHandler(wake(p -> p.getMetadata().getLabels() == null ? null : p.getMetadata().getLabels().get(Labels.JOB_NAME)));
+        pods.addEventHandler(wake(p -> p.getMetadata().getLabels() == null
+                ? null
+                : p.getMetadata().getLabels().get(Labels.JOB_NAME)));
         factory.startAllRegisteredInformers();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(SYNC_TIMEOUT_SECONDS);
         while (!(jobs.hasSynced() && pods.hasSynced())) {
@@ -102,7 +129,9 @@ final class Cluster implements AutoCloseable {
         if (s.namespace().isPresent()) {
             return s.namespace().get();
         }
-        return Files.exists(IN_CLUSTER_NAMESPACE) ? Files.readString(IN_CLUSTER_NAMESPACE).strip() : "default";
+        return Files.exists(IN_CLUSTER_NAMESPACE)
+                ? Files.readString(IN_CLUSTER_NAMESPACE).strip()
+                : "default";
     }
 
     V1Job job(String name) {
@@ -118,9 +147,11 @@ final class Cluster implements AutoCloseable {
             return List.of();
         }
         String uid = job.getMetadata().getUid();
-        return pods.getIndexer().list().stream().filter(p -> p.getMetadata().getLabels() != null
-                && (uid.equals(p.getMetadata().getLabels().get(Labels.CONTROLLER_UID))
-                || uid.equals(p.getMetadata().getLabels().get(Labels.LEGACY_CONTROLLER_UID)))).toList();
+        return pods.getIndexer().list().stream()
+                .filter(p -> p.getMetadata().getLabels() != null
+                        && (uid.equals(p.getMetadata().getLabels().get(Labels.CONTROLLER_UID))
+                                || uid.equals(p.getMetadata().getLabels().get(Labels.LEGACY_CONTROLLER_UID))))
+                .toList();
     }
 
     /** The Job's change count, to pass to {@link #await} after looking at the Job. */

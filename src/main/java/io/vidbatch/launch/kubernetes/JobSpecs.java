@@ -60,16 +60,22 @@ final class JobSpecs {
                 .resources(resources())
                 // The outcome is the termination message; a worker that dies before writing it leaves its log tail.
                 .terminationMessagePolicy("FallbackToLogsOnError")
-                .securityContext(new V1SecurityContext().allowPrivilegeEscalation(false).readOnlyRootFilesystem(true)
-                        .runAsNonRoot(true).capabilities(new V1Capabilities().drop(List.of("ALL"))))
+                .securityContext(new V1SecurityContext()
+                        .allowPrivilegeEscalation(false)
+                        .readOnlyRootFilesystem(true)
+                        .runAsNonRoot(true)
+                        .capabilities(new V1Capabilities().drop(List.of("ALL"))))
                 .volumeMounts(mounts());
         V1PodSpec pod = new V1PodSpec()
                 .restartPolicy("Never")
                 .serviceAccountName(s.serviceAccount())
                 .automountServiceAccountToken(false)
                 .terminationGracePeriodSeconds(s.terminationGraceSeconds())
-                .securityContext(new V1PodSecurityContext().runAsNonRoot(true).runAsUser(s.runAsUser())
-                        .runAsGroup(s.runAsUser()).fsGroup(s.runAsUser())
+                .securityContext(new V1PodSecurityContext()
+                        .runAsNonRoot(true)
+                        .runAsUser(s.runAsUser())
+                        .runAsGroup(s.runAsUser())
+                        .fsGroup(s.runAsUser())
                         // Without it, drivers that apply fsGroup chown the whole media volume at every pod start.
                         .fsGroupChangePolicy("OnRootMismatch")
                         .seccompProfile(new V1SeccompProfile().type("RuntimeDefault")))
@@ -78,19 +84,27 @@ final class JobSpecs {
         if (!s.nodeSelector().isEmpty()) {
             pod.nodeSelector(s.nodeSelector());
         }
-        s.tolerationsJson().ifPresent(j -> pod.tolerations(gson.fromJson(j, new TypeToken<List<V1Toleration>>() { }.getType())));
+        s.tolerationsJson()
+                .ifPresent(j -> pod.tolerations(gson.fromJson(j, new TypeToken<List<V1Toleration>>() {}.getType())));
         s.affinityJson().ifPresent(j -> pod.affinity(gson.fromJson(j, V1Affinity.class)));
-        s.topologySpreadJson().ifPresent(j -> pod.topologySpreadConstraints(
-                gson.fromJson(j, new TypeToken<List<V1TopologySpreadConstraint>>() { }.getType())));
+        s.topologySpreadJson()
+                .ifPresent(j -> pod.topologySpreadConstraints(
+                        gson.fromJson(j, new TypeToken<List<V1TopologySpreadConstraint>>() {}.getType())));
         return new V1Job()
-                .apiVersion("batch/v1").kind("Job")
-                .metadata(new V1ObjectMeta().name(Labels.jobName(s.jobPrefix(), group)).namespace(namespace).labels(labels)
+                .apiVersion("batch/v1")
+                .kind("Job")
+                .metadata(new V1ObjectMeta()
+                        .name(Labels.jobName(s.jobPrefix(), group))
+                        .namespace(namespace)
+                        .labels(labels)
                         .annotations(Map.of(Labels.ITEMS, Labels.items(group))))
                 .spec(new V1JobSpec()
                         .backoffLimit(s.backoffLimit())
                         .ttlSecondsAfterFinished(s.ttlSecondsAfterFinished())
                         .podFailurePolicy(failurePolicy())
-                        .template(new V1PodTemplateSpec().metadata(new V1ObjectMeta().labels(labels)).spec(pod)));
+                        .template(new V1PodTemplateSpec()
+                                .metadata(new V1ObjectMeta().labels(labels))
+                                .spec(pod)));
     }
 
     /**
@@ -98,11 +112,19 @@ final class JobSpecs {
      * node drain) does not count against the backoff limit; any other failure counts.
      */
     static V1PodFailurePolicy failurePolicy() {
-        return new V1PodFailurePolicy().rules(List.of(
-                new V1PodFailurePolicyRule().action("FailJob").onExitCodes(new V1PodFailurePolicyOnExitCodesRequirement()
-                        .containerName(CONTAINER).operator("In").values(List.of(Outcome.EXIT_BAD_INPUT))),
-                new V1PodFailurePolicyRule().action("Ignore").onPodConditions(List.of(
-                        new V1PodFailurePolicyOnPodConditionsPattern().type("DisruptionTarget").status("True")))));
+        return new V1PodFailurePolicy()
+                .rules(List.of(
+                        new V1PodFailurePolicyRule()
+                                .action("FailJob")
+                                .onExitCodes(new V1PodFailurePolicyOnExitCodesRequirement()
+                                        .containerName(CONTAINER)
+                                        .operator("In")
+                                        .values(List.of(Outcome.EXIT_BAD_INPUT))),
+                        new V1PodFailurePolicyRule()
+                                .action("Ignore")
+                                .onPodConditions(List.of(new V1PodFailurePolicyOnPodConditionsPattern()
+                                        .type("DisruptionTarget")
+                                        .status("True")))));
     }
 
     private V1ResourceRequirements resources() {
@@ -119,8 +141,10 @@ final class JobSpecs {
     private List<V1Volume> volumes() {
         List<V1Volume> v = new ArrayList<>();
         v.add(new V1Volume().name("tmp").emptyDir(new V1EmptyDirVolumeSource()));
-        s.mediaClaim().ifPresent(c -> v.add(new V1Volume().name("media")
-                .persistentVolumeClaim(new V1PersistentVolumeClaimVolumeSource().claimName(c))));
+        s.mediaClaim()
+                .ifPresent(c -> v.add(new V1Volume()
+                        .name("media")
+                        .persistentVolumeClaim(new V1PersistentVolumeClaimVolumeSource().claimName(c))));
         return v;
     }
 

@@ -28,7 +28,17 @@ record JobState(Kind kind, String message, List<Outcome> outcomes, V1Pod pod) {
      * Job with the same limit would too). FAILED: the worker or the cluster failed, not the file:
      * worth another Job. UNAVAILABLE: nothing will run until someone fixes the cluster.
      */
-    enum Kind { MISSING, STARTING, RUNNING, COMPLETING, DONE, BAD_INPUT, EXHAUSTED, FAILED, UNAVAILABLE }
+    enum Kind {
+        MISSING,
+        STARTING,
+        RUNNING,
+        COMPLETING,
+        DONE,
+        BAD_INPUT,
+        EXHAUSTED,
+        FAILED,
+        UNAVAILABLE
+    }
 
     static JobState of(V1Job job, List<V1Pod> pods, OffsetDateTime now, Duration pendingTimeout) {
         if (job == null) {
@@ -48,8 +58,13 @@ record JobState(Kind kind, String message, List<Outcome> outcomes, V1Pod pod) {
             // Exit 0 means an outcome per item: done or bad input, or lost for want of room in the message.
             return r.filter(x -> x.outcomes().stream().allMatch(y -> y.done() || y.badInput()))
                     .map(x -> new JobState(Kind.DONE, null, x.withMissing(), pod))
-                    .orElseGet(() -> new JobState(Kind.FAILED, r.isPresent() ? "the worker finished without reporting a result"
-                            : "the worker finished without a readable result: " + unreadable(pod), null, pod));
+                    .orElseGet(() -> new JobState(
+                            Kind.FAILED,
+                            r.isPresent()
+                                    ? "the worker finished without reporting a result"
+                                    : "the worker finished without a readable result: " + unreadable(pod),
+                            null,
+                            pod));
         }
         Optional<V1JobCondition> failed = condition(job, "Failed").or(() -> condition(job, "FailureTarget"));
         if (failed.isPresent()) {
@@ -83,8 +98,12 @@ record JobState(Kind kind, String message, List<Outcome> outcomes, V1Pod pod) {
             if (waiting.isPresent()) {
                 OffsetDateTime since = pod.getMetadata().getCreationTimestamp();
                 if (since != null && Duration.between(since, now).compareTo(pendingTimeout) > 0) {
-                    return new JobState(Kind.UNAVAILABLE, "pod " + pod.getMetadata().getName() + " has not started for "
-                            + pendingTimeout.toSeconds() + " s: " + waiting.get(), null, pod);
+                    return new JobState(
+                            Kind.UNAVAILABLE,
+                            "pod " + pod.getMetadata().getName() + " has not started for " + pendingTimeout.toSeconds()
+                                    + " s: " + waiting.get(),
+                            null,
+                            pod);
                 }
                 return new JobState(Kind.STARTING, waiting.get(), null, pod);
             }
@@ -102,7 +121,8 @@ record JobState(Kind kind, String message, List<Outcome> outcomes, V1Pod pod) {
      * FailedMount events), a sandbox that cannot be made. Any of them ends at the pending timeout.
      */
     private static Optional<String> waiting(V1Pod pod) {
-        if (pod.getStatus() == null || !"Pending".equals(pod.getStatus().getPhase())
+        if (pod.getStatus() == null
+                || !"Pending".equals(pod.getStatus().getPhase())
                 || pod.getMetadata().getDeletionTimestamp() != null) {
             return Optional.empty();
         }
@@ -114,7 +134,8 @@ record JobState(Kind kind, String message, List<Outcome> outcomes, V1Pod pod) {
             }
         }
         for (V1ContainerStatus cs : statuses(pod)) {
-            V1ContainerStateWaiting w = cs.getState() == null ? null : cs.getState().getWaiting();
+            V1ContainerStateWaiting w =
+                    cs.getState() == null ? null : cs.getState().getWaiting();
             if (w != null && w.getReason() != null) {
                 return Optional.of(w.getReason() + (w.getMessage() != null ? ": " + w.getMessage() : ""));
             }
@@ -134,20 +155,28 @@ record JobState(Kind kind, String message, List<Outcome> outcomes, V1Pod pod) {
             return Optional.empty();
         }
         String node = pod.getSpec() == null ? null : pod.getSpec().getNodeName();
-        String why = pod.getStatus() == null || pod.getStatus().getConditions() == null ? null
-                : pod.getStatus().getConditions().stream().filter(c -> "DisruptionTarget".equals(c.getType())
-                        && "True".equals(c.getStatus())).map(c -> c.getReason() + (c.getMessage() != null ? ": " + c.getMessage() : ""))
-                .findFirst().orElse(null);
+        String why = pod.getStatus() == null || pod.getStatus().getConditions() == null
+                ? null
+                : pod.getStatus().getConditions().stream()
+                        .filter(c -> "DisruptionTarget".equals(c.getType()) && "True".equals(c.getStatus()))
+                        .map(c -> c.getReason() + (c.getMessage() != null ? ": " + c.getMessage() : ""))
+                        .findFirst()
+                        .orElse(null);
         return Optional.of("pod " + pod.getMetadata().getName() + (node != null ? " on node " + node : "")
-                + " is still terminating " + Duration.between(graceEnd, now).toSeconds() + " s after its grace period ended"
-                + (why != null ? " (" + why + ")" : "") + ": its node is unreachable; Kubernetes keeps the pod, and vidbatch runs its items"
-                + " nowhere else, until the node is back, deleted (kubectl delete node " + (node != null ? node : "NODE")
+                + " is still terminating " + Duration.between(graceEnd, now).toSeconds()
+                + " s after its grace period ended"
+                + (why != null ? " (" + why + ")" : "")
+                + ": its node is unreachable; Kubernetes keeps the pod, and vidbatch runs its items"
+                + " nowhere else, until the node is back, deleted (kubectl delete node "
+                + (node != null ? node : "NODE")
                 + ") or tainted node.kubernetes.io/out-of-service=nodeshutdown:NoExecute; then restart the job");
     }
 
     /** The first reason the worker gave, if it gave one. */
     private static Optional<String> message(V1Pod pod) {
-        return outcomes(pod).flatMap(os -> os.stream().map(Outcome::message).filter(m -> m != null).findFirst());
+        return outcomes(pod)
+                .flatMap(os ->
+                        os.stream().map(Outcome::message).filter(m -> m != null).findFirst());
     }
 
     static Optional<List<Outcome>> outcomes(V1Pod pod) {
@@ -171,9 +200,10 @@ record JobState(Kind kind, String message, List<Outcome> outcomes, V1Pod pod) {
     private static String unreadable(V1Pod pod) {
         V1ContainerStateTerminated t = terminated(pod);
         String m = t == null || t.getMessage() == null ? "" : t.getMessage().strip();
-        return m.isEmpty() ? "its termination message is empty"
+        return m.isEmpty()
+                ? "its termination message is empty"
                 : "its termination message holds no complete outcome (" + m.length() + " characters, starting \""
-                + m.substring(0, Math.min(80, m.length())) + "\")";
+                        + m.substring(0, Math.min(80, m.length())) + "\")";
     }
 
     /** A failed pod in a sentence: OOMKilled (exit 137), or the worker's own reason. */
@@ -182,14 +212,17 @@ record JobState(Kind kind, String message, List<Outcome> outcomes, V1Pod pod) {
         if (t == null) {
             return pod == null ? "no pod" : "pod " + pod.getMetadata().getName() + " did not report";
         }
-        String why = outcomes(pod).isPresent() ? message(pod).orElse("")
+        String why = outcomes(pod).isPresent()
+                ? message(pod).orElse("")
                 : t.getMessage() == null ? "" : t.getMessage().strip();
         return t.getReason() + " (exit " + t.getExitCode() + ")" + (why.isEmpty() ? "" : ": " + why);
     }
 
     static V1ContainerStateTerminated terminated(V1Pod pod) {
         for (V1ContainerStatus cs : statuses(pod)) {
-            if (JobSpecs.CONTAINER.equals(cs.getName()) && cs.getState() != null && cs.getState().getTerminated() != null) {
+            if (JobSpecs.CONTAINER.equals(cs.getName())
+                    && cs.getState() != null
+                    && cs.getState().getTerminated() != null) {
                 return cs.getState().getTerminated();
             }
         }
@@ -198,7 +231,8 @@ record JobState(Kind kind, String message, List<Outcome> outcomes, V1Pod pod) {
 
     private static List<V1ContainerStatus> statuses(V1Pod pod) {
         return pod == null || pod.getStatus() == null || pod.getStatus().getContainerStatuses() == null
-                ? List.of() : pod.getStatus().getContainerStatuses();
+                ? List.of()
+                : pod.getStatus().getContainerStatuses();
     }
 
     private static boolean ended(V1Pod pod) {
@@ -207,14 +241,18 @@ record JobState(Kind kind, String message, List<Outcome> outcomes, V1Pod pod) {
     }
 
     private static Optional<V1JobCondition> condition(V1Job job, String type) {
-        return job.getStatus() == null || job.getStatus().getConditions() == null ? Optional.empty()
-                : job.getStatus().getConditions().stream().filter(c -> type.equals(c.getType()) && "True".equals(c.getStatus()))
-                .findFirst();
+        return job.getStatus() == null || job.getStatus().getConditions() == null
+                ? Optional.empty()
+                : job.getStatus().getConditions().stream()
+                        .filter(c -> type.equals(c.getType()) && "True".equals(c.getStatus()))
+                        .findFirst();
     }
 
     private static V1Pod latest(List<V1Pod> pods, String phase) {
-        return pods.stream().filter(p -> p.getStatus() != null && phase.equals(p.getStatus().getPhase()))
-                .max(Comparator.comparing(p -> p.getMetadata().getCreationTimestamp(),
-                        Comparator.nullsFirst(Comparator.naturalOrder()))).orElse(null);
+        return pods.stream()
+                .filter(p -> p.getStatus() != null && phase.equals(p.getStatus().getPhase()))
+                .max(Comparator.comparing(
+                        p -> p.getMetadata().getCreationTimestamp(), Comparator.nullsFirst(Comparator.naturalOrder())))
+                .orElse(null);
     }
 }

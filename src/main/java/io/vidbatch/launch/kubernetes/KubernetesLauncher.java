@@ -3,15 +3,15 @@ package io.vidbatch.launch.kubernetes;
 import io.kubernetes.client.openapi.ApiException;
 import io.kubernetes.client.openapi.models.V1Job;
 import io.kubernetes.client.openapi.models.V1Pod;
-import io.vidbatch.work.Launch;
 import io.vidbatch.launch.Launcher;
 import io.vidbatch.launch.Launchers;
-import io.vidbatch.work.Outcome;
-import io.vidbatch.work.WorkItem;
 import io.vidbatch.launch.WorkerUnavailableException;
 import io.vidbatch.media.OutputFiles;
 import io.vidbatch.media.StoppedException;
 import io.vidbatch.media.ToolFailureException;
+import io.vidbatch.work.Launch;
+import io.vidbatch.work.Outcome;
+import io.vidbatch.work.WorkItem;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -19,11 +19,11 @@ import jakarta.inject.Named;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.logging.Logger;
-import java.sql.SQLException;
 import java.util.stream.Collectors;
 
 /**
@@ -50,8 +50,16 @@ public class KubernetesLauncher implements Launcher {
     private volatile Cluster cluster;
 
     /** The API calls this launcher makes, as RBAC sees them: the Role grants exactly these. */
-    public static final List<String> API_CALLS = List.of("create jobs", "get jobs", "list jobs", "watch jobs",
-            "delete jobs", "list pods", "watch pods", "get pods/log", "list events");
+    public static final List<String> API_CALLS = List.of(
+            "create jobs",
+            "get jobs",
+            "list jobs",
+            "watch jobs",
+            "delete jobs",
+            "list pods",
+            "watch pods",
+            "get pods/log",
+            "list events");
 
     @Override
     public List<Outcome> run(List<WorkItem> group, Launch launch)
@@ -85,18 +93,23 @@ public class KubernetesLauncher implements Launcher {
             awaitGone(c, name);
             existing = null;
         }
-        boolean sameItems = existing != null && existing.getMetadata().getAnnotations() != null
-                && Labels.items(group).equals(existing.getMetadata().getAnnotations().get(Labels.ITEMS));
+        boolean sameItems = existing != null
+                && existing.getMetadata().getAnnotations() != null
+                && Labels.items(group)
+                        .equals(existing.getMetadata().getAnnotations().get(Labels.ITEMS));
         if (existing != null && (hasCondition(existing, "Failed") || !sameItems)) {
-            // Failed in an earlier execution, or made for other items: this attempt gets a fresh Job under the same name.
-            launch.log().accept("replacing Job " + name + (sameItems ? " (it failed before)" : " (it ran other items)"));
+            // Failed in an earlier execution, or made for other items: this attempt gets a fresh Job under the same
+            // name.
+            launch.log()
+                    .accept("replacing Job " + name + (sameItems ? " (it failed before)" : " (it ran other items)"));
             delete(c, name);
             awaitGone(c, name);
             existing = null;
         }
         if (existing != null) {
-            launch.log().accept("adopting Job " + name + " (made by execution "
-                    + existing.getMetadata().getLabels().get(Labels.EXECUTION) + ")");
+            launch.log()
+                    .accept("adopting Job " + name + " (made by execution "
+                            + existing.getMetadata().getLabels().get(Labels.EXECUTION) + ")");
             return;
         }
         V1Job job = new JobSpecs(settings).job(c.namespace, c.owner, group, launch.execution(), launch.partition());
@@ -127,14 +140,17 @@ public class KubernetesLauncher implements Launcher {
         }
         String theirs = Labels.owner(job);
         throw new WorkerUnavailableException("Job " + job.getMetadata().getName() + " in namespace " + c.namespace
-                + " belongs to another coordinator (" + (theirs == null ? "it carries no " + Labels.OWNER + " label"
-                : Labels.OWNER + "=" + theirs) + "; this one is " + c.owner + "), left untouched: coordinators sharing a"
+                + " belongs to another coordinator ("
+                + (theirs == null ? "it carries no " + Labels.OWNER + " label" : Labels.OWNER + "=" + theirs)
+                + "; this one is " + c.owner + "), left untouched: coordinators sharing a"
                 + " namespace need their own k8s.job.prefix (now \"" + settings.jobPrefix() + "\"), and a recreated"
-                + " database needs the old Jobs deleted (kubectl delete jobs -l " + Labels.COORDINATOR + "=" + settings.jobPrefix() + ")");
+                + " database needs the old Jobs deleted (kubectl delete jobs -l " + Labels.COORDINATOR + "="
+                + settings.jobPrefix() + ")");
     }
 
-    private List<Outcome> follow(Cluster c, String name, List<WorkItem> group, Launch launch) throws ApiException,
-            InterruptedException, ToolFailureException, WorkerUnavailableException, StoppedException {
+    private List<Outcome> follow(Cluster c, String name, List<WorkItem> group, Launch launch)
+            throws ApiException, InterruptedException, ToolFailureException, WorkerUnavailableException,
+                    StoppedException {
         OffsetDateTime missingSince = null;
         Duration pendingTimeout = Duration.ofSeconds(settings.pendingTimeoutSeconds());
         PodlessClock podless = new PodlessClock();
@@ -147,13 +163,20 @@ public class KubernetesLauncher implements Launcher {
             Duration withoutPod = podless.podless(job, pods, now);
             if (state.kind() == JobState.Kind.STARTING && pods.isEmpty() && withoutPod.compareTo(pendingTimeout) > 0) {
                 // Admission refuses its pods (quota, ServiceAccount, ...): ended like a pod that cannot start.
-                state = new JobState(JobState.Kind.UNAVAILABLE, WarningEvents.reason(c.core, c.namespace, job, pendingTimeout),
-                        null, null);
+                state = new JobState(
+                        JobState.Kind.UNAVAILABLE,
+                        WarningEvents.reason(c.core, c.namespace, job, pendingTimeout),
+                        null,
+                        null);
             }
-            if (state.kind() == JobState.Kind.UNAVAILABLE && state.pod() != null
+            if (state.kind() == JobState.Kind.UNAVAILABLE
+                    && state.pod() != null
                     && "Pending".equals(state.pod().getStatus().getPhase())) {
-                state = new JobState(state.kind(), WarningEvents.aboutPod(c.core, c.namespace, state.pod(), state.message()),
-                        null, state.pod());
+                state = new JobState(
+                        state.kind(),
+                        WarningEvents.aboutPod(c.core, c.namespace, state.pod(), state.message()),
+                        null,
+                        state.pod());
             }
             if (state.finished()) {
                 return finish(c, name, group, state, launch);
@@ -161,9 +184,11 @@ public class KubernetesLauncher implements Launcher {
             if (state.kind() == JobState.Kind.MISSING || state.kind() == JobState.Kind.COMPLETING) {
                 missingSince = missingSince != null ? missingSince : OffsetDateTime.now();
                 if (Duration.between(missingSince, OffsetDateTime.now()).compareTo(CACHE_GRACE) > 0) {
-                    throw new ToolFailureException(state.kind() == JobState.Kind.MISSING
-                            ? "Job " + name + " disappeared before it finished"
-                            : "Job " + name + ": " + state.message() + " for " + CACHE_GRACE.toSeconds() + " s");
+                    throw new ToolFailureException(
+                            state.kind() == JobState.Kind.MISSING
+                                    ? "Job " + name + " disappeared before it finished"
+                                    : "Job " + name + ": " + state.message() + " for " + CACHE_GRACE.toSeconds()
+                                            + " s");
                 }
             } else {
                 missingSince = null;
@@ -194,31 +219,41 @@ public class KubernetesLauncher implements Launcher {
         }
         return switch (state.kind()) {
             case DONE -> placed(state.outcomes(), group, pod);
-            case BAD_INPUT -> state.outcomes() != null && state.outcomes().size() == group.size()
-                    ? placed(state.outcomes(), group, pod) : allBad(group, state.message());
+            case BAD_INPUT ->
+                state.outcomes() != null && state.outcomes().size() == group.size()
+                        ? placed(state.outcomes(), group, pod)
+                        : allBad(group, state.message());
             // Out of memory on every try: a new Job with the same limit would be too. Not the file's
             // fault, so not bad input (a segment would go whole for it): the items fail, saying so.
-            case EXHAUSTED -> group.stream().map(i -> Outcome.failed(state.message())).toList();
+            case EXHAUSTED ->
+                group.stream().map(i -> Outcome.failed(state.message())).toList();
             case UNAVAILABLE -> throw new WorkerUnavailableException(state.message());
             default -> throw new ToolFailureException(state.message());
         };
     }
 
     private static boolean stuck(V1Pod pod) {
-        return pod != null && pod.getMetadata().getDeletionTimestamp() != null && pod.getStatus() != null
-                && !"Succeeded".equals(pod.getStatus().getPhase()) && !"Failed".equals(pod.getStatus().getPhase());
+        return pod != null
+                && pod.getMetadata().getDeletionTimestamp() != null
+                && pod.getStatus() != null
+                && !"Succeeded".equals(pod.getStatus().getPhase())
+                && !"Failed".equals(pod.getStatus().getPhase());
     }
 
     private static List<Outcome> allBad(List<WorkItem> group, String why) {
         return group.stream().map(i -> Outcome.badInput(why)).toList();
     }
 
-    private static List<Outcome> placed(List<Outcome> reported, List<WorkItem> group, V1Pod pod) throws ToolFailureException {
+    private static List<Outcome> placed(List<Outcome> reported, List<WorkItem> group, V1Pod pod)
+            throws ToolFailureException {
         if (reported.size() != group.size()) {
             throw new ToolFailureException("pod " + pod.getMetadata().getName() + " reported " + reported.size()
                     + " outcomes for " + group.size() + " items");
         }
-        return Outcome.placed(reported, group, "k8s:" + pod.getSpec().getNodeName() + "/" + pod.getMetadata().getName());
+        return Outcome.placed(
+                reported,
+                group,
+                "k8s:" + pod.getSpec().getNodeName() + "/" + pod.getMetadata().getName());
     }
 
     /**
@@ -227,15 +262,23 @@ public class KubernetesLauncher implements Launcher {
      * write gigabytes, and the whole read would sit in the coordinator's heap.
      */
     public static final int LOG_TAIL_LINES = 1000;
+
     public static final int LOG_LIMIT_BYTES = 256 * 1024;
 
     /** The worker's output (ffmpeg's lines among it) into the partition's job log. */
     private void logs(Cluster c, V1Pod pod, Launch launch) throws InterruptedException {
         try {
-            String text = ApiCalls.call(() -> c.core.readNamespacedPodLog(pod.getMetadata().getName(), c.namespace)
-                    .container(JobSpecs.CONTAINER).tailLines(LOG_TAIL_LINES).limitBytes(LOG_LIMIT_BYTES).execute());
+            String text = ApiCalls.call(
+                    () -> c.core.readNamespacedPodLog(pod.getMetadata().getName(), c.namespace)
+                            .container(JobSpecs.CONTAINER)
+                            .tailLines(LOG_TAIL_LINES)
+                            .limitBytes(LOG_LIMIT_BYTES)
+                            .execute());
             if (text != null) {
-                text.lines().filter(l -> !l.isBlank()).forEach(l -> launch.log().accept("pod " + pod.getMetadata().getName() + ": " + l));
+                text.lines()
+                        .filter(l -> !l.isBlank())
+                        .forEach(l ->
+                                launch.log().accept("pod " + pod.getMetadata().getName() + ": " + l));
             }
         } catch (ApiException e) {
             launch.log().accept("no log from pod " + pod.getMetadata().getName() + ": " + ApiCalls.describe(e));
@@ -244,7 +287,8 @@ public class KubernetesLauncher implements Launcher {
 
     private static V1Job read(Cluster c, String name) throws ApiException, InterruptedException {
         try {
-            return ApiCalls.call(() -> c.batch.readNamespacedJob(name, c.namespace).execute());
+            return ApiCalls.call(
+                    () -> c.batch.readNamespacedJob(name, c.namespace).execute());
         } catch (ApiException e) {
             if (e.getCode() == 404) {
                 return null;
@@ -256,7 +300,10 @@ public class KubernetesLauncher implements Launcher {
     private static void delete(Cluster c, String name) throws ApiException, InterruptedException {
         try {
             // Foreground: the Job object stays until its pods are gone, so "no Job" means "no pod".
-            ApiCalls.call(() -> c.batch.deleteNamespacedJob(name, c.namespace).propagationPolicy("Foreground").execute());
+            ApiCalls.call(() -> c.batch
+                    .deleteNamespacedJob(name, c.namespace)
+                    .propagationPolicy("Foreground")
+                    .execute());
         } catch (ApiException e) {
             if (e.getCode() != 404) {
                 throw e;
@@ -265,19 +312,27 @@ public class KubernetesLauncher implements Launcher {
     }
 
     /** Until the Job is gone: with Foreground deletion, until its pods have had their grace period and ended. */
-    private void awaitGone(Cluster c, String name) throws InterruptedException, ApiException, WorkerUnavailableException {
+    private void awaitGone(Cluster c, String name)
+            throws InterruptedException, ApiException, WorkerUnavailableException {
         Duration wait = CACHE_GRACE.plusSeconds(settings.terminationGraceSeconds());
         long deadline = System.nanoTime() + wait.toNanos();
         while (c.job(name) != null || read(c, name) != null) {
             if (System.nanoTime() > deadline) {
                 // A pod on an unreachable node keeps a Foreground-deleted Job for good; its items must
                 // not run anywhere else meanwhile.
-                String pods = c.podsOf(c.job(name)).stream().filter(KubernetesLauncher::stuck)
-                        .map(p -> p.getMetadata().getName() + (p.getSpec().getNodeName() != null ? " on node " + p.getSpec().getNodeName() : ""))
+                String pods = c.podsOf(c.job(name)).stream()
+                        .filter(KubernetesLauncher::stuck)
+                        .map(p -> p.getMetadata().getName()
+                                + (p.getSpec().getNodeName() != null
+                                        ? " on node " + p.getSpec().getNodeName()
+                                        : ""))
                         .collect(Collectors.joining(", "));
-                throw new WorkerUnavailableException("Job " + name + " is still there " + wait.toSeconds() + " s after deleting it"
-                        + (pods.isEmpty() ? "" : "; its pod " + pods + " is still terminating: its node is unreachable;"
-                        + " its items run nowhere else until the node is back, deleted or tainted node.kubernetes.io/out-of-service"));
+                throw new WorkerUnavailableException(
+                        "Job " + name + " is still there " + wait.toSeconds() + " s after deleting it"
+                                + (pods.isEmpty()
+                                        ? ""
+                                        : "; its pod " + pods + " is still terminating: its node is unreachable;"
+                                                + " its items run nowhere else until the node is back, deleted or tainted node.kubernetes.io/out-of-service"));
             }
             long seen = c.changes(name);
             c.await(name, seen, POLL_MILLIS);
@@ -285,8 +340,10 @@ public class KubernetesLauncher implements Launcher {
     }
 
     private static boolean hasCondition(V1Job job, String type) {
-        return job.getStatus() != null && job.getStatus().getConditions() != null && job.getStatus().getConditions()
-                .stream().anyMatch(cond -> type.equals(cond.getType()) && "True".equals(cond.getStatus()));
+        return job.getStatus() != null
+                && job.getStatus().getConditions() != null
+                && job.getStatus().getConditions().stream()
+                        .anyMatch(cond -> type.equals(cond.getType()) && "True".equals(cond.getStatus()));
     }
 
     private Cluster cluster() throws ToolFailureException, InterruptedException {
@@ -298,7 +355,8 @@ public class KubernetesLauncher implements Launcher {
                     try {
                         id = owner.id();
                     } catch (SQLException e) {
-                        throw new ToolFailureException("cannot read this coordinator's owner id from its database: " + e.getMessage(), e);
+                        throw new ToolFailureException(
+                                "cannot read this coordinator's owner id from its database: " + e.getMessage(), e);
                     }
                     try {
                         cluster = new Cluster(settings, id);

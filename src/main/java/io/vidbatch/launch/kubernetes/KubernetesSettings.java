@@ -17,29 +17,100 @@ import java.util.Optional;
 @ApplicationScoped
 public class KubernetesSettings {
 
-    @Inject @ConfigProperty(name = "k8s.kubeconfig") Optional<String> kubeconfig;
-    @Inject @ConfigProperty(name = "k8s.namespace") Optional<String> namespace;
-    @Inject @ConfigProperty(name = "k8s.job.prefix", defaultValue = "vb") String jobPrefix;
-    @Inject @ConfigProperty(name = "k8s.worker.image", defaultValue = "vidbatch-worker:latest") String image;
-    @Inject @ConfigProperty(name = "k8s.worker.command", defaultValue = "java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:SharedArchiveFile=/opt/vidbatch/worker/vidbatch-worker.jsa -Xshare:auto -jar /opt/vidbatch/worker/vidbatch-worker.jar") String command;
-    @Inject @ConfigProperty(name = "k8s.image.pull.policy", defaultValue = "IfNotPresent") String imagePullPolicy;
-    @Inject @ConfigProperty(name = "k8s.media.claim") Optional<String> mediaClaim;
-    @Inject @ConfigProperty(name = "k8s.media.path", defaultValue = "/media") String mediaPath;
-    @Inject @ConfigProperty(name = "k8s.service.account", defaultValue = "vidbatch-worker") String serviceAccount;
-    @Inject @ConfigProperty(name = "k8s.run.as.user", defaultValue = "1001") long runAsUser;
-    @Inject @ConfigProperty(name = "k8s.cpu.request", defaultValue = "1") String cpuRequest;
-    @Inject @ConfigProperty(name = "k8s.cpu.limit") Optional<String> cpuLimit;
-    @Inject @ConfigProperty(name = "k8s.memory.request", defaultValue = "512Mi") String memoryRequest;
-    @Inject @ConfigProperty(name = "k8s.memory.limit", defaultValue = "2Gi") String memoryLimit;
-    @Inject @ConfigProperty(name = "k8s.node.selector") Optional<String> nodeSelector;
-    @Inject @ConfigProperty(name = "k8s.tolerations") Optional<String> tolerations;
-    @Inject @ConfigProperty(name = "k8s.affinity") Optional<String> affinity;
-    @Inject @ConfigProperty(name = "k8s.topology.spread") Optional<String> topologySpread;
-    @Inject @ConfigProperty(name = "k8s.pending.timeout.seconds", defaultValue = "300") int pendingTimeoutSeconds;
-    @Inject @ConfigProperty(name = "k8s.backoff.limit", defaultValue = "2") int backoffLimit;
-    @Inject @ConfigProperty(name = "k8s.ttl.seconds.after.finished", defaultValue = "600") int ttlSecondsAfterFinished;
-    @Inject @ConfigProperty(name = "k8s.termination.grace.seconds", defaultValue = "30") long terminationGraceSeconds;
-    @Inject @ConfigProperty(name = "k8s.resync.seconds", defaultValue = "30") int resyncSeconds;
+    @Inject
+    @ConfigProperty(name = "k8s.kubeconfig")
+    Optional<String> kubeconfig;
+
+    @Inject
+    @ConfigProperty(name = "k8s.namespace")
+    Optional<String> namespace;
+
+    @Inject
+    @ConfigProperty(name = "k8s.job.prefix", defaultValue = "vb")
+    String jobPrefix;
+
+    @Inject
+    @ConfigProperty(name = "k8s.worker.image", defaultValue = "vidbatch-worker:latest")
+    String image;
+
+    @Inject
+    @ConfigProperty(
+            name = "k8s.worker.command",
+            defaultValue =
+                    "java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:SharedArchiveFile=/opt/vidbatch/worker/vidbatch-worker.jsa -Xshare:auto -jar /opt/vidbatch/worker/vidbatch-worker.jar")
+    String command;
+
+    @Inject
+    @ConfigProperty(name = "k8s.image.pull.policy", defaultValue = "IfNotPresent")
+    String imagePullPolicy;
+
+    @Inject
+    @ConfigProperty(name = "k8s.media.claim")
+    Optional<String> mediaClaim;
+
+    @Inject
+    @ConfigProperty(name = "k8s.media.path", defaultValue = "/media")
+    String mediaPath;
+
+    @Inject
+    @ConfigProperty(name = "k8s.service.account", defaultValue = "vidbatch-worker")
+    String serviceAccount;
+
+    @Inject
+    @ConfigProperty(name = "k8s.run.as.user", defaultValue = "1001")
+    long runAsUser;
+
+    @Inject
+    @ConfigProperty(name = "k8s.cpu.request", defaultValue = "1")
+    String cpuRequest;
+
+    @Inject
+    @ConfigProperty(name = "k8s.cpu.limit")
+    Optional<String> cpuLimit;
+
+    @Inject
+    @ConfigProperty(name = "k8s.memory.request", defaultValue = "512Mi")
+    String memoryRequest;
+
+    @Inject
+    @ConfigProperty(name = "k8s.memory.limit", defaultValue = "2Gi")
+    String memoryLimit;
+
+    @Inject
+    @ConfigProperty(name = "k8s.node.selector")
+    Optional<String> nodeSelector;
+
+    @Inject
+    @ConfigProperty(name = "k8s.tolerations")
+    Optional<String> tolerations;
+
+    @Inject
+    @ConfigProperty(name = "k8s.affinity")
+    Optional<String> affinity;
+
+    @Inject
+    @ConfigProperty(name = "k8s.topology.spread")
+    Optional<String> topologySpread;
+
+    @Inject
+    @ConfigProperty(name = "k8s.pending.timeout.seconds", defaultValue = "300")
+    int pendingTimeoutSeconds;
+
+    @Inject
+    @ConfigProperty(name = "k8s.backoff.limit", defaultValue = "2")
+    int backoffLimit;
+
+    @Inject
+    @ConfigProperty(name = "k8s.ttl.seconds.after.finished", defaultValue = "600")
+    int ttlSecondsAfterFinished;
+
+    @Inject
+    @ConfigProperty(name = "k8s.termination.grace.seconds", defaultValue = "30")
+    long terminationGraceSeconds;
+
+    @Inject
+    @ConfigProperty(name = "k8s.resync.seconds", defaultValue = "30")
+    int resyncSeconds;
 
     public Optional<String> kubeconfig() {
         return kubeconfig.filter(s -> !s.isBlank());

@@ -22,6 +22,7 @@ public final class Labels {
      * recreated: both would number their jobs from 1 and name their Jobs alike.
      */
     public static final String OWNER = "vidbatch.io/owner";
+
     public static final String JOB_INSTANCE = "vidbatch.io/job-instance";
     public static final String EXECUTION = "vidbatch.io/execution";
     public static final String PARTITION = "vidbatch.io/partition";
@@ -36,8 +37,7 @@ public final class Labels {
     /** The same label before Kubernetes 1.27, which clusters still carry on older pods. */
     public static final String LEGACY_CONTROLLER_UID = "controller-uid";
 
-    private Labels() {
-    }
+    private Labels() {}
 
     /** A group's Job is named after its first item; which items it runs is in its {@link #ITEMS} annotation. */
     public static String jobName(String prefix, List<WorkItem> group) {
@@ -57,7 +57,9 @@ public final class Labels {
 
     /** The owner a Job carries, or null (made by someone else, or by a vidbatch before owners). */
     static String owner(io.kubernetes.client.openapi.models.V1Job job) {
-        return job.getMetadata().getLabels() == null ? null : job.getMetadata().getLabels().get(OWNER);
+        return job.getMetadata().getLabels() == null
+                ? null
+                : job.getMetadata().getLabels().get(OWNER);
     }
 
     static Map<String, String> of(String prefix, String owner, List<WorkItem> group, long execution, int partition) {

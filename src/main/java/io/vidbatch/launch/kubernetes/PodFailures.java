@@ -1,8 +1,8 @@
 package io.vidbatch.launch.kubernetes;
 
 import io.kubernetes.client.custom.Quantity;
-import io.kubernetes.client.openapi.models.V1ContainerStateTerminated;
 import io.kubernetes.client.openapi.models.V1Container;
+import io.kubernetes.client.openapi.models.V1ContainerStateTerminated;
 import io.kubernetes.client.openapi.models.V1Pod;
 
 import java.util.LinkedHashMap;
@@ -39,9 +39,10 @@ record PodFailures(int pods, boolean memory, String summary) {
         counts.forEach((why, n) -> b.append(b.isEmpty() ? "" : "; ").append(why).append(n > 1 ? " (x" + n + ")" : ""));
         boolean memory = failed > 0 && oom == failed;
         String summary = memory
-                ? "its pod ran out of memory " + times(oom) + " (OOMKilled at the memory limit " + (limit != null ? limit : "set")
-                + "); raise k8s.memory.limit"
-                : (failed == 1 ? "its pod failed" : "its pods failed " + times(failed)) + ", not for a reason in the file: " + b;
+                ? "its pod ran out of memory " + times(oom) + " (OOMKilled at the memory limit "
+                        + (limit != null ? limit : "set") + "); raise k8s.memory.limit"
+                : (failed == 1 ? "its pod failed" : "its pods failed " + times(failed))
+                        + ", not for a reason in the file: " + b;
         return new PodFailures(failed, memory, summary);
     }
 
@@ -54,7 +55,9 @@ record PodFailures(int pods, boolean memory, String summary) {
             return null;
         }
         for (V1Container c : pod.getSpec().getContainers()) {
-            if (JobSpecs.CONTAINER.equals(c.getName()) && c.getResources() != null && c.getResources().getLimits() != null) {
+            if (JobSpecs.CONTAINER.equals(c.getName())
+                    && c.getResources() != null
+                    && c.getResources().getLimits() != null) {
                 Quantity q = c.getResources().getLimits().get("memory");
                 return q == null ? null : q.toSuffixedString();
             }

@@ -28,8 +28,7 @@ final class WarningEvents {
     /** "Error creating: pods "vb-3-1-" is forbidden: " says nothing a user needs. */
     private static final Pattern NOISE = Pattern.compile("^(Error creating: )?(pods \"[^\"]*\" is forbidden: )?");
 
-    private WarningEvents() {
-    }
+    private WarningEvents() {}
 
     /** The group's end reason once the Job has had no pod for the timeout. */
     static String reason(CoreV1Api core, String namespace, V1Job job, Duration timeout) throws InterruptedException {
@@ -37,11 +36,15 @@ final class WarningEvents {
         String head = "no pod could be created for Job " + name + " in " + timeout.toSeconds() + " s";
         try {
             List<CoreV1Event> events = ApiCalls.call(() -> core.listNamespacedEvent(namespace)
-                    .fieldSelector("involvedObject.kind=Job,involvedObject.name=" + name + ",reason=" + REASON).execute()).getItems();
-            return explain(events, job.getMetadata().getUid()).map(why -> head + ": " + why)
+                            .fieldSelector("involvedObject.kind=Job,involvedObject.name=" + name + ",reason=" + REASON)
+                            .execute())
+                    .getItems();
+            return explain(events, job.getMetadata().getUid())
+                    .map(why -> head + ": " + why)
                     .orElse(head + "; it has no " + REASON + " event to say why (kubectl describe job " + name + ")");
         } catch (ApiException e) {
-            return head + "; its events could not be read (" + ApiCalls.describe(e) + "; the Role needs \"list events\")";
+            return head + "; its events could not be read (" + ApiCalls.describe(e)
+                    + "; the Role needs \"list events\")";
         }
     }
 
@@ -53,11 +56,16 @@ final class WarningEvents {
         String name = pod.getMetadata().getName();
         try {
             List<CoreV1Event> events = ApiCalls.call(() -> core.listNamespacedEvent(namespace)
-                    .fieldSelector("involvedObject.kind=Pod,involvedObject.name=" + name + ",type=Warning").execute()).getItems();
-            return latest(events, null, pod.getMetadata().getUid()).map(e -> state + "; latest warning: " + e.getReason() + ": "
-                    + e.getMessage().strip() + (count(e) > 1 ? " (" + count(e) + " times)" : "")).orElse(state);
+                            .fieldSelector("involvedObject.kind=Pod,involvedObject.name=" + name + ",type=Warning")
+                            .execute())
+                    .getItems();
+            return latest(events, null, pod.getMetadata().getUid())
+                    .map(e -> state + "; latest warning: " + e.getReason() + ": "
+                            + e.getMessage().strip() + (count(e) > 1 ? " (" + count(e) + " times)" : ""))
+                    .orElse(state);
         } catch (ApiException e) {
-            return state + "; its events could not be read (" + ApiCalls.describe(e) + "; the Role needs \"list events\")";
+            return state + "; its events could not be read (" + ApiCalls.describe(e)
+                    + "; the Role needs \"list events\")";
         }
     }
 
@@ -73,14 +81,18 @@ final class WarningEvents {
      * hour, so those of an earlier Job with the same name are told apart by uid.
      */
     static Optional<String> explain(List<CoreV1Event> events, String jobUid) {
-        return latest(events, REASON, jobUid).map(e -> NOISE.matcher(e.getMessage().strip()).replaceFirst(""));
+        return latest(events, REASON, jobUid)
+                .map(e -> NOISE.matcher(e.getMessage().strip()).replaceFirst(""));
     }
 
     /** The latest event with a message about the object with this uid (any uid when null), of this reason (any when null). */
     private static Optional<CoreV1Event> latest(List<CoreV1Event> events, String reason, String uid) {
         return events.stream()
-                .filter(e -> (reason == null || reason.equals(e.getReason())) && e.getMessage() != null && e.getInvolvedObject() != null
-                        && (uid == null || Objects.equals(uid, e.getInvolvedObject().getUid())))
+                .filter(e -> (reason == null || reason.equals(e.getReason()))
+                        && e.getMessage() != null
+                        && e.getInvolvedObject() != null
+                        && (uid == null
+                                || Objects.equals(uid, e.getInvolvedObject().getUid())))
                 .max(Comparator.comparing(WarningEvents::when, Comparator.nullsFirst(Comparator.naturalOrder())));
     }
 
@@ -92,6 +104,8 @@ final class WarningEvents {
         if (e.getLastTimestamp() != null) {
             return e.getLastTimestamp();
         }
-        return e.getEventTime() != null ? e.getEventTime() : e.getMetadata() == null ? null : e.getMetadata().getCreationTimestamp();
+        return e.getEventTime() != null
+                ? e.getEventTime()
+                : e.getMetadata() == null ? null : e.getMetadata().getCreationTimestamp();
     }
 }

@@ -1,5 +1,7 @@
 package io.vidbatch.job.plan;
 
+import io.vidbatch.job.Inputs;
+import io.vidbatch.job.TranscodeParameters;
 import io.vidbatch.media.Budget;
 import io.vidbatch.media.Samples;
 import io.vidbatch.media.Tools;
@@ -12,8 +14,6 @@ import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import io.vidbatch.job.Inputs;
-import io.vidbatch.job.TranscodeParameters;
 
 /** What planning one input does when the input, or the tools run on it, misbehave. */
 class PlannerTest {
@@ -23,7 +23,8 @@ class PlannerTest {
 
     private Planner planner(Tools tools, Budget budget) {
         Map<String, String> given = Map.of();
-        TranscodeParameters p = TranscodeParameters.parse(List.of(dir.toString()), given::get, 64).parameters();
+        TranscodeParameters p = TranscodeParameters.parse(List.of(dir.toString()), given::get, 64)
+                .parameters();
         return new Planner(tools, p, budget, dir.resolve("out"), dir.resolve("work"), dir.resolve("claims"));
     }
 
@@ -52,28 +53,51 @@ class PlannerTest {
         assertThat(small.examine(1, candidate(video)).rejection())
                 .isEqualTo("640x360 is 0.2 megapixels a picture; this server takes at most 0.1 (MAX_FRAME_PIXELS)");
         assertThat(slow.examine(1, candidate(video)).rejection())
-                .isEqualTo("640x360 at 30.00 frames a second is 7 megapixels a second; this server takes at most 7 (MAX_PIXEL_RATE)");
-        assertThat(planner(Tools.onPath(), Budget.DEFAULT).examine(1, candidate(video)).rejection()).isNull();
+                .isEqualTo(
+                        "640x360 at 30.00 frames a second is 7 megapixels a second; this server takes at most 7 (MAX_PIXEL_RATE)");
+        assertThat(planner(Tools.onPath(), Budget.DEFAULT)
+                        .examine(1, candidate(video))
+                        .rejection())
+                .isNull();
     }
 
     @Test
     void aPlaylistNamedLikeAVideoIsRejectedForWhatItIs() throws Exception {
         Path outside = dir.resolve("elsewhere.ts");
-        Samples.ffmpeg("-f", "lavfi", "-i", "testsrc=size=96x64:rate=25", "-frames:v", "25", "-c:v", "mpeg2video", outside.toString());
-        Path playlist = Files.writeString(dir.resolve("evil.mp4"),
+        Samples.ffmpeg(
+                "-f",
+                "lavfi",
+                "-i",
+                "testsrc=size=96x64:rate=25",
+                "-frames:v",
+                "25",
+                "-c:v",
+                "mpeg2video",
+                outside.toString());
+        Path playlist = Files.writeString(
+                dir.resolve("evil.mp4"),
                 "#EXTM3U\n#EXT-X-TARGETDURATION:1\n#EXTINF:1.0,\n" + outside + "\n#EXT-X-ENDLIST\n");
 
         Planner.Examined e = planner(Tools.onPath(), Budget.DEFAULT).examine(1, candidate(playlist));
 
-        assertThat(e.rejection()).isEqualTo(
-                "an HLS playlist (hls): not a video container vidbatch reads; files that point at other files are refused");
+        assertThat(e.rejection())
+                .isEqualTo(
+                        "an HLS playlist (hls): not a video container vidbatch reads; files that point at other files are refused");
     }
 
     @Test
     void aFortyThousandCharacterTitleIsCutSoTheInputStillFitsItsRecord() throws Exception {
         Path video = dir.resolve("titled.mkv");
-        Samples.ffmpeg("-f", "lavfi", "-i", "testsrc2=size=64x48:rate=10", "-frames:v", "10", "-metadata:s:v:0",
-                "title=" + "T".repeat(40_000), video.toString());
+        Samples.ffmpeg(
+                "-f",
+                "lavfi",
+                "-i",
+                "testsrc2=size=64x48:rate=10",
+                "-frames:v",
+                "10",
+                "-metadata:s:v:0",
+                "title=" + "T".repeat(40_000),
+                video.toString());
 
         Planner.Examined e = planner(Tools.onPath(), Budget.DEFAULT).examine(1, candidate(video));
 

@@ -84,7 +84,9 @@ class PartitionTallyTest {
     /** A StepContext holding only its transient user data, which is all a tally uses. */
     private static StepContext stepContext() {
         AtomicReference<Object> data = new AtomicReference<>();
-        return (StepContext) Proxy.newProxyInstance(StepContext.class.getClassLoader(), new Class<?>[]{StepContext.class},
+        return (StepContext) Proxy.newProxyInstance(
+                StepContext.class.getClassLoader(),
+                new Class<?>[] {StepContext.class},
                 (proxy, method, args) -> switch (method.getName()) {
                     case "getTransientUserData" -> data.get();
                     case "setTransientUserData" -> {

@@ -10,6 +10,7 @@ import io.kubernetes.client.openapi.models.V1Pod;
 import io.kubernetes.client.openapi.models.V1PodSpec;
 import io.kubernetes.client.openapi.models.V1PodStatus;
 import io.kubernetes.client.openapi.models.V1Toleration;
+
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,8 +27,7 @@ final class Admission {
     static final String CONTROLLER_UID = "batch.kubernetes.io/controller-uid";
     static final String JOB_NAME = "batch.kubernetes.io/job-name";
 
-    private Admission() {
-    }
+    private Admission() {}
 
     static void admitJob(V1Job job) {
         V1ObjectMeta meta = job.getMetadata();
@@ -146,7 +146,9 @@ final class Admission {
                 c.setTerminationMessagePolicy("File");
             }
             if (c.getImagePullPolicy() == null) {
-                boolean latest = !c.getImage().substring(c.getImage().lastIndexOf('/') + 1).contains(":")
+                boolean latest = !c.getImage()
+                                .substring(c.getImage().lastIndexOf('/') + 1)
+                                .contains(":")
                         || c.getImage().endsWith(":latest");
                 c.setImagePullPolicy(latest ? "Always" : "IfNotPresent");
             }
@@ -155,19 +157,27 @@ final class Admission {
 
     // The DefaultTolerationSeconds admission plugin gives every pod five minutes on a lost node.
     private static void addDefaultTolerations(V1PodSpec spec) {
-        List<V1Toleration> tolerations = new ArrayList<>(spec.getTolerations() == null ? List.of() : spec.getTolerations());
+        List<V1Toleration> tolerations =
+                new ArrayList<>(spec.getTolerations() == null ? List.of() : spec.getTolerations());
         for (String key : List.of("node.kubernetes.io/not-ready", "node.kubernetes.io/unreachable")) {
             if (tolerations.stream().noneMatch(t -> key.equals(t.getKey()) && "NoExecute".equals(t.getEffect()))) {
-                tolerations.add(new V1Toleration().key(key).operator("Exists").effect("NoExecute").tolerationSeconds(300L));
+                tolerations.add(new V1Toleration()
+                        .key(key)
+                        .operator("Exists")
+                        .effect("NoExecute")
+                        .tolerationSeconds(300L));
             }
         }
         spec.setTolerations(tolerations);
     }
 
     static String qosClass(V1PodSpec spec) {
-        boolean any = spec.getContainers().stream().anyMatch(c -> c.getResources() != null
-                && ((c.getResources().getRequests() != null && !c.getResources().getRequests().isEmpty())
-                        || (c.getResources().getLimits() != null && !c.getResources().getLimits().isEmpty())));
+        boolean any = spec.getContainers().stream()
+                .anyMatch(c -> c.getResources() != null
+                        && ((c.getResources().getRequests() != null
+                                        && !c.getResources().getRequests().isEmpty())
+                                || (c.getResources().getLimits() != null
+                                        && !c.getResources().getLimits().isEmpty())));
         return any ? "Burstable" : "BestEffort";
     }
 }

@@ -2,6 +2,7 @@ package io.vidbatch.k8s.sim;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
+
 import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -17,6 +18,7 @@ final class ApiHandler implements HttpHandler {
     private final FaultInjector faults;
     /** Null: no authentication, every request is anonymous and allowed. */
     private final String bearerToken;
+
     private final List<RecordedRequest> recorded = new CopyOnWriteArrayList<>();
     /** Null: every request is allowed, as for a cluster admin. */
     private volatile Authorizer authorizer;
@@ -43,7 +45,9 @@ final class ApiHandler implements HttpHandler {
         ApiPath path = ApiPath.parse(ex.path);
         ex.recorder = () -> record(ex, path);
         try {
-            if (bearerToken != null && !("Bearer " + bearerToken).equals(http.getRequestHeaders().getFirst("Authorization"))) {
+            if (bearerToken != null
+                    && !("Bearer " + bearerToken)
+                            .equals(http.getRequestHeaders().getFirst("Authorization"))) {
                 // The apiserver's answer names neither the cause nor the expected scheme.
                 throw new ApiError(401, "Unauthorized");
             }
@@ -105,7 +109,9 @@ final class ApiHandler implements HttpHandler {
                 }
                 return resources.list(ex, path);
             case "POST":
-                if (path.collection() && path.subresource() == null && (path.namespace() != null || !path.kind().namespaced)) {
+                if (path.collection()
+                        && path.subresource() == null
+                        && (path.namespace() != null || !path.kind().namespaced)) {
                     return resources.create(ex, path);
                 }
                 break;
@@ -117,7 +123,8 @@ final class ApiHandler implements HttpHandler {
             default:
                 break;
         }
-        throw new ApiError(405, "MethodNotAllowed", "the server does not allow this method on the requested resource", null);
+        throw new ApiError(
+                405, "MethodNotAllowed", "the server does not allow this method on the requested resource", null);
     }
 
     private void record(Exchange ex, ApiPath path) {

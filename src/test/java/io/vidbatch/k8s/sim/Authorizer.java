@@ -22,13 +22,20 @@ final class Authorizer {
         if (inNamespace && role.rules().stream().anyMatch(r -> r.allows(verb, group, resource, path.name()))) {
             return;
         }
-        String scope = path.namespace() != null ? "in the namespace \"" + path.namespace() + "\"" : "at the cluster scope";
+        String scope =
+                path.namespace() != null ? "in the namespace \"" + path.namespace() + "\"" : "at the cluster scope";
         String why = "User \"" + role.user() + "\" cannot " + verb + " resource \"" + resource + "\" in API group \""
                 + group + "\" " + scope;
         // The group-qualified plural without the subresource, as errors.NewForbidden names it.
         String qualified = group.isEmpty() ? path.kind().plural : path.kind().plural + "." + group;
         String subject = path.name() == null ? qualified : qualified + " \"" + path.name() + "\"";
-        throw new ApiError(403, "Forbidden", subject + " is forbidden: " + why,
-                new V1StatusDetails().name(path.name()).group(group.isEmpty() ? null : group).kind(path.kind().plural));
+        throw new ApiError(
+                403,
+                "Forbidden",
+                subject + " is forbidden: " + why,
+                new V1StatusDetails()
+                        .name(path.name())
+                        .group(group.isEmpty() ? null : group)
+                        .kind(path.kind().plural));
     }
 }

@@ -2,6 +2,7 @@ package io.vidbatch.k8s.sim;
 
 import io.kubernetes.client.openapi.models.V1Pod;
 import io.kubernetes.client.openapi.models.V1Volume;
+
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,8 +21,7 @@ import java.util.regex.Pattern;
  * pull and which volume claims never mount.
  */
 final class ContainerRuntime {
-    private record Entrypoint(Pattern image, List<String> command) {
-    }
+    private record Entrypoint(Pattern image, List<String> command) {}
 
     final Path workRoot;
     final PathRewrites rewrites = new PathRewrites();
@@ -32,9 +32,11 @@ final class ContainerRuntime {
     volatile Duration mountRetry = Duration.ofMillis(50);
     /** How long the kubelet waits for a pod's volumes before it says so (Kubernetes: 2 min 3 s). */
     volatile Duration mountTimeout = Duration.ofMillis(500);
+
     final List<ProcessExit> exits = new CopyOnWriteArrayList<>();
     /** How many of the next container starts the runtime fails (a broken node runtime, a bad mount). */
     final java.util.concurrent.atomic.AtomicInteger startFailures = new java.util.concurrent.atomic.AtomicInteger();
+
     volatile boolean processGroups;
     /** What the container runtime says of an exited container; the kubelet puts it before the termination message. */
     volatile String exitMessage;
@@ -93,8 +95,11 @@ final class ContainerRuntime {
         List<String> out = new ArrayList<>();
         if (pod.getSpec().getVolumes() != null) {
             for (V1Volume v : pod.getSpec().getVolumes()) {
-                String claim = v.getPersistentVolumeClaim() == null ? null : v.getPersistentVolumeClaim().getClaimName();
-                if (claim != null && hangingClaims.stream().anyMatch(p -> p.matcher(claim).matches())) {
+                String claim = v.getPersistentVolumeClaim() == null
+                        ? null
+                        : v.getPersistentVolumeClaim().getClaimName();
+                if (claim != null
+                        && hangingClaims.stream().anyMatch(p -> p.matcher(claim).matches())) {
                     out.add(v.getName());
                 }
             }
@@ -120,7 +125,8 @@ final class ContainerRuntime {
         if (command.contains("/")) {
             return Files.isExecutable(Path.of(command));
         }
-        List<String> dirs = new ArrayList<>(List.of(env.getOrDefault("PATH", "/usr/bin:/bin").split(File.pathSeparator)));
+        List<String> dirs = new ArrayList<>(
+                List.of(env.getOrDefault("PATH", "/usr/bin:/bin").split(File.pathSeparator)));
         return dirs.stream().anyMatch(d -> !d.isEmpty() && Files.isExecutable(Path.of(d, command)));
     }
 }

@@ -12,7 +12,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * timers: grace periods, TTLs, deadlines). Work from other threads is posted, never run there.
  */
 final class ControlLoop implements AutoCloseable {
-    private static final Runnable WAKE = () -> { };
+    private static final Runnable WAKE = () -> {};
 
     private final LinkedBlockingQueue<Runnable> tasks = new LinkedBlockingQueue<>();
     private final List<Runnable> reconcilers = new CopyOnWriteArrayList<>();

@@ -3,13 +3,13 @@ package io.vidbatch.k8s.sim;
 import io.kubernetes.client.custom.Quantity;
 import io.kubernetes.client.openapi.models.V1Container;
 import io.kubernetes.client.openapi.models.V1Pod;
+
 import java.math.BigDecimal;
 import java.util.Map;
 
 /** CPU quantities in millicores ("500m" = 500, "1" = 1000, "0.25" = 250). */
 final class Cpu {
-    private Cpu() {
-    }
+    private Cpu() {}
 
     static long millis(Quantity q) {
         return q == null ? 0 : q.getNumber().multiply(BigDecimal.valueOf(1000)).longValue();
@@ -33,6 +33,8 @@ final class Cpu {
     }
 
     static Quantity quantity(long millis) {
-        return millis % 1000 == 0 ? Quantity.fromString(Long.toString(millis / 1000)) : Quantity.fromString(millis + "m");
+        return millis % 1000 == 0
+                ? Quantity.fromString(Long.toString(millis / 1000))
+                : Quantity.fromString(millis + "m");
     }
 }

@@ -6,6 +6,7 @@ import io.kubernetes.client.openapi.models.V1ObjectMeta;
 import io.kubernetes.client.openapi.models.V1Pod;
 import io.kubernetes.client.openapi.models.V1Status;
 import io.kubernetes.client.openapi.models.V1StatusDetails;
+
 import java.util.ArrayList;
 
 /**
@@ -48,9 +49,11 @@ final class Deletions {
         if (before == null) {
             throw ApiError.notFound(key.kind(), key.name());
         }
-        long grace = gracePeriodSeconds != null ? gracePeriodSeconds
-                : before.getSpec().getTerminationGracePeriodSeconds() == null ? 30
-                : before.getSpec().getTerminationGracePeriodSeconds();
+        long grace = gracePeriodSeconds != null
+                ? gracePeriodSeconds
+                : before.getSpec().getTerminationGracePeriodSeconds() == null
+                        ? 30
+                        : before.getSpec().getTerminationGracePeriodSeconds();
         String phase = before.getStatus() == null ? null : before.getStatus().getPhase();
         if (before.getSpec().getNodeName() == null || "Succeeded".equals(phase) || "Failed".equals(phase)) {
             grace = 0;
@@ -70,8 +73,11 @@ final class Deletions {
             case "Background" -> null;
             case "Foreground" -> FOREGROUND;
             case "Orphan" -> ORPHAN;
-            default -> throw new ApiError(400, "DeleteOptions.propagationPolicy: Unsupported value: \"" + propagation
-                    + "\": supported values: \"Orphan\", \"Background\", \"Foreground\"");
+            default ->
+                throw new ApiError(
+                        400,
+                        "DeleteOptions.propagationPolicy: Unsupported value: \"" + propagation
+                                + "\": supported values: \"Orphan\", \"Background\", \"Foreground\"");
         };
         if (finalizer == null) {
             return success(key, store.remove(key)); // the garbage collector finds the pods later
@@ -110,8 +116,15 @@ final class Deletions {
     }
 
     private static V1Status success(ObjectKey key, KubernetesObject removed) {
-        return new V1Status().apiVersion("v1").kind("Status").metadata(new V1ListMeta()).status("Success")
-                .details(new V1StatusDetails().name(key.name()).group(key.kind().group).kind(key.kind().plural)
+        return new V1Status()
+                .apiVersion("v1")
+                .kind("Status")
+                .metadata(new V1ListMeta())
+                .status("Success")
+                .details(new V1StatusDetails()
+                        .name(key.name())
+                        .group(key.kind().group)
+                        .kind(key.kind().plural)
                         .uid(removed == null ? null : removed.getMetadata().getUid()));
     }
 }

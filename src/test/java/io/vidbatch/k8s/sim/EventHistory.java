@@ -39,6 +39,9 @@ final class EventHistory {
     }
 
     List<WatchEvent> after(long resourceVersion, Predicate<WatchEvent> filter) {
-        return events.stream().filter(e -> e.resourceVersion() > resourceVersion).filter(filter).toList();
+        return events.stream()
+                .filter(e -> e.resourceVersion() > resourceVersion)
+                .filter(filter)
+                .toList();
     }
 }

@@ -5,6 +5,7 @@ import io.kubernetes.client.openapi.models.CoreV1Event;
 import io.kubernetes.client.openapi.models.V1EventSource;
 import io.kubernetes.client.openapi.models.V1ObjectMeta;
 import io.kubernetes.client.openapi.models.V1ObjectReference;
+
 import java.util.Objects;
 
 /**
@@ -40,23 +41,42 @@ final class EventRecorder {
     private void record(KubernetesObject about, String type, String reason, String message) {
         V1ObjectMeta m = about.getMetadata();
         for (CoreV1Event e : store.<CoreV1Event>peekAll(ResourceKind.EVENT)) {
-            if (Objects.equals(e.getInvolvedObject().getUid(), m.getUid()) && reason.equals(e.getReason())
-                    && message.equals(e.getMessage()) && type.equals(e.getType())) {
-                store.update(key(e), (CoreV1Event x) -> x.count(x.getCount() + 1).lastTimestamp(Times.now()));
+            if (Objects.equals(e.getInvolvedObject().getUid(), m.getUid())
+                    && reason.equals(e.getReason())
+                    && message.equals(e.getMessage())
+                    && type.equals(e.getType())) {
+                store.update(
+                        key(e), (CoreV1Event x) -> x.count(x.getCount() + 1).lastTimestamp(Times.now()));
                 return;
             }
         }
         ResourceKind kind = ResourceKind.of(about);
         // Named <object>.<unique suffix>, as the recorder names them.
         String name = m.getName() + "." + Long.toHexString(System.nanoTime());
-        store.create(new CoreV1Event().metadata(new V1ObjectMeta().name(name).namespace(m.getNamespace()))
-                .involvedObject(new V1ObjectReference().apiVersion(kind.apiVersion()).kind(kind.kind)
-                        .namespace(m.getNamespace()).name(m.getName()).uid(m.getUid()).resourceVersion(m.getResourceVersion()))
-                .type(type).reason(reason).message(message).source(new V1EventSource().component(component).host(host))
-                .reportingComponent(component).reportingInstance(host).count(1).firstTimestamp(Times.now()).lastTimestamp(Times.now()));
+        store.create(new CoreV1Event()
+                .metadata(new V1ObjectMeta().name(name).namespace(m.getNamespace()))
+                .involvedObject(new V1ObjectReference()
+                        .apiVersion(kind.apiVersion())
+                        .kind(kind.kind)
+                        .namespace(m.getNamespace())
+                        .name(m.getName())
+                        .uid(m.getUid())
+                        .resourceVersion(m.getResourceVersion()))
+                .type(type)
+                .reason(reason)
+                .message(message)
+                .source(new V1EventSource().component(component).host(host))
+                .reportingComponent(component)
+                .reportingInstance(host)
+                .count(1)
+                .firstTimestamp(Times.now())
+                .lastTimestamp(Times.now()));
     }
 
     private static ObjectKey key(CoreV1Event e) {
-        return new ObjectKey(ResourceKind.EVENT, e.getMetadata().getNamespace(), e.getMetadata().getName());
+        return new ObjectKey(
+                ResourceKind.EVENT,
+                e.getMetadata().getNamespace(),
+                e.getMetadata().getName());
     }
 }

@@ -1,6 +1,7 @@
 package io.vidbatch.k8s.sim;
 
 import com.sun.net.httpserver.HttpExchange;
+
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.URLDecoder;
@@ -17,14 +18,17 @@ final class Exchange {
     final Map<String, String> query = new LinkedHashMap<>();
     int status;
     /** Called once with the answer's status: as soon as a stream starts, else when the answer is done. */
-    Runnable recorder = () -> { };
+    Runnable recorder = () -> {};
+
     private boolean recorded;
 
     Exchange(HttpExchange http) {
         this.http = http;
         this.method = http.getRequestMethod().toUpperCase();
         this.path = http.getRequestURI().getRawPath();
-        this.rawQuery = http.getRequestURI().getRawQuery() == null ? "" : http.getRequestURI().getRawQuery();
+        this.rawQuery = http.getRequestURI().getRawQuery() == null
+                ? ""
+                : http.getRequestURI().getRawQuery();
         for (String pair : rawQuery.split("&")) {
             if (!pair.isEmpty()) {
                 int eq = pair.indexOf('=');

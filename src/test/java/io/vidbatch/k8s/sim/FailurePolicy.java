@@ -7,24 +7,24 @@ import io.kubernetes.client.openapi.models.V1PodFailurePolicy;
 import io.kubernetes.client.openapi.models.V1PodFailurePolicyOnExitCodesRequirement;
 import io.kubernetes.client.openapi.models.V1PodFailurePolicyOnPodConditionsPattern;
 import io.kubernetes.client.openapi.models.V1PodFailurePolicyRule;
+
 import java.util.ArrayList;
 import java.util.List;
 
 /** spec.podFailurePolicy applied to one failed pod: the first matching rule decides; none means Count. */
 final class FailurePolicy {
-    record Decision(String action, String message) {
-    }
+    record Decision(String action, String message) {}
 
     static final Decision COUNT = new Decision("Count", null);
 
-    private FailurePolicy() {
-    }
+    private FailurePolicy() {}
 
     static Decision evaluate(V1PodFailurePolicy policy, V1Pod pod) {
         if (policy == null || policy.getRules() == null) {
             return COUNT;
         }
-        String podRef = pod.getMetadata().getNamespace() + "/" + pod.getMetadata().getName();
+        String podRef =
+                pod.getMetadata().getNamespace() + "/" + pod.getMetadata().getName();
         List<V1PodFailurePolicyRule> rules = policy.getRules();
         for (int i = 0; i < rules.size(); i++) {
             V1PodFailurePolicyRule rule = rules.get(i);
@@ -32,8 +32,11 @@ final class FailurePolicy {
             if (rule.getOnExitCodes() != null) {
                 V1ContainerStatus hit = exitCodeMatch(rule.getOnExitCodes(), pod);
                 if (hit != null) {
-                    return new Decision(action, "Container " + hit.getName() + " for pod " + podRef + " failed with exit code "
-                            + hit.getState().getTerminated().getExitCode() + " matching " + action + " rule at index " + i);
+                    return new Decision(
+                            action,
+                            "Container " + hit.getName() + " for pod " + podRef + " failed with exit code "
+                                    + hit.getState().getTerminated().getExitCode() + " matching " + action
+                                    + " rule at index " + i);
                 }
             }
             if (rule.getOnPodConditions() != null) {
@@ -41,8 +44,10 @@ final class FailurePolicy {
                     V1PodCondition c = Pods.condition(pod, pattern.getType());
                     String wanted = pattern.getStatus() == null ? "True" : pattern.getStatus();
                     if (c != null && wanted.equals(c.getStatus())) {
-                        return new Decision(action, "Pod " + podRef + " has condition " + pattern.getType() + " matching "
-                                + action + " rule at index " + i);
+                        return new Decision(
+                                action,
+                                "Pod " + podRef + " has condition " + pattern.getType() + " matching " + action
+                                        + " rule at index " + i);
                     }
                 }
             }

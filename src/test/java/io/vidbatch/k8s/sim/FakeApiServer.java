@@ -7,6 +7,7 @@ import io.kubernetes.client.openapi.ApiClient;
 import io.kubernetes.client.util.ClientBuilder;
 import io.kubernetes.client.util.Config;
 import io.kubernetes.client.util.KubeConfig;
+
 import java.io.IOException;
 import java.io.StringReader;
 import java.net.InetAddress;
@@ -46,6 +47,7 @@ public final class FakeApiServer implements AutoCloseable {
     private final HttpServer http;
     /** Null: plain HTTP without authentication. */
     private final ServingCertificate tls;
+
     private final String token;
     private final ExecutorService threads = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "fake-apiserver");
@@ -143,12 +145,14 @@ public final class FakeApiServer implements AutoCloseable {
             client = Config.fromUrl(url(), false);
         } else {
             try {
-                client = ClientBuilder.kubeconfig(KubeConfig.loadKubeConfig(new StringReader(kubeconfigYaml()))).build();
+                client = ClientBuilder.kubeconfig(KubeConfig.loadKubeConfig(new StringReader(kubeconfigYaml())))
+                        .build();
             } catch (IOException e) {
                 throw new IllegalStateException("the kubeconfig this server wrote does not load", e);
             }
         }
-        client.setHttpClient(client.getHttpClient().newBuilder().readTimeout(Duration.ZERO).build());
+        client.setHttpClient(
+                client.getHttpClient().newBuilder().readTimeout(Duration.ZERO).build());
         return client;
     }
 
@@ -169,7 +173,8 @@ public final class FakeApiServer implements AutoCloseable {
             cluster += "\n    certificate-authority-data: "
                     + Base64.getEncoder().encodeToString(tls.pem().getBytes(StandardCharsets.US_ASCII));
         }
-        return String.join("\n",
+        return String.join(
+                "\n",
                 "apiVersion: v1",
                 "kind: Config",
                 "clusters:",

@@ -1,15 +1,15 @@
 package io.vidbatch.k8s.sim;
 
-import static io.vidbatch.k8s.sim.TestJobs.NS;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import io.kubernetes.client.openapi.ApiClient;
 import io.kubernetes.client.openapi.ApiException;
 import io.kubernetes.client.openapi.apis.BatchV1Api;
 import io.kubernetes.client.openapi.models.V1DeleteOptions;
 import io.kubernetes.client.openapi.models.V1Job;
 import io.kubernetes.client.openapi.models.V1JobList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -17,9 +17,10 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
+
+import static io.vidbatch.k8s.sim.TestJobs.NS;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The fake API server alone, through client-java and raw HTTP: faults, watches, selectors, the request log. */
 class FakeApiServerTest {
@@ -66,7 +67,8 @@ class FakeApiServerTest {
         server.failNextAfterCommit("POST", JOBS, 500, 1);
 
         assertThat(createFails("twice").getCode()).isEqualTo(500);
-        assertThat(batch.readNamespacedJob("twice", NS).execute().getMetadata().getUid()).isNotEmpty();
+        assertThat(batch.readNamespacedJob("twice", NS).execute().getMetadata().getUid())
+                .isNotEmpty();
         ApiException again = createFails("twice");
         assertThat(again.getCode()).isEqualTo(409);
         assertThat(again.getResponseBody()).contains("jobs.batch \\\"twice\\\" already exists");
@@ -74,8 +76,12 @@ class FakeApiServerTest {
 
     @Test
     void missingObjectsAndUnknownPathsAre404Statuses() throws Exception {
-        assertThatThrownBy(() -> batch.readNamespacedJob("nope", NS).execute()).isInstanceOfSatisfying(ApiException.class,
-                e -> assertThat(e.getResponseBody()).contains("\"reason\":\"NotFound\"").contains("\"code\":404"));
+        assertThatThrownBy(() -> batch.readNamespacedJob("nope", NS).execute())
+                .isInstanceOfSatisfying(
+                        ApiException.class,
+                        e -> assertThat(e.getResponseBody())
+                                .contains("\"reason\":\"NotFound\"")
+                                .contains("\"code\":404"));
         HttpResponse<String> r = raw("/apis/apps/v1/namespaces/" + NS + "/deployments");
         assertThat(r.statusCode()).isEqualTo(404);
         assertThat(r.body()).contains("\"kind\":\"Status\"");
@@ -83,7 +89,8 @@ class FakeApiServerTest {
 
     @Test
     void createdJobsComeBackDefaultedWithApiVersionKindAndTimestamps() throws Exception {
-        V1Job created = batch.createNamespacedJob(NS, TestJobs.shell("d", "exit 0")).execute();
+        V1Job created =
+                batch.createNamespacedJob(NS, TestJobs.shell("d", "exit 0")).execute();
 
         assertThat(created.getApiVersion()).isEqualTo("batch/v1");
         assertThat(created.getKind()).isEqualTo("Job");
@@ -94,8 +101,9 @@ class FakeApiServerTest {
         assertThat(json).containsPattern("\"creationTimestamp\":\"\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ\"");
         V1Job always = TestJobs.shell("bad", "exit 0");
         always.getSpec().getTemplate().getSpec().restartPolicy("Always");
-        assertThatThrownBy(() -> batch.createNamespacedJob(NS, always).execute()).isInstanceOfSatisfying(ApiException.class,
-                e -> assertThat(e.getCode()).isEqualTo(422));
+        assertThatThrownBy(() -> batch.createNamespacedJob(NS, always).execute())
+                .isInstanceOfSatisfying(
+                        ApiException.class, e -> assertThat(e.getCode()).isEqualTo(422));
     }
 
     @Test
@@ -105,16 +113,26 @@ class FakeApiServerTest {
             job.getMetadata().labels(Map.of("app", "vidbatch-worker", "item", item));
             batch.createNamespacedJob(NS, job).execute();
         }
-        assertThat(names(batch.listNamespacedJob(NS).labelSelector("item=a").execute())).containsExactly("job-a");
-        assertThat(names(batch.listNamespacedJob(NS).labelSelector("app=vidbatch-worker,item!=a").execute()))
+        assertThat(names(batch.listNamespacedJob(NS).labelSelector("item=a").execute()))
+                .containsExactly("job-a");
+        assertThat(names(batch.listNamespacedJob(NS)
+                        .labelSelector("app=vidbatch-worker,item!=a")
+                        .execute()))
                 .containsExactly("job-b", "job-c");
-        assertThat(names(batch.listNamespacedJob(NS).labelSelector("item in (a,c)").execute())).containsExactly("job-a", "job-c");
-        assertThat(names(batch.listNamespacedJob(NS).labelSelector("!item").execute())).isEmpty();
+        assertThat(names(batch.listNamespacedJob(NS)
+                        .labelSelector("item in (a,c)")
+                        .execute()))
+                .containsExactly("job-a", "job-c");
+        assertThat(names(batch.listNamespacedJob(NS).labelSelector("!item").execute()))
+                .isEmpty();
         assertThat(names(batch.listNamespacedJob("other").execute())).isEmpty();
 
         V1JobList page = batch.listNamespacedJob(NS).limit(2).execute();
         assertThat(names(page)).containsExactly("job-a", "job-b");
-        V1JobList rest = batch.listNamespacedJob(NS).limit(2)._continue(page.getMetadata().getContinue()).execute();
+        V1JobList rest = batch.listNamespacedJob(NS)
+                .limit(2)
+                ._continue(page.getMetadata().getContinue())
+                .execute();
         assertThat(names(rest)).containsExactly("job-c");
     }
 
@@ -124,14 +142,19 @@ class FakeApiServerTest {
 
         HttpResponse<String> fresh = raw(JOBS + "?watch=true&resourceVersion=0&timeoutSeconds=1");
         assertThat(fresh.headers().firstValue("Transfer-Encoding")).hasValue("chunked");
-        assertThat(fresh.body().lines().toList()).singleElement().asString()
+        assertThat(fresh.body().lines().toList())
+                .singleElement()
+                .asString()
                 .startsWith("{\"type\":\"ADDED\",\"object\":{\"apiVersion\":\"batch/v1\",\"kind\":\"Job\"");
 
         server.endWatches(true);
         HttpResponse<String> old = raw(JOBS + "?watch=true&resourceVersion=1&timeoutSeconds=1");
         assertThat(old.statusCode()).isEqualTo(200);
-        assertThat(old.body()).startsWith("{\"type\":\"ERROR\",\"object\":{").contains("\"kind\":\"Status\"")
-                .contains("\"code\":410").contains("\"reason\":\"Expired\"");
+        assertThat(old.body())
+                .startsWith("{\"type\":\"ERROR\",\"object\":{")
+                .contains("\"kind\":\"Status\"")
+                .contains("\"code\":410")
+                .contains("\"reason\":\"Expired\"");
     }
 
     @Test
@@ -146,8 +169,12 @@ class FakeApiServerTest {
 
             informers.awaitJob(j -> j.getMetadata().getName().equals("after"), WAIT);
             // The cut watches may still count as open for a moment: wait for the new jobs watch itself.
-            Informers.waitFor(() -> server.openWatches() == 2
-                    && server.requests().stream().map(RecordedRequest::rbac).anyMatch("watch jobs"::equals), WAIT,
+            Informers.waitFor(
+                    () -> server.openWatches() == 2
+                            && server.requests().stream()
+                                    .map(RecordedRequest::rbac)
+                                    .anyMatch("watch jobs"::equals),
+                    WAIT,
                     "both watches to reopen");
             assertThat(server.requests()).extracting(RecordedRequest::rbac).contains("list jobs", "watch jobs");
         }
@@ -173,15 +200,17 @@ class FakeApiServerTest {
     void foregroundDeletionAnswersWithTheJobAndRemovesIt() throws Exception {
         batch.createNamespacedJob(NS, TestJobs.shell("fg", "exit 0")).execute();
 
-        var answer = batch.deleteNamespacedJob("fg", NS).body(new V1DeleteOptions().propagationPolicy("Foreground"))
+        var answer = batch.deleteNamespacedJob("fg", NS)
+                .body(new V1DeleteOptions().propagationPolicy("Foreground"))
                 .executeWithHttpInfo();
 
         assertThat(answer.getStatusCode()).isEqualTo(200);
         assertThat(answer.getHeaders()).doesNotContainKey("Warning");
         assertThat(server.store().peekAll(ResourceKind.JOB)).isEmpty();
         assertThat(server.rbacVerbs()).contains("create jobs", "delete jobs");
-        assertThatThrownBy(() -> batch.deleteNamespacedJob("fg", NS).execute()).isInstanceOfSatisfying(ApiException.class,
-                e -> assertThat(e.getCode()).isEqualTo(404));
+        assertThatThrownBy(() -> batch.deleteNamespacedJob("fg", NS).execute())
+                .isInstanceOfSatisfying(
+                        ApiException.class, e -> assertThat(e.getCode()).isEqualTo(404));
     }
 
     private ApiException createFails(String name) {
@@ -194,8 +223,11 @@ class FakeApiServerTest {
     }
 
     private HttpResponse<String> raw(String pathAndQuery) throws Exception {
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(server.url() + pathAndQuery)).build(),
-                HttpResponse.BodyHandlers.ofString());
+        return HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create(server.url() + pathAndQuery))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
     }
 
     private static List<String> names(V1JobList list) {

@@ -8,10 +8,12 @@ import java.util.regex.Pattern;
 /** Scripted error responses for the next N requests matching a method and a path pattern. */
 final class FaultInjector {
     /** BEFORE answers instead of doing the request; AFTER does it, then answers with the error anyway. */
-    enum When { BEFORE, AFTER }
-
-    record Fault(String method, Pattern path, int status, When when, AtomicInteger remaining) {
+    enum When {
+        BEFORE,
+        AFTER
     }
+
+    record Fault(String method, Pattern path, int status, When when, AtomicInteger remaining) {}
 
     private final List<Fault> faults = new CopyOnWriteArrayList<>();
 
@@ -26,7 +28,9 @@ final class FaultInjector {
     /** Consumes and returns the first matching fault's status, or 0. */
     int take(String method, String path, When when) {
         for (Fault f : faults) {
-            if (f.when == when && f.method.equals(method) && f.path.matcher(path).matches()
+            if (f.when == when
+                    && f.method.equals(method)
+                    && f.path.matcher(path).matches()
                     && f.remaining.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
                 return f.status;
             }

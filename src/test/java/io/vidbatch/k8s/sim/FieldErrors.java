@@ -2,6 +2,7 @@ package io.vidbatch.k8s.sim;
 
 import io.kubernetes.client.openapi.models.V1StatusCause;
 import io.kubernetes.client.openapi.models.V1StatusDetails;
+
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -32,8 +33,11 @@ final class FieldErrors {
     }
 
     void notSupported(String field, String value, List<String> supported) {
-        add("FieldValueNotSupported", field, "Unsupported value: " + go(value) + ": supported values: "
-                + supported.stream().map(FieldErrors::quote).collect(Collectors.joining(", ")));
+        add(
+                "FieldValueNotSupported",
+                field,
+                "Unsupported value: " + go(value) + ": supported values: "
+                        + supported.stream().map(FieldErrors::quote).collect(Collectors.joining(", ")));
     }
 
     void duplicate(String field, String value) {
@@ -61,8 +65,14 @@ final class FieldErrors {
         causes.forEach(c -> messages.add(c.getField() + ": " + c.getMessage()));
         String all = messages.size() == 1 ? messages.iterator().next() : "[" + String.join(", ", messages) + "]";
         String qualifiedKind = kind.group.isEmpty() ? kind.kind : kind.kind + "." + kind.group;
-        throw new ApiError(422, "Invalid", qualifiedKind + " \"" + name + "\" is invalid: " + all,
-                new V1StatusDetails().name(name).group(kind.group.isEmpty() ? null : kind.group).kind(kind.kind)
+        throw new ApiError(
+                422,
+                "Invalid",
+                qualifiedKind + " \"" + name + "\" is invalid: " + all,
+                new V1StatusDetails()
+                        .name(name)
+                        .group(kind.group.isEmpty() ? null : kind.group)
+                        .kind(kind.kind)
                         .causes(List.copyOf(causes)));
     }
 
@@ -82,15 +92,17 @@ final class FieldErrors {
             return quote(s);
         }
         if (value instanceof Map<?, ?> m) {
-            return new TreeMap<>(m).entrySet().stream().map(e -> quote(e.getKey().toString()) + ":" + quote(e.getValue().toString()))
-                    .collect(Collectors.joining(", ", "map[string]string{", "}"));
+            return new TreeMap<>(m)
+                    .entrySet().stream()
+                            .map(e -> quote(e.getKey().toString()) + ":"
+                                    + quote(e.getValue().toString()))
+                            .collect(Collectors.joining(", ", "map[string]string{", "}"));
         }
         return value.toString();
     }
 
     /** A value already printed as Go prints it (a struct's String()). */
-    record GoText(String text) {
-    }
+    record GoText(String text) {}
 
     static String quote(String s) {
         StringBuilder b = new StringBuilder("\"");

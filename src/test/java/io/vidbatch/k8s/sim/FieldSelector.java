@@ -4,6 +4,7 @@ import io.kubernetes.client.common.KubernetesObject;
 import io.kubernetes.client.openapi.models.CoreV1Event;
 import io.kubernetes.client.openapi.models.V1ObjectReference;
 import io.kubernetes.client.openapi.models.V1Pod;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -49,7 +50,9 @@ final class FieldSelector implements Predicate<KubernetesObject> {
             case "spec.nodeName":
                 return o -> o instanceof V1Pod p ? p.getSpec().getNodeName() : null;
             case "status.phase":
-                return o -> o instanceof V1Pod p && p.getStatus() != null ? p.getStatus().getPhase() : null;
+                return o -> o instanceof V1Pod p && p.getStatus() != null
+                        ? p.getStatus().getPhase()
+                        : null;
             // The apiserver's field labels for core/v1 Events (kubectl describe selects a Job's events this way).
             case "involvedObject.kind":
                 return o -> involved(o, V1ObjectReference::getKind);

@@ -4,6 +4,7 @@ import io.kubernetes.client.common.KubernetesObject;
 import io.kubernetes.client.openapi.models.V1Job;
 import io.kubernetes.client.openapi.models.V1OwnerReference;
 import io.kubernetes.client.openapi.models.V1Pod;
+
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -26,6 +27,7 @@ final class GarbageCollector {
     private final Deletions deletions;
     /** When each step (keyed by the uid of the pod or owner it is about) first became possible. */
     private final Map<String, Long> possibleSince = new HashMap<>();
+
     private volatile Duration delay = Duration.ofMillis(100);
 
     GarbageCollector(ObjectStore store, Deletions deletions) {
@@ -54,7 +56,8 @@ final class GarbageCollector {
                 continue;
             }
             boolean foreground = finalizers.contains(Deletions.FOREGROUND);
-            if ((foreground || finalizers.contains(Deletions.ORPHAN)) && due(job.getMetadata().getUid(), pending)) {
+            if ((foreground || finalizers.contains(Deletions.ORPHAN))
+                    && due(job.getMetadata().getUid(), pending)) {
                 if (foreground) {
                     deleteDependentsFirst(job);
                 } else {
@@ -64,7 +67,8 @@ final class GarbageCollector {
         }
         for (V1Pod pod : store.<V1Pod>peekAll(ResourceKind.POD)) {
             List<V1OwnerReference> refs = pod.getMetadata().getOwnerReferences();
-            boolean dangling = refs != null && !refs.isEmpty() && refs.stream().noneMatch(r -> owners.containsKey(r.getUid()));
+            boolean dangling =
+                    refs != null && !refs.isEmpty() && refs.stream().noneMatch(r -> owners.containsKey(r.getUid()));
             if (dangling && !Pods.deleting(pod) && due(pod.getMetadata().getUid(), pending)) {
                 deleteQuietly(pod);
             }
@@ -108,13 +112,19 @@ final class GarbageCollector {
     private void orphanDependents(V1Job job) {
         String uid = job.getMetadata().getUid();
         for (V1Pod p : dependents(store, job)) {
-            store.update(Pods.key(p), (V1Pod q) -> q.getMetadata().getOwnerReferences().removeIf(r -> uid.equals(r.getUid())));
+            store.update(
+                    Pods.key(p),
+                    (V1Pod q) -> q.getMetadata().getOwnerReferences().removeIf(r -> uid.equals(r.getUid())));
         }
         removeFinalizer(job, Deletions.ORPHAN);
     }
 
     private void removeFinalizer(V1Job job, String finalizer) {
-        store.update(new ObjectKey(ResourceKind.JOB, job.getMetadata().getNamespace(), job.getMetadata().getName()),
+        store.update(
+                new ObjectKey(
+                        ResourceKind.JOB,
+                        job.getMetadata().getNamespace(),
+                        job.getMetadata().getName()),
                 o -> o.getMetadata().getFinalizers().remove(finalizer));
     }
 

@@ -20,15 +20,14 @@ final class GroupKiller {
         t.start();
     }
 
-    private GroupKiller() {
-    }
+    private GroupKiller() {}
 
     static void kill(long pgid) {
         QUEUE.offer(pgid);
     }
 
     private static void run() {
-        for (;;) {
+        for (; ; ) {
             try {
                 List<Long> groups = new ArrayList<>();
                 groups.add(QUEUE.take());
@@ -36,8 +35,11 @@ final class GroupKiller {
                 QUEUE.drainTo(groups);
                 List<String> argv = new ArrayList<>(List.of("kill", "-KILL", "--"));
                 groups.forEach(g -> argv.add("-" + g));
-                new ProcessBuilder(argv).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                        .start().waitFor(5, TimeUnit.SECONDS);
+                new ProcessBuilder(argv)
+                        .redirectErrorStream(true)
+                        .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                        .start()
+                        .waitFor(5, TimeUnit.SECONDS);
             } catch (IOException e) {
                 // no kill(1): leftovers live on, as they would without setsid
             } catch (InterruptedException e) {

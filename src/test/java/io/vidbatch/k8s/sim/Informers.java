@@ -11,6 +11,7 @@ import io.kubernetes.client.openapi.models.V1Job;
 import io.kubernetes.client.openapi.models.V1JobList;
 import io.kubernetes.client.openapi.models.V1Pod;
 import io.kubernetes.client.openapi.models.V1PodList;
+
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -32,12 +33,24 @@ final class Informers implements AutoCloseable {
         BatchV1Api batch = new BatchV1Api(client);
         CoreV1Api core = new CoreV1Api(client);
         factory = new SharedInformerFactory(client);
-        jobs = factory.sharedIndexInformerFor(params -> batch.listNamespacedJob(namespace)
-                .resourceVersion(params.resourceVersion).watch(params.watch).timeoutSeconds(params.timeoutSeconds)
-                .labelSelector("app=vidbatch-worker").buildCall(null), V1Job.class, V1JobList.class);
-        pods = factory.sharedIndexInformerFor(params -> core.listNamespacedPod(namespace)
-                .resourceVersion(params.resourceVersion).watch(params.watch).timeoutSeconds(params.timeoutSeconds)
-                .labelSelector("app=vidbatch-worker").buildCall(null), V1Pod.class, V1PodList.class);
+        jobs = factory.sharedIndexInformerFor(
+                params -> batch.listNamespacedJob(namespace)
+                        .resourceVersion(params.resourceVersion)
+                        .watch(params.watch)
+                        .timeoutSeconds(params.timeoutSeconds)
+                        .labelSelector("app=vidbatch-worker")
+                        .buildCall(null),
+                V1Job.class,
+                V1JobList.class);
+        pods = factory.sharedIndexInformerFor(
+                params -> core.listNamespacedPod(namespace)
+                        .resourceVersion(params.resourceVersion)
+                        .watch(params.watch)
+                        .timeoutSeconds(params.timeoutSeconds)
+                        .labelSelector("app=vidbatch-worker")
+                        .buildCall(null),
+                V1Pod.class,
+                V1PodList.class);
         pods.addEventHandler(new ResourceEventHandler<>() {
             @Override
             public void onAdd(V1Pod p) {
@@ -66,13 +79,18 @@ final class Informers implements AutoCloseable {
         return await(jobs, p, timeout, "job");
     }
 
-    private static <T extends KubernetesObject> T await(SharedIndexInformer<T> informer, Predicate<T> p, Duration timeout, String what) {
+    private static <T extends KubernetesObject> T await(
+            SharedIndexInformer<T> informer, Predicate<T> p, Duration timeout, String what) {
         Object[] found = new Object[1];
-        waitFor(() -> {
-            Optional<T> hit = informer.getIndexer().list().stream().filter(p).findFirst();
-            hit.ifPresent(h -> found[0] = h);
-            return hit.isPresent();
-        }, timeout, "a " + what + " in the informer cache");
+        waitFor(
+                () -> {
+                    Optional<T> hit =
+                            informer.getIndexer().list().stream().filter(p).findFirst();
+                    hit.ifPresent(h -> found[0] = h);
+                    return hit.isPresent();
+                },
+                timeout,
+                "a " + what + " in the informer cache");
         @SuppressWarnings("unchecked")
         T t = (T) found[0];
         return t;

@@ -9,6 +9,7 @@ import io.kubernetes.client.openapi.models.V1OwnerReference;
 import io.kubernetes.client.openapi.models.V1Pod;
 import io.kubernetes.client.openapi.models.V1PodCondition;
 import io.kubernetes.client.openapi.models.V1UncountedTerminatedPods;
+
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
@@ -35,6 +36,7 @@ final class JobController {
     private final Map<String, Long> nextPodAt = new HashMap<>();
     /** Per Job uid: pod creations refused in a row, for the retry's backoff. */
     private final Map<String, Integer> refused = new HashMap<>();
+
     private volatile Duration podBackoff = Duration.ZERO;
     private volatile Duration createRetry = Duration.ofSeconds(1);
 
@@ -81,12 +83,15 @@ final class JobController {
 
     private void sync(V1Job job, List<V1Pod> pods) {
         if (job.getMetadata().getDeletionTimestamp() != null) {
-            pods.stream().filter(p -> Pods.hasFinalizer(p, Pods.TRACKING_FINALIZER)).forEach(this::removeFinalizer);
+            pods.stream()
+                    .filter(p -> Pods.hasFinalizer(p, Pods.TRACKING_FINALIZER))
+                    .forEach(this::removeFinalizer);
             return;
         }
         if (finalCondition(job) != null) {
             expireIfDue(job);
-            pods.stream().filter(p -> Pods.terminal(p) && Pods.hasFinalizer(p, Pods.TRACKING_FINALIZER))
+            pods.stream()
+                    .filter(p -> Pods.terminal(p) && Pods.hasFinalizer(p, Pods.TRACKING_FINALIZER))
                     .forEach(this::removeFinalizer);
             return;
         }
@@ -111,8 +116,9 @@ final class JobController {
                 continue;
             }
             FailurePolicy.Decision d = FailurePolicy.evaluate(spec.getPodFailurePolicy(), p);
-            log.accept("job " + job.getMetadata().getName() + ": pod " + p.getMetadata().getName() + " failed -> "
-                    + d.action() + (d.message() == null ? "" : " (" + d.message() + ")"));
+            log.accept("job " + job.getMetadata().getName() + ": pod "
+                    + p.getMetadata().getName() + " failed -> " + d.action()
+                    + (d.message() == null ? "" : " (" + d.message() + ")"));
             if (d.action().equals("Ignore")) {
                 continue;
             }
@@ -143,7 +149,8 @@ final class JobController {
         boolean done = failure != null || success;
         if (done) {
             active.forEach(p -> deletions.deletePod(Pods.key(p), null));
-        } else if (!Boolean.TRUE.equals(spec.getSuspend()) && blocking(spec, live) == 0
+        } else if (!Boolean.TRUE.equals(spec.getSuspend())
+                && blocking(spec, live) == 0
                 && System.nanoTime() >= nextPodAt.getOrDefault(job.getMetadata().getUid(), 0L)) {
             createPod(job);
         }
@@ -155,7 +162,8 @@ final class JobController {
         boolean finished = done && live.isEmpty() && counted.isEmpty();
         int activeNow = done ? 0 : active.size();
         int terminating = live.size() - active.size();
-        int ready = done ? 0 : (int) active.stream().filter(JobController::ready).count();
+        int ready =
+                done ? 0 : (int) active.stream().filter(JobController::ready).count();
         List<String[]> conditions = new ArrayList<>();
         if (why != null) {
             conditions.add(new String[] {"FailureTarget", why[0], why[1]});
@@ -163,22 +171,35 @@ final class JobController {
                 conditions.add(new String[] {"Failed", why[0], why[1]});
             }
         } else if (success) {
-            conditions.add(new String[] {"SuccessCriteriaMet", "CompletionsReached", "Reached expected number of succeeded pods"});
+            conditions.add(new String[] {
+                "SuccessCriteriaMet", "CompletionsReached", "Reached expected number of succeeded pods"
+            });
             if (finished) {
-                conditions.add(new String[] {"Complete", "CompletionsReached", "Reached expected number of succeeded pods"});
+                conditions.add(
+                        new String[] {"Complete", "CompletionsReached", "Reached expected number of succeeded pods"});
             }
         }
         conditions.removeIf(c -> condition(job, c[0]) != null);
-        boolean changed = !conditions.isEmpty() || old.getStartTime() == null || old.getUncountedTerminatedPods() == null
-                || orZero(old.getSucceeded()) != s || orZero(old.getFailed()) != f || orZero(old.getActive()) != activeNow
-                || orZero(old.getReady()) != ready || orZero(old.getTerminating()) != terminating;
+        boolean changed = !conditions.isEmpty()
+                || old.getStartTime() == null
+                || old.getUncountedTerminatedPods() == null
+                || orZero(old.getSucceeded()) != s
+                || orZero(old.getFailed()) != f
+                || orZero(old.getActive()) != activeNow
+                || orZero(old.getReady()) != ready
+                || orZero(old.getTerminating()) != terminating;
         if (changed) {
             if (finished) {
-                log.accept("job " + job.getMetadata().getName() + ": " + (why != null ? "Failed " + why[0] : "Complete"));
+                log.accept(
+                        "job " + job.getMetadata().getName() + ": " + (why != null ? "Failed " + why[0] : "Complete"));
             }
             store.update(key(job), (V1Job j) -> {
                 V1JobStatus st = j.getStatus() == null ? new V1JobStatus() : j.getStatus();
-                st.succeeded(s).failed(f).active(activeNow).ready(ready).terminating(terminating)
+                st.succeeded(s)
+                        .failed(f)
+                        .active(activeNow)
+                        .ready(ready)
+                        .terminating(terminating)
                         .uncountedTerminatedPods(new V1UncountedTerminatedPods());
                 if (st.getStartTime() == null) {
                     st.setStartTime(Times.now());
@@ -199,20 +220,32 @@ final class JobController {
     /** Pods that stop a replacement: with podReplacementPolicy Failed, terminating pods count too. */
     private static int blocking(V1JobSpec spec, List<V1Pod> live) {
         boolean waitForTerminating = "Failed".equals(spec.getPodReplacementPolicy());
-        return (int) live.stream().filter(p -> waitForTerminating || !Pods.deleting(p)).count();
+        return (int) live.stream()
+                .filter(p -> waitForTerminating || !Pods.deleting(p))
+                .count();
     }
 
     private void createPod(V1Job job) {
         V1ObjectMeta template = job.getSpec().getTemplate().getMetadata();
-        V1ObjectMeta meta = new V1ObjectMeta().generateName(job.getMetadata().getName() + "-")
+        V1ObjectMeta meta = new V1ObjectMeta()
+                .generateName(job.getMetadata().getName() + "-")
                 .namespace(job.getMetadata().getNamespace())
                 .labels(template == null || template.getLabels() == null ? null : new HashMap<>(template.getLabels()))
-                .annotations(template == null || template.getAnnotations() == null ? null : new HashMap<>(template.getAnnotations()))
-                .addOwnerReferencesItem(new V1OwnerReference().apiVersion("batch/v1").kind("Job")
-                        .name(job.getMetadata().getName()).uid(job.getMetadata().getUid()).controller(true)
+                .annotations(
+                        template == null || template.getAnnotations() == null
+                                ? null
+                                : new HashMap<>(template.getAnnotations()))
+                .addOwnerReferencesItem(new V1OwnerReference()
+                        .apiVersion("batch/v1")
+                        .kind("Job")
+                        .name(job.getMetadata().getName())
+                        .uid(job.getMetadata().getUid())
+                        .controller(true)
                         .blockOwnerDeletion(true))
                 .addFinalizersItem(Pods.TRACKING_FINALIZER);
-        V1Pod pod = new V1Pod().metadata(meta).spec(Json.copy(job.getSpec().getTemplate().getSpec()));
+        V1Pod pod = new V1Pod()
+                .metadata(meta)
+                .spec(Json.copy(job.getSpec().getTemplate().getSpec()));
         Admission.admitPod(pod);
         String uid = job.getMetadata().getUid();
         try {
@@ -228,8 +261,10 @@ final class JobController {
         }
         refused.remove(uid);
         V1Pod created = store.create(pod);
-        events.normal(job, "SuccessfulCreate", "Created pod: " + created.getMetadata().getName());
-        log.accept("job " + job.getMetadata().getName() + ": created pod " + created.getMetadata().getName());
+        events.normal(
+                job, "SuccessfulCreate", "Created pod: " + created.getMetadata().getName());
+        log.accept("job " + job.getMetadata().getName() + ": created pod "
+                + created.getMetadata().getName());
     }
 
     private void expireIfDue(V1Job job) {
@@ -237,7 +272,8 @@ final class JobController {
         V1JobCondition end = finalCondition(job);
         OffsetDateTime finishedAt = end.getLastTransitionTime();
         if (ttl != null && finishedAt != null && !Times.now().isBefore(finishedAt.plusSeconds(ttl))) {
-            log.accept("job " + job.getMetadata().getName() + ": ttlSecondsAfterFinished=" + ttl + " expired, deleting");
+            log.accept(
+                    "job " + job.getMetadata().getName() + ": ttlSecondsAfterFinished=" + ttl + " expired, deleting");
             try {
                 deletions.delete(key(job), "Foreground", null);
             } catch (ApiError gone) {
@@ -271,17 +307,27 @@ final class JobController {
             return null;
         }
         return job.getStatus().getConditions().stream()
-                .filter(c -> type.equals(c.getType()) && "True".equals(c.getStatus())).findFirst().orElse(null);
+                .filter(c -> type.equals(c.getType()) && "True".equals(c.getStatus()))
+                .findFirst()
+                .orElse(null);
     }
 
     private static void addCondition(V1JobStatus status, String type, String reason, String message) {
         OffsetDateTime now = Times.now();
-        status.addConditionsItem(new V1JobCondition().type(type).status("True").reason(reason).message(message)
-                .lastProbeTime(now).lastTransitionTime(now));
+        status.addConditionsItem(new V1JobCondition()
+                .type(type)
+                .status("True")
+                .reason(reason)
+                .message(message)
+                .lastProbeTime(now)
+                .lastTransitionTime(now));
     }
 
     private static ObjectKey key(V1Job j) {
-        return new ObjectKey(ResourceKind.JOB, j.getMetadata().getNamespace(), j.getMetadata().getName());
+        return new ObjectKey(
+                ResourceKind.JOB,
+                j.getMetadata().getNamespace(),
+                j.getMetadata().getName());
     }
 
     private static int orZero(Integer i) {

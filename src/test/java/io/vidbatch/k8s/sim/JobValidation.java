@@ -7,6 +7,7 @@ import io.kubernetes.client.openapi.models.V1LabelSelector;
 import io.kubernetes.client.openapi.models.V1LabelSelectorRequirement;
 import io.kubernetes.client.openapi.models.V1PodFailurePolicyOnExitCodesRequirement;
 import io.kubernetes.client.openapi.models.V1PodFailurePolicyRule;
+
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -24,8 +25,7 @@ final class JobValidation {
     private static final List<String> ACTIONS = List.of("Count", "FailIndex", "FailJob", "Ignore");
     private static final List<String> OPERATORS = List.of("In", "NotIn");
 
-    private JobValidation() {
-    }
+    private JobValidation() {}
 
     static FieldErrors validate(V1Job job) {
         FieldErrors errs = new FieldErrors();
@@ -42,11 +42,13 @@ final class JobValidation {
             errs.required("spec.selector", "");
         } else if (!matches(spec.getSelector(), templateLabels)) {
             // Whether generated or manual, the selector must match the pods the Job will make.
-            errs.invalid("spec.template.metadata.labels", templateLabels, "`selector` does not match template `labels`");
+            errs.invalid(
+                    "spec.template.metadata.labels", templateLabels, "`selector` does not match template `labels`");
         }
         // ValidatePodTemplateSpec names these without "metadata".
         MetaValidation.labels(templateLabels, "spec.template.labels", errs);
-        MetaValidation.annotations(spec.getTemplate().getMetadata().getAnnotations(), "spec.template.annotations", errs);
+        MetaValidation.annotations(
+                spec.getTemplate().getMetadata().getAnnotations(), "spec.template.annotations", errs);
         PodSpecValidation.podSpec(spec.getTemplate().getSpec(), "spec.template.spec", errs);
         String restart = spec.getTemplate().getSpec().getRestartPolicy();
         if (!"OnFailure".equals(restart) && !"Never".equals(restart)) {
@@ -54,7 +56,9 @@ final class JobValidation {
         }
         if (spec.getPodFailurePolicy() != null) {
             if (!"Never".equals(restart)) {
-                errs.invalid("spec.template.spec.restartPolicy", restart,
+                errs.invalid(
+                        "spec.template.spec.restartPolicy",
+                        restart,
                         "only \"Never\" is supported when podFailurePolicy is specified");
             }
             podFailurePolicy(spec, errs);
@@ -77,7 +81,8 @@ final class JobValidation {
             hasLabel(labels, Admission.JOB_NAME, job.getMetadata().getName(), errs);
         }
         V1LabelSelector s = spec.getSelector();
-        boolean generated = s != null && Map.of(Admission.CONTROLLER_UID, uid).equals(s.getMatchLabels())
+        boolean generated = s != null
+                && Map.of(Admission.CONTROLLER_UID, uid).equals(s.getMatchLabels())
                 && (s.getMatchExpressions() == null || s.getMatchExpressions().isEmpty());
         if (s != null && !generated) {
             errs.invalid("spec.selector", new FieldErrors.GoText(selectorText(s)), "`selector` not auto-generated");
@@ -95,8 +100,10 @@ final class JobValidation {
     }
 
     private static void podFailurePolicy(V1JobSpec spec, FieldErrors errs) {
-        Set<String> containers = spec.getTemplate().getSpec().getContainers().stream().map(V1Container::getName)
-                .filter(Objects::nonNull).collect(Collectors.toSet());
+        Set<String> containers = spec.getTemplate().getSpec().getContainers().stream()
+                .map(V1Container::getName)
+                .filter(Objects::nonNull)
+                .collect(Collectors.toSet());
         List<V1PodFailurePolicyRule> rules = spec.getPodFailurePolicy().getRules();
         for (int i = 0; rules != null && i < rules.size(); i++) {
             V1PodFailurePolicyRule rule = rules.get(i);
@@ -106,9 +113,11 @@ final class JobValidation {
             } else if (!ACTIONS.contains(rule.getAction())) {
                 errs.notSupported(path + ".action", rule.getAction(), ACTIONS);
             } else if (rule.getAction().equals("FailIndex") && !"Indexed".equals(spec.getCompletionMode())) {
-                errs.invalid(path + ".action", rule.getAction(), "The action is only allowed with Indexed completion mode");
+                errs.invalid(
+                        path + ".action", rule.getAction(), "The action is only allowed with Indexed completion mode");
             }
-            boolean conditions = rule.getOnPodConditions() != null && !rule.getOnPodConditions().isEmpty();
+            boolean conditions = rule.getOnPodConditions() != null
+                    && !rule.getOnPodConditions().isEmpty();
             if (rule.getOnExitCodes() == null && !conditions) {
                 errs.invalid(path, "specifying one of OnExitCodes and OnPodConditions is required");
             } else if (rule.getOnExitCodes() != null && conditions) {
@@ -120,10 +129,12 @@ final class JobValidation {
         }
     }
 
-    private static void onExitCodes(V1PodFailurePolicyOnExitCodesRequirement req, String path, Set<String> containers,
-            FieldErrors errs) {
+    private static void onExitCodes(
+            V1PodFailurePolicyOnExitCodesRequirement req, String path, Set<String> containers, FieldErrors errs) {
         if (req.getContainerName() != null && !containers.contains(req.getContainerName())) {
-            errs.invalid(path + ".containerName", req.getContainerName(),
+            errs.invalid(
+                    path + ".containerName",
+                    req.getContainerName(),
                     "must be one of the container or initContainer names in the pod template");
         }
         if (req.getOperator() == null || req.getOperator().isEmpty()) {
@@ -152,8 +163,9 @@ final class JobValidation {
 
     private static boolean matches(V1LabelSelector s, Map<String, String> labels) {
         Map<String, String> l = labels == null ? Map.of() : labels;
-        if (s.getMatchLabels() != null && !s.getMatchLabels().entrySet().stream()
-                .allMatch(e -> e.getValue().equals(l.get(e.getKey())))) {
+        if (s.getMatchLabels() != null
+                && !s.getMatchLabels().entrySet().stream()
+                        .allMatch(e -> e.getValue().equals(l.get(e.getKey())))) {
             return false;
         }
         List<V1LabelSelectorRequirement> exprs = s.getMatchExpressions() == null ? List.of() : s.getMatchExpressions();

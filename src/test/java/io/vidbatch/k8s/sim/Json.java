@@ -7,6 +7,7 @@ import com.google.gson.stream.JsonReader;
 import com.google.gson.stream.JsonToken;
 import com.google.gson.stream.JsonWriter;
 import io.kubernetes.client.openapi.JSON;
+
 import java.io.IOException;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -20,13 +21,16 @@ import java.time.format.DateTimeFormatter;
  * Timestamps are written as the apiserver writes metav1.Time ("...T12:00:00Z").
  */
 final class Json {
-    static final Gson CLIENT = new JSON().getGson().newBuilder()
-            .registerTypeAdapter(OffsetDateTime.class, new Rfc3339Seconds().nullSafe()).create();
+    static final Gson CLIENT = new JSON()
+            .getGson()
+            .newBuilder()
+            .registerTypeAdapter(OffsetDateTime.class, new Rfc3339Seconds().nullSafe())
+            .create();
     static final Gson GSON = new GsonBuilder()
-            .registerTypeAdapter(OffsetDateTime.class, new Rfc3339Seconds().nullSafe()).create();
+            .registerTypeAdapter(OffsetDateTime.class, new Rfc3339Seconds().nullSafe())
+            .create();
 
-    private Json() {
-    }
+    private Json() {}
 
     static String write(Object o) {
         return GSON.toJson(o);

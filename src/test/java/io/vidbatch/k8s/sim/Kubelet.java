@@ -10,6 +10,7 @@ import io.kubernetes.client.openapi.models.V1EnvVar;
 import io.kubernetes.client.openapi.models.V1Node;
 import io.kubernetes.client.openapi.models.V1NodeCondition;
 import io.kubernetes.client.openapi.models.V1Pod;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,7 +46,11 @@ final class Kubelet {
     private volatile long heartbeatNanos = System.nanoTime();
 
     /** PARTITIONED: its processes run on, but it neither hears from nor reports to the API server. */
-    enum State { UP, PARTITIONED, DEAD }
+    enum State {
+        UP,
+        PARTITIONED,
+        DEAD
+    }
 
     Kubelet(String node, ObjectStore store, ContainerRuntime runtime, ControlLoop loop, Consumer<String> faultLog) {
         this.node = node;
@@ -148,7 +153,8 @@ final class Kubelet {
         if (Pods.deleting(pod)) {
             if (!run.termSent) {
                 run.terminate();
-                long grace = pod.getMetadata().getDeletionGracePeriodSeconds() == null ? 30
+                long grace = pod.getMetadata().getDeletionGracePeriodSeconds() == null
+                        ? 30
                         : pod.getMetadata().getDeletionGracePeriodSeconds();
                 run.killAtNanos = System.nanoTime() + grace * 1_000_000_000L;
             } else if (System.nanoTime() >= run.killAtNanos) {
@@ -162,26 +168,32 @@ final class Kubelet {
         String uid = pod.getMetadata().getUid();
         List<String> command = command(c);
         Map<String, String> env = ContainerRuntime.baseEnv(pod.getMetadata().getName());
-        Path sandbox = runtime.workRoot.resolve(pod.getMetadata().getNamespace() + "_" + pod.getMetadata().getName()
-                + "_" + uid.substring(0, 8));
+        Path sandbox = runtime.workRoot.resolve(
+                pod.getMetadata().getNamespace() + "_" + pod.getMetadata().getName() + "_" + uid.substring(0, 8));
         env.putAll(env(pod, c));
         env.put("VIDBATCH_RESULT_FILE", PodProcess.resultFileIn(sandbox).toString());
         if (command.isEmpty()) {
-            startError(pod, "no command specified: the image's entrypoint is unknown to the simulator "
-                    + "(configure SimulatedCluster.imageEntrypoint)");
+            startError(
+                    pod,
+                    "no command specified: the image's entrypoint is unknown to the simulator "
+                            + "(configure SimulatedCluster.imageEntrypoint)");
             return;
         }
         if (runtime.startFails()) {
             // What containerd says when runc cannot set up the container: exit 128, reason StartError.
-            startError(pod, "failed to create containerd task: failed to create shim task: OCI runtime create failed: "
-                    + "runc create failed: unable to start container process: error during container init: "
-                    + "error setting cgroup config for procHooks process: unable to freeze: unknown");
+            startError(
+                    pod,
+                    "failed to create containerd task: failed to create shim task: OCI runtime create failed: "
+                            + "runc create failed: unable to start container process: error during container init: "
+                            + "error setting cgroup config for procHooks process: unable to freeze: unknown");
             return;
         }
         if (!ContainerRuntime.executable(command.get(0), env)) {
-            startError(pod, "failed to create containerd task: failed to create shim task: OCI runtime create failed: "
-                    + "runc create failed: unable to start container process: exec: \"" + command.get(0)
-                    + "\": executable file not found in $PATH: unknown");
+            startError(
+                    pod,
+                    "failed to create containerd task: failed to create shim task: OCI runtime create failed: "
+                            + "runc create failed: unable to start container process: exec: \"" + command.get(0)
+                            + "\": executable file not found in $PATH: unknown");
             return;
         }
         String wd = runtime.rewrites.apply(c.getWorkingDir());
@@ -233,19 +245,32 @@ final class Kubelet {
             Pods.setCondition(p, "Initialized", "True", null, null);
             Pods.setCondition(p, "Ready", "True", null, null);
             Pods.setCondition(p, "ContainersReady", "True", null, null);
-            p.getStatus().setContainerStatuses(List.of(status(c, uid, true).started(true)
-                    .state(new V1ContainerState().running(new V1ContainerStateRunning().startedAt(run.startedAt)))));
+            p.getStatus()
+                    .setContainerStatuses(List.of(status(c, uid, true)
+                            .started(true)
+                            .state(new V1ContainerState()
+                                    .running(new V1ContainerStateRunning().startedAt(run.startedAt)))));
         });
     }
 
     private void postReady() {
         V1Node n = store.peek(new ObjectKey(ResourceKind.NODE, "", node));
-        V1NodeCondition ready = n == null || n.getStatus().getConditions() == null ? null
-                : n.getStatus().getConditions().stream().filter(c -> "Ready".equals(c.getType())).findFirst().orElse(null);
+        V1NodeCondition ready = n == null || n.getStatus().getConditions() == null
+                ? null
+                : n.getStatus().getConditions().stream()
+                        .filter(c -> "Ready".equals(c.getType()))
+                        .findFirst()
+                        .orElse(null);
         if (ready != null && !"True".equals(ready.getStatus())) {
-            store.update(new ObjectKey(ResourceKind.NODE, "", node), (V1Node x) -> x.getStatus().getConditions()
-                    .forEach(c -> c.status("True").reason("KubeletReady").message("kubelet is posting ready status")
-                            .lastHeartbeatTime(Times.now()).lastTransitionTime(Times.now())));
+            store.update(
+                    new ObjectKey(ResourceKind.NODE, "", node),
+                    (V1Node x) -> x.getStatus()
+                            .getConditions()
+                            .forEach(c -> c.status("True")
+                                    .reason("KubeletReady")
+                                    .message("kubelet is posting ready status")
+                                    .lastHeartbeatTime(Times.now())
+                                    .lastTransitionTime(Times.now())));
         }
     }
 
@@ -262,23 +287,38 @@ final class Kubelet {
         }
         // Like the kubelet: the runtime's own message, then ": " and the file's (either may be absent).
         String runtimeMessage = runtime.exitMessage;
-        String msg = runtimeMessage == null ? message : message == null ? runtimeMessage : runtimeMessage + ": " + message;
-        V1ContainerStateTerminated terminated = new V1ContainerStateTerminated().exitCode(code).reason(reason)
-                .message(msg).startedAt(run.startedAt).finishedAt(Times.now())
+        String msg =
+                runtimeMessage == null ? message : message == null ? runtimeMessage : runtimeMessage + ": " + message;
+        V1ContainerStateTerminated terminated = new V1ContainerStateTerminated()
+                .exitCode(code)
+                .reason(reason)
+                .message(msg)
+                .startedAt(run.startedAt)
+                .finishedAt(Times.now())
                 .containerID("sim://" + pod.getMetadata().getUid());
         store.update(Pods.key(pod), (V1Pod p) -> terminate(p, c, failed ? "Failed" : "Succeeded", terminated));
         run.reported = true;
         run.cleanUp();
         Instant exited = run.exited == null ? Instant.now() : run.exited;
-        runtime.exits.add(new ProcessExit(pod.getMetadata().getNamespace(), pod.getMetadata().getName(), code,
-                pod.getMetadata().getCreationTimestamp().toInstant(), run.launched, exited, Instant.now()));
+        runtime.exits.add(new ProcessExit(
+                pod.getMetadata().getNamespace(),
+                pod.getMetadata().getName(),
+                code,
+                pod.getMetadata().getCreationTimestamp().toInstant(),
+                run.launched,
+                exited,
+                Instant.now()));
     }
 
     private void startError(V1Pod pod, String message) {
         V1Container c = pod.getSpec().getContainers().get(0);
         faultLog.accept("kubelet " + node + ": pod " + pod.getMetadata().getName() + " StartError: " + message);
-        V1ContainerStateTerminated terminated = new V1ContainerStateTerminated().exitCode(128).reason("StartError")
-                .message(message).startedAt(Times.now()).finishedAt(Times.now());
+        V1ContainerStateTerminated terminated = new V1ContainerStateTerminated()
+                .exitCode(128)
+                .reason("StartError")
+                .message(message)
+                .startedAt(Times.now())
+                .finishedAt(Times.now());
         store.update(Pods.key(pod), (V1Pod p) -> terminate(p, c, "Failed", terminated));
     }
 
@@ -286,8 +326,10 @@ final class Kubelet {
     private void finishWithoutProcess(V1Pod pod) {
         if (!Pods.terminal(pod)) {
             V1Container c = pod.getSpec().getContainers().get(0);
-            V1ContainerStateTerminated terminated = new V1ContainerStateTerminated().exitCode(137)
-                    .reason("ContainerStatusUnknown").message("The container could not be located when the pod was terminated");
+            V1ContainerStateTerminated terminated = new V1ContainerStateTerminated()
+                    .exitCode(137)
+                    .reason("ContainerStatusUnknown")
+                    .message("The container could not be located when the pod was terminated");
             store.update(Pods.key(pod), (V1Pod p) -> terminate(p, c, "Failed", terminated));
         } else if (Pods.deleting(pod)) {
             finalDelete(pod);
@@ -334,8 +376,14 @@ final class Kubelet {
             Pods.setCondition(p, "Initialized", "True", null, null);
             Pods.setCondition(p, "Ready", "False", "ContainersNotReady", notReady);
             Pods.setCondition(p, "ContainersReady", "False", "ContainersNotReady", notReady);
-            p.getStatus().setContainerStatuses(List.of(status(c, uid, false).imageID("").started(false)
-                    .state(new V1ContainerState().waiting(new V1ContainerStateWaiting().reason(reason).message(message)))));
+            p.getStatus()
+                    .setContainerStatuses(List.of(status(c, uid, false)
+                            .imageID("")
+                            .started(false)
+                            .state(new V1ContainerState()
+                                    .waiting(new V1ContainerStateWaiting()
+                                            .reason(reason)
+                                            .message(message)))));
         });
     }
 
@@ -344,19 +392,27 @@ final class Kubelet {
         Pods.setCondition(p, "PodReadyToStartContainers", "False", null, null);
         Pods.setCondition(p, "Ready", "False", "PodCompleted", null);
         Pods.setCondition(p, "ContainersReady", "False", "PodCompleted", null);
-        p.getStatus().setContainerStatuses(List.of(status(c, p.getMetadata().getUid(), false).started(false)
-                .state(new V1ContainerState().terminated(terminated))));
+        p.getStatus()
+                .setContainerStatuses(List.of(status(c, p.getMetadata().getUid(), false)
+                        .started(false)
+                        .state(new V1ContainerState().terminated(terminated))));
     }
 
     // name, image, imageID, ready and restartCount are required: client-java rejects a status without them.
     private static V1ContainerStatus status(V1Container c, String podUid, boolean ready) {
-        return new V1ContainerStatus().name(c.getName()).image(c.getImage()).imageID("sim://" + c.getImage())
-                .containerID("sim://" + podUid).ready(ready).restartCount(0);
+        return new V1ContainerStatus()
+                .name(c.getName())
+                .image(c.getImage())
+                .imageID("sim://" + c.getImage())
+                .containerID("sim://" + podUid)
+                .ready(ready)
+                .restartCount(0);
     }
 
     private List<String> command(V1Container c) {
         List<String> out = new ArrayList<>();
-        List<String> entry = c.getCommand() != null && !c.getCommand().isEmpty() ? c.getCommand()
+        List<String> entry = c.getCommand() != null && !c.getCommand().isEmpty()
+                ? c.getCommand()
                 : runtime.entrypointOf(c.getImage());
         if (entry == null) {
             return out;
@@ -389,8 +445,8 @@ final class Kubelet {
                     env.put(v.getName(), value);
                 }
             } else if (v.getValueFrom() != null) {
-                faultLog.accept("kubelet " + node + ": env " + v.getName() + " of pod " + pod.getMetadata().getName()
-                        + " uses a source the simulator does not resolve; left unset");
+                faultLog.accept("kubelet " + node + ": env " + v.getName() + " of pod "
+                        + pod.getMetadata().getName() + " uses a source the simulator does not resolve; left unset");
             } else {
                 env.put(v.getName(), "");
             }
@@ -403,8 +459,12 @@ final class Kubelet {
     }
 
     private static String waitingReason(V1Pod pod) {
-        List<V1ContainerStatus> s = pod.getStatus() == null ? null : pod.getStatus().getContainerStatuses();
-        if (s == null || s.isEmpty() || s.get(0).getState() == null || s.get(0).getState().getWaiting() == null) {
+        List<V1ContainerStatus> s =
+                pod.getStatus() == null ? null : pod.getStatus().getContainerStatuses();
+        if (s == null
+                || s.isEmpty()
+                || s.get(0).getState() == null
+                || s.get(0).getState().getWaiting() == null) {
             return null;
         }
         return s.get(0).getState().getWaiting().getReason();

@@ -3,6 +3,7 @@ package io.vidbatch.k8s.sim;
 import io.kubernetes.client.openapi.models.V1Container;
 import io.kubernetes.client.openapi.models.V1ContainerStatus;
 import io.kubernetes.client.openapi.models.V1Pod;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -34,8 +35,10 @@ final class LogEndpoint {
         String container = container(pod, ex.param("container"));
         Optional<Path> file = source.logFile(ns, path.name(), container);
         if (file.isEmpty()) {
-            throw new ApiError(400, "container \"" + container + "\" in pod \"" + path.name()
-                    + "\" is waiting to start: " + waitingReason(pod, container));
+            throw new ApiError(
+                    400,
+                    "container \"" + container + "\" in pod \"" + path.name() + "\" is waiting to start: "
+                            + waitingReason(pod, container));
         }
         if (ex.flag("follow")) {
             follow(ex, file.get(), ns, path.name(), container);
@@ -54,9 +57,10 @@ final class LogEndpoint {
     }
 
     private void follow(Exchange ex, Path file, String ns, String pod, String container) throws IOException {
-        try (OutputStream out = ex.startStream("text/plain"); InputStream in = Files.newInputStream(file)) {
+        try (OutputStream out = ex.startStream("text/plain");
+                InputStream in = Files.newInputStream(file)) {
             byte[] buf = new byte[8192];
-            for (;;) {
+            for (; ; ) {
                 boolean running = source.running(ns, pod, container);
                 int n;
                 while ((n = in.read(buf)) > 0) {
@@ -74,16 +78,22 @@ final class LogEndpoint {
     }
 
     private static String container(V1Pod pod, String requested) {
-        List<String> names = pod.getSpec().getContainers().stream().map(V1Container::getName).toList();
+        List<String> names =
+                pod.getSpec().getContainers().stream().map(V1Container::getName).toList();
         if (requested == null) {
             if (names.size() != 1) {
-                throw new ApiError(400, "a container name must be specified for pod " + pod.getMetadata().getName()
-                        + ", choose one of: " + names);
+                throw new ApiError(
+                        400,
+                        "a container name must be specified for pod "
+                                + pod.getMetadata().getName() + ", choose one of: " + names);
             }
             return names.get(0);
         }
         if (!names.contains(requested)) {
-            throw new ApiError(400, "container " + requested + " is not valid for pod " + pod.getMetadata().getName());
+            throw new ApiError(
+                    400,
+                    "container " + requested + " is not valid for pod "
+                            + pod.getMetadata().getName());
         }
         return requested;
     }
@@ -91,7 +101,9 @@ final class LogEndpoint {
     private static String waitingReason(V1Pod pod, String container) {
         if (pod.getStatus() != null && pod.getStatus().getContainerStatuses() != null) {
             for (V1ContainerStatus s : pod.getStatus().getContainerStatuses()) {
-                if (container.equals(s.getName()) && s.getState() != null && s.getState().getWaiting() != null) {
+                if (container.equals(s.getName())
+                        && s.getState() != null
+                        && s.getState().getWaiting() != null) {
                     String reason = s.getState().getWaiting().getReason();
                     if ("ErrImagePull".equals(reason)) {
                         return "trying and failing to pull image";

@@ -4,6 +4,7 @@ import io.kubernetes.client.custom.Quantity;
 import io.kubernetes.client.openapi.models.V1Container;
 import io.kubernetes.client.openapi.models.V1PodSpec;
 import io.kubernetes.client.openapi.models.V1ResourceRequirements;
+
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -38,9 +39,11 @@ record MemoryLimitRange(Quantity max) {
             Quantity limit = c.getResources().getLimits().get("memory");
             Quantity request = c.getResources().getRequests().get("memory");
             if (limit.getNumber().compareTo(max.getNumber()) > 0) {
-                errs.add("maximum memory usage per Container is " + enforced + ", but limit is " + limit.toSuffixedString());
+                errs.add("maximum memory usage per Container is " + enforced + ", but limit is "
+                        + limit.toSuffixedString());
             } else if (request.getNumber().compareTo(max.getNumber()) > 0) {
-                errs.add("maximum memory usage per Container is " + enforced + ", but request is " + request.toSuffixedString());
+                errs.add("maximum memory usage per Container is " + enforced + ", but request is "
+                        + request.toSuffixedString());
             }
         }
         if (errs.isEmpty()) {

@@ -1,6 +1,7 @@
 package io.vidbatch.k8s.sim;
 
 import io.kubernetes.client.openapi.models.V1ObjectMeta;
+
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.TreeMap;
@@ -10,8 +11,7 @@ final class MetaValidation {
     /** TotalAnnotationSizeLimitB: keys and values together, in bytes. */
     static final int ANNOTATIONS_MAX_BYTES = 256 * 1024;
 
-    private MetaValidation() {
-    }
+    private MetaValidation() {}
 
     /** Names are DNS-1123 subdomains (Jobs and Pods alike); a generateName is checked as a prefix. */
     static void objectMeta(V1ObjectMeta meta, String path, FieldErrors errs) {

@@ -22,8 +22,7 @@ final class NameRules {
     private static final Pattern LABEL_VALUE = Pattern.compile(LABEL_VALUE_FMT);
     private static final Pattern ENV_NAME = Pattern.compile(ENV_NAME_FMT);
 
-    private NameRules() {
-    }
+    private NameRules() {}
 
     static List<String> dns1123Label(String value) {
         List<String> errs = new ArrayList<>();
@@ -31,8 +30,12 @@ final class NameRules {
             errs.add(maxLen(63));
         }
         if (!LABEL.matcher(value).matches()) {
-            errs.add(regex("a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must "
-                    + "start and end with an alphanumeric character", LABEL_FMT, "my-name", "123-abc"));
+            errs.add(regex(
+                    "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must "
+                            + "start and end with an alphanumeric character",
+                    LABEL_FMT,
+                    "my-name",
+                    "123-abc"));
         }
         return errs;
     }
@@ -43,8 +46,11 @@ final class NameRules {
             errs.add(maxLen(253));
         }
         if (!SUBDOMAIN.matcher(value).matches()) {
-            errs.add(regex("a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', "
-                    + "and must start and end with an alphanumeric character", SUBDOMAIN_FMT, "example.com"));
+            errs.add(regex(
+                    "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', "
+                            + "and must start and end with an alphanumeric character",
+                    SUBDOMAIN_FMT,
+                    "example.com"));
         }
         return errs;
     }
@@ -65,8 +71,13 @@ final class NameRules {
                 dns1123Subdomain(prefix).forEach(m -> errs.add("prefix part " + m));
             }
         } else {
-            errs.add(regex("a qualified name must consist of alphanumeric characters, '-', '_' or '.', and must start "
-                    + "and end with an alphanumeric character", QUALIFIED_NAME_FMT, "MyName", "my.name", "123-abc")
+            errs.add(regex(
+                            "a qualified name must consist of alphanumeric characters, '-', '_' or '.', and must start "
+                                    + "and end with an alphanumeric character",
+                            QUALIFIED_NAME_FMT,
+                            "MyName",
+                            "my.name",
+                            "123-abc")
                     + " with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')");
             return errs;
         }
@@ -76,8 +87,14 @@ final class NameRules {
             errs.add("name part " + maxLen(63));
         }
         if (!QUALIFIED_NAME.matcher(name).matches()) {
-            errs.add("name part " + regex("must consist of alphanumeric characters, '-', '_' or '.', and must start and "
-                    + "end with an alphanumeric character", QUALIFIED_NAME_FMT, "MyName", "my.name", "123-abc"));
+            errs.add("name part "
+                    + regex(
+                            "must consist of alphanumeric characters, '-', '_' or '.', and must start and "
+                                    + "end with an alphanumeric character",
+                            QUALIFIED_NAME_FMT,
+                            "MyName",
+                            "my.name",
+                            "123-abc"));
         }
         return errs;
     }
@@ -88,8 +105,13 @@ final class NameRules {
             errs.add(maxLen(63));
         }
         if (!LABEL_VALUE.matcher(value).matches()) {
-            errs.add(regex("a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', "
-                    + "and must start and end with an alphanumeric character", LABEL_VALUE_FMT, "MyValue", "my_value", "12345"));
+            errs.add(regex(
+                    "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', "
+                            + "and must start and end with an alphanumeric character",
+                    LABEL_VALUE_FMT,
+                    "MyValue",
+                    "my_value",
+                    "12345"));
         }
         return errs;
     }
@@ -97,8 +119,13 @@ final class NameRules {
     static List<String> envVarName(String value) {
         List<String> errs = new ArrayList<>();
         if (!ENV_NAME.matcher(value).matches()) {
-            errs.add(regex("a valid environment variable name must consist of alphabetic characters, digits, '_', '-', or "
-                    + "'.', and must not start with a digit", ENV_NAME_FMT, "my.env-name", "MY_ENV.NAME", "MyEnvName1"));
+            errs.add(regex(
+                    "a valid environment variable name must consist of alphabetic characters, digits, '_', '-', or "
+                            + "'.', and must not start with a digit",
+                    ENV_NAME_FMT,
+                    "my.env-name",
+                    "MY_ENV.NAME",
+                    "MyEnvName1"));
         }
         return errs;
     }
@@ -113,6 +140,9 @@ final class NameRules {
         for (int i = 0; i < examples.length; i++) {
             b.append(i == 0 ? "" : ",  or ").append('\'').append(examples[i]).append('\'');
         }
-        return b.append(", regex used for validation is '").append(fmt).append("')").toString();
+        return b.append(", regex used for validation is '")
+                .append(fmt)
+                .append("')")
+                .toString();
     }
 }

@@ -3,6 +3,7 @@ package io.vidbatch.k8s.sim;
 import io.kubernetes.client.openapi.models.V1Node;
 import io.kubernetes.client.openapi.models.V1Pod;
 import io.kubernetes.client.openapi.models.V1Taint;
+
 import java.time.Duration;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -43,19 +44,30 @@ final class NodeLifecycleController {
                 log.accept("node-lifecycle: " + node.getMetadata().getName() + " Ready=Unknown, tainted unreachable");
                 markUnreachable(node.getMetadata().getName());
             } else if (!silent && unreachable && Taints.ready(node)) {
-                log.accept("node-lifecycle: " + node.getMetadata().getName() + " Ready again, unreachable taints removed");
-                update(node.getMetadata().getName(), n -> n.getSpec().getTaints().removeIf(t -> Taints.UNREACHABLE.equals(t.getKey())));
+                log.accept(
+                        "node-lifecycle: " + node.getMetadata().getName() + " Ready again, unreachable taints removed");
+                update(
+                        node.getMetadata().getName(),
+                        n -> n.getSpec().getTaints().removeIf(t -> Taints.UNREACHABLE.equals(t.getKey())));
             }
         }
     }
 
     private void markUnreachable(String name) {
         update(name, n -> {
-            n.getStatus().getConditions().forEach(c -> c.status("Unknown").reason("NodeStatusUnknown")
-                    .message("Kubelet stopped posting node status.").lastTransitionTime(Times.now()));
+            n.getStatus()
+                    .getConditions()
+                    .forEach(c -> c.status("Unknown")
+                            .reason("NodeStatusUnknown")
+                            .message("Kubelet stopped posting node status.")
+                            .lastTransitionTime(Times.now()));
             // Only NoExecute taints carry timeAdded.
             n.getSpec().addTaintsItem(new V1Taint().key(Taints.UNREACHABLE).effect("NoSchedule"));
-            n.getSpec().addTaintsItem(new V1Taint().key(Taints.UNREACHABLE).effect("NoExecute").timeAdded(Times.now()));
+            n.getSpec()
+                    .addTaintsItem(new V1Taint()
+                            .key(Taints.UNREACHABLE)
+                            .effect("NoExecute")
+                            .timeAdded(Times.now()));
         });
         for (V1Pod p : store.<V1Pod>peekAll(ResourceKind.POD)) {
             if (name.equals(p.getSpec().getNodeName()) && !Pods.terminal(p)) {

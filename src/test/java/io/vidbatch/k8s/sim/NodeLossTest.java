@@ -1,8 +1,5 @@
 package io.vidbatch.k8s.sim;
 
-import static io.vidbatch.k8s.sim.TestJobs.NS;
-import static org.assertj.core.api.Assertions.assertThat;
-
 import io.kubernetes.client.openapi.apis.BatchV1Api;
 import io.kubernetes.client.openapi.models.V1Job;
 import io.kubernetes.client.openapi.models.V1Node;
@@ -10,12 +7,16 @@ import io.kubernetes.client.openapi.models.V1NodeCondition;
 import io.kubernetes.client.openapi.models.V1Pod;
 import io.kubernetes.client.openapi.models.V1PodCondition;
 import io.kubernetes.client.openapi.models.V1Toleration;
-import java.nio.file.Path;
-import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+import static io.vidbatch.k8s.sim.TestJobs.NS;
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A node lost as the Kubernetes docs describe it ("Nodes: node status and heartbeats", "Taints and
@@ -58,9 +59,11 @@ class NodeLossTest {
         V1Pod first = cluster.awaitPod(TestJobs::running, WAIT);
         cluster.await(() -> marker.toFile().exists(), WAIT, "the first run to start");
         // DefaultTolerationSeconds adds what the pod does not already tolerate.
-        assertThat(first.getSpec().getTolerations()).anySatisfy(t -> assertToleration(t, "node.kubernetes.io/not-ready", 300))
+        assertThat(first.getSpec().getTolerations())
+                .anySatisfy(t -> assertToleration(t, "node.kubernetes.io/not-ready", 300))
                 .anySatisfy(t -> assertToleration(t, Taints.UNREACHABLE, 1))
-                .filteredOn(t -> Taints.UNREACHABLE.equals(t.getKey())).hasSize(1);
+                .filteredOn(t -> Taints.UNREACHABLE.equals(t.getKey()))
+                .hasSize(1);
         String node = first.getSpec().getNodeName();
 
         cluster.loseNode(node);
@@ -68,21 +71,28 @@ class NodeLossTest {
         assertThat(cluster.alivePodProcesses()).isEmpty();
         V1Node lost = awaitNode(node, n -> "Unknown".equals(ready(n).getStatus()));
         assertThat(ready(lost).getReason()).isEqualTo("NodeStatusUnknown");
-        assertThat(lost.getSpec().getTaints()).anySatisfy(t -> {
-            assertThat(t.getKey()).isEqualTo(Taints.UNREACHABLE);
-            assertThat(t.getEffect()).isEqualTo("NoSchedule");
-        }).anySatisfy(t -> {
-            assertThat(t.getKey()).isEqualTo(Taints.UNREACHABLE);
-            assertThat(t.getEffect()).isEqualTo("NoExecute");
-            assertThat(t.getTimeAdded()).isNotNull();
-        });
+        assertThat(lost.getSpec().getTaints())
+                .anySatisfy(t -> {
+                    assertThat(t.getKey()).isEqualTo(Taints.UNREACHABLE);
+                    assertThat(t.getEffect()).isEqualTo("NoSchedule");
+                })
+                .anySatisfy(t -> {
+                    assertThat(t.getKey()).isEqualTo(Taints.UNREACHABLE);
+                    assertThat(t.getEffect()).isEqualTo("NoExecute");
+                    assertThat(t.getTimeAdded()).isNotNull();
+                });
         V1Pod evicted = cluster.awaitPod(p -> name(p).equals(name(first)) && Pods.deleting(p), WAIT);
         assertThat(TestJobs.phase(evicted)).isEqualTo("Running");
         assertDisruption(evicted, "DeletionByTaintManager");
-        V1Job waiting = cluster.awaitJob(j -> j.getStatus() != null && Integer.valueOf(1).equals(j.getStatus().getTerminating()), WAIT);
+        V1Job waiting = cluster.awaitJob(
+                j -> j.getStatus() != null
+                        && Integer.valueOf(1).equals(j.getStatus().getTerminating()),
+                WAIT);
         assertThat(waiting.getStatus().getFailed()).isZero();
         assertThat(waiting.getStatus().getConditions()).isNullOrEmpty();
-        assertThat(cluster.pods()).as("no replacement while it terminates").singleElement()
+        assertThat(cluster.pods())
+                .as("no replacement while it terminates")
+                .singleElement()
                 .satisfies(p -> assertThat(TestJobs.phase(p)).isEqualTo("Running"));
 
         cluster.deleteNode(node);
@@ -91,7 +101,9 @@ class NodeLossTest {
         assertThat(done.getStatus().getFailed()).isZero();
         assertThat(cluster.events()).anyMatch(e -> e.contains(name(first) + " failed -> Ignore"));
         assertThat(cluster.pod(name(first))).isEmpty();
-        assertThat(cluster.pods()).singleElement().satisfies(p -> assertThat(p.getSpec().getNodeName()).isNotEqualTo(node));
+        assertThat(cluster.pods())
+                .singleElement()
+                .satisfies(p -> assertThat(p.getSpec().getNodeName()).isNotEqualTo(node));
     }
 
     /**
@@ -101,7 +113,10 @@ class NodeLossTest {
     @Test
     void theOutOfServiceTaintEndsTheTerminatingPodsOfADeadNode() throws Exception {
         Path marker = tmp.resolve("marker");
-        batch.createNamespacedJob(NS, TestJobs.failurePolicy(TestJobs.shell("shutdown", TestJobs.firstRunHangs(marker.toString())), 3))
+        batch.createNamespacedJob(
+                        NS,
+                        TestJobs.failurePolicy(
+                                TestJobs.shell("shutdown", TestJobs.firstRunHangs(marker.toString())), 3))
                 .execute();
         V1Pod first = cluster.awaitPod(TestJobs::running, WAIT);
         cluster.await(() -> marker.toFile().exists(), WAIT, "the first run to start");
@@ -109,9 +124,13 @@ class NodeLossTest {
 
         cluster.loseNode(node);
         awaitNode(node, n -> Taints.has(n, Taints.UNREACHABLE, "NoExecute"));
-        cluster.awaitPod(p -> name(p).equals(name(first)) && "False".equals(TestJobs.condition(p, "Ready").getStatus()), WAIT);
+        cluster.awaitPod(
+                p -> name(p).equals(name(first))
+                        && "False".equals(TestJobs.condition(p, "Ready").getStatus()),
+                WAIT);
         assertThat(cluster.pod(name(first)).orElseThrow().getMetadata().getDeletionTimestamp())
-                .as("tolerated for 300 s").isNull();
+                .as("tolerated for 300 s")
+                .isNull();
 
         cluster.markOutOfService(node);
 
@@ -144,9 +163,14 @@ class NodeLossTest {
         assertDisruption(evicted, "DeletionByTaintManager");
         V1Job met = cluster.awaitJob(j -> TestJobs.hasCondition(j, "SuccessCriteriaMet"), WAIT);
         assertThat(met.getStatus().getFailed()).isEqualTo(1);
-        assertThat(TestJobs.hasCondition(met, "Complete")).as("Complete while a pod terminates").isFalse();
-        assertThat(cluster.alivePodProcesses()).as("the partitioned pod's process").containsExactly(name(first));
-        assertThat(cluster.pod(name(first)).orElseThrow().getStatus().getPhase()).isEqualTo("Running");
+        assertThat(TestJobs.hasCondition(met, "Complete"))
+                .as("Complete while a pod terminates")
+                .isFalse();
+        assertThat(cluster.alivePodProcesses())
+                .as("the partitioned pod's process")
+                .containsExactly(name(first));
+        assertThat(cluster.pod(name(first)).orElseThrow().getStatus().getPhase())
+                .isEqualTo("Running");
 
         cluster.recoverNode(node);
 
@@ -161,7 +185,8 @@ class NodeLossTest {
     /** A dead node that reboots: its kubelet finds no container for a pod that was Running, and fails it. */
     @Test
     void aRebootedNodeFailsThePodsWhoseContainersItLost() throws Exception {
-        batch.createNamespacedJob(NS, TestJobs.shell("rebooted", "exec sleep 60")).execute();
+        batch.createNamespacedJob(NS, TestJobs.shell("rebooted", "exec sleep 60"))
+                .execute();
         V1Pod pod = cluster.awaitPod(TestJobs::running, WAIT);
         String node = pod.getSpec().getNodeName();
         cluster.loseNode(node);
@@ -170,14 +195,22 @@ class NodeLossTest {
         cluster.recoverNode(node);
 
         V1Pod failed = cluster.awaitPod(p -> name(p).equals(name(pod)) && "Failed".equals(TestJobs.phase(p)), WAIT);
-        assertThat(SimulatedClusterTest.state(failed).getTerminated().getReason()).isEqualTo("ContainerStatusUnknown");
-        assertThat(SimulatedClusterTest.state(failed).getTerminated().getExitCode()).isEqualTo(137);
+        assertThat(SimulatedClusterTest.state(failed).getTerminated().getReason())
+                .isEqualTo("ContainerStatusUnknown");
+        assertThat(SimulatedClusterTest.state(failed).getTerminated().getExitCode())
+                .isEqualTo(137);
         cluster.awaitJob(j -> TestJobs.hasCondition(j, "Failed"), WAIT);
     }
 
     private static void tolerateUnreachableFor(V1Job job, long seconds) {
-        job.getSpec().getTemplate().getSpec().addTolerationsItem(new V1Toleration().key(Taints.UNREACHABLE).operator("Exists")
-                .effect("NoExecute").tolerationSeconds(seconds));
+        job.getSpec()
+                .getTemplate()
+                .getSpec()
+                .addTolerationsItem(new V1Toleration()
+                        .key(Taints.UNREACHABLE)
+                        .operator("Exists")
+                        .effect("NoExecute")
+                        .tolerationSeconds(seconds));
     }
 
     private static void assertToleration(V1Toleration t, String key, long seconds) {
@@ -195,13 +228,22 @@ class NodeLossTest {
     }
 
     private V1Node awaitNode(String name, java.util.function.Predicate<V1Node> condition) {
-        cluster.await(() -> cluster.nodes().stream().anyMatch(n -> n.getMetadata().getName().equals(name) && condition.test(n)),
-                WAIT, "node " + name);
-        return cluster.nodes().stream().filter(n -> n.getMetadata().getName().equals(name)).findFirst().orElseThrow();
+        cluster.await(
+                () -> cluster.nodes().stream()
+                        .anyMatch(n -> n.getMetadata().getName().equals(name) && condition.test(n)),
+                WAIT,
+                "node " + name);
+        return cluster.nodes().stream()
+                .filter(n -> n.getMetadata().getName().equals(name))
+                .findFirst()
+                .orElseThrow();
     }
 
     private static V1NodeCondition ready(V1Node n) {
-        return n.getStatus().getConditions().stream().filter(c -> "Ready".equals(c.getType())).findFirst().orElseThrow();
+        return n.getStatus().getConditions().stream()
+                .filter(c -> "Ready".equals(c.getType()))
+                .findFirst()
+                .orElseThrow();
     }
 
     private static String name(V1Pod p) {

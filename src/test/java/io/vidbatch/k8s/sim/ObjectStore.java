@@ -6,6 +6,7 @@ import io.kubernetes.client.openapi.models.V1Job;
 import io.kubernetes.client.openapi.models.V1Node;
 import io.kubernetes.client.openapi.models.V1ObjectMeta;
 import io.kubernetes.client.openapi.models.V1Pod;
+
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -34,12 +35,10 @@ public final class ObjectStore {
     private static final String NAME_CHARS = "bcdfghjklmnpqrstvwxz2456789";
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private record Entry(KubernetesObject object, String json) {
-    }
+    private record Entry(KubernetesObject object, String json) {}
 
     /** Items of a list with the resourceVersion the list is consistent with. */
-    record Snapshot(List<String> itemsJson, List<KubernetesObject> items, long resourceVersion) {
-    }
+    record Snapshot(List<String> itemsJson, List<KubernetesObject> items, long resourceVersion) {}
 
     private final Object lock = new Object();
     private final Map<ResourceKind, TreeMap<ObjectKey, Entry>> byKind = new EnumMap<>(ResourceKind.class);
@@ -257,7 +256,8 @@ public final class ObjectStore {
 
     private static boolean deletionComplete(KubernetesObject o) {
         V1ObjectMeta m = o.getMetadata();
-        if (m.getDeletionTimestamp() == null || (m.getFinalizers() != null && !m.getFinalizers().isEmpty())) {
+        if (m.getDeletionTimestamp() == null
+                || (m.getFinalizers() != null && !m.getFinalizers().isEmpty())) {
             return false;
         }
         return !(o instanceof V1Pod) || Long.valueOf(0).equals(m.getDeletionGracePeriodSeconds());
@@ -305,7 +305,7 @@ public final class ObjectStore {
         // As the apiserver's name generator: the prefix cut so that the name stays a 63-character label.
         String base = prefix.length() > 58 ? prefix.substring(0, 58) : prefix;
         synchronized (lock) {
-            for (;;) {
+            for (; ; ) {
                 StringBuilder name = new StringBuilder(base);
                 for (int i = 0; i < 5; i++) {
                     name.append(NAME_CHARS.charAt(RANDOM.nextInt(NAME_CHARS.length())));

@@ -1,6 +1,7 @@
 package io.vidbatch.k8s.sim;
 
 import io.kubernetes.client.openapi.models.V1Pod;
+
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -15,8 +16,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class PodAdmission {
     /** A ResourceQuota with one hard limit, {@code requests.cpu}. */
-    record Quota(String name, long cpuMillis) {
-    }
+    record Quota(String name, long cpuMillis) {}
 
     private final Set<String> missingAccounts = ConcurrentHashMap.newKeySet();
     private final Map<String, Quota> quotas = new ConcurrentHashMap<>();
@@ -68,11 +68,17 @@ final class PodAdmission {
      */
     void admit(V1Pod pod, ObjectStore store) {
         String ns = pod.getMetadata().getNamespace();
-        String prefixOrName = pod.getMetadata().getName() != null ? pod.getMetadata().getName() : pod.getMetadata().getGenerateName();
-        String account = pod.getSpec().getServiceAccountName() == null ? "default" : pod.getSpec().getServiceAccountName();
+        String prefixOrName = pod.getMetadata().getName() != null
+                ? pod.getMetadata().getName()
+                : pod.getMetadata().getGenerateName();
+        String account = pod.getSpec().getServiceAccountName() == null
+                ? "default"
+                : pod.getSpec().getServiceAccountName();
         if (missingAccounts.contains(ns + "/" + account)) {
-            throw forbidden(prefixOrName, "error looking up service account " + ns + "/" + account + ": serviceaccount \""
-                    + account + "\" not found");
+            throw forbidden(
+                    prefixOrName,
+                    "error looking up service account " + ns + "/" + account + ": serviceaccount \"" + account
+                            + "\" not found");
         }
         MemoryLimitRange range = limitRanges.get(ns);
         if (range != null) {
@@ -80,14 +86,17 @@ final class PodAdmission {
             pod.getStatus().setQosClass(Admission.qosClass(pod.getSpec()));
         }
         if (pod.getMetadata().getName() == null) {
-            pod.getMetadata().setName(store.generateName(ResourceKind.POD, ns, pod.getMetadata().getGenerateName()));
+            pod.getMetadata()
+                    .setName(store.generateName(
+                            ResourceKind.POD, ns, pod.getMetadata().getGenerateName()));
         }
         String name = pod.getMetadata().getName();
         String tooMuch = range == null ? null : range.violation(pod.getSpec());
         if (tooMuch != null) {
             throw forbidden(name, tooMuch);
         }
-        String insecure = PodSecurity.violation(pod.getSpec(), podSecurity.getOrDefault(ns, PodSecurity.Level.PRIVILEGED));
+        String insecure =
+                PodSecurity.violation(pod.getSpec(), podSecurity.getOrDefault(ns, PodSecurity.Level.PRIVILEGED));
         if (insecure != null) {
             throw forbidden(name, insecure);
         }
@@ -97,18 +106,28 @@ final class PodAdmission {
             // What counts against a quota: pods of the namespace not yet terminal.
             long used = store.<V1Pod>peekAll(ResourceKind.POD).stream()
                     .filter(p -> ns.equals(p.getMetadata().getNamespace()) && !Pods.terminal(p))
-                    .mapToLong(Cpu::requested).sum();
+                    .mapToLong(Cpu::requested)
+                    .sum();
             if (used + requested > quota.cpuMillis()) {
                 // Named by its prefix, which the launcher's ITs match; a real apiserver names the generated pod here.
-                throw forbidden(prefixOrName, "exceeded quota: " + quota.name() + ", requested: requests.cpu=" + Cpu.quantity(requested).toSuffixedString()
-                        + ", used: requests.cpu=" + Cpu.quantity(used).toSuffixedString()
-                        + ", limited: requests.cpu=" + Cpu.quantity(quota.cpuMillis()).toSuffixedString());
+                throw forbidden(
+                        prefixOrName,
+                        "exceeded quota: " + quota.name() + ", requested: requests.cpu="
+                                + Cpu.quantity(requested).toSuffixedString()
+                                + ", used: requests.cpu=" + Cpu.quantity(used).toSuffixedString()
+                                + ", limited: requests.cpu="
+                                + Cpu.quantity(quota.cpuMillis()).toSuffixedString());
             }
         }
     }
 
     private static ApiError forbidden(String name, String why) {
-        return new ApiError(403, "Forbidden", "pods \"" + name + "\" is forbidden: " + why,
-                new io.kubernetes.client.openapi.models.V1StatusDetails().name(name).kind("pods"));
+        return new ApiError(
+                403,
+                "Forbidden",
+                "pods \"" + name + "\" is forbidden: " + why,
+                new io.kubernetes.client.openapi.models.V1StatusDetails()
+                        .name(name)
+                        .kind("pods"));
     }
 }

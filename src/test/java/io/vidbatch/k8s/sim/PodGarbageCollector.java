@@ -2,6 +2,7 @@ package io.vidbatch.k8s.sim;
 
 import io.kubernetes.client.openapi.models.V1Node;
 import io.kubernetes.client.openapi.models.V1Pod;
+
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -22,6 +23,7 @@ final class PodGarbageCollector {
     private final Consumer<String> log;
     /** Per pod uid: when its node was first found missing (System.nanoTime). */
     private final Map<String, Long> orphanedSince = new HashMap<>();
+
     private volatile Duration quarantine = Duration.ofMillis(100);
 
     PodGarbageCollector(ObjectStore store, Deletions deletions, Consumer<String> log) {
@@ -37,7 +39,8 @@ final class PodGarbageCollector {
 
     void reconcile() {
         Map<String, V1Node> nodes = new HashMap<>();
-        store.<V1Node>peekAll(ResourceKind.NODE).forEach(n -> nodes.put(n.getMetadata().getName(), n));
+        store.<V1Node>peekAll(ResourceKind.NODE)
+                .forEach(n -> nodes.put(n.getMetadata().getName(), n));
         Set<String> orphaned = new HashSet<>();
         long now = System.nanoTime();
         for (V1Pod pod : store.<V1Pod>peekAll(ResourceKind.POD)) {
@@ -52,7 +55,9 @@ final class PodGarbageCollector {
                 if (now - orphanedSince.computeIfAbsent(uid, k -> now) >= quarantine.toNanos()) {
                     failAndForceDelete(pod, true);
                 }
-            } else if (Pods.deleting(pod) && !Taints.ready(node) && Taints.has(node, Taints.OUT_OF_SERVICE, "NoExecute")) {
+            } else if (Pods.deleting(pod)
+                    && !Taints.ready(node)
+                    && Taints.has(node, Taints.OUT_OF_SERVICE, "NoExecute")) {
                 failAndForceDelete(pod, false);
             }
         }
@@ -60,7 +65,8 @@ final class PodGarbageCollector {
     }
 
     private void failAndForceDelete(V1Pod pod, boolean nodeGone) {
-        log.accept("pod-gc: force-deleting pod " + pod.getMetadata().getName() + (nodeGone ? " (node gone)" : " (node out of service)"));
+        log.accept("pod-gc: force-deleting pod " + pod.getMetadata().getName()
+                + (nodeGone ? " (node gone)" : " (node out of service)"));
         if (!Pods.terminal(pod)) {
             store.update(Pods.key(pod), (V1Pod p) -> {
                 p.getStatus().setPhase("Failed");

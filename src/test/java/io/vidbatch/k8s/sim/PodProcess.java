@@ -25,6 +25,7 @@ import java.util.stream.Stream;
 final class PodProcess {
     /** The kubelet's cap on a termination message. */
     static final int MESSAGE_LIMIT = 4096;
+
     private static final Path SETSID = Path.of("/usr/bin/setsid");
 
     final String podName;
@@ -34,6 +35,7 @@ final class PodProcess {
     final OffsetDateTime startedAt = Times.now();
     /** The same moment at full precision: the API's times are whole seconds, too coarse to order two pods. */
     final Instant launched = Instant.now();
+
     private final Process process;
     private final boolean ownGroup;
     private List<ProcessHandle> descendantsAtTerm = List.of();
@@ -53,8 +55,15 @@ final class PodProcess {
     }
 
     /** Starts the command; the caller has checked that the executable exists. */
-    static PodProcess start(String podName, Path sandbox, List<String> command, Map<String, String> env, Path workDir,
-            boolean ownGroup, Runnable onExit) throws IOException {
+    static PodProcess start(
+            String podName,
+            Path sandbox,
+            List<String> command,
+            Map<String, String> env,
+            Path workDir,
+            boolean ownGroup,
+            Runnable onExit)
+            throws IOException {
         Files.createDirectories(sandbox);
         Path log = Files.createFile(sandbox.resolve("container.log"));
         // Like the file a kubelet mounts at terminationMessagePath: there, empty, writable.
@@ -65,8 +74,11 @@ final class PodProcess {
             argv.add(SETSID.toString());
         }
         argv.addAll(command);
-        ProcessBuilder pb = new ProcessBuilder(argv).directory(workDir.toFile()).redirectErrorStream(true)
-                .redirectOutput(log.toFile()).redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
+        ProcessBuilder pb = new ProcessBuilder(argv)
+                .directory(workDir.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
         pb.environment().clear();
         pb.environment().putAll(env);
         PodProcess p = new PodProcess(podName, sandbox, pb.start(), setsid);

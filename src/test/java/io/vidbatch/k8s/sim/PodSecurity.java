@@ -7,6 +7,7 @@ import io.kubernetes.client.openapi.models.V1PodSecurityContext;
 import io.kubernetes.client.openapi.models.V1PodSpec;
 import io.kubernetes.client.openapi.models.V1SecurityContext;
 import io.kubernetes.client.openapi.models.V1Volume;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -24,17 +25,32 @@ import java.util.stream.Collectors;
  * runAsNonRoot=true, runAsUser not 0, seccompProfile RuntimeDefault or Localhost.
  */
 final class PodSecurity {
-    enum Level { PRIVILEGED, BASELINE, RESTRICTED }
+    enum Level {
+        PRIVILEGED,
+        BASELINE,
+        RESTRICTED
+    }
 
-    private static final Set<String> RESTRICTED_VOLUME_TYPES_ALLOWED = Set.of("configMap", "csi", "downwardAPI",
-            "emptyDir", "ephemeral", "persistentVolumeClaim", "projected", "secret");
+    private static final Set<String> RESTRICTED_VOLUME_TYPES_ALLOWED = Set.of(
+            "configMap", "csi", "downwardAPI", "emptyDir", "ephemeral", "persistentVolumeClaim", "projected", "secret");
 
     /** What a container runtime grants by default, which baseline lets a container add. */
-    private static final Set<String> BASELINE_CAPABILITIES = Set.of("AUDIT_WRITE", "CHOWN", "DAC_OVERRIDE", "FOWNER",
-            "FSETID", "KILL", "MKNOD", "NET_BIND_SERVICE", "SETFCAP", "SETGID", "SETPCAP", "SETUID", "SYS_CHROOT");
+    private static final Set<String> BASELINE_CAPABILITIES = Set.of(
+            "AUDIT_WRITE",
+            "CHOWN",
+            "DAC_OVERRIDE",
+            "FOWNER",
+            "FSETID",
+            "KILL",
+            "MKNOD",
+            "NET_BIND_SERVICE",
+            "SETFCAP",
+            "SETGID",
+            "SETPCAP",
+            "SETUID",
+            "SYS_CHROOT");
 
-    private PodSecurity() {
-    }
+    private PodSecurity() {}
 
     static Level level(String name) {
         return Level.valueOf(name.toUpperCase());
@@ -50,19 +66,28 @@ final class PodSecurity {
         if (level != Level.PRIVILEGED) {
             hostNamespaces(spec, found);
             hostPathVolumes(spec, found);
-            containersWhere(spec, c -> bool(sc(c).getPrivileged()), found, "privileged",
+            containersWhere(
+                    spec,
+                    c -> bool(sc(c).getPrivileged()),
+                    found,
+                    "privileged",
                     "must not set securityContext.privileged=true");
         }
         if (level == Level.RESTRICTED) {
-            containersWhere(spec, c -> !Boolean.FALSE.equals(sc(c).getAllowPrivilegeEscalation()), found,
-                    "allowPrivilegeEscalation != false", "must set securityContext.allowPrivilegeEscalation=false");
+            containersWhere(
+                    spec,
+                    c -> !Boolean.FALSE.equals(sc(c).getAllowPrivilegeEscalation()),
+                    found,
+                    "allowPrivilegeEscalation != false",
+                    "must set securityContext.allowPrivilegeEscalation=false");
             capabilities(spec, found);
             restrictedVolumes(spec, found);
             runAsNonRoot(spec, found);
             runAsUser(spec, found);
             seccomp(spec, found);
         }
-        return found.isEmpty() ? null
+        return found.isEmpty()
+                ? null
                 : "violates PodSecurity \"" + level.name().toLowerCase() + ":latest\": " + String.join(", ", found);
     }
 
@@ -71,8 +96,11 @@ final class PodSecurity {
         Set<String> added = new TreeSet<>();
         for (V1Container c : containers(spec)) {
             V1Capabilities caps = sc(c).getCapabilities();
-            List<String> bad = caps == null || caps.getAdd() == null ? List.of()
-                    : caps.getAdd().stream().filter(a -> !BASELINE_CAPABILITIES.contains(a)).toList();
+            List<String> bad = caps == null || caps.getAdd() == null
+                    ? List.of()
+                    : caps.getAdd().stream()
+                            .filter(a -> !BASELINE_CAPABILITIES.contains(a))
+                            .toList();
             if (!bad.isEmpty()) {
                 adding.add(c.getName());
                 added.addAll(bad);
@@ -101,7 +129,10 @@ final class PodSecurity {
     }
 
     private static void hostPathVolumes(V1PodSpec spec, List<String> found) {
-        List<String> names = volumes(spec).stream().filter(v -> v.getHostPath() != null).map(V1Volume::getName).toList();
+        List<String> names = volumes(spec).stream()
+                .filter(v -> v.getHostPath() != null)
+                .map(V1Volume::getName)
+                .toList();
         if (!names.isEmpty()) {
             found.add("hostPath volumes (" + plural("volume", "volumes", names) + " " + joinQuote(names) + ")");
         }
@@ -116,8 +147,11 @@ final class PodSecurity {
             if (caps == null || caps.getDrop() == null || !caps.getDrop().contains("ALL")) {
                 missingDrop.add(c.getName());
             }
-            List<String> bad = caps == null || caps.getAdd() == null ? List.of()
-                    : caps.getAdd().stream().filter(a -> !a.equals("NET_BIND_SERVICE")).toList();
+            List<String> bad = caps == null || caps.getAdd() == null
+                    ? List.of()
+                    : caps.getAdd().stream()
+                            .filter(a -> !a.equals("NET_BIND_SERVICE"))
+                            .toList();
             if (!bad.isEmpty()) {
                 adding.add(c.getName());
                 added.addAll(bad);
@@ -149,7 +183,8 @@ final class PodSecurity {
         }
         if (!names.isEmpty()) {
             found.add("restricted volume types (" + plural("volume", "volumes", names) + " " + joinQuote(names) + " "
-                    + plural("uses", "use", names) + " " + (types.size() == 1 ? "restricted volume type" : "restricted volume types")
+                    + plural("uses", "use", names) + " "
+                    + (types.size() == 1 ? "restricted volume type" : "restricted volume types")
                     + " " + joinQuote(List.copyOf(types)) + ")");
         }
     }
@@ -166,10 +201,11 @@ final class PodSecurity {
             setters.add(plural("container", "containers", explicit) + " " + joinQuote(explicit));
         }
         if (!setters.isEmpty()) {
-            found.add("runAsNonRoot != true (" + String.join(" and ", setters) + " must not set securityContext.runAsNonRoot=false)");
+            found.add("runAsNonRoot != true (" + String.join(" and ", setters)
+                    + " must not set securityContext.runAsNonRoot=false)");
         } else if (!implicit.isEmpty()) {
-            found.add("runAsNonRoot != true (pod or " + plural("container", "containers", implicit) + " " + joinQuote(implicit)
-                    + " must set securityContext.runAsNonRoot=true)");
+            found.add("runAsNonRoot != true (pod or " + plural("container", "containers", implicit) + " "
+                    + joinQuote(implicit) + " must set securityContext.runAsNonRoot=true)");
         }
     }
 
@@ -188,7 +224,9 @@ final class PodSecurity {
     }
 
     private static void seccomp(V1PodSpec spec, List<String> found) {
-        String podType = podSc(spec).getSeccompProfile() == null ? null : podSc(spec).getSeccompProfile().getType();
+        String podType = podSc(spec).getSeccompProfile() == null
+                ? null
+                : podSc(spec).getSeccompProfile().getType();
         List<String> setters = new ArrayList<>();
         Set<String> badValues = new TreeSet<>();
         if (podType != null && !validSeccomp(podType)) {
@@ -199,7 +237,9 @@ final class PodSecurity {
         List<String> explicit = new ArrayList<>();
         List<String> implicit = new ArrayList<>();
         for (V1Container c : containers(spec)) {
-            String type = sc(c).getSeccompProfile() == null ? null : sc(c).getSeccompProfile().getType();
+            String type = sc(c).getSeccompProfile() == null
+                    ? null
+                    : sc(c).getSeccompProfile().getType();
             if (type != null && !validSeccomp(type)) {
                 explicit.add(c.getName());
                 badValues.add(type);
@@ -211,11 +251,13 @@ final class PodSecurity {
             setters.add(plural("container", "containers", explicit) + " " + joinQuote(explicit));
         }
         if (!setters.isEmpty()) {
-            found.add("seccompProfile (" + String.join(" and ", setters) + " must not set securityContext.seccompProfile.type to "
-                    + joinQuote(List.copyOf(badValues)) + ")");
+            found.add("seccompProfile (" + String.join(" and ", setters)
+                    + " must not set securityContext.seccompProfile.type to " + joinQuote(List.copyOf(badValues))
+                    + ")");
         } else if (!implicit.isEmpty()) {
-            found.add("seccompProfile (pod or " + plural("container", "containers", implicit) + " " + joinQuote(implicit)
-                    + " must set securityContext.seccompProfile.type to \"RuntimeDefault\" or \"Localhost\")");
+            found.add(
+                    "seccompProfile (pod or " + plural("container", "containers", implicit) + " " + joinQuote(implicit)
+                            + " must set securityContext.seccompProfile.type to \"RuntimeDefault\" or \"Localhost\")");
         }
     }
 
@@ -223,11 +265,12 @@ final class PodSecurity {
         return type.equals("RuntimeDefault") || type.equals("Localhost");
     }
 
-    private static void containersWhere(V1PodSpec spec, Predicate<V1Container> bad, List<String> found,
-            String reason, String must) {
+    private static void containersWhere(
+            V1PodSpec spec, Predicate<V1Container> bad, List<String> found, String reason, String must) {
         List<String> names = names(spec, bad);
         if (!names.isEmpty()) {
-            found.add(reason + " (" + plural("container", "containers", names) + " " + joinQuote(names) + " " + must + ")");
+            found.add(reason + " (" + plural("container", "containers", names) + " " + joinQuote(names) + " " + must
+                    + ")");
         }
     }
 

@@ -6,6 +6,7 @@ import io.kubernetes.client.openapi.models.V1EnvVar;
 import io.kubernetes.client.openapi.models.V1PodSpec;
 import io.kubernetes.client.openapi.models.V1Volume;
 import io.kubernetes.client.openapi.models.V1VolumeMount;
+
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -18,8 +19,7 @@ import java.util.TreeMap;
  * above limits, the restart policy. Run on a pod and on a Job's pod template alike.
  */
 final class PodSpecValidation {
-    private PodSpecValidation() {
-    }
+    private PodSpecValidation() {}
 
     static void podSpec(V1PodSpec spec, String path, FieldErrors errs) {
         Set<String> volumes = volumes(spec.getVolumes(), path + ".volumes", errs);
@@ -55,7 +55,8 @@ final class PodSpecValidation {
         return names;
     }
 
-    private static void container(V1Container c, String path, Set<String> names, Set<String> volumes, FieldErrors errs) {
+    private static void container(
+            V1Container c, String path, Set<String> names, Set<String> volumes, FieldErrors errs) {
         String name = c.getName();
         if (name == null || name.isEmpty()) {
             errs.required(path + ".name", "");
@@ -91,12 +92,16 @@ final class PodSpecValidation {
                 errs.required(at + ".mountPath", "");
             }
         }
-        if (c.getResources() != null && c.getResources().getRequests() != null && c.getResources().getLimits() != null) {
+        if (c.getResources() != null
+                && c.getResources().getRequests() != null
+                && c.getResources().getLimits() != null) {
             Map<String, Quantity> limits = c.getResources().getLimits();
             new TreeMap<>(c.getResources().getRequests()).forEach((resource, request) -> {
                 Quantity limit = limits.get(resource);
                 if (limit != null && request.getNumber().compareTo(limit.getNumber()) > 0) {
-                    errs.invalid(path + ".resources.requests", request.toSuffixedString(),
+                    errs.invalid(
+                            path + ".resources.requests",
+                            request.toSuffixedString(),
                             "must be less than or equal to " + resource + " limit of " + limit.toSuffixedString());
                 }
             });

@@ -4,6 +4,7 @@ import io.kubernetes.client.openapi.models.V1OwnerReference;
 import io.kubernetes.client.openapi.models.V1Pod;
 import io.kubernetes.client.openapi.models.V1PodCondition;
 import io.kubernetes.client.openapi.models.V1PodStatus;
+
 import java.util.ArrayList;
 import java.util.List;
 
@@ -11,11 +12,13 @@ import java.util.List;
 final class Pods {
     static final String TRACKING_FINALIZER = "batch.kubernetes.io/job-tracking";
 
-    private Pods() {
-    }
+    private Pods() {}
 
     static ObjectKey key(V1Pod p) {
-        return new ObjectKey(ResourceKind.POD, p.getMetadata().getNamespace(), p.getMetadata().getName());
+        return new ObjectKey(
+                ResourceKind.POD,
+                p.getMetadata().getNamespace(),
+                p.getMetadata().getName());
     }
 
     static String phase(V1Pod p) {
@@ -43,7 +46,8 @@ final class Pods {
     }
 
     static boolean hasFinalizer(V1Pod p, String f) {
-        return p.getMetadata().getFinalizers() != null && p.getMetadata().getFinalizers().contains(f);
+        return p.getMetadata().getFinalizers() != null
+                && p.getMetadata().getFinalizers().contains(f);
     }
 
     static V1PodCondition condition(V1Pod p, String type) {
@@ -62,7 +66,8 @@ final class Pods {
         if (p.getStatus() == null) {
             p.setStatus(new V1PodStatus());
         }
-        List<V1PodCondition> list = p.getStatus().getConditions() == null ? new ArrayList<>()
+        List<V1PodCondition> list = p.getStatus().getConditions() == null
+                ? new ArrayList<>()
                 : new ArrayList<>(p.getStatus().getConditions());
         V1PodCondition existing = null;
         for (V1PodCondition c : list) {

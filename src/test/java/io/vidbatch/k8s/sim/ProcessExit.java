@@ -8,6 +8,11 @@ import java.time.Instant;
  * With when the pod was created and its process started, a benchmark can tell where a pod's
  * time went.
  */
-public record ProcessExit(String namespace, String pod, int exitCode, Instant created, Instant started,
-                          Instant exited, Instant reported) {
-}
+public record ProcessExit(
+        String namespace,
+        String pod,
+        int exitCode,
+        Instant created,
+        Instant started,
+        Instant exited,
+        Instant reported) {}

@@ -7,7 +7,9 @@ record RbacRule(Set<String> apiGroups, Set<String> resources, Set<String> verbs,
 
     /** resource as RBAC names it ("pods/log"); name null for a collection. */
     boolean allows(String verb, String group, String resource, String name) {
-        return matches(verbs, verb) && matches(apiGroups, group) && matches(resources, resource)
+        return matches(verbs, verb)
+                && matches(apiGroups, group)
+                && matches(resources, resource)
                 // A rule limited to names never grants create, list, watch or deletecollection.
                 && (resourceNames.isEmpty() || (name != null && resourceNames.contains(name)));
     }

@@ -21,7 +21,12 @@ public enum ResourceKind {
     public final boolean namespaced;
     public final Class<? extends KubernetesObject> type;
 
-    ResourceKind(String group, String version, String kind, String plural, boolean namespaced,
+    ResourceKind(
+            String group,
+            String version,
+            String kind,
+            String plural,
+            boolean namespaced,
             Class<? extends KubernetesObject> type) {
         this.group = group;
         this.version = version;

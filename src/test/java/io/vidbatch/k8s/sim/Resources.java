@@ -5,6 +5,7 @@ import io.kubernetes.client.common.KubernetesObject;
 import io.kubernetes.client.openapi.models.V1DeleteOptions;
 import io.kubernetes.client.openapi.models.V1Job;
 import io.kubernetes.client.openapi.models.V1Pod;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -30,7 +31,8 @@ final class Resources {
         FieldSelector fields = FieldSelector.parse(ex.param("fieldSelector"));
         String ns = path.namespace();
         return o -> (ns == null || ns.equals(o.getMetadata().getNamespace()))
-                && labels.test(o.getMetadata().getLabels()) && fields.test(o);
+                && labels.test(o.getMetadata().getLabels())
+                && fields.test(o);
     }
 
     Reply get(ApiPath path) {
@@ -54,13 +56,18 @@ final class Resources {
         }
         Integer limit = ex.intParam("limit");
         int end = limit == null || limit <= 0 ? items.size() : Math.min(items.size(), offset + limit);
-        StringBuilder meta = new StringBuilder("{\"resourceVersion\":\"").append(version).append('"');
+        StringBuilder meta =
+                new StringBuilder("{\"resourceVersion\":\"").append(version).append('"');
         if (end < items.size()) {
             String next = Base64.getEncoder().encodeToString((version + ":" + end).getBytes(StandardCharsets.UTF_8));
-            meta.append(",\"continue\":\"").append(next).append("\",\"remainingItemCount\":").append(items.size() - end);
+            meta.append(",\"continue\":\"")
+                    .append(next)
+                    .append("\",\"remainingItemCount\":")
+                    .append(items.size() - end);
         }
         meta.append('}');
-        String json = "{\"apiVersion\":\"" + path.kind().apiVersion() + "\",\"kind\":\"" + path.kind().listKind()
+        String json = "{\"apiVersion\":\"" + path.kind().apiVersion() + "\",\"kind\":\""
+                + path.kind().listKind()
                 + "\",\"metadata\":" + meta + ",\"items\":["
                 + String.join(",", items.subList(Math.min(offset, end), end)) + "]}";
         return Reply.of(200, json);
@@ -79,7 +86,8 @@ final class Resources {
         String ns = o.getMetadata().getNamespace();
         if (path.kind().namespaced) {
             if (ns != null && !ns.equals(path.namespace())) {
-                throw new ApiError(400, "the namespace of the provided object does not match the namespace sent on the request");
+                throw new ApiError(
+                        400, "the namespace of the provided object does not match the namespace sent on the request");
             }
             o.getMetadata().setNamespace(path.namespace());
         }
@@ -95,7 +103,8 @@ final class Resources {
     Reply delete(Exchange ex, ApiPath path) throws IOException {
         V1DeleteOptions options = deleteOptions(ex);
         String propagation = propagation(ex, options);
-        Long grace = ex.param("gracePeriodSeconds") != null ? Long.valueOf(ex.param("gracePeriodSeconds"))
+        Long grace = ex.param("gracePeriodSeconds") != null
+                ? Long.valueOf(ex.param("gracePeriodSeconds"))
                 : options.getGracePeriodSeconds();
         Object body = deletions.delete(path.key(), propagation, grace);
         String warning = path.kind() == ResourceKind.JOB && propagation == null ? Deletions.JOB_ORPHAN_WARNING : null;
@@ -108,7 +117,8 @@ final class Resources {
         String propagation = propagation(ex, options);
         List<String> deleted = new ArrayList<>();
         for (KubernetesObject o : store.list(path.kind(), filter(ex, path)).items()) {
-            ObjectKey key = new ObjectKey(path.kind(), o.getMetadata().getNamespace(), o.getMetadata().getName());
+            ObjectKey key = new ObjectKey(
+                    path.kind(), o.getMetadata().getNamespace(), o.getMetadata().getName());
             try {
                 Object result = deletions.delete(key, propagation, options.getGracePeriodSeconds());
                 deleted.add(Json.write(result instanceof KubernetesObject ? result : o));
@@ -116,11 +126,14 @@ final class Resources {
                 // deleted meanwhile
             }
         }
-        String json = "{\"apiVersion\":\"" + path.kind().apiVersion() + "\",\"kind\":\"" + path.kind().listKind()
+        String json = "{\"apiVersion\":\"" + path.kind().apiVersion() + "\",\"kind\":\""
+                + path.kind().listKind()
                 + "\",\"metadata\":{\"resourceVersion\":\"" + store.resourceVersion() + "\"},\"items\":["
                 + String.join(",", deleted) + "]}";
-        return new Reply(200, json, path.kind() == ResourceKind.JOB && propagation == null
-                ? Deletions.JOB_ORPHAN_WARNING : null);
+        return new Reply(
+                200,
+                json,
+                path.kind() == ResourceKind.JOB && propagation == null ? Deletions.JOB_ORPHAN_WARNING : null);
     }
 
     private static V1DeleteOptions deleteOptions(Exchange ex) throws IOException {
@@ -140,7 +153,8 @@ final class Resources {
         if (p == null) {
             p = options.getPropagationPolicy();
         }
-        Boolean orphan = ex.param("orphanDependents") != null ? Boolean.valueOf(ex.param("orphanDependents"))
+        Boolean orphan = ex.param("orphanDependents") != null
+                ? Boolean.valueOf(ex.param("orphanDependents"))
                 : options.getOrphanDependents();
         if (p == null && orphan != null) {
             p = orphan ? "Orphan" : "Background";

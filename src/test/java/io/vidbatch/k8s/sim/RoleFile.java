@@ -1,5 +1,9 @@
 package io.vidbatch.k8s.sim;
 
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
@@ -9,9 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.constructor.SafeConstructor;
 
 /**
  * The Role and the ServiceAccount it is bound to, read from a manifest of one or more YAML
@@ -38,8 +39,11 @@ record RoleFile(String namespace, List<RbacRule> rules, String serviceAccount) {
                     namespace = string(map(m.get("metadata")).get("namespace"), "default");
                     for (Object r : list(m.get("rules"))) {
                         Map<?, ?> rule = map(r);
-                        rules.add(new RbacRule(strings(rule.get("apiGroups")), strings(rule.get("resources")),
-                                strings(rule.get("verbs")), strings(rule.get("resourceNames"))));
+                        rules.add(new RbacRule(
+                                strings(rule.get("apiGroups")),
+                                strings(rule.get("resources")),
+                                strings(rule.get("verbs")),
+                                strings(rule.get("resourceNames"))));
                     }
                 } else if ("RoleBinding".equals(m.get("kind"))) {
                     for (Object s : list(m.get("subjects"))) {

@@ -4,6 +4,7 @@ import io.kubernetes.client.openapi.models.V1Node;
 import io.kubernetes.client.openapi.models.V1Pod;
 import io.kubernetes.client.openapi.models.V1PodCondition;
 import io.kubernetes.client.openapi.models.V1Taint;
+
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -75,7 +76,9 @@ final class Scheduler {
     private void markUnschedulable(V1Pod pod, String message) {
         V1PodCondition c = Pods.condition(pod, "PodScheduled");
         if (c == null || !"False".equals(c.getStatus()) || !Objects.equals(message, c.getMessage())) {
-            store.update(Pods.key(pod), (V1Pod p) -> Pods.setCondition(p, "PodScheduled", "False", "Unschedulable", message));
+            store.update(
+                    Pods.key(pod),
+                    (V1Pod p) -> Pods.setCondition(p, "PodScheduled", "False", "Unschedulable", message));
         }
     }
 
@@ -88,19 +91,27 @@ final class Scheduler {
             for (V1Taint t : node.getSpec().getTaints()) {
                 boolean blocks = "NoSchedule".equals(t.getEffect()) || "NoExecute".equals(t.getEffect());
                 if (blocks && !Taints.tolerated(t, pod.getSpec().getTolerations())) {
-                    return "node(s) had untolerated taint {" + t.getKey() + ": " + Objects.toString(t.getValue(), "") + "}";
+                    return "node(s) had untolerated taint {" + t.getKey() + ": " + Objects.toString(t.getValue(), "")
+                            + "}";
                 }
             }
         }
         Map<String, String> selector = pod.getSpec().getNodeSelector();
         if (selector != null) {
-            Map<String, String> labels = node.getMetadata().getLabels() == null ? Map.of() : node.getMetadata().getLabels();
+            Map<String, String> labels = node.getMetadata().getLabels() == null
+                    ? Map.of()
+                    : node.getMetadata().getLabels();
             if (selector.entrySet().stream().anyMatch(e -> !e.getValue().equals(labels.get(e.getKey())))) {
                 return "node(s) didn't match Pod's node affinity/selector";
             }
         }
         if (node.getStatus().getAllocatable().get("pods") != null
-                && pods >= node.getStatus().getAllocatable().get("pods").getNumber().intValue()) {
+                && pods
+                        >= node.getStatus()
+                                .getAllocatable()
+                                .get("pods")
+                                .getNumber()
+                                .intValue()) {
             return "Too many pods";
         }
         if (request > free) {
@@ -115,8 +126,12 @@ final class Scheduler {
             return "no nodes available to schedule pods";
         }
         Map<String, Integer> preemption = new TreeMap<>();
-        reasons.forEach((reason, n) -> preemption.merge(reason.equals("Insufficient cpu") || reason.equals("Too many pods")
-                ? "No preemption victims found for incoming pod" : "Preemption is not helpful for scheduling", n, Integer::sum));
+        reasons.forEach((reason, n) -> preemption.merge(
+                reason.equals("Insufficient cpu") || reason.equals("Too many pods")
+                        ? "No preemption victims found for incoming pod"
+                        : "Preemption is not helpful for scheduling",
+                n,
+                Integer::sum));
         return "0/" + nodeCount + " nodes are available: " + counted(reasons) + ". preemption: 0/" + nodeCount
                 + " nodes are available: " + counted(preemption) + ".";
     }

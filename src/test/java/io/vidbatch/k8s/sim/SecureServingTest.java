@@ -1,9 +1,5 @@
 package io.vidbatch.k8s.sim;
 
-import static io.vidbatch.k8s.sim.TestJobs.NS;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import io.kubernetes.client.openapi.ApiClient;
 import io.kubernetes.client.openapi.ApiException;
 import io.kubernetes.client.openapi.apis.BatchV1Api;
@@ -11,15 +7,20 @@ import io.kubernetes.client.openapi.apis.CoreV1Api;
 import io.kubernetes.client.openapi.models.V1Pod;
 import io.kubernetes.client.openapi.models.V1Status;
 import io.kubernetes.client.util.Config;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.security.cert.CertPathBuilderException;
-import javax.net.ssl.SSLHandshakeException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import javax.net.ssl.SSLHandshakeException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.cert.CertPathBuilderException;
+import java.time.Duration;
+
+import static io.vidbatch.k8s.sim.TestJobs.NS;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * HTTPS with a bearer token, through client-java's own kubeconfig handling: the CA from
@@ -31,6 +32,7 @@ class SecureServingTest {
 
     @TempDir
     Path dir;
+
     private FakeApiServer server;
     private Path kubeconfig;
 
@@ -48,7 +50,8 @@ class SecureServingTest {
     @Test
     void aClientFromTheKubeconfigTrustsTheServerAndIsAuthenticated() throws Exception {
         assertThat(server.url()).startsWith("https://127.0.0.1:");
-        assertThat(Files.readString(kubeconfig)).contains("certificate-authority-data: ", "token: " + TOKEN)
+        assertThat(Files.readString(kubeconfig))
+                .contains("certificate-authority-data: ", "token: " + TOKEN)
                 .doesNotContain("insecure-skip-tls-verify");
 
         BatchV1Api batch = new BatchV1Api(Config.fromConfig(kubeconfig.toString()));
@@ -72,7 +75,8 @@ class SecureServingTest {
         String untrusting = Files.readString(kubeconfig).replaceAll("(?m)^ *certificate-authority-data: .*\n", "");
         BatchV1Api batch = new BatchV1Api(clientFrom(untrusting));
 
-        assertThatThrownBy(() -> batch.listNamespacedJob(NS).execute()).isInstanceOf(ApiException.class)
+        assertThatThrownBy(() -> batch.listNamespacedJob(NS).execute())
+                .isInstanceOf(ApiException.class)
                 .hasCauseInstanceOf(SSLHandshakeException.class)
                 .hasRootCauseInstanceOf(CertPathBuilderException.class);
         assertThat(server.requests()).isEmpty();
@@ -80,18 +84,22 @@ class SecureServingTest {
 
     @Test
     void aClusterBehindTlsAndTheProductsRoleRunsAJobForItsServiceAccount() throws Exception {
-        try (SimulatedCluster cluster = SimulatedCluster.startSecure(TOKEN)
-                .enforceRole(Path.of("kubernetes/rbac-launcher.yaml"))) {
+        try (SimulatedCluster cluster =
+                SimulatedCluster.startSecure(TOKEN).enforceRole(Path.of("kubernetes/rbac-launcher.yaml"))) {
             Path config = cluster.kubeconfig(dir.resolve("cluster-config"));
             ApiClient client = Config.fromConfig(config.toString());
-            new BatchV1Api(client).createNamespacedJob(NS, TestJobs.shell("secure", "exit 0")).execute();
+            new BatchV1Api(client)
+                    .createNamespacedJob(NS, TestJobs.shell("secure", "exit 0"))
+                    .execute();
 
             cluster.awaitJob(j -> TestJobs.hasCondition(j, "Complete"), Duration.ofSeconds(10));
             CoreV1Api core = new CoreV1Api(client);
             V1Pod pod = core.listNamespacedPod(NS).execute().getItems().get(0);
             assertThat(TestJobs.phase(pod)).isEqualTo("Succeeded");
-            assertThatThrownBy(() -> core.readNamespacedPod(pod.getMetadata().getName(), NS).execute())
-                    .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.getCode()).isEqualTo(403));
+            assertThatThrownBy(() -> core.readNamespacedPod(pod.getMetadata().getName(), NS)
+                            .execute())
+                    .isInstanceOfSatisfying(
+                            ApiException.class, e -> assertThat(e.getCode()).isEqualTo(403));
         }
     }
 

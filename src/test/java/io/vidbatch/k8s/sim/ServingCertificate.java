@@ -1,5 +1,7 @@
 package io.vidbatch.k8s.sim;
 
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -11,8 +13,6 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.UUID;
-import javax.net.ssl.KeyManagerFactory;
-import javax.net.ssl.SSLContext;
 
 /**
  * A self-signed serving certificate for 127.0.0.1 and localhost, made at run time by the JDK's
@@ -47,10 +47,28 @@ final class ServingCertificate {
         Path store = dir.resolve("serving.p12");
         char[] password = UUID.randomUUID().toString().toCharArray();
         try {
-            keytool(List.of("-genkeypair", "-alias", ALIAS, "-keyalg", "EC", "-groupname", "secp256r1",
-                    "-dname", "CN=fake-apiserver", "-ext", "SAN=IP:127.0.0.1,DNS:localhost", "-validity", "7",
-                    "-storetype", "PKCS12", "-keystore", store.toString(),
-                    "-storepass", new String(password), "-keypass", new String(password)));
+            keytool(List.of(
+                    "-genkeypair",
+                    "-alias",
+                    ALIAS,
+                    "-keyalg",
+                    "EC",
+                    "-groupname",
+                    "secp256r1",
+                    "-dname",
+                    "CN=fake-apiserver",
+                    "-ext",
+                    "SAN=IP:127.0.0.1,DNS:localhost",
+                    "-validity",
+                    "7",
+                    "-storetype",
+                    "PKCS12",
+                    "-keystore",
+                    store.toString(),
+                    "-storepass",
+                    new String(password),
+                    "-keypass",
+                    new String(password)));
             KeyStore keys = KeyStore.getInstance("PKCS12");
             try (InputStream in = Files.newInputStream(store)) {
                 keys.load(in, password);

@@ -16,8 +16,7 @@ import java.util.List;
  */
 public final class SimMain {
 
-    private SimMain() {
-    }
+    private SimMain() {}
 
     public static void main(String[] args) throws IOException, InterruptedException {
         if (args.length != 3) {
@@ -36,9 +35,18 @@ public final class SimMain {
             StringBuilder b = new StringBuilder();
             for (; written < all.size(); written++) {
                 ProcessExit e = all.get(written);
-                b.append(e.pod()).append(' ').append(e.exited().toEpochMilli()).append(' ').append(e.exitCode())
-                        .append(' ').append(e.created().toEpochMilli()).append(' ').append(e.started().toEpochMilli())
-                        .append(' ').append(e.reported().toEpochMilli()).append('\n');
+                b.append(e.pod())
+                        .append(' ')
+                        .append(e.exited().toEpochMilli())
+                        .append(' ')
+                        .append(e.exitCode())
+                        .append(' ')
+                        .append(e.created().toEpochMilli())
+                        .append(' ')
+                        .append(e.started().toEpochMilli())
+                        .append(' ')
+                        .append(e.reported().toEpochMilli())
+                        .append('\n');
             }
             if (b.length() > 0) {
                 Files.writeString(exits, b, StandardCharsets.UTF_8, StandardOpenOption.APPEND);

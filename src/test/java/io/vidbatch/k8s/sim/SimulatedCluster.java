@@ -10,6 +10,7 @@ import io.kubernetes.client.openapi.models.V1NodeStatus;
 import io.kubernetes.client.openapi.models.V1ObjectMeta;
 import io.kubernetes.client.openapi.models.V1Pod;
 import io.kubernetes.client.openapi.models.V1Taint;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -233,11 +234,18 @@ public final class SimulatedCluster implements AutoCloseable, LogSource {
         capacity.put("cpu", Cpu.quantity(cpuMillis));
         capacity.put("memory", Quantity.fromString("8Gi"));
         capacity.put("pods", Quantity.fromString("110"));
-        V1Node node = new V1Node().metadata(new V1ObjectMeta().name(name).labels(l))
+        V1Node node = new V1Node()
+                .metadata(new V1ObjectMeta().name(name).labels(l))
                 .spec(new V1NodeSpec().taints(taints.isEmpty() ? null : new ArrayList<>(taints)))
-                .status(new V1NodeStatus().capacity(capacity).allocatable(new LinkedHashMap<>(capacity))
-                        .addConditionsItem(new V1NodeCondition().type("Ready").status("True").reason("KubeletReady")
-                                .message("kubelet is posting ready status").lastHeartbeatTime(Times.now())
+                .status(new V1NodeStatus()
+                        .capacity(capacity)
+                        .allocatable(new LinkedHashMap<>(capacity))
+                        .addConditionsItem(new V1NodeCondition()
+                                .type("Ready")
+                                .status("True")
+                                .reason("KubeletReady")
+                                .message("kubelet is posting ready status")
+                                .lastHeartbeatTime(Times.now())
                                 .lastTransitionTime(Times.now())));
         store.create(node);
         kubelets.put(name, new Kubelet(name, store, runtime, loop, events::add));
@@ -264,7 +272,10 @@ public final class SimulatedCluster implements AutoCloseable, LogSource {
 
     public void taint(String node, String key, String value, String effect) {
         fault("taint " + node + " " + key + "=" + value + ":" + effect);
-        updateNode(node, n -> n.getSpec().addTaintsItem(new V1Taint().key(key).value(value).effect(effect)));
+        updateNode(
+                node,
+                n -> n.getSpec()
+                        .addTaintsItem(new V1Taint().key(key).value(value).effect(effect)));
     }
 
     // ---- faults ----
@@ -339,8 +350,12 @@ public final class SimulatedCluster implements AutoCloseable, LogSource {
      */
     public void limitRange(String namespace, String maxMemoryPerContainer) {
         fault("limitRange " + namespace + " max.memory=" + maxMemoryPerContainer);
-        api.podAdmission().limitRange(namespace,
-                maxMemoryPerContainer == null ? null : new MemoryLimitRange(Quantity.fromString(maxMemoryPerContainer)));
+        api.podAdmission()
+                .limitRange(
+                        namespace,
+                        maxMemoryPerContainer == null
+                                ? null
+                                : new MemoryLimitRange(Quantity.fromString(maxMemoryPerContainer)));
     }
 
     /** The ServiceAccount is deleted: pods that run as it are refused ("serviceaccount ... not found"). */
@@ -359,8 +374,10 @@ public final class SimulatedCluster implements AutoCloseable, LogSource {
         V1Pod pod = requirePod(podName);
         fault("evict " + podName);
         onLoop(() -> {
-            store.update(Pods.key(pod), (V1Pod p) -> Pods.setCondition(p, "DisruptionTarget", "True",
-                    "EvictionByEvictionAPI", "Eviction API: evicting"));
+            store.update(
+                    Pods.key(pod),
+                    (V1Pod p) -> Pods.setCondition(
+                            p, "DisruptionTarget", "True", "EvictionByEvictionAPI", "Eviction API: evicting"));
             api.deletions().deletePod(Pods.key(pod), null);
         });
     }
@@ -422,8 +439,14 @@ public final class SimulatedCluster implements AutoCloseable, LogSource {
     public void markOutOfService(String name) {
         kubelet(name);
         fault("markOutOfService " + name);
-        updateNode(name, n -> n.getSpec().addTaintsItem(new V1Taint().key(Taints.OUT_OF_SERVICE).value("nodeshutdown")
-                .effect("NoExecute").timeAdded(Times.now())));
+        updateNode(
+                name,
+                n -> n.getSpec()
+                        .addTaintsItem(new V1Taint()
+                                .key(Taints.OUT_OF_SERVICE)
+                                .value("nodeshutdown")
+                                .effect("NoExecute")
+                                .timeAdded(Times.now())));
     }
 
     /** The kernel's OOM killer: SIGKILL, exit 137, reason OOMKilled (no DisruptionTarget). */
@@ -460,11 +483,15 @@ public final class SimulatedCluster implements AutoCloseable, LogSource {
     }
 
     public Optional<V1Pod> pod(String name) {
-        return pods().stream().filter(p -> name.equals(p.getMetadata().getName())).findFirst();
+        return pods().stream()
+                .filter(p -> name.equals(p.getMetadata().getName()))
+                .findFirst();
     }
 
     public Optional<V1Job> job(String name) {
-        return jobs().stream().filter(j -> name.equals(j.getMetadata().getName())).findFirst();
+        return jobs().stream()
+                .filter(j -> name.equals(j.getMetadata().getName()))
+                .findFirst();
     }
 
     /** How many times each Job name was created: any value above 1 is a duplicate launch. */
@@ -481,11 +508,12 @@ public final class SimulatedCluster implements AutoCloseable, LogSource {
     /** Names of the pods whose main process is still running. */
     public Set<String> alivePodProcesses() {
         Set<String> out = new TreeSet<>();
-        kubelets.values().forEach(k -> k.runs().values().forEach(r -> {
-            if (r.alive()) {
-                out.add(r.podName);
-            }
-        }));
+        kubelets.values()
+                .forEach(k -> k.runs().values().forEach(r -> {
+                    if (r.alive()) {
+                        out.add(r.podName);
+                    }
+                }));
         return out;
     }
 
@@ -619,17 +647,18 @@ public final class SimulatedCluster implements AutoCloseable, LogSource {
         return out;
     }
 
-    private <T extends io.kubernetes.client.common.KubernetesObject> T awaitObject(ResourceKind kind, Predicate<T> condition,
-            Duration timeout) {
+    private <T extends io.kubernetes.client.common.KubernetesObject> T awaitObject(
+            ResourceKind kind, Predicate<T> condition, Duration timeout) {
         long end = System.nanoTime() + timeout.toNanos();
-        for (;;) {
+        for (; ; ) {
             for (T o : this.<T>copies(kind)) {
                 if (condition.test(o)) {
                     return o;
                 }
             }
             if (System.nanoTime() > end) {
-                throw new AssertionError("timed out after " + timeout + " waiting for a " + kind.kind + "; events: " + events);
+                throw new AssertionError(
+                        "timed out after " + timeout + " waiting for a " + kind.kind + "; events: " + events);
             }
             sleep(10);
         }

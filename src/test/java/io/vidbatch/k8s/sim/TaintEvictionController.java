@@ -4,6 +4,7 @@ import io.kubernetes.client.openapi.models.V1Node;
 import io.kubernetes.client.openapi.models.V1Pod;
 import io.kubernetes.client.openapi.models.V1Taint;
 import io.kubernetes.client.openapi.models.V1Toleration;
+
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -38,7 +39,11 @@ final class TaintEvictionController {
     void reconcile() {
         Map<String, List<V1Taint>> noExecute = new HashMap<>();
         for (V1Node n : store.<V1Node>peekAll(ResourceKind.NODE)) {
-            noExecute.put(n.getMetadata().getName(), Taints.of(n).stream().filter(t -> "NoExecute".equals(t.getEffect())).toList());
+            noExecute.put(
+                    n.getMetadata().getName(),
+                    Taints.of(n).stream()
+                            .filter(t -> "NoExecute".equals(t.getEffect()))
+                            .toList());
         }
         Set<String> watched = new HashSet<>();
         long now = System.nanoTime();
@@ -76,11 +81,21 @@ final class TaintEvictionController {
     }
 
     private void evict(V1Pod pod) {
-        log.accept("taint-eviction: evicting pod " + pod.getMetadata().getName() + " from " + pod.getSpec().getNodeName());
-        events.normal(pod, "TaintManagerEviction", "Marking for deletion Pod " + pod.getMetadata().getNamespace() + "/"
-                + pod.getMetadata().getName());
-        store.update(Pods.key(pod), (V1Pod p) -> Pods.setCondition(p, "DisruptionTarget", "True", "DeletionByTaintManager",
-                "Taint manager: deleting due to NoExecute taint"));
+        log.accept("taint-eviction: evicting pod " + pod.getMetadata().getName() + " from "
+                + pod.getSpec().getNodeName());
+        events.normal(
+                pod,
+                "TaintManagerEviction",
+                "Marking for deletion Pod " + pod.getMetadata().getNamespace() + "/"
+                        + pod.getMetadata().getName());
+        store.update(
+                Pods.key(pod),
+                (V1Pod p) -> Pods.setCondition(
+                        p,
+                        "DisruptionTarget",
+                        "True",
+                        "DeletionByTaintManager",
+                        "Taint manager: deleting due to NoExecute taint"));
         deletions.deletePod(Pods.key(pod), null);
     }
 }

@@ -16,6 +16,7 @@ import io.kubernetes.client.openapi.models.V1PodFailurePolicyRule;
 import io.kubernetes.client.openapi.models.V1PodSpec;
 import io.kubernetes.client.openapi.models.V1PodTemplateSpec;
 import io.kubernetes.client.openapi.models.V1ResourceRequirements;
+
 import java.util.List;
 import java.util.Map;
 
@@ -23,17 +24,22 @@ import java.util.Map;
 final class TestJobs {
     static final String NS = "vidbatch";
 
-    private TestJobs() {
-    }
+    private TestJobs() {}
 
     static V1Job shell(String name, String script) {
         V1Container c = new V1Container().name("main").image("busybox:1.36").command(List.of("sh", "-c", script));
-        return new V1Job().apiVersion("batch/v1").kind("Job")
+        return new V1Job()
+                .apiVersion("batch/v1")
+                .kind("Job")
                 .metadata(new V1ObjectMeta().name(name).namespace(NS).labels(Map.of("app", "vidbatch-worker")))
-                .spec(new V1JobSpec().backoffLimit(0).template(new V1PodTemplateSpec()
-                        .metadata(new V1ObjectMeta().labels(Map.of("app", "vidbatch-worker", "item", name)))
-                        .spec(new V1PodSpec().restartPolicy("Never").terminationGracePeriodSeconds(2L)
-                                .containers(List.of(c)))));
+                .spec(new V1JobSpec()
+                        .backoffLimit(0)
+                        .template(new V1PodTemplateSpec()
+                                .metadata(new V1ObjectMeta().labels(Map.of("app", "vidbatch-worker", "item", name)))
+                                .spec(new V1PodSpec()
+                                        .restartPolicy("Never")
+                                        .terminationGracePeriodSeconds(2L)
+                                        .containers(List.of(c)))));
     }
 
     static V1Container container(V1Job job) {
@@ -52,12 +58,19 @@ final class TestJobs {
 
     /** FailJob on the given exit codes of "main"; Ignore on DisruptionTarget (evictions, lost nodes). */
     static V1Job failurePolicy(V1Job job, Integer... failJobCodes) {
-        job.getSpec().podFailurePolicy(new V1PodFailurePolicy()
-                .addRulesItem(new V1PodFailurePolicyRule().action("FailJob").onExitCodes(
-                        new V1PodFailurePolicyOnExitCodesRequirement().containerName("main").operator("In")
-                                .values(List.of(failJobCodes))))
-                .addRulesItem(new V1PodFailurePolicyRule().action("Ignore").onPodConditions(List.of(
-                        new V1PodFailurePolicyOnPodConditionsPattern().type("DisruptionTarget").status("True")))));
+        job.getSpec()
+                .podFailurePolicy(new V1PodFailurePolicy()
+                        .addRulesItem(new V1PodFailurePolicyRule()
+                                .action("FailJob")
+                                .onExitCodes(new V1PodFailurePolicyOnExitCodesRequirement()
+                                        .containerName("main")
+                                        .operator("In")
+                                        .values(List.of(failJobCodes))))
+                        .addRulesItem(new V1PodFailurePolicyRule()
+                                .action("Ignore")
+                                .onPodConditions(List.of(new V1PodFailurePolicyOnPodConditionsPattern()
+                                        .type("DisruptionTarget")
+                                        .status("True")))));
         return job;
     }
 
@@ -67,21 +80,32 @@ final class TestJobs {
     }
 
     static boolean hasCondition(V1Job job, String type) {
-        return job.getStatus() != null && job.getStatus().getConditions() != null
-                && job.getStatus().getConditions().stream().anyMatch(c -> type.equals(c.getType()) && "True".equals(c.getStatus()));
+        return job.getStatus() != null
+                && job.getStatus().getConditions() != null
+                && job.getStatus().getConditions().stream()
+                        .anyMatch(c -> type.equals(c.getType()) && "True".equals(c.getStatus()));
     }
 
     static V1JobCondition condition(V1Job job, String type) {
-        return job.getStatus().getConditions().stream().filter(c -> type.equals(c.getType())).findFirst().orElseThrow();
+        return job.getStatus().getConditions().stream()
+                .filter(c -> type.equals(c.getType()))
+                .findFirst()
+                .orElseThrow();
     }
 
     static V1PodCondition condition(V1Pod pod, String type) {
-        return pod.getStatus().getConditions() == null ? null
-                : pod.getStatus().getConditions().stream().filter(c -> type.equals(c.getType())).findFirst().orElse(null);
+        return pod.getStatus().getConditions() == null
+                ? null
+                : pod.getStatus().getConditions().stream()
+                        .filter(c -> type.equals(c.getType()))
+                        .findFirst()
+                        .orElse(null);
     }
 
     static String jobOf(V1Pod pod) {
-        return pod.getMetadata().getLabels() == null ? null : pod.getMetadata().getLabels().get("batch.kubernetes.io/job-name");
+        return pod.getMetadata().getLabels() == null
+                ? null
+                : pod.getMetadata().getLabels().get("batch.kubernetes.io/job-name");
     }
 
     static String phase(V1Pod pod) {

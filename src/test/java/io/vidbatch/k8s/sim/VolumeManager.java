@@ -1,6 +1,7 @@
 package io.vidbatch.k8s.sim;
 
 import io.kubernetes.client.openapi.models.V1Pod;
+
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -48,16 +49,21 @@ final class VolumeManager {
             return fresh;
         });
         if (now >= w.nextAttempt) {
-            hanging.forEach(v -> events.warning(pod, "FailedMount",
+            hanging.forEach(v -> events.warning(
+                    pod,
+                    "FailedMount",
                     "MountVolume.SetUp failed for volume \"" + v + "\" : mount failed: exit status 32"));
             w.nextAttempt = now + w.backoff;
             w.backoff = Math.min(w.backoff * 2, runtime.mountRetry.toNanos() * MAX_BACKOFF_FACTOR);
         }
         if (now >= w.timeoutAt) {
             // The 1.29-1.33 wording: only attachable plugins' volumes are listed as unattached.
-            events.warning(pod, "FailedMount", "Unable to attach or mount volumes: unmounted volumes=["
-                    + String.join(" ", hanging) + "], unattached volumes=[], failed to process volumes=[]: "
-                    + "timed out waiting for the condition");
+            events.warning(
+                    pod,
+                    "FailedMount",
+                    "Unable to attach or mount volumes: unmounted volumes=["
+                            + String.join(" ", hanging) + "], unattached volumes=[], failed to process volumes=[]: "
+                            + "timed out waiting for the condition");
             w.timeoutAt = now + runtime.mountTimeout.toNanos();
         }
         return false;

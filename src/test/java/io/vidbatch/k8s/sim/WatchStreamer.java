@@ -1,6 +1,7 @@
 package io.vidbatch.k8s.sim;
 
 import io.kubernetes.client.common.KubernetesObject;
+
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -40,7 +41,9 @@ final class WatchStreamer {
 
     void stream(Exchange ex, ResourceKind kind, Predicate<KubernetesObject> filter) throws IOException {
         Integer timeoutSeconds = ex.intParam("timeoutSeconds");
-        long deadline = System.nanoTime() + Duration.ofSeconds(timeoutSeconds == null ? 1800 : timeoutSeconds).toNanos();
+        long deadline = System.nanoTime()
+                + Duration.ofSeconds(timeoutSeconds == null ? 1800 : timeoutSeconds)
+                        .toNanos();
         boolean bookmarks = ex.flag("allowWatchBookmarks");
         WatchSubscription sub;
         try {
@@ -58,7 +61,7 @@ final class WatchStreamer {
         OutputStream out = ex.startStream("application/json");
         long nextBookmark = System.nanoTime() + bookmarkInterval.toNanos();
         try {
-            for (;;) {
+            for (; ; ) {
                 long now = System.nanoTime();
                 if (now >= deadline) {
                     break;

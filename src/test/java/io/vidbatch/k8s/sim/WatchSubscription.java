@@ -8,7 +8,10 @@ import java.util.function.Predicate;
 /** The queue between the store (producer, under its lock) and one open watch stream. */
 final class WatchSubscription {
     /** How a stream is to end: the apiserver's orderly end, or a connection cut mid-stream. */
-    enum End { CLEAN, ABRUPT }
+    enum End {
+        CLEAN,
+        ABRUPT
+    }
 
     private final Predicate<WatchEvent> filter;
     private final LinkedBlockingQueue<Object> queue = new LinkedBlockingQueue<>();

@@ -24,20 +24,24 @@ class ClusterTest {
 
     @Test
     void onlyThisOwnersJobsAreWatchedAndCallsCannotHangForGood(@TempDir Path dir) throws Exception {
-        try (SimulatedCluster sim = SimulatedCluster.startSecure("t0ken").enforceRole(Path.of("kubernetes/rbac-launcher.yaml"))) {
+        try (SimulatedCluster sim =
+                SimulatedCluster.startSecure("t0ken").enforceRole(Path.of("kubernetes/rbac-launcher.yaml"))) {
             KubernetesSettings s = JobSpecsTest.settings();
             s.kubeconfig = Optional.of(sim.kubeconfig(dir.resolve("kubeconfig")).toString());
             s.namespace = Optional.of("vidbatch");
             Cluster c = new Cluster(s, "owner-1");
             try {
                 BatchV1Api batch = new BatchV1Api(sim.apiClient());
-                // A stranger's Job first, ours second: a watch delivers in order, so once ours is seen the other would have been.
-                batch.createNamespacedJob("vidbatch", job("vb-7-1", "someone-else")).execute();
+                // A stranger's Job first, ours second: a watch delivers in order, so once ours is seen the other would
+                // have been.
+                batch.createNamespacedJob("vidbatch", job("vb-7-1", "someone-else"))
+                        .execute();
                 batch.createNamespacedJob("vidbatch", job("vb-7-2", "owner-1")).execute();
                 sim.await(() -> c.job("vb-7-2") != null, Duration.ofSeconds(10), "our Job in the informer's cache");
                 assertThat(c.job("vb-7-1")).as("the stranger's Job").isNull();
 
-                assertThat(c.batch.getApiClient().getHttpClient().readTimeoutMillis()).as("read timeout of calls, ms")
+                assertThat(c.batch.getApiClient().getHttpClient().readTimeoutMillis())
+                        .as("read timeout of calls, ms")
                         .isEqualTo(Cluster.CALL_TIMEOUT_SECONDS * 1000);
             } finally {
                 c.close();
@@ -46,10 +50,19 @@ class ClusterTest {
     }
 
     private static V1Job job(String name, String owner) {
-        Map<String, String> labels = Map.of(Labels.MANAGED_BY, "vidbatch", Labels.COORDINATOR, "vb", Labels.OWNER, owner);
-        return new V1Job().metadata(new V1ObjectMeta().name(name).labels(labels)).spec(new V1JobSpec().backoffLimit(0)
-                .template(new V1PodTemplateSpec().metadata(new V1ObjectMeta().labels(labels)).spec(new V1PodSpec()
-                        .restartPolicy("Never").containers(List.of(new V1Container().name("worker").image("busybox:1.36")
-                                .command(List.of("true")))))));
+        Map<String, String> labels =
+                Map.of(Labels.MANAGED_BY, "vidbatch", Labels.COORDINATOR, "vb", Labels.OWNER, owner);
+        return new V1Job()
+                .metadata(new V1ObjectMeta().name(name).labels(labels))
+                .spec(new V1JobSpec()
+                        .backoffLimit(0)
+                        .template(new V1PodTemplateSpec()
+                                .metadata(new V1ObjectMeta().labels(labels))
+                                .spec(new V1PodSpec()
+                                        .restartPolicy("Never")
+                                        .containers(List.of(new V1Container()
+                                                .name("worker")
+                                                .image("busybox:1.36")
+                                                .command(List.of("true")))))));
     }
 }

@@ -5,9 +5,9 @@ import io.kubernetes.client.openapi.models.V1Job;
 import io.kubernetes.client.openapi.models.V1PodSpec;
 import io.vidbatch.work.WorkJson;
 import io.vidbatch.work.WorkJsonTestAccess;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
 import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -31,9 +31,11 @@ class JobSpecsTest {
         s.memoryRequest = "512Mi";
         s.memoryLimit = "2Gi";
         s.nodeSelector = Optional.of("pool=transcode, disk=ssd");
-        s.tolerations = Optional.of("[{\"key\":\"dedicated\",\"operator\":\"Equal\",\"value\":\"video\",\"effect\":\"NoSchedule\"}]");
+        s.tolerations = Optional.of(
+                "[{\"key\":\"dedicated\",\"operator\":\"Equal\",\"value\":\"video\",\"effect\":\"NoSchedule\"}]");
         s.affinity = Optional.empty();
-        s.topologySpread = Optional.of("[{\"maxSkew\":1,\"topologyKey\":\"kubernetes.io/hostname\",\"whenUnsatisfiable\":\"ScheduleAnyway\"}]");
+        s.topologySpread = Optional.of(
+                "[{\"maxSkew\":1,\"topologyKey\":\"kubernetes.io/hostname\",\"whenUnsatisfiable\":\"ScheduleAnyway\"}]");
         s.pendingTimeoutSeconds = 300;
         s.backoffLimit = 2;
         s.ttlSecondsAfterFinished = 600;
@@ -46,10 +48,15 @@ class JobSpecsTest {
     void theJobCarriesTheItemAndIsFoundByItsLabels() {
         V1Job job = new JobSpecs(settings()).job("media", "owner-1", List.of(WorkJsonTestAccess.ITEM), 12, 3);
         assertThat(job.getMetadata().getName()).isEqualTo("vb-7-3");
-        assertThat(job.getMetadata().getLabels()).containsEntry("vidbatch.io/job-instance", "7").containsEntry("vidbatch.io/item", "3")
-                .containsEntry("vidbatch.io/execution", "12").containsEntry("vidbatch.io/partition", "3")
-                .containsEntry("app.kubernetes.io/managed-by", "vidbatch").containsEntry("vidbatch.io/owner", "owner-1");
-        assertThat(job.getSpec().getTemplate().getMetadata().getLabels()).isEqualTo(job.getMetadata().getLabels());
+        assertThat(job.getMetadata().getLabels())
+                .containsEntry("vidbatch.io/job-instance", "7")
+                .containsEntry("vidbatch.io/item", "3")
+                .containsEntry("vidbatch.io/execution", "12")
+                .containsEntry("vidbatch.io/partition", "3")
+                .containsEntry("app.kubernetes.io/managed-by", "vidbatch")
+                .containsEntry("vidbatch.io/owner", "owner-1");
+        assertThat(job.getSpec().getTemplate().getMetadata().getLabels())
+                .isEqualTo(job.getMetadata().getLabels());
         V1Container c = job.getSpec().getTemplate().getSpec().getContainers().get(0);
         assertThat(WorkJson.readItems(c.getEnv().get(0).getValue())).containsExactly(WorkJsonTestAccess.ITEM);
         assertThat(job.getMetadata().getAnnotations()).containsEntry("vidbatch.io/items", "3");
@@ -58,7 +65,11 @@ class JobSpecsTest {
 
     @Test
     void badInputFailsAtOnceAndDisruptionsDoNotCount() {
-        var rules = new JobSpecs(settings()).job("media", "owner-1", List.of(WorkJsonTestAccess.ITEM), 1, 0).getSpec().getPodFailurePolicy().getRules();
+        var rules = new JobSpecs(settings())
+                .job("media", "owner-1", List.of(WorkJsonTestAccess.ITEM), 1, 0)
+                .getSpec()
+                .getPodFailurePolicy()
+                .getRules();
         assertThat(rules.get(0).getAction()).isEqualTo("FailJob");
         assertThat(rules.get(0).getOnExitCodes().getValues()).containsExactly(3);
         assertThat(rules.get(1).getAction()).isEqualTo("Ignore");
@@ -74,13 +85,22 @@ class JobSpecsTest {
         assertThat(pod.getTolerations().get(0).getKey()).isEqualTo("dedicated");
         assertThat(pod.getTopologySpreadConstraints().get(0).getTopologyKey()).isEqualTo("kubernetes.io/hostname");
         assertThat(pod.getSecurityContext().getRunAsNonRoot()).isTrue();
-        assertThat(pod.getSecurityContext().getFsGroupChangePolicy()).as("no chown of the whole media volume at each start")
+        assertThat(pod.getSecurityContext().getFsGroupChangePolicy())
+                .as("no chown of the whole media volume at each start")
                 .isEqualTo("OnRootMismatch");
         assertThat(pod.getAutomountServiceAccountToken()).isFalse();
         assertThat(pod.getVolumes()).extracting(v -> v.getName()).containsExactly("tmp", "media");
-        assertThat(pod.getContainers().get(0).getVolumeMounts()).extracting(m -> m.getMountPath()).containsExactly("/tmp", "/media");
+        assertThat(pod.getContainers().get(0).getVolumeMounts())
+                .extracting(m -> m.getMountPath())
+                .containsExactly("/tmp", "/media");
         assertThat(job.getSpec().getBackoffLimit()).isEqualTo(2);
         assertThat(job.getSpec().getTtlSecondsAfterFinished()).isEqualTo(600);
-        assertThat(pod.getContainers().get(0).getResources().getLimits().get("memory").toSuffixedString()).isEqualTo("2Gi");
+        assertThat(pod.getContainers()
+                        .get(0)
+                        .getResources()
+                        .getLimits()
+                        .get("memory")
+                        .toSuffixedString())
+                .isEqualTo("2Gi");
     }
 }

@@ -54,7 +54,8 @@ class KubernetesLauncherTest {
         KubernetesSettings s = JobSpecsTest.settings();
         s.kubeconfig = Optional.of(sim.kubeconfig(dir.resolve("kubeconfig")).toString());
         s.namespace = Optional.of(NS);
-        // Any node, no shared volume: the pod's command runs as a local process ("true": ends at once, reporting nothing).
+        // Any node, no shared volume: the pod's command runs as a local process ("true": ends at once, reporting
+        // nothing).
         s.nodeSelector = Optional.empty();
         s.tolerations = Optional.empty();
         s.topologySpread = Optional.empty();
@@ -79,13 +80,27 @@ class KubernetesLauncherTest {
     }
 
     private List<WorkItem> group(int... items) {
-        return java.util.Arrays.stream(items).mapToObj(i -> new WorkItem(7, i, i, Part.WHOLE, 0, dir.resolve("in-" + i + ".mp4").toString(),
-                dir.resolve("out-" + i + ".mp4").toString(), "h264-480p", "", Expected.of(10, 0, 1, 0.05, true, true),
-                new StreamPlan.Map(List.of(0), List.of(), null), dir.resolve("item-" + i + ".log").toString(), 1, false)).toList();
+        return java.util.Arrays.stream(items)
+                .mapToObj(i -> new WorkItem(
+                        7,
+                        i,
+                        i,
+                        Part.WHOLE,
+                        0,
+                        dir.resolve("in-" + i + ".mp4").toString(),
+                        dir.resolve("out-" + i + ".mp4").toString(),
+                        "h264-480p",
+                        "",
+                        Expected.of(10, 0, 1, 0.05, true, true),
+                        new StreamPlan.Map(List.of(0), List.of(), null),
+                        dir.resolve("item-" + i + ".log").toString(),
+                        1,
+                        false))
+                .toList();
     }
 
     private Launch launch() {
-        return new Launch(3, 0, (item, p) -> { }, () -> false, log::add);
+        return new Launch(3, 0, (item, p) -> {}, () -> false, log::add);
     }
 
     /** A Job named as the launcher names the group's, labelled with the given owner (null: no owner label). */
@@ -96,10 +111,21 @@ class KubernetesLauncherTest {
         }
         labels.put(Labels.EXECUTION, "2");
         V1ObjectMeta meta = new V1ObjectMeta().name(name).labels(labels).annotations(Map.of(Labels.ITEMS, items));
-        batch.createNamespacedJob(NS, new V1Job().metadata(meta).spec(new V1JobSpec().backoffLimit(0)
-                .template(new V1PodTemplateSpec().metadata(new V1ObjectMeta().labels(labels)).spec(new V1PodSpec()
-                        .restartPolicy("Never").containers(List.of(new V1Container().name("worker").image("busybox:1.36")
-                                .command(List.of("true")))))))).execute();
+        batch.createNamespacedJob(
+                        NS,
+                        new V1Job()
+                                .metadata(meta)
+                                .spec(new V1JobSpec()
+                                        .backoffLimit(0)
+                                        .template(new V1PodTemplateSpec()
+                                                .metadata(new V1ObjectMeta().labels(labels))
+                                                .spec(new V1PodSpec()
+                                                        .restartPolicy("Never")
+                                                        .containers(List.of(new V1Container()
+                                                                .name("worker")
+                                                                .image("busybox:1.36")
+                                                                .command(List.of("true"))))))))
+                .execute();
     }
 
     private List<String> jobNames() {
@@ -109,18 +135,24 @@ class KubernetesLauncherTest {
     @Test
     void aStrangersJobOfTheSameNameIsLeftAloneAndTheGroupRefused() throws Exception {
         existing("vb-7-1", "someone-else", "1,2");
-        assertThatThrownBy(() -> launcher.run(group(1, 2), launch())).isInstanceOf(WorkerUnavailableException.class)
-                .hasMessageContaining("Job vb-7-1 in namespace vidbatch belongs to another coordinator (vidbatch.io/owner=someone-else;"
-                        + " this one is owner-1), left untouched");
+        assertThatThrownBy(() -> launcher.run(group(1, 2), launch()))
+                .isInstanceOf(WorkerUnavailableException.class)
+                .hasMessageContaining(
+                        "Job vb-7-1 in namespace vidbatch belongs to another coordinator (vidbatch.io/owner=someone-else;"
+                                + " this one is owner-1), left untouched");
         assertThat(jobNames()).as("the stranger's Job, still there").containsExactly("vb-7-1");
-        assertThat(sim.jobsCreated()).as("creations per Job name: none by the launcher").isEqualTo(Map.of("vb-7-1", 1));
-        assertThat(log).noneMatch(l -> l.startsWith("adopting") || l.startsWith("replacing") || l.startsWith("created"));
+        assertThat(sim.jobsCreated())
+                .as("creations per Job name: none by the launcher")
+                .isEqualTo(Map.of("vb-7-1", 1));
+        assertThat(log)
+                .noneMatch(l -> l.startsWith("adopting") || l.startsWith("replacing") || l.startsWith("created"));
     }
 
     @Test
     void aJobWithoutAnOwnerLabelIsAStrangersToo() throws Exception {
         existing("vb-7-1", null, "1");
-        assertThatThrownBy(() -> launcher.run(group(1), launch())).isInstanceOf(WorkerUnavailableException.class)
+        assertThatThrownBy(() -> launcher.run(group(1), launch()))
+                .isInstanceOf(WorkerUnavailableException.class)
                 .hasMessageContaining("it carries no vidbatch.io/owner label");
         assertThat(jobNames()).containsExactly("vb-7-1");
     }
@@ -129,11 +161,16 @@ class KubernetesLauncherTest {
     void ourJobMadeForOtherItemsIsReplacedByOneForThisGroup() throws Exception {
         existing("vb-7-1", OWNER, "1,2,3");
         // The new Job's pod ends at once without a termination message: the group fails, saying so.
-        assertThatThrownBy(() -> launcher.run(group(1, 2), launch())).isInstanceOf(ToolFailureException.class)
+        assertThatThrownBy(() -> launcher.run(group(1, 2), launch()))
+                .isInstanceOf(ToolFailureException.class)
                 .hasMessage("the worker finished without a readable result: its termination message is empty");
-        assertThat(log).contains("replacing Job vb-7-1 (it ran other items)", "created Job vb-7-1 in namespace vidbatch");
+        assertThat(log)
+                .contains("replacing Job vb-7-1 (it ran other items)", "created Job vb-7-1 in namespace vidbatch");
         assertThat(sim.jobsCreated()).as("the old Job and its replacement").isEqualTo(Map.of("vb-7-1", 2));
         // Deleted in the foreground: the Job goes once its pod has.
-        sim.await(() -> sim.jobs().isEmpty(), java.time.Duration.ofSeconds(10), "no Job left once the group has ended: " + jobNames());
+        sim.await(
+                () -> sim.jobs().isEmpty(),
+                java.time.Duration.ofSeconds(10),
+                "no Job left once the group has ended: " + jobNames());
     }
 }

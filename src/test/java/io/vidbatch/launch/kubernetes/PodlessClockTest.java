@@ -15,7 +15,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class PodlessClockTest {
 
     static final OffsetDateTime CREATED = OffsetDateTime.parse("2026-11-29T12:00:00Z");
-    static final V1Job JOB = new V1Job().metadata(new V1ObjectMeta().name("vb-7-3").creationTimestamp(CREATED));
+    static final V1Job JOB =
+            new V1Job().metadata(new V1ObjectMeta().name("vb-7-3").creationTimestamp(CREATED));
     static final V1Pod POD = new V1Pod().metadata(new V1ObjectMeta().name("vb-7-3-abcde"));
 
     @Test
@@ -27,7 +28,8 @@ class PodlessClockTest {
 
     @Test
     void aJobWithAPodIsNotPodless() {
-        assertThat(new PodlessClock().podless(JOB, List.of(POD), CREATED.plusSeconds(400))).isZero();
+        assertThat(new PodlessClock().podless(JOB, List.of(POD), CREATED.plusSeconds(400)))
+                .isZero();
     }
 
     @Test
@@ -40,6 +42,7 @@ class PodlessClockTest {
 
     @Test
     void aJobNotInTheCacheIsNotJudged() {
-        assertThat(new PodlessClock().podless(null, List.of(), CREATED.plusSeconds(400))).isZero();
+        assertThat(new PodlessClock().podless(null, List.of(), CREATED.plusSeconds(400)))
+                .isZero();
     }
 }

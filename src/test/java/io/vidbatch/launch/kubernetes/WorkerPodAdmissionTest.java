@@ -1,7 +1,5 @@
 package io.vidbatch.launch.kubernetes;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import io.kubernetes.client.openapi.apis.BatchV1Api;
 import io.kubernetes.client.openapi.apis.CoreV1Api;
 import io.kubernetes.client.openapi.models.CoreV1Event;
@@ -9,11 +7,14 @@ import io.kubernetes.client.openapi.models.V1Job;
 import io.kubernetes.client.openapi.models.V1Pod;
 import io.vidbatch.k8s.sim.SimulatedCluster;
 import io.vidbatch.work.WorkJsonTestAccess;
-import java.time.Duration;
-import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The worker pod the launcher asks for, through the simulated apiserver's validation and pod
@@ -47,7 +48,11 @@ class WorkerPodAdmissionTest {
         V1Job job = workerJob();
         batch.createNamespacedJob(NS, job).execute();
 
-        V1Pod pod = cluster.awaitPod(p -> job.getMetadata().getName().equals(p.getMetadata().getLabels().get(Labels.JOB_NAME)), WAIT);
+        V1Pod pod = cluster.awaitPod(
+                p -> job.getMetadata()
+                        .getName()
+                        .equals(p.getMetadata().getLabels().get(Labels.JOB_NAME)),
+                WAIT);
         assertThat(pod.getMetadata().getName()).startsWith(job.getMetadata().getName() + "-");
         assertThat(failedCreates(job)).isEmpty();
     }
@@ -60,9 +65,10 @@ class WorkerPodAdmissionTest {
         batch.createNamespacedJob(NS, job).execute();
 
         cluster.await(() -> !failedCreates(job).isEmpty(), WAIT, "a FailedCreate event");
-        assertThat(failedCreates(job).get(0).getMessage()).matches("Error creating: pods \"vb-7-3-[a-z0-9]{5}\" is forbidden: "
-                + "violates PodSecurity \"restricted:latest\": seccompProfile \\(pod or container \"worker\" must set "
-                + "securityContext.seccompProfile.type to \"RuntimeDefault\" or \"Localhost\"\\)");
+        assertThat(failedCreates(job).get(0).getMessage())
+                .matches("Error creating: pods \"vb-7-3-[a-z0-9]{5}\" is forbidden: "
+                        + "violates PodSecurity \"restricted:latest\": seccompProfile \\(pod or container \"worker\" must set "
+                        + "securityContext.seccompProfile.type to \"RuntimeDefault\" or \"Localhost\"\\)");
         assertThat(cluster.pods()).isEmpty();
     }
 
@@ -73,12 +79,17 @@ class WorkerPodAdmissionTest {
         batch.createNamespacedJob(NS, job).execute();
 
         cluster.await(() -> !failedCreates(job).isEmpty(), WAIT, "a FailedCreate event");
-        assertThat(failedCreates(job).get(0).getMessage()).matches("Error creating: pods \"vb-7-3-[a-z0-9]{5}\" is forbidden: "
-                + "maximum memory usage per Container is 1Gi, but limit is 2Gi");
+        assertThat(failedCreates(job).get(0).getMessage())
+                .matches("Error creating: pods \"vb-7-3-[a-z0-9]{5}\" is forbidden: "
+                        + "maximum memory usage per Container is 1Gi, but limit is 2Gi");
         assertThat(cluster.pods()).isEmpty();
 
         cluster.limitRange(NS, "2Gi");
-        cluster.awaitPod(p -> job.getMetadata().getName().equals(p.getMetadata().getLabels().get(Labels.JOB_NAME)), WAIT);
+        cluster.awaitPod(
+                p -> job.getMetadata()
+                        .getName()
+                        .equals(p.getMetadata().getLabels().get(Labels.JOB_NAME)),
+                WAIT);
     }
 
     private static V1Job workerJob() {
@@ -87,8 +98,10 @@ class WorkerPodAdmissionTest {
 
     private List<CoreV1Event> failedCreates(V1Job job) {
         try {
-            return core.listNamespacedEvent(NS).fieldSelector("involvedObject.name=" + job.getMetadata().getName()
-                    + ",reason=FailedCreate").execute().getItems();
+            return core.listNamespacedEvent(NS)
+                    .fieldSelector("involvedObject.name=" + job.getMetadata().getName() + ",reason=FailedCreate")
+                    .execute()
+                    .getItems();
         } catch (io.kubernetes.client.openapi.ApiException e) {
             throw new AssertionError(e.getResponseBody(), e);
         }
