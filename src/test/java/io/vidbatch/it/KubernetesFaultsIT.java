@@ -1,13 +1,8 @@
 package io.vidbatch.it;
 
 import io.kubernetes.client.openapi.apis.BatchV1Api;
-import io.kubernetes.client.openapi.models.V1Container;
-import io.kubernetes.client.openapi.models.V1Job;
-import io.kubernetes.client.openapi.models.V1JobSpec;
-import io.kubernetes.client.openapi.models.V1ObjectMeta;
 import io.kubernetes.client.openapi.models.V1Pod;
-import io.kubernetes.client.openapi.models.V1PodSpec;
-import io.kubernetes.client.openapi.models.V1PodTemplateSpec;
+import io.vidbatch.launch.kubernetes.OtherJobs;
 import jakarta.json.JsonObject;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
@@ -233,20 +228,7 @@ class KubernetesFaultsIT extends WithSimulatedCluster {
                 "vidbatch.io/owner",
                 "another-coordinator");
         new BatchV1Api(cluster.apiClient())
-                .createNamespacedJob(
-                        KubernetesSim.NAMESPACE,
-                        new V1Job()
-                                .metadata(new V1ObjectMeta().name(name).labels(labels))
-                                .spec(new V1JobSpec()
-                                        .backoffLimit(0)
-                                        .template(new V1PodTemplateSpec()
-                                                .metadata(new V1ObjectMeta().labels(labels))
-                                                .spec(new V1PodSpec()
-                                                        .restartPolicy("Never")
-                                                        .containers(List.of(new V1Container()
-                                                                .name("worker")
-                                                                .image("busybox:1.36")
-                                                                .command(List.of("true"))))))))
+                .createNamespacedJob(KubernetesSim.NAMESPACE, OtherJobs.job(name, labels))
                 .execute();
         try {
             String dir = Jobs.dir("it-k8s-stranger");

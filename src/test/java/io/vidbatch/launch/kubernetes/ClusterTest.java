@@ -1,19 +1,13 @@
 package io.vidbatch.launch.kubernetes;
 
 import io.kubernetes.client.openapi.apis.BatchV1Api;
-import io.kubernetes.client.openapi.models.V1Container;
 import io.kubernetes.client.openapi.models.V1Job;
-import io.kubernetes.client.openapi.models.V1JobSpec;
-import io.kubernetes.client.openapi.models.V1ObjectMeta;
-import io.kubernetes.client.openapi.models.V1PodSpec;
-import io.kubernetes.client.openapi.models.V1PodTemplateSpec;
 import io.vidbatch.k8s.sim.SimulatedCluster;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -50,19 +44,7 @@ class ClusterTest {
     }
 
     private static V1Job job(String name, String owner) {
-        Map<String, String> labels =
-                Map.of(Labels.MANAGED_BY, "vidbatch", Labels.COORDINATOR, "vb", Labels.OWNER, owner);
-        return new V1Job()
-                .metadata(new V1ObjectMeta().name(name).labels(labels))
-                .spec(new V1JobSpec()
-                        .backoffLimit(0)
-                        .template(new V1PodTemplateSpec()
-                                .metadata(new V1ObjectMeta().labels(labels))
-                                .spec(new V1PodSpec()
-                                        .restartPolicy("Never")
-                                        .containers(List.of(new V1Container()
-                                                .name("worker")
-                                                .image("busybox:1.36")
-                                                .command(List.of("true")))))));
+        return OtherJobs.job(
+                name, Map.of(Labels.MANAGED_BY, "vidbatch", Labels.COORDINATOR, "vb", Labels.OWNER, owner));
     }
 }

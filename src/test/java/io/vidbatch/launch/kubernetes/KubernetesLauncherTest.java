@@ -1,12 +1,7 @@
 package io.vidbatch.launch.kubernetes;
 
 import io.kubernetes.client.openapi.apis.BatchV1Api;
-import io.kubernetes.client.openapi.models.V1Container;
 import io.kubernetes.client.openapi.models.V1Job;
-import io.kubernetes.client.openapi.models.V1JobSpec;
-import io.kubernetes.client.openapi.models.V1ObjectMeta;
-import io.kubernetes.client.openapi.models.V1PodSpec;
-import io.kubernetes.client.openapi.models.V1PodTemplateSpec;
 import io.vidbatch.k8s.sim.SimulatedCluster;
 import io.vidbatch.launch.WorkerUnavailableException;
 import io.vidbatch.media.Expected;
@@ -110,22 +105,9 @@ class KubernetesLauncherTest {
             labels.put(Labels.OWNER, owner);
         }
         labels.put(Labels.EXECUTION, "2");
-        V1ObjectMeta meta = new V1ObjectMeta().name(name).labels(labels).annotations(Map.of(Labels.ITEMS, items));
-        batch.createNamespacedJob(
-                        NS,
-                        new V1Job()
-                                .metadata(meta)
-                                .spec(new V1JobSpec()
-                                        .backoffLimit(0)
-                                        .template(new V1PodTemplateSpec()
-                                                .metadata(new V1ObjectMeta().labels(labels))
-                                                .spec(new V1PodSpec()
-                                                        .restartPolicy("Never")
-                                                        .containers(List.of(new V1Container()
-                                                                .name("worker")
-                                                                .image("busybox:1.36")
-                                                                .command(List.of("true"))))))))
-                .execute();
+        V1Job job = OtherJobs.job(name, labels);
+        job.getMetadata().annotations(Map.of(Labels.ITEMS, items));
+        batch.createNamespacedJob(NS, job).execute();
     }
 
     private List<String> jobNames() {
