@@ -1,7 +1,5 @@
 package io.vidbatch.it;
 
-import org.awaitility.Awaitility;
-
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -60,11 +58,10 @@ final class ItServer {
         run("start");
         HttpClient http = HttpClient.newHttpClient();
         URI ready = URI.create("http://localhost:" + System.getProperty("microshed_http_port") + "/health/ready");
-        Awaitility.await("the server back: /health/ready and the API answering 200")
-                .atMost(Duration.ofMinutes(2))
-                .pollDelay(Duration.ZERO)
-                .pollInterval(Duration.ofMillis(250))
-                .pollInSameThread()
+        Waits.await(
+                        "the server back: /health/ready and the API answering 200",
+                        Duration.ofMinutes(2),
+                        Duration.ofMillis(250))
                 .until(() -> {
                     try {
                         return http.send(HttpRequest.newBuilder(ready).build(), HttpResponse.BodyHandlers.discarding())

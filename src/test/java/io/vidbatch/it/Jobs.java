@@ -4,7 +4,6 @@ import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
-import org.awaitility.Awaitility;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -112,11 +111,7 @@ public final class Jobs {
      * meeting it, and after {@code timeout} with the job as it last was.
      */
     public JsonObject await(long id, Duration timeout, Predicate<JsonObject> condition, String what) {
-        return Awaitility.await("job " + id + " reaching '" + what + "'")
-                .atMost(timeout)
-                .pollDelay(Duration.ZERO)
-                .pollInterval(Duration.ofMillis(500))
-                .pollInSameThread()
+        return Waits.await("job " + id + " reaching '" + what + "'", timeout, Duration.ofMillis(500))
                 .until(
                         () -> {
                             JsonObject job = fetch(id);

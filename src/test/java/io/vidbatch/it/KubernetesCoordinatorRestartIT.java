@@ -2,7 +2,6 @@ package io.vidbatch.it;
 
 import io.kubernetes.client.openapi.models.V1Pod;
 import jakarta.json.JsonObject;
-import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.microshed.testing.jupiter.MicroShedTest;
 
@@ -55,12 +54,11 @@ class KubernetesCoordinatorRestartIT extends WithSimulatedCluster {
         assertThat(orphaned.getString("status")).isEqualTo("FAILED");
 
         Jobs.on(Api.Server.main()).control(id, "restart");
-        Awaitility.await("the job log saying 'adopting Job " + KubernetesSim.jobName(id, 1)
-                        + "' within a minute of the restart")
-                .atMost(Duration.ofMinutes(1))
-                .pollDelay(Duration.ZERO)
-                .pollInterval(Duration.ofMillis(200))
-                .pollInSameThread()
+        Waits.await(
+                        "the job log saying 'adopting Job " + KubernetesSim.jobName(id, 1)
+                                + "' within a minute of the restart",
+                        Duration.ofMinutes(1),
+                        Duration.ofMillis(200))
                 .until(() -> KubernetesSim.jobLog(id).contains("adopting Job " + KubernetesSim.jobName(id, 1)));
         assertThat(cluster.alivePodProcesses())
                 .as("the adopted pod is still running")

@@ -4,7 +4,6 @@ import io.kubernetes.client.openapi.apis.BatchV1Api;
 import io.kubernetes.client.openapi.models.V1Pod;
 import io.vidbatch.launch.kubernetes.OtherJobs;
 import jakarta.json.JsonObject;
-import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.microshed.testing.jupiter.MicroShedTest;
@@ -305,11 +304,10 @@ class KubernetesFaultsIT extends WithSimulatedCluster {
         int before = cluster.api().requests().size();
         cluster.api().dropWatches(false);
         // The informers watch again (from where they were) before the drop that also loses the history.
-        Awaitility.await("the informers watching jobs and pods again after the first drop")
-                .atMost(Duration.ofSeconds(10))
-                .pollDelay(Duration.ZERO)
-                .pollInterval(Duration.ofMillis(20))
-                .pollInSameThread()
+        Waits.await(
+                        "the informers watching jobs and pods again after the first drop",
+                        Duration.ofSeconds(10),
+                        Duration.ofMillis(20))
                 .until(
                         () -> cluster.api().requests().stream()
                                 .skip(before)

@@ -4,7 +4,6 @@ import io.kubernetes.client.openapi.models.V1Pod;
 import io.vidbatch.k8s.sim.SimulatedCluster;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
-import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionTimeoutException;
 
 import java.io.IOException;
@@ -86,11 +85,10 @@ final class KubernetesSim {
      */
     static V1Pod awaitEncoding(SimulatedCluster c, long instance, Path dir) {
         try {
-            return Awaitility.await("a Running pod of job " + instance + " encoding (a .part file in " + dir + ")")
-                    .atMost(Duration.ofSeconds(60))
-                    .pollDelay(Duration.ZERO)
-                    .pollInterval(Duration.ofMillis(20))
-                    .pollInSameThread()
+            return Waits.await(
+                            "a Running pod of job " + instance + " encoding (a .part file in " + dir + ")",
+                            Duration.ofSeconds(60),
+                            Duration.ofMillis(20))
                     .until(() -> encodingPod(c, instance, dir), Optional::isPresent)
                     .orElseThrow();
         } catch (ConditionTimeoutException e) {

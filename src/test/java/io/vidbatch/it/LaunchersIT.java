@@ -2,7 +2,6 @@ package io.vidbatch.it;
 
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
-import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.microshed.testing.jupiter.MicroShedTest;
 
@@ -167,11 +166,10 @@ class LaunchersIT {
 
     /** The worker JVM whose ffmpeg is transcoding the given source. */
     static ProcessHandle awaitWorkerOf(String source, Duration timeout) {
-        return Awaitility.await("a worker process (vidbatch-worker.jar) whose ffmpeg transcodes " + source)
-                .atMost(timeout)
-                .pollDelay(Duration.ZERO)
-                .pollInterval(Duration.ofMillis(200))
-                .pollInSameThread()
+        return Waits.await(
+                        "a worker process (vidbatch-worker.jar) whose ffmpeg transcodes " + source,
+                        timeout,
+                        Duration.ofMillis(200))
                 .until(
                         () -> StopRestartIT.ffmpegFor(source).stream()
                                 .map(ProcessHandle::parent)

@@ -2,7 +2,6 @@ package io.vidbatch.it;
 
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
-import org.awaitility.Awaitility;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.microshed.testing.jupiter.MicroShedTest;
@@ -96,11 +95,10 @@ class MetricsIT {
         DoubleAccumulator maxActive = new DoubleAccumulator(Math::max, 0);
         DoubleAccumulator maxPending = new DoubleAccumulator(Math::max, 0);
         DoubleAccumulator maxFps = new DoubleAccumulator(Math::max, 0);
-        Awaitility.await("job " + id + " ended, scraping /metrics every 200 ms meanwhile")
-                .atMost(Duration.ofMinutes(3))
-                .pollDelay(Duration.ZERO)
-                .pollInterval(Duration.ofMillis(200))
-                .pollInSameThread()
+        Waits.await(
+                        "job " + id + " ended, scraping /metrics every 200 ms meanwhile",
+                        Duration.ofMinutes(3),
+                        Duration.ofMillis(200))
                 .until(() -> {
                     if (Jobs.ENDED.contains(Jobs.get(id).getString("status"))) {
                         return true;

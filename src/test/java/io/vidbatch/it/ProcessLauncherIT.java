@@ -13,7 +13,6 @@ import io.vidbatch.work.Launch;
 import io.vidbatch.work.Outcome;
 import io.vidbatch.work.WorkItem;
 import io.vidbatch.work.WorkResult;
-import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
@@ -153,8 +152,7 @@ class ProcessLauncherIT {
                 .isInstanceOf(ToolFailureException.class)
                 .hasMessageContaining("exit 137");
         // Its ffmpeg notices its parent's death by itself (parent-death signal): waited for, not slept on.
-        Awaitility.await()
-                .atMost(Duration.ofSeconds(30))
+        Waits.await("the killed worker's ffmpeg gone", Duration.ofSeconds(30), Duration.ofMillis(100))
                 .until(() -> ProcessHandle.allProcesses()
                         .noneMatch(p -> p.info().commandLine().orElse("").contains(dir.toString())));
         try (var s = Files.list(dir)) {

@@ -1,6 +1,5 @@
 package io.vidbatch.it;
 
-import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -93,11 +92,10 @@ class ProductionDoorsIT {
                 .as("the server started; its console:\n%s", server.consoleText())
                 .isPresent();
         // Liberty opens its ports after the application has started; readiness also needs the database.
-        Awaitility.await("/health/ready answering 200 within a minute of starting")
-                .atMost(Duration.ofMinutes(1))
-                .pollDelay(Duration.ZERO)
-                .pollInterval(Duration.ofMillis(250))
-                .pollInSameThread()
+        Waits.await(
+                        "/health/ready answering 200 within a minute of starting",
+                        Duration.ofMinutes(1),
+                        Duration.ofMillis(250))
                 .until(() -> {
                     if (answer("https", "/health/ready", null, null) == 200) {
                         return true;

@@ -2,7 +2,6 @@ package io.vidbatch.it;
 
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
-import org.awaitility.Awaitility;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -72,11 +71,10 @@ final class RestartScenario {
         // the job cannot finish while the others catch up.
         Map<String, ProcessHandle> held = new LinkedHashMap<>();
         // On a timeout, Awaitility's message shows the launchers held so far.
-        Awaitility.await("every job with 2 items done and an ffmpeg at work, held still")
-                .atMost(Duration.ofMinutes(2))
-                .pollDelay(Duration.ZERO)
-                .pollInterval(Duration.ofMillis(50))
-                .pollInSameThread()
+        Waits.await(
+                        "every job with 2 items done and an ffmpeg at work, held still",
+                        Duration.ofMinutes(2),
+                        Duration.ofMillis(50))
                 .until(
                         () -> {
                             for (var e : ids.entrySet()) {
@@ -122,11 +120,10 @@ final class RestartScenario {
         long killed = System.nanoTime();
         ItServer.kill();
         if (localFfmpeg != null) {
-            Awaitility.await("the local launcher's ffmpeg gone within 15 s of its coordinator's SIGKILL")
-                    .atMost(Duration.ofSeconds(15))
-                    .pollDelay(Duration.ZERO)
-                    .pollInterval(Duration.ofMillis(20))
-                    .pollInSameThread()
+            Waits.await(
+                            "the local launcher's ffmpeg gone within 15 s of its coordinator's SIGKILL",
+                            Duration.ofSeconds(15),
+                            Duration.ofMillis(20))
                     .until(() -> !ItServer.running(localFfmpeg));
             assertThat(ItServer.running(localFfmpeg))
                     .as("the local launcher's ffmpeg 15 s after its coordinator's SIGKILL")
@@ -144,11 +141,10 @@ final class RestartScenario {
         // the coordinator dies (parent-death signal). A process worker notices its coordinator is gone and
         // stops, ffmpeg and all, by itself (ffmpeg, held still, ignores its SIGTERM: the worker kills it after 5 s).
         // On a timeout, Awaitility's message shows the command lines still running.
-        Awaitility.await("no worker or ffmpeg of the killed coordinator running within 15 s of its death")
-                .atMost(Duration.ofSeconds(15))
-                .pollDelay(Duration.ZERO)
-                .pollInterval(Duration.ofMillis(100))
-                .pollInSameThread()
+        Waits.await(
+                        "no worker or ffmpeg of the killed coordinator running within 15 s of its death",
+                        Duration.ofSeconds(15),
+                        Duration.ofMillis(100))
                 .until(
                         () -> workers.stream()
                                 .filter(ProcessHandle::isAlive)

@@ -1,7 +1,6 @@
 package io.vidbatch.it;
 
 import jakarta.json.JsonObject;
-import org.awaitility.Awaitility;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -23,11 +22,7 @@ final class Schedules {
     /** Polls a schedule until one of its runs matches; returns that run. */
     static JsonObject awaitRun(String name, Predicate<JsonObject> match, String what) {
         // On a timeout, Awaitility's message shows the schedule's runs as last read.
-        return Awaitility.await("schedule " + name + ": a run " + what)
-                .atMost(Duration.ofSeconds(60))
-                .pollDelay(Duration.ZERO)
-                .pollInterval(Duration.ofMillis(500))
-                .pollInSameThread()
+        return Waits.await("schedule " + name + ": a run " + what, Duration.ofSeconds(60), Duration.ofMillis(500))
                 .until(() -> runs(name), runs -> runs.stream().anyMatch(match))
                 .stream()
                 .filter(match)
@@ -41,12 +36,10 @@ final class Schedules {
      */
     static List<JsonObject> awaitFiringsAfter(String name, JsonObject run, int count, String what) {
         Instant after = Instant.parse(run.getString("firedAt"));
-        return Awaitility.await(
-                        "schedule " + name + ": " + count + " firings after the one at " + after + " (" + what + ")")
-                .atMost(Duration.ofSeconds(60))
-                .pollDelay(Duration.ZERO)
-                .pollInterval(Duration.ofMillis(500))
-                .pollInSameThread()
+        return Waits.await(
+                        "schedule " + name + ": " + count + " firings after the one at " + after + " (" + what + ")",
+                        Duration.ofSeconds(60),
+                        Duration.ofMillis(500))
                 .until(
                         () -> runs(name),
                         runs -> runs.stream()

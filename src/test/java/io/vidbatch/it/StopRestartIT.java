@@ -1,7 +1,6 @@
 package io.vidbatch.it;
 
 import jakarta.json.JsonObject;
-import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.microshed.testing.jupiter.MicroShedTest;
 
@@ -52,11 +51,10 @@ class StopRestartIT {
 
         long stopAt = System.nanoTime();
         Jobs.on(Api.Server.main()).control(id, "stop");
-        Awaitility.await("the running ffmpeg gone within 15 s of the stop request")
-                .atMost(Duration.ofSeconds(15))
-                .pollDelay(Duration.ZERO)
-                .pollInterval(Duration.ofMillis(100))
-                .pollInSameThread()
+        Waits.await(
+                        "the running ffmpeg gone within 15 s of the stop request",
+                        Duration.ofSeconds(15),
+                        Duration.ofMillis(100))
                 .until(() -> !ffmpeg.get(0).isAlive());
         double seconds = (System.nanoTime() - stopAt) / 1e9;
         assertThat(ffmpeg.get(0).isAlive()).isFalse();
