@@ -43,6 +43,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -84,6 +85,9 @@ public class ScheduleRunner {
 
     @Inject
     InputLists lists;
+
+    /** Liberty's JobOperator; a unit test puts its own in its place. */
+    Supplier<JobOperator> operators = BatchRuntime::getJobOperator;
 
     private final Map<String, ScheduledFuture<?>> planned = new ConcurrentHashMap<>();
     /** One firing of a schedule at a time (its cron, a catch-up, a request): the overlap check needs it. */
@@ -215,7 +219,7 @@ public class ScheduleRunner {
             if (s == null || !s.enabled() && why == null) {
                 return null;
             }
-            JobOperator operator = BatchRuntime.getJobOperator();
+            JobOperator operator = operators.get();
             Long running = stillRunning(operator, store.runs(name, 20));
             if (running != null) {
                 LOG.info(() -> "schedule " + name + ": skipped, job " + running + " still runs");
