@@ -1,6 +1,7 @@
 package io.vidbatch.job.assemble;
 
 import io.vidbatch.config.Settings;
+import io.vidbatch.job.ExitStatus;
 import io.vidbatch.job.InputDetail;
 import io.vidbatch.job.JobOutcome;
 import io.vidbatch.job.JobReport;
@@ -138,7 +139,7 @@ public class AssembleBatchlet extends AbstractBatchlet {
                             .toList());
         }
         String exit = report.exitStatus();
-        jobContext.setExitStatus(exit);
+        jobContext.setExitStatus(ExitStatus.of(exit));
         LOG.info(exit + "; report: " + file);
         return exit;
     }

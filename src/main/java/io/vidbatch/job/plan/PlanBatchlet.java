@@ -2,6 +2,7 @@ package io.vidbatch.job.plan;
 
 import io.vidbatch.config.Roots;
 import io.vidbatch.config.Settings;
+import io.vidbatch.job.ExitStatus;
 import io.vidbatch.job.ExpansionDeadline;
 import io.vidbatch.job.FieldError;
 import io.vidbatch.job.FirstStepTurns;
@@ -99,7 +100,7 @@ public class PlanBatchlet extends AbstractBatchlet {
             Files.createDirectories(out);
         } catch (IOException e) {
             String message = "cannot create the output folder " + out + ": " + e;
-            jobContext.setExitStatus(message);
+            jobContext.setExitStatus(ExitStatus.of(message));
             throw new IllegalStateException(message, e);
         }
         Path work = roots.workDir(job);
@@ -131,7 +132,7 @@ public class PlanBatchlet extends AbstractBatchlet {
                 LOG.info(e.getMessage());
                 return "STOPPED";
             }
-            jobContext.setExitStatus(e.getMessage());
+            jobContext.setExitStatus(ExitStatus.of(e.getMessage()));
             LOG.severe(e.getMessage());
             throw new IllegalStateException(e.getMessage(), e);
         }
@@ -228,7 +229,7 @@ public class PlanBatchlet extends AbstractBatchlet {
     private IllegalArgumentException invalid(List<FieldError> errors) {
         String message = "invalid parameters: "
                 + String.join("; ", errors.stream().map(FieldError::toString).toList());
-        jobContext.setExitStatus(message);
+        jobContext.setExitStatus(ExitStatus.of(message));
         LOG.severe(message);
         return new IllegalArgumentException(message);
     }

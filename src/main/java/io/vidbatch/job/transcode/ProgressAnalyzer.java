@@ -1,5 +1,6 @@
 package io.vidbatch.job.transcode;
 
+import io.vidbatch.job.ExitStatus;
 import jakarta.batch.api.partition.AbstractPartitionAnalyzer;
 import jakarta.batch.runtime.BatchStatus;
 import jakarta.batch.runtime.context.JobContext;
@@ -47,7 +48,7 @@ public class ProgressAnalyzer extends AbstractPartitionAnalyzer {
             LOG.info("a partition ended " + status + (exitStatus != null ? " (" + exitStatus + ")" : ""));
         }
         if (status == BatchStatus.FAILED && exitStatus != null && !exitStatus.equals(status.name())) {
-            jobContext.setExitStatus(exitStatus);
+            jobContext.setExitStatus(ExitStatus.of(exitStatus));
         }
     }
 }

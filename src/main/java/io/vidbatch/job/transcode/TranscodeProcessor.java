@@ -1,5 +1,6 @@
 package io.vidbatch.job.transcode;
 
+import io.vidbatch.job.ExitStatus;
 import io.vidbatch.job.ProgressBoard;
 import io.vidbatch.job.WorkEvent;
 import io.vidbatch.launch.Launcher;
@@ -131,12 +132,12 @@ public class TranscodeProcessor implements ItemProcessor {
             return null;
         } catch (ToolFailureException e) {
             LOG.warning(() -> who + " lost the worker: " + e.getMessage());
-            stepContext.setExitStatus(WORKER_LOST + e.getMessage());
+            stepContext.setExitStatus(ExitStatus.of(WORKER_LOST + e.getMessage()));
             throw new WorkerLostException(e.getMessage());
         } catch (WorkerUnavailableException e) {
             // Retrying cannot help until an operator acts: the job ends FAILED, saying why.
             LOG.severe(() -> who + ": no worker: " + e.getMessage());
-            stepContext.setExitStatus("no worker: " + e.getMessage());
+            stepContext.setExitStatus(ExitStatus.of("no worker: " + e.getMessage()));
             throw e;
         } finally {
             events.fire(new WorkEvent.WorkerEnded(launcherName));
