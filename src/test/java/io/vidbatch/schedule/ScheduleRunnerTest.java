@@ -243,15 +243,7 @@ class ScheduleRunnerTest {
         Instant up = Instant.now();
         Instant due = up.minus(Duration.ofHours(1)).truncatedTo(ChronoUnit.MINUTES);
         Files.write(inputRoot.resolve("a.mp4"), new byte[10]);
-        save(new Schedule(
-                "nightly",
-                dailyAt(due),
-                ZoneOffset.UTC,
-                "{\"inputs\": [\"a.mp4\"]}",
-                false,
-                true,
-                Duration.ofHours(2),
-                up.minus(Duration.ofHours(3))));
+        saveNightly(due, Duration.ofHours(2), up);
 
         runner.catchUp("nightly", up);
 
@@ -269,15 +261,7 @@ class ScheduleRunnerTest {
     void aFiringMissedBeyondItsGraceIsRecordedAsMissedAtItsDueTime() throws Exception {
         Instant up = Instant.now();
         Instant due = up.minus(Duration.ofHours(1)).truncatedTo(ChronoUnit.MINUTES);
-        save(new Schedule(
-                "nightly",
-                dailyAt(due),
-                ZoneOffset.UTC,
-                "{\"inputs\": [\"a.mp4\"]}",
-                false,
-                true,
-                Duration.ofMinutes(30),
-                up.minus(Duration.ofHours(3))));
+        saveNightly(due, Duration.ofMinutes(30), up);
 
         runner.catchUp("nightly", up);
 
@@ -296,15 +280,7 @@ class ScheduleRunnerTest {
     void nothingIsOwedForAFiringThatRanBeforeTheServerWentDown() throws Exception {
         Instant up = Instant.now();
         Instant due = up.minus(Duration.ofHours(1)).truncatedTo(ChronoUnit.MINUTES);
-        save(new Schedule(
-                "nightly",
-                dailyAt(due),
-                ZoneOffset.UTC,
-                "{\"inputs\": [\"a.mp4\"]}",
-                false,
-                true,
-                Duration.ofHours(2),
-                up.minus(Duration.ofHours(3))));
+        saveNightly(due, Duration.ofHours(2), up);
         ScheduleStore.Run ran = new ScheduleStore.Run(due, "STARTED", 7L, null);
         store.recordRun("nightly", ran);
 
@@ -439,5 +415,18 @@ class ScheduleRunnerTest {
                     });
             return List.of(e);
         }
+    }
+
+    /** A daily schedule due at {@code due}'s time of day, saved three hours before {@code up}. */
+    private void saveNightly(Instant due, Duration grace, Instant up) throws Exception {
+        save(new Schedule(
+                "nightly",
+                dailyAt(due),
+                ZoneOffset.UTC,
+                "{\"inputs\": [\"a.mp4\"]}",
+                false,
+                true,
+                grace,
+                up.minus(Duration.ofHours(3))));
     }
 }
