@@ -385,8 +385,9 @@ class SimulatedClusterTest {
                 .execute();
 
         cluster.await(() -> cluster.alivePodProcesses().isEmpty(), Duration.ofSeconds(5), "the process to die");
-        Duration took = Duration.ofNanos(System.nanoTime() - start);
-        assertThat(took).isBetween(Duration.ofMillis(900), Duration.ofMillis(2500));
+        // Not before its grace period ran out: the SIGTERM alone did not stop it. (How soon after is the
+        // machine's speed, not the simulator's behaviour.)
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(900));
         Informers.waitFor(
                 () -> informers.podEvents.contains(
                         "DELETED " + pod.getMetadata().getName()),
