@@ -127,15 +127,7 @@ class JobStateTest {
 
     @Test
     void badInputFailsThroughThePodFailurePolicyWithTheWorkersReason() {
-        JobState s = JobState.of(
-                job("Failed", "PodFailurePolicy"),
-                List.of(terminated(
-                        "Failed",
-                        3,
-                        "Error",
-                        WorkJson.writeOutcomes(List.of(Outcome.badInput("moov atom not found"))))),
-                NOW,
-                PENDING);
+        JobState s = JobState.of(job("Failed", "PodFailurePolicy"), List.of(badInputPod()), NOW, PENDING);
         assertThat(s.kind()).isEqualTo(JobState.Kind.BAD_INPUT);
         assertThat(s.message()).isEqualTo("moov atom not found");
     }
@@ -185,15 +177,7 @@ class JobStateTest {
 
     @Test
     void kubernetes131sFirstConditionsEndTheJobAsTheLaterOnesWould() {
-        JobState bad = JobState.of(
-                job("FailureTarget", "PodFailurePolicy"),
-                List.of(terminated(
-                        "Failed",
-                        3,
-                        "Error",
-                        WorkJson.writeOutcomes(List.of(Outcome.badInput("moov atom not found"))))),
-                NOW,
-                PENDING);
+        JobState bad = JobState.of(job("FailureTarget", "PodFailurePolicy"), List.of(badInputPod()), NOW, PENDING);
         assertThat(bad.kind()).isEqualTo(JobState.Kind.BAD_INPUT);
         WorkResult r = new WorkResult("/out/x.mp4", 1, 2, 3, 4, 5, true, 6, 7, "w", 8);
         JobState done = JobState.of(
@@ -296,5 +280,11 @@ class JobStateTest {
     @Test
     void aJobNotInTheCacheIsMissing() {
         assertThat(JobState.of(null, List.of(), NOW, PENDING).kind()).isEqualTo(JobState.Kind.MISSING);
+    }
+
+    /** A pod whose worker found its only item bad input and exited 3. */
+    private static V1Pod badInputPod() {
+        return terminated(
+                "Failed", 3, "Error", WorkJson.writeOutcomes(List.of(Outcome.badInput("moov atom not found"))));
     }
 }
