@@ -141,6 +141,16 @@ public final class Jobs {
         return main().await(id, timeout, condition, what);
     }
 
+    /** The job COMPLETED by its second execution: the restart after a stop, a crash or a failure. */
+    public static JsonObject waitForCompletedRestart(long id, Duration timeout) {
+        return waitFor(
+                id,
+                timeout,
+                j -> j.getString("status").equals("COMPLETED")
+                        && j.getJsonArray("executions").size() == 2,
+                "completed by its second execution");
+    }
+
     public static JsonObject waitForEnd(long id, Duration timeout) {
         return main().awaitEnd(id, timeout);
     }

@@ -64,12 +64,7 @@ class KubernetesCoordinatorRestartIT extends WithSimulatedCluster {
                 .as("the adopted pod is still running")
                 .contains(pod.getMetadata().getName());
         ItServer.signal("CONT", ffmpeg.get(0));
-        JsonObject done = Jobs.waitFor(
-                id,
-                Duration.ofMinutes(2),
-                j -> j.getString("status").equals("COMPLETED")
-                        && j.getJsonArray("executions").size() == 2,
-                "completed after the coordinator restart");
+        JsonObject done = Jobs.waitForCompletedRestart(id, Duration.ofMinutes(2));
         assertThat(done.getString("exitStatus")).isEqualTo("ALL DONE: 1 of 1 inputs done, 0 failed, 0 rejected");
         long secondExecution = done.getJsonArray("executions")
                 .getJsonObject(0)

@@ -121,12 +121,7 @@ class KubernetesNodesIT extends WithSimulatedCluster {
 
         cluster.recoverNode(node);
         Jobs.on(Api.Server.main()).control(id, "restart");
-        JsonObject done = Jobs.waitFor(
-                id,
-                JOB_TIMEOUT,
-                j -> j.getString("status").equals("COMPLETED")
-                        && j.getJsonArray("executions").size() == 2,
-                "completed after the restart");
+        JsonObject done = Jobs.waitForCompletedRestart(id, JOB_TIMEOUT);
         assertThat(done.getString("exitStatus")).isEqualTo("ALL DONE: 1 of 1 inputs done, 0 failed, 0 rejected");
         List<ProcessExit> runs = cluster.processExits().stream()
                 .filter(e -> e.pod().startsWith(KubernetesSim.jobName(id, 1) + "-"))

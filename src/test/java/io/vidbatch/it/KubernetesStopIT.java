@@ -59,12 +59,7 @@ class KubernetesStopIT extends WithSimulatedCluster {
         KubernetesSim.assertNothingLeft(cluster, id);
 
         Jobs.on(Api.Server.main()).control(id, "restart");
-        JsonObject done = Jobs.waitFor(
-                id,
-                Duration.ofMinutes(2),
-                j -> j.getString("status").equals("COMPLETED")
-                        && j.getJsonArray("executions").size() == 2,
-                "completed after restart");
+        JsonObject done = Jobs.waitForCompletedRestart(id, Duration.ofMinutes(2));
         assertThat(done.getString("exitStatus")).isEqualTo("ALL DONE: 2 of 2 inputs done, 0 failed, 0 rejected");
         assertThat(KubernetesSim.workers(done)).allMatch(w -> w.startsWith("k8s:"));
         assertThat(Probe.of(out.resolve("long-720p-30s-h264-720p.mp4")).frames())
@@ -99,12 +94,7 @@ class KubernetesStopIT extends WithSimulatedCluster {
         assertThat(Jobs.waitForEnd(id, Duration.ofMinutes(1)).getString("status"))
                 .isEqualTo("STOPPED");
         Jobs.on(Api.Server.main()).control(id, "restart");
-        JsonObject done = Jobs.waitFor(
-                id,
-                Duration.ofMinutes(2),
-                j -> j.getString("status").equals("COMPLETED")
-                        && j.getJsonArray("executions").size() == 2,
-                "completed after restart");
+        JsonObject done = Jobs.waitForCompletedRestart(id, Duration.ofMinutes(2));
 
         assertThat(done.getString("exitStatus")).isEqualTo("ALL DONE: 1 of 1 inputs done, 0 failed, 0 rejected");
         assertThat(KubernetesSim.jobLog(id))

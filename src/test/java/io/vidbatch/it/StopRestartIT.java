@@ -66,12 +66,7 @@ class StopRestartIT {
         assertThat(files(dir)).as("no output, no partial file").isEmpty();
 
         Jobs.on(Api.Server.main()).control(id, "restart");
-        JsonObject done = Jobs.waitFor(
-                id,
-                Duration.ofMinutes(3),
-                j -> j.getString("status").equals("COMPLETED")
-                        && j.getJsonArray("executions").size() == 2,
-                "completed after restart");
+        JsonObject done = Jobs.waitForCompletedRestart(id, Duration.ofMinutes(3));
         assertThat(done.getString("exitStatus")).startsWith("ALL DONE");
         Probe out = Probe.of(dir.resolve("slow-1080p-60s-h264-720p.mp4"));
         assertThat(out.frames()).isEqualTo(1800);
