@@ -28,6 +28,7 @@ public final class FfmpegRun {
     private final Path log;
     private final Path progressFile;
     private final double expectedSeconds;
+    private Path directory;
 
     /**
      * @param command         ffmpeg and its arguments, without logging/progress flags
@@ -39,6 +40,12 @@ public final class FfmpegRun {
         this.log = log;
         this.progressFile = log.resolveSibling(log.getFileName() + ".progress");
         this.expectedSeconds = expectedSeconds;
+    }
+
+    /** Runs ffmpeg in {@code dir}: file names inside a filter graph can then be plain, unescaped. */
+    public FfmpegRun in(Path dir) {
+        this.directory = dir;
+        return this;
     }
 
     /**
@@ -72,6 +79,7 @@ public final class FfmpegRun {
             Files.createDirectories(log.getParent());
             Files.deleteIfExists(progressFile);
             process = ChildProcesses.tool(cmd)
+                    .directory(directory == null ? null : directory.toFile())
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                     .redirectError(log.toFile())
                     .start();

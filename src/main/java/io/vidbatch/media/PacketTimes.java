@@ -70,6 +70,11 @@ public final class PacketTimes {
         return packets.stream().filter(p -> p.pts() >= from && p.pts() < to).count();
     }
 
+    /** Every frame's time, in display order. */
+    public double[] sortedTimes() {
+        return packets.stream().mapToDouble(Packet::pts).sorted().toArray();
+    }
+
     /** The longest gap between consecutive frames, in seconds: "one frame" for a variable frame rate. */
     public double longestFrameInterval() {
         double[] pts = packets.stream().mapToDouble(Packet::pts).sorted().toArray();

@@ -39,6 +39,31 @@ public final class Samples {
         }
     }
 
+    /** ffmpeg's log (stderr) of a run that must succeed: for the figures its filters print. */
+    public static String ffmpegOutput(String... args) throws IOException, InterruptedException {
+        return output("ffmpeg", List.of("-hide_banner", "-nostdin"), args);
+    }
+
+    /** ffprobe's standard output of a run that must succeed. */
+    public static String ffprobeOutput(String... args) throws IOException, InterruptedException {
+        return output("ffprobe", List.of(), args);
+    }
+
+    private static String output(String tool, List<String> first, String... args)
+            throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of(tool));
+        cmd.addAll(first);
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd)
+                .redirectErrorStream(tool.equals("ffmpeg"))
+                .start();
+        String out = new String(p.getInputStream().readAllBytes());
+        if (p.waitFor() != 0) {
+            throw new IllegalStateException(tool + " failed: " + cmd + "\n" + out);
+        }
+        return out;
+    }
+
     /** Video frames as ffprobe counts them, read independently of the product's own probing. */
     public static long videoFrames(Path video) throws IOException, InterruptedException {
         return Long.parseLong(ffprobe(video, "stream=nb_read_packets", "-count_packets"));

@@ -1,0 +1,276 @@
+package io.vidbatch.media;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.BooleanSupplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * One chunk of a source to every rung of a ladder: decoded once, each rung scaled from the same
+ * frames and encoded with keyframes at the same times, then each rendition measured against
+ * the source. Each rendition is written under a temporary name and renamed into place once
+ * checked.
+ */
+public final class ChunkEncoder {
+
+    private final Tools tools;
+    private final Prober prober;
+
+    public ChunkEncoder(Tools tools) {
+        this.tools = tools;
+        this.prober = new Prober(tools);
+    }
+
+    /**
+     * @param source  the user's source
+     * @param rungs   the ladder's rungs fitted to the source
+     * @param chunk   which stretch of the source
+     * @param files   where this chunk's renditions and measurements go
+     * @param log     ffmpeg's log for the encode
+     */
+    public record Request(Path source, List<Ladder.Fitted> rungs, Chunk chunk, ChunkFiles files, Path log) {}
+
+    /** A rendition of the chunk: its file and figures. */
+    public record Rendition(String id, Path file, long bytes, long frames, Quality.Part quality) {}
+
+    public record Result(List<Rendition> renditions, double encodeSeconds, double measureSeconds) {}
+
+    public Result encode(Request r, Progress.Listener listener, BooleanSupplier stopRequested)
+            throws BadMediaException, ToolFailureException, StoppedException {
+        List<Path> temps = r.rungs.stream()
+                .map(f -> OutputFiles.temporaryFor(r.files.rendition(f.id())))
+                .toList();
+        Path qualityLog = r.log.resolveSibling(r.log.getFileName() + ".quality");
+        try {
+            Files.createDirectories(r.files.dir());
+            Expected expected = Expected.of(r.chunk.frames(), 0, r.chunk.seconds(), 0, true, false);
+            FfmpegRun.Outcome encoded =
+                    new FfmpegRun(encodeCommand(r, temps), r.log, r.chunk.seconds()).run(listener, stopRequested);
+            List<Long> frames = new ArrayList<>();
+            for (Path temp : temps) {
+                MediaInfo info = prober.probe(temp);
+                long n = info.video().frames();
+                if (n != r.chunk.frames()) {
+                    throw new BadMediaException("output check failed: " + temp.getFileName() + " has " + n
+                            + " video frames, expected " + expected.frames());
+                }
+                frames.add(n);
+            }
+            FfmpegRun.Outcome measured = new FfmpegRun(measureCommand(r, temps), qualityLog, r.chunk.seconds())
+                    .in(r.files.dir())
+                    .run(Progress.Listener.IGNORE, stopRequested);
+            String log = Files.readString(qualityLog);
+            List<Rendition> out = new ArrayList<>();
+            for (int i = 0; i < r.rungs.size(); i++) {
+                String id = r.rungs.get(i).id();
+                Quality.Part q = Quality.read(
+                        r.files.psnr(i),
+                        r.files.ssim(i),
+                        mean(log, "psnr@r" + i, "average:"),
+                        mean(log, "ssim@r" + i, "All:"));
+                if (q.psnrFrames().length != r.chunk.frames()) {
+                    throw new BadMediaException("quality check measured " + q.psnrFrames().length + " frames of " + id
+                            + ", expected " + r.chunk.frames());
+                }
+                Path file = r.files.rendition(id);
+                long bytes = Files.size(temps.get(i));
+                OutputFiles.publish(temps.get(i), file);
+                out.add(new Rendition(id, file, bytes, frames.get(i), q));
+            }
+            return new Result(out, encoded.seconds(), measured.seconds());
+        } catch (IOException e) {
+            throw new ToolFailureException("cannot write chunk " + r.chunk.index() + ": " + e.getMessage(), e);
+        } finally {
+            temps.forEach(FfmpegRun::deleteQuietly);
+        }
+    }
+
+    /**
+     * One decode, one split, one encode per rung. Keyframes are forced on the chunk's own clock,
+     * which starts at its first frame: every rung gets them on the same frames, and each chunk's
+     * first frame is one, so chunks join where a player can switch.
+     */
+    List<String> encodeCommand(Request r, List<Path> temps) throws BadMediaException {
+        Threads threads = Threads.here();
+        List<String> cmd = tools.ffmpegCommand();
+        cmd.addAll(threads.filters());
+        cmd.addAll(threads.decoder());
+        cmd.add("-y");
+        cmd.addAll(seek(r.chunk));
+        cmd.addAll(Containers.source(r.source));
+        StringBuilder graph = new StringBuilder("[0:V:0]").append(trim(r.chunk));
+        graph.append(",split=").append(r.rungs.size());
+        for (int i = 0; i < r.rungs.size(); i++) {
+            graph.append("[s").append(i).append(']');
+        }
+        for (int i = 0; i < r.rungs.size(); i++) {
+            Ladder.Fitted f = r.rungs.get(i);
+            graph.append(String.format(
+                    Locale.ROOT,
+                    ";[s%d]scale=%d:%d:flags=bicubic,setsar=sar=%d/%d:max=65535,format=yuv420p[v%d]",
+                    i,
+                    f.width(),
+                    f.height(),
+                    f.sarNum(),
+                    f.sarDen(),
+                    i));
+        }
+        cmd.addAll(List.of("-filter_complex", graph.toString()));
+        for (int i = 0; i < r.rungs.size(); i++) {
+            Ladder.Rung rung = r.rungs.get(i).rung();
+            cmd.addAll(List.of("-map", "[v" + i + "]"));
+            cmd.addAll(rung.family().args);
+            long peak = rung.peakBits();
+            cmd.addAll(List.of(
+                    "-crf",
+                    Integer.toString(rung.crf()),
+                    "-maxrate",
+                    Long.toString(peak),
+                    "-bufsize",
+                    Long.toString(2 * peak)));
+            cmd.addAll(closedGops(rung.family(), threads));
+            cmd.addAll(List.of(
+                    "-force_key_frames",
+                    String.format(Locale.ROOT, "expr:gte(t,n_forced*%s)", num(Ladder.SEGMENT_SECONDS)),
+                    "-fps_mode",
+                    "passthrough",
+                    "-an",
+                    "-sn",
+                    "-dn",
+                    "-map_metadata",
+                    "-1",
+                    "-map_chapters",
+                    "-1",
+                    "-f",
+                    "mp4",
+                    "file:" + temps.get(i).toAbsolutePath()));
+        }
+        return cmd;
+    }
+
+    /** Keyframes only where forced, each one an IDR that nothing after it refers past. */
+    private static List<String> closedGops(Ladder.Family family, Threads threads) {
+        return switch (family) {
+            case H264 ->
+                List.of(
+                        "-x264-params",
+                        "keyint=infinite:scenecut=0:open-gop=0",
+                        "-forced-idr",
+                        "1",
+                        "-threads",
+                        "" + threads.count());
+            case HEVC ->
+                List.of(
+                        "-x265-params",
+                        "log-level=error:keyint=-1:scenecut=0:open-gop=0:" + threads.x265Param(),
+                        "-forced-idr",
+                        "1");
+        };
+    }
+
+    /**
+     * The source's chunk again, and each rendition scaled back to the source's size, compared
+     * frame by frame in order. Stats files are named relative to the chunk's folder (ffmpeg runs
+     * there): a path inside a filter graph would need escaping.
+     */
+    List<String> measureCommand(Request r, List<Path> temps) throws BadMediaException {
+        Threads threads = Threads.here();
+        List<String> cmd = tools.ffmpegCommand();
+        cmd.addAll(threads.filters());
+        cmd.addAll(threads.decoder());
+        cmd.add("-y");
+        cmd.addAll(seek(r.chunk));
+        cmd.addAll(Containers.source(r.source));
+        for (Path t : temps) {
+            cmd.addAll(Containers.input(t));
+        }
+        int n = r.rungs.size();
+        StringBuilder g = new StringBuilder("[0:V:0]")
+                .append(trim(r.chunk))
+                .append(",format=yuv420p,")
+                .append(ORDER)
+                .append(",split=")
+                .append(n);
+        for (int i = 0; i < n; i++) {
+            g.append("[s").append(i).append(']');
+        }
+        List<String> maps = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            g.append(String.format(
+                    Locale.ROOT,
+                    ";[%d:v]%s[d%d];[d%d][s%d]scale2ref=flags=bicubic[u%d][r%d];[u%d]format=yuv420p,split[ua%d][ub%d];"
+                            + "[r%d]split[ra%d][rb%d];[ua%d][ra%d]psnr@r%d=stats_file=%s[o%d];"
+                            + "[ub%d][rb%d]ssim@r%d=stats_file=%s[q%d]",
+                    i + 1,
+                    ORDER,
+                    i,
+                    i,
+                    i,
+                    i,
+                    i,
+                    i,
+                    i,
+                    i,
+                    i,
+                    i,
+                    i,
+                    i,
+                    i,
+                    i,
+                    ChunkFiles.psnrName(r.chunk.index(), i),
+                    i,
+                    i,
+                    i,
+                    i,
+                    ChunkFiles.ssimName(r.chunk.index(), i),
+                    i));
+            maps.addAll(List.of("-map", "[o" + i + "]", "-map", "[q" + i + "]"));
+        }
+        cmd.addAll(List.of("-filter_complex", g.toString()));
+        cmd.addAll(maps);
+        cmd.addAll(List.of("-f", "null", "-"));
+        return cmd;
+    }
+
+    /** Frames paired by their order, not their times: a rendition's clock is rounded to its own. */
+    private static final String ORDER = "settb=1,setpts=N";
+
+    /**
+     * Starts reading a few seconds before the chunk (the decoder starts at the keyframe before
+     * that) instead of decoding the source from its beginning; times stay the source's own.
+     */
+    private static List<String> seek(Chunk c) {
+        return c.seek() > 0 ? List.of("-copyts", "-ss", num(c.seek())) : List.of("-copyts");
+    }
+
+    private static String trim(Chunk c) {
+        List<String> edges = new ArrayList<>();
+        if (Double.isFinite(c.from())) {
+            edges.add("start=" + num(c.from()));
+        }
+        if (Double.isFinite(c.to())) {
+            edges.add("end=" + num(c.to()));
+        }
+        String t = edges.isEmpty() ? "" : "trim=" + String.join(":", edges) + ",";
+        return t + "setpts=PTS-STARTPTS";
+    }
+
+    private static String num(double v) {
+        return String.format(Locale.ROOT, "%.6f", v);
+    }
+
+    private static double mean(String log, String filter, String label) throws BadMediaException {
+        Matcher m = Pattern.compile("\\[" + Pattern.quote(filter) + " @ [^]]+\\] \\[info\\] .*" + Pattern.quote(label)
+                        + "(inf|[0-9.]+)")
+                .matcher(log);
+        if (!m.find()) {
+            throw new BadMediaException("quality check: no figure from " + filter);
+        }
+        return m.group(1).equals("inf") ? Double.POSITIVE_INFINITY : Double.parseDouble(m.group(1));
+    }
+}

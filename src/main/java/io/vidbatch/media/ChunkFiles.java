@@ -1,0 +1,35 @@
+package io.vidbatch.media;
+
+import java.nio.file.Path;
+
+/**
+ * Where one chunk of a ladder input keeps its renditions and measurements, in the input's work
+ * folder: {@code chunk-3-h264-720p.mp4}, {@code chunk-3-r1.psnr}, and its summary
+ * {@code chunk-3.json}, written last.
+ */
+public record ChunkFiles(Path dir, int chunk) {
+
+    public Path rendition(String rungId) {
+        return dir.resolve("chunk-" + chunk + "-" + rungId + ".mp4");
+    }
+
+    public Path summary() {
+        return dir.resolve("chunk-" + chunk + ".json");
+    }
+
+    public Path psnr(int rung) {
+        return dir.resolve(psnrName(chunk, rung));
+    }
+
+    public Path ssim(int rung) {
+        return dir.resolve(ssimName(chunk, rung));
+    }
+
+    static String psnrName(int chunk, int rung) {
+        return "chunk-" + chunk + "-r" + rung + ".psnr";
+    }
+
+    static String ssimName(int chunk, int rung) {
+        return "chunk-" + chunk + "-r" + rung + ".ssim";
+    }
+}
