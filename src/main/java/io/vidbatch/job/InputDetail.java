@@ -12,7 +12,13 @@ import java.util.List;
  * assembled, what came out.
  */
 public record InputDetail(
-        Source source, Expected expected, int segments, Output output, List<StreamPlan.Fate> streams, int chapters) {
+        Source source,
+        Expected expected,
+        int segments,
+        Output output,
+        List<StreamPlan.Fate> streams,
+        int chapters,
+        LadderOutput ladder) {
 
     /** The source as ffprobe saw it. */
     public record Source(
@@ -60,11 +66,15 @@ public record InputDetail(
     }
 
     public InputDetail withOutput(Output o) {
-        return new InputDetail(source, expected, segments, o, streams, chapters);
+        return new InputDetail(source, expected, segments, o, streams, chapters, ladder);
+    }
+
+    public InputDetail withLadder(LadderOutput l) {
+        return new InputDetail(source, expected, segments, output, streams, chapters, l);
     }
 
     /** Planned in segments, made whole: no segment is part of the output. */
     public InputDetail encodedWhole() {
-        return new InputDetail(source, expected, 0, output, streams, chapters);
+        return new InputDetail(source, expected, 0, output, streams, chapters, ladder);
     }
 }

@@ -32,6 +32,7 @@ public record JobReport(long job, JobSettings settings, Summary summary, List<In
      * @param reason why it was rejected or failed
      * @param note    how it was done, when that differs from what was asked (e.g. encoded whole)
      * @param streams what became of each of the source's streams (kept, converted, dropped and why)
+     * @param ladder  for a ladder job: its renditions, their quality and the rungs skipped
      */
     public record Input(
             int input,
@@ -44,7 +45,8 @@ public record JobReport(long job, JobSettings settings, Summary summary, List<In
             int segments,
             InputDetail.Output output,
             List<StreamPlan.Fate> streams,
-            int chapters) {}
+            int chapters,
+            LadderOutput ladder) {}
 
     /** One line for the job's exit status: the outcome and the counts. */
     public String exitStatus() {

@@ -2,6 +2,7 @@ package io.vidbatch.job;
 
 import io.vidbatch.config.Roots;
 import io.vidbatch.launch.LauncherKind;
+import io.vidbatch.media.Ladder;
 import io.vidbatch.media.Operation;
 import io.vidbatch.media.Operations;
 import io.vidbatch.media.Preset;
@@ -34,7 +35,9 @@ public record TranscodeParameters(
         String launcher,
         int groupSize,
         boolean dryRun,
-        String audio) {
+        String audio,
+        Ladder ladder,
+        Double minQuality) {
 
     public static final String INPUTS = "inputs";
     public static final String PRESET = "preset";
@@ -46,6 +49,8 @@ public record TranscodeParameters(
     public static final String GROUP_SIZE = "groupSize";
     public static final String DRY_RUN = "dryRun";
     public static final String AUDIO = "audio";
+    public static final String LADDER = "ladder";
+    public static final String MIN_QUALITY = "minQuality";
     /**
      * The job's inputs as a reference to a list in our own table ({@link InputLists}): what our
      * API and schedules pass, so that a list of any length fits Liberty's 255-character parameters.
@@ -53,10 +58,25 @@ public record TranscodeParameters(
     public static final String INPUT_LIST = "inputList";
     /** Every parameter of the job, in the order they are documented. */
     public static final List<String> NAMES = List.of(
-            INPUTS, PRESET, OPERATIONS, SEGMENT_SECONDS, WORKERS, OUTPUT_DIR, LAUNCHER, GROUP_SIZE, DRY_RUN, AUDIO);
+            INPUTS,
+            PRESET,
+            OPERATIONS,
+            SEGMENT_SECONDS,
+            WORKERS,
+            OUTPUT_DIR,
+            LAUNCHER,
+            GROUP_SIZE,
+            DRY_RUN,
+            AUDIO,
+            LADDER,
+            MIN_QUALITY);
 
     public static final String DEFAULT_PRESET = Preset.H264_720P.id();
     public static final int DEFAULT_WORKERS = 2;
+    /** The range a minQuality gate may ask for: below 20 dB nothing is recognisable, above 60 nothing is lost. */
+    static final double MIN_PSNR = 20;
+
+    static final double MAX_PSNR = 60;
     public static final List<String> LAUNCHERS = LauncherKind.ids();
     /** The longest entry taken: a path longer than Linux's PATH_MAX (4096 bytes) cannot name a file anyway. */
     static final int MAX_ENTRY_CHARS = WorkStore.MAX_ENTRY_CHARS;
@@ -164,6 +184,35 @@ public record TranscodeParameters(
             errors.add(new FieldError(AUDIO, audioError));
         }
 
+        Ladder ladder = null;
+        String ladderText = get.apply(LADDER);
+        if (ladderText != null && !ladderText.isBlank()) {
+            try {
+                ladder = Ladder.parse(ladderText);
+            } catch (IllegalArgumentException e) {
+                errors.add(new FieldError(LADDER, e.getMessage()));
+            }
+            if (!ops.isEmpty()) {
+                // A rendition is measured against its source: a crop or a watermark would count as loss.
+                errors.add(new FieldError(OPERATIONS, "operations do not apply to a ladder; ask for one or the other"));
+            }
+        }
+
+        Double minQuality = null;
+        String minText = get.apply(MIN_QUALITY);
+        if (minText != null && !minText.isBlank()) {
+            try {
+                minQuality = Double.parseDouble(minText);
+                if (!(minQuality >= MIN_PSNR && minQuality <= MAX_PSNR)) {
+                    errors.add(new FieldError(
+                            MIN_QUALITY,
+                            "'" + minText + "' must be a PSNR in dB from " + (int) MIN_PSNR + " to " + (int) MAX_PSNR));
+                }
+            } catch (NumberFormatException e) {
+                errors.add(new FieldError(MIN_QUALITY, "'" + minText + "' is not a number (a PSNR in dB)"));
+            }
+        }
+
         String outputDir = orDefault(get.apply(OUTPUT_DIR), "");
         if (!errors.isEmpty()) {
             return new Parsed(null, errors);
@@ -179,7 +228,9 @@ public record TranscodeParameters(
                         launcher,
                         groupSize,
                         Boolean.parseBoolean(dryText),
-                        audio),
+                        audio,
+                        ladder,
+                        minQuality),
                 errors);
     }
 

@@ -271,6 +271,6 @@ public final class ChunkEncoder {
         if (!m.find()) {
             throw new BadMediaException("quality check: no figure from " + filter);
         }
-        return m.group(1).equals("inf") ? Double.POSITIVE_INFINITY : Double.parseDouble(m.group(1));
+        return m.group(1).equals("inf") ? Quality.IDENTICAL : Double.parseDouble(m.group(1));
     }
 }

@@ -189,7 +189,7 @@ public final class FfmpegRun {
         }
     }
 
-    static void deleteQuietly(Path p) {
+    public static void deleteQuietly(Path p) {
         try {
             Files.deleteIfExists(p);
         } catch (IOException ignored) {

@@ -166,6 +166,11 @@ public record Ladder(String name, List<Rung> rungs) {
         return rate.endsWith("M") ? n * 1_000_000 : n * 1_000;
     }
 
+    /** How the user named it: a built-in ladder's name, or the rungs. {@link #parse} reads either. */
+    public String text() {
+        return name.equals("custom") ? spec() : name;
+    }
+
     /** The rungs as text, the form {@link #parse} reads: what a work item carries. */
     public String spec() {
         return rungs.stream().map(Rung::spec).collect(Collectors.joining(","));

@@ -6,6 +6,8 @@ public enum Part {
     WHOLE,
     /** The picture of one keyframe-aligned segment; joined with the others when all are done. */
     VIDEO_SEGMENT,
+    /** A stretch of the picture encoded to every rung of a ladder, from one decode. */
+    LADDER_CHUNK,
     /** The sound of the whole file, encoded once so segment joins cannot shift or drop audio. */
     AUDIO
 }

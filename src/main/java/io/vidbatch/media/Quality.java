@@ -23,6 +23,12 @@ public record Quality(
     /** 8-bit samples: PSNR's peak. Renditions are measured in 8-bit 4:2:0 whatever the source. */
     private static final double PEAK = 255;
 
+    /**
+     * The PSNR given to a frame identical to its source (ffmpeg says "inf", JSON cannot): nothing
+     * lossy comes near it.
+     */
+    public static final double IDENTICAL = 100;
+
     /** What one measuring run left for one rendition: its frames' figures and the filters' means. */
     public record Part(double[] psnrFrames, double[] ssimFrames, double psnr, double ssim) {}
 
@@ -30,7 +36,7 @@ public record Quality(
     private static final Pattern SSIM_FRAME = Pattern.compile("\\bAll:([0-9.]+)");
 
     /** Reads the filters' stats files; the means come from their closing lines in ffmpeg's log. */
-    static Part read(Path psnrStats, Path ssimStats, double psnr, double ssim) throws IOException {
+    public static Part read(Path psnrStats, Path ssimStats, double psnr, double ssim) throws IOException {
         return new Part(frames(psnrStats, PSNR_FRAME), frames(ssimStats, SSIM_FRAME), psnr, ssim);
     }
 
@@ -69,7 +75,7 @@ public record Quality(
         double mse = squaredError / psnr.length;
         return new Quality(
                 psnr.length,
-                mse == 0 ? Double.POSITIVE_INFINITY : 10 * Math.log10(PEAK * PEAK / mse),
+                mse == 0 ? IDENTICAL : Math.min(IDENTICAL, 10 * Math.log10(PEAK * PEAK / mse)),
                 psnr[0],
                 percentile(psnr),
                 ssimSum / ssim.length,
@@ -78,7 +84,7 @@ public record Quality(
     }
 
     private static double mse(double psnr) {
-        return Double.isInfinite(psnr) ? 0 : PEAK * PEAK / Math.pow(10, psnr / 10);
+        return psnr >= IDENTICAL ? 0 : PEAK * PEAK / Math.pow(10, psnr / 10);
     }
 
     /** The 1st-percentile frame: 1 % of frames are worse. */
@@ -88,6 +94,6 @@ public record Quality(
 
     /** SSIM as dB, the way the {@code ssim} filter prints it: -10·log10(1 - SSIM). */
     public static double decibels(double ssim) {
-        return ssim >= 1 ? Double.POSITIVE_INFINITY : -10 * Math.log10(1 - ssim);
+        return ssim >= 1 ? IDENTICAL : -10 * Math.log10(1 - ssim);
     }
 }

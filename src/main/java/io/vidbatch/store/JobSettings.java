@@ -14,4 +14,6 @@ public record JobSettings(
         int groupSize,
         boolean dryRun,
         String plannedAt,
-        String audio) {}
+        String audio,
+        String ladder,
+        Double minQuality) {}

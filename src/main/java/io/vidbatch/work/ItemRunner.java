@@ -1,9 +1,13 @@
 package io.vidbatch.work;
 
 import io.vidbatch.media.BadMediaException;
+import io.vidbatch.media.ChunkEncoder;
+import io.vidbatch.media.ChunkFiles;
 import io.vidbatch.media.FfmpegRun;
+import io.vidbatch.media.Ladder;
 import io.vidbatch.media.Operations;
 import io.vidbatch.media.OutputFiles;
+import io.vidbatch.media.Part;
 import io.vidbatch.media.Preset;
 import io.vidbatch.media.StoppedException;
 import io.vidbatch.media.ToolFailureException;
@@ -18,6 +22,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.regex.Pattern;
 
 /**
@@ -31,11 +36,13 @@ public final class ItemRunner {
     /** ffmpeg's last report ("frame= 150 fps= 56 ... speed=1.9x") and its sizes ("video:1593kB audio:76kB ..."). */
     private static final Pattern CLOSING_STATS = Pattern.compile("\\[info\\] (frame=|video:)");
 
+    private final Tools tools;
     private final Transcoder transcoder;
     private final String worker;
 
     /** @param worker how results name where they ran, e.g. {@code local:host} */
     public ItemRunner(Tools tools, String worker) {
+        this.tools = tools;
         this.transcoder = new Transcoder(tools);
         this.worker = worker;
     }
@@ -58,6 +65,13 @@ public final class ItemRunner {
         // What an earlier attempt at this item left half-written (its worker or coordinator died
         // mid-item): this attempt writes under a name of its own, the old one would stay forever.
         OutputFiles.removeTemporaries(Path.of(item.output()));
+        if (item.part() == Part.LADDER_CHUNK) {
+            try {
+                return ladderChunk(item, launch);
+            } finally {
+                logTail(Path.of(item.log()), launch);
+            }
+        }
         Preset preset = Preset.named(item.preset())
                 .orElseThrow(() -> new BadMediaException("unknown preset '" + item.preset() + "'"));
         Transcoder.Request request = new Transcoder.Request(
@@ -87,6 +101,60 @@ public final class ItemRunner {
         } finally {
             logTail(Path.of(item.log()), launch);
         }
+    }
+
+    /**
+     * A chunk to every rung, each rendition measured; the chunk's summary is written last, under
+     * the item's output name, so a summary on disk means every rendition beside it is complete.
+     */
+    private WorkResult ladderChunk(WorkItem item, Launch launch)
+            throws BadMediaException, ToolFailureException, StoppedException {
+        LadderChunk l = item.ladder();
+        Path summary = Path.of(item.output());
+        ChunkFiles files = new ChunkFiles(summary.getParent(), l.chunk().index());
+        ChunkEncoder.Result r = new ChunkEncoder(tools)
+                .encode(
+                        new ChunkEncoder.Request(
+                                Path.of(item.source()), l.rungs(), l.chunk(), files, Path.of(item.log())),
+                        p -> launch.progress().update(item.item(), p),
+                        launch.stopRequested());
+        if (l.minQuality() != null) {
+            for (ChunkEncoder.Rendition rendition : r.renditions()) {
+                double psnr = rendition.quality().psnr();
+                if (psnr < l.minQuality()) {
+                    throw new BadMediaException(String.format(
+                            Locale.ROOT,
+                            "%s: PSNR %.2f dB is below minQuality %.2f dB",
+                            rendition.id(),
+                            psnr,
+                            l.minQuality()));
+                }
+            }
+        }
+        Path temp = OutputFiles.temporaryFor(summary);
+        try {
+            Files.writeString(temp, WorkJson.writeChunk(r));
+            OutputFiles.publish(temp, summary);
+        } catch (IOException e) {
+            throw new ToolFailureException("cannot write " + summary.getFileName() + ": " + e.getMessage(), e);
+        } finally {
+            FfmpegRun.deleteQuietly(temp);
+        }
+        long bytes =
+                r.renditions().stream().mapToLong(ChunkEncoder.Rendition::bytes).sum();
+        Ladder.Fitted top = l.rungs().get(0);
+        return new WorkResult(
+                summary.toString(),
+                bytes,
+                top.width(),
+                top.height(),
+                l.chunk().frames(),
+                l.chunk().seconds(),
+                false,
+                r.encodeSeconds() + r.measureSeconds(),
+                r.encodeSeconds() > 0 ? l.chunk().frames() / r.encodeSeconds() : 0,
+                worker,
+                System.currentTimeMillis());
     }
 
     /** The worker saw the item and can read its source; nothing is encoded or written. */

@@ -20,6 +20,7 @@ import java.util.stream.Collectors;
  * @param seconds     media seconds to encode, for balancing and progress
  * @param dryRun      check that the source is readable and encode nothing: proves dispatch,
  *                    workers and storage without spending encode time
+ * @param ladder      for a {@link Part#LADDER_CHUNK}: the chunk and its rungs; null otherwise
  */
 public record WorkItem(
         long jobInstance,
@@ -35,7 +36,8 @@ public record WorkItem(
         StreamPlan.Map streams,
         String log,
         double seconds,
-        boolean dryRun) {
+        boolean dryRun,
+        LadderChunk ladder) {
 
     /** A group's item numbers, "3,4,5": as logs and the Kubernetes Job's annotation show them. */
     public static String numbers(List<WorkItem> group) {
@@ -47,6 +49,7 @@ public record WorkItem(
         return switch (part) {
             case WHOLE -> "whole file";
             case VIDEO_SEGMENT -> "video segment " + segment;
+            case LADDER_CHUNK -> "ladder chunk " + segment;
             case AUDIO -> "audio";
         };
     }

@@ -1,7 +1,11 @@
 package io.vidbatch.work;
 
+import io.vidbatch.media.Chunk;
+import io.vidbatch.media.ChunkEncoder;
 import io.vidbatch.media.Expected;
+import io.vidbatch.media.Ladder;
 import io.vidbatch.media.Part;
+import io.vidbatch.media.Quality;
 import io.vidbatch.media.StreamPlan;
 import jakarta.json.Json;
 import jakarta.json.JsonArray;
@@ -117,7 +121,7 @@ public final class WorkJson {
 
     private static JsonObjectBuilder item(WorkItem i) {
         Expected e = i.expected();
-        return Json.createObjectBuilder()
+        JsonObjectBuilder b = Json.createObjectBuilder()
                 .add("jobInstance", i.jobInstance())
                 .add("item", i.item())
                 .add("input", i.input())
@@ -145,6 +149,99 @@ public final class WorkJson {
                 .add("log", i.log())
                 .add("seconds", i.seconds())
                 .add("dryRun", i.dryRun());
+        if (i.ladder() != null) {
+            b.add("ladder", ladder(i.ladder()));
+        }
+        return b;
+    }
+
+    /** A ladder chunk's summary: each rendition's file, size, frames and the measuring filters' means. */
+    public static String writeChunk(ChunkEncoder.Result r) {
+        JsonArrayBuilder a = Json.createArrayBuilder();
+        for (ChunkEncoder.Rendition x : r.renditions()) {
+            a.add(Json.createObjectBuilder()
+                    .add("id", x.id())
+                    .add("file", x.file().toString())
+                    .add("bytes", x.bytes())
+                    .add("frames", x.frames())
+                    .add("psnr", Math.min(Quality.IDENTICAL, x.quality().psnr()))
+                    .add("ssim", x.quality().ssim()));
+        }
+        return Json.createObjectBuilder()
+                .add("renditions", a)
+                .add("encodeSeconds", r.encodeSeconds())
+                .add("measureSeconds", r.measureSeconds())
+                .build()
+                .toString();
+    }
+
+    /** A chunk's renditions as its summary lists them: id, file, bytes, frames, PSNR and SSIM means. */
+    public record ChunkRendition(String id, String file, long bytes, long frames, double psnr, double ssim) {}
+
+    public static List<ChunkRendition> readChunk(String json) {
+        List<ChunkRendition> out = new ArrayList<>();
+        for (JsonValue v : parseObject(json).getJsonArray("renditions")) {
+            JsonObject o = v.asJsonObject();
+            out.add(new ChunkRendition(
+                    o.getString("id"),
+                    o.getString("file"),
+                    o.getJsonNumber("bytes").longValue(),
+                    o.getJsonNumber("frames").longValue(),
+                    o.getJsonNumber("psnr").doubleValue(),
+                    o.getJsonNumber("ssim").doubleValue()));
+        }
+        return out;
+    }
+
+    private static JsonObjectBuilder ladder(LadderChunk l) {
+        JsonArrayBuilder rungs = Json.createArrayBuilder();
+        for (Ladder.Fitted f : l.rungs()) {
+            rungs.add(Json.createObjectBuilder()
+                    .add("rung", f.rung().spec())
+                    .add("width", f.width())
+                    .add("height", f.height())
+                    .add("sarNum", f.sarNum())
+                    .add("sarDen", f.sarDen()));
+        }
+        Chunk c = l.chunk();
+        return Json.createObjectBuilder()
+                .add("rungs", rungs)
+                .add(
+                        "chunk",
+                        Json.createObjectBuilder()
+                                .add("index", c.index())
+                                // Infinite edges (the first chunk's start, the last one's end) are left out.
+                                .add("from", Double.isFinite(c.from()) ? Json.createValue(c.from()) : JsonValue.NULL)
+                                .add("to", Double.isFinite(c.to()) ? Json.createValue(c.to()) : JsonValue.NULL)
+                                .add("first", c.first())
+                                .add("frames", c.frames())
+                                .add("seconds", c.seconds())
+                                .add("seek", c.seek()))
+                .add("minQuality", l.minQuality() == null ? JsonValue.NULL : Json.createValue(l.minQuality()));
+    }
+
+    private static LadderChunk ladder(JsonObject o) {
+        List<Ladder.Fitted> rungs = new ArrayList<>();
+        for (JsonValue v : o.getJsonArray("rungs")) {
+            JsonObject r = v.asJsonObject();
+            rungs.add(new Ladder.Fitted(
+                    Ladder.parse(r.getString("rung")).rungs().get(0),
+                    r.getInt("width"),
+                    r.getInt("height"),
+                    r.getJsonNumber("sarNum").longValue(),
+                    r.getJsonNumber("sarDen").longValue()));
+        }
+        JsonObject c = o.getJsonObject("chunk");
+        Chunk chunk = new Chunk(
+                c.getInt("index"),
+                c.get("from") instanceof JsonNumber n ? n.doubleValue() : Double.NEGATIVE_INFINITY,
+                c.get("to") instanceof JsonNumber n ? n.doubleValue() : Double.POSITIVE_INFINITY,
+                number(c, "first"),
+                c.getJsonNumber("frames").longValue(),
+                number(c, "seconds"),
+                number(c, "seek"));
+        Double min = o.get("minQuality") instanceof JsonNumber n ? n.doubleValue() : null;
+        return new LadderChunk(rungs, chunk, min);
     }
 
     private static WorkItem item(JsonObject o) {
@@ -181,7 +278,8 @@ public final class WorkJson {
                 map,
                 o.getString("log"),
                 number(o, "seconds"),
-                o.getBoolean("dryRun", false));
+                o.getBoolean("dryRun", false),
+                o.get("ladder") instanceof JsonObject l ? ladder(l) : null);
     }
 
     private static JsonObjectBuilder result(WorkResult r) {

@@ -49,7 +49,8 @@ class ProcessLauncherIT {
                 new StreamPlan.Map(List.of(0), List.of(), null),
                 out.resolveSibling("item.log").toString(),
                 seconds,
-                false);
+                false,
+                null);
     }
 
     static Launch launch(List<String> log, List<Progress> progress, AtomicBoolean stop) {
@@ -94,7 +95,8 @@ class ProcessLauncherIT {
                 StreamPlan.Map.NONE,
                 dir.resolve("item2.log").toString(),
                 seconds,
-                false);
+                false,
+                null);
         List<Outcome> outcomes = LAUNCHER.run(
                 List.of(bad, good),
                 launch(new CopyOnWriteArrayList<>(), new CopyOnWriteArrayList<>(), new AtomicBoolean()));

@@ -28,7 +28,8 @@ class WorkJsonTest {
             StreamPlan.Map.NONE,
             "/work/logs/item-3.log",
             6.4,
-            false);
+            false,
+            null);
 
     @Test
     void itemsResultsAndOutcomesSurviveTheTrip() {
@@ -55,7 +56,8 @@ class WorkJsonTest {
                                 "1000,400")),
                 "/work/logs/item-4.log",
                 3,
-                true);
+                true,
+                null);
         assertThat(WorkJson.readItems(WorkJson.writeItems(List.of(ITEM, dry)))).containsExactly(ITEM, dry);
         WorkResult r = new WorkResult(
                 "/out/x.mp4", 123, 1280, 720, 240, 8.0, true, 3.5, 68.6, "k8s:node-a/vb-7-3-xyz", 1_764_400_000_123L);

@@ -110,9 +110,17 @@ public class AssembleBatchlet extends AbstractBatchlet {
                         .findFirst()
                         .map(i -> i.spec().streams())
                         .orElse(StreamPlan.Map.NONE);
-                InputDetail.Output output = assemble(input, detail, mine, streams, preset, ops, work);
+                InputDetail done;
+                if (detail.ladder() != null) {
+                    LadderAssembly.Assembled a = new LadderAssembly(settings.tools())
+                            .assemble(input, detail, mine, encodeSeconds(mine), work);
+                    done = detail.withOutput(a.output()).withLadder(a.ladder());
+                } else {
+                    done = detail.withOutput(assemble(input, detail, mine, streams, preset, ops, work));
+                }
+                InputDetail.Output output = done.output();
                 store.updateInput(
-                        job, input.input(), InputState.DONE, note, store.json().toJson(detail.withOutput(output)));
+                        job, input.input(), InputState.DONE, note, store.json().toJson(done));
                 LOG.info(String.format(
                         "input %d done: %s (%d frames, %.1f s, %d bytes)",
                         input.input(), output.path(), output.frames(), output.seconds(), output.bytes()));
@@ -184,10 +192,7 @@ public class AssembleBatchlet extends AbstractBatchlet {
             Path work)
             throws BadMediaException, ToolFailureException {
         Path output = Path.of(input.output());
-        double encodeSeconds = items.stream()
-                .map(WorkStore.ItemRow::result)
-                .mapToDouble(WorkResult::encodeSeconds)
-                .sum();
+        double encodeSeconds = encodeSeconds(items);
         List<String> workers =
                 items.stream().map(i -> i.result().worker()).distinct().toList();
         InputDetail.Output out;
@@ -235,6 +240,13 @@ public class AssembleBatchlet extends AbstractBatchlet {
                     List.of());
         }
         return out.withThumbnails(thumbnails(output, out.seconds(), ops));
+    }
+
+    private static double encodeSeconds(List<WorkStore.ItemRow> items) {
+        return items.stream()
+                .map(WorkStore.ItemRow::result)
+                .mapToDouble(WorkResult::encodeSeconds)
+                .sum();
     }
 
     /** A still that cannot be taken is logged; it does not undo a verified output. */

@@ -54,7 +54,8 @@ public class Reports {
                     d == null ? 0 : d.segments(),
                     d == null ? null : d.output(),
                     d == null ? null : d.streams(),
-                    d == null ? 0 : d.chapters()));
+                    d == null ? 0 : d.chapters(),
+                    d == null ? null : d.ladder()));
             switch (r.state()) {
                 case DONE -> {
                     done++;

@@ -120,7 +120,9 @@ public class PlanBatchlet extends AbstractBatchlet {
                         p.groupSize(),
                         p.dryRun(),
                         Instant.now().toString(),
-                        p.audio()));
+                        p.audio(),
+                        p.ladder() == null ? null : p.ladder().text(),
+                        p.minQuality()));
         Planner planner = new Planner(settings.tools(), p, settings.budget(), out, work, roots.claimsDir());
         List<Inputs.Candidate> candidates;
         try {

@@ -2,13 +2,17 @@ package io.vidbatch.job.plan;
 
 import io.vidbatch.job.InputDetail;
 import io.vidbatch.job.Inputs;
+import io.vidbatch.job.LadderOutput;
 import io.vidbatch.job.OutputNames;
 import io.vidbatch.job.TranscodeJob;
 import io.vidbatch.job.TranscodeParameters;
 import io.vidbatch.media.BadMediaException;
 import io.vidbatch.media.Budget;
+import io.vidbatch.media.Chunk;
+import io.vidbatch.media.ChunkFiles;
 import io.vidbatch.media.Containers;
 import io.vidbatch.media.Expected;
+import io.vidbatch.media.Ladder;
 import io.vidbatch.media.MediaInfo;
 import io.vidbatch.media.Operation;
 import io.vidbatch.media.Operations;
@@ -22,6 +26,7 @@ import io.vidbatch.media.ToolFailureException;
 import io.vidbatch.media.Tools;
 import io.vidbatch.store.InputState;
 import io.vidbatch.store.WorkStore;
+import io.vidbatch.work.LadderChunk;
 import io.vidbatch.work.WorkItem;
 
 import java.io.IOException;
@@ -84,9 +89,11 @@ final class Planner {
             Expected expected,
             StreamPlan streams,
             Splitter.Result split,
-            String note) {
+            String note,
+            Ladder.Fit fit,
+            List<Chunk> chunks) {
         static Examined rejected(int inputNo, Inputs.Candidate c, String why) {
-            return new Examined(inputNo, c, why, null, null, null, null, null);
+            return new Examined(inputNo, c, why, null, null, null, null, null, null, null);
         }
     }
 
@@ -111,6 +118,9 @@ final class Planner {
             }
             StreamPlan streams =
                     StreamPlan.of(info, params.audio(), params.preset(), prober.hdr(c.real(), info.video()));
+            if (params.ladder() != null) {
+                return examineForLadder(inputNo, c, info, streams);
+            }
             boolean listable = info.video().frames() <= MAX_LISTED_PACKETS;
             boolean segmenting = listable
                     && params.segmentSeconds() > 0
@@ -139,7 +149,7 @@ final class Planner {
                     note = split.split() ? longerSegments(info) : "encoded whole: " + split.wholeBecause();
                 }
             }
-            return new Examined(inputNo, c, null, info, expected, streams, split, note);
+            return new Examined(inputNo, c, null, info, expected, streams, split, note, null, null);
         } catch (BadMediaException e) {
             return Examined.rejected(inputNo, c, e.getMessage());
         } catch (ToolFailureException e) {
@@ -153,6 +163,50 @@ final class Planner {
             // Whatever a strange file makes our parsing do, it is that input's problem, not the job's.
             return Examined.rejected(inputNo, c, "cannot be planned: " + e);
         }
+    }
+
+    /**
+     * The ladder's rungs fitted to the source, and the source cut into chunks of about
+     * {@code segmentSeconds} (whole when 0), each a work item encoded to every rung.
+     */
+    private Examined examineForLadder(int inputNo, Inputs.Candidate c, MediaInfo info, StreamPlan streams)
+            throws BadMediaException, ToolFailureException {
+        MediaInfo.Video v = info.video();
+        if (streams.hdr() != null) {
+            return Examined.rejected(
+                    inputNo, c, "HDR source: ladders are 8-bit SDR and are not tone-mapped yet; use a 10-bit preset");
+        }
+        Ladder.Fit fit = params.ladder().fit(v.displayWidth(), v.displayHeight());
+        if (fit.kept().isEmpty()) {
+            return Examined.rejected(
+                    inputNo,
+                    c,
+                    "every rung of the ladder is above the source's " + v.displayWidth() + "x" + v.displayHeight()
+                            + ": rungs are never upscaled");
+        }
+        boolean listable = v.frames() <= MAX_LISTED_PACKETS;
+        boolean cutting = listable && params.segmentSeconds() > 0;
+        PacketTimes packets = cutting || (listable && v.variableFrameRate()) ? prober.packets(c.real()) : null;
+        double longestFrame = !v.variableFrameRate()
+                ? 0
+                : packets != null ? packets.longestFrameInterval() : UNLISTED_LONGEST_FRAME_SECONDS;
+        Expected expected = expected(info, List.of(), longestFrame, streams, params.preset());
+        List<Chunk> chunks = null;
+        String note = null;
+        if (cutting) {
+            double[] times = packets.sortedTimes();
+            chunks = Chunk.cut(times, Chunk.length(params.segmentSeconds()), times[0] + v.streamDuration());
+            if (chunks.stream().mapToLong(Chunk::frames).sum() != v.frames()) {
+                // Packets the container lists but does not show (an edit list's): counts per chunk would be wrong.
+                note = "encoded in one piece: the container's packets and frames disagree";
+                chunks = null;
+            }
+        }
+        if (chunks == null) {
+            chunks = List.of(new Chunk(
+                    0, Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY, 0, v.frames(), v.streamDuration(), 0));
+        }
+        return new Examined(inputNo, c, null, info, expected, streams, null, note, fit, chunks);
     }
 
     /** The report's word when a long video was cut into longer segments than asked, or null. */
@@ -190,7 +244,36 @@ final class Planner {
         WorkItem standby = null;
         int segments = 0;
         Splitter.Result split = e.split();
-        if (split != null && split.split()) {
+        LadderOutput ladder = null;
+        if (e.fit() != null) {
+            Path dir = inputWorkDir(inputNo);
+            for (Chunk chunk : e.chunks()) {
+                items.add(item(
+                        job,
+                        inputNo,
+                        Part.LADDER_CHUNK,
+                        chunk.index(),
+                        c.real(),
+                        new ChunkFiles(dir, chunk.index()).summary(),
+                        preset,
+                        "",
+                        Expected.of(chunk.frames(), 0, chunk.seconds(), expected.tolerance(), true, false),
+                        e.streams().map().pictureOnly(),
+                        // Balancing: each rung costs about a whole encode at its size; a chunk counts as its length.
+                        chunk.seconds(),
+                        new LadderChunk(e.fit().kept(), chunk, params.minQuality())));
+            }
+            // AAC in MP4: what every HLS and DASH player takes, whatever the ladder's video codec.
+            addAudio(job, inputNo, c, e, expected, dir, Preset.H264_720P, items);
+            ladder = new LadderOutput(
+                    params.ladder().text(),
+                    null,
+                    e.chunks().size(),
+                    0,
+                    List.of(),
+                    e.fit().skipped(),
+                    LadderOutput.NO_VMAF);
+        } else if (split != null && split.split()) {
             Path dir = inputWorkDir(inputNo);
             int factor = Operations.frameFactor(params.operations());
             for (Splitter.Segment s : split.segments()) {
@@ -207,32 +290,10 @@ final class Planner {
                         ops,
                         piece,
                         e.streams().map().pictureOnly(),
-                        s.seconds()));
+                        s.seconds(),
+                        null));
             }
-            if (!e.streams().audio().isEmpty()) {
-                // Audio is light work; counted as a tenth of its length for balancing.
-                items.add(item(
-                        job,
-                        inputNo,
-                        Part.AUDIO,
-                        0,
-                        c.real(),
-                        dir.resolve("audio." + params.preset().extension()),
-                        preset,
-                        ops,
-                        new Expected(
-                                0,
-                                0,
-                                expected.seconds(),
-                                expected.tolerance(),
-                                false,
-                                expected.audioStreams(),
-                                0,
-                                0,
-                                null),
-                        new StreamPlan.Map(e.streams().audio(), List.of(), null),
-                        expected.seconds() / 10));
-            }
+            addAudio(job, inputNo, c, e, expected, dir, params.preset(), items);
             segments = split.segments().size();
             standby = item(
                     job,
@@ -245,7 +306,8 @@ final class Planner {
                     ops,
                     expected,
                     e.streams().map(),
-                    expected.seconds());
+                    expected.seconds(),
+                    null);
         } else {
             items.add(item(
                     job,
@@ -258,21 +320,84 @@ final class Planner {
                     ops,
                     expected,
                     e.streams().map(),
-                    expected.seconds()));
+                    expected.seconds(),
+                    null));
         }
         InputDetail detail = new InputDetail(
                 InputDetail.Source.of(info),
                 expected,
                 segments,
                 null,
-                e.streams().fates(),
-                e.streams().chapters());
+                ladder == null ? e.streams().fates() : ladderFates(e.streams().fates()),
+                ladder == null ? e.streams().chapters() : 0,
+                ladder);
         return new Planned(
                 new WorkStore.InputRow(
                         inputNo, c.given(), source, InputState.PLANNED, e.note(), output.toString(), null),
                 detail,
                 items,
                 standby);
+    }
+
+    /** A ladder carries the picture (as its rungs) and the sound; subtitles and chapters are not carried yet. */
+    private List<StreamPlan.Fate> ladderFates(List<StreamPlan.Fate> fates) {
+        return fates.stream()
+                .map(f -> switch (f.type()) {
+                    case "video" ->
+                        f.fate().equals("dropped")
+                                ? f
+                                : new StreamPlan.Fate(
+                                        f.index(),
+                                        f.type(),
+                                        f.codec(),
+                                        f.language(),
+                                        f.title(),
+                                        "converted",
+                                        params.ladder().text());
+                    case "subtitle" ->
+                        f.fate().equals("dropped")
+                                ? f
+                                : new StreamPlan.Fate(
+                                        f.index(),
+                                        f.type(),
+                                        f.codec(),
+                                        f.language(),
+                                        f.title(),
+                                        "dropped",
+                                        "a ladder carries no subtitles yet");
+                    default -> f;
+                })
+                .toList();
+    }
+
+    /** The input's sound as one item of its own, when it has any: all its tracks, encoded once. */
+    private void addAudio(
+            long job,
+            int inputNo,
+            Inputs.Candidate c,
+            Examined e,
+            Expected expected,
+            Path dir,
+            Preset preset,
+            List<WorkItem> items) {
+        if (e.streams().audio().isEmpty()) {
+            return;
+        }
+        // Audio is light work; counted as a tenth of its length for balancing.
+        items.add(item(
+                job,
+                inputNo,
+                Part.AUDIO,
+                0,
+                c.real(),
+                dir.resolve("audio." + preset.extension()),
+                preset.id(),
+                Operations.format(params.operations()),
+                new Expected(
+                        0, 0, expected.seconds(), expected.tolerance(), false, expected.audioStreams(), 0, 0, null),
+                new StreamPlan.Map(e.streams().audio(), List.of(), null),
+                expected.seconds() / 10,
+                null));
     }
 
     /** Where an input's pieces go while it is segmented; assemble joins them from here. */
@@ -299,7 +424,8 @@ final class Planner {
             String ops,
             Expected expected,
             StreamPlan.Map streams,
-            double seconds) {
+            double seconds,
+            LadderChunk ladder) {
         int n = ++nextItem;
         Path log = workDir.resolve(TranscodeJob.LOGS).resolve("item-" + n + ".log");
         return new WorkItem(
@@ -316,7 +442,8 @@ final class Planner {
                 streams,
                 log.toString(),
                 seconds,
-                params.dryRun());
+                params.dryRun(),
+                ladder);
     }
 
     /**
@@ -387,7 +514,7 @@ final class Planner {
         return Math.max(2, n - (n % 2));
     }
 
-    /** {@code <name>-<preset>.<ext>}, or numbered: unique within the job and among every other job's outputs. */
+    /** {@code <name>-<preset>.<ext>} (a ladder: {@code <name>-<ladder>}), or numbered: unique within the job and among every other job's outputs. */
     private Path outputName(long job, Path source) throws IOException {
         if (names == null) {
             names = new OutputNames(outputDir, claims, job);
@@ -395,6 +522,11 @@ final class Planner {
         String name = source.getFileName().toString();
         int dot = name.lastIndexOf('.');
         String stem = dot > 0 ? name.substring(0, dot) : name;
+        if (params.ladder() != null) {
+            // A folder of playlists and segments: {@code <name>-h264-ladder/}.
+            String ladder = params.ladder().name();
+            return names.next(stem, "-" + (ladder.equals("custom") ? "ladder" : ladder));
+        }
         return names.next(
                 stem, "-" + params.preset().id() + "." + params.preset().extension());
     }

@@ -90,7 +90,8 @@ class KubernetesLauncherTest {
                         new StreamPlan.Map(List.of(0), List.of(), null),
                         dir.resolve("item-" + i + ".log").toString(),
                         1,
-                        false))
+                        false,
+                        null))
                 .toList();
     }
 

@@ -1,0 +1,131 @@
+package io.vidbatch.job.assemble;
+
+import io.vidbatch.job.InputDetail;
+import io.vidbatch.job.LadderOutput;
+import io.vidbatch.job.TranscodeJob;
+import io.vidbatch.media.BadMediaException;
+import io.vidbatch.media.ChunkFiles;
+import io.vidbatch.media.Joiner;
+import io.vidbatch.media.Ladder;
+import io.vidbatch.media.Packager;
+import io.vidbatch.media.Part;
+import io.vidbatch.media.Quality;
+import io.vidbatch.media.ToolFailureException;
+import io.vidbatch.media.Tools;
+import io.vidbatch.store.WorkStore;
+import io.vidbatch.work.LadderChunk;
+import io.vidbatch.work.WorkJson;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A ladder input's last step, once every chunk and its audio are done: the chunks of each rung
+ * packaged into one folder of playlists and segments, and each rendition's quality put together
+ * from its chunks' measurements.
+ */
+final class LadderAssembly {
+
+    private final Tools tools;
+
+    LadderAssembly(Tools tools) {
+        this.tools = tools;
+    }
+
+    record Assembled(InputDetail.Output output, LadderOutput ladder) {}
+
+    Assembled assemble(
+            WorkStore.InputRow input,
+            InputDetail detail,
+            List<WorkStore.ItemRow> items,
+            double encodeSeconds,
+            Path work)
+            throws BadMediaException, ToolFailureException {
+        List<WorkStore.ItemRow> chunks =
+                items.stream().filter(i -> i.part() == Part.LADDER_CHUNK).toList();
+        List<Ladder.Fitted> rungs = chunks.get(0).spec().ladder().rungs();
+        List<Packager.RungChunks> packaged = new ArrayList<>();
+        List<List<Quality.Part>> quality = new ArrayList<>();
+        for (Ladder.Fitted f : rungs) {
+            packaged.add(new Packager.RungChunks(f, new ArrayList<>()));
+            quality.add(new ArrayList<>());
+        }
+        for (WorkStore.ItemRow row : chunks) {
+            LadderChunk l = row.spec().ladder();
+            Path summary = Path.of(row.spec().output());
+            ChunkFiles files = new ChunkFiles(summary.getParent(), l.chunk().index());
+            List<WorkJson.ChunkRendition> renditions;
+            try {
+                renditions = WorkJson.readChunk(Files.readString(summary));
+                for (int i = 0; i < rungs.size(); i++) {
+                    WorkJson.ChunkRendition r = renditions.get(i);
+                    packaged.get(i)
+                            .chunks()
+                            .add(new Joiner.Piece(Path.of(r.file()), l.chunk().seconds()));
+                    quality.get(i).add(Quality.read(files.psnr(i), files.ssim(i), r.psnr(), r.ssim()));
+                }
+            } catch (IOException | RuntimeException e) {
+                throw new ToolFailureException(
+                        "ladder chunk " + l.chunk().index() + ": its results cannot be read: " + e, e);
+            }
+        }
+        Path audio = items.stream()
+                .filter(i -> i.part() == Part.AUDIO)
+                .map(i -> Path.of(i.spec().output()))
+                .findFirst()
+                .orElse(null);
+        List<Packager.AudioTrack> tracks = audio == null
+                ? List.of()
+                : detail.streams().stream()
+                        .filter(s -> s.type().equals("audio") && !s.fate().equals("dropped"))
+                        .map(s -> new Packager.AudioTrack(s.language() == null ? "und" : s.language(), s.title()))
+                        .toList();
+        Path output = Path.of(input.output());
+        Path dir = Path.of(chunks.get(0).spec().output()).getParent();
+        Packager.Packaged p = new Packager(tools)
+                .packageLadder(
+                        packaged,
+                        audio,
+                        tracks,
+                        detail.source().frameRate(),
+                        output,
+                        dir,
+                        work.resolve(TranscodeJob.LOGS).resolve("package-" + input.input() + ".log"));
+        List<LadderOutput.Rendition> done = new ArrayList<>();
+        long bytes = 0;
+        for (int i = 0; i < rungs.size(); i++) {
+            Packager.Variant v = p.variants().get(i);
+            bytes += v.bytes();
+            done.add(new LadderOutput.Rendition(
+                    v.id(),
+                    rungs.get(i).rung().spec(),
+                    v.width(),
+                    v.height(),
+                    v.codecs(),
+                    v.bytes(),
+                    v.peakBits(),
+                    v.averageBits(),
+                    Quality.of(quality.get(i))));
+        }
+        Ladder.Fitted top = rungs.get(0);
+        long frames = detail.expected().frames();
+        List<String> workers =
+                items.stream().map(i -> i.result().worker()).distinct().toList();
+        InputDetail.Output out = new InputDetail.Output(
+                output.toString(),
+                bytes,
+                top.width(),
+                top.height(),
+                frames,
+                p.seconds(),
+                audio != null,
+                encodeSeconds,
+                encodeSeconds > 0 ? frames / encodeSeconds : 0,
+                workers,
+                List.of());
+        return new Assembled(out, detail.ladder().packaged(output.toString(), p.segments(), done));
+    }
+}
