@@ -14,22 +14,24 @@ import java.util.List;
  * @param first  its first frame's time in the source's timeline
  * @param frames how many frames it holds
  * @param seconds from its first frame to the next chunk's first frame (or the source's end)
- * @param seek   where reading may start, seconds after the source's first frame: a few seconds
- *               early, so the decoder finds the keyframe it needs
+ * @param seek   where reading starts, seconds after the source's first frame: a picture a
+ *               decoder can start at, before the chunk (0: from the beginning)
  */
 public record Chunk(int index, double from, double to, double first, long frames, double seconds, double seek) {
 
-    /** Decoding starts at the keyframe before the seek point; a keyframe is rarely further apart. */
-    private static final double READ_AHEAD = 3;
+    /** Reading starts at an entry point at least this far before the chunk's first frame. */
+    private static final double MARGIN = 0.1;
 
     /**
      * The source cut into chunks of about {@code length} seconds (a multiple of the ladder's
      * segment length, so each chunk's keyframes fall where a whole encode's would), at frames.
      *
-     * @param times every frame's time, sorted
-     * @param end   the source's end, for the last chunk's length
+     * @param times   every frame's time, sorted
+     * @param end     the source's end, for the last chunk's length
+     * @param entries the times of pictures a decoder can start at ({@link PacketTimes#cleanCutTimes}),
+     *                sorted: a chunk is read from the last one before it, or from the beginning
      */
-    public static List<Chunk> cut(double[] times, double length, double end) {
+    public static List<Chunk> cut(double[] times, double length, double end, List<Double> entries) {
         List<Chunk> chunks = new ArrayList<>();
         if (times.length == 0) {
             return chunks;
@@ -50,7 +52,12 @@ public record Chunk(int index, double from, double to, double first, long frames
             boolean last = next >= times.length;
             double to = last ? Double.POSITIVE_INFINITY : (times[next - 1] + times[next]) / 2;
             double seconds = (last ? Math.max(end, times[times.length - 1]) : times[next]) - times[start];
-            double seek = Math.max(0, times[start] - origin - READ_AHEAD);
+            double first = times[start];
+            double seek = entries.stream()
+                    .filter(t -> t <= first - MARGIN)
+                    .reduce((a, b) -> b)
+                    .map(t -> t - origin)
+                    .orElse(0.0);
             chunks.add(new Chunk(chunks.size(), from, to, times[start], next - start, seconds, seek));
             from = to;
             start = next;

@@ -33,24 +33,46 @@ public final class ChunkEncoder {
      * @param files   where this chunk's renditions and measurements go
      * @param log     ffmpeg's log for the encode
      */
-    public record Request(Path source, List<Ladder.Fitted> rungs, Chunk chunk, ChunkFiles files, Path log) {}
+    public record Request(Path source, List<Ladder.Fitted> rungs, Chunk chunk, ChunkFiles files, Path log) {
+
+        Request fromTheStart() {
+            Chunk c = chunk;
+            return new Request(
+                    source,
+                    rungs,
+                    new Chunk(c.index(), c.from(), c.to(), c.first(), c.frames(), c.seconds(), 0),
+                    files,
+                    log);
+        }
+    }
 
     /** A rendition of the chunk: its file and figures. */
     public record Rendition(String id, Path file, long bytes, long frames, Quality.Part quality) {}
 
     public record Result(List<Rendition> renditions, double encodeSeconds, double measureSeconds) {}
 
-    public Result encode(Request r, Progress.Listener listener, BooleanSupplier stopRequested)
+    public Result encode(Request asked, Progress.Listener listener, BooleanSupplier stopRequested)
             throws BadMediaException, ToolFailureException, StoppedException {
-        List<Path> temps = r.rungs.stream()
-                .map(f -> OutputFiles.temporaryFor(r.files.rendition(f.id())))
+        Request r = asked;
+        List<Path> temps = asked.rungs.stream()
+                .map(f -> OutputFiles.temporaryFor(asked.files.rendition(f.id())))
                 .toList();
         Path qualityLog = r.log.resolveSibling(r.log.getFileName() + ".quality");
         try {
             Files.createDirectories(r.files.dir());
             Expected expected = Expected.of(r.chunk.frames(), 0, r.chunk.seconds(), 0, true, false);
-            FfmpegRun.Outcome encoded =
-                    new FfmpegRun(encodeCommand(r, temps), r.log, r.chunk.seconds()).run(listener, stopRequested);
+            FfmpegRun.Outcome encoded;
+            try {
+                encoded = new FfmpegRun(encodeCommand(r, temps), r.log, r.chunk.seconds()).run(listener, stopRequested);
+            } catch (BadMediaException e) {
+                if (r.chunk.seek() == 0) {
+                    throw e;
+                }
+                // Some sources mark pictures as entry points that cannot start a decoder (parameter
+                // sets given once, at the start): such a source is read from its beginning.
+                r = r.fromTheStart();
+                encoded = new FfmpegRun(encodeCommand(r, temps), r.log, r.chunk.seconds()).run(listener, stopRequested);
+            }
             List<Long> frames = new ArrayList<>();
             for (Path temp : temps) {
                 MediaInfo info = prober.probe(temp);
@@ -241,8 +263,8 @@ public final class ChunkEncoder {
     private static final String ORDER = "settb=1,setpts=N";
 
     /**
-     * Starts reading a few seconds before the chunk (the decoder starts at the keyframe before
-     * that) instead of decoding the source from its beginning; times stay the source's own.
+     * Starts reading at the entry point planned for the chunk instead of decoding the source from
+     * its beginning; times stay the source's own, so the trim is exact either way.
      */
     private static List<String> seek(Chunk c) {
         return c.seek() > 0 ? List.of("-copyts", "-ss", num(c.seek())) : List.of("-copyts");

@@ -186,7 +186,10 @@ final class Planner {
         }
         boolean listable = v.frames() <= MAX_LISTED_PACKETS;
         boolean cutting = listable && params.segmentSeconds() > 0;
-        PacketTimes packets = cutting || (listable && v.variableFrameRate()) ? prober.packets(c.real()) : null;
+        // Cutting: the pictures a decoder can start at, so each chunk is read from the last one before it.
+        PacketTimes packets = cutting
+                ? prober.packetsForCutting(c.real(), v.codec())
+                : listable && v.variableFrameRate() ? prober.packets(c.real()) : null;
         double longestFrame = !v.variableFrameRate()
                 ? 0
                 : packets != null ? packets.longestFrameInterval() : UNLISTED_LONGEST_FRAME_SECONDS;
@@ -195,7 +198,11 @@ final class Planner {
         String note = null;
         if (cutting) {
             double[] times = packets.sortedTimes();
-            chunks = Chunk.cut(times, Chunk.length(params.segmentSeconds()), times[0] + v.streamDuration());
+            chunks = Chunk.cut(
+                    times,
+                    Chunk.length(params.segmentSeconds()),
+                    times[0] + v.streamDuration(),
+                    packets.cleanCutTimes());
             if (chunks.stream().mapToLong(Chunk::frames).sum() != v.frames()) {
                 // Packets the container lists but does not show (an edit list's): counts per chunk would be wrong.
                 note = "encoded in one piece: the container's packets and frames disagree";
