@@ -30,8 +30,8 @@ import java.time.Duration;
  */
 final class Browser implements AutoCloseable {
 
-    private static final String CHROMIUM = System.getProperty("vidbatch.it.chromium", "/usr/bin/chromium");
-    private static final String DRIVER = System.getProperty("vidbatch.it.chromedriver", "/usr/bin/chromedriver");
+    static final String CHROMIUM = System.getProperty("vidbatch.it.chromium", "/usr/bin/chromium");
+    static final String DRIVER = System.getProperty("vidbatch.it.chromedriver", "/usr/bin/chromedriver");
 
     private final WebDriver driver;
     private final String console;
