@@ -29,7 +29,7 @@ import static org.assertj.core.api.Assertions.within;
  * mid-chunk redoing only its chunk.
  */
 @MicroShedTest
-class LadderIT {
+class LadderIT extends WithSimulatedCluster {
 
     /** A real camera clip (720p, 20 fps), three audio languages, a variable frame rate. */
     static final List<String> INPUTS =
@@ -136,6 +136,35 @@ class LadderIT {
                     .isCloseTo(ssimDb(figure(out, "All:")), within(0.01));
             assertThat(q.getJsonNumber("psnrMin").doubleValue())
                     .isLessThanOrEqualTo(q.getJsonNumber("psnrP1").doubleValue());
+        }
+    }
+
+    @Test
+    void theLadderPlaysWithHlsJsAndDashJsWhichSeeEveryRungAndSwitchBetweenThem() throws Exception {
+        Path camera = Path.of(input(local, "real-world/cockatoo-720p.mp4")
+                .getJsonObject("ladder")
+                .getString("dir"));
+        Path languages = Path.of(
+                input(local, "samples/multi-stream.mkv").getJsonObject("ladder").getString("dir"));
+        try (LadderPlayer player = new LadderPlayer()) {
+            for (LadderPlayer.Result r : List.of(player.playHls(camera), player.playDash(camera))) {
+                assertThat(r.errors()).as(r.player()).isEmpty();
+                assertThat(r.rungs())
+                        .as(r.player())
+                        .extracting(LadderPlayer.Rung::height)
+                        .containsExactlyInAnyOrder(720, 540, 360, 240);
+                assertThat(r.playingAfterSwitch()).as(r.player()).isEqualTo(r.forced());
+                assertThat(r.videoHeight())
+                        .as(r.player() + ": the picture on screen")
+                        .isEqualTo(r.forced().height());
+                assertThat(r.timeAfterSwitch()).as(r.player()).isGreaterThan(r.timeSwitchShown());
+            }
+            LadderPlayer.Result hls = player.playHls(languages);
+            assertThat(hls.audio()).extracting(LadderPlayer.Track::language).containsExactly("eng", "fra", "deu");
+            LadderPlayer.Result dash = player.playDash(languages);
+            assertThat(dash.audio())
+                    .extracting(LadderPlayer.Track::language)
+                    .containsExactlyInAnyOrder("en", "fr", "de");
         }
     }
 
