@@ -43,7 +43,8 @@ run_vidbatch() {
 }
 
 # The h264-ladder's rungs (io.vidbatch.media.Ladder) with the encoder settings vidbatch passes
-# (io.vidbatch.media.ChunkEncoder): closed GOPs, a keyframe every 4 s, threads = nproc.
+# (io.vidbatch.media.ChunkEncoder): closed GOPs, a keyframe every 4 s, 2 threads per encoder
+# (vidbatch fixes it so a ladder is the same bytes on any launcher; 2 is also what nproc gives here).
 run_plain() {
   local start out n graph=() maps=()
   n=$(nproc)
@@ -62,7 +63,7 @@ run_plain() {
   done
   ffmpeg -hide_banner -nostdin -loglevel error -filter_threads "$n" -threads "$n" -y -i "$src" \
     -filter_complex "$split" "${maps[@]}" -x264-params keyint=infinite:scenecut=0:open-gop=0 -forced-idr 1 \
-    -threads "$n" -force_key_frames "expr:gte(t,n_forced*4)" -fps_mode passthrough \
+    -threads 2 -force_key_frames "expr:gte(t,n_forced*4)" -fps_mode passthrough \
     -map 0:a:0 -c:a aac -b:a 128k -map_metadata -1 -map_chapters -1 \
     -f dash -seg_duration 2 -use_template 1 -use_timeline 1 -hls_playlist 1 \
     -init_seg_name 'init-$RepresentationID$.m4s' -media_seg_name 'seg-$RepresentationID$-$Number%05d$.m4s' \

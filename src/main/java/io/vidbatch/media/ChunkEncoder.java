@@ -155,7 +155,7 @@ public final class ChunkEncoder {
                     Long.toString(peak),
                     "-bufsize",
                     Long.toString(2 * peak)));
-            cmd.addAll(closedGops(rung.family(), threads));
+            cmd.addAll(closedGops(rung.family()));
             cmd.addAll(List.of(
                     "-force_key_frames",
                     String.format(Locale.ROOT, "expr:gte(t,n_forced*%s)", num(Ladder.SEGMENT_SECONDS)),
@@ -175,8 +175,15 @@ public final class ChunkEncoder {
         return cmd;
     }
 
+    /**
+     * Threads per rung's encoder, whatever the host: x264 and x265 make other bytes with another
+     * count, and a ladder must come out the same on a coordinator, a worker process or a pod with
+     * one CPU. Rungs and chunks run side by side, so the cores are used anyway.
+     */
+    static final int ENCODER_THREADS = 2;
+
     /** Keyframes only where forced, each one an IDR that nothing after it refers past. */
-    private static List<String> closedGops(Ladder.Family family, Threads threads) {
+    private static List<String> closedGops(Ladder.Family family) {
         return switch (family) {
             case H264 ->
                 List.of(
@@ -185,11 +192,12 @@ public final class ChunkEncoder {
                         "-forced-idr",
                         "1",
                         "-threads",
-                        "" + threads.count());
+                        Integer.toString(ENCODER_THREADS));
             case HEVC ->
                 List.of(
                         "-x265-params",
-                        "log-level=error:keyint=-1:scenecut=0:open-gop=0:" + threads.x265Param(),
+                        "log-level=error:keyint=-1:scenecut=0:open-gop=0:pools=" + ENCODER_THREADS + ":frame-threads="
+                                + ENCODER_THREADS,
                         "-forced-idr",
                         "1");
         };
