@@ -27,6 +27,8 @@ public record LadderOutput(
     /**
      * @param peakBits    the largest segment's video bits per second
      * @param averageBits video bits per second over the whole rendition
+     * @param worstFrame  the frame with the lowest PSNR, numbered from 0 in display order
+     * @param worstImage  that frame as a JPEG in the ladder's folder, or null when it could not be taken
      */
     public record Rendition(
             String id,
@@ -37,7 +39,9 @@ public record LadderOutput(
             long bytes,
             long peakBits,
             long averageBits,
-            Quality quality) {}
+            Quality quality,
+            long worstFrame,
+            String worstImage) {}
 
     /** Debian 12's ffmpeg is built without libvmaf; the report says so instead of leaving a blank. */
     public static final String NO_VMAF = "not measured: this ffmpeg has no libvmaf filter";

@@ -19,11 +19,30 @@ public final class Thumbnailer {
     public void thumbnail(Path video, double seconds, int width, Path jpg)
             throws BadMediaException, ToolFailureException {
         Path temp = OutputFiles.temporaryFor(jpg);
+        still(command(video, seconds, width, temp), temp, jpg, "at " + seconds + " s");
+    }
+
+    /** The frame of this number (0 for the first, in display order): a frame a measurement pointed at. */
+    public void frame(Path video, long number, int width, Path jpg) throws BadMediaException, ToolFailureException {
+        Threads threads = Threads.here();
+        List<String> cmd = tools.ffmpegCommand();
+        cmd.addAll(threads.decoder());
+        cmd.add("-y");
+        cmd.addAll(Containers.input(video));
+        cmd.addAll(List.of(
+                "-an", "-vf", "select=eq(n\\," + number + "),scale=" + width + ":-2", "-frames:v", "1", "-q:v", "3"));
+        Path temp = OutputFiles.temporaryFor(jpg);
+        cmd.addAll(List.of("-f", "mjpeg", "file:" + temp.toAbsolutePath()));
+        still(cmd, temp, jpg, "number " + number);
+    }
+
+    private static void still(List<String> cmd, Path temp, Path jpg, String which)
+            throws BadMediaException, ToolFailureException {
         Path log = jpg.resolveSibling("." + jpg.getFileName() + ".log");
         try {
-            new FfmpegRun(command(video, seconds, width, temp), log, 0).run(Progress.Listener.IGNORE, () -> false);
+            new FfmpegRun(cmd, log, 0).run(Progress.Listener.IGNORE, () -> false);
             if (!Files.exists(temp) || Files.size(temp) == 0) {
-                throw new BadMediaException("no frame at " + seconds + " s for a thumbnail");
+                throw new BadMediaException("no frame " + which + " for a still");
             }
             OutputFiles.publish(temp, jpg);
         } catch (StoppedException e) {

@@ -65,6 +65,21 @@ class LadderIT extends WithSimulatedCluster {
                 .containsExactly("h264-360p", "h264-240p");
         Path dir = Path.of(ladder.getString("dir"));
         assertThat(dir.resolve("master.m3u8")).exists();
+        for (JsonObject r : renditions(ladder)) {
+            // The worst frame's still, for a person to look at: a JPEG of that rung's size.
+            assertThat(r.getJsonNumber("worstFrame").longValue()).isBetween(0L, 279L);
+            Path still = dir.resolve(r.getString("worstImage"));
+            assertThat(Samples.ffprobeOutput(
+                                    "-v",
+                                    "error",
+                                    "-show_entries",
+                                    "stream=codec_name",
+                                    "-of",
+                                    "csv=p=0",
+                                    still.toString())
+                            .strip())
+                    .isEqualTo("mjpeg");
+        }
         assertThat(dir.resolve("manifest.mpd")).exists();
         // Published by a rename: nothing temporary left beside it.
         try (Stream<Path> s = Files.list(dir.getParent())) {

@@ -10,6 +10,7 @@ import io.vidbatch.media.Ladder;
 import io.vidbatch.media.Packager;
 import io.vidbatch.media.Part;
 import io.vidbatch.media.Quality;
+import io.vidbatch.media.Thumbnailer;
 import io.vidbatch.media.ToolFailureException;
 import io.vidbatch.media.Tools;
 import io.vidbatch.store.WorkStore;
@@ -21,6 +22,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.logging.Logger;
 
 /**
  * A ladder input's last step, once every chunk and its audio are done: the chunks of each rung
@@ -35,7 +37,30 @@ final class LadderAssembly {
         this.tools = tools;
     }
 
+    private static final Logger LOG = Logger.getLogger(LadderAssembly.class.getName());
+    private static final int STILL_WIDTH = 480;
+
     record Assembled(InputDetail.Output output, LadderOutput ladder) {}
+
+    /** The frame with the lowest PSNR: its number in the rendition, its chunk and its number there. */
+    record Worst(long frame, int chunk, long inChunk) {
+        static Worst of(List<Quality.Part> chunks) {
+            Worst worst = null;
+            double lowest = Double.POSITIVE_INFINITY;
+            long before = 0;
+            for (int c = 0; c < chunks.size(); c++) {
+                double[] psnr = chunks.get(c).psnrFrames();
+                for (int f = 0; f < psnr.length; f++) {
+                    if (psnr[f] < lowest) {
+                        lowest = psnr[f];
+                        worst = new Worst(before + f, c, f);
+                    }
+                }
+                before += psnr.length;
+            }
+            return worst;
+        }
+    }
 
     Assembled assemble(
             WorkStore.InputRow input,
@@ -99,6 +124,20 @@ final class LadderAssembly {
         for (int i = 0; i < rungs.size(); i++) {
             Packager.Variant v = p.variants().get(i);
             bytes += v.bytes();
+            Worst worst = Worst.of(quality.get(i));
+            String image = "worst-" + v.id() + ".jpg";
+            try {
+                new Thumbnailer(tools)
+                        .frame(
+                                packaged.get(i).chunks().get(worst.chunk).file(),
+                                worst.inChunk,
+                                STILL_WIDTH,
+                                output.resolve(image));
+            } catch (BadMediaException e) {
+                // A still that cannot be taken is logged; it does not undo a verified ladder.
+                LOG.warning("no still of " + v.id() + "'s worst frame: " + e.getMessage());
+                image = null;
+            }
             done.add(new LadderOutput.Rendition(
                     v.id(),
                     rungs.get(i).rung().spec(),
@@ -108,7 +147,9 @@ final class LadderAssembly {
                     v.bytes(),
                     v.peakBits(),
                     v.averageBits(),
-                    Quality.of(quality.get(i))));
+                    Quality.of(quality.get(i)),
+                    worst.frame,
+                    image));
         }
         Ladder.Fitted top = rungs.get(0);
         long frames = detail.expected().frames();
