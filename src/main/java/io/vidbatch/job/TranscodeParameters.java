@@ -37,7 +37,8 @@ public record TranscodeParameters(
         boolean dryRun,
         String audio,
         Ladder ladder,
-        Double minQuality) {
+        Double minQuality,
+        boolean quality) {
 
     public static final String INPUTS = "inputs";
     public static final String PRESET = "preset";
@@ -51,6 +52,7 @@ public record TranscodeParameters(
     public static final String AUDIO = "audio";
     public static final String LADDER = "ladder";
     public static final String MIN_QUALITY = "minQuality";
+    public static final String QUALITY = "quality";
     /**
      * The job's inputs as a reference to a list in our own table ({@link InputLists}): what our
      * API and schedules pass, so that a list of any length fits Liberty's 255-character parameters.
@@ -69,7 +71,8 @@ public record TranscodeParameters(
             DRY_RUN,
             AUDIO,
             LADDER,
-            MIN_QUALITY);
+            MIN_QUALITY,
+            QUALITY);
 
     public static final String DEFAULT_PRESET = Preset.H264_720P.id();
     public static final int DEFAULT_WORKERS = 2;
@@ -213,6 +216,13 @@ public record TranscodeParameters(
             }
         }
 
+        String qualityText = orDefault(get.apply(QUALITY), "true");
+        if (!qualityText.equals("true") && !qualityText.equals("false")) {
+            errors.add(new FieldError(QUALITY, "'" + qualityText + "' must be true or false"));
+        } else if (qualityText.equals("false") && minQuality != null) {
+            errors.add(new FieldError(MIN_QUALITY, "a minQuality gate needs the quality measured (quality=true)"));
+        }
+
         String outputDir = orDefault(get.apply(OUTPUT_DIR), "");
         if (!errors.isEmpty()) {
             return new Parsed(null, errors);
@@ -230,7 +240,8 @@ public record TranscodeParameters(
                         Boolean.parseBoolean(dryText),
                         audio,
                         ladder,
-                        minQuality),
+                        minQuality,
+                        Boolean.parseBoolean(qualityText)),
                 errors);
     }
 

@@ -33,7 +33,9 @@ public final class ChunkEncoder {
      * @param files   where this chunk's renditions and measurements go
      * @param log     ffmpeg's log for the encode
      */
-    public record Request(Path source, List<Ladder.Fitted> rungs, Chunk chunk, ChunkFiles files, Path log) {
+    /** @param measure whether each rendition is measured against the source (a second decode of the chunk) */
+    public record Request(
+            Path source, List<Ladder.Fitted> rungs, Chunk chunk, ChunkFiles files, Path log, boolean measure) {
 
         Request fromTheStart() {
             Chunk c = chunk;
@@ -42,11 +44,12 @@ public final class ChunkEncoder {
                     rungs,
                     new Chunk(c.index(), c.from(), c.to(), c.first(), c.frames(), c.seconds(), 0),
                     files,
-                    log);
+                    log,
+                    measure);
         }
     }
 
-    /** A rendition of the chunk: its file and figures. */
+    /** A rendition of the chunk: its file and figures (quality null when not measured). */
     public record Rendition(String id, Path file, long bytes, long frames, Quality.Part quality) {}
 
     public record Result(List<Rendition> renditions, double encodeSeconds, double measureSeconds) {}
@@ -83,19 +86,23 @@ public final class ChunkEncoder {
                 }
                 frames.add(n);
             }
-            FfmpegRun.Outcome measured = new FfmpegRun(measureCommand(r, temps), qualityLog, r.chunk.seconds())
-                    .in(r.files.dir())
-                    .run(Progress.Listener.IGNORE, stopRequested);
-            String log = Files.readString(qualityLog);
+            FfmpegRun.Outcome measured = r.measure
+                    ? new FfmpegRun(measureCommand(r, temps), qualityLog, r.chunk.seconds())
+                            .in(r.files.dir())
+                            .run(Progress.Listener.IGNORE, stopRequested)
+                    : null;
+            String log = r.measure ? Files.readString(qualityLog) : null;
             List<Rendition> out = new ArrayList<>();
             for (int i = 0; i < r.rungs.size(); i++) {
                 String id = r.rungs.get(i).id();
-                Quality.Part q = Quality.read(
-                        r.files.psnr(i),
-                        r.files.ssim(i),
-                        mean(log, "psnr@r" + i, "average:"),
-                        mean(log, "ssim@r" + i, "All:"));
-                if (q.psnrFrames().length != r.chunk.frames()) {
+                Quality.Part q = !r.measure
+                        ? null
+                        : Quality.read(
+                                r.files.psnr(i),
+                                r.files.ssim(i),
+                                mean(log, "psnr@r" + i, "average:"),
+                                mean(log, "ssim@r" + i, "All:"));
+                if (q != null && q.psnrFrames().length != r.chunk.frames()) {
                     throw new BadMediaException("quality check measured " + q.psnrFrames().length + " frames of " + id
                             + ", expected " + r.chunk.frames());
                 }
@@ -104,7 +111,7 @@ public final class ChunkEncoder {
                 OutputFiles.publish(temps.get(i), file);
                 out.add(new Rendition(id, file, bytes, frames.get(i), q));
             }
-            return new Result(out, encoded.seconds(), measured.seconds());
+            return new Result(out, encoded.seconds(), measured == null ? 0 : measured.seconds());
         } catch (IOException e) {
             throw new ToolFailureException("cannot write chunk " + r.chunk.index() + ": " + e.getMessage(), e);
         } finally {

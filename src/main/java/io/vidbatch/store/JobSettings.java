@@ -16,4 +16,5 @@ public record JobSettings(
         String plannedAt,
         String audio,
         String ladder,
-        Double minQuality) {}
+        Double minQuality,
+        Boolean quality) {}

@@ -115,10 +115,10 @@ public final class ItemRunner {
         ChunkEncoder.Result r = new ChunkEncoder(tools)
                 .encode(
                         new ChunkEncoder.Request(
-                                Path.of(item.source()), l.rungs(), l.chunk(), files, Path.of(item.log())),
+                                Path.of(item.source()), l.rungs(), l.chunk(), files, Path.of(item.log()), l.measure()),
                         p -> launch.progress().update(item.item(), p),
                         launch.stopRequested());
-        if (l.minQuality() != null) {
+        if (l.measure() && l.minQuality() != null) {
             for (ChunkEncoder.Rendition rendition : r.renditions()) {
                 double psnr = rendition.quality().psnr();
                 if (psnr < l.minQuality()) {

@@ -159,13 +159,16 @@ public final class WorkJson {
     public static String writeChunk(ChunkEncoder.Result r) {
         JsonArrayBuilder a = Json.createArrayBuilder();
         for (ChunkEncoder.Rendition x : r.renditions()) {
-            a.add(Json.createObjectBuilder()
+            JsonObjectBuilder o = Json.createObjectBuilder()
                     .add("id", x.id())
                     .add("file", x.file().toString())
                     .add("bytes", x.bytes())
-                    .add("frames", x.frames())
-                    .add("psnr", Math.min(Quality.IDENTICAL, x.quality().psnr()))
-                    .add("ssim", x.quality().ssim()));
+                    .add("frames", x.frames());
+            if (x.quality() != null) {
+                o.add("psnr", Math.min(Quality.IDENTICAL, x.quality().psnr()))
+                        .add("ssim", x.quality().ssim());
+            }
+            a.add(o);
         }
         return Json.createObjectBuilder()
                 .add("renditions", a)
@@ -175,8 +178,8 @@ public final class WorkJson {
                 .toString();
     }
 
-    /** A chunk's renditions as its summary lists them: id, file, bytes, frames, PSNR and SSIM means. */
-    public record ChunkRendition(String id, String file, long bytes, long frames, double psnr, double ssim) {}
+    /** A chunk's renditions as its summary lists them: id, file, bytes, frames, PSNR and SSIM means (null: not measured). */
+    public record ChunkRendition(String id, String file, long bytes, long frames, Double psnr, Double ssim) {}
 
     public static List<ChunkRendition> readChunk(String json) {
         List<ChunkRendition> out = new ArrayList<>();
@@ -187,8 +190,8 @@ public final class WorkJson {
                     o.getString("file"),
                     o.getJsonNumber("bytes").longValue(),
                     o.getJsonNumber("frames").longValue(),
-                    o.getJsonNumber("psnr").doubleValue(),
-                    o.getJsonNumber("ssim").doubleValue()));
+                    o.get("psnr") instanceof JsonNumber p ? p.doubleValue() : null,
+                    o.get("ssim") instanceof JsonNumber s ? s.doubleValue() : null));
         }
         return out;
     }
@@ -217,6 +220,7 @@ public final class WorkJson {
                                 .add("frames", c.frames())
                                 .add("seconds", c.seconds())
                                 .add("seek", c.seek()))
+                .add("measure", l.measure())
                 .add("minQuality", l.minQuality() == null ? JsonValue.NULL : Json.createValue(l.minQuality()));
     }
 
@@ -241,7 +245,7 @@ public final class WorkJson {
                 number(c, "seconds"),
                 number(c, "seek"));
         Double min = o.get("minQuality") instanceof JsonNumber n ? n.doubleValue() : null;
-        return new LadderChunk(rungs, chunk, min);
+        return new LadderChunk(rungs, chunk, o.getBoolean("measure", true), min);
     }
 
     private static WorkItem item(JsonObject o) {

@@ -83,7 +83,7 @@ class LadderPackagingTest {
             ChunkEncoder.Result r = new ChunkEncoder(Samples.TOOLS)
                     .encode(
                             new ChunkEncoder.Request(
-                                    source, fit.kept(), c, files, work.resolve("chunk-" + c.index() + ".log")),
+                                    source, fit.kept(), c, files, work.resolve("chunk-" + c.index() + ".log"), true),
                             Progress.Listener.IGNORE,
                             () -> false);
             for (int i = 0; i < r.renditions().size(); i++) {

@@ -1,6 +1,7 @@
 package io.vidbatch.work;
 
 import io.vidbatch.media.Expected;
+import io.vidbatch.media.Ladder;
 import io.vidbatch.media.Part;
 import io.vidbatch.media.Progress;
 import io.vidbatch.media.StreamPlan;
@@ -102,5 +103,31 @@ class WorkJsonTest {
         assertThat(ProgressLine.parse(ProgressLine.format(12, p))).contains(new ProgressLine.Update(12, p));
         assertThat(ProgressLine.parse("ffmpeg: [warning] something")).isEmpty();
         assertThat(ProgressLine.parse("vidbatch-progress fraction=oops")).isEmpty();
+    }
+
+    @Test
+    void aLadderChunkTravelsWhole() {
+        Ladder.Fit fit = Ladder.parse("720:h264:23:3M,240:h264:28:400k").fit(1280, 720);
+        io.vidbatch.media.Chunk chunk =
+                new io.vidbatch.media.Chunk(2, 15.98, Double.POSITIVE_INFINITY, 16.0, 240, 8.0, 12.0);
+        WorkItem item = new WorkItem(
+                7,
+                3,
+                2,
+                Part.LADDER_CHUNK,
+                2,
+                "/in/a.mp4",
+                "/work/in-2/chunk-2.json",
+                "h264-720p",
+                "",
+                Expected.of(240, 0, 8.0, 0.04, true, false),
+                StreamPlan.Map.NONE,
+                "/work/logs/item-3.log",
+                8.0,
+                false,
+                new LadderChunk(fit.kept(), chunk, false, 38.5));
+        WorkItem back = WorkJson.readItem(WorkJson.write(item));
+        assertThat(back).isEqualTo(item);
+        assertThat(back.ladder().rungs().get(1).sarNum()).isEqualTo(640);
     }
 }

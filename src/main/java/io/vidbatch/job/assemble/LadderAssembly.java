@@ -42,6 +42,20 @@ final class LadderAssembly {
 
     record Assembled(InputDetail.Output output, LadderOutput ladder) {}
 
+    /** The worst frame as a JPEG in the ladder's folder; its name, or null when it could not be taken. */
+    private String still(String id, Worst worst, Packager.RungChunks rung, Path folder) throws ToolFailureException {
+        String image = "worst-" + id + ".jpg";
+        try {
+            new Thumbnailer(tools)
+                    .frame(rung.chunks().get(worst.chunk).file(), worst.inChunk, STILL_WIDTH, folder.resolve(image));
+            return image;
+        } catch (BadMediaException e) {
+            // A still that cannot be taken is logged; it does not undo a verified ladder.
+            LOG.warning("no still of " + id + "'s worst frame: " + e.getMessage());
+            return null;
+        }
+    }
+
     /** The frame with the lowest PSNR: its number in the rendition, its chunk and its number there. */
     record Worst(long frame, int chunk, long inChunk) {
         static Worst of(List<Quality.Part> chunks) {
@@ -90,7 +104,9 @@ final class LadderAssembly {
                     packaged.get(i)
                             .chunks()
                             .add(new Joiner.Piece(Path.of(r.file()), l.chunk().seconds()));
-                    quality.get(i).add(Quality.read(files.psnr(i), files.ssim(i), r.psnr(), r.ssim()));
+                    if (r.psnr() != null) {
+                        quality.get(i).add(Quality.read(files.psnr(i), files.ssim(i), r.psnr(), r.ssim()));
+                    }
                 }
             } catch (IOException | RuntimeException e) {
                 throw new ToolFailureException(
@@ -124,20 +140,9 @@ final class LadderAssembly {
         for (int i = 0; i < rungs.size(); i++) {
             Packager.Variant v = p.variants().get(i);
             bytes += v.bytes();
-            Worst worst = Worst.of(quality.get(i));
-            String image = "worst-" + v.id() + ".jpg";
-            try {
-                new Thumbnailer(tools)
-                        .frame(
-                                packaged.get(i).chunks().get(worst.chunk).file(),
-                                worst.inChunk,
-                                STILL_WIDTH,
-                                output.resolve(image));
-            } catch (BadMediaException e) {
-                // A still that cannot be taken is logged; it does not undo a verified ladder.
-                LOG.warning("no still of " + v.id() + "'s worst frame: " + e.getMessage());
-                image = null;
-            }
+            boolean measured = quality.get(i).size() == chunks.size();
+            Worst worst = measured ? Worst.of(quality.get(i)) : null;
+            String image = measured ? still(v.id(), worst, packaged.get(i), output) : null;
             done.add(new LadderOutput.Rendition(
                     v.id(),
                     rungs.get(i).rung().spec(),
@@ -147,8 +152,8 @@ final class LadderAssembly {
                     v.bytes(),
                     v.peakBits(),
                     v.averageBits(),
-                    Quality.of(quality.get(i)),
-                    worst.frame,
+                    measured ? Quality.of(quality.get(i)) : null,
+                    measured ? worst.frame : -1,
                     image));
         }
         Ladder.Fitted top = rungs.get(0);

@@ -122,7 +122,8 @@ public class PlanBatchlet extends AbstractBatchlet {
                         Instant.now().toString(),
                         p.audio(),
                         p.ladder() == null ? null : p.ladder().text(),
-                        p.minQuality()));
+                        p.minQuality(),
+                        p.quality()));
         Planner planner = new Planner(settings.tools(), p, settings.budget(), out, work, roots.claimsDir());
         List<Inputs.Candidate> candidates;
         try {

@@ -268,7 +268,7 @@ final class Planner {
                         e.streams().map().pictureOnly(),
                         // Balancing: each rung costs about a whole encode at its size; a chunk counts as its length.
                         chunk.seconds(),
-                        new LadderChunk(e.fit().kept(), chunk, params.minQuality())));
+                        new LadderChunk(e.fit().kept(), chunk, params.quality(), params.minQuality())));
             }
             // AAC in MP4: what every HLS and DASH player takes, whatever the ladder's video codec.
             addAudio(job, inputNo, c, e, expected, dir, Preset.H264_720P, items);
