@@ -40,6 +40,9 @@ public final class Packager {
     /** An audio track of the encoded audio file: its language ("und" when the source had none). */
     public record AudioTrack(String language, String title) {}
 
+    /** A text subtitle track of the source, carried as WebVTT: its stream index in the source. */
+    public record TextTrack(int stream, String language, String title) {}
+
     /**
      * What the player sees of each video rung.
      *
@@ -60,6 +63,8 @@ public final class Packager {
             List<RungChunks> rungs,
             Path audio,
             List<AudioTrack> tracks,
+            Path source,
+            List<TextTrack> texts,
             double frameRate,
             Path output,
             Path work,
@@ -138,6 +143,22 @@ public final class Packager {
                                 .filter(l -> !l.startsWith("#EXT-X-PROGRAM-DATE-TIME"))
                                 .collect(Collectors.joining("\n", "", "\n")));
             }
+            if (!texts.isEmpty()) {
+                List<String> subs = tools.ffmpegCommand();
+                subs.add("-y");
+                subs.addAll(Containers.source(source));
+                subs.addAll(TextTracks.extract(texts, temp));
+                try {
+                    new FfmpegRun(subs, log.resolveSibling(log.getFileName() + ".subtitles"), seconds)
+                            .run(Progress.Listener.IGNORE, () -> false);
+                } catch (StoppedException e) {
+                    throw new IllegalStateException("packaging cannot be stopped", e);
+                }
+                TextTracks.writePlaylists(texts.size(), mpd.seconds(), temp);
+                Path manifest = temp.resolve(MANIFEST);
+                Files.writeString(
+                        manifest, TextTracks.addToManifest(Files.readString(manifest), texts, 1 + audioSets));
+            }
             long audioPeak = 0;
             long audioAverage = 0;
             String audioCodecs = null;
@@ -149,7 +170,7 @@ public final class Packager {
             }
             Files.writeString(
                     temp.resolve(MASTER),
-                    master(variants, tracks.subList(0, audioSets), audioCodecs, audioPeak, audioAverage, frameRate),
+                    master(variants, tracks.subList(0, audioSets), texts, audioCodecs, audioPeak, audioAverage, frameRate),
                     StandardCharsets.UTF_8);
             OutputFiles.deleteTree(output);
             Files.move(temp, output, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
@@ -203,6 +224,7 @@ public final class Packager {
     static String master(
             List<Variant> variants,
             List<AudioTrack> tracks,
+            List<TextTrack> texts,
             String audioCodecs,
             long audioPeak,
             long audioAverage,
@@ -224,6 +246,7 @@ public final class Packager {
                     a == 0 ? "YES" : "NO",
                     variants.size() + a));
         }
+        b.append(TextTracks.media(texts));
         for (int i = 0; i < variants.size(); i++) {
             Variant v = variants.get(i);
             b.append(String.format(
@@ -236,14 +259,14 @@ public final class Packager {
                     v.width(),
                     v.height(),
                     frameRate,
-                    tracks.isEmpty() ? "" : ",AUDIO=\"audio\"",
+                    (tracks.isEmpty() ? "" : ",AUDIO=\"audio\"") + (texts.isEmpty() ? "" : ",SUBTITLES=\"subs\""),
                     i));
         }
         return b.toString();
     }
 
     /** Playlist attribute values cannot hold quotes or line breaks. */
-    private static String quoted(String s) {
+    static String quoted(String s) {
         return s.replaceAll("[\"\\r\\n]", "'");
     }
 

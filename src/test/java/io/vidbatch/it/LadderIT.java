@@ -61,8 +61,18 @@ class LadderIT extends WithSimulatedCluster {
         assertThat(ids(ladder)).containsExactly("h264-720p", "h264-540p", "h264-360p", "h264-240p");
         assertThat(ladder.getJsonArray("skipped").getString(0)).contains("1080:h264:22:6M", "not upscaled");
         assertThat(ladder.getString("vmaf")).contains("no libvmaf");
-        assertThat(ids(input(local, "samples/multi-stream.mkv").getJsonObject("ladder")))
-                .containsExactly("h264-360p", "h264-240p");
+        JsonObject multi = input(local, "samples/multi-stream.mkv");
+        assertThat(ids(multi.getJsonObject("ladder"))).containsExactly("h264-360p", "h264-240p");
+        // Its two SubRip tracks as WebVTT, each named by the HLS playlist with its language.
+        Path multiDir = Path.of(multi.getJsonObject("ladder").getString("dir"));
+        assertThat(Files.readString(multiDir.resolve("subs-1.vtt"))).startsWith("WEBVTT");
+        assertThat(Files.readString(multiDir.resolve("master.m3u8")))
+                .contains("TYPE=SUBTITLES,GROUP-ID=\"subs\",NAME=\"fra\",LANGUAGE=\"fra\"", "SUBTITLES=\"subs\"");
+        assertThat(multi.getJsonArray("streams").stream()
+                        .map(JsonValue::asJsonObject)
+                        .filter(s -> s.getString("type").equals("subtitle"))
+                        .map(s -> s.getString("fate") + " " + s.getString("how")))
+                .containsExactly("converted webvtt", "converted webvtt");
         Path dir = Path.of(ladder.getString("dir"));
         assertThat(dir.resolve("master.m3u8")).exists();
         for (JsonObject r : renditions(ladder)) {
@@ -176,10 +186,14 @@ class LadderIT extends WithSimulatedCluster {
             }
             LadderPlayer.Result hls = player.playHls(languages);
             assertThat(hls.audio()).extracting(LadderPlayer.Track::language).containsExactly("eng", "fra", "deu");
+            assertThat(hls.subtitles()).extracting(LadderPlayer.Track::language).containsExactly("eng", "fra");
             LadderPlayer.Result dash = player.playDash(languages);
             assertThat(dash.audio())
                     .extracting(LadderPlayer.Track::language)
                     .containsExactlyInAnyOrder("en", "fr", "de");
+            assertThat(dash.subtitles())
+                    .extracting(LadderPlayer.Track::language)
+                    .containsExactlyInAnyOrder("en", "fr");
         }
     }
 

@@ -98,6 +98,8 @@ class LadderPackagingTest {
                         rungs,
                         audio,
                         List.of(new Packager.AudioTrack("eng", null), new Packager.AudioTrack("fra", null)),
+                        source,
+                        List.of(),
                         info.video().frameRate(),
                         dir.resolve("out"),
                         work,

@@ -124,6 +124,10 @@ final class LadderAssembly {
                         .filter(s -> s.type().equals("audio") && !s.fate().equals("dropped"))
                         .map(s -> new Packager.AudioTrack(s.language() == null ? "und" : s.language(), s.title()))
                         .toList();
+        List<Packager.TextTrack> texts = detail.streams().stream()
+                .filter(s -> s.type().equals("subtitle") && s.fate().equals("converted"))
+                .map(s -> new Packager.TextTrack(s.index(), s.language(), s.title()))
+                .toList();
         Path output = Path.of(input.output());
         Path dir = Path.of(chunks.get(0).spec().output()).getParent();
         Packager.Packaged p = new Packager(tools)
@@ -131,6 +135,8 @@ final class LadderAssembly {
                         packaged,
                         audio,
                         tracks,
+                        Path.of(input.source()),
+                        texts,
                         detail.source().frameRate(),
                         output,
                         dir,

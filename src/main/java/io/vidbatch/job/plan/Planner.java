@@ -346,7 +346,7 @@ final class Planner {
                 standby);
     }
 
-    /** A ladder carries the picture (as its rungs) and the sound; subtitles and chapters are not carried yet. */
+    /** A ladder carries the picture (as its rungs), the sound and text subtitles (as WebVTT); no chapters. */
     private List<StreamPlan.Fate> ladderFates(List<StreamPlan.Fate> fates) {
         return fates.stream()
                 .map(f -> switch (f.type()) {
@@ -370,8 +370,8 @@ final class Planner {
                                         f.codec(),
                                         f.language(),
                                         f.title(),
-                                        "dropped",
-                                        "a ladder carries no subtitles yet");
+                                        "converted",
+                                        "webvtt");
                     default -> f;
                 })
                 .toList();
