@@ -7,6 +7,9 @@ const API = '../api/v1';
 const SESSION = '../session';
 const ENDED = ['COMPLETED', 'FAILED', 'STOPPED', 'ABANDONED'];
 const CONTROL = ['batchAdmin', 'batchSubmitter'];
+// Served by the application from its hls.js webjar (pom.xml): loaded only when a ladder is shown.
+const HLS_JS = '../webjars/hls.js/1.4.12/dist/hls.min.js';
+const SVG = 'http://www.w3.org/2000/svg';
 
 let me = null;
 let timer = null;
@@ -14,6 +17,9 @@ const openLogs = new Map();
 let lastDrawn = null;
 // Bumped whenever the view changes: an answer to a request made for an earlier view is dropped.
 let generation = 0;
+// Ladder players by "job/input": kept across the redraws of their job's page, which would restart them.
+const players = new Map();
+let hlsLoading = null;
 
 // ---------- small helpers ----------
 
@@ -24,6 +30,17 @@ function el(tag, attrs, ...children) {
     if (k.startsWith('on')) e.addEventListener(k.slice(2), v);
     else if (k === 'class') e.className = v;
     else e.setAttribute(k, v === true ? '' : v);
+  }
+  for (const c of children.flat()) {
+    if (c !== null && c !== undefined) e.append(c instanceof Node ? c : String(c));
+  }
+  return e;
+}
+
+function svg(tag, attrs, ...children) {
+  const e = document.createElementNS(SVG, tag);
+  for (const [k, v] of Object.entries(attrs || {})) {
+    if (v !== null && v !== undefined) e.setAttribute(k, v);
   }
   for (const c of children.flat()) {
     if (c !== null && c !== undefined) e.append(c instanceof Node ? c : String(c));
@@ -86,6 +103,9 @@ function duration(seconds) {
 // JSON-B writes dates as ISO instants with a zone id in brackets, which Date does not read.
 const when = d => (d ? new Date(String(d).replace(/\[.*\]$/, '')).toLocaleString() : '—');
 const fileName = p => (p ? p.split('/').pop() : '');
+const fixed = (x, digits) => (typeof x === 'number' ? x.toFixed(digits) : '—');
+const kbits = bits => fixed(bits / 1000, 0);
+const megabytes = bytes => `${fixed(bytes / 1e6, bytes < 1e7 ? 2 : 1)} MB`;
 
 function show(...nodes) {
   const view = document.getElementById('view');
@@ -115,6 +135,7 @@ async function whoAmI() {
 function signIn() {
   clearTimeout(timer);
   generation++;
+  dropPlayers();
   const form = document.getElementById('login-form').content.firstElementChild.cloneNode(true);
   form.addEventListener('submit', async ev => {
     ev.preventDefault();
@@ -186,7 +207,7 @@ function drawJob(job) {
       el('div', { class: 'facts' }, facts.map(([k, v]) => el('div', {}, el('span', {}, k), v))),
       actions(job)),
     el('h2', {}, 'Workers'), lanes(job.items, job.now),
-    el('h2', {}, 'Outputs'), outputs(job),
+    el('h2', {}, 'Outputs'), outputs(job), ladders(job),
     problems(job),
     el('h2', {}, 'Items'), itemTable(job));
   poll(refresh, ended(job.status) ? 5000 : 1000);
@@ -195,7 +216,8 @@ function drawJob(job) {
 // What the job was asked to do, as a user would name it; defaults that say nothing are left out.
 function settingFacts(s) {
   return [
-    ['Preset', s.preset], ['Operations', s.operations || 'none'], ['Workers', s.workers], ['Launcher', s.launcher],
+    ['Preset', s.ladder ? null : s.preset], ['Ladder', s.ladder], ['Min. quality', s.minQuality ? `PSNR ${s.minQuality} dB` : null],
+    ['Operations', s.ladder ? null : s.operations || 'none'], ['Workers', s.workers], ['Launcher', s.launcher],
     ['Output folder', s.outputDir], ['Items per worker', s.groupSize > 1 ? s.groupSize : null],
     ['Segments of', s.segmentSeconds > 0 ? `${s.segmentSeconds} s` : null], ['Dry run', s.dryRun ? 'yes: nothing is encoded' : null],
     ['Planned', s.plannedAt ? when(s.plannedAt) : null],
@@ -304,6 +326,162 @@ function itemTable(job) {
       el('td', {}, i.fps ? i.fps.toFixed(1) : ''), el('td', {}, i.worker || '')))));
 }
 
+// ---------- ladders ----------
+
+// Each ladder input: a player, a chart of bitrate against quality, and every rendition's figures.
+function ladders(job) {
+  return job.inputs.filter(i => i.ladder && i.ladder.dir && i.ladder.renditions && i.ladder.renditions.length)
+    .map(i => el('section', { class: 'card ladder', 'data-input': i.input },
+      el('h3', {}, `${fileName(i.ladder.dir)} `, el('span', { class: 'muted' },
+        `${i.ladder.ladder} · ${i.ladder.renditions.length} rungs · ${i.ladder.segments} segments · from ${i.given}`)),
+      el('div', { class: 'ladder-grid' }, ladderPlayer(job, i), ladderChart(i.ladder)),
+      renditionTable(i.ladder),
+      ladderNotes(i.ladder)));
+}
+
+function renditionTable(ladder) {
+  const heads = ['Rung', 'Picture', 'Codecs'];
+  const figures = ['Average kbit/s', 'Peak kbit/s', 'Size', 'PSNR dB', 'PSNR min dB', 'PSNR P1 dB', 'SSIM'];
+  return el('table', { class: 'renditions' },
+    el('thead', {}, el('tr', {}, heads.map(h => el('th', {}, h)), figures.map(h => el('th', { class: 'num' }, h)))),
+    el('tbody', {}, ladder.renditions.map(r => {
+      const q = r.quality || {};
+      return el('tr', { 'data-rung': r.id },
+        el('td', { title: r.rung }, r.id), el('td', {}, `${r.width}×${r.height}`), el('td', {}, r.codecs),
+        el('td', { class: 'num' }, kbits(r.averageBits)), el('td', { class: 'num' }, kbits(r.peakBits)),
+        el('td', { class: 'num' }, megabytes(r.bytes)),
+        el('td', { class: 'num' }, fixed(q.psnr, 2)), el('td', { class: 'num' }, fixed(q.psnrMin, 2)),
+        el('td', { class: 'num' }, fixed(q.psnrP1, 2)), el('td', { class: 'num' }, fixed(q.ssim, 4)));
+    })));
+}
+
+function ladderNotes(ladder) {
+  const skipped = ladder.skipped || [];
+  return el('p', { class: 'muted small' },
+    skipped.length ? `Not made: ${skipped.join('; ')}. ` : null,
+    ladder.vmaf ? `VMAF ${ladder.vmaf}.` : null,
+    ' PSNR and SSIM against the source, scaled back to its size; min is the worst frame, P1 the 1st percentile.');
+}
+
+// Ticks at 1, 2 or 5 times a power of ten, about `count` of them, spanning lo..hi.
+function niceTicks(lo, hi, count = 4) {
+  const raw = Math.max(hi - lo, 1e-9) / count;
+  const power = 10 ** Math.floor(Math.log10(raw));
+  const step = [1, 2, 5, 10].map(m => m * power).find(s => s >= raw);
+  const ticks = [];
+  for (let t = Math.floor(lo / step) * step; t < hi + step; t += step) {
+    ticks.push(Number(t.toFixed(9)));
+    if (t >= hi) break;
+  }
+  return ticks;
+}
+
+// Average bitrate (x) against PSNR (y): one labelled point per rung, joined in order of bitrate.
+function ladderChart(ladder) {
+  const W = 460, H = 280, L = 52, R = 16, T = 14, B = 44;
+  const points = ladder.renditions.filter(r => r.quality).map(r => ({ r, x: r.averageBits / 1000, y: r.quality.psnr }));
+  if (points.length === 0) return el('p', { class: 'muted' }, 'No quality figures to chart.');
+  const xt = niceTicks(0, Math.max(...points.map(p => p.x)) * 1.08);
+  const yt = niceTicks(Math.min(...points.map(p => p.y)) - 0.5, Math.max(...points.map(p => p.y)) + 0.5);
+  const sx = x => L + ((x - xt[0]) / (xt.at(-1) - xt[0])) * (W - L - R);
+  const sy = y => H - B - ((y - yt[0]) / (yt.at(-1) - yt[0])) * (H - T - B);
+  const label = `Average bitrate against PSNR of ${fileName(ladder.dir)}: `
+    + points.map(p => `${p.r.id} ${p.x.toFixed(0)} kbit/s, ${p.y.toFixed(2)} dB`).join('; ');
+  const line = [...points].sort((a, b) => a.x - b.x).map(p => `${sx(p.x).toFixed(1)},${sy(p.y).toFixed(1)}`).join(' ');
+  return svg('svg', { class: 'chart', viewBox: `0 0 ${W} ${H}`, role: 'img', 'aria-label': label },
+    svg('title', {}, label),
+    xt.map(t => svg('g', { class: 'tick' },
+      svg('line', { x1: sx(t), x2: sx(t), y1: T, y2: H - B }),
+      svg('text', { x: sx(t), y: H - B + 16, 'text-anchor': 'middle' }, t))),
+    yt.map(t => svg('g', { class: 'tick' },
+      svg('line', { x1: L, x2: W - R, y1: sy(t), y2: sy(t) }),
+      svg('text', { x: L - 6, y: sy(t) + 4, 'text-anchor': 'end' }, t))),
+    svg('line', { class: 'axis', x1: L, x2: W - R, y1: H - B, y2: H - B }),
+    svg('line', { class: 'axis', x1: L, x2: L, y1: T, y2: H - B }),
+    svg('text', { class: 'axis-label', x: (L + W - R) / 2, y: H - 6, 'text-anchor': 'middle' }, 'average bitrate (kbit/s)'),
+    svg('text', { class: 'axis-label', transform: `translate(14 ${(T + H - B) / 2}) rotate(-90)`, 'text-anchor': 'middle' }, 'PSNR (dB)'),
+    svg('polyline', { class: 'curve', points: line }),
+    points.map(p => svg('g', { class: 'rung' },
+      svg('circle', { class: 'point', 'data-rung': p.r.id, cx: sx(p.x), cy: sy(p.y), r: 5 },
+        svg('title', {}, `${p.r.id}: ${p.x.toFixed(0)} kbit/s, PSNR ${p.y.toFixed(2)} dB`)),
+      svg('text', { x: sx(p.x), y: sy(p.y) - 10, 'text-anchor': sx(p.x) > W * 0.75 ? 'end' : 'middle' }, p.r.id))));
+}
+
+// The input's ladder played from its master.m3u8 through hls.js, with a choice of rung.
+function ladderPlayer(job, input) {
+  const key = `${job.id}/${input.input}`;
+  if (!players.has(key)) {
+    players.set(key, newPlayer(`${API}/jobs/${job.id}/inputs/${input.input}/ladder/master.m3u8`, input.ladder.renditions));
+  }
+  return players.get(key).box;
+}
+
+function newPlayer(src, renditions) {
+  const video = el('video', { controls: true, muted: true, playsinline: true, class: 'ladder-video' });
+  video.muted = true; // the attribute only sets the default
+  const select = el('select', { class: 'rung-select', 'aria-label': 'rung to play', disabled: true },
+    el('option', { value: 'auto' }, 'auto'),
+    renditions.map(r => el('option', { value: r.id }, `${r.id} (${r.width}×${r.height})`)));
+  const status = el('span', { class: 'muted player-status', 'aria-live': 'polite' }, 'loading the player…');
+  const player = { hls: null,
+    box: el('figure', { class: 'ladder-player' }, video, el('figcaption', { class: 'row' }, el('label', {}, 'Rung ', select), status)) };
+  loadHls().then(Hls => attach(player, Hls, { video, select, status, src, renditions }),
+    e => { status.textContent = e.message; });
+  return player;
+}
+
+// hls.js's one script tag, added the first time a ladder is shown.
+function loadHls() {
+  if (!hlsLoading) {
+    hlsLoading = new Promise((resolve, reject) => document.head.append(el('script', { src: HLS_JS,
+      onload: () => resolve(window.Hls),
+      onerror: () => { hlsLoading = null; reject(new Error('the player (hls.js) could not be loaded')); } })));
+  }
+  return hlsLoading;
+}
+
+function attach(player, Hls, { video, select, status, src, renditions }) {
+  if (player.dropped) return; // its page was left while hls.js loaded
+  if (!Hls.isSupported()) {
+    // Safari plays HLS itself, and picks the rung itself.
+    if (video.canPlayType('application/vnd.apple.mpegurl')) video.src = src;
+    status.textContent = video.src ? 'the browser chooses the rung' : 'this browser cannot play HLS';
+    return;
+  }
+  // Segments load once the video plays: a page of ladders fetches only their playlists.
+  const hls = new Hls({ autoStartLoad: false });
+  player.hls = hls;
+  hls.on(Hls.Events.MANIFEST_PARSED, () => {
+    select.disabled = false;
+    status.textContent = `${hls.levels.length} rungs`;
+  });
+  hls.on(Hls.Events.LEVEL_SWITCHED, (_, d) => {
+    const l = hls.levels[d.level];
+    status.textContent = `playing ${l.width}×${l.height}${hls.autoLevelEnabled ? ' (auto)' : ''}`;
+  });
+  hls.on(Hls.Events.ERROR, (_, d) => {
+    if (d.fatal) status.textContent = `player error: ${d.details}`;
+  });
+  video.addEventListener('play', () => hls.startLoad(), { once: true });
+  // hls.js orders its levels by bitrate: a rung is found by its picture size.
+  select.addEventListener('change', () => {
+    const r = renditions.find(x => x.id === select.value);
+    hls.currentLevel = r ? hls.levels.findIndex(l => l.width === r.width && l.height === r.height) : -1;
+  });
+  hls.loadSource(src);
+  hls.attachMedia(video);
+}
+
+// Ends the players of other views (all of them without `keep`).
+function dropPlayers(keep = () => false) {
+  for (const [key, p] of players) {
+    if (keep(key)) continue;
+    p.dropped = true;
+    if (p.hls) p.hls.destroy();
+    players.delete(key);
+  }
+}
+
 // ---------- submit ----------
 
 async function newJob() {
@@ -374,6 +552,8 @@ function route() {
   clearTimeout(timer);
   generation++;
   lastDrawn = null;
+  const m = location.hash.match(/^#\/jobs\/(\d+)/);
+  dropPlayers(key => m !== null && key.startsWith(`${m[1]}/`));
   if (!me) return signIn();
   refresh();
 }

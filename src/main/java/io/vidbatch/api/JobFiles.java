@@ -6,16 +6,17 @@ import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
 /**
- * Files a job wrote that the API hands out: ffmpeg logs and thumbnails. Their paths come from
- * the job's own records, but a symlink planted in the output folder must not turn them into a
- * way to read anything else: each path is resolved to the real file once, that file is checked
- * to lie inside the output root, and only that resolved file is read.
+ * Files a job wrote that the API hands out: ffmpeg logs, thumbnails and ladders' files. Their
+ * paths come from the job's own records, but a symlink planted in the output folder must not
+ * turn them into a way to read anything else: each path is resolved to the real file once, that
+ * file is checked to lie inside the output root, and only that resolved file is read.
  */
 final class JobFiles {
 
@@ -56,6 +57,29 @@ final class JobFiles {
     /** The thumbnail itself (symlinks resolved), when it is a JPEG inside the output root. */
     Optional<Path> image(Path file) {
         return inside(file).filter(p -> p.getFileName().toString().endsWith(".jpg"));
+    }
+
+    /**
+     * A file of a published ladder folder, by a name {@link LadderFiles} allows: a regular file
+     * directly inside the folder (itself inside the output root), and no symlink.
+     */
+    Optional<Path> ladderFile(Path dir, String name) {
+        if (LadderFiles.contentType(name).isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            Path folder = dir.toRealPath();
+            if (!folder.startsWith(roots.outputRoot().toRealPath())) {
+                return Optional.empty();
+            }
+            Path file = folder.resolve(name);
+            return Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)
+                            && file.toRealPath().equals(file)
+                    ? Optional.of(file)
+                    : Optional.empty();
+        } catch (IOException e) {
+            return Optional.empty();
+        }
     }
 
     private Optional<Path> inside(Path file) {

@@ -303,6 +303,42 @@ public class JobsResource {
                 .build();
     }
 
+    /**
+     * One file of an input's published ladder: its playlists, manifest and segments, by the names
+     * the packager gives them. Playlists name the rest relatively, so a player pointed at
+     * {@code .../ladder/master.m3u8} (or {@code manifest.mpd}) fetches everything from here.
+     */
+    @GET
+    @Path("{id}/inputs/{input}/ladder/{name}")
+    @Produces({"application/vnd.apple.mpegurl", "application/dash+xml", "video/mp4"})
+    @RolesAllowed({Roles.ADMIN, Roles.SUBMITTER, Roles.MONITOR})
+    public Response ladderFile(@PathParam("id") long id, @PathParam("input") int input, @PathParam("name") String name)
+            throws SQLException {
+        executions(id);
+        String type = LadderFiles.contentType(name)
+                .orElseThrow(() -> ApiError.of(Response.Status.NOT_FOUND, "a ladder has no file of that name"));
+        JobReport report = reports.build(id);
+        String dir = report == null
+                ? null
+                : report.inputs().stream()
+                        .filter(i -> i.input() == input
+                                && i.ladder() != null
+                                && i.ladder().dir() != null)
+                        .findFirst()
+                        .map(i -> i.ladder().dir())
+                        .orElse(null);
+        if (dir == null) {
+            throw ApiError.of(Response.Status.NOT_FOUND, "input " + input + " of job " + id + " has no ladder");
+        }
+        java.nio.file.Path file = files().ladderFile(java.nio.file.Path.of(dir), name)
+                .orElseThrow(
+                        () -> ApiError.of(Response.Status.NOT_FOUND, name + " is not in the ladder of input " + input));
+        // Private, as thumbnails: a published ladder never changes (it appears at once, by a rename).
+        return Response.ok(file.toFile(), type)
+                .header("Cache-Control", "private, max-age=3600")
+                .build();
+    }
+
     private JobFiles files() {
         return new JobFiles(settings.roots());
     }

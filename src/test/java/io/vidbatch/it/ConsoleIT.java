@@ -4,6 +4,7 @@ import jakarta.json.JsonObject;
 import org.junit.jupiter.api.Test;
 import org.microshed.testing.jupiter.MicroShedTest;
 import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.Select;
 
@@ -180,6 +181,88 @@ class ConsoleIT {
                     "ffmpeg's log");
             assertThat(log).contains("[error]");
             b.screenshot("console-6-problems");
+        }
+    }
+
+    /**
+     * A finished ladder job's page: every rung in the renditions table and on the chart, and the
+     * ladder playing in the page through hls.js (loaded only for it), then on the rung chosen.
+     */
+    @Test
+    void aLadderJobShowsItsRungsOnAChartAndPlaysInThePage() {
+        String given = "samples/phone-vfr-12s.mp4";
+        long id = Jobs.submit(Jobs.body(
+                "inputs",
+                List.of(given),
+                "outputDir",
+                Jobs.dir("it-console-ladder"),
+                "ladder",
+                "360:h264:26:1M,240:h264:28:500k"));
+        JsonObject job = Jobs.waitForEnd(id, Duration.ofMinutes(3));
+        assertThat(job.getString("status")).isEqualTo("COMPLETED");
+        JsonObject ladder = LadderIT.input(job, given).getJsonObject("ladder");
+        List<String> rungs = LadderIT.ids(ladder);
+        assertThat(rungs).containsExactly("h264-360p", "h264-240p");
+        try (Browser b = new Browser()) {
+            b.signIn(Api.SUBMITTER, "#/jobs/" + id);
+            b.await(
+                    d -> d.findElements(By.cssSelector(".ladder table.renditions tbody tr"))
+                                    .size()
+                            == rungs.size(),
+                    "the ladder's renditions table");
+            assertThat(b.driver().findElements(By.cssSelector(".ladder table.renditions tbody tr")))
+                    .extracting(r -> r.getAttribute("data-rung"))
+                    .containsExactlyElementsOf(rungs);
+            assertThat(b.driver().findElements(By.cssSelector(".ladder svg.chart circle.point")))
+                    .as("one point per rung on the chart")
+                    .extracting(c -> c.getAttribute("data-rung"))
+                    .containsExactlyInAnyOrderElementsOf(rungs);
+            assertThat(b.driver()
+                            .findElement(By.cssSelector(".ladder svg.chart"))
+                            .getAttribute("aria-label"))
+                    .contains(rungs);
+
+            // hls.js, from the application's webjar, has read the master playlist: the rung choice opens.
+            WebElement select = b.await(
+                    d -> {
+                        WebElement s = d.findElement(By.cssSelector(".ladder select.rung-select"));
+                        return s.isEnabled() ? s : null;
+                    },
+                    "the player ready with its rungs",
+                    Duration.ofSeconds(30));
+            assertThat(b.driver().findElements(By.cssSelector("script[src*='webjars/hls.js/']")))
+                    .hasSize(1);
+            JavascriptExecutor js = (JavascriptExecutor) b.driver();
+            // Muted, so the browser lets a script start it.
+            js.executeScript("document.querySelector('.ladder video').play()");
+            b.await(
+                    d -> (Boolean) js.executeScript("return document.querySelector('.ladder video').currentTime > 1"),
+                    "the ladder playing past 1 s",
+                    Duration.ofSeconds(30));
+
+            // Then the rung it is not playing, chosen in the page: the picture on screen becomes that rung's.
+            long shown = ((Number) js.executeScript("return document.querySelector('.ladder video').videoHeight"))
+                    .longValue();
+            JsonObject other = LadderIT.renditions(ladder).stream()
+                    .filter(r -> r.getInt("height") != shown)
+                    .findFirst()
+                    .orElseThrow();
+            double asked = ((Number) js.executeScript("return document.querySelector('.ladder video').currentTime"))
+                    .doubleValue();
+            new Select(select).selectByValue(other.getString("id"));
+            String size = other.getInt("width") + "×" + other.getInt("height");
+            b.await(
+                    d -> d.findElement(By.cssSelector(".ladder .player-status"))
+                                    .getText()
+                                    .equals("playing " + size)
+                            && (Boolean) js.executeScript(
+                                    "const v = document.querySelector('.ladder video');"
+                                            + "return v.videoHeight === arguments[0] && v.currentTime > arguments[1] && !v.error;",
+                                    other.getInt("height"),
+                                    asked),
+                    "the player on " + other.getString("id"),
+                    Duration.ofSeconds(30));
+            b.screenshot("console-7-ladder");
         }
     }
 
