@@ -336,7 +336,19 @@ function ladders(job) {
         `${i.ladder.ladder} · ${i.ladder.renditions.length} rungs · ${i.ladder.segments} segments · from ${i.given}`)),
       el('div', { class: 'ladder-grid' }, ladderPlayer(job, i), ladderChart(i.ladder)),
       renditionTable(i.ladder),
+      worstFrames(job, i),
       ladderNotes(i.ladder)));
+}
+
+// Each rendition's worst frame (lowest PSNR): what a person should look at before publishing.
+function worstFrames(job, input) {
+  const stills = input.ladder.renditions.filter(r => r.worstImage);
+  if (!stills.length) return el('span', {});
+  return el('div', { class: 'worst-frames' }, stills.map(r => el('figure', {},
+    el('img', { src: `${API}/jobs/${job.id}/inputs/${input.input}/ladder/${r.worstImage}`, loading: 'lazy',
+      alt: `${r.id}: worst frame, number ${r.worstFrame}` }),
+    el('figcaption', { class: 'muted small' },
+      `${r.id} · frame ${r.worstFrame} · ${fixed(r.quality && r.quality.psnrMin, 2)} dB`))));
 }
 
 function renditionTable(ladder) {

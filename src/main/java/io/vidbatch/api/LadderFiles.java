@@ -12,9 +12,10 @@ import java.util.regex.Pattern;
 final class LadderFiles {
 
     private static final Pattern NAME = Pattern.compile(
-            "master\\.m3u8|manifest\\.mpd|media_[0-9]{1,3}\\.m3u8|init-[0-9]{1,3}\\.m4s|seg-[0-9]{1,3}-[0-9]{5}\\.m4s");
+            "master\\.m3u8|manifest\\.mpd|media_[0-9]{1,3}\\.m3u8|init-[0-9]{1,3}\\.m4s|seg-[0-9]{1,3}-[0-9]{5}\\.m4s"
+                    + "|subs_[0-9]{1,3}\\.m3u8|subs-[0-9]{1,3}\\.vtt|worst-(h264|hevc)-[0-9]{3,4}p\\.jpg");
 
-    /** Longer than any name the pattern allows ({@code seg-999-99999.m4s} is 17): refused before it is matched. */
+    /** Longer than any name the pattern allows ({@code worst-hevc-2160p.jpg} is 20): refused before it is matched. */
     private static final int MAX_NAME = 20;
 
     private LadderFiles() {}
@@ -26,6 +27,12 @@ final class LadderFiles {
         }
         if (name.endsWith(".m3u8")) {
             return Optional.of("application/vnd.apple.mpegurl");
+        }
+        if (name.endsWith(".vtt")) {
+            return Optional.of("text/vtt");
+        }
+        if (name.endsWith(".jpg")) {
+            return Optional.of("image/jpeg");
         }
         return Optional.of(name.endsWith(".mpd") ? "application/dash+xml" : "video/mp4");
     }

@@ -156,8 +156,7 @@ public final class Packager {
                 }
                 TextTracks.writePlaylists(texts.size(), mpd.seconds(), temp);
                 Path manifest = temp.resolve(MANIFEST);
-                Files.writeString(
-                        manifest, TextTracks.addToManifest(Files.readString(manifest), texts, 1 + audioSets));
+                Files.writeString(manifest, TextTracks.addToManifest(Files.readString(manifest), texts, 1 + audioSets));
             }
             long audioPeak = 0;
             long audioAverage = 0;
@@ -170,7 +169,14 @@ public final class Packager {
             }
             Files.writeString(
                     temp.resolve(MASTER),
-                    master(variants, tracks.subList(0, audioSets), texts, audioCodecs, audioPeak, audioAverage, frameRate),
+                    master(
+                            variants,
+                            tracks.subList(0, audioSets),
+                            texts,
+                            audioCodecs,
+                            audioPeak,
+                            audioAverage,
+                            frameRate),
                     StandardCharsets.UTF_8);
             OutputFiles.deleteTree(output);
             Files.move(temp, output, java.nio.file.StandardCopyOption.ATOMIC_MOVE);

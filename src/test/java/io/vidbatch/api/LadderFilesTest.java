@@ -28,6 +28,10 @@ class LadderFilesTest {
         assertThat(LadderFiles.contentType("init-12.m4s")).contains("video/mp4");
         assertThat(LadderFiles.contentType("seg-0-00001.m4s")).contains("video/mp4");
         assertThat(LadderFiles.contentType("seg-999-99999.m4s")).contains("video/mp4");
+        assertThat(LadderFiles.contentType("subs_1.m3u8")).contains("application/vnd.apple.mpegurl");
+        assertThat(LadderFiles.contentType("subs-1.vtt")).contains("text/vtt");
+        assertThat(LadderFiles.contentType("worst-h264-720p.jpg")).contains("image/jpeg");
+        assertThat(LadderFiles.contentType("worst-hevc-2160p.jpg")).contains("image/jpeg");
     }
 
     @ParameterizedTest
@@ -63,6 +67,10 @@ class LadderFilesTest {
                 "seg-1000-00001.m4s",
                 "seg-1-00001.mp4",
                 "worst-0.jpg",
+                "worst-h264-720p.jpg.part",
+                "worst-vp9-720p.jpg",
+                "subs-.vtt",
+                "subs-1.srt",
                 "report.json",
                 "manifest.mpd.tmp",
             })

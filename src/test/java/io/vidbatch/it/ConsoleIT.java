@@ -221,6 +221,14 @@ class ConsoleIT {
                             .findElement(By.cssSelector(".ladder svg.chart"))
                             .getAttribute("aria-label"))
                     .contains(rungs);
+            // Each rendition's worst frame, served through the API and decoded by the browser.
+            b.await(
+                    d -> ((org.openqa.selenium.JavascriptExecutor) d)
+                            .executeScript("const i = [...document.querySelectorAll('.worst-frames img')];"
+                                    + " return i.length === " + rungs.size()
+                                    + " && i.every(x => x.complete && x.naturalWidth > 0);")
+                            .equals(Boolean.TRUE),
+                    "a still of each rendition's worst frame");
 
             // hls.js, from the application's webjar, has read the master playlist: the rung choice opens.
             WebElement select = b.await(

@@ -365,13 +365,7 @@ final class Planner {
                         f.fate().equals("dropped")
                                 ? f
                                 : new StreamPlan.Fate(
-                                        f.index(),
-                                        f.type(),
-                                        f.codec(),
-                                        f.language(),
-                                        f.title(),
-                                        "converted",
-                                        "webvtt");
+                                        f.index(), f.type(), f.codec(), f.language(), f.title(), "converted", "webvtt");
                     default -> f;
                 })
                 .toList();
