@@ -13,7 +13,7 @@ final class LadderFiles {
 
     private static final Pattern NAME = Pattern.compile(
             "master\\.m3u8|manifest\\.mpd|media_[0-9]{1,3}\\.m3u8|init-[0-9]{1,3}\\.m4s|seg-[0-9]{1,3}-[0-9]{5}\\.m4s"
-                    + "|subs_[0-9]{1,3}\\.m3u8|subs-[0-9]{1,3}\\.vtt|worst-(h264|hevc)-[0-9]{3,4}p\\.jpg");
+                    + "|subs_[0-9]{1,3}\\.m3u8|subs-[0-9]{1,3}\\.vtt|worst-(h264|hevc|av1)-[0-9]{3,4}p\\.jpg");
 
     /** Longer than any name the pattern allows ({@code worst-hevc-2160p.jpg} is 20): refused before it is matched. */
     private static final int MAX_NAME = 20;

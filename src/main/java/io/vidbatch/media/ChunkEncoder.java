@@ -154,6 +154,11 @@ public final class ChunkEncoder {
             Ladder.Rung rung = r.rungs.get(i).rung();
             cmd.addAll(List.of("-map", "[v" + i + "]"));
             cmd.addAll(rung.family().args);
+            if (rung.family() == Ladder.Family.AV1) {
+                // libsvtav1 here drops the pixel shape setsar gives (MP4 gets no pasp box); the
+                // shape on screen is kept, as ffmpeg's -aspect (terms up to 255, so 16:9 is exact).
+                cmd.addAll(List.of("-aspect", r.rungs.get(i).displayAspect()));
+            }
             long peak = rung.peakBits();
             cmd.addAll(List.of(
                     "-crf",
@@ -163,9 +168,8 @@ public final class ChunkEncoder {
                     "-bufsize",
                     Long.toString(2 * peak)));
             cmd.addAll(closedGops(rung.family()));
+            cmd.addAll(keyframes(rung.family(), r));
             cmd.addAll(List.of(
-                    "-force_key_frames",
-                    String.format(Locale.ROOT, "expr:gte(t,n_forced*%s)", num(Ladder.SEGMENT_SECONDS)),
                     "-fps_mode",
                     "passthrough",
                     "-an",
@@ -189,7 +193,29 @@ public final class ChunkEncoder {
      */
     static final int ENCODER_THREADS = 2;
 
-    /** Keyframes only where forced, each one an IDR that nothing after it refers past. */
+    /**
+     * Where keyframes go: every {@link Ladder#SEGMENT_SECONDS} on the chunk's clock, or, when a
+     * rung is AV1 (whose encoder here takes only an interval in frames), every that many frames
+     * for every rung, so that all rungs still switch on the same frames.
+     */
+    static List<String> keyframes(Ladder.Family family, Request r) {
+        boolean byCount = r.rungs.stream().anyMatch(f -> f.rung().family() == Ladder.Family.AV1);
+        if (!byCount) {
+            return List.of(
+                    "-force_key_frames",
+                    String.format(Locale.ROOT, "expr:gte(t,n_forced*%s)", num(Ladder.SEGMENT_SECONDS)));
+        }
+        long every = Math.max(1, Math.round(Ladder.SEGMENT_SECONDS * r.chunk.frames() / r.chunk.seconds()));
+        return family == Ladder.Family.AV1
+                ? List.of(
+                        "-g",
+                        Long.toString(every),
+                        "-svtav1-params",
+                        "keyint=" + every + ":scd=0:irefresh-type=2:lp=" + ENCODER_THREADS)
+                : List.of("-force_key_frames", "expr:not(mod(n," + every + "))");
+    }
+
+    /** Keyframes only where placed, each one an IDR that nothing after it refers past. */
     private static List<String> closedGops(Ladder.Family family) {
         return switch (family) {
             case H264 ->
@@ -207,6 +233,8 @@ public final class ChunkEncoder {
                                 + ENCODER_THREADS,
                         "-forced-idr",
                         "1");
+            // Closed GOPs and the thread count ride with the keyframe interval in -svtav1-params.
+            case AV1 -> List.of();
         };
     }
 

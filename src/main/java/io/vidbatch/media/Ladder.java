@@ -22,16 +22,20 @@ public record Ladder(String name, List<Rung> rungs) {
     private static final int MIN_LINES = 144;
     private static final int MAX_LINES = 2160;
 
-    /** Encoders a ladder can use: each with closed GOPs whose keyframes come only when forced. */
+    /** Encoders a ladder can use: each with closed GOPs whose keyframes come only where placed. */
     public enum Family {
-        H264("h264", List.of("-c:v", "libx264", "-preset", "veryfast", "-profile:v", "high")),
-        HEVC("hevc", List.of("-c:v", "libx265", "-preset", "fast", "-tag:v", "hvc1"));
+        H264("h264", 51, List.of("-c:v", "libx264", "-preset", "veryfast", "-profile:v", "high")),
+        HEVC("hevc", 51, List.of("-c:v", "libx265", "-preset", "fast", "-tag:v", "hvc1")),
+        /** SVT-AV1 at preset 8: the speed a night of batch work can afford (figures in docs/performance.md). */
+        AV1("av1", 63, List.of("-c:v", "libsvtav1", "-preset", "8"));
 
         final String id;
+        final int maxCrf;
         final List<String> args;
 
-        Family(String id, List<String> args) {
+        Family(String id, int maxCrf, List<String> args) {
             this.id = id;
+            this.maxCrf = maxCrf;
             this.args = args;
         }
 
@@ -43,7 +47,8 @@ public record Ladder(String name, List<Rung> rungs) {
             return Arrays.stream(values())
                     .filter(f -> f.id.equals(id))
                     .findFirst()
-                    .orElseThrow(() -> new IllegalArgumentException("unknown codec '" + id + "' (known: h264, hevc)"));
+                    .orElseThrow(
+                            () -> new IllegalArgumentException("unknown codec '" + id + "' (known: h264, hevc, av1)"));
         }
     }
 
@@ -80,6 +85,16 @@ public record Ladder(String name, List<Rung> rungs) {
             return new Fitted(rung, width, height, num / g, den / g);
         }
 
+        /** The picture's shape on screen, reduced: {@code 16:9}. */
+        public String displayAspect() {
+            long num = width * sarNum;
+            long den = height * sarDen;
+            long g = java.math.BigInteger.valueOf(num)
+                    .gcd(java.math.BigInteger.valueOf(den))
+                    .longValue();
+            return num / g + ":" + den / g;
+        }
+
         /** Names the rendition's files and the report's row: {@code h264-720p}. */
         public String id() {
             return rung.family.id + "-" + rung.lines + "p";
@@ -90,7 +105,9 @@ public record Ladder(String name, List<Rung> rungs) {
             "h264-ladder",
             "1080:h264:22:6M,720:h264:23:3500k,540:h264:24:2M,360:h264:25:1M,240:h264:26:500k",
             "hevc-ladder",
-            "1080:hevc:25:4M,720:hevc:26:2400k,540:hevc:27:1400k,360:hevc:28:700k,240:hevc:29:350k");
+            "1080:hevc:25:4M,720:hevc:26:2400k,540:hevc:27:1400k,360:hevc:28:700k,240:hevc:29:350k",
+            "av1-ladder",
+            "1080:av1:32:3500k,720:av1:33:2M,540:av1:34:1200k,360:av1:36:600k,240:av1:38:300k");
 
     private static final Pattern RATE = Pattern.compile("[1-9][0-9]{0,5}(k|M)");
 
@@ -143,7 +160,7 @@ public record Ladder(String name, List<Rung> rungs) {
         }
         Family family = Family.named(f[1]);
         int crf = number(f[2], "crf", shown);
-        int maxCrf = 51;
+        int maxCrf = family.maxCrf;
         if (crf > maxCrf) {
             throw new IllegalArgumentException("rung '" + shown + "': crf must be from 0 to " + maxCrf);
         }
@@ -164,6 +181,16 @@ public record Ladder(String name, List<Rung> rungs) {
     static long bits(String rate) {
         long n = Long.parseLong(rate.substring(0, rate.length() - 1));
         return rate.endsWith("M") ? n * 1_000_000 : n * 1_000;
+    }
+
+    /**
+     * Whether keyframes are placed by frame count rather than by time: SVT-AV1 as this ffmpeg
+     * (5.1) drives it ignores forced keyframes and takes only an interval in frames, so a ladder
+     * with an AV1 rung places every rung's keyframes that way, and needs a constant frame rate
+     * for them to fall every {@link #SEGMENT_SECONDS}.
+     */
+    public boolean keyframesByCount() {
+        return rungs.stream().anyMatch(r -> r.family == Family.AV1);
     }
 
     /** How the user named it: a built-in ladder's name, or the rungs. {@link #parse} reads either. */

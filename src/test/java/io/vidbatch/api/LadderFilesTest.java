@@ -32,6 +32,7 @@ class LadderFilesTest {
         assertThat(LadderFiles.contentType("subs-1.vtt")).contains("text/vtt");
         assertThat(LadderFiles.contentType("worst-h264-720p.jpg")).contains("image/jpeg");
         assertThat(LadderFiles.contentType("worst-hevc-2160p.jpg")).contains("image/jpeg");
+        assertThat(LadderFiles.contentType("worst-av1-360p.jpg")).contains("image/jpeg");
     }
 
     @ParameterizedTest

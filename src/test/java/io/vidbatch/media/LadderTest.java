@@ -29,6 +29,18 @@ class LadderTest {
     }
 
     @Test
+    void av1RungsTakeTheirOwnCrfRangeAndPlaceKeyframesByCount() {
+        Ladder av1 = Ladder.parse("av1-ladder");
+        assertThat(av1.rungs()).extracting(Ladder.Rung::family).containsOnly(Ladder.Family.AV1);
+        assertThat(av1.keyframesByCount()).isTrue();
+        assertThat(Ladder.parse("h264-ladder").keyframesByCount()).isFalse();
+        assertThat(Ladder.parse("360:av1:63:600k,240:h264:26:500k").keyframesByCount())
+                .isTrue();
+        assertThatThrownBy(() -> Ladder.parse("360:h264:63:600k")).hasMessageContaining("from 0 to 51");
+        assertThatThrownBy(() -> Ladder.parse("360:av1:64:600k")).hasMessageContaining("from 0 to 63");
+    }
+
+    @Test
     void anUprightSourceGetsRungsByItsWidthAndNothingAboveIt() {
         Ladder.Fit fit = Ladder.parse("h264-ladder").fit(720, 1280);
         assertThat(fit.kept()).extracting(Ladder.Fitted::width).containsExactly(720, 540, 360, 240);

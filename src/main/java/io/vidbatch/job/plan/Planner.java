@@ -176,6 +176,14 @@ final class Planner {
             return Examined.rejected(
                     inputNo, c, "HDR source: ladders are 8-bit SDR and are not tone-mapped yet; use a 10-bit preset");
         }
+        if (params.ladder().keyframesByCount() && v.variableFrameRate()) {
+            return Examined.rejected(
+                    inputNo,
+                    c,
+                    "variable frame rate source: AV1 rungs place keyframes by frame count, which needs a constant"
+                            + " rate to put them every " + (int) Ladder.SEGMENT_SECONDS
+                            + " s; use h264-ladder or hevc-ladder");
+        }
         Ladder.Fit fit = params.ladder().fit(v.displayWidth(), v.displayHeight());
         if (fit.kept().isEmpty()) {
             return Examined.rejected(

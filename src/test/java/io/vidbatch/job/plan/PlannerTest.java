@@ -22,7 +22,10 @@ class PlannerTest {
     Path dir;
 
     private Planner planner(Tools tools, Budget budget) {
-        Map<String, String> given = Map.of();
+        return planner(tools, budget, Map.of());
+    }
+
+    private Planner planner(Tools tools, Budget budget, Map<String, String> given) {
         TranscodeParameters p = TranscodeParameters.parse(List.of(dir.toString()), given::get, 64)
                 .parameters();
         return new Planner(tools, p, budget, dir.resolve("out"), dir.resolve("work"), dir.resolve("claims"));
@@ -41,6 +44,33 @@ class PlannerTest {
         Planner.Examined e = broken.examine(1, candidate(video));
 
         assertThat(e.rejection()).startsWith("cannot be examined: cannot run ffprobe: ");
+    }
+
+    @Test
+    void anAv1LadderRejectsAVariableFrameRateSourceAndTakesAConstantOne() throws Exception {
+        Path vfr = dir.resolve("phone.mp4");
+        // 30 fps, then 60 fps: a phone's variable rate.
+        Samples.ffmpeg(
+                "-f",
+                "lavfi",
+                "-i",
+                "testsrc2=size=426x240:rate=60",
+                "-t",
+                "4",
+                "-vf",
+                "select='gte(t\\,2)+not(mod(n\\,2))'",
+                "-fps_mode",
+                "vfr",
+                vfr.toString());
+        Path cfr = dir.resolve("camera.mp4");
+        Samples.ffmpeg("-f", "lavfi", "-i", "testsrc2=size=426x240:rate=25", "-t", "2", cfr.toString());
+        Planner av1 = planner(Tools.onPath(), Budget.DEFAULT, Map.of("ladder", "av1-ladder"));
+        Planner h264 = planner(Tools.onPath(), Budget.DEFAULT, Map.of("ladder", "h264-ladder"));
+
+        assertThat(av1.examine(1, candidate(vfr)).rejection())
+                .startsWith("variable frame rate source: AV1 rungs place keyframes by frame count");
+        assertThat(av1.examine(2, candidate(cfr)).rejection()).isNull();
+        assertThat(h264.examine(1, candidate(vfr)).rejection()).isNull();
     }
 
     @Test
