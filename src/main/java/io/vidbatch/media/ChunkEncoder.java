@@ -7,8 +7,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.BooleanSupplier;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * One chunk of a source to every rung of a ladder: decoded once, each rung scaled from the same
@@ -86,26 +84,23 @@ public final class ChunkEncoder {
                 }
                 frames.add(n);
             }
-            FfmpegRun.Outcome measured = r.measure
-                    ? new FfmpegRun(measureCommand(r, temps), qualityLog, r.chunk.seconds())
-                            .in(r.files.dir())
-                            .run(Progress.Listener.IGNORE, stopRequested)
-                    : null;
-            String log = r.measure ? Files.readString(qualityLog) : null;
+            QualityMeter.Measured measured = null;
+            if (r.measure) {
+                List<String> names = new ArrayList<>();
+                for (int i = 0; i < r.rungs.size(); i++) {
+                    names.add(ChunkFiles.statsName(r.chunk.index(), i));
+                }
+                measured = new QualityMeter(tools)
+                        .measure(
+                                new QualityMeter.Request(r.source, r.chunk, temps, r.files.dir(), names, qualityLog),
+                                r.chunk.frames(),
+                                r.chunk.seconds(),
+                                stopRequested);
+            }
             List<Rendition> out = new ArrayList<>();
             for (int i = 0; i < r.rungs.size(); i++) {
                 String id = r.rungs.get(i).id();
-                Quality.Part q = !r.measure
-                        ? null
-                        : Quality.read(
-                                r.files.psnr(i),
-                                r.files.ssim(i),
-                                mean(log, "psnr@r" + i, "average:"),
-                                mean(log, "ssim@r" + i, "All:"));
-                if (q != null && q.psnrFrames().length != r.chunk.frames()) {
-                    throw new BadMediaException("quality check measured " + q.psnrFrames().length + " frames of " + id
-                            + ", expected " + r.chunk.frames());
-                }
+                Quality.Part q = measured == null ? null : measured.parts().get(i);
                 Path file = r.files.rendition(id);
                 long bytes = Files.size(temps.get(i));
                 OutputFiles.publish(temps.get(i), file);
@@ -239,81 +234,14 @@ public final class ChunkEncoder {
     }
 
     /**
-     * The source's chunk again, and each rendition scaled back to the source's size, compared
-     * frame by frame in order. Stats files are named relative to the chunk's folder (ffmpeg runs
-     * there): a path inside a filter graph would need escaping.
-     */
-    List<String> measureCommand(Request r, List<Path> temps) throws BadMediaException {
-        Threads threads = Threads.here();
-        List<String> cmd = tools.ffmpegCommand();
-        cmd.addAll(threads.filters());
-        cmd.addAll(threads.decoder());
-        cmd.add("-y");
-        cmd.addAll(seek(r.chunk));
-        cmd.addAll(Containers.source(r.source));
-        for (Path t : temps) {
-            cmd.addAll(Containers.input(t));
-        }
-        int n = r.rungs.size();
-        StringBuilder g = new StringBuilder("[0:V:0]")
-                .append(trim(r.chunk))
-                .append(",format=yuv420p,")
-                .append(ORDER)
-                .append(",split=")
-                .append(n);
-        for (int i = 0; i < n; i++) {
-            g.append("[s").append(i).append(']');
-        }
-        List<String> maps = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            g.append(String.format(
-                    Locale.ROOT,
-                    ";[%d:v]%s[d%d];[d%d][s%d]scale2ref=flags=bicubic[u%d][r%d];[u%d]format=yuv420p,split[ua%d][ub%d];"
-                            + "[r%d]split[ra%d][rb%d];[ua%d][ra%d]psnr@r%d=stats_file=%s[o%d];"
-                            + "[ub%d][rb%d]ssim@r%d=stats_file=%s[q%d]",
-                    i + 1,
-                    ORDER,
-                    i,
-                    i,
-                    i,
-                    i,
-                    i,
-                    i,
-                    i,
-                    i,
-                    i,
-                    i,
-                    i,
-                    i,
-                    i,
-                    i,
-                    ChunkFiles.psnrName(r.chunk.index(), i),
-                    i,
-                    i,
-                    i,
-                    i,
-                    ChunkFiles.ssimName(r.chunk.index(), i),
-                    i));
-            maps.addAll(List.of("-map", "[o" + i + "]", "-map", "[q" + i + "]"));
-        }
-        cmd.addAll(List.of("-filter_complex", g.toString()));
-        cmd.addAll(maps);
-        cmd.addAll(List.of("-f", "null", "-"));
-        return cmd;
-    }
-
-    /** Frames paired by their order, not their times: a rendition's clock is rounded to its own. */
-    private static final String ORDER = "settb=1,setpts=N";
-
-    /**
      * Starts reading at the entry point planned for the chunk instead of decoding the source from
      * its beginning; times stay the source's own, so the trim is exact either way.
      */
-    private static List<String> seek(Chunk c) {
+    static List<String> seek(Chunk c) {
         return c.seek() > 0 ? List.of("-copyts", "-ss", num(c.seek())) : List.of("-copyts");
     }
 
-    private static String trim(Chunk c) {
+    static String trim(Chunk c) {
         List<String> edges = new ArrayList<>();
         if (Double.isFinite(c.from())) {
             edges.add("start=" + num(c.from()));
@@ -327,15 +255,5 @@ public final class ChunkEncoder {
 
     private static String num(double v) {
         return String.format(Locale.ROOT, "%.6f", v);
-    }
-
-    private static double mean(String log, String filter, String label) throws BadMediaException {
-        Matcher m = Pattern.compile("\\[" + Pattern.quote(filter) + " @ [^]]+\\] \\[info\\] .*" + Pattern.quote(label)
-                        + "(inf|[0-9.]+)")
-                .matcher(log);
-        if (!m.find()) {
-            throw new BadMediaException("quality check: no figure from " + filter);
-        }
-        return m.group(1).equals("inf") ? Quality.IDENTICAL : Double.parseDouble(m.group(1));
     }
 }

@@ -18,18 +18,15 @@ public record ChunkFiles(Path dir, int chunk) {
     }
 
     public Path psnr(int rung) {
-        return dir.resolve(psnrName(chunk, rung));
+        return dir.resolve(statsName(chunk, rung) + ".psnr");
     }
 
     public Path ssim(int rung) {
-        return dir.resolve(ssimName(chunk, rung));
+        return dir.resolve(statsName(chunk, rung) + ".ssim");
     }
 
-    static String psnrName(int chunk, int rung) {
-        return "chunk-" + chunk + "-r" + rung + ".psnr";
-    }
-
-    static String ssimName(int chunk, int rung) {
-        return "chunk-" + chunk + "-r" + rung + ".ssim";
+    /** The measuring filters' stats files' name, before {@code .psnr} and {@code .ssim}. */
+    static String statsName(int chunk, int rung) {
+        return "chunk-" + chunk + "-r" + rung;
     }
 }
