@@ -274,6 +274,14 @@ function lanes(items, now) {
       el('span', {}, duration((t1 - t0) / 1000)), el('span', {}, new Date(t1).toLocaleTimeString())));
 }
 
+// A single file's quality against its source when measured (a ladder's is per rendition), or
+// why it was asked for and not measured.
+function measured(output) {
+  const q = output.quality;
+  if (q) return ` · PSNR ${fixed(q.psnr, 2)} dB (worst frame ${fixed(q.psnrMin, 2)}) · SSIM ${fixed(q.ssim, 4)}`;
+  return output.unmeasured ? ` · ${output.unmeasured}` : '';
+}
+
 function outputs(job) {
   const figures = [];
   for (const input of job.inputs) {
@@ -281,9 +289,9 @@ function outputs(job) {
     thumbs.forEach((t, k) => figures.push(el('figure', {},
       el('img', { src: `${API}/jobs/${job.id}/inputs/${input.input}/thumbnails/${k}`, alt: `thumbnail of ${fileName(input.output.path)}`,
         class: 'thumbnail', loading: 'lazy' }),
-      el('figcaption', {}, `${fileName(input.output.path)} · ${input.output.width}×${input.output.height} · ${duration(input.output.seconds)}`))));
+      el('figcaption', {}, `${fileName(input.output.path)} · ${input.output.width}×${input.output.height} · ${duration(input.output.seconds)}${measured(input.output)}`))));
     if (thumbs.length === 0 && input.output) {
-      figures.push(el('figure', {}, el('figcaption', {}, `${fileName(input.output.path)} · ${input.output.width}×${input.output.height}`)));
+      figures.push(el('figure', {}, el('figcaption', {}, `${fileName(input.output.path)} · ${input.output.width}×${input.output.height}${measured(input.output)}`)));
     }
   }
   if (figures.length === 0) {

@@ -2,6 +2,7 @@ package io.vidbatch.job;
 
 import io.vidbatch.media.Expected;
 import io.vidbatch.media.MediaInfo;
+import io.vidbatch.media.Quality;
 import io.vidbatch.media.StreamPlan;
 
 import java.util.List;
@@ -10,6 +11,9 @@ import java.util.List;
  * What we know about one input, stored with it as JSON: its source as probed, what the output
  * must measure, how it was split, what becomes of each of its streams and chapters, and, once
  * assembled, what came out.
+ *
+ * @param unmeasured why the quality asked for cannot be measured (an operation changes the
+ *                   picture, an HDR source is tone-mapped), or null
  */
 public record InputDetail(
         Source source,
@@ -18,7 +22,8 @@ public record InputDetail(
         Output output,
         List<StreamPlan.Fate> streams,
         int chapters,
-        LadderOutput ladder) {
+        LadderOutput ladder,
+        String unmeasured) {
 
     /** The source as ffprobe saw it. */
     public record Source(
@@ -46,7 +51,13 @@ public record InputDetail(
         }
     }
 
-    /** The verified output and how long it took. */
+    /**
+     * The verified output and how long it took.
+     *
+     * @param quality    the output against its source, when measured (a ladder's are per rendition)
+     * @param vmaf       beside measured figures: why VMAF is not among them
+     * @param unmeasured why the quality asked for was not measured, or null
+     */
     public record Output(
             String path,
             long bytes,
@@ -58,23 +69,57 @@ public record InputDetail(
             double encodeSeconds,
             double encodeFps,
             List<String> workers,
-            List<String> thumbnails) {
+            List<String> thumbnails,
+            Quality quality,
+            String vmaf,
+            String unmeasured) {
         public Output withThumbnails(List<String> files) {
             return new Output(
-                    path, bytes, width, height, frames, seconds, audio, encodeSeconds, encodeFps, workers, files);
+                    path,
+                    bytes,
+                    width,
+                    height,
+                    frames,
+                    seconds,
+                    audio,
+                    encodeSeconds,
+                    encodeFps,
+                    workers,
+                    files,
+                    quality,
+                    vmaf,
+                    unmeasured);
+        }
+
+        public Output withQuality(Quality q, String vmafVerdict, String why) {
+            return new Output(
+                    path,
+                    bytes,
+                    width,
+                    height,
+                    frames,
+                    seconds,
+                    audio,
+                    encodeSeconds,
+                    encodeFps,
+                    workers,
+                    thumbnails,
+                    q,
+                    vmafVerdict,
+                    why);
         }
     }
 
     public InputDetail withOutput(Output o) {
-        return new InputDetail(source, expected, segments, o, streams, chapters, ladder);
+        return new InputDetail(source, expected, segments, o, streams, chapters, ladder, unmeasured);
     }
 
     public InputDetail withLadder(LadderOutput l) {
-        return new InputDetail(source, expected, segments, output, streams, chapters, l);
+        return new InputDetail(source, expected, segments, output, streams, chapters, l, unmeasured);
     }
 
     /** Planned in segments, made whole: no segment is part of the output. */
     public InputDetail encodedWhole() {
-        return new InputDetail(source, expected, 0, output, streams, chapters, ladder);
+        return new InputDetail(source, expected, 0, output, streams, chapters, ladder, unmeasured);
     }
 }

@@ -43,9 +43,6 @@ public record LadderOutput(
             long worstFrame,
             String worstImage) {}
 
-    /** Debian 12's ffmpeg is built without libvmaf; the report says so instead of leaving a blank. */
-    public static final String NO_VMAF = "not measured: this ffmpeg has no libvmaf filter";
-
     public LadderOutput packaged(String folder, int segmentCount, List<Rendition> done) {
         return new LadderOutput(ladder, folder, chunks, segmentCount, done, skipped, vmaf);
     }

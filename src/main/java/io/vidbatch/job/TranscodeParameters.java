@@ -216,7 +216,10 @@ public record TranscodeParameters(
             }
         }
 
-        String qualityText = orDefault(get.apply(QUALITY), "true");
+        // Measured by default where it is the point (a ladder, a minQuality gate); a single file's
+        // measuring costs a second decode of source and output, so it is asked for.
+        boolean measuredByDefault = (ladderText != null && !ladderText.isBlank()) || minQuality != null;
+        String qualityText = orDefault(get.apply(QUALITY), Boolean.toString(measuredByDefault));
         if (!qualityText.equals("true") && !qualityText.equals("false")) {
             errors.add(new FieldError(QUALITY, "'" + qualityText + "' must be true or false"));
         } else if (qualityText.equals("false") && minQuality != null) {

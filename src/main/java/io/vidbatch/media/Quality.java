@@ -92,6 +92,22 @@ public record Quality(
         return sorted[(int) Math.floor((sorted.length - 1) * 0.01)];
     }
 
+    /**
+     * Fails what falls below a PSNR the user set, with the figure in the reason.
+     *
+     * @param what names the encode in the reason ({@code h264-240p: }), or null
+     */
+    public static void gate(Quality q, double minQuality, String what) throws BadMediaException {
+        if (q.psnr < minQuality) {
+            throw new BadMediaException(String.format(
+                    java.util.Locale.ROOT,
+                    "%sPSNR %.2f dB is below minQuality %.2f dB",
+                    what == null ? "" : what + ": ",
+                    q.psnr,
+                    minQuality));
+        }
+    }
+
     /** SSIM as dB, the way the {@code ssim} filter prints it: -10·log10(1 - SSIM). */
     public static double decibels(double ssim) {
         return ssim >= 1 ? IDENTICAL : -10 * Math.log10(1 - ssim);

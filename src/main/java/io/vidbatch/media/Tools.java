@@ -32,6 +32,32 @@ public record Tools(String ffmpeg, String ffprobe) {
         return cmd;
     }
 
+    private static final java.util.Map<String, Boolean> VMAF = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * What the report says of VMAF, which vidbatch does not measure: why not. Debian 12's ffmpeg
+     * has no {@code libvmaf} filter; another build may, and then the reason is ours, not its.
+     */
+    public String vmaf() {
+        boolean has = VMAF.computeIfAbsent(ffmpeg, Tools::hasVmaf);
+        return has
+                ? "not measured: vidbatch does not run this ffmpeg's libvmaf filter yet"
+                : "not measured: this ffmpeg has no libvmaf filter";
+    }
+
+    private static boolean hasVmaf(String exe) {
+        try {
+            Process p = ChildProcesses.tool(List.of(exe, "-hide_banner", "-nostdin", "-filters"))
+                    .redirectErrorStream(true)
+                    .start();
+            String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            p.waitFor(10, TimeUnit.SECONDS);
+            return out.lines().anyMatch(l -> l.matches("\\s*\\S+\\s+libvmaf\\s.*"));
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
     /** True when both tools answer {@code -version}; used by the readiness check. */
     public boolean available() {
         return answers(ffmpeg) && answers(ffprobe);

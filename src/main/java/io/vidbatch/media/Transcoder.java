@@ -37,7 +37,17 @@ public final class Transcoder {
             List<Operation> operations,
             Expected expected,
             StreamPlan.Map streams,
-            Path logFile) {}
+            Path logFile,
+            Measure measure) {}
+
+    /**
+     * Measuring the encode against its source before it is renamed into place.
+     *
+     * @param stats      where the measuring filters' stats go, without extension ({@code .psnr}, {@code .ssim})
+     * @param minQuality a PSNR the encode may not fall below (null: none); applied here to a whole
+     *                   file only, a segment's figure means nothing until its input's are merged
+     */
+    public record Measure(Path stats, Double minQuality) {}
 
     /**
      * The verified output: what ffprobe measured on it, and how long the encode took. For a video
@@ -52,7 +62,8 @@ public final class Transcoder {
             double durationSeconds,
             boolean audio,
             double encodeSeconds,
-            double encodeFps) {}
+            double encodeFps,
+            Quality.Part quality) {}
 
     public Result transcode(Request r, Progress.Listener listener, BooleanSupplier stopRequested)
             throws BadMediaException, ToolFailureException, StoppedException {
@@ -70,14 +81,19 @@ public final class Transcoder {
             FfmpegRun.Outcome outcome = run.run(listener, stopRequested);
             if (r.part() == Part.VIDEO_SEGMENT) {
                 verifier.checkAccount(temp, r.expected(), outcome);
+                Quality.Part quality = measure(r, temp, outcome.frames(), stopRequested);
                 OutputFiles.publish(temp, r.output());
-                return segment(r, outcome);
+                return segment(r, outcome, quality);
             }
             MediaInfo info = verifier.verify(temp, r.expected());
-            long bytes = Files.size(temp);
-            OutputFiles.publish(temp, r.output());
             MediaInfo.Video v = info.video();
             long frames = v != null ? v.frames() : 0;
+            Quality.Part quality = measure(r, temp, frames, stopRequested);
+            if (quality != null && r.measure().minQuality() != null) {
+                Quality.gate(Quality.of(List.of(quality)), r.measure().minQuality(), null);
+            }
+            long bytes = Files.size(temp);
+            OutputFiles.publish(temp, r.output());
             return new Result(
                     r.output(),
                     bytes,
@@ -87,7 +103,8 @@ public final class Transcoder {
                     v != null ? v.streamDuration() : info.durationSeconds(),
                     info.hasAudio(),
                     outcome.seconds(),
-                    outcome.fps(frames));
+                    outcome.fps(frames),
+                    quality);
         } catch (IOException e) {
             throw new ToolFailureException("cannot write " + r.output().getFileName() + ": " + e.getMessage(), e);
         } finally {
@@ -97,9 +114,41 @@ public final class Transcoder {
     }
 
     /** A segment's figures are ffmpeg's account; its picture is measured once joined. */
-    private static Result segment(Request r, FfmpegRun.Outcome o) {
+    private static Result segment(Request r, FfmpegRun.Outcome o, Quality.Part quality) {
         return new Result(
-                r.output(), o.bytes(), 0, 0, o.frames(), r.expected().seconds(), false, o.seconds(), o.fps(o.frames()));
+                r.output(),
+                o.bytes(),
+                0,
+                0,
+                o.frames(),
+                r.expected().seconds(),
+                false,
+                o.seconds(),
+                o.fps(o.frames()),
+                quality);
+    }
+
+    /** The encode against its source, frame by frame, when asked; null when not. */
+    private Quality.Part measure(Request r, Path encode, long frames, BooleanSupplier stopRequested)
+            throws BadMediaException, ToolFailureException, StoppedException {
+        if (r.measure() == null || frames == 0) {
+            return null;
+        }
+        Path stats = r.measure().stats();
+        return new QualityMeter(tools)
+                .measure(
+                        new QualityMeter.Request(
+                                r.source(),
+                                null,
+                                List.of(encode),
+                                stats.getParent(),
+                                List.of(stats.getFileName().toString()),
+                                stats.resolveSibling(stats.getFileName() + ".log")),
+                        frames,
+                        r.expected().seconds(),
+                        stopRequested)
+                .parts()
+                .get(0);
     }
 
     List<String> command(Request r, Path textFile, Path temp) {

@@ -9,6 +9,7 @@ import io.vidbatch.media.Operations;
 import io.vidbatch.media.OutputFiles;
 import io.vidbatch.media.Part;
 import io.vidbatch.media.Preset;
+import io.vidbatch.media.Quality;
 import io.vidbatch.media.StoppedException;
 import io.vidbatch.media.ToolFailureException;
 import io.vidbatch.media.Tools;
@@ -22,7 +23,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.regex.Pattern;
 
 /**
@@ -82,10 +82,20 @@ public final class ItemRunner {
                 Operations.parse(item.operations()),
                 item.expected(),
                 item.streams(),
-                Path.of(item.log()));
+                Path.of(item.log()),
+                item.quality() == null
+                        ? null
+                        : new Transcoder.Measure(
+                                item.qualityStats(),
+                                item.part() == Part.WHOLE ? item.quality().minQuality() : null));
         try {
             Transcoder.Result r = transcoder.transcode(
                     request, p -> launch.progress().update(item.item(), p), launch.stopRequested());
+            if (r.quality() != null) {
+                writeAtomically(
+                        item.qualityStats().resolveSibling(item.qualityStats().getFileName() + ".json"),
+                        WorkJson.writeMeans(r.quality()));
+            }
             return new WorkResult(
                     r.output().toString(),
                     r.bytes(),
@@ -120,26 +130,10 @@ public final class ItemRunner {
                         launch.stopRequested());
         if (l.measure() && l.minQuality() != null) {
             for (ChunkEncoder.Rendition rendition : r.renditions()) {
-                double psnr = rendition.quality().psnr();
-                if (psnr < l.minQuality()) {
-                    throw new BadMediaException(String.format(
-                            Locale.ROOT,
-                            "%s: PSNR %.2f dB is below minQuality %.2f dB",
-                            rendition.id(),
-                            psnr,
-                            l.minQuality()));
-                }
+                Quality.gate(Quality.of(List.of(rendition.quality())), l.minQuality(), rendition.id());
             }
         }
-        Path temp = OutputFiles.temporaryFor(summary);
-        try {
-            Files.writeString(temp, WorkJson.writeChunk(r));
-            OutputFiles.publish(temp, summary);
-        } catch (IOException e) {
-            throw new ToolFailureException("cannot write " + summary.getFileName() + ": " + e.getMessage(), e);
-        } finally {
-            FfmpegRun.deleteQuietly(temp);
-        }
+        writeAtomically(summary, WorkJson.writeChunk(r));
         long bytes =
                 r.renditions().stream().mapToLong(ChunkEncoder.Rendition::bytes).sum();
         Ladder.Fitted top = l.rungs().get(0);
@@ -155,6 +149,18 @@ public final class ItemRunner {
                 r.encodeSeconds() > 0 ? l.chunk().frames() / r.encodeSeconds() : 0,
                 worker,
                 System.currentTimeMillis());
+    }
+
+    private static void writeAtomically(Path file, String text) throws ToolFailureException {
+        Path temp = OutputFiles.temporaryFor(file);
+        try {
+            Files.writeString(temp, text);
+            OutputFiles.publish(temp, file);
+        } catch (IOException e) {
+            throw new ToolFailureException("cannot write " + file.getFileName() + ": " + e.getMessage(), e);
+        } finally {
+            FfmpegRun.deleteQuietly(temp);
+        }
     }
 
     /** The worker saw the item and can read its source; nothing is encoded or written. */

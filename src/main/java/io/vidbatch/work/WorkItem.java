@@ -21,6 +21,7 @@ import java.util.stream.Collectors;
  * @param dryRun      check that the source is readable and encode nothing: proves dispatch,
  *                    workers and storage without spending encode time
  * @param ladder      for a {@link Part#LADDER_CHUNK}: the chunk and its rungs; null otherwise
+ * @param quality     for a whole file or a video segment: measure it against its source (null: not)
  */
 public record WorkItem(
         long jobInstance,
@@ -37,7 +38,33 @@ public record WorkItem(
         String log,
         double seconds,
         boolean dryRun,
-        LadderChunk ladder) {
+        LadderChunk ladder,
+        QualityCheck quality) {
+
+    public WorkItem withQuality(QualityCheck q) {
+        return new WorkItem(
+                jobInstance,
+                item,
+                input,
+                part,
+                segment,
+                source,
+                output,
+                preset,
+                operations,
+                expected,
+                streams,
+                log,
+                seconds,
+                dryRun,
+                ladder,
+                q);
+    }
+
+    /** Where the measuring filters' stats of this item go, beside its log, before {@code .psnr}, {@code .ssim}, {@code .json}. */
+    public java.nio.file.Path qualityStats() {
+        return java.nio.file.Path.of(log).resolveSibling("item-" + item + ".quality");
+    }
 
     /** A group's item numbers, "3,4,5": as logs and the Kubernetes Job's annotation show them. */
     public static String numbers(List<WorkItem> group) {

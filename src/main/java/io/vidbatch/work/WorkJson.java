@@ -152,6 +152,12 @@ public final class WorkJson {
         if (i.ladder() != null) {
             b.add("ladder", ladder(i.ladder()));
         }
+        if (i.quality() != null) {
+            Double min = i.quality().minQuality();
+            b.add(
+                    "quality",
+                    Json.createObjectBuilder().add("minQuality", min == null ? JsonValue.NULL : Json.createValue(min)));
+        }
         return b;
     }
 
@@ -176,6 +182,23 @@ public final class WorkJson {
                 .add("measureSeconds", r.measureSeconds())
                 .build()
                 .toString();
+    }
+
+    /** The measuring filters' means for one encode (its frames' figures are in the stats files). */
+    public static String writeMeans(Quality.Part q) {
+        return Json.createObjectBuilder()
+                .add("psnr", Math.min(Quality.IDENTICAL, q.psnr()))
+                .add("ssim", q.ssim())
+                .build()
+                .toString();
+    }
+
+    /** @return the PSNR and SSIM means {@link #writeMeans} wrote */
+    public static double[] readMeans(String json) {
+        JsonObject o = parseObject(json);
+        return new double[] {
+            o.getJsonNumber("psnr").doubleValue(), o.getJsonNumber("ssim").doubleValue()
+        };
     }
 
     /** A chunk's renditions as its summary lists them: id, file, bytes, frames, PSNR and SSIM means (null: not measured). */
@@ -283,7 +306,10 @@ public final class WorkJson {
                 o.getString("log"),
                 number(o, "seconds"),
                 o.getBoolean("dryRun", false),
-                o.get("ladder") instanceof JsonObject l ? ladder(l) : null);
+                o.get("ladder") instanceof JsonObject l ? ladder(l) : null,
+                o.get("quality") instanceof JsonObject q
+                        ? new QualityCheck(q.get("minQuality") instanceof JsonNumber n ? n.doubleValue() : null)
+                        : null);
     }
 
     private static JsonObjectBuilder result(WorkResult r) {

@@ -50,6 +50,7 @@ class ProcessLauncherIT {
                 out.resolveSibling("item.log").toString(),
                 seconds,
                 false,
+                null,
                 null);
     }
 
@@ -96,6 +97,7 @@ class ProcessLauncherIT {
                 dir.resolve("item2.log").toString(),
                 seconds,
                 false,
+                null,
                 null);
         List<Outcome> outcomes = LAUNCHER.run(
                 List.of(bad, good),

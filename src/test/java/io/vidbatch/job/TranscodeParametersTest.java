@@ -31,6 +31,20 @@ class TranscodeParametersTest {
     }
 
     @Test
+    void qualityIsMeasuredByDefaultForALadderOrAGateAndOnRequestForASingleFile() {
+        assertThat(parse("inputs", "a").parameters().quality()).isFalse();
+        assertThat(parse("inputs", "a", "quality", "true").parameters().quality())
+                .isTrue();
+        assertThat(parse("inputs", "a", "ladder", "h264-ladder").parameters().quality())
+                .isTrue();
+        assertThat(parse("inputs", "a", "minQuality", "35").parameters().quality())
+                .isTrue();
+        assertThat(parse("inputs", "a", "minQuality", "35", "quality", "false").errors())
+                .extracting(FieldError::toString)
+                .containsExactly("minQuality: a minQuality gate needs the quality measured (quality=true)");
+    }
+
+    @Test
     void groupsAreBoundedByWhatATerminationMessageCarriesAndDryRunIsABoolean() {
         assertThat(parse("inputs", "a", "groupSize", "20", "dryRun", "true").parameters())
                 .extracting(TranscodeParameters::groupSize, TranscodeParameters::dryRun)

@@ -97,7 +97,8 @@ class SplitterTest {
                             List.of(),
                             Expected.of(s.frames(), 0, s.seconds(), whole.tolerance(), true, false),
                             StreamPlan.Map.NONE,
-                            dir.resolve("log-" + s.index())),
+                            dir.resolve("log-" + s.index()),
+                            null),
                     Progress.Listener.IGNORE,
                     () -> false);
             pieces.add(new Joiner.Piece(enc, s.seconds()));
@@ -112,7 +113,8 @@ class SplitterTest {
                         List.of(),
                         Expected.of(0, 0, whole.seconds(), whole.tolerance(), false, true),
                         new StreamPlan.Map(List.of(0), List.of(), null),
-                        dir.resolve("log-a")),
+                        dir.resolve("log-a"),
+                        null),
                 Progress.Listener.IGNORE,
                 () -> false);
         Path out = dir.resolve("joined.mp4");

@@ -41,7 +41,8 @@ class StreamsTest {
                         List.of(),
                         e,
                         plan.map(),
-                        out.resolveSibling(out.getFileName() + ".log")),
+                        out.resolveSibling(out.getFileName() + ".log"),
+                        null),
                 Progress.Listener.IGNORE,
                 () -> false);
         return prober.probe(out);

@@ -122,7 +122,8 @@ class ThreadsTest {
                             List.of(),
                             expected,
                             StreamPlan.of(info, StreamPlan.ALL, preset).map(),
-                            dir.resolve(preset.id() + ".log")),
+                            dir.resolve(preset.id() + ".log"),
+                            null),
                     Progress.Listener.IGNORE,
                     () -> false);
             assertThat(r.frames()).as(preset.id()).isEqualTo(25);
@@ -139,7 +140,8 @@ class ThreadsTest {
                 List.of(),
                 Expected.of(25, 0, 1, 0.05, true, true),
                 new StreamPlan.Map(List.of(0), List.of(), hdr),
-                Path.of("/work/item.log"));
+                Path.of("/work/item.log"),
+                null);
     }
 
     /** The argument after the last {@code flag} in {@code args}. */

@@ -17,6 +17,12 @@ class TranscoderTest {
     final Transcoder transcoder = new Transcoder(Samples.TOOLS);
 
     private Transcoder.Result whole(Path source, Path out, List<Operation> ops, Progress.Listener l) throws Exception {
+        return whole(source, out, ops, l, null);
+    }
+
+    private Transcoder.Result whole(
+            Path source, Path out, List<Operation> ops, Progress.Listener l, Transcoder.Measure measure)
+            throws Exception {
         MediaInfo info = prober.probe(source);
         Expected e = io.vidbatch.job.plan.PlannerAccess.expected(source, info, ops);
         return transcoder.transcode(
@@ -28,9 +34,55 @@ class TranscoderTest {
                         ops,
                         e,
                         StreamPlan.of(info, StreamPlan.ALL, Preset.H264_480P).map(),
-                        out.resolveSibling("ffmpeg.log")),
+                        out.resolveSibling("ffmpeg.log"),
+                        measure),
                 l,
                 () -> false);
+    }
+
+    @Test
+    void aMeasuredEncodeCarriesWhatFfmpegsOwnFiltersMeasure() throws Exception {
+        Path src = Samples.sample("phone-vfr.mp4");
+        Path dir = Samples.scratch();
+        Path out = dir.resolve("measured.mp4");
+        Transcoder.Result r =
+                whole(src, out, List.of(), Progress.Listener.IGNORE, new Transcoder.Measure(dir.resolve("q"), 20.0));
+        Quality q = Quality.of(List.of(r.quality()));
+        String log = Samples.ffmpegOutput(
+                "-i",
+                out.toString(),
+                "-i",
+                src.toString(),
+                "-lavfi",
+                "[0:v]settb=1,setpts=N[d];[1:v]format=yuv420p,settb=1,setpts=N[s];[d][s]scale2ref=flags=bicubic[u][r];"
+                        + "[u]format=yuv420p,split[ua][ub];[r]split[ra][rb];[ua][ra]psnr;[ub][rb]ssim",
+                "-f",
+                "null",
+                "-");
+        java.util.regex.Matcher psnr =
+                java.util.regex.Pattern.compile("average:([0-9.]+)").matcher(log);
+        assertThat(psnr.find()).isTrue();
+        assertThat(q.psnr()).isCloseTo(Double.parseDouble(psnr.group(1)), org.assertj.core.data.Offset.offset(0.01));
+        assertThat(q.frames()).isEqualTo(Samples.videoFrames(src));
+        assertThat(Files.exists(dir.resolve("q.psnr"))).isTrue();
+    }
+
+    @Test
+    void anEncodeBelowMinQualityIsRefusedWithItsFigureAndNotPutInPlace() throws Exception {
+        Path dir = Samples.scratch();
+        Path out = dir.resolve("gated.mp4");
+        assertThatThrownBy(() -> whole(
+                        Samples.sample("phone-vfr.mp4"),
+                        out,
+                        List.of(),
+                        Progress.Listener.IGNORE,
+                        new Transcoder.Measure(dir.resolve("q"), 60.0)))
+                .isInstanceOf(BadMediaException.class)
+                .hasMessageMatching("PSNR [0-9.]+ dB is below minQuality 60.00 dB");
+        try (var files = Files.list(dir)) {
+            assertThat(files.map(f -> f.getFileName().toString()).filter(n -> n.endsWith(".mp4")))
+                    .isEmpty();
+        }
     }
 
     @Test
@@ -148,7 +200,8 @@ class TranscoderTest {
                                 io.vidbatch.job.plan.PlannerAccess.expected(src, info, List.of()),
                                 StreamPlan.of(info, StreamPlan.ALL, Preset.H264_1080P)
                                         .map(),
-                                dir.resolve("log")),
+                                dir.resolve("log"),
+                                null),
                         p -> underWay.compareAndSet(false, p.fraction() > 0),
                         underWay::get))
                 .isInstanceOf(StoppedException.class);
@@ -170,7 +223,8 @@ class TranscoderTest {
                         List.of(),
                         e,
                         StreamPlan.Map.NONE,
-                        out.resolveSibling("ffmpeg.log")),
+                        out.resolveSibling("ffmpeg.log"),
+                        null),
                 Progress.Listener.IGNORE,
                 () -> false);
     }

@@ -30,7 +30,19 @@ class WorkJsonTest {
             "/work/logs/item-3.log",
             6.4,
             false,
+            null,
             null);
+
+    @Test
+    void aQualityCheckSurvivesTheTripWithOrWithoutAGate() {
+        for (QualityCheck q : new QualityCheck[] {new QualityCheck(35.5), new QualityCheck(null)}) {
+            WorkItem measured = ITEM.withQuality(q);
+            assertThat(WorkJson.readItem(WorkJson.write(measured))).isEqualTo(measured);
+        }
+        double[] means = WorkJson.readMeans(WorkJson.writeMeans(
+                new io.vidbatch.media.Quality.Part(new double[0], new double[0], Double.POSITIVE_INFINITY, 0.97)));
+        assertThat(means).containsExactly(io.vidbatch.media.Quality.IDENTICAL, 0.97);
+    }
 
     @Test
     void itemsResultsAndOutcomesSurviveTheTrip() {
@@ -58,6 +70,7 @@ class WorkJsonTest {
                 "/work/logs/item-4.log",
                 3,
                 true,
+                null,
                 null);
         assertThat(WorkJson.readItems(WorkJson.writeItems(List.of(ITEM, dry)))).containsExactly(ITEM, dry);
         WorkResult r = new WorkResult(
@@ -125,7 +138,8 @@ class WorkJsonTest {
                 "/work/logs/item-3.log",
                 8.0,
                 false,
-                new LadderChunk(fit.kept(), chunk, false, 38.5));
+                new LadderChunk(fit.kept(), chunk, false, 38.5),
+                null);
         WorkItem back = WorkJson.readItem(WorkJson.write(item));
         assertThat(back).isEqualTo(item);
         assertThat(back.ladder().rungs().get(1).sarNum()).isEqualTo(640);

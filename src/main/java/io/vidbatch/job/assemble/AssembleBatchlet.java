@@ -8,6 +8,7 @@ import io.vidbatch.job.JobReport;
 import io.vidbatch.job.OutputNames;
 import io.vidbatch.job.TranscodeJob;
 import io.vidbatch.media.BadMediaException;
+import io.vidbatch.media.FfmpegRun;
 import io.vidbatch.media.Joiner;
 import io.vidbatch.media.MediaInfo;
 import io.vidbatch.media.Operation;
@@ -15,6 +16,7 @@ import io.vidbatch.media.Operations;
 import io.vidbatch.media.OutputFiles;
 import io.vidbatch.media.Part;
 import io.vidbatch.media.Preset;
+import io.vidbatch.media.Quality;
 import io.vidbatch.media.StreamPlan;
 import io.vidbatch.media.Thumbnailer;
 import io.vidbatch.media.ToolFailureException;
@@ -22,6 +24,8 @@ import io.vidbatch.store.InputState;
 import io.vidbatch.store.ItemState;
 import io.vidbatch.store.JobSettings;
 import io.vidbatch.store.WorkStore;
+import io.vidbatch.work.WorkItem;
+import io.vidbatch.work.WorkJson;
 import io.vidbatch.work.WorkResult;
 import jakarta.batch.api.AbstractBatchlet;
 import jakarta.batch.runtime.context.JobContext;
@@ -116,11 +120,22 @@ public class AssembleBatchlet extends AbstractBatchlet {
                             .assemble(input, detail, mine, encodeSeconds(mine), work);
                     done = detail.withOutput(a.output()).withLadder(a.ladder());
                 } else {
-                    done = detail.withOutput(assemble(input, detail, mine, streams, preset, ops, work));
+                    // Merged from every measured piece, and gated, before anything is joined.
+                    Quality quality = quality(mine);
+                    if (quality != null && js.minQuality() != null) {
+                        Quality.gate(quality, js.minQuality(), null);
+                    }
+                    done = detail.withOutput(assemble(input, detail, mine, streams, preset, ops, work)
+                            .withQuality(
+                                    quality,
+                                    quality == null ? null : settings.tools().vmaf(),
+                                    detail.unmeasured()));
                 }
                 InputDetail.Output output = done.output();
                 store.updateInput(
                         job, input.input(), InputState.DONE, note, store.json().toJson(done));
+                // The figures are in the report now; the frames' stats would fill the log folder.
+                all.forEach(i -> deleteStats(i.spec()));
                 LOG.info(String.format(
                         "input %d done: %s (%d frames, %.1f s, %d bytes)",
                         input.input(), output.path(), output.frames(), output.seconds(), output.bytes()));
@@ -210,7 +225,10 @@ public class AssembleBatchlet extends AbstractBatchlet {
                     encodeSeconds,
                     r.encodeFps(),
                     workers,
-                    List.of());
+                    List.of(),
+                    null,
+                    null,
+                    null);
         } else {
             List<Joiner.Piece> pieces = items.stream()
                     .filter(i -> i.part() == Part.VIDEO_SEGMENT)
@@ -237,9 +255,50 @@ public class AssembleBatchlet extends AbstractBatchlet {
                     encodeSeconds,
                     encodeSeconds > 0 ? frames / encodeSeconds : 0,
                     workers,
-                    List.of());
+                    List.of(),
+                    null,
+                    null,
+                    null);
         }
         return out.withThumbnails(thumbnails(output, out.seconds(), ops));
+    }
+
+    /**
+     * The output against its source, from what each measured piece's worker left beside its log:
+     * the frames' figures and the filters' means, merged as one run over the whole would give them.
+     */
+    private static Quality quality(List<WorkStore.ItemRow> items) throws BadMediaException {
+        List<WorkItem> measured = items.stream()
+                .map(WorkStore.ItemRow::spec)
+                .filter(i -> i.quality() != null)
+                .toList();
+        if (measured.isEmpty()) {
+            return null;
+        }
+        List<Quality.Part> parts = new ArrayList<>();
+        for (WorkItem i : measured) {
+            Path stats = i.qualityStats();
+            try {
+                double[] means = WorkJson.readMeans(Files.readString(statsFile(stats, ".json")));
+                parts.add(Quality.read(statsFile(stats, ".psnr"), statsFile(stats, ".ssim"), means[0], means[1]));
+            } catch (IOException | RuntimeException e) {
+                throw new BadMediaException(
+                        "the quality figures of " + i.piece() + " cannot be read: " + e.getMessage());
+            }
+        }
+        return Quality.of(parts);
+    }
+
+    private static Path statsFile(Path stats, String extension) {
+        return stats.resolveSibling(stats.getFileName() + extension);
+    }
+
+    private static void deleteStats(WorkItem i) {
+        if (i.quality() != null) {
+            for (String extension : List.of(".json", ".psnr", ".ssim", ".log")) {
+                FfmpegRun.deleteQuietly(statsFile(i.qualityStats(), extension));
+            }
+        }
     }
 
     private static double encodeSeconds(List<WorkStore.ItemRow> items) {

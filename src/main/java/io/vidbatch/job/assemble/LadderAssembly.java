@@ -177,7 +177,10 @@ final class LadderAssembly {
                 encodeSeconds,
                 encodeSeconds > 0 ? frames / encodeSeconds : 0,
                 workers,
-                List.of());
+                List.of(),
+                null,
+                null,
+                null);
         return new Assembled(out, detail.ladder().packaged(output.toString(), p.segments(), done));
     }
 }

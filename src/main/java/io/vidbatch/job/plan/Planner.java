@@ -27,6 +27,7 @@ import io.vidbatch.media.Tools;
 import io.vidbatch.store.InputState;
 import io.vidbatch.store.WorkStore;
 import io.vidbatch.work.LadderChunk;
+import io.vidbatch.work.QualityCheck;
 import io.vidbatch.work.WorkItem;
 
 import java.io.IOException;
@@ -50,6 +51,7 @@ final class Planner {
     /** The duration check's tolerance for a variable-rate video too long to list its frame gaps. */
     private static final double UNLISTED_LONGEST_FRAME_SECONDS = 1.0;
 
+    private final Tools tools;
     private final Prober prober;
     private final Splitter splitter;
     private final TranscodeParameters params;
@@ -63,6 +65,7 @@ final class Planner {
     Planner(Tools tools, TranscodeParameters params, Budget budget, Path outputDir, Path workDir, Path claims) {
         this.claims = claims;
         this.budget = budget;
+        this.tools = tools;
         this.prober = new Prober(tools);
         this.splitter = new Splitter(tools);
         this.params = params;
@@ -287,7 +290,7 @@ final class Planner {
                     0,
                     List.of(),
                     e.fit().skipped(),
-                    LadderOutput.NO_VMAF);
+                    tools.vmaf());
         } else if (split != null && split.split()) {
             Path dir = inputWorkDir(inputNo);
             int factor = Operations.frameFactor(params.operations());
@@ -338,6 +341,12 @@ final class Planner {
                     expected.seconds(),
                     null));
         }
+        String unmeasured = unmeasured(e);
+        if (ladder == null && params.quality() && unmeasured == null && !params.dryRun()) {
+            QualityCheck check = new QualityCheck(params.minQuality());
+            items.replaceAll(i -> i.part() == Part.AUDIO ? i : i.withQuality(check));
+            standby = standby == null ? null : standby.withQuality(check);
+        }
         InputDetail detail = new InputDetail(
                 InputDetail.Source.of(info),
                 expected,
@@ -345,13 +354,37 @@ final class Planner {
                 null,
                 ladder == null ? e.streams().fates() : ladderFates(e.streams().fates()),
                 ladder == null ? e.streams().chapters() : 0,
-                ladder);
+                ladder,
+                unmeasured);
         return new Planned(
                 new WorkStore.InputRow(
                         inputNo, c.given(), source, InputState.PLANNED, e.note(), output.toString(), null),
                 detail,
                 items,
                 standby);
+    }
+
+    /**
+     * Why this input's output cannot be measured against its source when quality is asked for:
+     * what an operation or a tone map does to the picture on purpose would count as loss. A
+     * scale does not: the output is scaled back to the source's size to be measured, as a
+     * ladder's rungs are.
+     */
+    private String unmeasured(Examined e) {
+        if (!params.quality() || params.ladder() != null || params.dryRun()) {
+            return null;
+        }
+        for (Operation op : params.operations()) {
+            if (!(op instanceof Operation.Scale
+                    || op instanceof Operation.Loudness
+                    || op instanceof Operation.Thumbnail)) {
+                return "quality not measured: " + op.spec() + " changes the picture on purpose";
+            }
+        }
+        if (e.streams().hdr() != null && !params.preset().tenBit()) {
+            return "quality not measured: the HDR source is tone-mapped to SDR";
+        }
+        return null;
     }
 
     /** A ladder carries the picture (as its rungs), the sound and text subtitles (as WebVTT); no chapters. */
@@ -452,7 +485,8 @@ final class Planner {
                 log.toString(),
                 seconds,
                 params.dryRun(),
-                ladder);
+                ladder,
+                null);
     }
 
     /**

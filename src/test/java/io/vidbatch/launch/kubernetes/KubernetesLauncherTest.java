@@ -91,6 +91,7 @@ class KubernetesLauncherTest {
                         dir.resolve("item-" + i + ".log").toString(),
                         1,
                         false,
+                        null,
                         null))
                 .toList();
     }
