@@ -20,7 +20,7 @@ every=$(awk -v r="$fps" 'BEGIN { split(r, f, "/"); printf "%d", 4 * f[1] / f[2] 
 keys=(-force_key_frames "expr:gte(t,n_forced*4)")
 codec_args() {
   case $1 in
-    h264) echo -c:v libx264 -preset veryfast -profile:v high -x264-params keyint=infinite:scenecut=0:open-gop=0 \
+    h264) echo -c:v libx264 -preset veryfast -profile:v high -x264-params keyint=infinite:scenecut=0:open-gop=0:sync-lookahead=0 \
       -forced-idr 1 -threads 2 "${keys[@]}" ;;
     hevc) echo -c:v libx265 -preset fast -tag:v hvc1 \
       -x265-params log-level=error:keyint=-1:scenecut=0:open-gop=0:pools=2:frame-threads=2 -forced-idr 1 "${keys[@]}" ;;

@@ -17,7 +17,7 @@ rungs=("1920:1080:22:6000000" "1280:720:23:3500000" "960:540:24:2000000" "640:36
 # The encoder settings of io.vidbatch.media.ChunkEncoder.
 enc() {
   echo -c:v libx264 -preset veryfast -profile:v high -crf "$1" -maxrate "$2" -bufsize $((2 * $2)) \
-    -x264-params keyint=infinite:scenecut=0:open-gop=0 -forced-idr 1 -threads 2 -force_key_frames "expr:gte(t,n_forced*4)" -an
+    -x264-params keyint=infinite:scenecut=0:open-gop=0:sync-lookahead=0 -forced-idr 1 -threads 2 -force_key_frames "expr:gte(t,n_forced*4)" -an
 }
 graph="[0:v]split=5[s0][s1][s2][s3][s4]" maps=()
 for i in "${!rungs[@]}"; do

@@ -65,7 +65,7 @@ run_plain() {
       -maxrate:v:$i "$peak" -bufsize:v:$i $((2 * peak)))
   done
   ffmpeg -hide_banner -nostdin -loglevel error -filter_threads "$n" -threads "$n" -y -i "$src" \
-    -filter_complex "$split" "${maps[@]}" -x264-params keyint=infinite:scenecut=0:open-gop=0 -forced-idr 1 \
+    -filter_complex "$split" "${maps[@]}" -x264-params keyint=infinite:scenecut=0:open-gop=0:sync-lookahead=0 -forced-idr 1 \
     -threads 2 -force_key_frames "expr:gte(t,n_forced*4)" -fps_mode passthrough \
     -map 0:a:0 -c:a aac -b:a 128k -map_metadata -1 -map_chapters -1 \
     -f dash -seg_duration 2 -use_template 1 -use_timeline 1 -hls_playlist 1 \
