@@ -293,6 +293,12 @@ function outputs(job) {
     if (thumbs.length === 0 && input.output) {
       figures.push(el('figure', {}, el('figcaption', {}, `${fileName(input.output.path)} · ${input.output.width}×${input.output.height}${measured(input.output)}`)));
     }
+    if (input.output && input.output.worstImage) {
+      figures.push(el('figure', { class: 'worst' },
+        el('img', { src: `${API}/jobs/${job.id}/inputs/${input.input}/worst`, class: 'thumbnail', loading: 'lazy',
+          alt: `worst frame of ${fileName(input.output.path)}` }),
+        el('figcaption', {}, `${fileName(input.output.path)} · worst frame ${input.output.worstFrame} · ${fixed(input.output.quality.psnrMin, 2)} dB`)));
+    }
   }
   if (figures.length === 0) {
     return el('p', { class: 'muted' }, ended(job.status) ? 'No outputs.' : 'Outputs appear when their input is assembled.');

@@ -303,6 +303,34 @@ public class JobsResource {
                 .build();
     }
 
+    /** The still of a measured output's worst frame (lowest PSNR against its source). */
+    @GET
+    @Path("{id}/inputs/{input}/worst")
+    @Produces("image/jpeg")
+    @RolesAllowed({Roles.ADMIN, Roles.SUBMITTER, Roles.MONITOR})
+    public Response worstFrame(@PathParam("id") long id, @PathParam("input") int input) throws SQLException {
+        executions(id);
+        JobReport report = reports.build(id);
+        String still = report == null
+                ? null
+                : report.inputs().stream()
+                        .filter(i -> i.input() == input && i.output() != null)
+                        .map(i -> i.output().worstImage())
+                        .filter(java.util.Objects::nonNull)
+                        .findFirst()
+                        .orElse(null);
+        if (still == null) {
+            throw ApiError.of(
+                    Response.Status.NOT_FOUND, "input " + input + " of job " + id + " has no worst-frame still");
+        }
+        java.nio.file.Path jpg = files().image(java.nio.file.Path.of(still))
+                .orElseThrow(() ->
+                        ApiError.of(Response.Status.NOT_FOUND, "the worst-frame still of input " + input + " is gone"));
+        return Response.ok(jpg.toFile())
+                .header("Cache-Control", "private, max-age=3600")
+                .build();
+    }
+
     /**
      * One file of an input's published ladder: its playlists, manifest and segments, by the names
      * the packager gives them. Playlists name the rest relatively, so a player pointed at

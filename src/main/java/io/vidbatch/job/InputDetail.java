@@ -55,6 +55,8 @@ public record InputDetail(
      * The verified output and how long it took.
      *
      * @param quality    the output against its source, when measured (a ladder's are per rendition)
+     * @param worstFrame the frame with the lowest PSNR (from 0, in display order), when measured
+     * @param worstImage a JPEG of that frame beside the output
      * @param vmaf       beside measured figures: why VMAF is not among them
      * @param unmeasured why the quality asked for was not measured, or null
      */
@@ -71,6 +73,8 @@ public record InputDetail(
             List<String> workers,
             List<String> thumbnails,
             Quality quality,
+            Long worstFrame,
+            String worstImage,
             String vmaf,
             String unmeasured) {
         public Output withThumbnails(List<String> files) {
@@ -87,11 +91,13 @@ public record InputDetail(
                     workers,
                     files,
                     quality,
+                    worstFrame,
+                    worstImage,
                     vmaf,
                     unmeasured);
         }
 
-        public Output withQuality(Quality q, String vmafVerdict, String why) {
+        public Output withQuality(Quality q, Long worst, String image, String vmafVerdict, String why) {
             return new Output(
                     path,
                     bytes,
@@ -105,6 +111,8 @@ public record InputDetail(
                     workers,
                     thumbnails,
                     q,
+                    worst,
+                    image,
                     vmafVerdict,
                     why);
         }

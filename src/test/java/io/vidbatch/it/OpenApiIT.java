@@ -26,6 +26,7 @@ class OpenApiIT {
                         "/api/v1/jobs/{id}/restart",
                         "/api/v1/jobs/{id}/items/{item}/log",
                         "/api/v1/jobs/{id}/inputs/{input}/thumbnails/{n}",
+                        "/api/v1/jobs/{id}/inputs/{input}/worst",
                         "/api/v1/catalog");
         // status answers asynchronously (a parked request): its answer is still described.
         assertThat(doc.getJsonObject("paths")

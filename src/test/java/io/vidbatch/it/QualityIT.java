@@ -62,6 +62,17 @@ class QualityIT {
                     .isLessThanOrEqualTo(q.getJsonNumber("psnrP1").doubleValue());
             assertThat(q.getJsonNumber("psnrP1").doubleValue())
                     .isLessThanOrEqualTo(q.getJsonNumber("psnr").doubleValue() + 3);
+            // The worst frame, and a still of it beside the output, served to the console.
+            assertThat(output.getJsonNumber("worstFrame").longValue())
+                    .isBetween(0L, q.getJsonNumber("frames").longValue() - 1);
+            Path still = Path.of(output.getString("worstImage"));
+            assertThat(still.getFileName().toString()).endsWith("-worst.jpg");
+            assertThat(Files.readAllBytes(still)).startsWith((byte) 0xFF, (byte) 0xD8);
+            Api.Reply served = Api.as(Api.MONITOR)
+                    .get(Api.appUrl() + "/api/v1/jobs/"
+                            + job.getJsonNumber("id").longValue() + "/inputs/" + in.getInt("input") + "/worst");
+            assertThat(served.status()).isEqualTo(200);
+            assertThat(served.header("Content-Type")).startsWith("image/jpeg");
         }
         // What a user sees under each output on the job's page.
         try (Browser b = new Browser()) {
@@ -95,9 +106,11 @@ class QualityIT {
         }
         Path out = Jobs.outputs().resolve(dir);
         try (Stream<Path> files = Files.exists(out) ? Files.walk(out) : Stream.empty()) {
-            assertThat(files.filter(Files::isRegularFile))
+            // The job's report, and nothing else.
+            assertThat(files.filter(Files::isRegularFile)
+                            .map(f -> f.getFileName().toString()))
                     .as("files under " + out)
-                    .isEmpty();
+                    .allMatch(n -> n.matches("vidbatch-report-[0-9]+\\.json"));
         }
     }
 

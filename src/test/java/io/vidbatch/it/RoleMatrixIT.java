@@ -31,14 +31,16 @@ class RoleMatrixIT {
 
     @Test
     void everyCallerGetsExactlyTheAnswerItShouldFromEveryEndpoint() throws Exception {
-        // The submitter's finished job (with a thumbnail and an item log) and a schedule to read.
+        // The submitter's finished job (with a thumbnail, a worst-frame still and an item log) and a schedule to read.
         long job = Jobs.submit(Jobs.body(
                 "inputs",
                 List.of("samples/screen-480p-noaudio.mp4"),
                 "outputDir",
                 Jobs.dir("it-matrix"),
                 "operations",
-                "thumbnail(at=50%)"));
+                "thumbnail(at=50%)",
+                "quality",
+                true));
         Jobs.waitForEnd(job, Duration.ofMinutes(1));
         String schedule = "matrix-" + Jobs.dir("it").replaceAll("[^a-z0-9-]", "");
         String scheduleBody = "{\"cron\": \"0 2 * * *\", \"enabled\": false, \"job\": "
@@ -69,6 +71,7 @@ class RoleMatrixIT {
                 new Row("GET", j + "/report", null, 401, 200, 200, 200, 404, 403),
                 new Row("GET", j + "/items/1/log", null, 401, 200, 200, 200, 404, 403),
                 new Row("GET", j + "/inputs/1/thumbnails/0", null, 401, 200, 200, 200, 404, 403),
+                new Row("GET", j + "/inputs/1/worst", null, 401, 200, 200, 200, 404, 403),
                 new Row("POST", j + "/stop", "", 401, 403, 409, 409, 404, 403),
                 new Row("POST", j + "/restart", "", 401, 403, 409, 409, 404, 403),
                 new Row("GET", api + "/schedules", null, 401, 200, 200, 200, 200, 403),

@@ -121,15 +121,19 @@ public class AssembleBatchlet extends AbstractBatchlet {
                     done = detail.withOutput(a.output()).withLadder(a.ladder());
                 } else {
                     // Merged from every measured piece, and gated, before anything is joined.
-                    Quality quality = quality(mine);
+                    List<Quality.Part> parts = qualityParts(mine);
+                    Quality quality = parts.isEmpty() ? null : Quality.of(parts);
                     if (quality != null && js.minQuality() != null) {
                         Quality.gate(quality, js.minQuality(), null);
                     }
-                    done = detail.withOutput(assemble(input, detail, mine, streams, preset, ops, work)
-                            .withQuality(
-                                    quality,
-                                    quality == null ? null : settings.tools().vmaf(),
-                                    detail.unmeasured()));
+                    InputDetail.Output out = assemble(input, detail, mine, streams, preset, ops, work);
+                    LadderAssembly.Worst worst = parts.isEmpty() ? null : LadderAssembly.Worst.of(parts);
+                    done = detail.withOutput(out.withQuality(
+                            quality,
+                            worst == null ? null : worst.frame(),
+                            worst == null ? null : worstStill(Path.of(out.path()), worst.frame()),
+                            quality == null ? null : settings.tools().vmaf(),
+                            detail.unmeasured()));
                 }
                 InputDetail.Output output = done.output();
                 store.updateInput(
@@ -228,6 +232,8 @@ public class AssembleBatchlet extends AbstractBatchlet {
                     List.of(),
                     null,
                     null,
+                    null,
+                    null,
                     null);
         } else {
             List<Joiner.Piece> pieces = items.stream()
@@ -258,6 +264,8 @@ public class AssembleBatchlet extends AbstractBatchlet {
                     List.of(),
                     null,
                     null,
+                    null,
+                    null,
                     null);
         }
         return out.withThumbnails(thumbnails(output, out.seconds(), ops));
@@ -267,14 +275,11 @@ public class AssembleBatchlet extends AbstractBatchlet {
      * The output against its source, from what each measured piece's worker left beside its log:
      * the frames' figures and the filters' means, merged as one run over the whole would give them.
      */
-    private static Quality quality(List<WorkStore.ItemRow> items) throws BadMediaException {
+    private static List<Quality.Part> qualityParts(List<WorkStore.ItemRow> items) throws BadMediaException {
         List<WorkItem> measured = items.stream()
                 .map(WorkStore.ItemRow::spec)
                 .filter(i -> i.quality() != null)
                 .toList();
-        if (measured.isEmpty()) {
-            return null;
-        }
         List<Quality.Part> parts = new ArrayList<>();
         for (WorkItem i : measured) {
             Path stats = i.qualityStats();
@@ -286,7 +291,21 @@ public class AssembleBatchlet extends AbstractBatchlet {
                         "the quality figures of " + i.piece() + " cannot be read: " + e.getMessage());
             }
         }
-        return Quality.of(parts);
+        return parts;
+    }
+
+    /** A still of the output's worst frame beside it, {@code <name>-worst.jpg}; null when it cannot be taken. */
+    private String worstStill(Path output, long frame) throws ToolFailureException {
+        String name = output.getFileName().toString();
+        Path jpg = output.resolveSibling(name.substring(0, name.lastIndexOf('.')) + "-worst.jpg");
+        try {
+            new Thumbnailer(settings.tools()).frame(output, frame, LadderAssembly.STILL_WIDTH, jpg);
+            return jpg.toString();
+        } catch (BadMediaException e) {
+            // As a thumbnail: logged, and it does not undo a verified output.
+            LOG.warning("no still of the worst frame of " + output + ": " + e.getMessage());
+            return null;
+        }
     }
 
     private static Path statsFile(Path stats, String extension) {

@@ -38,7 +38,7 @@ final class LadderAssembly {
     }
 
     private static final Logger LOG = Logger.getLogger(LadderAssembly.class.getName());
-    private static final int STILL_WIDTH = 480;
+    static final int STILL_WIDTH = 480;
 
     record Assembled(InputDetail.Output output, LadderOutput ladder) {}
 
@@ -178,6 +178,8 @@ final class LadderAssembly {
                 encodeSeconds > 0 ? frames / encodeSeconds : 0,
                 workers,
                 List.of(),
+                null,
+                null,
                 null,
                 null,
                 null);
