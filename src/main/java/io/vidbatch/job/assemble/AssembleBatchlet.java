@@ -8,7 +8,6 @@ import io.vidbatch.job.JobReport;
 import io.vidbatch.job.OutputNames;
 import io.vidbatch.job.TranscodeJob;
 import io.vidbatch.media.BadMediaException;
-import io.vidbatch.media.FfmpegRun;
 import io.vidbatch.media.Joiner;
 import io.vidbatch.media.MediaInfo;
 import io.vidbatch.media.Operation;
@@ -24,8 +23,6 @@ import io.vidbatch.store.InputState;
 import io.vidbatch.store.ItemState;
 import io.vidbatch.store.JobSettings;
 import io.vidbatch.store.WorkStore;
-import io.vidbatch.work.WorkItem;
-import io.vidbatch.work.WorkJson;
 import io.vidbatch.work.WorkResult;
 import jakarta.batch.api.AbstractBatchlet;
 import jakarta.batch.runtime.context.JobContext;
@@ -121,25 +118,16 @@ public class AssembleBatchlet extends AbstractBatchlet {
                     done = detail.withOutput(a.output()).withLadder(a.ladder());
                 } else {
                     // Merged from every measured piece, and gated, before anything is joined.
-                    List<Quality.Part> parts = qualityParts(mine);
-                    Quality quality = parts.isEmpty() ? null : Quality.of(parts);
-                    if (quality != null && js.minQuality() != null) {
-                        Quality.gate(quality, js.minQuality(), null);
-                    }
+                    List<Quality.Part> parts = OutputQuality.parts(mine);
+                    Quality quality = OutputQuality.gated(parts, js.minQuality());
                     InputDetail.Output out = assemble(input, detail, mine, streams, preset, ops, work);
-                    LadderAssembly.Worst worst = parts.isEmpty() ? null : LadderAssembly.Worst.of(parts);
-                    done = detail.withOutput(out.withQuality(
-                            quality,
-                            worst == null ? null : worst.frame(),
-                            worst == null ? null : worstStill(Path.of(out.path()), worst.frame()),
-                            quality == null ? null : settings.tools().vmaf(),
-                            detail.unmeasured()));
+                    done = detail.withOutput(
+                            new OutputQuality(settings.tools()).onto(out, parts, quality, detail.unmeasured()));
                 }
                 InputDetail.Output output = done.output();
                 store.updateInput(
                         job, input.input(), InputState.DONE, note, store.json().toJson(done));
-                // The figures are in the report now; the frames' stats would fill the log folder.
-                all.forEach(i -> deleteStats(i.spec()));
+                all.forEach(i -> OutputQuality.deleteStats(i.spec()));
                 LOG.info(String.format(
                         "input %d done: %s (%d frames, %.1f s, %d bytes)",
                         input.input(), output.path(), output.frames(), output.seconds(), output.bytes()));
@@ -269,55 +257,6 @@ public class AssembleBatchlet extends AbstractBatchlet {
                     null);
         }
         return out.withThumbnails(thumbnails(output, out.seconds(), ops));
-    }
-
-    /**
-     * The output against its source, from what each measured piece's worker left beside its log:
-     * the frames' figures and the filters' means, merged as one run over the whole would give them.
-     */
-    private static List<Quality.Part> qualityParts(List<WorkStore.ItemRow> items) throws BadMediaException {
-        List<WorkItem> measured = items.stream()
-                .map(WorkStore.ItemRow::spec)
-                .filter(i -> i.quality() != null)
-                .toList();
-        List<Quality.Part> parts = new ArrayList<>();
-        for (WorkItem i : measured) {
-            Path stats = i.qualityStats();
-            try {
-                double[] means = WorkJson.readMeans(Files.readString(statsFile(stats, ".json")));
-                parts.add(Quality.read(statsFile(stats, ".psnr"), statsFile(stats, ".ssim"), means[0], means[1]));
-            } catch (IOException | RuntimeException e) {
-                throw new BadMediaException(
-                        "the quality figures of " + i.piece() + " cannot be read: " + e.getMessage());
-            }
-        }
-        return parts;
-    }
-
-    /** A still of the output's worst frame beside it, {@code <name>-worst.jpg}; null when it cannot be taken. */
-    private String worstStill(Path output, long frame) throws ToolFailureException {
-        String name = output.getFileName().toString();
-        Path jpg = output.resolveSibling(name.substring(0, name.lastIndexOf('.')) + "-worst.jpg");
-        try {
-            new Thumbnailer(settings.tools()).frame(output, frame, LadderAssembly.STILL_WIDTH, jpg);
-            return jpg.toString();
-        } catch (BadMediaException e) {
-            // As a thumbnail: logged, and it does not undo a verified output.
-            LOG.warning("no still of the worst frame of " + output + ": " + e.getMessage());
-            return null;
-        }
-    }
-
-    private static Path statsFile(Path stats, String extension) {
-        return stats.resolveSibling(stats.getFileName() + extension);
-    }
-
-    private static void deleteStats(WorkItem i) {
-        if (i.quality() != null) {
-            for (String extension : List.of(".json", ".psnr", ".ssim", ".log")) {
-                FfmpegRun.deleteQuietly(statsFile(i.qualityStats(), extension));
-            }
-        }
     }
 
     private static double encodeSeconds(List<WorkStore.ItemRow> items) {
