@@ -77,6 +77,37 @@ public record InputDetail(
             String worstImage,
             String vmaf,
             String unmeasured) {
+        /** A verified output as made, before thumbnails and quality are added. */
+        public static Output of(
+                String path,
+                long bytes,
+                int width,
+                int height,
+                long frames,
+                double seconds,
+                boolean audio,
+                double encodeSeconds,
+                double encodeFps,
+                List<String> workers) {
+            return new Output(
+                    path,
+                    bytes,
+                    width,
+                    height,
+                    frames,
+                    seconds,
+                    audio,
+                    encodeSeconds,
+                    encodeFps,
+                    workers,
+                    List.of(),
+                    null,
+                    null,
+                    null,
+                    null,
+                    null);
+        }
+
         public Output withThumbnails(List<String> files) {
             return new Output(
                     path,

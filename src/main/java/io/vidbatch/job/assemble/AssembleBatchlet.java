@@ -206,7 +206,7 @@ public class AssembleBatchlet extends AbstractBatchlet {
         if (items.size() == 1 && items.get(0).part() == Part.WHOLE) {
             // Verified by the worker before it was renamed into place.
             WorkResult r = items.get(0).result();
-            out = new InputDetail.Output(
+            out = InputDetail.Output.of(
                     r.output(),
                     r.bytes(),
                     r.width(),
@@ -216,13 +216,7 @@ public class AssembleBatchlet extends AbstractBatchlet {
                     r.audio(),
                     encodeSeconds,
                     r.encodeFps(),
-                    workers,
-                    List.of(),
-                    null,
-                    null,
-                    null,
-                    null,
-                    null);
+                    workers);
         } else {
             List<Joiner.Piece> pieces = items.stream()
                     .filter(i -> i.part() == Part.VIDEO_SEGMENT)
@@ -238,7 +232,7 @@ public class AssembleBatchlet extends AbstractBatchlet {
             MediaInfo info = new Joiner(settings.tools())
                     .join(pieces, audio, Path.of(input.source()), streams, preset, output, detail.expected(), log);
             long frames = info.video().frames();
-            out = new InputDetail.Output(
+            out = InputDetail.Output.of(
                     output.toString(),
                     info.sizeBytes(),
                     info.video().displayWidth(),
@@ -248,13 +242,7 @@ public class AssembleBatchlet extends AbstractBatchlet {
                     info.hasAudio(),
                     encodeSeconds,
                     encodeSeconds > 0 ? frames / encodeSeconds : 0,
-                    workers,
-                    List.of(),
-                    null,
-                    null,
-                    null,
-                    null,
-                    null);
+                    workers);
         }
         return out.withThumbnails(thumbnails(output, out.seconds(), ops));
     }

@@ -166,7 +166,7 @@ final class LadderAssembly {
         long frames = detail.expected().frames();
         List<String> workers =
                 items.stream().map(i -> i.result().worker()).distinct().toList();
-        InputDetail.Output out = new InputDetail.Output(
+        InputDetail.Output out = InputDetail.Output.of(
                 output.toString(),
                 bytes,
                 top.width(),
@@ -176,13 +176,7 @@ final class LadderAssembly {
                 audio != null,
                 encodeSeconds,
                 encodeSeconds > 0 ? frames / encodeSeconds : 0,
-                workers,
-                List.of(),
-                null,
-                null,
-                null,
-                null,
-                null);
+                workers);
         return new Assembled(out, detail.ladder().packaged(output.toString(), p.segments(), done));
     }
 }
