@@ -15,8 +15,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -145,20 +143,10 @@ class LadderIT extends WithSimulatedCluster {
         List<JsonObject> renditions = renditions(ladder);
         for (int i = 0; i < renditions.size(); i++) {
             JsonObject q = renditions.get(i).getJsonObject("quality");
-            String out = Samples.ffmpegOutput(
-                    "-i",
-                    rendition(dir, i).toString(),
-                    "-i",
-                    Jobs.inputs().resolve(given).toString(),
-                    "-lavfi",
-                    "[0:v]settb=1,setpts=N[d];[1:v]format=yuv420p,settb=1,setpts=N[s];[d][s]scale2ref=flags=bicubic[u][r];"
-                            + "[u]format=yuv420p,split[ua][ub];[r]split[ra][rb];[ua][ra]psnr;[ub][rb]ssim",
-                    "-f",
-                    "null",
-                    "-");
-            assertThat(q.getJsonNumber("psnr").doubleValue()).isCloseTo(figure(out, "average:"), within(0.01));
-            assertThat(ssimDb(q.getJsonNumber("ssim").doubleValue()))
-                    .isCloseTo(ssimDb(figure(out, "All:")), within(0.01));
+            Samples.Measured ffmpeg =
+                    Samples.measuredByFfmpeg(rendition(dir, i), Jobs.inputs().resolve(given));
+            assertThat(q.getJsonNumber("psnr").doubleValue()).isCloseTo(ffmpeg.psnr(), within(0.01));
+            assertThat(Samples.ssimDb(q.getJsonNumber("ssim").doubleValue())).isCloseTo(ffmpeg.ssimDb(), within(0.01));
             assertThat(q.getJsonNumber("psnrMin").doubleValue())
                     .isLessThanOrEqualTo(q.getJsonNumber("psnrP1").doubleValue());
         }
@@ -346,15 +334,5 @@ class LadderIT extends WithSimulatedCluster {
                 .filter(l -> !l.isEmpty())
                 .distinct() // a frame with side data is listed twice
                 .collect(Collectors.joining(" "));
-    }
-
-    static double figure(String log, String label) {
-        Matcher m = Pattern.compile(Pattern.quote(label) + "([0-9.]+)").matcher(log);
-        assertThat(m.find()).as(label + " in " + log).isTrue();
-        return Double.parseDouble(m.group(1));
-    }
-
-    static double ssimDb(double ssim) {
-        return -10 * Math.log10(1 - ssim);
     }
 }

@@ -4,13 +4,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
@@ -20,8 +17,9 @@ class LadderPackagingTest {
 
     static Path dir;
     static Path source;
+    static LadderRun run;
     static Packager.Packaged packaged;
-    static List<List<Quality.Part>> parts = new ArrayList<>();
+    static List<List<Quality.Part>> parts;
     static List<Chunk> chunks;
     static final Ladder LADDER = Ladder.parse("360:h264:26:1M,240:h264:28:500k,720:h264:23:3M");
 
@@ -69,41 +67,15 @@ class LadderPackagingTest {
                 "aac",
                 "-shortest",
                 source.toString());
-        MediaInfo info = new Prober(Samples.TOOLS).probe(source);
-        PacketTimes packets = new Prober(Samples.TOOLS).packetsForCutting(source, "h264");
-        double[] times = packets.sortedTimes();
-        chunks = Chunk.cut(times, 8, times[0] + info.video().streamDuration(), packets.cleanCutTimes());
-        Ladder.Fit fit = LADDER.fit(640, 360);
-        List<Packager.RungChunks> rungs = new ArrayList<>();
-        fit.kept().forEach(f -> rungs.add(new Packager.RungChunks(f, new ArrayList<>())));
-        fit.kept().forEach(f -> parts.add(new ArrayList<>()));
-        Path work = Files.createDirectories(dir.resolve("work"));
-        for (Chunk c : chunks) {
-            ChunkFiles files = new ChunkFiles(work, c.index());
-            ChunkEncoder.Result r = new ChunkEncoder(Samples.TOOLS)
-                    .encode(
-                            new ChunkEncoder.Request(
-                                    source, fit.kept(), c, files, work.resolve("chunk-" + c.index() + ".log"), true),
-                            Progress.Listener.IGNORE,
-                            () -> false);
-            for (int i = 0; i < r.renditions().size(); i++) {
-                rungs.get(i).chunks().add(new Joiner.Piece(r.renditions().get(i).file(), c.seconds()));
-                parts.get(i).add(r.renditions().get(i).quality());
-            }
-        }
-        Path audio = dir.resolve("audio.mp4");
-        Samples.ffmpeg("-i", source.toString(), "-map", "0:a", "-c:a", "aac", audio.toString());
-        packaged = new Packager(Samples.TOOLS)
-                .packageLadder(
-                        rungs,
-                        audio,
-                        List.of(new Packager.AudioTrack("eng", null), new Packager.AudioTrack("fra", null)),
-                        source,
-                        List.of(),
-                        info.video().frameRate(),
-                        dir.resolve("out"),
-                        work,
-                        work.resolve("package.log"));
+        run = LadderRun.make(
+                dir,
+                source,
+                LADDER,
+                8,
+                List.of(new Packager.AudioTrack("eng", null), new Packager.AudioTrack("fra", null)));
+        packaged = run.packaged();
+        parts = run.parts();
+        chunks = run.chunks();
     }
 
     @Test
@@ -152,45 +124,17 @@ class LadderPackagingTest {
     void qualityFromChunksEqualsFfmpegsOwnFiltersOverTheWholeRendition() throws Exception {
         for (int i = 0; i < 2; i++) {
             Quality q = Quality.of(parts.get(i));
-            String out = Samples.ffmpegOutput(
-                    "-i",
-                    rendition(i).toString(),
-                    "-i",
-                    source.toString(),
-                    "-lavfi",
-                    "[0:v]settb=1,setpts=N[d];[1:v]format=yuv420p,settb=1,setpts=N[s];[d][s]scale2ref=flags=bicubic[u][r];"
-                            + "[u]format=yuv420p,split[ua][ub];[r]split[ra][rb];[ua][ra]psnr;[ub][rb]ssim",
-                    "-f",
-                    "null",
-                    "-");
-            assertThat(q.psnr()).isCloseTo(figure(out, "average:"), within(0.01));
-            assertThat(Quality.decibels(q.ssim())).isCloseTo(Quality.decibels(figure(out, "All:")), within(0.01));
+            Samples.Measured ffmpeg = Samples.measuredByFfmpeg(rendition(i), source);
+            assertThat(q.psnr()).isCloseTo(ffmpeg.psnr(), within(0.01));
+            assertThat(Quality.decibels(q.ssim())).isCloseTo(ffmpeg.ssimDb(), within(0.01));
             assertThat(q.frames()).isEqualTo(Samples.videoFrames(source));
             assertThat(q.psnrMin()).isLessThanOrEqualTo(q.psnrP1());
             assertThat(q.psnrP1()).isLessThan(q.psnr() + 5);
         }
     }
 
-    private static double figure(String log, String label) {
-        Matcher m = Pattern.compile(Pattern.quote(label) + "([0-9.]+)").matcher(log);
-        assertThat(m.find()).as(label + " in " + log).isTrue();
-        return Double.parseDouble(m.group(1));
-    }
-
-    /** A rung's init segment and media segments back to back: one fragmented MP4 ffprobe reads. */
     static Path rendition(int rung) throws IOException {
-        Path whole = dir.resolve("rung-" + rung + ".mp4");
-        try (OutputStream out = Files.newOutputStream(whole)) {
-            Files.copy(packaged.dir().resolve("init-" + rung + ".m4s"), out);
-            for (int n = 1; Files.exists(segment(rung, n)); n++) {
-                Files.copy(segment(rung, n), out);
-            }
-        }
-        return whole;
-    }
-
-    private static Path segment(int rung, int n) {
-        return packaged.dir().resolve(String.format("seg-%d-%05d.m4s", rung, n));
+        return run.rendition(rung);
     }
 
     private static String keyframeTimes(Path video) throws Exception {

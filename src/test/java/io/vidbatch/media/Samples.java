@@ -44,6 +44,47 @@ public final class Samples {
         return output("ffmpeg", List.of("-hide_banner", "-nostdin"), args);
     }
 
+    /** What ffmpeg's own filters measured: the {@code psnr} filter's average (dB) and the {@code ssim} filter's All. */
+    public record Measured(double psnr, double ssim) {
+        public double ssimDb() {
+            return Samples.ssimDb(ssim);
+        }
+    }
+
+    /** SSIM as dB, where a difference of 0.01 is as fine as PSNR's: -10·log10(1 - SSIM). */
+    public static double ssimDb(double ssim) {
+        return -10 * Math.log10(1 - ssim);
+    }
+
+    /**
+     * ffmpeg's {@code psnr} and {@code ssim} filters over an encode against its source, run the way
+     * vidbatch measures (the encode scaled back to the source's size, bicubic, 8-bit 4:2:0, frames
+     * paired in order): the figures a test holds the product's own against.
+     */
+    public static Measured measuredByFfmpeg(Path encode, Path source) throws IOException, InterruptedException {
+        String log = ffmpegOutput(
+                "-i",
+                encode.toString(),
+                "-i",
+                source.toString(),
+                "-lavfi",
+                "[0:v]settb=1,setpts=N[d];[1:v]format=yuv420p,settb=1,setpts=N[s];[d][s]scale2ref=flags=bicubic[u][r];"
+                        + "[u]format=yuv420p,split[ua][ub];[r]split[ra][rb];[ua][ra]psnr;[ub][rb]ssim",
+                "-f",
+                "null",
+                "-");
+        return new Measured(figure(log, "average:"), figure(log, "All:"));
+    }
+
+    private static double figure(String log, String label) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile(java.util.regex.Pattern.quote(label) + "([0-9.]+)")
+                .matcher(log);
+        if (!m.find()) {
+            throw new IllegalStateException("no " + label + " in ffmpeg's log:\n" + log);
+        }
+        return Double.parseDouble(m.group(1));
+    }
+
     /** ffprobe's standard output of a run that must succeed. */
     public static String ffprobeOutput(String... args) throws IOException, InterruptedException {
         return output("ffprobe", List.of(), args);

@@ -48,21 +48,9 @@ class TranscoderTest {
         Transcoder.Result r =
                 whole(src, out, List.of(), Progress.Listener.IGNORE, new Transcoder.Measure(dir.resolve("q"), 20.0));
         Quality q = Quality.of(List.of(r.quality()));
-        String log = Samples.ffmpegOutput(
-                "-i",
-                out.toString(),
-                "-i",
-                src.toString(),
-                "-lavfi",
-                "[0:v]settb=1,setpts=N[d];[1:v]format=yuv420p,settb=1,setpts=N[s];[d][s]scale2ref=flags=bicubic[u][r];"
-                        + "[u]format=yuv420p,split[ua][ub];[r]split[ra][rb];[ua][ra]psnr;[ub][rb]ssim",
-                "-f",
-                "null",
-                "-");
-        java.util.regex.Matcher psnr =
-                java.util.regex.Pattern.compile("average:([0-9.]+)").matcher(log);
-        assertThat(psnr.find()).isTrue();
-        assertThat(q.psnr()).isCloseTo(Double.parseDouble(psnr.group(1)), org.assertj.core.data.Offset.offset(0.01));
+        Samples.Measured ffmpeg = Samples.measuredByFfmpeg(out, src);
+        assertThat(q.psnr()).isCloseTo(ffmpeg.psnr(), org.assertj.core.data.Offset.offset(0.01));
+        assertThat(Quality.decibels(q.ssim())).isCloseTo(ffmpeg.ssimDb(), org.assertj.core.data.Offset.offset(0.01));
         assertThat(q.frames()).isEqualTo(Samples.videoFrames(src));
         assertThat(Files.exists(dir.resolve("q.psnr"))).isTrue();
     }
