@@ -131,7 +131,6 @@ run_job() { # run_job LAUNCHER NAME -> job id, after checking it is ALL DONE
   echo "$id"
 }
 
-median() { sort -g | awk '{a[NR]=$1} END {if (NR) print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
 
 results=()
 for launcher in $launchers; do

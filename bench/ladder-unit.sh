@@ -7,11 +7,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 dir="$(pwd)/target/bench/ladder-unit"
-src="$(pwd)/target/bench/inputs/ladder/film-1080p-60s.mp4"
-mkdir -p "$dir" "$(dirname "$src")"
-[[ -s $src ]] || ffmpeg -hide_banner -nostdin -loglevel error -y -f lavfi -i "testsrc2=size=1920x1080:rate=30" \
-  -f lavfi -i "sine=f=440:r=48000" -t 60 -c:v libx264 -preset veryfast -g 60 -pix_fmt yuv420p -c:a aac -b:a 128k \
-  -shortest "$src"
+source scripts/lib.sh
+src=$(bench_film)
+mkdir -p "$dir"
 cd "$dir"
 rungs=("1920:1080:22:6000000" "1280:720:23:3500000" "960:540:24:2000000" "640:360:25:1000000" "426:240:26:500000")
 # The encoder settings of io.vidbatch.media.ChunkEncoder.

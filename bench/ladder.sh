@@ -19,21 +19,11 @@ source scripts/lib.sh
 
 rounds=${ROUNDS:-3}
 dir="$(pwd)/target/bench"
-inputs="$dir/inputs/ladder"
-mkdir -p "$inputs" "$dir/plain-ladder"
-src="$inputs/film-1080p-60s.mp4"
-if [[ ! -s $src ]]; then
-  say "generating a 60 s 1080p source"
-  ffmpeg -hide_banner -nostdin -loglevel error -y -f lavfi -i "testsrc2=size=1920x1080:rate=30" \
-    -f lavfi -i "sine=f=440:r=48000" -t 60 -c:v libx264 -preset veryfast -g 60 -pix_fmt yuv420p \
-    -c:a aac -b:a 128k -shortest "$src"
-fi
+mkdir -p "$dir/plain-ladder"
+src=$(bench_film)
 say "building vidbatch"
 vb_build
 vb_start "$dir/inputs" "$dir/outputs"
-
-now() { date +%s.%N; }
-elapsed() { awk -v a="$1" -v b="$(now)" 'BEGIN {printf "%.2f", b - a}'; }
 
 # run_vidbatch NAME [QUALITY]: one ladder job, timed from submission until it is seen COMPLETED.
 run_vidbatch() {
@@ -73,8 +63,6 @@ run_plain() {
     -adaptation_sets "id=0,streams=0,1,2,3,4 id=1,streams=5" "$out/manifest.mpd"
   elapsed "$start"
 }
-
-median() { sort -g | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
 
 say "warm-up: the same job once, not timed"
 run_vidbatch warmup >/dev/null

@@ -11,21 +11,10 @@ source scripts/lib.sh
 
 rounds=${ROUNDS:-3}
 dir="$(pwd)/target/bench"
-inputs="$dir/inputs/ladder"
-mkdir -p "$inputs"
-src="$inputs/film-1080p-60s.mp4"
-if [[ ! -s $src ]]; then
-  say "generating a 60 s 1080p source"
-  ffmpeg -hide_banner -nostdin -loglevel error -y -f lavfi -i "testsrc2=size=1920x1080:rate=30" \
-    -f lavfi -i "sine=f=440:r=48000" -t 60 -c:v libx264 -preset veryfast -g 60 -pix_fmt yuv420p \
-    -c:a aac -b:a 128k -shortest "$src"
-fi
+bench_film >/dev/null
 say "building vidbatch"
 vb_build
 vb_start "$dir/inputs" "$dir/outputs"
-
-now() { date +%s.%N; }
-elapsed() { awk -v a="$1" -v b="$(now)" 'BEGIN {printf "%.2f", b - a}'; }
 
 # run NAME QUALITY: one job, timed from submission until it is seen COMPLETED.
 run() {
@@ -36,8 +25,6 @@ run() {
   [[ $status == COMPLETED ]] || die "job $id ended $status"
   elapsed "$start"
 }
-
-median() { sort -g | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
 
 say "warm-up: the job once, not timed"
 run warmup false >/dev/null

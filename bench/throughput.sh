@@ -33,8 +33,6 @@ say "building vidbatch"
 vb_build
 vb_start "$dir/inputs" "$dir/outputs"
 
-now() { date +%s.%N; }
-elapsed() { awk -v a="$1" -v b="$(now)" 'BEGIN {printf "%.2f", b - a}'; }
 
 # run_vidbatch NAME: one job over all inputs, timed from submission until it is seen COMPLETED.
 run_vidbatch() {
@@ -66,7 +64,6 @@ run_plain() {
   elapsed "$start"
 }
 
-median() { sort -g | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
 
 say "warm-up: the same job once, not timed"
 run_vidbatch warmup >/dev/null

@@ -66,3 +66,23 @@ vb_outcome() {
 vb_ended() {
   [[ $1 == COMPLETED || $1 == FAILED || $1 == STOPPED || $1 == ABANDONED ]]
 }
+
+# For the benches: wall clock, seconds since a start, the median of numbers on stdin.
+now() { date +%s.%N; }
+elapsed() { awk -v a="$1" -v b="$(now)" 'BEGIN {printf "%.2f", b - a}'; }
+median() { sort -g | awk '{a[NR]=$1} END {if (NR) print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
+
+# The ladder and quality benches' source, made once: 60 s 1920x1080 30 fps H.264 with AAC.
+# Prints its path.
+bench_film() {
+  local src
+  src="$(pwd)/target/bench/inputs/ladder/film-1080p-60s.mp4"
+  if [[ ! -s $src ]]; then
+    mkdir -p "$(dirname "$src")"
+    say "generating a 60 s 1080p source"
+    ffmpeg -hide_banner -nostdin -loglevel error -y -f lavfi -i "testsrc2=size=1920x1080:rate=30" \
+      -f lavfi -i "sine=f=440:r=48000" -t 60 -c:v libx264 -preset veryfast -g 60 -pix_fmt yuv420p \
+      -c:a aac -b:a 128k -shortest "$src"
+  fi
+  echo "$src"
+}
