@@ -113,7 +113,7 @@ public final class Transcoder {
         }
     }
 
-    /** A segment's figures are ffmpeg's account; its picture is measured once joined. */
+    /** A segment's figures are ffmpeg's account; its picture is verified once joined. */
     private static Result segment(Request r, FfmpegRun.Outcome o, Quality.Part quality) {
         return new Result(
                 r.output(),
