@@ -217,8 +217,8 @@ public final class ChunkEncoder {
                 List.of(
                         "-x264-params",
                         // sync-lookahead=0: x264's threaded lookahead makes other bytes now and
-                        // then (9 different outputs in 30 runs of one chunk under load, none with
-                        // it off, at the same speed: docs/decisions/010).
+                        // then under load (bench/x264-lookahead.sh: 9 distinct outputs of 30 runs,
+                        // 1 with it off, at the same speed; docs/decisions/010).
                         "keyint=infinite:scenecut=0:open-gop=0:sync-lookahead=0",
                         "-forced-idr",
                         "1",
