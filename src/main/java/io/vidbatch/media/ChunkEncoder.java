@@ -86,13 +86,13 @@ public final class ChunkEncoder {
             }
             QualityMeter.Measured measured = null;
             if (r.measure) {
-                List<String> names = new ArrayList<>();
+                List<QualityFiles> files = new ArrayList<>();
                 for (int i = 0; i < r.rungs.size(); i++) {
-                    names.add(ChunkFiles.statsName(r.chunk.index(), i));
+                    files.add(r.files.quality(i));
                 }
                 measured = new QualityMeter(tools)
                         .measure(
-                                new QualityMeter.Request(r.source, r.chunk, temps, r.files.dir(), names, qualityLog),
+                                new QualityMeter.Request(r.source, r.chunk, temps, files, qualityLog),
                                 r.chunk.frames(),
                                 r.chunk.seconds(),
                                 stopRequested);

@@ -17,16 +17,8 @@ public record ChunkFiles(Path dir, int chunk) {
         return dir.resolve("chunk-" + chunk + ".json");
     }
 
-    public Path psnr(int rung) {
-        return dir.resolve(statsName(chunk, rung) + ".psnr");
-    }
-
-    public Path ssim(int rung) {
-        return dir.resolve(statsName(chunk, rung) + ".ssim");
-    }
-
-    /** The measuring filters' stats files' name, before {@code .psnr} and {@code .ssim}. */
-    static String statsName(int chunk, int rung) {
-        return "chunk-" + chunk + "-r" + rung;
+    /** What measuring a rung's rendition of this chunk leaves. */
+    public QualityFiles quality(int rung) {
+        return new QualityFiles(dir.resolve("chunk-" + chunk + "-r" + rung));
     }
 }

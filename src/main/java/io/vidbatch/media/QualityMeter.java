@@ -27,19 +27,14 @@ public final class QualityMeter {
      * @param source  what the encodes were made from
      * @param chunk   the stretch of it they hold, or null for all of it
      * @param encodes the encodes, each with every frame of the stretch
-     * @param dir     where the filters' stats files go (ffmpeg runs there: a path inside a filter
-     *                graph would need escaping)
-     * @param names   each encode's stats files' name, without extension: {@code .psnr}, {@code .ssim}
+     * @param files   each encode's stats files, all in one folder (ffmpeg runs there: a path
+     *                inside a filter graph would need escaping)
      * @param log     ffmpeg's log of the run
      */
-    public record Request(Path source, Chunk chunk, List<Path> encodes, Path dir, List<String> names, Path log) {
+    public record Request(Path source, Chunk chunk, List<Path> encodes, List<QualityFiles> files, Path log) {
 
-        public Path psnr(int encode) {
-            return dir.resolve(names.get(encode) + ".psnr");
-        }
-
-        public Path ssim(int encode) {
-            return dir.resolve(names.get(encode) + ".ssim");
+        Path dir() {
+            return files.get(0).stem().getParent();
         }
     }
 
@@ -49,13 +44,16 @@ public final class QualityMeter {
     public Measured measure(Request r, long frames, double seconds, BooleanSupplier stopRequested)
             throws BadMediaException, ToolFailureException, StoppedException {
         FfmpegRun.Outcome run =
-                new FfmpegRun(command(r), r.log, seconds).in(r.dir).run(Progress.Listener.IGNORE, stopRequested);
+                new FfmpegRun(command(r), r.log, seconds).in(r.dir()).run(Progress.Listener.IGNORE, stopRequested);
         try {
             String log = Files.readString(r.log);
             List<Quality.Part> parts = new ArrayList<>();
             for (int i = 0; i < r.encodes.size(); i++) {
                 Quality.Part q = Quality.read(
-                        r.psnr(i), r.ssim(i), mean(log, "psnr@r" + i, "average:"), mean(log, "ssim@r" + i, "All:"));
+                        r.files.get(i).psnr(),
+                        r.files.get(i).ssim(),
+                        mean(log, "psnr@r" + i, "average:"),
+                        mean(log, "ssim@r" + i, "All:"));
                 if (q.psnrFrames().length != frames) {
                     throw new BadMediaException("quality check measured " + q.psnrFrames().length + " frames of "
                             + r.encodes.get(i).getFileName() + ", expected " + frames);
@@ -101,8 +99,8 @@ public final class QualityMeter {
                     i + 1,
                     ORDER,
                     i,
-                    r.psnr(i).getFileName(),
-                    r.ssim(i).getFileName()));
+                    r.files.get(i).psnr().getFileName(),
+                    r.files.get(i).ssim().getFileName()));
             maps.addAll(List.of("-map", "[o" + i + "]", "-map", "[q" + i + "]"));
         }
         cmd.addAll(List.of("-filter_complex", g.toString()));

@@ -43,11 +43,11 @@ public final class Transcoder {
     /**
      * Measuring the encode against its source before it is renamed into place.
      *
-     * @param stats      where the measuring filters' stats go, without extension ({@code .psnr}, {@code .ssim})
+     * @param files      where the measuring filters' stats and the run's log go
      * @param minQuality a PSNR the encode may not fall below (null: none); applied here to a whole
      *                   file only, a segment's figure means nothing until its input's are merged
      */
-    public record Measure(Path stats, Double minQuality) {}
+    public record Measure(QualityFiles files, Double minQuality) {}
 
     /**
      * The verified output: what ffprobe measured on it, and how long the encode took. For a video
@@ -134,16 +134,10 @@ public final class Transcoder {
         if (r.measure() == null || frames == 0) {
             return null;
         }
-        Path stats = r.measure().stats();
+        QualityFiles files = r.measure().files();
         return new QualityMeter(tools)
                 .measure(
-                        new QualityMeter.Request(
-                                r.source(),
-                                null,
-                                List.of(encode),
-                                stats.getParent(),
-                                List.of(stats.getFileName().toString()),
-                                stats.resolveSibling(stats.getFileName() + ".log")),
+                        new QualityMeter.Request(r.source(), null, List.of(encode), List.of(files), files.log()),
                         frames,
                         r.expected().seconds(),
                         stopRequested)

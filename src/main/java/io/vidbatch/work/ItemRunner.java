@@ -86,15 +86,13 @@ public final class ItemRunner {
                 item.quality() == null
                         ? null
                         : new Transcoder.Measure(
-                                item.qualityStats(),
+                                item.qualityFiles(),
                                 item.part() == Part.WHOLE ? item.quality().minQuality() : null));
         try {
             Transcoder.Result r = transcoder.transcode(
                     request, p -> launch.progress().update(item.item(), p), launch.stopRequested());
             if (r.quality() != null) {
-                writeAtomically(
-                        item.qualityStats().resolveSibling(item.qualityStats().getFileName() + ".json"),
-                        WorkJson.writeMeans(r.quality()));
+                writeAtomically(item.qualityFiles().means(), WorkJson.writeMeans(r.quality()));
             }
             return new WorkResult(
                     r.output().toString(),

@@ -2,6 +2,7 @@ package io.vidbatch.work;
 
 import io.vidbatch.media.Expected;
 import io.vidbatch.media.Part;
+import io.vidbatch.media.QualityFiles;
 import io.vidbatch.media.StreamPlan;
 
 import java.util.List;
@@ -61,9 +62,9 @@ public record WorkItem(
                 q);
     }
 
-    /** Where the measuring filters' stats of this item go, beside its log, before {@code .psnr}, {@code .ssim}, {@code .json}. */
-    public java.nio.file.Path qualityStats() {
-        return java.nio.file.Path.of(log).resolveSibling("item-" + item + ".quality");
+    /** Where measuring this item leaves its figures: beside its log. */
+    public QualityFiles qualityFiles() {
+        return new QualityFiles(java.nio.file.Path.of(log).resolveSibling("item-" + item + ".quality"));
     }
 
     /** A group's item numbers, "3,4,5": as logs and the Kubernetes Job's annotation show them. */

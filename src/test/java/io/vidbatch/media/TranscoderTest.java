@@ -45,8 +45,12 @@ class TranscoderTest {
         Path src = Samples.sample("phone-vfr.mp4");
         Path dir = Samples.scratch();
         Path out = dir.resolve("measured.mp4");
-        Transcoder.Result r =
-                whole(src, out, List.of(), Progress.Listener.IGNORE, new Transcoder.Measure(dir.resolve("q"), 20.0));
+        Transcoder.Result r = whole(
+                src,
+                out,
+                List.of(),
+                Progress.Listener.IGNORE,
+                new Transcoder.Measure(new QualityFiles(dir.resolve("q")), 20.0));
         Quality q = Quality.of(List.of(r.quality()));
         Samples.Measured ffmpeg = Samples.measuredByFfmpeg(out, src);
         assertThat(q.psnr()).isCloseTo(ffmpeg.psnr(), org.assertj.core.data.Offset.offset(0.01));
@@ -64,7 +68,7 @@ class TranscoderTest {
                         out,
                         List.of(),
                         Progress.Listener.IGNORE,
-                        new Transcoder.Measure(dir.resolve("q"), 60.0)))
+                        new Transcoder.Measure(new QualityFiles(dir.resolve("q")), 60.0)))
                 .isInstanceOf(BadMediaException.class)
                 .hasMessageMatching("PSNR [0-9.]+ dB is below minQuality 60.00 dB");
         try (var files = Files.list(dir)) {

@@ -105,7 +105,12 @@ final class LadderAssembly {
                             .chunks()
                             .add(new Joiner.Piece(Path.of(r.file()), l.chunk().seconds()));
                     if (r.psnr() != null) {
-                        quality.get(i).add(Quality.read(files.psnr(i), files.ssim(i), r.psnr(), r.ssim()));
+                        quality.get(i)
+                                .add(Quality.read(
+                                        files.quality(i).psnr(),
+                                        files.quality(i).ssim(),
+                                        r.psnr(),
+                                        r.ssim()));
                     }
                 }
             } catch (IOException | RuntimeException e) {

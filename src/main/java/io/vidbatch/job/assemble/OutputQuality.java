@@ -4,6 +4,7 @@ import io.vidbatch.job.InputDetail;
 import io.vidbatch.media.BadMediaException;
 import io.vidbatch.media.FfmpegRun;
 import io.vidbatch.media.Quality;
+import io.vidbatch.media.QualityFiles;
 import io.vidbatch.media.Thumbnailer;
 import io.vidbatch.media.ToolFailureException;
 import io.vidbatch.media.Tools;
@@ -39,10 +40,10 @@ final class OutputQuality {
                 .map(WorkStore.ItemRow::spec)
                 .filter(i -> i.quality() != null)
                 .toList()) {
-            Path stats = i.qualityStats();
+            QualityFiles files = i.qualityFiles();
             try {
-                double[] means = WorkJson.readMeans(Files.readString(file(stats, ".json")));
-                parts.add(Quality.read(file(stats, ".psnr"), file(stats, ".ssim"), means[0], means[1]));
+                double[] means = WorkJson.readMeans(Files.readString(files.means()));
+                parts.add(Quality.read(files.psnr(), files.ssim(), means[0], means[1]));
             } catch (IOException | RuntimeException e) {
                 throw new BadMediaException(
                         "the quality figures of " + i.piece() + " cannot be read: " + e.getMessage());
@@ -93,13 +94,7 @@ final class OutputQuality {
     /** Once the figures are in the report: the frames' stats would fill the log folder. */
     static void deleteStats(WorkItem i) {
         if (i.quality() != null) {
-            for (String extension : List.of(".json", ".psnr", ".ssim", ".log")) {
-                FfmpegRun.deleteQuietly(file(i.qualityStats(), extension));
-            }
+            i.qualityFiles().all().forEach(FfmpegRun::deleteQuietly);
         }
-    }
-
-    private static Path file(Path stats, String extension) {
-        return stats.resolveSibling(stats.getFileName() + extension);
     }
 }
