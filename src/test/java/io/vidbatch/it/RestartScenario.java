@@ -34,13 +34,43 @@ final class RestartScenario {
         LIBERTY_API
     }
 
-    /** Stops the job after two items are committed, restarts it and checks it. Returns the job's id. */
+    /**
+     * Stops the job after two items are committed, restarts it and checks it. Returns the job's id.
+     *
+     * <p>The item in flight is held still (its ffmpeg SIGSTOPped) before the stop is sent: a short
+     * sample finishes in half a second, and a stop that takes longer than that to reach the
+     * partition (CI saw it on PostgreSQL) would otherwise let every item commit before it. Held,
+     * that ffmpeg can only be ended by the stop, as an hour-long encode would be.
+     */
     static long run(Jobs jobs, Via via, List<String> inputs, String outputDir) throws Exception {
         long id = submit(jobs, inputs, outputDir, "local");
-        jobs.await(id, Duration.ofMinutes(2), RestartScenario::twoDone, "2 items done");
+        String folder = "/" + outputDir + "/";
+        ProcessHandle held = Waits.await(
+                        "2 items done and an ffmpeg at work on the next, held still",
+                        Duration.ofMinutes(2),
+                        Duration.ofMillis(50))
+                .until(
+                        () -> {
+                            if (!twoDone(jobs.fetch(id))) {
+                                return Optional.<ProcessHandle>empty();
+                            }
+                            Optional<ProcessHandle> ffmpeg = ProcessHandle.allProcesses()
+                                    .filter(p -> isFfmpeg(p)
+                                            && p.info().commandLine().orElse("").contains(folder))
+                                    .findFirst();
+                            if (ffmpeg.isPresent()) {
+                                ItServer.signal("STOP", ffmpeg.get());
+                            }
+                            return ffmpeg;
+                        },
+                        Optional::isPresent)
+                .orElseThrow();
         control(jobs, via, id, "stop");
         JsonObject stopped = jobs.awaitEnd(id, Duration.ofMinutes(1));
         assertThat(stopped.getString("status")).isEqualTo("STOPPED");
+        assertThat(ItServer.running(held))
+                .as("the held ffmpeg once its job has stopped")
+                .isFalse();
         restartAndCheck(
                 jobs,
                 via,
