@@ -10,7 +10,7 @@
 #               run at nice 10 as they would run on other machines than the coordinator's).
 # Per launcher it prints the transcode step's items/s (step start to end, from Liberty's batch
 # API), the coordinator's peak used heap during the run (jstat -gc every 200 ms, after a full
-# GC; garbage not yet collected counts), and for kubernetes the median delay between a pod's
+# GC; garbage not yet collected counts) and what is left after a full GC once the runs are over, and for kubernetes the median delay between a pod's
 # worker process exiting and the coordinator recording its items (the item's "finished" time in
 # our API). Each launcher runs the job once untimed first, so a warm coordinator is measured, as
 # in a long nightly run, then RUNS times (default 3): the figures are the median run's (and
@@ -163,7 +163,9 @@ for launcher in $launchers; do
   rate=$(awk -v n="$items" -v s="$secs" 'BEGIN {printf "%.1f", n / s}')
   per=$(awk -v n="$items" -v s="$secs" 'BEGIN {printf "%.2f", 1000 * s / n}')
   peak=$(peak_kb "$dir/heap-$launcher.txt")
-  line="$launcher ($db): $items items in $secs s (median of ${secs_all[*]}) = $rate items/s ($per ms per item); coordinator peak heap $(( peak / 1024 )) MB"
+  jcmd "$pid" GC.run >/dev/null
+  after=$(jstat -gc "$pid" | peak_kb /dev/stdin)
+  line="$launcher ($db): $items items in $secs s (median of ${secs_all[*]}) = $rate items/s ($per ms per item); coordinator peak heap $(( peak / 1024 )) MB, $(( after / 1024 )) MB after a full GC at the end"
   if [[ $launcher == kubernetes ]]; then
     delays=$(grep . <<<"$delays")
     line+="; pod exit -> item recorded: median $(median <<<"$delays") ms, max $(sort -n <<<"$delays" | tail -1) ms over $(wc -l <<<"$delays") pods"

@@ -10,7 +10,9 @@
 #   - peak heap (jstat every 200 ms) and heap after a full GC once the job has ended.
 # DRY_RUN=true (the default) plans as usual and sends every item to its worker, which checks it
 # can read it and encodes nothing: the coordinator's costs without the encodes'. DRY_RUN=false
-# encodes them (h264-480p). WORKERS (default 4) local workers.
+# encodes them (h264-480p). WORKERS (default 4) local workers. EARLIER_JOBS=N first fills the
+# job repository with N one-input dry-run jobs (8 at a time; they are kept, as a month of nights
+# would be), so that the night is measured on a repository that holds them.
 #
 # The clips: CLIPS (default 20) 1 s 160x90 clips (21 to 40 fps) are generated, and copied to make up
 # INPUTS files (each its own file, inode and name; long names, as a camera's would be).
@@ -75,6 +77,18 @@ job() { # NAME -> job id, once it has ended ALL DONE with every input's item don
   echo "$id"
 }
 
+earlier=${EARLIER_JOBS:-0}
+if (( earlier > 0 )); then
+  say "filling the repository with $earlier earlier one-input jobs"
+  for (( j = 0; j < earlier; j += 8 )); do
+    ids=()
+    for (( k = j; k < j + 8 && k < earlier; k++ )); do
+      ids+=("$(vb_submit "{\"inputs\": [\"$folder/$(printf 'camera-a-rooftop-north-evening-timelapse-%05d.mp4' $(( k % inputs_n + 1 )))\"], \"dryRun\": true, \"outputDir\": \"night-earlier\"}")")
+    done
+    for e in "${ids[@]}"; do [[ $(vb_wait "$e") == COMPLETED ]] || die "earlier job $e did not complete"; done
+  done
+fi
+
 say "warm-up: a job of the first 99 inputs, not measured"
 warm=$(vb_submit "{\"inputs\": [\"$folder/camera-a-rooftop-north-evening-timelapse-000??.mp4\"], \"workers\": $workers, \"dryRun\": $dry, \"preset\": \"h264-480p\", \"outputDir\": \"night-warmup\"}")
 [[ $(vb_wait "$warm") == COMPLETED ]] || die "the warm-up job $warm did not complete"
@@ -104,7 +118,7 @@ transcode=$(step_seconds "$id" transcode)
 assemble=$(step_seconds "$id" assemble)
 total=$(awk -v a="$submitted" -v b="$(date +%s%3N)" 'BEGIN {printf "%.1f", (b - a) / 1000}')
 
-echo "night: $inputs_n inputs (1 s 160x90 clips), $workers local workers, dryRun $dry, coordinator -Xmx${HEAP:-256m}, job $id"
+echo "night: $inputs_n inputs (1 s 160x90 clips), $workers local workers, dryRun $dry, coordinator -Xmx${HEAP:-256m}, job $id, $earlier earlier jobs in the repository"
 echo "time to first encode: $(awk -v a="$submitted" -v b="$first" 'BEGIN {printf "%.2f", (b - a) / 1000}') s"
 echo "plan step: $plan s; transcode step: $transcode s; assemble step: $assemble s; submission to end: $total s"
 echo "items/s (transcode step): $(awk -v n="$inputs_n" -v s="$transcode" 'BEGIN {printf "%.1f", n / s}')"
