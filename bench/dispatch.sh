@@ -10,11 +10,11 @@
 #               run at nice 10 as they would run on other machines than the coordinator's).
 # Per launcher it prints the transcode step's items/s (step start to end, from Liberty's batch
 # API), the coordinator's peak used heap during the run (jstat -gc every 200 ms, after a full
-# GC; garbage not yet collected counts) and what is left after a full GC once the runs are
-# over, and for kubernetes the median delay between a pod's worker process exiting and the
-# coordinator recording its items (the item's "finished" time in our API). Each launcher runs the job once untimed first, so a warm coordinator is measured, as
-# in a long nightly run, then RUNS times (default 3): the figures are the median run's (and
-# every pod of every run's delay).
+# GC; garbage not yet collected counts) and what is left after a full GC once the runs are over,
+# and for kubernetes the median delay between a pod's worker process exiting and the coordinator
+# recording its items (the item's "finished" time in our API). Each launcher runs the job once
+# untimed first, so a warm coordinator is measured, as in a long nightly run, then RUNS times
+# (default 3): the figures are the median run's (and every pod of every run's delay).
 #
 # Each launcher is measured in the deployment it is made for: `local` on the embedded default
 # (Derby in the coordinator's JVM: what the first command of the README runs), `process` and
