@@ -106,6 +106,8 @@ kill $sampler
 wait $sampler 2>/dev/null || true
 jcmd "$pid" GC.run >/dev/null
 after=$(jstat -gc "$pid" | heap_kb /dev/stdin)
+# What the heap holds then, biggest classes first: where to look when "after" grows with the night.
+jcmd "$pid" GC.class_histogram | head -40 >"$dir/night-histogram-$inputs_n.txt"
 peak=$(heap_kb "$dir/night-heap.txt")
 
 detail="$dir/night-detail.json"
@@ -123,4 +125,4 @@ echo "time to first encode: $(awk -v a="$submitted" -v b="$first" 'BEGIN {printf
 echo "plan step: $plan s; transcode step: $transcode s; assemble step: $assemble s; submission to end: $total s"
 echo "items/s (transcode step): $(awk -v n="$inputs_n" -v s="$transcode" 'BEGIN {printf "%.1f", n / s}')"
 echo "coordinator CPU: $(awk -v a="$cpu0" -v b="$cpu1" 'BEGIN {printf "%.1f", b - a}') s, $(awk -v a="$cpu0" -v b="$cpu1" -v n="$inputs_n" 'BEGIN {printf "%.4f", (b - a) / n}') CPU-s per input"
-echo "heap: peak $(( peak / 1024 )) MB, after a full GC at the end $(( after / 1024 )) MB"
+echo "heap: peak $(( peak / 1024 )) MB, after a full GC at the end $(( after / 1024 )) MB (classes: $dir/night-histogram-$inputs_n.txt)"
