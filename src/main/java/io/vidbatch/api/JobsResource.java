@@ -208,7 +208,8 @@ public class JobsResource {
             throw ApiError.of(
                     Response.Status.BAD_REQUEST, "wait must be between 0 and " + MAX_WAIT_SECONDS + " seconds");
         }
-        JobViews.Status s = statusOf(id);
+        JobExecution latest = executions(id).get(0);
+        JobViews.Status s = status(id, latest);
         if (wait == 0 || !running(s)) {
             reply.resume(s);
             return;
@@ -217,18 +218,21 @@ public class JobsResource {
         StatusWait waiting = new StatusWait(
                 reply, contexts.contextualSupplier(() -> statusOf(id)), JobsResource::running, scheduler);
         Runnable onEnd = waiting::jobEnded;
-        ends.onEnd(id, onEnd);
+        ends.onEnd(id, latest.getExecutionId(), onEnd);
         reply.register((CompletionCallback) done -> ends.forget(id, onEnd));
         reply.setTimeoutHandler(r -> waiting.timedOut());
         reply.setTimeout(wait, TimeUnit.SECONDS);
-        // It may have ended between the first look and the registration.
+        // Ended and recorded since the first look: answered now rather than on the signal's next look.
         if (!running(s = statusOf(id))) {
             reply.resume(s);
         }
     }
 
     private JobViews.Status statusOf(long id) {
-        JobExecution latest = executions(id).get(0);
+        return status(id, executions(id).get(0));
+    }
+
+    private static JobViews.Status status(long id, JobExecution latest) {
         return new JobViews.Status(
                 id, latest.getBatchStatus().name(), latest.getExitStatus(), JobViews.outcome(latest.getExitStatus()));
     }

@@ -26,7 +26,7 @@ public class JobEndListener extends AbstractJobListener {
 
     @Override
     public void afterJob() {
-        ends.ended(jobContext.getInstanceId());
+        ends.ended(jobContext.getInstanceId(), jobContext.getExecutionId());
         events.fire(new WorkEvent.JobEnded(jobContext.getInstanceId()));
     }
 }
