@@ -120,7 +120,7 @@ transcode=$(step_seconds "$id" transcode)
 assemble=$(step_seconds "$id" assemble)
 total=$(awk -v a="$submitted" -v b="$(date +%s%3N)" 'BEGIN {printf "%.1f", (b - a) / 1000}')
 
-echo "night: $inputs_n inputs (1 s 160x90 clips), $workers local workers, dryRun $dry, coordinator -Xmx${HEAP:-256m}, job $id, $earlier earlier jobs in the repository"
+echo "night: $inputs_n inputs (1 s 160x90 clips), $workers local workers, dryRun $dry, coordinator -Xmx${HEAP:-256m}, job $id (instance ids count up: $(( id - 1 )) jobs before it in this repository)"
 echo "time to first encode: $(awk -v a="$submitted" -v b="$first" 'BEGIN {printf "%.2f", (b - a) / 1000}') s"
 echo "plan step: $plan s; transcode step: $transcode s; assemble step: $assemble s; submission to end: $total s"
 echo "items/s (transcode step): $(awk -v n="$inputs_n" -v s="$transcode" 'BEGIN {printf "%.1f", n / s}')"
