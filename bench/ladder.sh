@@ -27,12 +27,7 @@ vb_start "$dir/inputs" "$dir/outputs"
 
 # run_vidbatch NAME [QUALITY]: one ladder job, timed from submission until it is seen COMPLETED.
 run_vidbatch() {
-  local start id status
-  start=$(now)
-  id=$(vb_submit "{\"inputs\": [\"ladder/film-1080p-60s.mp4\"], \"ladder\": \"h264-ladder\", \"segmentSeconds\": 30, \"workers\": 2, \"quality\": ${2:-false}, \"outputDir\": \"ladder-$1\"}")
-  status=$(vb_wait "$id")
-  [[ $status == COMPLETED ]] || die "job $id ended $status"
-  elapsed "$start"
+  vb_timed "{\"inputs\": [\"ladder/film-1080p-60s.mp4\"], \"ladder\": \"h264-ladder\", \"segmentSeconds\": 30, \"workers\": 2, \"quality\": ${2:-false}, \"outputDir\": \"ladder-$1\"}"
 }
 
 # The h264-ladder's rungs (io.vidbatch.media.Ladder) with the encoder settings vidbatch passes

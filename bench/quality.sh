@@ -18,12 +18,7 @@ vb_start "$dir/inputs" "$dir/outputs"
 
 # run NAME QUALITY: one job, timed from submission until it is seen COMPLETED.
 run() {
-  local start id status
-  start=$(now)
-  id=$(vb_submit "{\"inputs\": [\"ladder/film-1080p-60s.mp4\"], \"preset\": \"h264-720p\", \"segmentSeconds\": 20, \"workers\": 2, \"quality\": $2, \"outputDir\": \"quality-$1\"}")
-  status=$(vb_wait "$id")
-  [[ $status == COMPLETED ]] || die "job $id ended $status"
-  elapsed "$start"
+  vb_timed "{\"inputs\": [\"ladder/film-1080p-60s.mp4\"], \"preset\": \"h264-720p\", \"segmentSeconds\": 20, \"workers\": 2, \"quality\": $2, \"outputDir\": \"quality-$1\"}"
 }
 
 say "warm-up: the job once, not timed"

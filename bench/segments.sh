@@ -23,12 +23,7 @@ vb_start "$dir/inputs" "$dir/outputs"
 
 # run NAME WORKERS SEGMENT_SECONDS: one job, timed from submission until it is seen COMPLETED.
 run() {
-  local start id status
-  start=$(now)
-  id=$(vb_submit "{\"inputs\": [\"ladder/film-1080p-60s.mp4\"], \"preset\": \"h264-1080p\", \"segmentSeconds\": $3, \"workers\": $2, \"outputDir\": \"segments-$1\"}")
-  status=$(vb_wait "$id")
-  [[ $status == COMPLETED ]] || die "job $id ended $status"
-  elapsed "$start"
+  vb_timed "{\"inputs\": [\"ladder/film-1080p-60s.mp4\"], \"preset\": \"h264-1080p\", \"segmentSeconds\": $3, \"workers\": $2, \"outputDir\": \"segments-$1\"}"
 }
 
 say "warm-up: both jobs once, not timed"

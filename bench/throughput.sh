@@ -36,12 +36,7 @@ vb_start "$dir/inputs" "$dir/outputs"
 
 # run_vidbatch NAME: one job over all inputs, timed from submission until it is seen COMPLETED.
 run_vidbatch() {
-  local start id status
-  start=$(now)
-  id=$(vb_submit "{\"inputs\": [\"$clips\"], \"preset\": \"h264-720p\", \"workers\": 2, \"outputDir\": \"run-$1\"}")
-  status=$(vb_wait "$id")
-  [[ $status == COMPLETED ]] || die "job $id ended $status"
-  elapsed "$start"
+  vb_timed "{\"inputs\": [\"$clips\"], \"preset\": \"h264-720p\", \"workers\": 2, \"outputDir\": \"run-$1\"}"
 }
 
 # The h264-720p preset's settings (io.vidbatch.media.Preset), as vidbatch passes them to ffmpeg,

@@ -57,6 +57,17 @@ vb_wait() {
   done
 }
 
+# vb_timed JSON: submits a job, waits for its end and prints the seconds from submission until it
+# was seen ended; dies unless it COMPLETED. What the benches time.
+vb_timed() {
+  local start id status
+  start=$(now)
+  id=$(vb_submit "$1")
+  status=$(vb_wait "$id")
+  [[ $status == COMPLETED ]] || die "job $id ended $status"
+  elapsed "$start"
+}
+
 # vb_outcome ID: what an ended job achieved: ALL_DONE, PARTIAL (COMPLETED, some inputs failed or
 # were rejected), NONE_DONE (FAILED), or nothing when it ended before counting (stopped, failed).
 vb_outcome() {
