@@ -29,8 +29,10 @@ public class JobProgress {
         double total = 0;
         double finished = 0;
         double finishedThisRun = 0;
+        // Queued inputs' items have no media seconds until examined: until then, every item counts one.
+        boolean queued = items.stream().anyMatch(i -> i.seconds() <= 0);
         for (WorkStore.ItemRow i : items) {
-            double s = Math.max(i.seconds(), 0.001);
+            double s = queued ? 1 : Math.max(i.seconds(), 0.001);
             total += s;
             switch (i.state()) {
                 case DONE -> done++;
@@ -67,7 +69,9 @@ public class JobProgress {
 
     /** Progress from counts alone (no live fractions): what a list shows. */
     static JobViews.Progress of(WorkStore.Counts c) {
-        double percent = c.seconds() > 0 ? 100.0 * c.finishedSeconds() / c.seconds() : 0;
+        double percent = c.unexamined() > 0
+                ? 100.0 * (c.done() + c.failed()) / c.items()
+                : c.seconds() > 0 ? 100.0 * c.finishedSeconds() / c.seconds() : 0;
         return new JobViews.Progress(
                 c.items(),
                 c.done(),

@@ -253,6 +253,27 @@ public class WorkStore {
         }
     }
 
+    /** A queued item once its input is examined: its full spec and media seconds; on the caller's transaction. */
+    public void updateItem(long job, WorkItem spec) throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            Tables.update(
+                    c,
+                    "UPDATE VB_ITEM SET SPEC = ?, MEDIA_SECONDS = ?, UPDATED = ? WHERE JOB_INSTANCE = ? AND ITEM_NO = ?",
+                    WorkJson.write(spec),
+                    spec.seconds(),
+                    now(),
+                    job,
+                    spec.item());
+        }
+    }
+
+    /** A queued item whose input the examination rejected: a rejected input has no items. */
+    public void deleteItem(long job, int item) throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            Tables.update(c, "DELETE FROM VB_ITEM WHERE JOB_INSTANCE = ? AND ITEM_NO = ?", job, item);
+        }
+    }
+
     public void updateInput(long job, int input, InputState state, String reason, String detail) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
             Tables.update(
@@ -418,8 +439,9 @@ public class WorkStore {
     }
 
     /** How far a job got, counted in the database without reading any item's JSON. */
-    public record Counts(int items, int done, int failed, double seconds, double finishedSeconds) {
-        public static final Counts NONE = new Counts(0, 0, 0, 0, 0);
+    /** @param unexamined items of inputs queued unexamined: their media seconds are not known yet */
+    public record Counts(int items, int done, int failed, double seconds, double finishedSeconds, int unexamined) {
+        public static final Counts NONE = new Counts(0, 0, 0, 0, 0, 0);
     }
 
     /** Counts for several jobs at once: what a job list needs, in one query. */
@@ -432,11 +454,11 @@ public class WorkStore {
         }
         String in = String.join(",", Collections.nCopies(jobs.size(), "?"));
         try (Connection c = dataSource.getConnection();
-                PreparedStatement ps =
-                        c.prepareStatement("SELECT JOB_INSTANCE, STATE, COUNT(*), SUM(MEDIA_SECONDS) FROM VB_ITEM "
-                                + "WHERE JOB_INSTANCE IN (" + in + ") AND STATE NOT IN ('" + ItemState.STANDBY + "', '"
-                                + ItemState.SUPERSEDED + "') "
-                                + "GROUP BY JOB_INSTANCE, STATE")) {
+                PreparedStatement ps = c.prepareStatement("SELECT JOB_INSTANCE, STATE, COUNT(*), SUM(MEDIA_SECONDS), "
+                        + "SUM(CASE WHEN MEDIA_SECONDS <= 0 THEN 1 ELSE 0 END) FROM VB_ITEM "
+                        + "WHERE JOB_INSTANCE IN (" + in + ") AND STATE NOT IN ('" + ItemState.STANDBY + "', '"
+                        + ItemState.SUPERSEDED + "') "
+                        + "GROUP BY JOB_INSTANCE, STATE")) {
             for (int i = 0; i < jobs.size(); i++) {
                 ps.setLong(i + 1, jobs.get(i));
             }
@@ -446,9 +468,10 @@ public class WorkStore {
                     ItemState state = ItemState.valueOf(rs.getString(2));
                     int count = rs.getInt(3);
                     double seconds = rs.getDouble(4);
-                    int[] k = n.computeIfAbsent(job, x -> new int[3]);
+                    int[] k = n.computeIfAbsent(job, x -> new int[4]);
                     double[] d = secs.computeIfAbsent(job, x -> new double[2]);
                     k[0] += count;
+                    k[3] += rs.getInt(5);
                     d[0] += seconds;
                     if (state == ItemState.DONE) {
                         k[1] += count;
@@ -461,7 +484,7 @@ public class WorkStore {
             }
         }
         Map<Long, Counts> out = new HashMap<>();
-        n.forEach((job, k) -> out.put(job, new Counts(k[0], k[1], k[2], secs.get(job)[0], secs.get(job)[1])));
+        n.forEach((job, k) -> out.put(job, new Counts(k[0], k[1], k[2], secs.get(job)[0], secs.get(job)[1], k[3])));
         return out;
     }
 

@@ -131,7 +131,14 @@ public final class WorkJson {
                 .add("output", i.output())
                 .add("preset", i.preset())
                 .add("operations", i.operations())
-                .add(
+                .add("log", i.log())
+                .add("seconds", i.seconds())
+                .add("dryRun", i.dryRun());
+        if (e == null) {
+            // Queued, not examined yet: nothing is known of its source.
+            return b;
+        }
+        b.add(
                         "expected",
                         Json.createObjectBuilder()
                                 .add("frames", e.frames())
@@ -145,10 +152,7 @@ public final class WorkJson {
                                 .add(
                                         "transfer",
                                         e.transfer() == null ? JsonValue.NULL : Json.createValue(e.transfer())))
-                .add("streams", streams(i.streams()))
-                .add("log", i.log())
-                .add("seconds", i.seconds())
-                .add("dryRun", i.dryRun());
+                .add("streams", streams(i.streams()));
         if (i.ladder() != null) {
             b.add("ladder", ladder(i.ladder()));
         }
@@ -273,6 +277,25 @@ public final class WorkJson {
 
     private static WorkItem item(JsonObject o) {
         JsonObject e = o.getJsonObject("expected");
+        if (e == null) {
+            return new WorkItem(
+                    o.getJsonNumber("jobInstance").longValue(),
+                    o.getInt("item"),
+                    o.getInt("input"),
+                    Part.valueOf(o.getString("part")),
+                    o.getInt("segment"),
+                    o.getString("source"),
+                    o.getString("output"),
+                    o.getString("preset"),
+                    o.getString("operations", ""),
+                    null,
+                    null,
+                    o.getString("log"),
+                    number(o, "seconds"),
+                    o.getBoolean("dryRun", false),
+                    null,
+                    null);
+        }
         // Items stored before streams were mapped one by one said only whether there was audio: its first track.
         int audio = e.containsKey("audioStreams") ? e.getInt("audioStreams") : e.getBoolean("audio", false) ? 1 : 0;
         JsonObject streams = o.containsKey("streams") ? o.getJsonObject("streams") : null;

@@ -1,6 +1,6 @@
 package io.vidbatch.media;
 
-import io.vidbatch.job.plan.PlannerAccess;
+import io.vidbatch.job.PlannerAccess;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;

@@ -110,7 +110,7 @@ class ThreadsTest {
                 "-shortest",
                 source.toString());
         MediaInfo info = new Prober(Samples.TOOLS).probe(source);
-        Expected expected = io.vidbatch.job.plan.PlannerAccess.expected(source, info, List.of());
+        Expected expected = io.vidbatch.job.PlannerAccess.expected(source, info, List.of());
         for (Preset preset : Preset.values()) {
             Path out = dir.resolve(preset.id() + "." + preset.extension());
             Transcoder.Result r = transcoder.transcode(

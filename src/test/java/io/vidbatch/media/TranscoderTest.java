@@ -24,7 +24,7 @@ class TranscoderTest {
             Path source, Path out, List<Operation> ops, Progress.Listener l, Transcoder.Measure measure)
             throws Exception {
         MediaInfo info = prober.probe(source);
-        Expected e = io.vidbatch.job.plan.PlannerAccess.expected(source, info, ops);
+        Expected e = io.vidbatch.job.PlannerAccess.expected(source, info, ops);
         return transcoder.transcode(
                 new Transcoder.Request(
                         source,
@@ -189,7 +189,7 @@ class TranscoderTest {
                                 Part.WHOLE,
                                 Preset.H264_1080P,
                                 List.of(),
-                                io.vidbatch.job.plan.PlannerAccess.expected(src, info, List.of()),
+                                io.vidbatch.job.PlannerAccess.expected(src, info, List.of()),
                                 StreamPlan.of(info, StreamPlan.ALL, Preset.H264_1080P)
                                         .map(),
                                 dir.resolve("log"),
@@ -224,7 +224,7 @@ class TranscoderTest {
     @Test
     void aSegmentIsCheckedByWhatFfmpegWroteAndThatIsWhatTheFileHolds() throws Exception {
         Path src = Samples.sample("screen-480p-noaudio.mp4");
-        Expected e = io.vidbatch.job.plan.PlannerAccess.expected(src, prober.probe(src), List.of());
+        Expected e = io.vidbatch.job.PlannerAccess.expected(src, prober.probe(src), List.of());
         Path out = Samples.scratch().resolve("seg.mp4");
         Transcoder.Result r = segment(src, out, e);
         assertThat(r.frames()).isEqualTo(150);
@@ -235,7 +235,7 @@ class TranscoderTest {
     @Test
     void aSegmentShortOfFramesFailsAndLeavesNoFile() throws Exception {
         Path src = Samples.sample("screen-480p-noaudio.mp4");
-        Expected right = io.vidbatch.job.plan.PlannerAccess.expected(src, prober.probe(src), List.of());
+        Expected right = io.vidbatch.job.PlannerAccess.expected(src, prober.probe(src), List.of());
         Expected wrong = Expected.of(right.frames() + 1, 0, right.seconds(), right.tolerance(), true, false);
         Path out = Samples.scratch().resolve("seg.mp4");
         assertThatThrownBy(() -> segment(src, out, wrong))

@@ -85,7 +85,9 @@ public class AssembleBatchlet extends AbstractBatchlet {
             List<WorkStore.ItemRow> mine = all.stream()
                     .filter(i -> sentWhole ? i.part() == Part.WHOLE : i.state() != ItemState.STANDBY)
                     .toList();
-            InputDetail detail = store.json().fromJson(input.detail(), InputDetail.class);
+            // None for an input queued unexamined whose item never ran: requireAllDone fails it below.
+            InputDetail detail =
+                    input.detail() == null ? null : store.json().fromJson(input.detail(), InputDetail.class);
             String note = input.reason();
             if (sentWhole) {
                 store.supersede(job, input.input());

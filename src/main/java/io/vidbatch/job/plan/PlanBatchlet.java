@@ -8,6 +8,7 @@ import io.vidbatch.job.FieldError;
 import io.vidbatch.job.FirstStepTurns;
 import io.vidbatch.job.InputLists;
 import io.vidbatch.job.Inputs;
+import io.vidbatch.job.Planner;
 import io.vidbatch.job.TranscodeParameters;
 import io.vidbatch.media.Operations;
 import io.vidbatch.media.OutputFiles;
@@ -139,12 +140,31 @@ public class PlanBatchlet extends AbstractBatchlet {
             LOG.severe(e.getMessage());
             throw new IllegalStateException(e.getMessage(), e);
         }
-        // Probing is mostly ffprobe starting up: examine several inputs at once, store them in order.
-        int parallel = Math.max(1, Runtime.getRuntime().availableProcessors());
-        Deque<Future<Planner.Examined>> window = new ArrayDeque<>();
         int items = 0;
         int rejected = 0;
         int inputNo = 0;
+        if (planner.defers()) {
+            // Each input is examined by the item that encodes it, where that runs: the first encode
+            // starts without waiting for every input of the night to be probed.
+            for (Inputs.Candidate c : candidates) {
+                if (stopRequested) {
+                    return "STOPPED";
+                }
+                inputNo++;
+                Planner.Planned planned = c.accepted()
+                        ? planner.queue(job, inputNo, c)
+                        : planner.plan(job, Planner.Examined.rejected(inputNo, c, c.rejection()));
+                store(job, planned);
+                items += planned.items().size();
+                if (planned.row().state() == InputState.REJECTED) {
+                    rejected++;
+                }
+            }
+            return planned(inputNo, rejected, items, p);
+        }
+        // Probing is mostly ffprobe starting up: examine several inputs at once, store them in order.
+        int parallel = Math.max(1, Runtime.getRuntime().availableProcessors());
+        Deque<Future<Planner.Examined>> window = new ArrayDeque<>();
         try {
             for (int next = 0; next < candidates.size() || !window.isEmpty(); ) {
                 while (next < candidates.size() && window.size() < parallel) {
@@ -166,9 +186,13 @@ public class PlanBatchlet extends AbstractBatchlet {
         } finally {
             window.forEach(f -> f.cancel(true));
         }
+        return planned(inputNo, rejected, items, p);
+    }
+
+    private static String planned(int inputs, int rejected, int items, TranscodeParameters p) {
         LOG.info(String.format(
                 "plan: %d inputs, %d rejected, %d work items, preset %s, %d workers",
-                inputNo, rejected, items, p.preset().id(), p.workers()));
+                inputs, rejected, items, p.preset().id(), p.workers()));
         return items == 0 ? NO_WORK : "PLANNED";
     }
 

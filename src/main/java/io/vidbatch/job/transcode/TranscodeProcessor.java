@@ -60,13 +60,19 @@ public class TranscodeProcessor implements ItemProcessor {
     @BatchProperty(name = "partition")
     String partition;
 
+    @Inject
+    QueuedInputs queued;
+
     private Launcher launcher;
     private String launcherName;
 
     @Override
     public Object processItem(Object o) throws Exception {
         WorkGroup work = (WorkGroup) o;
-        List<WorkItem> group = work.items();
+        List<WorkItem> group = queued.examine(jobContext.getInstanceId(), work.items());
+        if (group.isEmpty()) {
+            return List.of(); // every input of the group was rejected as it was examined
+        }
         if (launcher == null) {
             launcherName = work.launcher().id();
             launcher = launchers.of(work.launcher());

@@ -1,11 +1,5 @@
-package io.vidbatch.job.plan;
+package io.vidbatch.job;
 
-import io.vidbatch.job.InputDetail;
-import io.vidbatch.job.Inputs;
-import io.vidbatch.job.LadderOutput;
-import io.vidbatch.job.OutputNames;
-import io.vidbatch.job.TranscodeJob;
-import io.vidbatch.job.TranscodeParameters;
 import io.vidbatch.media.BadMediaException;
 import io.vidbatch.media.Budget;
 import io.vidbatch.media.Chunk;
@@ -40,7 +34,7 @@ import java.util.Locale;
  * Turns one input file into work items: probes it, checks that the operations fit it, works
  * out what a correct output must measure, and splits it at keyframes when asked to.
  */
-final class Planner {
+public final class Planner {
 
     /**
      * Packets listed for one input (cut points, frame gaps) are held in the coordinator's heap,
@@ -62,7 +56,7 @@ final class Planner {
     private OutputNames names;
     private int nextItem;
 
-    Planner(Tools tools, TranscodeParameters params, Budget budget, Path outputDir, Path workDir, Path claims) {
+    public Planner(Tools tools, TranscodeParameters params, Budget budget, Path outputDir, Path workDir, Path claims) {
         this.claims = claims;
         this.budget = budget;
         this.tools = tools;
@@ -78,13 +72,13 @@ final class Planner {
      * rejected); for a segmented input, the whole-file item that stands by in case a segment
      * cannot be encoded on its own (null otherwise).
      */
-    record Planned(WorkStore.InputRow row, InputDetail detail, List<WorkItem> items, WorkItem standby) {}
+    public record Planned(WorkStore.InputRow row, InputDetail detail, List<WorkItem> items, WorkItem standby) {}
 
     /**
      * What examining one input found: a rejection, or its probe, expectations and how it is cut.
      * Examining touches nothing shared, so inputs can be examined in parallel.
      */
-    record Examined(
+    public record Examined(
             int inputNo,
             Inputs.Candidate candidate,
             String rejection,
@@ -95,13 +89,13 @@ final class Planner {
             String note,
             Ladder.Fit fit,
             List<Chunk> chunks) {
-        static Examined rejected(int inputNo, Inputs.Candidate c, String why) {
+        public static Examined rejected(int inputNo, Inputs.Candidate c, String why) {
             return new Examined(inputNo, c, why, null, null, null, null, null, null, null);
         }
     }
 
     /** Probes the input, checks the operations fit it, works out its expectations and splits it if asked. */
-    Examined examine(int inputNo, Inputs.Candidate c) throws ToolFailureException {
+    public Examined examine(int inputNo, Inputs.Candidate c) throws ToolFailureException {
         if (!c.accepted()) {
             return Examined.rejected(inputNo, c, c.rejection());
         }
@@ -240,8 +234,75 @@ final class Planner {
                 : null;
     }
 
+    /**
+     * Whether inputs are queued unexamined ({@link #queue}) and examined by the item that encodes
+     * them ({@link #examined}): for whole-file jobs, where nothing about the item depends on the
+     * probe but its expectations. Segments and ladder chunks are cut from the probe, so those
+     * inputs are examined while planning.
+     */
+    public boolean defers() {
+        return params.segmentSeconds() == 0 && params.ladder() == null;
+    }
+
+    /**
+     * An accepted input, unexamined: its output named (in input order, as {@link #plan} names
+     * them) and one whole-file item with no expectations yet, which {@link #examined} completes.
+     */
+    public Planned queue(long job, int inputNo, Inputs.Candidate c) {
+        String source = c.file().toString();
+        Path output;
+        try {
+            output = outputName(job, c.file());
+        } catch (IOException ex) {
+            return rejected(inputNo, c, source, "cannot claim an output name in " + outputDir + ": " + ex.getMessage());
+        }
+        WorkItem item = item(
+                job,
+                inputNo,
+                Part.WHOLE,
+                0,
+                c.real(),
+                output,
+                params.preset().id(),
+                Operations.format(params.operations()),
+                null,
+                null,
+                0,
+                null);
+        return new Planned(
+                new WorkStore.InputRow(inputNo, c.given(), source, InputState.PLANNED, null, output.toString(), null),
+                null,
+                List.of(item),
+                null);
+    }
+
+    /**
+     * The plan of a queued input once examined: its whole-file item complete, with the number
+     * and output it was queued with, or the input rejected. {@code e} examined {@code queued}'s source.
+     */
+    public Planned examined(long job, WorkItem queued, Examined e) {
+        return plan(job, e, Path.of(queued.output()), queued.item());
+    }
+
     /** Names the output and numbers the work items; called in input order. */
-    Planned plan(long job, Examined e) {
+    public Planned plan(long job, Examined e) {
+        if (e.rejection() != null) {
+            return plan(job, e, null, 0);
+        }
+        Inputs.Candidate c = e.candidate();
+        try {
+            return plan(job, e, outputName(job, c.file()), 0);
+        } catch (IOException ex) {
+            return rejected(
+                    e.inputNo(),
+                    c,
+                    c.file().toString(),
+                    "cannot claim an output name in " + outputDir + ": " + ex.getMessage());
+        }
+    }
+
+    /** @param wholeItem the whole-file item's number when it has one already (queued), else 0 */
+    private Planned plan(long job, Examined e, Path output, int wholeItem) {
         Inputs.Candidate c = e.candidate();
         int inputNo = e.inputNo();
         String source = c.file() == null ? null : c.file().toString();
@@ -250,12 +311,6 @@ final class Planner {
         }
         MediaInfo info = e.info();
         Expected expected = e.expected();
-        Path output;
-        try {
-            output = outputName(job, c.file());
-        } catch (IOException ex) {
-            return rejected(inputNo, c, source, "cannot claim an output name in " + outputDir + ": " + ex.getMessage());
-        }
         String ops = Operations.format(params.operations());
         String preset = params.preset().id();
         List<WorkItem> items = new ArrayList<>();
@@ -328,6 +383,7 @@ final class Planner {
                     null);
         } else {
             items.add(item(
+                    wholeItem,
                     job,
                     inputNo,
                     Part.WHOLE,
@@ -468,7 +524,25 @@ final class Planner {
             StreamPlan.Map streams,
             double seconds,
             LadderChunk ladder) {
-        int n = ++nextItem;
+        return item(0, job, inputNo, part, segment, source, output, preset, ops, expected, streams, seconds, ladder);
+    }
+
+    /** @param number the item's number when it has one already, else 0 for the next */
+    private WorkItem item(
+            int number,
+            long job,
+            int inputNo,
+            Part part,
+            int segment,
+            Path source,
+            Path output,
+            String preset,
+            String ops,
+            Expected expected,
+            StreamPlan.Map streams,
+            double seconds,
+            LadderChunk ladder) {
+        int n = number > 0 ? number : ++nextItem;
         Path log = workDir.resolve(TranscodeJob.LOGS).resolve("item-" + n + ".log");
         return new WorkItem(
                 job,

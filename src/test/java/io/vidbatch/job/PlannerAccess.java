@@ -1,4 +1,4 @@
-package io.vidbatch.job.plan;
+package io.vidbatch.job;
 
 import io.vidbatch.media.Expected;
 import io.vidbatch.media.MediaInfo;

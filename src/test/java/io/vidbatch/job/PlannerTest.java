@@ -1,10 +1,10 @@
-package io.vidbatch.job.plan;
+package io.vidbatch.job;
 
-import io.vidbatch.job.Inputs;
-import io.vidbatch.job.TranscodeParameters;
 import io.vidbatch.media.Budget;
 import io.vidbatch.media.Samples;
 import io.vidbatch.media.Tools;
+import io.vidbatch.store.InputState;
+import io.vidbatch.work.WorkItem;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -133,5 +133,73 @@ class PlannerTest {
 
         assertThat(e.rejection()).isNull();
         assertThat(e.info().streams().get(0).title()).hasSize(201).endsWith("T…");
+    }
+
+    @Test
+    void aQueuedInputExaminedLaterIsPlannedAsIfExaminedAtOnce() throws Exception {
+        Path video = dir.resolve("talk.mp4");
+        Samples.ffmpeg(
+                "-f",
+                "lavfi",
+                "-i",
+                "testsrc2=size=320x180:rate=25",
+                "-f",
+                "lavfi",
+                "-i",
+                "sine=r=48000",
+                "-t",
+                "2",
+                "-shortest",
+                video.toString());
+        Planner now = planner(Tools.onPath(), Budget.DEFAULT, Map.of("quality", "true"));
+        Planner later = planner(Tools.onPath(), Budget.DEFAULT, Map.of("quality", "true"));
+        assertThat(later.defers()).isTrue();
+
+        Planner.Planned atOnce = now.plan(7, now.examine(1, candidate(video)));
+        Planner.Planned queued = later.queue(7, 1, candidate(video));
+        WorkItem waiting = queued.items().get(0);
+        Planner.Planned examined = later.examined(7, waiting, later.examine(1, candidate(video)));
+
+        // Queued: named and numbered, nothing known of the source yet.
+        assertThat(waiting.expected()).isNull();
+        assertThat(queued.detail()).isNull();
+        assertThat(queued.row().state()).isEqualTo(InputState.PLANNED);
+        // Examined: the very item and detail the plan step would have made, with its number and output kept.
+        WorkItem full = examined.items().get(0);
+        assertThat(full.item()).isEqualTo(waiting.item());
+        assertThat(full.output()).isEqualTo(waiting.output()).endsWith("talk-h264-720p.mp4");
+        assertThat(full.expected()).isEqualTo(atOnce.items().get(0).expected());
+        assertThat(full.expected().frames()).isEqualTo(50);
+        assertThat(full.streams()).isEqualTo(atOnce.items().get(0).streams());
+        assertThat(full.quality()).isEqualTo(atOnce.items().get(0).quality()).isNotNull();
+        assertThat(full.seconds()).isEqualTo(atOnce.items().get(0).seconds()).isPositive();
+        assertThat(examined.detail()).isEqualTo(atOnce.detail());
+    }
+
+    @Test
+    void aQueuedInputThatIsNoVideoIsRejectedWhenExaminedWithTheReasonThePlanGives() throws Exception {
+        Path text = dir.resolve("notes.mp4");
+        Files.writeString(text, "not a video at all");
+        Planner later = planner(Tools.onPath(), Budget.DEFAULT);
+
+        Planner.Planned queued = later.queue(7, 1, candidate(text));
+        Planner.Planned examined = later.examined(7, queued.items().get(0), later.examine(1, candidate(text)));
+
+        assertThat(queued.items()).hasSize(1);
+        assertThat(examined.items()).isEmpty();
+        assertThat(examined.row().state()).isEqualTo(InputState.REJECTED);
+        assertThat(examined.row().reason())
+                .isEqualTo(later.examine(1, candidate(text)).rejection())
+                .isNotBlank();
+    }
+
+    @Test
+    void segmentsAndLaddersAreExaminedWhilePlanning() {
+        assertThat(planner(Tools.onPath(), Budget.DEFAULT, Map.of("segmentSeconds", "4"))
+                        .defers())
+                .isFalse();
+        assertThat(planner(Tools.onPath(), Budget.DEFAULT, Map.of("ladder", "h264-ladder"))
+                        .defers())
+                .isFalse();
     }
 }

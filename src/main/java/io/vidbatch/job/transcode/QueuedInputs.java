@@ -1,0 +1,112 @@
+package io.vidbatch.job.transcode;
+
+import io.vidbatch.config.Roots;
+import io.vidbatch.config.Settings;
+import io.vidbatch.job.Inputs;
+import io.vidbatch.job.Planner;
+import io.vidbatch.job.TranscodeParameters;
+import io.vidbatch.media.Operations;
+import io.vidbatch.media.Preset;
+import io.vidbatch.media.ToolFailureException;
+import io.vidbatch.store.InputState;
+import io.vidbatch.store.JobSettings;
+import io.vidbatch.store.WorkStore;
+import io.vidbatch.work.WorkItem;
+import jakarta.enterprise.context.Dependent;
+import jakarta.inject.Inject;
+
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.logging.Logger;
+
+/**
+ * Examines the inputs a whole-file job queued unexamined ({@link Planner#defers()}), as their
+ * items come up on a partition: on the partition's thread and in its chunk's transaction, so a
+ * chunk rolled back examines them again. An input the examination rejects is recorded as
+ * REJECTED, with the reason the plan step would have given, and its item is dropped.
+ */
+@Dependent
+public class QueuedInputs {
+
+    private static final Logger LOG = Logger.getLogger(QueuedInputs.class.getName());
+
+    @Inject
+    WorkStore store;
+
+    @Inject
+    Settings settings;
+
+    private Planner planner;
+
+    /** The group's items ready to run: queued ones examined and completed, rejected ones left out. */
+    List<WorkItem> examine(long job, List<WorkItem> group) throws SQLException, ToolFailureException {
+        List<WorkItem> ready = new ArrayList<>(group.size());
+        for (WorkItem item : group) {
+            if (item.expected() != null) {
+                ready.add(item);
+                continue;
+            }
+            Path source = Path.of(item.source());
+            Planner.Planned planned = planner(job)
+                    .examined(
+                            job,
+                            item,
+                            planner(job)
+                                    .examine(item.input(), new Inputs.Candidate(item.source(), source, source, null)));
+            WorkStore.InputRow row = planned.row();
+            String detail = planned.detail() == null ? null : store.json().toJson(planned.detail());
+            String unfit = WorkStore.unfit(row.withDetail(detail), planned.items());
+            if (unfit != null) {
+                reject(job, item, "cannot be recorded: " + unfit);
+            } else if (planned.items().isEmpty()) {
+                reject(job, item, row.reason());
+            } else {
+                WorkItem full = planned.items().get(0);
+                store.updateInput(job, item.input(), row.state(), row.reason(), detail);
+                store.updateItem(job, full);
+                ready.add(full);
+            }
+        }
+        return ready;
+    }
+
+    private void reject(long job, WorkItem item, String reason) throws SQLException {
+        store.updateInput(job, item.input(), InputState.REJECTED, reason, null);
+        store.deleteItem(job, item.item());
+        LOG.warning(() -> String.format("input %d rejected: %s: %s", item.input(), item.source(), reason));
+    }
+
+    /** The job's planner, as the plan step made it: from the settings it stored. */
+    private Planner planner(long job) throws SQLException {
+        if (planner == null) {
+            JobSettings s = store.settings(job);
+            TranscodeParameters p = new TranscodeParameters(
+                    List.of(),
+                    Preset.named(s.preset())
+                            .orElseThrow(
+                                    () -> new IllegalStateException("job " + job + " names no preset: " + s.preset())),
+                    Operations.parse(s.operations()),
+                    s.segmentSeconds(),
+                    s.workers(),
+                    s.outputDir(),
+                    s.launcher(),
+                    s.groupSize(),
+                    s.dryRun(),
+                    s.audio(),
+                    null,
+                    s.minQuality(),
+                    Boolean.TRUE.equals(s.quality()));
+            Roots roots = settings.roots();
+            planner = new Planner(
+                    settings.tools(),
+                    p,
+                    settings.budget(),
+                    Path.of(s.outputDir()),
+                    roots.workDir(job),
+                    roots.claimsDir());
+        }
+        return planner;
+    }
+}
