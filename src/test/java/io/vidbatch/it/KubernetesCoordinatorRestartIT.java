@@ -33,7 +33,7 @@ class KubernetesCoordinatorRestartIT extends WithSimulatedCluster {
 
         // Hold the encode still while the coordinator is away (SIGSTOP to its ffmpeg), so that the restarted
         // coordinator meets a pod that is still running, as it would with an item of an hour.
-        List<ProcessHandle> ffmpeg = StopRestartIT.ffmpegFor("long-720p-30s");
+        List<ProcessHandle> ffmpeg = StopRestartIT.ffmpegFor(dir);
         assertThat(ffmpeg).as("the pod's ffmpeg").hasSize(1);
         ItServer.signal("STOP", ffmpeg.get(0));
 

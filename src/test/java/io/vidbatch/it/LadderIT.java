@@ -214,8 +214,9 @@ class LadderIT extends WithSimulatedCluster {
                 2,
                 "launcher",
                 "kubernetes"));
-        // The real clip's first chunk: kill its worker JVM once its ffmpeg is busy.
-        ProcessHandle worker = LaunchersIT.awaitWorkerOf("cockatoo-720p", Duration.ofMinutes(2));
+        // The real clip's first chunk (input 2 of the process job, encoded into its work folder): kill
+        // its worker JVM once its ffmpeg is busy.
+        ProcessHandle worker = LaunchersIT.awaitWorkerOf(".vidbatch-work/" + process + "/in-2", Duration.ofMinutes(2));
         worker.destroyForcibly();
         JsonObject p = Jobs.waitForEnd(process, Duration.ofMinutes(5));
         JsonObject k = Jobs.waitForEnd(kubernetes, Duration.ofMinutes(5));

@@ -118,7 +118,7 @@ class LaunchersIT {
                 "workers",
                 1));
         // The longest item runs first; kill its worker JVM (SIGKILL) once its ffmpeg is busy.
-        ProcessHandle worker = awaitWorkerOf("long-720p-30s", Duration.ofMinutes(1));
+        ProcessHandle worker = awaitWorkerOf(Jobs.dir("it-kill"), Duration.ofMinutes(1));
         Jobs.waitFor(
                 id,
                 Duration.ofMinutes(1),
@@ -164,14 +164,14 @@ class LaunchersIT {
                 .getInt("item");
     }
 
-    /** The worker JVM whose ffmpeg is transcoding the given source. */
-    static ProcessHandle awaitWorkerOf(String source, Duration timeout) {
+    /** The worker JVM whose ffmpeg writes into the job's output folder. */
+    static ProcessHandle awaitWorkerOf(String outputDir, Duration timeout) {
         return Waits.await(
-                        "a worker process (vidbatch-worker.jar) whose ffmpeg transcodes " + source,
+                        "a worker process (vidbatch-worker.jar) whose ffmpeg writes into " + outputDir,
                         timeout,
                         Duration.ofMillis(200))
                 .until(
-                        () -> StopRestartIT.ffmpegFor(source).stream()
+                        () -> StopRestartIT.ffmpegFor(outputDir).stream()
                                 .map(ProcessHandle::parent)
                                 .flatMap(Optional::stream)
                                 .filter(p -> p.info().commandLine().orElse("").contains("vidbatch-worker.jar"))

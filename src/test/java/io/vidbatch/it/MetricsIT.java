@@ -178,7 +178,7 @@ class MetricsIT {
                 "process",
                 "workers",
                 1));
-        ProcessHandle worker = LaunchersIT.awaitWorkerOf(DIR + "/lost-worker", Duration.ofMinutes(1));
+        ProcessHandle worker = LaunchersIT.awaitWorkerOf(Jobs.dir("it-metrics-lost"), Duration.ofMinutes(1));
         worker.destroyForcibly();
         JsonObject job = Jobs.waitForEnd(id, Duration.ofMinutes(3));
         assertThat(job.getString("exitStatus")).isEqualTo("ALL DONE: 1 of 1 inputs done, 0 failed, 0 rejected");

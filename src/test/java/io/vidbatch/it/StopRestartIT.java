@@ -46,7 +46,7 @@ class StopRestartIT {
                 j -> j.getJsonArray("items").stream()
                         .anyMatch(i -> i.asJsonObject().getJsonNumber("percent").doubleValue() > 2),
                 "encoding under way");
-        List<ProcessHandle> ffmpeg = ffmpegFor("slow-1080p-60s");
+        List<ProcessHandle> ffmpeg = ffmpegFor(Jobs.dir("it-stop"));
         assertThat(ffmpeg).as("the running ffmpeg").hasSize(1);
 
         long stopAt = System.nanoTime();
@@ -74,10 +74,17 @@ class StopRestartIT {
                 .containsExactlyInAnyOrder("slow-1080p-60s-h264-720p.mp4", "vidbatch-report-" + id + ".json");
     }
 
-    static List<ProcessHandle> ffmpegFor(String name) {
+    /**
+     * The ffmpeg processes writing into a folder of one job (its output folder, {@link Jobs#dir}:
+     * this test run's own; or a folder of its work), wherever they run. Not by source name:
+     * anything else on the machine may read the same sample (another build's tests made one of
+     * CI's runs see two).
+     */
+    static List<ProcessHandle> ffmpegFor(String outputDir) {
+        String folder = "/" + outputDir + "/";
         return ProcessHandle.allProcesses()
-                .filter(p -> p.info().commandLine().orElse("").contains("ffmpeg")
-                        && p.info().commandLine().orElse("").contains(name))
+                .filter(p -> p.info().command().orElse("").endsWith("/ffmpeg")
+                        && p.info().commandLine().orElse("").contains(folder))
                 .toList();
     }
 
