@@ -12,6 +12,8 @@ import io.vidbatch.store.InputState;
 import io.vidbatch.store.JobSettings;
 import io.vidbatch.store.WorkStore;
 import io.vidbatch.work.WorkItem;
+import jakarta.annotation.Resource;
+import jakarta.enterprise.concurrent.ManagedExecutorService;
 import jakarta.enterprise.context.Dependent;
 import jakarta.inject.Inject;
 
@@ -19,13 +21,19 @@ import java.nio.file.Path;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.logging.Logger;
 
 /**
  * Examines the inputs a whole-file job queued unexamined ({@link Planner#defers()}), as their
- * items come up on a partition: on the partition's thread and in its chunk's transaction, so a
- * chunk rolled back examines them again. An input the examination rejects is recorded as
- * REJECTED, with the reason the plan step would have given, and its item is dropped.
+ * items come up on a partition. An input the examination rejects is recorded as REJECTED, with
+ * the reason the plan step would have given, and its item is dropped.
+ *
+ * <p>What it records commits on its own, outside the chunk's transaction: that transaction lasts
+ * the whole encode, and rows it had written would stay locked as long (on Derby, CI saw the
+ * console's reads of the job wait for the encode to end, and a restarted partition's start time
+ * out). An examination is true whatever becomes of the encode, so a chunk rolled back keeps it.
  */
 @Dependent
 public class QueuedInputs {
@@ -38,10 +46,29 @@ public class QueuedInputs {
     @Inject
     Settings settings;
 
+    /** Its tasks run outside the caller's transaction (the chunk's). */
+    @Resource
+    ManagedExecutorService executor;
+
     private Planner planner;
 
     /** The group's items ready to run: queued ones examined and completed, rejected ones left out. */
-    List<WorkItem> examine(long job, List<WorkItem> group) throws SQLException, ToolFailureException {
+    List<WorkItem> examine(long job, List<WorkItem> group) throws Exception {
+        if (group.stream().allMatch(i -> i.expected() != null)) {
+            return group;
+        }
+        Future<List<WorkItem>> examined = executor.submit(() -> examineNow(job, group));
+        try {
+            return examined.get();
+        } catch (InterruptedException e) {
+            examined.cancel(true);
+            throw e;
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof Exception cause ? cause : e;
+        }
+    }
+
+    private List<WorkItem> examineNow(long job, List<WorkItem> group) throws SQLException, ToolFailureException {
         List<WorkItem> ready = new ArrayList<>(group.size());
         for (WorkItem item : group) {
             if (item.expected() != null) {
