@@ -245,17 +245,41 @@ public final class Planner {
     }
 
     /**
-     * An accepted input, unexamined: its output named (in input order, as {@link #plan} names
-     * them) and one whole-file item with no expectations yet, which {@link #examined} completes.
+     * An accepted input's output, named as {@link #plan} names it (call in input order), or a
+     * rejection when no name can be claimed; {@link #queue} takes it.
      */
-    public Planned queue(long job, int inputNo, Inputs.Candidate c) {
-        String source = c.file().toString();
-        Path output;
+    public Named name(long job, int inputNo, Inputs.Candidate c) {
         try {
-            output = outputName(job, c.file());
+            return new Named(inputNo, c, outputName(job, c.file()), null);
         } catch (IOException ex) {
-            return rejected(inputNo, c, source, "cannot claim an output name in " + outputDir + ": " + ex.getMessage());
+            return new Named(
+                    inputNo,
+                    c,
+                    null,
+                    rejected(
+                            inputNo,
+                            c,
+                            c.file().toString(),
+                            "cannot claim an output name in " + outputDir + ": " + ex.getMessage()));
         }
+    }
+
+    /** An input named for queueing: its output, or its rejection. */
+    public record Named(int inputNo, Inputs.Candidate candidate, Path output, Planned rejection) {}
+
+    /**
+     * A named input, unexamined: one whole-file item with no expectations yet, which {@link
+     * #examined} completes. Items are numbered in the order they are queued, and run in that
+     * order: queue the largest files first, as the plan step would run the longest videos first.
+     */
+    public Planned queue(long job, Named n) {
+        if (n.rejection() != null) {
+            return n.rejection();
+        }
+        Inputs.Candidate c = n.candidate();
+        int inputNo = n.inputNo();
+        Path output = n.output();
+        String source = c.file().toString();
         WorkItem item = item(
                 job,
                 inputNo,

@@ -156,7 +156,7 @@ class PlannerTest {
         assertThat(later.defers()).isTrue();
 
         Planner.Planned atOnce = now.plan(7, now.examine(1, candidate(video)));
-        Planner.Planned queued = later.queue(7, 1, candidate(video));
+        Planner.Planned queued = later.queue(7, later.name(7, 1, candidate(video)));
         WorkItem waiting = queued.items().get(0);
         Planner.Planned examined = later.examined(7, waiting, later.examine(1, candidate(video)));
 
@@ -182,7 +182,7 @@ class PlannerTest {
         Files.writeString(text, "not a video at all");
         Planner later = planner(Tools.onPath(), Budget.DEFAULT);
 
-        Planner.Planned queued = later.queue(7, 1, candidate(text));
+        Planner.Planned queued = later.queue(7, later.name(7, 1, candidate(text)));
         Planner.Planned examined = later.examined(7, queued.items().get(0), later.examine(1, candidate(text)));
 
         assertThat(queued.items()).hasSize(1);

@@ -31,6 +31,8 @@ import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.Deque;
 import java.util.List;
 import java.util.Properties;
@@ -144,16 +146,26 @@ public class PlanBatchlet extends AbstractBatchlet {
         int rejected = 0;
         int inputNo = 0;
         if (planner.defers()) {
-            // Each input is examined by the item that encodes it, where that runs: the first encode
-            // starts without waiting for every input of the night to be probed.
+            // Each input is examined by the item that encodes it, as it comes up: the first encode
+            // starts without waiting for every input of the night to be probed. Names are claimed
+            // in input order; the largest files are queued first, standing in for the longest.
+            List<Planner.Named> named = new ArrayList<>();
             for (Inputs.Candidate c : candidates) {
                 if (stopRequested) {
                     return "STOPPED";
                 }
                 inputNo++;
-                Planner.Planned planned = c.accepted()
-                        ? planner.queue(job, inputNo, c)
-                        : planner.plan(job, Planner.Examined.rejected(inputNo, c, c.rejection()));
+                if (c.accepted()) {
+                    named.add(planner.name(job, inputNo, c));
+                } else {
+                    store(job, planner.plan(job, Planner.Examined.rejected(inputNo, c, c.rejection())));
+                    rejected++;
+                }
+            }
+            named.sort(Comparator.comparingLong((Planner.Named n) -> size(n.candidate()))
+                    .reversed());
+            for (Planner.Named n : named) {
+                Planner.Planned planned = planner.queue(job, n);
                 store(job, planned);
                 items += planned.items().size();
                 if (planned.row().state() == InputState.REJECTED) {
@@ -187,6 +199,15 @@ public class PlanBatchlet extends AbstractBatchlet {
             window.forEach(f -> f.cancel(true));
         }
         return planned(inputNo, rejected, items, p);
+    }
+
+    /** The file's size, 0 when it cannot be read now (its examination will say why). */
+    private static long size(Inputs.Candidate c) {
+        try {
+            return Files.size(c.real());
+        } catch (IOException e) {
+            return 0;
+        }
     }
 
     private static String planned(int inputs, int rejected, int items, TranscodeParameters p) {
