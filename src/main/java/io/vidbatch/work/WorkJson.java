@@ -277,34 +277,6 @@ public final class WorkJson {
 
     private static WorkItem item(JsonObject o) {
         JsonObject e = o.getJsonObject("expected");
-        if (e == null) {
-            return new WorkItem(
-                    o.getJsonNumber("jobInstance").longValue(),
-                    o.getInt("item"),
-                    o.getInt("input"),
-                    Part.valueOf(o.getString("part")),
-                    o.getInt("segment"),
-                    o.getString("source"),
-                    o.getString("output"),
-                    o.getString("preset"),
-                    o.getString("operations", ""),
-                    null,
-                    null,
-                    o.getString("log"),
-                    number(o, "seconds"),
-                    o.getBoolean("dryRun", false),
-                    null,
-                    null);
-        }
-        // Items stored before streams were mapped one by one said only whether there was audio: its first track.
-        int audio = e.containsKey("audioStreams") ? e.getInt("audioStreams") : e.getBoolean("audio", false) ? 1 : 0;
-        JsonObject streams = o.containsKey("streams") ? o.getJsonObject("streams") : null;
-        StreamPlan.Map map = streams != null
-                ? new StreamPlan.Map(
-                        ints(streams.getJsonArray("audio")),
-                        ints(streams.getJsonArray("subtitles")),
-                        hdr(streams.getJsonObject("hdr")))
-                : new StreamPlan.Map(audio > 0 ? List.of(0) : List.of(), List.of(), null);
         return new WorkItem(
                 o.getJsonNumber("jobInstance").longValue(),
                 o.getInt("item"),
@@ -315,17 +287,9 @@ public final class WorkJson {
                 o.getString("output"),
                 o.getString("preset"),
                 o.getString("operations", ""),
-                new Expected(
-                        e.getJsonNumber("frames").longValue(),
-                        e.getInt("frameTolerance"),
-                        number(e, "seconds"),
-                        number(e, "tolerance"),
-                        e.getBoolean("video"),
-                        audio,
-                        e.getInt("subtitleStreams", 0),
-                        e.getInt("chapters", 0),
-                        e.get("transfer") instanceof JsonString t ? t.getString() : null),
-                map,
+                e == null ? null : expected(e),
+                // Queued, not examined yet: no expectations, no tracks.
+                e == null ? null : streams(o, e),
                 o.getString("log"),
                 number(o, "seconds"),
                 o.getBoolean("dryRun", false),
@@ -333,6 +297,34 @@ public final class WorkJson {
                 o.get("quality") instanceof JsonObject q
                         ? new QualityCheck(q.get("minQuality") instanceof JsonNumber n ? n.doubleValue() : null)
                         : null);
+    }
+
+    /** Items stored before streams were mapped one by one said only whether there was audio: its first track. */
+    private static int audioStreams(JsonObject e) {
+        return e.containsKey("audioStreams") ? e.getInt("audioStreams") : e.getBoolean("audio", false) ? 1 : 0;
+    }
+
+    private static Expected expected(JsonObject e) {
+        return new Expected(
+                e.getJsonNumber("frames").longValue(),
+                e.getInt("frameTolerance"),
+                number(e, "seconds"),
+                number(e, "tolerance"),
+                e.getBoolean("video"),
+                audioStreams(e),
+                e.getInt("subtitleStreams", 0),
+                e.getInt("chapters", 0),
+                e.get("transfer") instanceof JsonString t ? t.getString() : null);
+    }
+
+    private static StreamPlan.Map streams(JsonObject o, JsonObject e) {
+        JsonObject streams = o.containsKey("streams") ? o.getJsonObject("streams") : null;
+        return streams != null
+                ? new StreamPlan.Map(
+                        ints(streams.getJsonArray("audio")),
+                        ints(streams.getJsonArray("subtitles")),
+                        hdr(streams.getJsonObject("hdr")))
+                : new StreamPlan.Map(audioStreams(e) > 0 ? List.of(0) : List.of(), List.of(), null);
     }
 
     private static JsonObjectBuilder result(WorkResult r) {
