@@ -281,6 +281,7 @@ public final class Planner {
         Path output = n.output();
         String source = c.file().toString();
         WorkItem item = item(
+                0,
                 job,
                 inputNo,
                 Part.WHOLE,
@@ -346,6 +347,7 @@ public final class Planner {
             Path dir = inputWorkDir(inputNo);
             for (Chunk chunk : e.chunks()) {
                 items.add(item(
+                        0,
                         job,
                         inputNo,
                         Part.LADDER_CHUNK,
@@ -376,6 +378,7 @@ public final class Planner {
             for (Splitter.Segment s : split.segments()) {
                 Expected piece = Expected.of(s.frames() * factor, 0, s.seconds(), expected.tolerance(), true, false);
                 items.add(item(
+                        0,
                         job,
                         inputNo,
                         Part.VIDEO_SEGMENT,
@@ -393,6 +396,7 @@ public final class Planner {
             addAudio(job, inputNo, c, e, expected, dir, params.preset(), items);
             segments = split.segments().size();
             standby = item(
+                    0,
                     job,
                     inputNo,
                     Part.WHOLE,
@@ -507,6 +511,7 @@ public final class Planner {
         }
         // Audio is light work; counted as a tenth of its length for balancing.
         items.add(item(
+                0,
                 job,
                 inputNo,
                 Part.AUDIO,
@@ -533,22 +538,6 @@ public final class Planner {
                 null,
                 List.of(),
                 null);
-    }
-
-    private WorkItem item(
-            long job,
-            int inputNo,
-            Part part,
-            int segment,
-            Path source,
-            Path output,
-            String preset,
-            String ops,
-            Expected expected,
-            StreamPlan.Map streams,
-            double seconds,
-            LadderChunk ladder) {
-        return item(0, job, inputNo, part, segment, source, output, preset, ops, expected, streams, seconds, ladder);
     }
 
     /** @param number the item's number when it has one already, else 0 for the next */
