@@ -395,35 +395,9 @@ public final class Planner {
             }
             addAudio(job, inputNo, c, e, expected, dir, params.preset(), items);
             segments = split.segments().size();
-            standby = item(
-                    0,
-                    job,
-                    inputNo,
-                    Part.WHOLE,
-                    0,
-                    c.real(),
-                    output,
-                    preset,
-                    ops,
-                    expected,
-                    e.streams().map(),
-                    expected.seconds(),
-                    null);
+            standby = whole(0, job, e, output);
         } else {
-            items.add(item(
-                    wholeItem,
-                    job,
-                    inputNo,
-                    Part.WHOLE,
-                    0,
-                    c.real(),
-                    output,
-                    preset,
-                    ops,
-                    expected,
-                    e.streams().map(),
-                    expected.seconds(),
-                    null));
+            items.add(whole(wholeItem, job, e, output));
         }
         String unmeasured = unmeasured(e);
         if (ladder == null && params.quality() && unmeasured == null && !params.dryRun()) {
@@ -537,6 +511,24 @@ public final class Planner {
                 new WorkStore.InputRow(inputNo, c.given(), source, InputState.REJECTED, reason, null, null),
                 null,
                 List.of(),
+                null);
+    }
+
+    /** The input's whole-file item, as examined: the file itself, to the job's preset. */
+    private WorkItem whole(int number, long job, Examined e, Path output) {
+        return item(
+                number,
+                job,
+                e.inputNo(),
+                Part.WHOLE,
+                0,
+                e.candidate().real(),
+                output,
+                params.preset().id(),
+                Operations.format(params.operations()),
+                e.expected(),
+                e.streams().map(),
+                e.expected().seconds(),
                 null);
     }
 
