@@ -43,6 +43,12 @@ public final class Prober {
      */
     public MediaInfo probe(Path file) throws BadMediaException, ToolFailureException {
         MediaInfo info = probeAny(file);
+        checkVideo(info);
+        return info;
+    }
+
+    /** A picture vidbatch can take: there, sized, with frames and a duration. */
+    static void checkVideo(MediaInfo info) throws BadMediaException {
         if (info.video() == null) {
             throw new BadMediaException("no video stream");
         }
@@ -60,7 +66,6 @@ public final class Prober {
         if (!(info.durationSeconds() > 0)) {
             throw new BadMediaException("duration is unknown or zero");
         }
-        return info;
     }
 
     /** Probes any media file, with or without video. */

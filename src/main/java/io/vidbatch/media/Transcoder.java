@@ -50,7 +50,7 @@ public final class Transcoder {
     public record Measure(QualityFiles files, Double minQuality) {}
 
     /**
-     * The verified output: what ffprobe measured on it, and how long the encode took. For a video
+     * The verified output: what its check read from it, and how long the encode took. For a video
      * segment, what ffmpeg reported writing: width and height 0, the planned duration.
      */
     public record Result(

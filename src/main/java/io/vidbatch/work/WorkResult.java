@@ -1,7 +1,7 @@
 package io.vidbatch.work;
 
 /**
- * What a worker reports for a finished item (JSON): the output as verified with ffprobe (for a
+ * What a worker reports for a finished item (JSON): the output as its check read it (for a
  * video segment, as ffmpeg reported writing it: width and height 0, the planned duration), and
  * the encode's cost.
  *
