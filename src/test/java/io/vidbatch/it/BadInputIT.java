@@ -161,6 +161,51 @@ class BadInputIT {
         assertThat(log).contains("failed: decoding errors:").contains("ffmpeg: [error]");
     }
 
+    /**
+     * A partition examines the input it takes next while it encodes: a bad file is reported while
+     * the one before it is still encoding (its ffmpeg held still, so it cannot finish first).
+     */
+    @Test
+    void aBadInputIsReportedWhileTheInputBeforeItEncodes() throws Exception {
+        String dir = Jobs.dir("it-ahead");
+        long id = Jobs.submit(Jobs.body(
+                "inputs", List.of("samples/long-720p-30s.mp4", "bad/notes.mp4"), "outputDir", dir, "workers", 1));
+        ProcessHandle ffmpeg = Waits.await("the first input's ffmpeg", Duration.ofMinutes(1), Duration.ofMillis(50))
+                .until(
+                        () -> {
+                            List<ProcessHandle> found = StopRestartIT.ffmpegFor(dir);
+                            for (ProcessHandle p : found) {
+                                ItServer.signal("STOP", p);
+                            }
+                            return found.stream().findFirst();
+                        },
+                        java.util.Optional::isPresent)
+                .orElseThrow();
+        try {
+            JsonObject seen = Jobs.waitFor(
+                    id,
+                    Duration.ofMinutes(1),
+                    j -> state(j, "bad/notes.mp4").startsWith("REJECTED"),
+                    "bad/notes.mp4 rejected");
+            assertThat(state(seen, "samples/long-720p-30s.mp4")).doesNotStartWith("DONE");
+            assertThat(ffmpeg.isAlive()).as("the first input still encoding").isTrue();
+        } finally {
+            ItServer.signal("CONT", ffmpeg);
+        }
+        JsonObject job = Jobs.waitForEnd(id, Duration.ofMinutes(2));
+        assertThat(job.getString("exitStatus")).isEqualTo("PARTIAL: 1 of 2 inputs done, 0 failed, 1 rejected");
+    }
+
+    private static String state(JsonObject job, String given) {
+        for (JsonValue v : job.getJsonArray("inputs")) {
+            JsonObject in = v.asJsonObject();
+            if (in.getString("given").equals(given)) {
+                return in.getString("state") + (in.containsKey("reason") ? ": " + in.getString("reason") : "");
+            }
+        }
+        throw new AssertionError(given + " is not among the job's inputs: " + job);
+    }
+
     @Test
     void aNameWithACommaIsOneInput() {
         long id = Jobs.submit(

@@ -185,16 +185,19 @@ class ContainmentIT {
                 Duration.ofMinutes(2),
                 j -> {
                     List<JsonObject> items = j.getJsonArray("items").getValuesAs(JsonObject.class);
-                    return items.size() == 2 && started(items, 1) && !started(items, 2);
+                    return items.size() == 2
+                            && started(items, 1)
+                            && !started(items, 2)
+                            && examined(byGiven(j).get(DIR + "/swap/late.mp4"));
                 },
-                "planned, the first input encoding and the second not started");
+                "the first input encoding, the second examined and not started");
         Files.delete(late);
         Files.createSymbolicLink(late, outside);
 
         JsonObject job = Jobs.waitForEnd(id, Duration.ofMinutes(3));
         JsonObject swapped = byGiven(job).get(DIR + "/swap/late.mp4");
-        // A whole-file job examines each input as its item comes up: the swapped one is refused then, unread.
-        assertThat(swapped.getString("state")).isEqualTo("REJECTED");
+        // Examined already (while the first input encoded): the last check before ffmpeg opens it refuses it, unread.
+        assertThat(swapped.getString("state")).isEqualTo("FAILED");
         assertThat(swapped.getString("reason"))
                 .startsWith("changed since it was found: a link now leads elsewhere (")
                 .endsWith("); it was not read");
@@ -202,8 +205,8 @@ class ContainmentIT {
         assertThat(fileNames(Jobs.outputs().resolve(out))).containsExactly("long-720p-30s-h264-720p.mp4");
         Report.row(
                 "containment",
-                "an input replaced by a link to a file outside the roots after it was listed, before its item came up",
-                "REJECTED: " + swapped.getString("reason").replace(outside.toString(), "…/secret.ts")
+                "an input replaced by a link to a file outside the roots after it was examined, before its encode",
+                "FAILED: " + swapped.getString("reason").replace(outside.toString(), "…/secret.ts")
                         + "; no output for it");
     }
 
@@ -318,6 +321,11 @@ class ContainmentIT {
     private static boolean started(List<JsonObject> items, int input) {
         return items.stream()
                 .anyMatch(i -> i.getInt("input") == input && i.containsKey("startedAt") && !i.isNull("startedAt"));
+    }
+
+    /** Its source's details are shown once it is examined. */
+    private static boolean examined(JsonObject input) {
+        return input.containsKey("probe") && !input.isNull("probe");
     }
 
     private static Map<String, JsonObject> byGiven(JsonObject job) {

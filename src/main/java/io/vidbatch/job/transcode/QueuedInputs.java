@@ -20,14 +20,17 @@ import jakarta.inject.Inject;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.logging.Logger;
 
 /**
- * Examines the inputs a whole-file job queued unexamined ({@link Planner#defers()}), as their
- * items come up on a partition. An input the examination rejects is recorded as REJECTED, with
+ * Examines the inputs a whole-file job queued unexamined ({@link Planner#defers()}) as their
+ * items come up on a partition, and the next group's while the partition encodes. An input the examination rejects is recorded as REJECTED, with
  * the reason the plan step would have given, and its item is dropped.
  *
  * <p>What it records commits on its own, outside the chunk's transaction: that transaction lasts
@@ -52,51 +55,77 @@ public class QueuedInputs {
 
     private Planner planner;
 
+    /**
+     * Examinations started ahead, by item number: the next group's, while this one encodes, so
+     * that no encode waits for its input's probe but the partition's first.
+     */
+    private final Map<Integer, Future<Optional<WorkItem>>> ahead = new HashMap<>();
+
     /** The group's items ready to run: queued ones examined and completed, rejected ones left out. */
     List<WorkItem> examine(long job, List<WorkItem> group) throws Exception {
-        if (group.stream().allMatch(i -> i.expected() != null)) {
-            return group;
-        }
-        Future<List<WorkItem>> examined = executor.submit(() -> examineNow(job, group));
-        try {
-            return examined.get();
-        } catch (InterruptedException e) {
-            examined.cancel(true);
-            throw e;
-        } catch (ExecutionException e) {
-            throw e.getCause() instanceof Exception cause ? cause : e;
-        }
-    }
-
-    private List<WorkItem> examineNow(long job, List<WorkItem> group) throws SQLException, ToolFailureException {
         List<WorkItem> ready = new ArrayList<>(group.size());
         for (WorkItem item : group) {
             if (item.expected() != null) {
                 ready.add(item);
                 continue;
             }
-            Path source = Path.of(item.source());
-            Planner.Planned planned = planner(job)
-                    .examined(
-                            job,
-                            item,
-                            planner(job)
-                                    .examine(item.input(), new Inputs.Candidate(item.source(), source, source, null)));
-            WorkStore.InputRow row = planned.row();
-            String detail = planned.detail() == null ? null : store.json().toJson(planned.detail());
-            String unfit = WorkStore.unfit(row.withDetail(detail), planned.items());
-            if (unfit != null) {
-                reject(job, item, "cannot be recorded: " + unfit);
-            } else if (planned.items().isEmpty()) {
-                reject(job, item, row.reason());
-            } else {
-                WorkItem full = planned.items().get(0);
-                store.updateInput(job, item.input(), row.state(), row.reason(), detail);
-                store.updateItem(job, full);
-                ready.add(full);
+            Future<Optional<WorkItem>> examined = ahead.remove(item.item());
+            if (examined == null) {
+                examined = executor.submit(() -> examineNow(job, item));
             }
+            await(examined).ifPresent(ready::add);
         }
         return ready;
+    }
+
+    /** Starts examining the queued inputs of the group that comes next on this partition. */
+    void examineAhead(long job, List<WorkItem> next) {
+        ahead.keySet().retainAll(next.stream().map(WorkItem::item).toList());
+        for (WorkItem item : next) {
+            if (item.expected() == null && !ahead.containsKey(item.item())) {
+                ahead.put(item.item(), executor.submit(() -> examineNow(job, item)));
+            }
+        }
+    }
+
+    private static <T> T await(Future<T> f) throws Exception {
+        try {
+            return f.get();
+        } catch (InterruptedException e) {
+            f.cancel(true);
+            throw e;
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof Exception cause ? cause : e;
+        }
+    }
+
+    /**
+     * The item complete, or empty when its input is rejected. One at a time: the group ahead is
+     * examined while this partition encodes, not while it examines.
+     */
+    private synchronized Optional<WorkItem> examineNow(long job, WorkItem item)
+            throws SQLException, ToolFailureException {
+        Path source = Path.of(item.source());
+        Planner.Planned planned = planner(job)
+                .examined(
+                        job,
+                        item,
+                        planner(job).examine(item.input(), new Inputs.Candidate(item.source(), source, source, null)));
+        WorkStore.InputRow row = planned.row();
+        String detail = planned.detail() == null ? null : store.json().toJson(planned.detail());
+        String unfit = WorkStore.unfit(row.withDetail(detail), planned.items());
+        if (unfit != null) {
+            reject(job, item, "cannot be recorded: " + unfit);
+            return Optional.empty();
+        }
+        if (planned.items().isEmpty()) {
+            reject(job, item, row.reason());
+            return Optional.empty();
+        }
+        WorkItem full = planned.items().get(0);
+        store.updateInput(job, item.input(), row.state(), row.reason(), detail);
+        store.updateItem(job, full);
+        return Optional.of(full);
     }
 
     private void reject(long job, WorkItem item, String reason) throws SQLException {

@@ -1,6 +1,9 @@
 package io.vidbatch.job.transcode;
 
+import io.vidbatch.work.WorkItem;
 import jakarta.batch.runtime.context.StepContext;
+
+import java.util.List;
 
 /**
  * What one step thread (a partition, or the coordinator's thread of the partitioned step) keeps
@@ -12,6 +15,9 @@ final class StepThreadData {
 
     /** In a partition: whether its reader has groups left after the one it returned last. */
     boolean moreToRead = true;
+
+    /** In a partition: the items its reader will hand out next, as far as it knows them now. */
+    List<WorkItem> nextUp = List.of();
 
     static StepThreadData of(StepContext step) {
         if (step.getTransientUserData() instanceof StepThreadData data) {

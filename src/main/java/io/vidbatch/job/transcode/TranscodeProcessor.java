@@ -70,6 +70,7 @@ public class TranscodeProcessor implements ItemProcessor {
     public Object processItem(Object o) throws Exception {
         WorkGroup work = (WorkGroup) o;
         List<WorkItem> group = queued.examine(jobContext.getInstanceId(), work.items());
+        queued.examineAhead(jobContext.getInstanceId(), StepThreadData.of(stepContext).nextUp);
         if (group.isEmpty()) {
             return List.of(); // every input of the group was rejected as it was examined
         }

@@ -87,8 +87,9 @@ public class WorkItemReader extends AbstractItemReader {
         // Tells GroupCheckpoint whether this group's chunk should commit before the next read. A
         // segment's chunk commits before it too: a failed segment may send its input's
         // whole-file item here, which the next read must see.
-        StepThreadData.of(stepContext).moreToRead =
-                !pending.isEmpty() || group.stream().anyMatch(i -> i.part() == Part.VIDEO_SEGMENT);
+        StepThreadData data = StepThreadData.of(stepContext);
+        data.moreToRead = !pending.isEmpty() || group.stream().anyMatch(i -> i.part() == Part.VIDEO_SEGMENT);
+        data.nextUp = pending.stream().limit(groupSize).toList();
         events.fire(new WorkEvent.Pending(job, partition, launcher.id(), pending.size()));
         return group.isEmpty() ? null : new WorkGroup(launcher, group);
     }
