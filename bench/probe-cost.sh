@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # What examining and checking an input costs next to encoding it: CPU seconds (user + system,
-# GNU time) of the ffprobe the plan runs on a source, of the ffprobe the worker runs on its
-# output, and of the encode itself with the h264-720p settings (those of bench/throughput.sh),
+# GNU time) of the ffprobe that examines a source, of an ffprobe of its output (what the output
+# check cost before it read MP4s in the JVM, and still costs for WebM), and of the encode itself with the h264-720p settings (those of bench/throughput.sh),
 # each the median of RUNS (default 5) runs, on the bench's generated 1280x720 clips of each
 # length given (default: 10 and 60 seconds). Prints, per length, the two probes' share of the
 # encode's CPU.

@@ -12,9 +12,11 @@
 #
 #   bench/throughput.sh [N] [SECONDS]    defaults: 4 inputs of 60 s; ROUNDS (default 5) rounds
 #
-# vidbatch costs a fixed ~0.35 CPU-s per input whatever its length (one ffprobe to plan it, one
-# to verify its output: Debian's ffprobe spends most of that loading 215 shared libraries), so
-# the ratio is worse for very short inputs; run with SECONDS=20 to see it.
+# Each round also counts the CPU seconds the whole machine spent on either side (/proc/stat), and
+# on vidbatch's side those of the coordinator's JVM: the bench prints their medians. vidbatch's
+# fixed cost per input is one ffprobe start to examine it (~0.05 CPU-s, most of it Debian's
+# ffprobe loading 215 shared libraries) and the coordinator's own work, so the ratio is worse for
+# short inputs: compare `bench/throughput.sh 8 10` with the default.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib.sh
@@ -34,9 +36,21 @@ vb_build
 vb_start "$dir/inputs" "$dir/outputs"
 
 
+hz=$(getconf CLK_TCK)
+# CPU seconds spent so far by the whole machine (user, nice, system, irq, softirq), and by the coordinator.
+machine_cpu() { awk -v hz="$hz" '/^cpu /{printf "%.2f\n", ($2 + $3 + $4 + $7 + $8) / hz}' /proc/stat; }
+server_pid=$(cat target/liberty/wlp/usr/servers/.pid/vidbatch.pid)
+jvm_cpu() { sed 's/.*) //' "/proc/$server_pid/stat" | awk -v hz="$hz" '{printf "%.2f\n", ($12 + $13) / hz}'; }
+cpu_since() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", b - a}'; }
+
 # run_vidbatch NAME: one job over all inputs, timed from submission until it is seen COMPLETED.
+# Leaves the machine's and the coordinator's CPU seconds for it in vb_cpu and vb_jvm.
 run_vidbatch() {
-  vb_timed "{\"inputs\": [\"$clips\"], \"preset\": \"h264-720p\", \"workers\": 2, \"outputDir\": \"run-$1\"}"
+  local m j t
+  m=$(machine_cpu) j=$(jvm_cpu)
+  t=$(vb_timed "{\"inputs\": [\"$clips\"], \"preset\": \"h264-720p\", \"workers\": 2, \"outputDir\": \"run-$1\"}")
+  vb_cpu=$(cpu_since "$m" "$(machine_cpu)") vb_jvm=$(cpu_since "$j" "$(jvm_cpu)")
+  echo "$t"
 }
 
 # The h264-720p preset's settings (io.vidbatch.media.Preset), as vidbatch passes them to ffmpeg,
@@ -51,11 +65,13 @@ plain_one() {
 }
 export -f plain_one
 
+# Leaves the machine's CPU seconds for it in plain_cpu.
 run_plain() {
-  local start
-  start=$(now)
+  local start m
+  start=$(now) m=$(machine_cpu)
   find "$inputs" -name 'bench-*.mp4' -print0 | sort -z |
     xargs -0 -P 2 -I{} bash -c 'plain_one "$1" "$2/$(basename "$1")"' _ {} "$dir/plain"
+  plain_cpu=$(cpu_since "$m" "$(machine_cpu)")
   elapsed "$start"
 }
 
@@ -63,16 +79,21 @@ run_plain() {
 say "warm-up: the same job once, not timed"
 run_vidbatch warmup >/dev/null
 
-vb_times=() plain_times=() ratios=()
+vb_times=() plain_times=() ratios=() vb_cpus=() vb_jvms=() plain_cpus=()
 for r in $(seq 1 "$rounds"); do
+  # Not in $( ): the runs leave their CPU figures in variables of this shell.
   if (( r % 2 )); then
-    plain_times+=("$(run_plain)"); vb_times+=("$(run_vidbatch "$r")")
+    run_plain > "$dir/t"; plain_times+=("$(cat "$dir/t")")
+    run_vidbatch "$r" > "$dir/t"; vb_times+=("$(cat "$dir/t")")
   else
-    vb_times+=("$(run_vidbatch "$r")"); plain_times+=("$(run_plain)")
+    run_vidbatch "$r" > "$dir/t"; vb_times+=("$(cat "$dir/t")")
+    run_plain > "$dir/t"; plain_times+=("$(cat "$dir/t")")
   fi
+  vb_cpus+=("$vb_cpu") vb_jvms+=("$vb_jvm") plain_cpus+=("$plain_cpu")
   ratios+=("$(awk -v a="${vb_times[-1]}" -v b="${plain_times[-1]}" 'BEGIN {printf "%.3f", a / b}')")
-  say "round $r: vidbatch ${vb_times[-1]} s, plain ffmpeg ${plain_times[-1]} s, ratio ${ratios[-1]}"
+  say "round $r: vidbatch ${vb_times[-1]} s (${vb_cpu} CPU-s, coordinator ${vb_jvm}), plain ffmpeg ${plain_times[-1]} s (${plain_cpu} CPU-s), ratio ${ratios[-1]}"
 done
+echo "CPU-s of the machine, medians: vidbatch $(printf '%s\n' "${vb_cpus[@]}" | median) (coordinator JVM $(printf '%s\n' "${vb_jvms[@]}" | median)), plain ffmpeg $(printf '%s\n' "${plain_cpus[@]}" | median)"
 vb=$(printf '%s\n' "${vb_times[@]}" | median)
 plain=$(printf '%s\n' "${plain_times[@]}" | median)
 echo "inputs: $n x $seconds s 1280x720; rounds: $rounds; vidbatch median ${vb} s; plain ffmpeg (2 at a time) median ${plain} s; round ratios: ${ratios[*]}"
