@@ -89,7 +89,8 @@ final class Mp4Header {
                 | Unreadable
                 | BufferUnderflowException
                 | IllegalArgumentException
-                | IndexOutOfBoundsException e) {
+                | IndexOutOfBoundsException
+                | ArithmeticException e) {
             return Optional.empty();
         }
     }
@@ -250,10 +251,9 @@ final class Mp4Header {
         boolean enabled;
         int rotation;
         final List<Long> chapterRefs = new ArrayList<>();
-        /** One edit: its duration in the movie's timescale and where it starts in the media's. */
+        /** What the track's one edit shows, in the movie's timescale; -1 when it has none. */
         long editDuration = -1;
 
-        long editMediaTime;
         long mediaTimescale;
         long mediaDuration;
         String language;
@@ -274,7 +274,7 @@ final class Mp4Header {
         long lastChunk = -1;
 
         MediaInfo.Video video(long movieTimescale) throws Unreadable {
-            if (mediaTimescale <= 0 || samples <= 0 || width <= 0 || height <= 0) {
+            if (mediaTimescale <= 0 || samples <= 0 || sampleTime <= 0 || width <= 0 || height <= 0) {
                 throw new Unreadable();
             }
             // As ffmpeg's mov demuxer: the shorter of the media's duration and its samples' time,
@@ -361,7 +361,6 @@ final class Mp4Header {
                 }
                 if (!empty) {
                     t.editDuration = duration;
-                    t.editMediaTime = mediaTime;
                 }
             }
         }
@@ -390,9 +389,6 @@ final class Mp4Header {
                 }
                 default -> {}
             }
-        }
-        if (t.mediaDuration < t.editMediaTime) {
-            throw new Unreadable();
         }
     }
 
@@ -428,7 +424,7 @@ final class Mp4Header {
                     long each = Integer.toUnsignedLong(b.data.getInt());
                     t.samples = Integer.toUnsignedLong(b.data.getInt());
                     if (each != 0) {
-                        t.sampleBytes = each * t.samples;
+                        t.sampleBytes = Math.multiplyExact(each, t.samples);
                     } else {
                         if (t.samples > b.data.remaining() / 4) {
                             throw new Unreadable();
@@ -445,8 +441,11 @@ final class Mp4Header {
                         throw new Unreadable();
                     }
                     for (long i = 0; i < n; i++) {
-                        t.sampleTime +=
-                                Integer.toUnsignedLong(b.data.getInt()) * Integer.toUnsignedLong(b.data.getInt());
+                        t.sampleTime = Math.addExact(
+                                t.sampleTime,
+                                Math.multiplyExact(
+                                        Integer.toUnsignedLong(b.data.getInt()),
+                                        Integer.toUnsignedLong(b.data.getInt())));
                     }
                 }
                 case "stco", "co64" -> {
