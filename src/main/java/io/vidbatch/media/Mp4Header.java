@@ -112,19 +112,14 @@ final class Mp4Header {
             if (n == MAX_TOP_LEVEL_BOXES || size - pos < 8) {
                 throw new Unreadable();
             }
-            ByteBuffer h = readFully(ch, pos, (int) Math.min(16, size - pos));
-            long boxSize = Integer.toUnsignedLong(h.getInt());
-            String type = fourcc(h);
-            int header = 8;
-            if (boxSize == 1) {
-                boxSize = h.getLong();
-                header = 16;
-            }
+            Header h = header(readFully(ch, pos, (int) Math.min(16, size - pos)));
+            long boxSize = h.size();
+            int header = h.length();
             // Size 0 ("to the end") is what a muxer leaves when it never finished the file.
             if (boxSize < header || boxSize > size - pos) {
                 throw new Unreadable();
             }
-            switch (type) {
+            switch (h.type()) {
                 case "moov" -> {
                     if (movie != null || boxSize > MAX_MOVIE_BYTES) {
                         throw new Unreadable();
@@ -563,23 +558,27 @@ final class Mp4Header {
 
     private record Box(String type, ByteBuffer data) {}
 
+    /** A box's size (header included), type, and the header's own length. */
+    private record Header(long size, String type, int length) {}
+
+    /** The box header at the buffer's position: a 32-bit size, the type, and a 64-bit size when the first is 1. */
+    private static Header header(ByteBuffer b) {
+        long size = Integer.toUnsignedLong(b.getInt());
+        String type = fourcc(b);
+        return size == 1 ? new Header(b.getLong(), type, 16) : new Header(size, type, 8);
+    }
+
     /** The boxes in a box's payload; each box's data is its own payload, positioned at 0. */
     private static List<Box> children(ByteBuffer parent) throws Unreadable {
         List<Box> boxes = new ArrayList<>();
         ByteBuffer p = parent.slice();
         while (p.remaining() >= 8) {
-            long size = Integer.toUnsignedLong(p.getInt());
-            String type = fourcc(p);
-            int header = 8;
-            if (size == 1) {
-                size = p.getLong();
-                header = 16;
-            }
-            if (size < header || size - header > p.remaining()) {
+            Header h = header(p);
+            if (h.size() < h.length() || h.size() - h.length() > p.remaining()) {
                 throw new Unreadable();
             }
-            int length = (int) (size - header);
-            boxes.add(new Box(type, p.slice(p.position(), length)));
+            int length = (int) (h.size() - h.length());
+            boxes.add(new Box(h.type(), p.slice(p.position(), length)));
             p.position(p.position() + length);
         }
         return boxes; // up to 7 bytes may trail: QuickTime structures end in a zero terminator
