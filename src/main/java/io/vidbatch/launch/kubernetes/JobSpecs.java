@@ -50,7 +50,7 @@ final class JobSpecs {
     }
 
     V1Job job(String namespace, String owner, List<WorkItem> group, long execution, int partition) {
-        Map<String, String> labels = Labels.of(s.jobPrefix(), owner, group, execution, partition);
+        Map<String, String> labels = Labels.of(s.jobPrefix(), owner, s.image(), group, execution, partition);
         V1Container worker = new V1Container()
                 .name(CONTAINER)
                 .image(s.image())

@@ -5,6 +5,8 @@ import io.vidbatch.work.WorkItem;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * Names and labels of worker Jobs. The name depends only on the job instance and the item, so
@@ -15,6 +17,10 @@ public final class Labels {
 
     public static final String MANAGED_BY = "app.kubernetes.io/managed-by";
     public static final String NAME = "app.kubernetes.io/name";
+    public static final String COMPONENT = "app.kubernetes.io/component";
+    public static final String PART_OF = "app.kubernetes.io/part-of";
+    public static final String INSTANCE = "app.kubernetes.io/instance";
+    public static final String VERSION = "app.kubernetes.io/version";
     public static final String COORDINATOR = "vidbatch.io/coordinator";
     /**
      * The identity of the coordinator's database. The prefix alone cannot tell two coordinators
@@ -37,7 +43,21 @@ public final class Labels {
     /** The same label before Kubernetes 1.27, which clusters still carry on older pods. */
     public static final String LEGACY_CONTROLLER_UID = "controller-uid";
 
+    /** A label value: at most 63 characters, alphanumeric at both ends, '-', '_' and '.' between. */
+    private static final Pattern LABEL_VALUE = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9._-]{0,61}[A-Za-z0-9])?");
+
     private Labels() {}
+
+    /** The tag of an image reference ("registry:5000/vidbatch-worker:1.4.2" → 1.4.2), when it can be a label. */
+    static Optional<String> version(String image) {
+        String name = image.contains("@") ? image.substring(0, image.indexOf('@')) : image;
+        int colon = name.lastIndexOf(':');
+        if (colon < 0 || colon < name.lastIndexOf('/')) {
+            return Optional.empty(); // no tag: "registry:5000/worker" has a port, not a tag
+        }
+        String tag = name.substring(colon + 1);
+        return LABEL_VALUE.matcher(tag).matches() ? Optional.of(tag) : Optional.empty();
+    }
 
     /** A group's Job is named after its first item; which items it runs is in its {@link #ITEMS} annotation. */
     public static String jobName(String prefix, List<WorkItem> group) {
@@ -62,11 +82,21 @@ public final class Labels {
                 : job.getMetadata().getLabels().get(OWNER);
     }
 
-    static Map<String, String> of(String prefix, String owner, List<WorkItem> group, long execution, int partition) {
+    /**
+     * A worker Job's and its pod's labels: Kubernetes' recommended ones as the coordinator's
+     * objects carry them (the instance is the coordinator's prefix, the version the worker
+     * image's tag when it has one), and vidbatch's own.
+     */
+    static Map<String, String> of(
+            String prefix, String owner, String image, List<WorkItem> group, long execution, int partition) {
         WorkItem item = group.get(0);
         Map<String, String> l = new LinkedHashMap<>();
         l.put(MANAGED_BY, "vidbatch");
-        l.put(NAME, "vidbatch-worker");
+        l.put(NAME, "vidbatch");
+        l.put(COMPONENT, "worker");
+        l.put(PART_OF, "vidbatch");
+        l.put(INSTANCE, prefix);
+        version(image).ifPresent(v -> l.put(VERSION, v));
         l.put(COORDINATOR, prefix);
         l.put(OWNER, owner);
         l.put(JOB_INSTANCE, Long.toString(item.jobInstance()));

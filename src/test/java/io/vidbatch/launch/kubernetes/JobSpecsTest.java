@@ -54,6 +54,11 @@ class JobSpecsTest {
                 .containsEntry("vidbatch.io/execution", "12")
                 .containsEntry("vidbatch.io/partition", "3")
                 .containsEntry("app.kubernetes.io/managed-by", "vidbatch")
+                .containsEntry("app.kubernetes.io/name", "vidbatch")
+                .containsEntry("app.kubernetes.io/component", "worker")
+                .containsEntry("app.kubernetes.io/part-of", "vidbatch")
+                .containsEntry("app.kubernetes.io/instance", "vb")
+                .containsEntry("app.kubernetes.io/version", "1.0")
                 .containsEntry("vidbatch.io/owner", "owner-1");
         assertThat(job.getSpec().getTemplate().getMetadata().getLabels())
                 .isEqualTo(job.getMetadata().getLabels());
@@ -61,6 +66,18 @@ class JobSpecsTest {
         assertThat(WorkJson.readItems(c.getEnv().get(0).getValue())).containsExactly(WorkJsonTestAccess.ITEM);
         assertThat(job.getMetadata().getAnnotations()).containsEntry("vidbatch.io/items", "3");
         assertThat(c.getCommand()).containsExactly("java", "-jar", "/opt/vidbatch/worker/vidbatch-worker.jar");
+    }
+
+    @Test
+    void theVersionLabelIsTheImageTagWhenItCanBeOne() {
+        assertThat(Labels.version("registry:5000/vidbatch-worker:1.4.2")).hasValue("1.4.2");
+        assertThat(Labels.version("vidbatch-worker:1.4.2@sha256:" + "a".repeat(64)))
+                .hasValue("1.4.2");
+        // A port is not a tag; a digest alone names no version.
+        assertThat(Labels.version("registry:5000/vidbatch-worker")).isEmpty();
+        assertThat(Labels.version("vidbatch-worker@sha256:" + "a".repeat(64))).isEmpty();
+        // A tag may hold 128 characters, a label value 63.
+        assertThat(Labels.version("vidbatch-worker:" + "v".repeat(64))).isEmpty();
     }
 
     @Test
