@@ -1,6 +1,7 @@
 // vidbatch's own rules for these manifests: what the coordinator and its kubernetes launcher
 // rely on, which no schema can know.
 import { containersOf, podSpecsOf, selectorMatches } from "./checks.mjs";
+import { checkQuota } from "./quota.mjs";
 
 export const NAMESPACE = "vidbatch";
 
@@ -81,7 +82,7 @@ export function checkContract(entries) {
     coordinator = (pod?.containers ?? []).find((c) => c.name === "coordinator");
     if (!coordinator) out.push({ entry: deploy, path: "/spec/template/spec/containers", message: 'no container named "coordinator"' });
     else {
-      const probes = { readinessProbe: "/health/ready", livenessProbe: "/health/live" };
+      const probes = { startupProbe: "/health/started", readinessProbe: "/health/ready", livenessProbe: "/health/live" };
       for (const [p, path] of Object.entries(probes)) {
         if (coordinator[p]?.httpGet?.path !== path) out.push({ entry: deploy, path: `/spec/template/spec/containers/0/${p}`, message: `must be an HTTP GET of ${path}` });
       }
@@ -182,6 +183,7 @@ export function checkContract(entries) {
     }
   }
   for (const e of entries.filter((x) => x.obj.kind === "CronJob")) out.push(...checkScheduleTrigger(e, entries, deploy, get));
+  out.push(...checkQuota(entries, config, NAMESPACE));
 
   const deny = need("NetworkPolicy", "vidbatch-default-deny");
   if (deny) {

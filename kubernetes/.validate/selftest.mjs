@@ -102,6 +102,8 @@ const cases = [
   ["a schedule trigger the NetworkPolicies block", "networkpolicy-schedule-trigger.yaml", "component: schedule-trigger\n  policyTypes", "component: schedule-triggers\n  policyTypes", /no NetworkPolicy lets these pods reach the coordinator on port 9443/],
   ["a schedule trigger with the password in its arguments", "schedule-trigger-cronjob.yaml", '"scheduler:{{SCHEDULER_PASSWORD}}"', '"scheduler:hunter2"', /password is written in the arguments/],
   ["overlapping schedule triggers", "schedule-trigger-cronjob.yaml", "concurrencyPolicy: Forbid", "concurrencyPolicy: Allow", /must be Forbid/],
+  ["a quota that cannot hold WORKERS_MAX workers", "configmap.yaml", 'WORKERS_MAX: "64"', 'WORKERS_MAX: "100"', /\/spec\/hard\/requests.cpu: admits 70, but WORKERS_MAX \(100\) workers at the K8S_\* resources and the workloads here need 100.76/],
+  ["a worker limit above the LimitRange's max", "configmap.yaml", "K8S_MEMORY_LIMIT: 2Gi", "K8S_MEMORY_LIMIT: 32Gi", /memory 16Gi is below the limit of a worker \(K8S_\* in the ConfigMap\) \(32Gi\)/],
   ["an images entry that misses the worker image", "kustomization.yaml", "- name: vidbatch-worker\n", "- name: vidbatch-wrker\n", /K8S_WORKER_IMAGE: "vidbatch-worker" has no tag or digest/],
 ];
 // A few at a time: each one waits for its own kubectl kustomize.
