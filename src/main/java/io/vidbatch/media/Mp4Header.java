@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -158,6 +159,11 @@ final class Mp4Header {
                     b.data.position(version == 1 ? 20 : 12);
                     timescale = Integer.toUnsignedLong(b.data.getInt());
                     duration = version == 1 ? b.data.getLong() : Integer.toUnsignedLong(b.data.getInt());
+                    // ffmpeg applies the movie's matrix to every track's: only the identity leaves them as they are.
+                    b.data.position(version == 1 ? 48 : 36);
+                    if (!Arrays.equals(matrix(b.data), IDENTITY)) {
+                        throw new Unreadable();
+                    }
                 }
                 case "trak" -> tracks.add(track(b.data));
                 case "udta" -> chapterList = userData(b.data);
@@ -169,16 +175,9 @@ final class Mp4Header {
             throw new Unreadable();
         }
         Set<Long> chapterTracks = new HashSet<>();
-        long sampleBytes = 0;
         for (Track t : tracks) {
             chapterTracks.addAll(t.chapterRefs);
-            sampleBytes += t.sampleBytes;
-            if (t.sampleBytes > 0 && (t.lastChunk < 0 || t.firstChunk < mediaStart || t.lastChunk >= mediaEnd)) {
-                throw new Unreadable();
-            }
-        }
-        if (sampleBytes > mediaEnd - mediaStart) {
-            throw new Unreadable(); // samples the media data cannot hold: a file cut short
+            t.checkChunks(mediaStart, mediaEnd);
         }
         MediaInfo.Video video = null;
         int chapters = chapterList;
@@ -264,12 +263,58 @@ final class Mp4Header {
         /** The sum of the samples' durations (stts), in the media's timescale. */
         long sampleTime;
 
-        long sampleBytes;
-        long firstChunk = Long.MAX_VALUE;
-        long lastChunk = -1;
+        long longestSample;
+
+        /** Every sample's size when they are all alike, else 0 and {@link #sizes} holds them. */
+        long sampleSize;
+
+        ByteBuffer sizes;
+        long[] chunks = new long[0];
+        /** The sample-to-chunk table: from chunk runFirst[i] (1-based) on, runSamples[i] samples a chunk. */
+        long[] runFirst = new long[0];
+
+        long[] runSamples = new long[0];
+
+        /**
+         * The tables agree on the number of samples, and every chunk lies whole inside the media
+         * data: a file cut short, or written short, does not pass.
+         */
+        void checkChunks(long mediaStart, long mediaEnd) throws Unreadable {
+            long sample = 0;
+            int run = 0;
+            for (int k = 0; k < chunks.length; k++) {
+                if (runFirst.length == 0) {
+                    throw new Unreadable();
+                }
+                while (run + 1 < runFirst.length && runFirst[run + 1] <= k + 1) {
+                    run++;
+                }
+                long n = runSamples[run];
+                if (n > samples - sample) {
+                    throw new Unreadable();
+                }
+                long bytes = 0;
+                for (long i = sample; i < sample + n; i++) {
+                    bytes = Math.addExact(
+                            bytes, sizes == null ? sampleSize : Integer.toUnsignedLong(sizes.getInt((int) (i * 4))));
+                }
+                sample += n;
+                if (chunks[k] < mediaStart || chunks[k] > mediaEnd - bytes) {
+                    throw new Unreadable();
+                }
+            }
+            if (sample != samples) {
+                throw new Unreadable();
+            }
+        }
 
         MediaInfo.Video video(long movieTimescale) throws Unreadable {
             if (mediaTimescale <= 0 || samples <= 0 || sampleTime <= 0 || width <= 0 || height <= 0) {
+                throw new Unreadable();
+            }
+            // The media's duration is its samples' time, give or take the B-frames' delay that ffmpeg
+            // adds to it: anything else (a sample hours long) makes ffmpeg's timestamps ours to guess.
+            if (Math.abs(mediaDuration - sampleTime) > 4 * longestSample) {
                 throw new Unreadable();
             }
             // As ffmpeg's mov demuxer: the shorter of the media's duration and its samples' time,
@@ -322,15 +367,32 @@ final class Mp4Header {
         d.position(version == 1 ? 20 : 12);
         t.id = Integer.toUnsignedLong(d.getInt());
         d.position(version == 1 ? 52 : 40);
-        int a = d.getInt();
-        int b = d.getInt();
-        // ffmpeg's av_display_rotation_get on the matrix as stored: counterclockwise degrees.
-        double degrees = -Math.toDegrees(Math.atan2(b, a));
-        int r = (int) Math.round(degrees) % 360;
-        t.rotation = r < 0 ? r + 360 : r;
-        if (t.rotation % 90 != 0) {
+        int[] m = matrix(d);
+        // A quarter turn or none, no scaling, no translation: what ffmpeg writes for rotation.
+        boolean plain = m[2] == 0 && m[5] == 0 && m[6] == 0 && m[7] == 0 && m[8] == 0x40000000;
+        int a = m[0] / 0x10000;
+        int b = m[1] / 0x10000;
+        boolean quarter = m[0] % 0x10000 == 0
+                && m[1] % 0x10000 == 0
+                && Math.abs(a) + Math.abs(b) == 1
+                && m[3] == -m[1]
+                && m[4] == m[0];
+        if (!plain || !quarter) {
             throw new Unreadable();
         }
+        // ffmpeg's av_display_rotation_get on the matrix as stored: counterclockwise degrees.
+        int r = (int) Math.round(-Math.toDegrees(Math.atan2(b, a))) % 360;
+        t.rotation = r < 0 ? r + 360 : r;
+    }
+
+    private static final int[] IDENTITY = {0x10000, 0, 0, 0, 0x10000, 0, 0, 0, 0x40000000};
+
+    private static int[] matrix(ByteBuffer d) {
+        int[] m = new int[9];
+        for (int i = 0; i < 9; i++) {
+            m[i] = d.getInt();
+        }
+        return m;
     }
 
     private static void edits(ByteBuffer edts, Track t) throws Unreadable {
@@ -416,16 +478,30 @@ final class Mp4Header {
                 case "stsd" -> sampleDescription(b.data, t);
                 case "stsz" -> {
                     b.data.position(4);
-                    long each = Integer.toUnsignedLong(b.data.getInt());
+                    t.sampleSize = Integer.toUnsignedLong(b.data.getInt());
                     t.samples = Integer.toUnsignedLong(b.data.getInt());
-                    if (each != 0) {
-                        t.sampleBytes = Math.multiplyExact(each, t.samples);
-                    } else {
+                    if (t.sampleSize == 0) {
                         if (t.samples > b.data.remaining() / 4) {
                             throw new Unreadable();
                         }
-                        for (long i = 0; i < t.samples; i++) {
-                            t.sampleBytes += Integer.toUnsignedLong(b.data.getInt());
+                        t.sizes = b.data.slice();
+                    }
+                }
+                case "stsc" -> {
+                    b.data.position(4);
+                    long n = Integer.toUnsignedLong(b.data.getInt());
+                    if (n > b.data.remaining() / 12) {
+                        throw new Unreadable();
+                    }
+                    t.runFirst = new long[(int) n];
+                    t.runSamples = new long[(int) n];
+                    for (int i = 0; i < n; i++) {
+                        t.runFirst[i] = Integer.toUnsignedLong(b.data.getInt());
+                        t.runSamples[i] = Integer.toUnsignedLong(b.data.getInt());
+                        // The sample description: there is one, and a chunk naming another is skipped by ffmpeg.
+                        if (b.data.getInt() != 1
+                                || (i == 0 ? t.runFirst[0] != 1 : t.runFirst[i] <= t.runFirst[i - 1])) {
+                            throw new Unreadable();
                         }
                     }
                 }
@@ -436,11 +512,12 @@ final class Mp4Header {
                         throw new Unreadable();
                     }
                     for (long i = 0; i < n; i++) {
-                        t.sampleTime = Math.addExact(
-                                t.sampleTime,
-                                Math.multiplyExact(
-                                        Integer.toUnsignedLong(b.data.getInt()),
-                                        Integer.toUnsignedLong(b.data.getInt())));
+                        long count = Integer.toUnsignedLong(b.data.getInt());
+                        long delta = Integer.toUnsignedLong(b.data.getInt());
+                        t.sampleTime = Math.addExact(t.sampleTime, Math.multiplyExact(count, delta));
+                        if (count > 0) {
+                            t.longestSample = Math.max(t.longestSample, delta);
+                        }
                     }
                 }
                 case "stco", "co64" -> {
@@ -450,10 +527,9 @@ final class Mp4Header {
                     if (n > b.data.remaining() / width) {
                         throw new Unreadable();
                     }
-                    for (long i = 0; i < n; i++) {
-                        long offset = width == 8 ? b.data.getLong() : Integer.toUnsignedLong(b.data.getInt());
-                        t.firstChunk = Math.min(t.firstChunk, offset);
-                        t.lastChunk = Math.max(t.lastChunk, offset);
+                    t.chunks = new long[(int) n];
+                    for (int i = 0; i < n; i++) {
+                        t.chunks[i] = width == 8 ? b.data.getLong() : Integer.toUnsignedLong(b.data.getInt());
                     }
                 }
                 default -> {}
@@ -509,7 +585,7 @@ final class Mp4Header {
         t.matrix = MATRICES.get(d.getShort() & 0xffff);
     }
 
-    /** AAC or MP3 inside mp4a, by the decoder config's object type; null for anything else. */
+    /** AAC-LC or MP3 inside mp4a, by the decoder config; null for anything else. */
     private static String mpeg4Audio(ByteBuffer entry) throws Unreadable {
         // AudioSampleEntry version 0 (QuickTime's 1 and 2 are longer): 28 bytes before its boxes.
         if (entry.getShort(8) != 0) {
@@ -541,11 +617,20 @@ final class Mp4Header {
                 throw new Unreadable();
             }
             descriptorLength(d);
-            return switch (d.get() & 0xff) {
-                case 0x40, 0x66, 0x67, 0x68 -> "aac";
-                case 0x69, 0x6b -> "mp3";
-                default -> null;
-            };
+            int objectType = d.get() & 0xff;
+            if (objectType == 0x69 || objectType == 0x6b) {
+                return "mp3";
+            }
+            if (objectType != 0x40) {
+                return null;
+            }
+            // AAC: only Low Complexity, what vidbatch's presets encode (ffprobe refuses some HE-AAC).
+            d.position(d.position() + 12); // stream type, buffer size, bit rates
+            if (d.get() != 0x05) {
+                return null;
+            }
+            descriptorLength(d);
+            return (d.get() & 0xff) >> 3 == 2 ? "aac" : null;
         }
         return null;
     }

@@ -94,6 +94,32 @@ class Mp4HeaderTest {
         assertThat(Mp4Header.read(cut)).isEmpty();
     }
 
+    /**
+     * What ffprobe would read differently is left to it: a movie matrix that turns every track, a
+     * chunk that names a sample description there is not (ffmpeg skips its samples), a sample
+     * hours long (ffmpeg's timestamps then drop packets).
+     */
+    @Test
+    void tablesFfmpegWouldReadOtherwiseAreLeftToFfprobe() throws Exception {
+        byte[] bytes = Files.readAllBytes(Samples.sample("city-1080p.mp4"));
+        assertThat(Mp4Header.read(Samples.sample("city-1080p.mp4"))).isPresent();
+        int mvhd = indexOf(bytes, "mvhd");
+        int stsc = indexOf(bytes, "stsc");
+        int stts = indexOf(bytes, "stts");
+        // Offsets from the type: version and flags, then the fields (ISO/IEC 14496-12).
+        record Patch(String what, int at, int value) {}
+        for (Patch patch : List.of(
+                new Patch("movie matrix", mvhd + 4 + 36, 0), // a = 0: no longer the identity
+                new Patch("sample description 2", stsc + 4 + 8 + 8, 2),
+                new Patch("a sample of 2^31 ticks", stts + 4 + 8 + 4, Integer.MAX_VALUE))) {
+            byte[] damaged = bytes.clone();
+            java.nio.ByteBuffer.wrap(damaged).putInt(patch.at(), patch.value());
+            Path f = Samples.scratch().resolve("patched.mp4");
+            Files.write(f, damaged);
+            assertThat(Mp4Header.read(f)).as(patch.what()).isEmpty();
+        }
+    }
+
     @Test
     void damagedBoxesNeverThrowNorHang() throws Exception {
         byte[] bytes = Files.readAllBytes(Samples.sample("multi-stream-rotated.mp4"));
