@@ -68,6 +68,14 @@ public class InputLists {
         return out;
     }
 
+    /** Deletes a list (its job is purged). */
+    public void delete(String id) throws SQLException {
+        store.ensureSchema();
+        try (Connection c = dataSource.getConnection()) {
+            Tables.update(c, "DELETE FROM VB_INPUT_LIST WHERE LIST_ID = ?", id);
+        }
+    }
+
     /** The entries of a list in their order; empty when there is no such list. */
     public Optional<List<String>> entries(String id) throws SQLException {
         store.ensureSchema();

@@ -11,6 +11,7 @@ import jakarta.json.bind.Jsonb;
 import jakarta.json.bind.JsonbBuilder;
 
 import javax.sql.DataSource;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -115,13 +116,40 @@ public class WorkStore {
         schemaReady = true;
     }
 
-    /** Forgets an earlier, unfinished plan of this job so planning can run again from scratch. */
-    public void deletePlan(long job) throws SQLException {
+    /**
+     * Deletes what vidbatch keeps of a job, its settings, inputs and items: an earlier, unfinished
+     * plan before planning runs again from scratch, or a job purged.
+     */
+    public void forget(long job) throws SQLException {
         ensureSchema();
         try (Connection c = dataSource.getConnection()) {
             Tables.update(c, "DELETE FROM VB_ITEM WHERE JOB_INSTANCE = ?", job);
             Tables.update(c, "DELETE FROM VB_INPUT WHERE JOB_INSTANCE = ?", job);
             Tables.update(c, "DELETE FROM VB_JOB WHERE JOB_INSTANCE = ?", job);
+        }
+    }
+
+    /** Every job vidbatch keeps rows of. */
+    public List<Long> jobs() throws SQLException {
+        ensureSchema();
+        try (Connection c = dataSource.getConnection()) {
+            return Tables.query(c, "SELECT JOB_INSTANCE FROM VB_JOB ORDER BY JOB_INSTANCE", rs -> rs.getLong(1));
+        }
+    }
+
+    /** An input's output as planned (a file, or a ladder's folder), and whether it was made. */
+    public record PlannedOutput(Path path, boolean done) {}
+
+    /** The outputs a job's inputs were given. */
+    public List<PlannedOutput> outputs(long job) throws SQLException {
+        ensureSchema();
+        try (Connection c = dataSource.getConnection()) {
+            return Tables.query(
+                    c,
+                    "SELECT OUTPUT_PATH, STATE FROM VB_INPUT WHERE JOB_INSTANCE = ? AND OUTPUT_PATH IS NOT NULL",
+                    rs -> new PlannedOutput(
+                            Path.of(rs.getString(1)), InputState.DONE.name().equals(rs.getString(2))),
+                    job);
         }
     }
 

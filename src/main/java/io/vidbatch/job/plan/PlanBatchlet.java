@@ -109,7 +109,7 @@ public class PlanBatchlet extends AbstractBatchlet {
         Path work = roots.workDir(job);
 
         // Planning again (after a failure or a stop) starts from nothing: no rows, no pieces.
-        store.deletePlan(job);
+        store.forget(job);
         OutputFiles.deleteTree(work);
         store.insertSettings(
                 job,
