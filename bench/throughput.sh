@@ -4,7 +4,7 @@
 #       (planning, probing, verification and the report included);
 #   (b) by plain ffmpeg with the same encoder settings, two at a time (xargs -P 2).
 # The bench waits on GET /jobs/{id}/status?wait=600, which answers when the job ends. The
-# server first runs the same job once, untimed: what is measured is a coordinator in its steady
+# server first runs the same job WARMUPS (default 3) times, untimed: what is measured is a coordinator in its steady
 # state (as in a nightly run of thousands of items), not a JVM still compiling its code.
 # This machine's speed drifts from minute to minute, so each round runs both sides back to back
 # (alternating which goes first) and the result is the median of the rounds' ratios. The last
@@ -76,8 +76,11 @@ run_plain() {
 }
 
 
-say "warm-up: the same job once, not timed"
-run_vidbatch warmup >/dev/null
+# One warm-up job left the coordinator's JIT still compiling through the rounds (its CPU fell from
+# 0.89 to 0.56 CPU-s from round 1 to round 5 of 8 x 10 s): three reach the steady state a night is in.
+warmups=${WARMUPS:-3}
+say "warm-up: the same job $warmups times, not timed"
+for w in $(seq 1 "$warmups"); do run_vidbatch "warmup-$w" >/dev/null; done
 
 vb_times=() plain_times=() ratios=() vb_cpus=() vb_jvms=() plain_cpus=()
 for r in $(seq 1 "$rounds"); do
