@@ -11,6 +11,7 @@ import jakarta.inject.Inject;
 import java.io.IOException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
@@ -131,16 +132,19 @@ public class Purge {
         deleteTree(settings.roots().workDir(f.id));
     }
 
-    /** Only files under the output root: a row naming anything else is not followed. */
+    /**
+     * Only what lies under the output root, links resolved: a row naming anything else, or a
+     * folder on the way replaced by a link, is not followed.
+     */
     private int deleteOutputs(List<WorkStore.PlannedOutput> outputs) throws IOException {
-        Path root = settings.roots().outputRoot();
+        Path root = settings.roots().outputRoot().toRealPath();
         int n = 0;
         for (WorkStore.PlannedOutput o : outputs) {
-            Path file = o.path().toAbsolutePath().normalize();
-            if (!o.done()) {
-                continue; // a name planned, never made: whatever is there is not this job's
+            if (!o.done() || !Files.exists(o.path(), LinkOption.NOFOLLOW_LINKS) || Files.isSymbolicLink(o.path())) {
+                continue; // a name planned but never made, or gone, or a link: nothing of this job's
             }
-            if (!file.startsWith(root) || file.equals(root) || Files.isSymbolicLink(file) || !Files.exists(file)) {
+            Path file = o.path().toRealPath();
+            if (!file.startsWith(root) || file.equals(root)) {
                 continue;
             }
             if (Files.isDirectory(file)) {
@@ -154,7 +158,7 @@ public class Purge {
     }
 
     private static void deleteTree(Path dir) throws IOException {
-        if (!Files.isDirectory(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+        if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
             return;
         }
         Files.walkFileTree(dir, new SimpleFileVisitor<>() {

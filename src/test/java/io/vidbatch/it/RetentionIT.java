@@ -147,6 +147,28 @@ class RetentionIT {
     }
 
     @Test
+    void outputsGoOnlyWhenAskedAndTheReportStays() throws Exception {
+        long id = jobs.post(Jobs.body("inputs", List.of(SAMPLE), "preset", "h264-480p", "outputDir", "asked"));
+        assertThat(ended(id)).isEqualTo("COMPLETED");
+        Path output = output(id);
+        Path report = output.resolveSibling("vidbatch-report-" + id + ".json");
+        assertThat(output).isRegularFile();
+        assertThat(report).isRegularFile();
+        Instant after = Instant.ofEpochMilli(jobs.fetch(id).getJsonNumber("now").longValue());
+
+        Api.Reply reply = Api.as(Api.ADMIN)
+                .post(server.appUrl() + "/api/v1/purge", "{\"endedBefore\": \"" + after + "\", \"outputs\": true}");
+
+        assertThat(reply.status()).as(reply.body()).isEqualTo(200);
+        assertThat(reply.json().getJsonArray("purged").getValuesAs(jakarta.json.JsonNumber.class).stream()
+                        .map(jakarta.json.JsonNumber::longValue))
+                .contains(id);
+        assertThat(reply.json().getInt("outputs")).isPositive();
+        assertThat(output).doesNotExist();
+        assertThat(report).isRegularFile();
+    }
+
+    @Test
     void aJobPurgedThroughLibertysOwnApiLeavesNothingOfVidbatchsBehind() throws Exception {
         long id = jobs.post(Jobs.body("inputs", List.of(SAMPLE), "outputDir", "elsewhere", "dryRun", true));
         assertThat(ended(id)).isEqualTo("COMPLETED");
