@@ -57,11 +57,11 @@ public class PurgeResource {
             }
         }
         Instant before = endedBefore(o);
-        boolean outputs = o.containsKey("outputs") && o.get("outputs") == JsonValue.TRUE;
-        if (o.containsKey("outputs") && o.get("outputs") != JsonValue.TRUE && o.get("outputs") != JsonValue.FALSE) {
+        JsonValue outputs = o.getOrDefault("outputs", JsonValue.FALSE);
+        if (outputs != JsonValue.TRUE && outputs != JsonValue.FALSE) {
             throw ApiError.of(Response.Status.BAD_REQUEST, "outputs must be true or false");
         }
-        Purge.Report r = purge.run(before, outputs);
+        Purge.Report r = purge.run(before, outputs == JsonValue.TRUE);
         return new Result(r.purged(), r.failed(), r.outputs(), purge.sweep());
     }
 

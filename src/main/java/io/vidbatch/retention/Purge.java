@@ -4,18 +4,15 @@ import io.vidbatch.config.Settings;
 import io.vidbatch.job.InputLists;
 import io.vidbatch.job.OutputNames;
 import io.vidbatch.job.TranscodeParameters;
+import io.vidbatch.media.OutputFiles;
 import io.vidbatch.store.WorkStore;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import java.io.IOException;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -129,7 +126,7 @@ public class Purge {
         if (f.inputList != null) {
             inputLists.delete(f.inputList);
         }
-        deleteTree(settings.roots().workDir(f.id));
+        OutputFiles.deleteTree(settings.roots().workDir(f.id));
     }
 
     /**
@@ -148,34 +145,12 @@ public class Purge {
                 continue;
             }
             if (Files.isDirectory(file)) {
-                deleteTree(file); // a ladder's renditions and playlists
+                OutputFiles.deleteTree(file); // a ladder's renditions and playlists
             } else {
                 Files.delete(file);
             }
             n++;
         }
         return n;
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
-        Files.walkFileTree(dir, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                Files.deleteIfExists(file);
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
-                if (e != null && !(e instanceof NoSuchFileException)) {
-                    throw e;
-                }
-                Files.deleteIfExists(d);
-                return FileVisitResult.CONTINUE;
-            }
-        });
     }
 }
