@@ -10,7 +10,7 @@ import jakarta.json.JsonValue;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.TrustManager;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.StringReader;
@@ -168,18 +168,16 @@ public class LibertyBatch {
     }
 
     /**
-     * Trusts only this server's own certificate (Liberty's generated one names localhost):
-     * whatever answers on the loopback port must hold this server's key.
+     * Trusts only this server's own certificate: whatever answers on the loopback port must present
+     * the certificate of this server's key (see {@link OwnCertificate}).
      */
     private HttpClient client() throws IOException {
         if (client == null) {
             try (InputStream in = Files.newInputStream(Path.of(keystoreFile))) {
                 KeyStore own = KeyStore.getInstance("PKCS12");
                 own.load(in, keystorePassword.toCharArray());
-                TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-                tmf.init(own);
                 SSLContext ssl = SSLContext.getInstance("TLS");
-                ssl.init(null, tmf.getTrustManagers(), null);
+                ssl.init(null, new TrustManager[] {OwnCertificate.of(own)}, null);
                 client = HttpClient.newBuilder()
                         .sslContext(ssl)
                         .connectTimeout(Duration.ofSeconds(10))
