@@ -48,6 +48,10 @@ RUN mkdir -p /opt/vidbatch/wlp/output \
  && chown 1001:0 /opt/vidbatch/wlp/output \
  && chmod 0775 /opt/vidbatch/wlp/output
 
+# The version docker/build tags the image with (kubernetes/install sets the same on the
+# objects). Last, so that a new version reuses every layer above from the cache.
+ARG VERSION=unknown
+LABEL org.opencontainers.image.title="vidbatch-coordinator" org.opencontainers.image.version="${VERSION}"
 USER 1001:1001
 EXPOSE 9443
 CMD ["server", "run", "vidbatch"]

@@ -25,6 +25,10 @@ RUN sh /tmp/worker-archive /opt/vidbatch/worker/vidbatch-worker.jar && rm -f /tm
 
 # Caches (fontconfig) go to /tmp: the root filesystem may be read-only in the pod.
 ENV XDG_CACHE_HOME=/tmp/.cache
+# The version docker/build tags the image with (kubernetes/install sets the same on the
+# objects). Last, so that a new version reuses every layer above from the cache.
+ARG VERSION=unknown
+LABEL org.opencontainers.image.title="vidbatch-worker" org.opencontainers.image.version="${VERSION}"
 USER 1001:1001
 WORKDIR /tmp
 ENTRYPOINT ["java", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", \
