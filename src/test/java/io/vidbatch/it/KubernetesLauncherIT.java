@@ -84,7 +84,7 @@ class KubernetesLauncherIT extends WithSimulatedCluster {
                         "list pods",
                         "watch pods",
                         "get pods/log");
-        assertThat(roleRules(Path.of("kubernetes/rbac-launcher.yaml")))
+        assertThat(roleRules(Path.of("kubernetes/base/rbac-launcher.yaml")))
                 .as("the Role's rules")
                 .isEqualTo(declared);
 

@@ -38,13 +38,13 @@ final class KubernetesSim {
      * On the port the IT server's kube config names; the kube config is (re)written before any
      * job. As strict as a production cluster where it matters to the launcher: HTTPS with a CA
      * and a bearer token from the kube config, every request held to the Role we ship
-     * (kubernetes/rbac-launcher.yaml), worker pods admitted only under Pod Security "restricted".
+     * (kubernetes/base/rbac-launcher.yaml), worker pods admitted only under Pod Security "restricted".
      */
     static SimulatedCluster start() throws IOException {
         // Process groups: a killed pod takes its ffmpeg with it, as a container runtime's cgroup would.
         SimulatedCluster c = SimulatedCluster.onPortSecure(Integer.getInteger("vidbatch.it.k8s.port"), TOKEN)
                 .processGroups(true)
-                .enforceRole(Path.of("kubernetes/rbac-launcher.yaml"), NAMESPACE);
+                .enforceRole(Path.of("kubernetes/base/rbac-launcher.yaml"), NAMESPACE);
         c.podSecurity(NAMESPACE, "restricted");
         c.kubeconfig(Path.of(System.getProperty("vidbatch.it.kubeconfig")));
         return c;

@@ -34,7 +34,7 @@ class RbacEnforcementTest {
     @BeforeEach
     void start() throws Exception {
         server = FakeApiServer.start();
-        server.enforceRole(Path.of("kubernetes/rbac-launcher.yaml"));
+        server.enforceRole(Path.of("kubernetes/base/rbac-launcher.yaml"));
         batch = new BatchV1Api(server.apiClient());
         core = new CoreV1Api(server.apiClient());
     }

@@ -85,7 +85,7 @@ class SecureServingTest {
     @Test
     void aClusterBehindTlsAndTheProductsRoleRunsAJobForItsServiceAccount() throws Exception {
         try (SimulatedCluster cluster =
-                SimulatedCluster.startSecure(TOKEN).enforceRole(Path.of("kubernetes/rbac-launcher.yaml"))) {
+                SimulatedCluster.startSecure(TOKEN).enforceRole(Path.of("kubernetes/base/rbac-launcher.yaml"))) {
             Path config = cluster.kubeconfig(dir.resolve("cluster-config"));
             ApiClient client = Config.fromConfig(config.toString());
             new BatchV1Api(client)

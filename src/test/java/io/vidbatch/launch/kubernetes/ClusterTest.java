@@ -19,7 +19,7 @@ class ClusterTest {
     @Test
     void onlyThisOwnersJobsAreWatchedAndCallsCannotHangForGood(@TempDir Path dir) throws Exception {
         try (SimulatedCluster sim =
-                SimulatedCluster.startSecure("t0ken").enforceRole(Path.of("kubernetes/rbac-launcher.yaml"))) {
+                SimulatedCluster.startSecure("t0ken").enforceRole(Path.of("kubernetes/base/rbac-launcher.yaml"))) {
             KubernetesSettings s = JobSpecsTest.settings();
             s.kubeconfig = Optional.of(sim.kubeconfig(dir.resolve("kubeconfig")).toString());
             s.namespace = Optional.of("vidbatch");
