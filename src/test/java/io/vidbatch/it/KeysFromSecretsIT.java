@@ -199,7 +199,7 @@ class KeysFromSecretsIT {
 
     /**
      * The two files an operator puts into Secrets: a PKCS12 keystore whose certificate names a
-     * service (not localhost), made by keytool, and LTPA keys made by Liberty's securityUtility.
+     * service (not localhost), and LTPA keys made by Liberty's securityUtility.
      * Read-only, as a Secret's volume is.
      */
     private static void makeSecrets(Path keystore, String keystorePassword, Path ltpaKeys, String ltpaPassword)
@@ -207,27 +207,45 @@ class KeysFromSecretsIT {
         deleteTree(SECRETS);
         Files.createDirectories(keystore.getParent());
         Files.createDirectories(ltpaKeys.getParent());
+        // As kubernetes/install makes it: openssl, an EC key, the Service's name.
+        Path key = SECRETS.resolve("tls.key");
+        Path cert = keystore.resolveSibling("ca.crt");
         run(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
-                "-genkeypair",
-                "-keystore",
-                keystore.toString(),
-                "-storetype",
-                "PKCS12",
-                "-storepass",
-                keystorePassword,
-                "-alias",
-                "vidbatch",
-                "-keyalg",
-                "EC",
-                "-groupname",
-                "secp256r1",
-                "-validity",
+                "openssl",
+                "req",
+                "-x509",
+                "-newkey",
+                "ec",
+                "-pkeyopt",
+                "ec_paramgen_curve:prime256v1",
+                "-nodes",
+                "-days",
                 "30",
-                "-dname",
-                "CN=vidbatch-coordinator.vidbatch.svc",
-                "-ext",
-                "SAN=dns:vidbatch-coordinator.vidbatch.svc"));
+                "-subj",
+                "/CN=vidbatch-coordinator.vidbatch.svc",
+                "-addext",
+                "subjectAltName=DNS:vidbatch-coordinator.vidbatch.svc",
+                "-keyout",
+                key.toString(),
+                "-out",
+                cert.toString()));
+        run(
+                List.of(
+                        "openssl",
+                        "pkcs12",
+                        "-export",
+                        "-name",
+                        "vidbatch",
+                        "-in",
+                        cert.toString(),
+                        "-inkey",
+                        key.toString(),
+                        "-out",
+                        keystore.toString(),
+                        "-passout",
+                        "env:KEYSTORE_PASSWORD"),
+                Map.of("KEYSTORE_PASSWORD", keystorePassword));
+        Files.delete(key);
         run(List.of(
                 Path.of("target/liberty/wlp/bin/securityUtility").toString(),
                 "createLTPAKeys",
@@ -239,7 +257,13 @@ class KeysFromSecretsIT {
     }
 
     private static void run(List<String> command) throws Exception {
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        run(command, Map.of());
+    }
+
+    private static void run(List<String> command, Map<String, String> env) throws Exception {
+        ProcessBuilder b = new ProcessBuilder(command).redirectErrorStream(true);
+        b.environment().putAll(env);
+        Process p = b.start();
         String out = new String(p.getInputStream().readAllBytes());
         assertThat(p.waitFor(2, TimeUnit.MINUTES)).as(command.get(0) + " ended").isTrue();
         assertThat(p.exitValue())
