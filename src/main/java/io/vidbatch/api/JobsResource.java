@@ -9,6 +9,8 @@ import io.vidbatch.job.JobRequest;
 import io.vidbatch.job.TranscodeJob;
 import io.vidbatch.job.TranscodeParameters;
 import io.vidbatch.job.assemble.Reports;
+import io.vidbatch.notify.Notifier;
+import io.vidbatch.notify.WebhookStore;
 import io.vidbatch.store.WorkStore;
 import jakarta.annotation.Resource;
 import jakarta.annotation.security.RolesAllowed;
@@ -102,6 +104,12 @@ public class JobsResource {
     @Context
     SecurityContext security;
 
+    @Inject
+    Notifier notifier;
+
+    @Inject
+    WebhookStore webhooks;
+
     private final JobOperator operator = BatchRuntime.getJobOperator();
 
     @POST
@@ -110,6 +118,7 @@ public class JobsResource {
     public Response submit(InputStream body) {
         JobRequest request = JobRequest.of(JsonBody.parse(body));
         Properties props = request.checked(settings);
+        Webhooks.checkKnown(notifier, props.getProperty(TranscodeParameters.NOTIFY), TranscodeParameters.NOTIFY);
         try {
             long execution;
             synchronized (SubmitterLimits.TURN) {
@@ -256,6 +265,15 @@ public class JobsResource {
             throw ApiError.of(Response.Status.NOT_FOUND, "job " + id + " has not been planned yet");
         }
         return report;
+    }
+
+    /** Who was told of the job's ends (its {@code notify} webhooks), newest first. */
+    @GET
+    @Path("{id}/deliveries")
+    @RolesAllowed({Roles.ADMIN, Roles.SUBMITTER, Roles.MONITOR})
+    public List<Webhooks.DeliveryView> deliveries(@PathParam("id") long id) throws SQLException {
+        executions(id); // checks the caller may see this job
+        return webhooks.ofJob(id, 100).stream().map(Webhooks.DeliveryView::of).toList();
     }
 
     /** The end of ffmpeg's log for one item: why it failed, or what it warned about. */

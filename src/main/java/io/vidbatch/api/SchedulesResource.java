@@ -4,6 +4,8 @@ import io.vidbatch.config.Settings;
 import io.vidbatch.job.FieldError;
 import io.vidbatch.job.InvalidJobException;
 import io.vidbatch.job.JobRequest;
+import io.vidbatch.job.TranscodeParameters;
+import io.vidbatch.notify.Notifier;
 import io.vidbatch.schedule.Schedule;
 import io.vidbatch.schedule.ScheduleRunner;
 import io.vidbatch.schedule.ScheduleStore;
@@ -39,6 +41,7 @@ import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Properties;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -58,6 +61,9 @@ public class SchedulesResource {
     static final int DEFAULT_GRACE_SECONDS = 3600;
 
     static final int MAX_GRACE_SECONDS = 7 * 24 * 3600;
+
+    @Inject
+    Notifier notifier;
 
     @Inject
     ScheduleStore store;
@@ -219,7 +225,9 @@ public class SchedulesResource {
             errors.add(new FieldError("job", "the job to run, as for POST /jobs: {\"inputs\": [...], ...}"));
         } else {
             try {
-                JobRequest.of(jobObject).checked(settings);
+                Properties props = JobRequest.of(jobObject).checked(settings);
+                Webhooks.checkKnown(
+                        notifier, props.getProperty(TranscodeParameters.NOTIFY), TranscodeParameters.NOTIFY);
             } catch (InvalidJobException e) {
                 e.errors().forEach(f -> errors.add(new FieldError("job." + f.field(), f.message())));
             }

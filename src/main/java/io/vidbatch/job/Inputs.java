@@ -59,7 +59,19 @@ public final class Inputs {
         public boolean accepted() {
             return rejection == null;
         }
+
+        /** The entry's file or folder itself is missing or unreadable (an unmounted share), not merely empty. */
+        public boolean gone() {
+            return rejection != null
+                    && (rejection.equals(NOT_FOUND)
+                            || rejection.equals(FOLDER_NOT_FOUND)
+                            || rejection.startsWith(UNREADABLE));
+        }
     }
+
+    private static final String NOT_FOUND = "not found";
+    private static final String FOLDER_NOT_FOUND = "folder not found";
+    private static final String UNREADABLE = "folder cannot be read: ";
 
     private Inputs() {}
 
@@ -137,10 +149,10 @@ public final class Inputs {
                     }
                 }
             } catch (IOException e) {
-                return List.of(Candidate.rejected(entry, p, "folder cannot be read: " + e.getMessage()));
+                return List.of(Candidate.rejected(entry, p, UNREADABLE + e.getMessage()));
             } catch (DirectoryIteratorException e) {
-                return List.of(Candidate.rejected(
-                        entry, p, "folder cannot be read: " + e.getCause().getMessage()));
+                return List.of(
+                        Candidate.rejected(entry, p, UNREADABLE + e.getCause().getMessage()));
             }
             List<Candidate> files = found.stream()
                     .sorted()
@@ -149,7 +161,7 @@ public final class Inputs {
             return files.isEmpty() ? List.of(Candidate.rejected(entry, p, "folder has no video files")) : files;
         }
         if (!Files.exists(p)) {
-            return List.of(Candidate.rejected(entry, p, "not found"));
+            return List.of(Candidate.rejected(entry, p, NOT_FOUND));
         }
         if (!Files.isRegularFile(p)) {
             return List.of(Candidate.rejected(entry, p, "not a regular file"));
@@ -183,14 +195,14 @@ public final class Inputs {
             return List.of(Candidate.rejected(entry, null, "outside the allowed input roots"));
         }
         if (!Files.isDirectory(dir.get())) {
-            return List.of(Candidate.rejected(entry, dir.get(), "folder not found"));
+            return List.of(Candidate.rejected(entry, dir.get(), FOLDER_NOT_FOUND));
         }
         Path root = dir.get();
         List<Path> matched;
         try {
             matched = walk(root, glob, Math.min(glob.depth(), MAX_DEPTH), deadline);
         } catch (IOException e) {
-            return List.of(Candidate.rejected(entry, root, "folder cannot be read: " + e.getMessage()));
+            return List.of(Candidate.rejected(entry, root, UNREADABLE + e.getMessage()));
         }
         List<Candidate> files = matched.stream()
                 .sorted()

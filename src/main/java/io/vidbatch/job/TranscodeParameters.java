@@ -7,6 +7,7 @@ import io.vidbatch.media.Operation;
 import io.vidbatch.media.Operations;
 import io.vidbatch.media.Preset;
 import io.vidbatch.media.StreamPlan;
+import io.vidbatch.notify.Notifier;
 import io.vidbatch.store.WorkStore;
 import io.vidbatch.work.WorkJson;
 import jakarta.json.Json;
@@ -53,6 +54,8 @@ public record TranscodeParameters(
     public static final String LADDER = "ladder";
     public static final String MIN_QUALITY = "minQuality";
     public static final String QUALITY = "quality";
+    /** Webhook names (comma-separated) told when the job ends: docs/notifications.md. */
+    public static final String NOTIFY = "notify";
     /**
      * The job's inputs as a reference to a list in our own table ({@link InputLists}): what our
      * API and schedules pass, so that a list of any length fits Liberty's 255-character parameters.
@@ -72,7 +75,8 @@ public record TranscodeParameters(
             AUDIO,
             LADDER,
             MIN_QUALITY,
-            QUALITY);
+            QUALITY,
+            NOTIFY);
 
     public static final String DEFAULT_PRESET = Preset.H264_720P.id();
     public static final int DEFAULT_WORKERS = 2;
@@ -224,6 +228,12 @@ public record TranscodeParameters(
             errors.add(new FieldError(QUALITY, "'" + qualityText + "' must be true or false"));
         } else if (qualityText.equals("false") && minQuality != null) {
             errors.add(new FieldError(MIN_QUALITY, "a minQuality gate needs the quality measured (quality=true)"));
+        }
+
+        try {
+            Notifier.names(get.apply(NOTIFY));
+        } catch (IllegalArgumentException e) {
+            errors.add(new FieldError(NOTIFY, e.getMessage()));
         }
 
         String outputDir = orDefault(get.apply(OUTPUT_DIR), "");

@@ -5,6 +5,7 @@ import io.vidbatch.job.InputLists;
 import io.vidbatch.job.OutputNames;
 import io.vidbatch.job.TranscodeParameters;
 import io.vidbatch.media.OutputFiles;
+import io.vidbatch.notify.WebhookStore;
 import io.vidbatch.store.WorkStore;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -35,6 +36,9 @@ public class Purge {
 
     @Inject
     WorkStore store;
+
+    @Inject
+    WebhookStore webhooks;
 
     @Inject
     InputLists inputLists;
@@ -123,6 +127,7 @@ public class Purge {
 
     private void forget(Forgotten f) throws IOException, SQLException {
         store.forget(f.id);
+        webhooks.forgetJob(f.id);
         if (f.inputList != null) {
             inputLists.delete(f.inputList);
         }

@@ -7,6 +7,8 @@ import io.vidbatch.job.Inputs;
 import io.vidbatch.job.InvalidJobException;
 import io.vidbatch.job.JobRequest;
 import io.vidbatch.job.TranscodeJob;
+import io.vidbatch.job.TranscodeParameters;
+import io.vidbatch.notify.Notifier;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
@@ -28,6 +30,7 @@ import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
 import jakarta.json.JsonReader;
+import jakarta.json.JsonString;
 
 import java.io.StringReader;
 import java.nio.file.Path;
@@ -85,6 +88,9 @@ public class ScheduleRunner {
 
     @Inject
     InputLists lists;
+
+    @Inject
+    Notifier notifier;
 
     /** Liberty's JobOperator; a unit test puts its own in its place. */
     Supplier<JobOperator> operators = BatchRuntime::getJobOperator;
@@ -172,16 +178,16 @@ public class ScheduleRunner {
                         what + "; run at start-up, within the grace of "
                                 + s.grace().toSeconds() + " s");
             } else {
-                store.recordRun(
-                        name,
-                        new ScheduleStore.Run(
-                                missed.last(),
-                                "MISSED",
-                                null,
-                                what + "; the last was "
-                                        + Duration.between(missed.last(), now).toSeconds()
-                                        + " s late at start-up, beyond the grace of "
-                                        + s.grace().toSeconds() + " s"));
+                ScheduleStore.Run run = new ScheduleStore.Run(
+                        missed.last(),
+                        "MISSED",
+                        null,
+                        what + "; the last was "
+                                + Duration.between(missed.last(), now).toSeconds()
+                                + " s late at start-up, beyond the grace of "
+                                + s.grace().toSeconds() + " s");
+                store.recordRun(name, run);
+                notifier.scheduleRun(notifyOf(s), name, run.outcome(), run.firedAt(), run.message());
                 LOG.warning(() -> "schedule " + name + ": " + what + ", too late to run");
             }
         } catch (SQLException | RuntimeException e) {
@@ -239,14 +245,26 @@ public class ScheduleRunner {
                 long instance = start(operator, job);
                 return record(name, new ScheduleStore.Run(now, "STARTED", instance, why));
             }
-            List<Path> present;
+            List<Inputs.Candidate> found;
             try {
                 // This firing holds the schedule's lock: a folder too big to walk must not hold it for ever.
-                present = Inputs.accepted(
+                found = Inputs.expand(
                         job.inputs(), settings.roots(), ExpansionDeadline.after(ExpansionDeadline.DEFAULT));
             } catch (ExpansionDeadline.Passed e) {
                 return failed(name, now, note(why, e.getMessage()));
             }
+            List<String> gone = found.stream()
+                    .filter(Inputs.Candidate::gone)
+                    .map(c -> c.given() + ": " + c.rejection())
+                    .toList();
+            if (!gone.isEmpty()) {
+                // Not "nothing new": an inbox that vanished (an unmounted share) must be seen, not skipped nightly.
+                return failed(name, now, note(why, "cannot watch " + String.join("; ", gone)));
+            }
+            List<Path> present = found.stream()
+                    .filter(Inputs.Candidate::accepted)
+                    .map(Inputs.Candidate::real)
+                    .toList();
             Map<String, Long> arrived = WatchedFolder.arrived(present, store.taken(name), SETTLE);
             if (arrived.isEmpty()) {
                 return record(
@@ -294,6 +312,15 @@ public class ScheduleRunner {
         return operator.getJobInstance(TranscodeJob.start(operator, props)).getInstanceId();
     }
 
+    /** The webhooks the schedule's job names; read leniently, since a job that no longer parses is why a run fails. */
+    private static String notifyOf(Schedule s) {
+        try (JsonReader r = Json.createReader(new StringReader(s.job()))) {
+            return r.readObject().get(TranscodeParameters.NOTIFY) instanceof JsonString n ? n.getString() : null;
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
     private static String note(String why, String what) {
         return why == null ? what : why + "; " + what;
     }
@@ -326,6 +353,8 @@ public class ScheduleRunner {
         ScheduleStore.Run run = new ScheduleStore.Run(at, "FAILED", null, why);
         try {
             store.recordRun(name, run);
+            store.named(name)
+                    .ifPresent(sched -> notifier.scheduleRun(notifyOf(sched), name, run.outcome(), run.firedAt(), why));
         } catch (SQLException e) {
             LOG.log(Level.SEVERE, "cannot record a run of schedule " + name, e);
         }

@@ -38,8 +38,14 @@ public final class Tables {
 
     /** Every row of a query with these arguments. */
     public static <T> List<T> query(Connection c, String sql, Row<T> row, Object... args) throws SQLException {
+        return first(c, 0, sql, row, args);
+    }
+
+    /** The first {@code max} rows of a query (0: all), without reading the others. */
+    public static <T> List<T> first(Connection c, int max, String sql, Row<T> row, Object... args) throws SQLException {
         List<T> out = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setMaxRows(max);
             for (int i = 0; i < args.length; i++) {
                 ps.setObject(i + 1, args[i]);
             }

@@ -68,7 +68,7 @@ final class ProductionServer {
         return new ProductionServer(name, env);
     }
 
-    /** `server run`; the console goes to target/production-doors/{name}.log as well. */
+    /** `server run` (again after a stop or kill); the console goes to target/production-doors/{name}.log as well. */
     void start() throws IOException {
         ProcessBuilder b =
                 new ProcessBuilder(WLP.resolve("bin/server").toString(), "run", name).redirectErrorStream(true);
@@ -76,6 +76,11 @@ final class ProductionServer {
         b.environment().putAll(env);
         Path log = Path.of("target/production-doors/" + name + ".log");
         Files.createDirectories(log.getParent());
+        synchronized (console) {
+            // A new run: its console is what awaitConsole reads, not the last run's.
+            console.clear();
+            consoleEnded = false;
+        }
         process = b.start();
         Writer copy = Files.newBufferedWriter(log, StandardCharsets.UTF_8);
         Thread reader = new Thread(() -> read(copy), name + " console");
@@ -157,6 +162,13 @@ final class ProductionServer {
     /** Liberty's messages.log of this run. */
     String messagesLog() throws IOException {
         return Files.readString(WLP.resolve("usr/servers/" + name + "/logs/messages.log"));
+    }
+
+    /** SIGKILL: the coordinator dies as a node loss or an OOM kill leaves it, with no chance to tidy up. */
+    void kill() throws InterruptedException {
+        if (process != null && process.isAlive()) {
+            process.destroyForcibly().waitFor();
+        }
     }
 
     /** SIGTERM, which Liberty takes as an orderly stop; waits for the JVM to end. */

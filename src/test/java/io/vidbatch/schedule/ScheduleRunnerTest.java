@@ -6,6 +6,8 @@ import io.vidbatch.job.InputLists;
 import io.vidbatch.job.InputListsTestAccess;
 import io.vidbatch.job.TranscodeJob;
 import io.vidbatch.job.TranscodeParameters;
+import io.vidbatch.notify.NotifierTestAccess;
+import io.vidbatch.notify.WebhookStore;
 import jakarta.batch.operations.JobOperator;
 import jakarta.batch.operations.JobStartException;
 import jakarta.batch.runtime.BatchStatus;
@@ -51,6 +53,7 @@ class ScheduleRunnerTest {
 
     private Path inputRoot;
     private EmbeddedDataSource dataSource;
+    private WebhookStore webhooks;
     private ScheduleStore store;
     private InputLists lists;
     private FakeJobs jobs;
@@ -72,6 +75,8 @@ class ScheduleRunnerTest {
         runner = new ScheduleRunner();
         runner.store = store;
         runner.lists = lists;
+        webhooks = NotifierTestAccess.store(dataSource);
+        runner.notifier = NotifierTestAccess.over(webhooks);
         runner.settings = new TestSettings(new Roots(List.of(inputRoot), outputRoot));
         runner.jobsExecutor = acceptingExecutor();
         runner.operators = jobs::operator;
@@ -216,6 +221,22 @@ class ScheduleRunnerTest {
         assertThat(later.outcome()).isEqualTo("STARTED");
         assertThat(jobs.started).hasSize(1);
         assertThat(inputsOf(jobs.started.get(0))).containsExactlyInAnyOrder(a.toString(), b.toString());
+    }
+
+    @Test
+    void aWatchedFolderThatIsGoneFailsTheRunInsteadOfFindingNothingNew() throws Exception {
+        Path inbox = Files.createDirectories(inputRoot.resolve("inbox"));
+        save(schedule("inbox", "{\"inputs\": [\"inbox\"]}", true, true));
+        assertThat(runner.fire("inbox", null).outcome())
+                .as("empty: nothing new")
+                .isEqualTo("SKIPPED");
+
+        Files.delete(inbox); // an unmounted share looks like this
+
+        ScheduleStore.Run run = runner.fire("inbox", null);
+        assertThat(run.outcome()).isEqualTo("FAILED");
+        assertThat(run.message()).isEqualTo("cannot watch inbox: not found");
+        assertThat(jobs.started).isEmpty();
     }
 
     // --- a job that no longer holds ---
