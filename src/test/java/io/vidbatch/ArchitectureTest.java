@@ -102,6 +102,24 @@ class ArchitectureTest {
                 .check(product);
     }
 
+    /** Notifications sit below jobs and schedules: they tell of them, they do not know them. */
+    @Test
+    void notificationsKnowNothingOfWhatTheyTellOf() {
+        noClasses()
+                .that()
+                .resideInAPackage("io.vidbatch.notify..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        "io.vidbatch.job..",
+                        "io.vidbatch.schedule..",
+                        "io.vidbatch.api..",
+                        "io.vidbatch.launch..",
+                        "io.vidbatch.retention..",
+                        "io.vidbatch.console..")
+                .check(product);
+    }
+
     @Test
     void theJobKnowsNothingOfItsClients() {
         noClasses()

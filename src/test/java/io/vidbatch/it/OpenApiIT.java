@@ -27,7 +27,11 @@ class OpenApiIT {
                         "/api/v1/jobs/{id}/items/{item}/log",
                         "/api/v1/jobs/{id}/inputs/{input}/thumbnails/{n}",
                         "/api/v1/jobs/{id}/inputs/{input}/worst",
-                        "/api/v1/catalog");
+                        "/api/v1/catalog",
+                        "/api/v1/jobs/{id}/deliveries",
+                        "/api/v1/webhooks",
+                        "/api/v1/webhooks/{name}",
+                        "/api/v1/webhooks/{name}/deliveries");
         // status answers asynchronously (a parked request): its answer is still described.
         assertThat(doc.getJsonObject("paths")
                         .getJsonObject("/api/v1/jobs/{id}/status")

@@ -47,6 +47,8 @@ class RoleMatrixIT {
                 + Jobs.body("inputs", List.of("samples/screen-480p-noaudio.mp4"), "dryRun", true) + "}";
         assertThat(Api.as(Api.ADMIN).put(Schedules.URL + schedule, scheduleBody).status())
                 .isEqualTo(201);
+        // An endpoint nothing posts to (discard port): no job of this test names it.
+        String webhookBody = "{\"url\": \"http://127.0.0.1:9/matrix\", \"secret\": \"" + "s".repeat(32) + "\"}";
         String dryRun = Jobs.body(
                 "inputs",
                 List.of("samples/screen-480p-noaudio.mp4"),
@@ -79,6 +81,14 @@ class RoleMatrixIT {
                 new Row("PUT", api + "/schedules/" + schedule, scheduleBody, 401, 403, 403, 200, 403, 403),
                 new Row("DELETE", api + "/schedules/no-such-schedule", null, 401, 403, 403, 404, 403, 403),
                 new Row("POST", api + "/schedules/no-such-schedule/runs", "", 401, 403, 404, 404, 404, 403),
+                new Row("GET", j + "/deliveries", null, 401, 200, 200, 200, 404, 403),
+                // Webhooks: batchAdmin registers them (no second endpoint on a refused call: 201 once);
+                // every role may list them; deliveries of an endpoint are for admins and monitors.
+                new Row("PUT", api + "/webhooks/" + schedule, webhookBody, 401, 403, 403, 201, 403, 403),
+                new Row("GET", api + "/webhooks", null, 401, 200, 200, 200, 200, 403),
+                new Row("GET", api + "/webhooks/" + schedule, null, 401, 200, 200, 200, 200, 403),
+                new Row("GET", api + "/webhooks/" + schedule + "/deliveries", null, 401, 200, 403, 200, 403, 403),
+                new Row("DELETE", api + "/webhooks/no-such-webhook", null, 401, 403, 403, 404, 403, 403),
                 // batchAdmin only; a hundred years back purges nothing of the other tests' jobs.
                 new Row("POST", api + "/purge", "{\"olderThanDays\": 36500}", 401, 403, 403, 200, 403, 403),
                 // Liberty's own batch API answers 401 where ours answers 403 (signed in, not allowed): its design.
