@@ -182,7 +182,8 @@ function drawList(jobs) {
 // ---------- one job ----------
 
 async function jobDetail(id) {
-  const job = await call(`${API}/jobs/${id}`);
+  const [job, deliveries] = await Promise.all([call(`${API}/jobs/${id}`), call(`${API}/jobs/${id}/deliveries`)]);
+  job.deliveries = deliveries;
   return () => drawJob(job);
 }
 
@@ -209,6 +210,7 @@ function drawJob(job) {
     el('h2', {}, 'Workers'), lanes(job.items, job.now),
     el('h2', {}, 'Outputs'), outputs(job), ladders(job),
     problems(job),
+    notifications(job),
     el('h2', {}, 'Items'), itemTable(job));
   poll(refresh, ended(job.status) ? 5000 : 1000);
 }
@@ -328,6 +330,21 @@ function problems(job) {
           openLogs.set(key, log.textContent); // the next refresh redraws the page: keep it open
         } }, 'ffmpeg log')), log);
     }))];
+}
+
+// Who was told of the job's end (its notify webhooks), and how that went.
+function notifications(job) {
+  if (!job.deliveries || job.deliveries.length === 0) return null;
+  return [el('h2', {}, 'Notifications'), el('table', { id: 'deliveries' },
+    el('thead', {}, el('tr', {}, ['Webhook', 'Event', 'State', 'Attempts', 'Last', 'Next', 'Error'].map(h => el('th', {}, h)))),
+    el('tbody', {}, job.deliveries.map(d => el('tr', {},
+      el('td', {}, d.webhook),
+      el('td', {}, d.type.replace(/^io\.vidbatch\./, '')),
+      el('td', {}, state(d.state)),
+      el('td', {}, String(d.attempts)),
+      el('td', {}, d.lastAttempt ? when(d.lastAttempt) : '—'),
+      el('td', {}, d.nextAttempt ? when(d.nextAttempt) : '—'),
+      el('td', { class: 'error' }, d.lastError || '')))))];
 }
 
 function itemTable(job) {

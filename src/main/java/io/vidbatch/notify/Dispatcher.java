@@ -14,6 +14,7 @@ import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import java.io.IOException;
+import java.net.ConnectException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -141,6 +142,9 @@ public class Dispatcher {
             return status / 100 == 2 ? null : "HTTP " + status;
         } catch (HttpTimeoutException e) {
             return "no answer within 10 s";
+        } catch (ConnectException e) {
+            // The JDK's carries no message: say what a user needs to know.
+            return "cannot connect to " + endpoint.url().getHost() + " (refused or unreachable)";
         } catch (IOException e) {
             return e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
         } catch (InterruptedException e) {

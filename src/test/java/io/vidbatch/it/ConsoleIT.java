@@ -184,6 +184,41 @@ class ConsoleIT {
         }
     }
 
+    /** A job's page lists its notifications: here one its webhook refused, with the error and the next try. */
+    @Test
+    void aJobsPageShowsWhoWasToldOfItsEnd() {
+        String webhook = "console-" + Jobs.dir("it").replaceAll("[^a-z0-9-]", "");
+        // Nothing listens on the discard port: every attempt is refused, and retried.
+        Api.Reply put = Api.as(Api.ADMIN)
+                .put(
+                        Api.appUrl() + "/api/v1/webhooks/" + webhook,
+                        "{\"url\": \"http://127.0.0.1:9/hook\", \"secret\": \"" + "s".repeat(32) + "\"}");
+        assertThat(put.status()).as(put.body()).isEqualTo(201);
+        long id = Jobs.submit(Jobs.body(
+                "inputs",
+                List.of("samples/screen-480p-noaudio.mp4"),
+                "outputDir",
+                Jobs.dir("it-console-notify"),
+                "dryRun",
+                true,
+                "notify",
+                webhook));
+        Jobs.waitForEnd(id, Duration.ofMinutes(1));
+        try (Browser b = new Browser()) {
+            b.signIn(Api.SUBMITTER, "#/jobs/" + id);
+            String row = b.await(
+                    d -> {
+                        String text = d.findElement(By.cssSelector("#deliveries tbody tr"))
+                                .getText();
+                        return text.contains("cannot connect to 127.0.0.1") ? text : null;
+                    },
+                    "the refused delivery with its error");
+            assertThat(row).contains(webhook, "job.completed", "PENDING");
+            b.screenshot("console-8-notifications");
+        }
+        Api.as(Api.ADMIN).delete(Api.appUrl() + "/api/v1/webhooks/" + webhook);
+    }
+
     /**
      * A finished ladder job's page: every rung in the renditions table and on the chart, and the
      * ladder playing in the page through hls.js (loaded only for it), then on the rung chosen.
