@@ -179,6 +179,22 @@ function drawList(jobs) {
   poll(refresh, jobs.some(j => !ended(j.status)) ? 2000 : 5000);
 }
 
+// ---------- screen readers ----------
+
+// Progress for screen readers: the live region is told only when the words change (a state, or
+// another ten percent), so that it is not read out every second.
+let announced = '';
+function announce(key, text) {
+  const region = document.getElementById('announce');
+  if (!region || `${key}:${text}` === announced) return;
+  announced = `${key}:${text}`;
+  region.textContent = text;
+}
+
+function outcomeWord(job) {
+  return job.outcome === 'PARTIAL' ? 'partly done' : job.status.toLowerCase();
+}
+
 // ---------- one job ----------
 
 async function jobDetail(id) {
@@ -194,6 +210,8 @@ function drawJob(job) {
   if (ended(job.status) && seen === lastDrawn) return poll(refresh, 5000);
   lastDrawn = seen;
   const p = job.progress;
+  announce(job.id, ended(job.status) ? `Job ${job.id} ${outcomeWord(job)}: ${job.exitStatus || job.status}` :
+    `Job ${job.id} ${job.status.toLowerCase()}, ${Math.floor(p.percent / 10) * 10} percent, ${p.done} of ${p.items} items done`);
   const facts = [
     ['Items', `${p.done} done · ${p.failed} failed · ${p.running} running · ${p.pending - p.running} waiting`],
     ['ETA', ended(job.status) ? '—' : duration(p.etaSeconds)],
@@ -241,7 +259,9 @@ function actions(job) {
   } }, label);
   return el('div', { class: 'actions' },
     ended(job.status) ? null : act('Stop', 'danger', 'stop', `Stop job ${job.id}? Running encodes end; restart picks up what is left.`),
-    ['STOPPED', 'FAILED'].includes(job.status) ? act('Restart', 'primary', 'restart') : null);
+    ['STOPPED', 'FAILED'].includes(job.status) ? act('Restart', 'primary', 'restart') : null,
+    // A new job from this one's settings and inputs, in the form, to change before submitting.
+    el('a', { class: 'button', id: 'run-again', href: `#/new?from=${job.id}` }, 'Run again…'));
 }
 
 // One lane per partition: its items one after another, each bar placed by when its encode ran.
@@ -294,6 +314,10 @@ function outputs(job) {
       el('figcaption', {}, `${fileName(input.output.path)} · ${input.output.width}×${input.output.height} · ${duration(input.output.seconds)}${measured(input.output)}`))));
     if (thumbs.length === 0 && input.output) {
       figures.push(el('figure', {}, el('figcaption', {}, `${fileName(input.output.path)} · ${input.output.width}×${input.output.height}${measured(input.output)}`)));
+    }
+    if (input.output && /\.(mp4|webm)$/.test(input.output.path)) {
+      figures.push(el('a', { class: 'button download', href: `${API}/jobs/${job.id}/inputs/${input.input}/output`, download: '' },
+        `Download ${fileName(input.output.path)}`));
     }
     if (input.output && input.output.worstImage) {
       figures.push(el('figure', { class: 'worst' },
@@ -527,44 +551,130 @@ function dropPlayers(keep = () => false) {
 
 // ---------- submit ----------
 
-async function newJob() {
+async function newJob(from) {
   clearTimeout(timer);
-  const catalog = await call(`${API}/catalog`);
-  return () => drawForm(catalog);
+  const [catalog, webhooks, job] = await Promise.all([
+    call(`${API}/catalog`), call(`${API}/webhooks`), from ? call(`${API}/jobs/${from}`) : null]);
+  return () => drawForm(catalog, webhooks, job);
 }
 
-function drawForm(catalog) {
+// Every parameter of POST /jobs (docs/api.md, Job parameters); from `job`, its settings and inputs.
+function drawForm(catalog, webhooks, job) {
+  const s = (job && job.settings) || {};
+  const given = job ? [...new Set(job.inputs.map(i => i.given))] : [];
+  const field = (label, hint, input) => el('label', {}, label, hint ? [' ', el('span', { class: 'hint' }, hint)] : null, input);
+  const check = (name, label, checked) => el('label', { class: 'check' },
+    el('input', { name, type: 'checkbox', checked: !!checked }), ' ', label);
+  const select = (name, values, chosen) => el('select', { name },
+    values.map(([v, text]) => el('option', { value: v, selected: v === chosen }, text)));
   const form = el('form', { class: 'card', id: 'submit' },
-    el('label', {}, 'Inputs ', el('span', { class: 'hint' }, 'one file or folder per line, inside the input roots'),
-      el('textarea', { name: 'inputs', rows: 4, required: true })),
+    field('Inputs', 'one file, folder or glob per line, inside the input roots',
+      el('textarea', { name: 'inputs', rows: 4, required: true }, given.join('\n'))),
     el('div', { class: 'grid2' },
-      el('label', {}, 'Preset', el('select', { name: 'preset' },
-        catalog.presets.map(p => el('option', { value: p.name, title: p.description }, `${p.name} — ${p.description}`)))),
-      el('label', {}, 'Workers', el('input', { name: 'workers', type: 'number', min: 1, value: 2 })),
-      el('label', {}, 'Output folder ', el('span', { class: 'hint' }, 'inside the output root'), el('input', { name: 'outputDir' })),
-      el('label', {}, 'Launcher', el('select', { name: 'launcher' },
-        ['local', 'process', 'kubernetes'].map(l => el('option', { value: l }, l))))),
-    el('label', {}, 'Operations ', el('span', { class: 'hint' }, catalog.operationsSyntax),
-      el('input', { name: 'operations', placeholder: 'thumbnail(at=50%)' })),
+      field('Preset', null, select('preset', catalog.presets.map(p => [p.name, `${p.name} — ${p.description}`]), s.preset)),
+      field('Ladder', 'instead of a preset: HLS and DASH renditions',
+        el('input', { name: 'ladder', value: s.ladder || '', placeholder: 'h264-ladder' })),
+      field('Workers', 'items encoded at once', el('input', { name: 'workers', type: 'number', min: 1, value: s.workers || 2 })),
+      field('Launcher', null, select('launcher', ['local', 'process', 'kubernetes'].map(l => [l, l]), s.launcher || 'local')),
+      field('Segments of', 'seconds; 0 encodes each file whole',
+        el('input', { name: 'segmentSeconds', type: 'number', min: 0, max: 3600, step: 'any', value: s.segmentSeconds || 0 })),
+      field('Items per worker', '1 to 20, run in a row by one worker',
+        el('input', { name: 'groupSize', type: 'number', min: 1, max: 20, value: s.groupSize || 1 })),
+      field('Output folder', 'inside the output root', el('input', { name: 'outputDir', value: s.outputDir || '' })),
+      field('Audio', 'all, first, or languages: eng,fra', el('input', { name: 'audio', value: s.audio || 'all' })),
+      field('Minimum quality', 'PSNR in dB, 20 to 60; empty for none',
+        el('input', { name: 'minQuality', type: 'number', min: 20, max: 60, step: 'any', value: s.minQuality || '' })),
+      field('Notify', webhooks.length ? `webhooks: ${webhooks.map(w => w.name).join(', ')}` : 'no webhooks registered',
+        el('input', { name: 'notify', placeholder: webhooks.length ? webhooks[0].name : '' }))),
+    field('Operations', catalog.operationsSyntax,
+      el('input', { name: 'operations', value: s.operations || '', placeholder: 'thumbnail(at=50%)' })),
+    el('div', { class: 'row' },
+      check('quality', 'Measure quality (PSNR, SSIM)', s.quality),
+      check('dryRun', 'Dry run: plan and check, encode nothing', s.dryRun)),
     el('button', { class: 'primary', type: 'submit' }, 'Submit'),
     el('p', { class: 'error', id: 'submit-error', role: 'alert' }));
   form.addEventListener('submit', async ev => {
     ev.preventDefault();
     const f = new FormData(form);
-    const body = { inputs: f.get('inputs').split('\n').map(s => s.trim()).filter(Boolean) };
-    for (const k of ['preset', 'workers', 'outputDir', 'launcher', 'operations']) {
+    const body = { inputs: f.get('inputs').split('\n').map(v => v.trim()).filter(Boolean) };
+    for (const k of ['preset', 'ladder', 'workers', 'launcher', 'segmentSeconds', 'groupSize', 'outputDir', 'audio',
+      'minQuality', 'notify', 'operations']) {
       if (f.get(k)) body[k] = f.get(k);
     }
+    if (body.ladder) delete body.preset; // one or the other
+    for (const k of ['quality', 'dryRun']) body[k] = f.get(k) === 'on';
     try {
-      const job = await call(`${API}/jobs`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
-      location.hash = `#/jobs/${job.id}`;
+      const created = await call(`${API}/jobs`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+      location.hash = `#/jobs/${created.id}`;
     } catch (e) {
       if (e instanceof SignedOut) return signIn();
       form.querySelector('#submit-error').textContent =
         [e.message, ...(e.fields || []).map(x => `${x.field}: ${x.message}`)].join('\n');
     }
   });
-  show(el('h1', {}, 'New job'), form);
+  show(el('h1', {}, job ? `New job from #${job.id}` : 'New job'), form);
+}
+
+// ---------- schedules ----------
+
+async function scheduleList() {
+  const schedules = await call(`${API}/schedules`);
+  return () => drawSchedules(schedules);
+}
+
+function drawSchedules(schedules) {
+  show(el('h1', {}, 'Schedules'),
+    schedules.length === 0 ? el('p', { class: 'muted' }, 'No schedules. An administrator saves them: PUT /api/v1/schedules/{name}.') :
+      el('table', { id: 'schedules' },
+        el('thead', {}, el('tr', {}, ['Schedule', 'When', 'Enabled', 'Next', 'Watch'].map(h => el('th', {}, h)))),
+        el('tbody', {}, schedules.map(sc => el('tr', {},
+          el('td', {}, el('a', { href: `#/schedules/${encodeURIComponent(sc.name)}` }, sc.name)),
+          el('td', {}, `${sc.cron} (${sc.zone})`),
+          el('td', {}, sc.enabled ? 'yes' : 'no'),
+          el('td', {}, sc.enabled && sc.nextFire ? when(sc.nextFire) : '—'),
+          el('td', {}, sc.watch ? 'new files only' : '—'))))));
+  poll(refresh, 10000);
+}
+
+async function scheduleDetail(name) {
+  const sc = await call(`${API}/schedules/${encodeURIComponent(name)}`);
+  return () => drawSchedule(sc);
+}
+
+function drawSchedule(sc) {
+  const admin = me && me.roles.includes('batchAdmin');
+  const status = el('p', { class: 'error', id: 'schedule-error', role: 'alert' });
+  const act = (label, id, run) => el('button', { id, onclick: async ev => {
+    ev.target.disabled = true;
+    try {
+      await run();
+      status.textContent = '';
+    } catch (e) {
+      if (e instanceof SignedOut) return signIn();
+      status.textContent = e.message;
+    }
+    refresh();
+  } }, label);
+  const runNow = act('Run now', 'run-now', () => call(`${API}/schedules/${encodeURIComponent(sc.name)}/runs`, { method: 'POST' }));
+  // Enabling or disabling saves the schedule as it is, with the other flag.
+  const toggle = act(sc.enabled ? 'Disable' : 'Enable', 'toggle-schedule', () =>
+    call(`${API}/schedules/${encodeURIComponent(sc.name)}`, { method: 'PUT', headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ cron: sc.cron, zone: sc.zone, job: sc.job, watch: sc.watch, enabled: !sc.enabled, graceSeconds: sc.graceSeconds }) }));
+  const facts = [['When', `${sc.cron} (${sc.zone})`], ['Enabled', sc.enabled ? 'yes' : 'no'],
+    ['Next', sc.enabled && sc.nextFire ? when(sc.nextFire) : '—'], ['Watch', sc.watch ? 'new files only' : 'no'],
+    ['Grace', `${sc.graceSeconds} s`], ['Job', JSON.stringify(sc.job)]];
+  show(el('h1', {}, `Schedule ${sc.name}`),
+    el('div', { class: 'card' },
+      el('div', { class: 'facts' }, facts.map(([k, v]) => el('div', {}, el('span', {}, k), v))),
+      el('div', { class: 'actions' }, mayControl() ? runNow : null, admin ? toggle : null), status),
+    el('h2', {}, 'Runs'),
+    (sc.runs || []).length === 0 ? el('p', { class: 'muted' }, 'No runs yet.') : el('table', { id: 'runs' },
+      el('thead', {}, el('tr', {}, ['Fired', 'Outcome', 'Job', 'Message'].map(h => el('th', {}, h)))),
+      el('tbody', {}, sc.runs.map(r => el('tr', {},
+        el('td', {}, when(r.firedAt)), el('td', {}, state(r.outcome)),
+        el('td', {}, r.jobInstance ? el('a', { href: `#/jobs/${r.jobInstance}` }, `#${r.jobInstance}`) : '—'),
+        el('td', { class: 'muted' }, r.message || ''))))));
+  poll(refresh, 5000);
 }
 
 // ---------- routing ----------
@@ -577,7 +687,13 @@ async function refresh() {
     await call(SESSION);
     if (document.hidden) return poll(refresh, 5000); // a background tab need not follow along
     const m = location.hash.match(/^#\/jobs\/(\d+)/);
-    const draw = m ? await jobDetail(m[1]) : location.hash === '#/new' ? await newJob() : await jobList();
+    const again = location.hash.match(/^#\/new\?from=(\d+)$/);
+    const sched = location.hash.match(/^#\/schedules\/(.+)$/);
+    const draw = m ? await jobDetail(m[1])
+      : location.hash === '#/new' || again ? await newJob(again && again[1])
+      : location.hash === '#/schedules' ? await scheduleList()
+      : sched ? await scheduleDetail(decodeURIComponent(sched[1]))
+      : await jobList();
     if (g === generation) draw();
   } catch (e) {
     if (g !== generation) return;

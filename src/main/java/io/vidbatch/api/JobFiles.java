@@ -54,6 +54,19 @@ final class JobFiles {
         }
     }
 
+    /** An output itself (symlinks resolved), when it is an MP4 or WebM file inside the output root. */
+    Optional<Path> output(Path file) {
+        return inside(file).filter(p -> contentType(p).isPresent());
+    }
+
+    /** What an output is served as, by its extension: only what the presets write. */
+    static Optional<String> contentType(Path output) {
+        String name = output.getFileName().toString();
+        return name.endsWith(".mp4")
+                ? Optional.of("video/mp4")
+                : name.endsWith(".webm") ? Optional.of("video/webm") : Optional.empty();
+    }
+
     /** The thumbnail itself (symlinks resolved), when it is a JPEG inside the output root. */
     Optional<Path> image(Path file) {
         return inside(file).filter(p -> p.getFileName().toString().endsWith(".jpg"));

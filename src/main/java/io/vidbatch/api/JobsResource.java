@@ -325,6 +325,35 @@ public class JobsResource {
                 .build();
     }
 
+    /** An input's output file, to download (the console's link); a ladder's files are under {@code ladder/}. */
+    @GET
+    @Path("{id}/inputs/{input}/output")
+    @Produces({"video/mp4", "video/webm"})
+    @RolesAllowed({Roles.ADMIN, Roles.SUBMITTER, Roles.MONITOR})
+    public Response output(@PathParam("id") long id, @PathParam("input") int input) throws SQLException {
+        executions(id); // checks the caller may see this job
+        JobReport report = reports.build(id);
+        String path = report == null
+                ? null
+                : report.inputs().stream()
+                        .filter(i -> i.input() == input && i.output() != null)
+                        .map(i -> i.output().path())
+                        .findFirst()
+                        .orElse(null);
+        if (path == null) {
+            throw ApiError.of(Response.Status.NOT_FOUND, "input " + input + " of job " + id + " has no output");
+        }
+        java.nio.file.Path file = files().output(java.nio.file.Path.of(path))
+                .orElseThrow(() -> ApiError.of(
+                        Response.Status.NOT_FOUND, "the output of input " + input + " is gone (moved or deleted)"));
+        return Response.ok(file.toFile(), JobFiles.contentType(file).orElseThrow())
+                .header(
+                        "Content-Disposition",
+                        Downloads.attachment(file.getFileName().toString()))
+                .header("Cache-Control", "private, no-cache")
+                .build();
+    }
+
     /** The still of a measured output's worst frame (lowest PSNR against its source). */
     @GET
     @Path("{id}/inputs/{input}/worst")

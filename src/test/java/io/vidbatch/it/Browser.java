@@ -63,6 +63,16 @@ final class Browser implements AutoCloseable {
         return driver;
     }
 
+    /** The page as a system in dark mode shows it: prefers-color-scheme: dark (Chromium's own emulation). */
+    void darkMode() {
+        ((ChromeDriver) driver)
+                .executeCdpCommand(
+                        "Emulation.setEmulatedMedia",
+                        java.util.Map.of(
+                                "features",
+                                java.util.List.of(java.util.Map.of("name", "prefers-color-scheme", "value", "dark"))));
+    }
+
     /** Opens the console (a job with {@code #/jobs/N}) and signs in through its form. */
     void signIn(String user, String fragment) {
         driver.get(console + fragment);

@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Test;
 import org.microshed.testing.jupiter.MicroShedTest;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.Select;
 
@@ -53,6 +54,15 @@ class ConsoleIT {
                     "a worker lane with an item",
                     Duration.ofMinutes(1));
             b.screenshot("console-1-running");
+            // Screen readers hear the progress from a polite live region, in words.
+            WebElement announce = b.driver().findElement(By.id("announce"));
+            assertThat(announce.getAttribute("aria-live")).isEqualTo("polite");
+            b.await(
+                    d -> d.findElement(By.id("announce"))
+                            .getAttribute("textContent")
+                            .matches("Job " + id + " (started|starting), \\d+ percent, \\d of 5 items done|Job " + id
+                                    + " completed: .*"),
+                    "the job's progress announced");
 
             // The bar a user watches: it reaches 100 % and the job says COMPLETED.
             b.await(
@@ -79,6 +89,25 @@ class ConsoleIT {
             assertThat(b.driver().findElements(By.cssSelector("#items .state[data-state=DONE]")))
                     .hasSize(5);
             b.screenshot("console-2-completed");
+            assertThat(b.driver().findElement(By.id("announce")).getAttribute("textContent"))
+                    .isEqualTo("Job " + id + " completed: ALL DONE: 5 of 5 inputs done, 0 failed, 0 rejected");
+            // Each output has its download link; the browser gets the file itself, named for saving.
+            List<WebElement> downloads = b.driver().findElements(By.cssSelector("#outputs a.download"));
+            assertThat(downloads).hasSize(5);
+            @SuppressWarnings("unchecked")
+            List<Object> got = (List<Object>) b.script(
+                    "const done = arguments[arguments.length - 1];"
+                            + "fetch(arguments[0]).then(r => r.arrayBuffer().then(buf => done([r.status,"
+                            + " r.headers.get('content-type'), r.headers.get('content-disposition'),"
+                            + " new TextDecoder().decode(new Uint8Array(buf).slice(4, 8)), buf.byteLength])));",
+                    downloads.get(0).getAttribute("href"));
+            assertThat(got.get(0)).isEqualTo(200L);
+            assertThat(got.get(1)).isEqualTo("video/mp4");
+            assertThat((String) got.get(2))
+                    .startsWith("attachment; filename=\"")
+                    .endsWith(".mp4");
+            assertThat(got.get(3)).as("an MP4's first box").isEqualTo("ftyp");
+            assertThat((Long) got.get(4)).isGreaterThan(1000L);
 
             // The list shows it too, with its bar full.
             b.open("#/");
@@ -182,6 +211,166 @@ class ConsoleIT {
             assertThat(log).contains("[error]");
             b.screenshot("console-6-problems");
         }
+    }
+
+    /**
+     * "Run again…" opens the form filled from a job (inputs, segments, items per worker, dry run,
+     * audio); changed and submitted, it makes a new job with those settings.
+     */
+    @Test
+    void aJobRunsAgainFromTheFullFormWithItsSettings() {
+        long first = Jobs.submit(Jobs.body(
+                "inputs",
+                List.of("samples/screen-480p-noaudio.mp4"),
+                "outputDir",
+                Jobs.dir("it-console-first"),
+                "segmentSeconds",
+                4,
+                "groupSize",
+                2,
+                "audio",
+                "first",
+                "dryRun",
+                true));
+        Jobs.waitForEnd(first, Duration.ofMinutes(1));
+        try (Browser b = new Browser()) {
+            b.signIn(Api.SUBMITTER, "#/jobs/" + first);
+            b.click(By.id("run-again"));
+            WebElement form = b.await(d -> d.findElement(By.id("submit")), "the form, filled from job " + first);
+            assertThat(form.findElement(By.name("inputs")).getAttribute("value"))
+                    .isEqualTo("samples/screen-480p-noaudio.mp4");
+            assertThat(form.findElement(By.name("segmentSeconds")).getAttribute("value"))
+                    .isEqualTo("4");
+            assertThat(form.findElement(By.name("groupSize")).getAttribute("value"))
+                    .isEqualTo("2");
+            assertThat(form.findElement(By.name("audio")).getAttribute("value")).isEqualTo("first");
+            assertThat(form.findElement(By.name("dryRun")).isSelected()).isTrue();
+            WebElement out = form.findElement(By.name("outputDir"));
+            out.clear();
+            out.sendKeys(Jobs.dir("it-console-again"));
+            b.screenshot("console-9-run-again");
+            form.findElement(By.cssSelector("button[type=submit]")).click();
+            String url = b.await(
+                    d -> d.getCurrentUrl().matches(".*#/jobs/\\d+$") ? d.getCurrentUrl() : null, "the new job's page");
+            long again = Long.parseLong(url.replaceAll(".*#/jobs/", ""));
+            assertThat(again).isNotEqualTo(first);
+            JsonObject settings = Jobs.waitForEnd(again, Duration.ofMinutes(1)).getJsonObject("settings");
+            assertThat(settings.getJsonNumber("segmentSeconds").doubleValue()).isEqualTo(4.0);
+            assertThat(settings.getInt("groupSize")).isEqualTo(2);
+            assertThat(settings.getBoolean("dryRun")).isTrue();
+            assertThat(settings.getString("audio")).isEqualTo("first");
+            assertThat(settings.getString("outputDir")).endsWith(Jobs.dir("it-console-again"));
+        }
+    }
+
+    /** The schedules page: each schedule's next firing; a schedule's runs; run now; enable and disable (admins). */
+    @Test
+    void theSchedulesPageShowsNextFiringsAndRunsAndAdminsRunAndEnableThem() {
+        String name = "console-" + Jobs.dir("sched").replaceAll("[^a-z0-9-]", "");
+        Api.Reply saved = Api.as(Api.ADMIN)
+                .put(
+                        Schedules.URL + name,
+                        "{\"cron\": \"30 2 * * *\", \"zone\": \"Europe/Paris\", \"enabled\": false, \"job\": "
+                                + Jobs.body(
+                                        "inputs",
+                                        List.of("samples/screen-480p-noaudio.mp4"),
+                                        "outputDir",
+                                        Jobs.dir("it-console-sched"),
+                                        "dryRun",
+                                        true)
+                                + "}");
+        assertThat(saved.status()).as(saved.body()).isEqualTo(201);
+        try (Browser b = new Browser()) {
+            b.signIn(Api.ADMIN, "#/schedules");
+            WebElement row = b.await(
+                    d -> d.findElements(By.cssSelector("#schedules tbody tr")).stream()
+                            .filter(r -> r.getText().startsWith(name))
+                            .findFirst()
+                            .orElse(null),
+                    "the schedule in the list");
+            assertThat(row.getText()).contains("30 2 * * * (Europe/Paris)", "no");
+            row.findElement(By.tagName("a")).click();
+            b.click(By.id("run-now"));
+            WebElement run = b.await(d -> d.findElement(By.cssSelector("#runs tbody tr")), "the run in the history");
+            assertThat(run.getText()).contains("STARTED", "#");
+            b.click(By.id("toggle-schedule"));
+            b.await(d -> d.findElement(By.id("toggle-schedule")).getText().equals("Disable"), "the schedule enabled");
+            String facts = b.driver().findElement(By.cssSelector("main .facts")).getText();
+            assertThat(facts).contains("Enabled\nyes").doesNotContain("Next\n—");
+            b.screenshot("console-10-schedule");
+            b.click(By.id("toggle-schedule"));
+            b.await(
+                    d -> d.findElement(By.id("toggle-schedule")).getText().equals("Enable"),
+                    "the schedule disabled again");
+        }
+        try (Browser b = new Browser()) {
+            // A monitor sees schedules and their runs, and no button.
+            b.signIn(Api.MONITOR, "#/schedules/" + name);
+            b.await(d -> d.findElement(By.cssSelector("#runs tbody tr")), "the runs");
+            assertThat(b.driver().findElements(By.id("run-now"))).isEmpty();
+            assertThat(b.driver().findElements(By.id("toggle-schedule"))).isEmpty();
+        }
+        Api.as(Api.ADMIN).delete(Schedules.URL + name);
+    }
+
+    /** With the system in dark mode, the console is dark: the same page, a dark palette. */
+    @Test
+    void theConsoleFollowsTheSystemsDarkMode() {
+        try (Browser b = new Browser()) {
+            b.darkMode();
+            b.signIn(Api.SUBMITTER, "#/new");
+            b.await(d -> d.findElement(By.id("submit")), "the form");
+            Object background = ((org.openqa.selenium.JavascriptExecutor) b.driver())
+                    .executeScript("return getComputedStyle(document.body).backgroundColor;");
+            assertThat(background).isEqualTo("rgb(18, 21, 28)");
+            Object field = ((org.openqa.selenium.JavascriptExecutor) b.driver())
+                    .executeScript(
+                            "return getComputedStyle(document.querySelector('textarea[name=inputs]')).backgroundColor;");
+            assertThat(field).as("form fields dark too").isEqualTo("rgb(27, 32, 41)");
+            b.screenshot("console-11-dark");
+            b.open("#/");
+            b.await(d -> d.findElement(By.id("jobs")), "the job list");
+            b.screenshot("console-12-dark-list");
+        }
+    }
+
+    /** A job submitted and opened with the keyboard alone: Tab, typing, Space and Enter. */
+    @Test
+    void aJobIsSubmittedWithTheKeyboardAlone() {
+        try (Browser b = new Browser()) {
+            b.signIn(Api.SUBMITTER, "");
+            b.await(d -> d.findElement(By.id("jobs")), "the job list");
+            tabTo(b, "a#nav-new");
+            b.driver().switchTo().activeElement().sendKeys(Keys.ENTER);
+            b.await(d -> d.findElement(By.id("submit")), "the form");
+            tabTo(b, "textarea[name=inputs]");
+            b.driver().switchTo().activeElement().sendKeys("samples/screen-480p-noaudio.mp4");
+            tabTo(b, "input[name=outputDir]");
+            b.driver().switchTo().activeElement().sendKeys(Jobs.dir("it-console-keys"));
+            tabTo(b, "input[name=dryRun]");
+            b.driver().switchTo().activeElement().sendKeys(Keys.SPACE);
+            tabTo(b, "button[type=submit]");
+            b.driver().switchTo().activeElement().sendKeys(Keys.ENTER);
+            String url = b.await(
+                    d -> d.getCurrentUrl().matches(".*#/jobs/\\d+$") ? d.getCurrentUrl() : null, "the new job's page");
+            long id = Long.parseLong(url.replaceAll(".*#/jobs/", ""));
+            assertThat(Jobs.waitForEnd(id, Duration.ofMinutes(1))
+                            .getJsonObject("settings")
+                            .getBoolean("dryRun"))
+                    .isTrue();
+        }
+    }
+
+    /** Presses Tab until {@code css} has the focus (at most 60 times): where a keyboard user gets to. */
+    private static void tabTo(Browser b, String css) {
+        for (int i = 0; i < 60; i++) {
+            WebElement active = b.driver().switchTo().activeElement();
+            if (active.equals(b.driver().findElement(By.cssSelector(css)))) {
+                return;
+            }
+            active.sendKeys(Keys.TAB);
+        }
+        throw new AssertionError("Tab never reached " + css);
     }
 
     /** A job's page lists its notifications: here one its webhook refused, with the error and the next try. */
