@@ -158,12 +158,48 @@ function signIn() {
 
 // ---------- job list ----------
 
-async function jobList() {
-  const jobs = await call(`${API}/jobs?limit=50`);
-  return () => drawList(jobs);
+// The list's filters and page live in the address (#/?state=failed&q=show), so a view can be
+// bookmarked, shared, and gone back to.
+const FILTERS = ['state', 'submitter', 'from', 'to', 'q', 'limit', 'before'];
+
+function listParams() {
+  const query = location.hash.startsWith('#/?') ? location.hash.slice(3) : '';
+  const params = new URLSearchParams(query);
+  for (const k of [...params.keys()]) if (!FILTERS.includes(k)) params.delete(k);
+  return params;
 }
 
-function drawList(jobs) {
+async function jobList() {
+  const params = listParams();
+  if (!params.get('limit')) params.set('limit', '50');
+  const jobs = await call(`${API}/jobs?${params}`);
+  return () => drawList(jobs, params);
+}
+
+function filterBar(params) {
+  const seesAll = me && (me.roles.includes('batchAdmin') || me.roles.includes('batchMonitor'));
+  const input = (name, label, attrs) => el('label', {}, label, el('input', { name, value: params.get(name) || '', ...attrs }));
+  const form = el('form', { class: 'card filters', id: 'filters', role: 'search' },
+    el('label', {}, 'State', el('select', { name: 'state' },
+      [['', 'any'], ['running', 'running'], ['completed', 'completed'], ['partial', 'partial'], ['failed', 'failed'], ['stopped', 'stopped']]
+        .map(([v, t]) => el('option', { value: v, selected: (params.get('state') || '') === v }, t)))),
+    seesAll ? input('submitter', 'Submitter', { placeholder: 'anyone', autocomplete: 'off' }) : null,
+    input('from', 'From', { type: 'date' }),
+    input('to', 'To', { type: 'date' }),
+    input('q', 'Input name', { type: 'search', placeholder: 'part of a file name', maxlength: 200 }),
+    el('label', {}, 'Per page', el('select', { name: 'limit' },
+      ['10', '50', '100', '200'].map(n => el('option', { value: n, selected: (params.get('limit') || '50') === n }, n)))),
+    el('button', { type: 'submit' }, 'Show'));
+  form.addEventListener('submit', ev => {
+    ev.preventDefault();
+    const next = new URLSearchParams();
+    for (const [k, v] of new FormData(form)) if (v) next.set(k, v); // a new filter starts at the newest
+    location.hash = `#/?${next}`;
+  });
+  return form;
+}
+
+function drawList(jobs, params) {
   const rows = jobs.map(j => el('tr', { class: 'link', 'data-job': j.id, onclick: () => { location.hash = `#/jobs/${j.id}`; } },
     el('td', {}, el('a', { href: `#/jobs/${j.id}` }, `#${j.id}`)),
     el('td', {}, jobState(j)),
@@ -172,10 +208,28 @@ function drawList(jobs) {
     el('td', {}, ended(j.status) ? '—' : duration(j.progress.etaSeconds)),
     el('td', {}, when(j.created)),
     el('td', { class: 'muted' }, j.exitStatus && j.exitStatus !== j.status ? j.exitStatus : '')));
-  show(el('h1', {}, 'Jobs'),
-    jobs.length === 0 ? el('p', { class: 'muted' }, 'No jobs yet.') : el('table', { id: 'jobs' },
-      el('thead', {}, el('tr', {}, ['Job', 'State', 'Progress', 'Items', 'ETA', 'Submitted', 'Outcome'].map(h => el('th', {}, h)))),
-      el('tbody', {}, rows)));
+  const page = (label, id, change) => {
+    const next = new URLSearchParams(params);
+    change(next);
+    return el('a', { class: 'button', id, href: `#/?${next}` }, label);
+  };
+  const full = jobs.length === Number(params.get('limit'));
+  const filtered = FILTERS.some(k => !['limit', 'before'].includes(k) && params.get(k));
+  const body = [
+    jobs.length === 0 ? el('p', { class: 'muted', id: 'no-jobs' }, filtered || params.get('before') ? 'No jobs match.' : 'No jobs yet.') :
+      el('table', { id: 'jobs' },
+        el('thead', {}, el('tr', {}, ['Job', 'State', 'Progress', 'Items', 'ETA', 'Submitted', 'Outcome'].map(h => el('th', {}, h)))),
+        el('tbody', {}, rows)),
+    el('nav', { class: 'actions', 'aria-label': 'pages' },
+      params.get('before') ? page('Newest', 'page-newest', p => p.delete('before')) : null,
+      full ? page('Older jobs', 'page-older', p => p.set('before', jobs[jobs.length - 1].id)) : null)];
+  // Polling redraws the list, not the filters: what a user is typing there stays, and keeps the focus.
+  const holder = document.getElementById('list-body');
+  if (holder && holder.dataset.params === params.toString()) {
+    holder.replaceChildren(...body.filter(Boolean));
+  } else {
+    show(el('h1', {}, 'Jobs'), filterBar(params), el('div', { id: 'list-body', 'data-params': params.toString() }, body));
+  }
   poll(refresh, jobs.some(j => !ended(j.status)) ? 2000 : 5000);
 }
 

@@ -11,6 +11,7 @@ import io.vidbatch.job.TranscodeParameters;
 import io.vidbatch.job.assemble.Reports;
 import io.vidbatch.notify.Notifier;
 import io.vidbatch.notify.WebhookStore;
+import io.vidbatch.store.JobSearch;
 import io.vidbatch.store.WorkStore;
 import jakarta.annotation.Resource;
 import jakarta.annotation.security.RolesAllowed;
@@ -41,6 +42,7 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.container.AsyncResponse;
 import jakarta.ws.rs.container.CompletionCallback;
 import jakarta.ws.rs.container.Suspended;
@@ -110,6 +112,9 @@ public class JobsResource {
     @Inject
     WebhookStore webhooks;
 
+    @Inject
+    JobSearch search;
+
     private final JobOperator operator = BatchRuntime.getJobOperator();
 
     @POST
@@ -141,25 +146,54 @@ public class JobsResource {
         }
     }
 
+    /**
+     * Jobs, newest first, a page at a time: {@code limit} (1–1000, default 50) of those below
+     * {@code before} (an id: the last one of the previous page), filtered by {@code state}
+     * (running, completed, partial, failed, stopped; comma-separated), {@code submitter}, creation
+     * time ({@code from}, {@code to}: an instant or a day, UTC) and {@code q} (part of an input's
+     * name). A submitter sees only their own jobs, as in Liberty's API.
+     */
     @GET
     @RolesAllowed({Roles.ADMIN, Roles.SUBMITTER, Roles.MONITOR})
-    public List<JobViews.Summary> list(@QueryParam("limit") @DefaultValue("50") int limit) throws SQLException {
+    public List<JobViews.Summary> list(
+            @QueryParam("limit") @DefaultValue("50") int limit,
+            @QueryParam("before") Long before,
+            @QueryParam("state") String state,
+            @QueryParam("submitter") String submitter,
+            @QueryParam("from") String from,
+            @QueryParam("to") String to,
+            @QueryParam("q") String q)
+            throws SQLException {
         if (limit < 1 || limit > 1000) {
             throw ApiError.of(Response.Status.BAD_REQUEST, "limit must be between 1 and 1000");
         }
-        List<JobInstance> instances;
-        try {
-            instances = operator.getJobInstances(TranscodeJob.NAME, 0, limit);
-        } catch (NoSuchJobException e) {
-            return List.of();
-        } catch (JobSecurityException e) {
-            throw ApiError.of(Response.Status.FORBIDDEN, "not allowed to list jobs");
+        if (q != null && q.length() > 200) {
+            throw ApiError.of(Response.Status.BAD_REQUEST, "q: at most 200 characters");
         }
-        Map<Long, WorkStore.Counts> counts =
-                store.counts(instances.stream().map(JobInstance::getInstanceId).toList());
+        if (submitter != null && submitter.length() > 256) {
+            throw ApiError.of(Response.Status.BAD_REQUEST, "submitter: at most 256 characters");
+        }
+        boolean seesAll = security.isUserInRole(Roles.ADMIN) || security.isUserInRole(Roles.MONITOR);
+        String who = seesAll
+                ? (submitter == null || submitter.isBlank() ? null : submitter.strip())
+                : security.getUserPrincipal().getName();
+        List<Long> ids = search.ids(new JobSearch.Query(
+                TranscodeJob.NAME,
+                who,
+                JobFilters.states(state),
+                JobFilters.day(from, "from", false),
+                JobFilters.day(to, "to", true),
+                q,
+                before,
+                limit));
+        Map<Long, WorkStore.Counts> counts = store.counts(ids);
         List<JobViews.Summary> out = new ArrayList<>();
-        for (JobInstance i : instances) {
-            out.add(summary(i, counts.getOrDefault(i.getInstanceId(), WorkStore.Counts.NONE)));
+        for (long id : ids) {
+            try {
+                out.add(summary(TranscodeJob.instance(id), counts.getOrDefault(id, WorkStore.Counts.NONE)));
+            } catch (WebApplicationException gone) {
+                // Purged or not this caller's between the search and now: not in the page.
+            }
         }
         return out;
     }

@@ -7,6 +7,7 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
+import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.support.ui.Select;
 
 import java.time.Duration;
@@ -339,18 +340,21 @@ class ConsoleIT {
     void aJobIsSubmittedWithTheKeyboardAlone() {
         try (Browser b = new Browser()) {
             b.signIn(Api.SUBMITTER, "");
-            b.await(d -> d.findElement(By.id("jobs")), "the job list");
+            // From the top of a freshly loaded page, as a keyboard user starts.
+            b.driver().navigate().refresh();
+            b.await(d -> d.findElement(By.id("filters")), "the job list");
+            tabTo(b, "a.skip");
             tabTo(b, "a#nav-new");
-            b.driver().switchTo().activeElement().sendKeys(Keys.ENTER);
+            keys(b, Keys.ENTER);
             b.await(d -> d.findElement(By.id("submit")), "the form");
             tabTo(b, "textarea[name=inputs]");
-            b.driver().switchTo().activeElement().sendKeys("samples/screen-480p-noaudio.mp4");
+            keys(b, "samples/screen-480p-noaudio.mp4");
             tabTo(b, "input[name=outputDir]");
-            b.driver().switchTo().activeElement().sendKeys(Jobs.dir("it-console-keys"));
+            keys(b, Jobs.dir("it-console-keys"));
             tabTo(b, "input[name=dryRun]");
-            b.driver().switchTo().activeElement().sendKeys(Keys.SPACE);
+            keys(b, Keys.SPACE);
             tabTo(b, "button[type=submit]");
-            b.driver().switchTo().activeElement().sendKeys(Keys.ENTER);
+            keys(b, Keys.ENTER);
             String url = b.await(
                     d -> d.getCurrentUrl().matches(".*#/jobs/\\d+$") ? d.getCurrentUrl() : null, "the new job's page");
             long id = Long.parseLong(url.replaceAll(".*#/jobs/", ""));
@@ -361,6 +365,11 @@ class ConsoleIT {
         }
     }
 
+    /** Keys typed into whatever has the focus, as a keyboard does. */
+    private static void keys(Browser b, CharSequence... keys) {
+        new Actions(b.driver()).sendKeys(keys).perform();
+    }
+
     /** Presses Tab until {@code css} has the focus (at most 60 times): where a keyboard user gets to. */
     private static void tabTo(Browser b, String css) {
         for (int i = 0; i < 60; i++) {
@@ -368,9 +377,129 @@ class ConsoleIT {
             if (active.equals(b.driver().findElement(By.cssSelector(css)))) {
                 return;
             }
-            active.sendKeys(Keys.TAB);
+            new Actions(b.driver()).sendKeys(Keys.TAB).perform();
         }
-        throw new AssertionError("Tab never reached " + css);
+        throw new AssertionError("Tab never reached " + css + "; the focus is on "
+                + ((org.openqa.selenium.JavascriptExecutor) b.driver())
+                        .executeScript("return document.activeElement.outerHTML.slice(0, 200);"));
+    }
+
+    /**
+     * The job list filters by state, searches by input name and pages (ten a page here), in the
+     * API and in the console, whose address keeps the view; a submitter sees only their own jobs.
+     */
+    @Test
+    void theJobListFiltersSearchesAndPages() throws java.io.IOException {
+        BadInputIT.makeBadFiles();
+        String unique = "findme-" + Jobs.dir("list").replaceAll("[^a-z0-9-]", "");
+        java.nio.file.Path dir =
+                java.nio.file.Files.createDirectories(Jobs.inputs().resolve(unique));
+        java.nio.file.Files.copy(
+                Jobs.sample("screen-480p-noaudio.mp4"),
+                dir.resolve(unique + ".mp4"),
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        long found = Jobs.submit(Jobs.body(
+                "inputs", List.of(unique + "/" + unique + ".mp4"), "outputDir", Jobs.dir("it-list"), "dryRun", true));
+        long failed = Jobs.submit(
+                Jobs.body("inputs", List.of("bad/notes.mp4"), "outputDir", Jobs.dir("it-list-failed"), "dryRun", true));
+        Jobs.waitForEnd(found, Duration.ofMinutes(1));
+        Jobs.waitForEnd(failed, Duration.ofMinutes(1));
+        // Enough of the submitter's jobs for two pages of ten (the suite's other tests usually made them).
+        Api submitter = Api.as(Api.SUBMITTER);
+        while (submitter.get(Api.appUrl() + "/api/v1/jobs?limit=12").array().size() < 12) {
+            Jobs.waitForEnd(
+                    Jobs.submit(Jobs.body(
+                            "inputs",
+                            List.of("samples/screen-480p-noaudio.mp4"),
+                            "outputDir",
+                            Jobs.dir("it-list-more"),
+                            "dryRun",
+                            true)),
+                    Duration.ofMinutes(1));
+        }
+
+        // The API.
+        assertThat(ids(submitter.get(Api.appUrl() + "/api/v1/jobs?q=" + unique.toUpperCase())))
+                .as("by input name, any case")
+                .containsExactly(found);
+        jakarta.json.JsonArray failedOnes =
+                submitter.get(Api.appUrl() + "/api/v1/jobs?state=failed").array();
+        assertThat(ids(failedOnes)).contains(failed).doesNotContain(found);
+        assertThat(failedOnes.getValuesAs(JsonObject.class))
+                .allSatisfy(j -> assertThat(j.getString("status")).isEqualTo("FAILED"));
+        Api.Reply bad = submitter.get(Api.appUrl() + "/api/v1/jobs?state=done");
+        assertThat(bad.status()).isEqualTo(400);
+        assertThat(bad.body()).contains("state", "running, completed, partial, failed, stopped");
+        assertThat(submitter.get(Api.appUrl() + "/api/v1/jobs?from=yesterday").status())
+                .isEqualTo(400);
+        List<Long> first = ids(submitter.get(Api.appUrl() + "/api/v1/jobs?limit=5"));
+        List<Long> second =
+                ids(submitter.get(Api.appUrl() + "/api/v1/jobs?limit=5&before=" + first.get(first.size() - 1)));
+        assertThat(first).hasSize(5).isSortedAccordingTo(java.util.Comparator.reverseOrder());
+        assertThat(second).isNotEmpty().allSatisfy(id -> assertThat(id).isLessThan(first.get(4)));
+        assertThat(ids(Api.as("submitter2").get(Api.appUrl() + "/api/v1/jobs?limit=1000")))
+                .as("another submitter sees none of this one's jobs")
+                .doesNotContain(found, failed);
+        assertThat(ids(Api.as(Api.MONITOR).get(Api.appUrl() + "/api/v1/jobs?submitter=submitter&q=" + unique)))
+                .as("a monitor filters by submitter")
+                .containsExactly(found);
+        assertThat(ids(Api.as(Api.MONITOR).get(Api.appUrl() + "/api/v1/jobs?submitter=submitter2&q=" + unique)))
+                .isEmpty();
+
+        // The console.
+        try (Browser b = new Browser()) {
+            b.signIn(Api.SUBMITTER, "#/?q=" + unique);
+            b.await(
+                    d -> d.findElements(By.cssSelector("#jobs tbody tr")).size() == 1,
+                    "one job found by its input's name");
+            assertThat(b.driver().findElement(By.cssSelector("#jobs tbody tr")).getAttribute("data-job"))
+                    .isEqualTo(Long.toString(found));
+            b.screenshot("console-13-search");
+
+            WebElement filters = b.driver().findElement(By.id("filters"));
+            filters.findElement(By.name("q")).clear();
+            new Select(filters.findElement(By.name("state"))).selectByValue("failed");
+            filters.findElement(By.cssSelector("button[type=submit]")).click();
+            b.await(
+                    d -> d.getCurrentUrl().endsWith("#/?state=failed&limit=50")
+                            && d.findElements(By.cssSelector("#jobs tr[data-job='" + failed + "']"))
+                                            .size()
+                                    == 1,
+                    "the failed jobs");
+            assertThat(b.driver().findElements(By.cssSelector("#jobs tbody .state")))
+                    .allSatisfy(e -> assertThat(e.getAttribute("data-state")).isEqualTo("FAILED"));
+
+            b.open("#/?limit=10");
+            b.await(d -> d.findElements(By.cssSelector("#jobs tbody tr")).size() == 10, "a page of ten");
+            long lastOfFirst = Long.parseLong(b.driver()
+                    .findElements(By.cssSelector("#jobs tbody tr"))
+                    .get(9)
+                    .getAttribute("data-job"));
+            b.click(By.id("page-older"));
+            b.await(d -> d.getCurrentUrl().contains("before=" + lastOfFirst), "the next page");
+            List<Long> older = b.await(
+                    d -> {
+                        List<Long> rows = d.findElements(By.cssSelector("#jobs tbody tr")).stream()
+                                .map(r -> Long.parseLong(r.getAttribute("data-job")))
+                                .toList();
+                        return rows.isEmpty() ? null : rows;
+                    },
+                    "the older jobs");
+            assertThat(older).allSatisfy(id -> assertThat(id).isLessThan(lastOfFirst));
+            assertThat(b.driver().findElements(By.id("page-newest"))).hasSize(1);
+            b.screenshot("console-14-older");
+        }
+    }
+
+    private static List<Long> ids(Api.Reply r) {
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        return ids(r.array());
+    }
+
+    private static List<Long> ids(jakarta.json.JsonArray jobs) {
+        return jobs.getValuesAs(JsonObject.class).stream()
+                .map(j -> j.getJsonNumber("id").longValue())
+                .toList();
     }
 
     /** A job's page lists its notifications: here one its webhook refused, with the error and the next try. */
