@@ -1,12 +1,14 @@
 // Checks of rendered objects that need no cluster. Each problem is {object, path, message}.
 //
-// Per object: kubernetes-models' schema (types, enums, required fields), the strict field
-// check (strict.mjs: unknown or misspelt fields), names and labels in the formats the API
-// server enforces.
+// Per object: the schema of its kind (kubernetes-models, or the @kubernetes-models package of a
+// CRD: types, enums, required fields), the strict field check (strict.mjs: unknown or misspelt
+// fields), names and labels in the formats the API server enforces. A kind with no schema is a
+// problem.
 // Across objects: duplicates, namespaces, every reference (service accounts, config maps and
 // their keys, secrets and their keys, claims, volumes, named ports, selectors, role bindings,
-// network policy selectors), and the pod security this project holds itself to.
-import { rootType, strictCheck } from "./strict.mjs";
+// network policy selectors, the Secrets, Issuers and Services of Certificates, Issuers and
+// ServiceMonitors), and the pod security this project holds itself to.
+import { modelPackage, rootType, strictCheck } from "./strict.mjs";
 
 // Pod specs of an object (workload kinds and Pod).
 export function podSpecsOf(obj) {
@@ -25,12 +27,20 @@ export function containersOf(podSpec) {
 export const CLUSTER_SCOPED = new Set([
   "Namespace", "ClusterRole", "ClusterRoleBinding", "PersistentVolume", "StorageClass",
   "CustomResourceDefinition", "PriorityClass", "IngressClass", "RuntimeClass",
-  "ValidatingWebhookConfiguration", "MutatingWebhookConfiguration", "Node",
+  "ValidatingWebhookConfiguration", "MutatingWebhookConfiguration", "Node", "ClusterIssuer",
 ]);
 
 // Labels on pods that only exist at run time (created by the coordinator's launcher), which a
 // NetworkPolicy may select although no manifest here defines such a pod.
 export const RUNTIME_POD_LABELS = [{ "app.kubernetes.io/managed-by": "vidbatch" }];
+
+// Secrets that exist in the cluster but are never rendered: they must outlive every re-apply, so
+// kubernetes/install creates them once (or cert-manager fills vidbatch-tls). A reference to them is
+// fine although no object here defines them; their keys are the ones install writes.
+export const EXTERNAL_SECRETS = [
+  { namespace: "vidbatch", name: "vidbatch-tls", keys: ["keystore.p12", "ca.crt"] },
+  { namespace: "vidbatch", name: "vidbatch-ltpa", keys: ["ltpa.keys", "password"] },
+];
 
 export function describe(entry) {
   const o = entry.obj;
@@ -38,14 +48,17 @@ export function describe(entry) {
   return `${o?.kind ?? "?"} ${ns}${o?.metadata?.name ?? "?"} (${entry.source})`;
 }
 
+// The model class of a kind, from the package that declares its group. Only a top-level kind's
+// class carries its apiVersion and kind: DeploymentSpec or CertificateSpec is no kind.
 const modelCache = new Map();
 async function modelClass(apiVersion, kind) {
   const key = `${apiVersion}/${kind}`;
   if (!modelCache.has(key)) {
     let cls = null;
+    const pkg = modelPackage(apiVersion);
     try {
-      const mod = await import(`kubernetes-models/${apiVersion}/${kind}`);
-      cls = typeof mod[kind] === "function" ? mod[kind] : null;
+      const mod = pkg && /^\w+$/.test(kind) ? await import(`${pkg}/${apiVersion}/${kind}`) : {};
+      cls = typeof mod[kind] === "function" && mod[kind].kind === kind && mod[kind].apiVersion === apiVersion ? mod[kind] : null;
     } catch {
       cls = null;
     }
@@ -75,16 +88,18 @@ function checkLabels(labels, path, out) {
 }
 
 // One object on its own.
-export async function checkObject(registry, obj) {
+export async function checkObject(obj) {
   const out = [];
   if (typeof obj.apiVersion !== "string" || typeof obj.kind !== "string") {
     out.push({ path: "/", message: "apiVersion and kind are required" });
     return out;
   }
   const cls = await modelClass(obj.apiVersion, obj.kind);
-  const root = rootType(registry, obj.apiVersion, obj.kind);
+  const root = rootType(obj.apiVersion, obj.kind);
   if (!cls || !root) {
-    out.push({ path: "/", message: `unknown apiVersion/kind ${obj.apiVersion} ${obj.kind}` });
+    const pkg = modelPackage(obj.apiVersion);
+    const why = pkg ? `${pkg} has no such kind` : "no @kubernetes-models package for its group in .validate/package.json";
+    out.push({ path: "/", message: `unknown apiVersion/kind ${obj.apiVersion} ${obj.kind}: no schema to check it against (${why})` });
     return out;
   }
   try {
@@ -96,7 +111,7 @@ export async function checkObject(registry, obj) {
       out.push({ path: err.instancePath || "/", message: `schema: ${err.message}${extra}` });
     }
   }
-  const { problems } = strictCheck(registry, root, obj);
+  const { problems } = strictCheck(root, obj);
   out.push(...problems);
 
   const name = obj.metadata?.name;
@@ -154,6 +169,59 @@ function templateLabels(obj) {
   return obj.spec?.template?.metadata?.labels ?? {};
 }
 
+// The keys of every Secret a reference may name, by "namespace|name": the Secrets rendered here
+// (generated from secrets.env or literals), those a cert-manager Certificate here writes, and the
+// external ones. A Certificate's own Secret takes the place of the external description.
+export function secretIndex(entries) {
+  const index = new Map();
+  for (const s of EXTERNAL_SECRETS) index.set(`${s.namespace}|${s.name}`, { keys: new Set(s.keys), what: "created outside the manifests (kubernetes/install)" });
+  for (const e of entries.filter((x) => x.obj.kind === "Certificate" && x.obj.spec?.secretName)) {
+    index.set(`${e.obj.metadata?.namespace}|${e.obj.spec.secretName}`, { keys: certificateKeys(e.obj.spec), what: `written by the Certificate ${e.obj.metadata?.name}` });
+  }
+  for (const e of entries.filter((x) => x.obj.kind === "Secret")) {
+    const keys = new Set([...Object.keys(e.obj.data ?? {}), ...Object.keys(e.obj.stringData ?? {})]);
+    index.set(`${e.obj.metadata?.namespace}|${e.obj.metadata?.name}`, { keys, what: `generated by ${e.source}` });
+  }
+  return index;
+}
+
+// What cert-manager writes into a Certificate's Secret (ca.crt when the issuer has a CA).
+function certificateKeys(spec) {
+  const keys = ["tls.crt", "tls.key", "ca.crt"];
+  if (spec.keystores?.pkcs12?.create) keys.push("keystore.p12", "truststore.p12");
+  if (spec.keystores?.jks?.create) keys.push("keystore.jks", "truststore.jks");
+  return new Set(keys);
+}
+
+// The Secrets and ConfigMaps a cert-manager or Prometheus Operator object names, as
+// [{path, kind, name, key}] (key null: the object as a whole).
+function crdReferences(o) {
+  const refs = [];
+  const s = o.spec ?? {};
+  const ref = (path, kind, r, key = r?.key) => r?.name && !r.optional && refs.push({ path, kind, name: r.name, key: key ?? null });
+  if (o.kind === "Certificate") {
+    for (const ks of ["pkcs12", "jks"]) ref(`/spec/keystores/${ks}/passwordSecretRef`, "Secret", s.keystores?.[ks]?.passwordSecretRef);
+  }
+  // (A ClusterIssuer's Secret is in cert-manager's own namespace, not here.)
+  if (o.kind === "Issuer" && s.ca?.secretName) ref("/spec/ca/secretName", "Secret", { name: s.ca.secretName }, "tls.key");
+  if (o.kind === "ServiceMonitor") {
+    for (const [i, ep] of (s.endpoints ?? []).entries()) {
+      const at = `/spec/endpoints/${i}`;
+      ref(`${at}/basicAuth/username`, "Secret", ep.basicAuth?.username);
+      ref(`${at}/basicAuth/password`, "Secret", ep.basicAuth?.password);
+      ref(`${at}/bearerTokenSecret`, "Secret", ep.bearerTokenSecret);
+      ref(`${at}/authorization/credentials`, "Secret", ep.authorization?.credentials);
+      ref(`${at}/oauth2/clientSecret`, "Secret", ep.oauth2?.clientSecret);
+      ref(`${at}/tlsConfig/keySecret`, "Secret", ep.tlsConfig?.keySecret);
+      for (const f of ["ca", "cert"]) {
+        ref(`${at}/tlsConfig/${f}/secret`, "Secret", ep.tlsConfig?.[f]?.secret);
+        ref(`${at}/tlsConfig/${f}/configMap`, "ConfigMap", ep.tlsConfig?.[f]?.configMap);
+      }
+    }
+  }
+  return refs;
+}
+
 // The whole set. Returns problems with `entry` set.
 export function checkSet(entries) {
   const out = [];
@@ -167,8 +235,24 @@ export function checkSet(entries) {
     else index.set(k, e);
   }
   const find = (kind, ns, name) => index.get(key(kind, ns, name));
+  const secrets = secretIndex(entries);
   const namespaces = new Set(entries.filter((e) => e.obj.kind === "Namespace").map((e) => e.obj.metadata?.name));
   const workloads = entries.filter((e) => podSpecsOf(e.obj).length > 0);
+
+  function refConfigMap(e, ns, name, k, path) {
+    const cm = find("ConfigMap", ns, name);
+    if (!cm) add(e, path, `ConfigMap "${name}" is not defined`);
+    else if (k && !(k in (cm.obj.data ?? {})) && !(k in (cm.obj.binaryData ?? {}))) add(e, path, `ConfigMap "${name}" has no key "${k}"`);
+  }
+  function refSecret(e, ns, name, k, path) {
+    const s = secrets.get(`${ns}|${name}`);
+    if (!s) {
+      add(e, path, `Secret "${name}" is not defined (generated secrets are renamed to <name>-<hash>: is the generator's namespace the same? ` +
+        `Secrets made outside the manifests: ${EXTERNAL_SECRETS.map((x) => x.name).join(", ")})`);
+    } else if (k && !s.keys.has(k)) {
+      add(e, path, `Secret "${name}" has no key "${k}" (${s.what ? `${s.what}; ` : ""}it has ${[...s.keys].join(", ") || "none"})`);
+    }
+  }
 
   for (const e of entries) {
     const o = e.obj;
@@ -200,8 +284,15 @@ export function checkSet(entries) {
         if (v.persistentVolumeClaim && !find("PersistentVolumeClaim", ns, v.persistentVolumeClaim.claimName)) {
           add(e, `${vp}/persistentVolumeClaim/claimName`, `PersistentVolumeClaim "${v.persistentVolumeClaim.claimName}" is not defined`);
         }
-        if (v.configMap && !v.configMap.optional) refConfigMap(v.configMap.name, null, `${vp}/configMap/name`);
-        if (v.secret && !v.secret.optional) refSecret(v.secret.secretName, null, `${vp}/secret/secretName`);
+        // Without items every key is mounted; with items, each one must exist or the pod never starts.
+        if (v.configMap && !v.configMap.optional) {
+          refConfigMap(e, ns, v.configMap.name, null, `${vp}/configMap/name`);
+          for (const [k, it] of (v.configMap.items ?? []).entries()) refConfigMap(e, ns, v.configMap.name, it.key, `${vp}/configMap/items/${k}/key`);
+        }
+        if (v.secret && !v.secret.optional) {
+          refSecret(e, ns, v.secret.secretName, null, `${vp}/secret/secretName`);
+          for (const [k, it] of (v.secret.items ?? []).entries()) refSecret(e, ns, v.secret.secretName, it.key, `${vp}/secret/items/${k}/key`);
+        }
       }
       const used = new Set();
       for (const [j, c] of containersOf(pod).entries()) {
@@ -215,9 +306,9 @@ export function checkSet(entries) {
         for (const [k, env] of (c.env ?? []).entries()) {
           const ep = `${cp}/env/${k}`;
           const cmk = env.valueFrom?.configMapKeyRef;
-          if (cmk && !cmk.optional) refConfigMap(cmk.name, cmk.key, `${ep}/valueFrom/configMapKeyRef`);
+          if (cmk && !cmk.optional) refConfigMap(e, ns, cmk.name, cmk.key, `${ep}/valueFrom/configMapKeyRef`);
           const sk = env.valueFrom?.secretKeyRef;
-          if (sk && !sk.optional) refSecret(sk.name, sk.key, `${ep}/valueFrom/secretKeyRef`);
+          if (sk && !sk.optional) refSecret(e, ns, sk.name, sk.key, `${ep}/valueFrom/secretKeyRef`);
           if (env.value !== undefined && /PASSWORD|SECRET|TOKEN|PRIVATE_KEY|CREDENTIAL/i.test(env.name)) {
             add(e, `${ep}/value`, `${env.name} is a secret: take it from the Secret (secretKeyRef), not a literal`);
           }
@@ -225,8 +316,8 @@ export function checkSet(entries) {
         const envNames = (c.env ?? []).map((v) => v.name);
         if (new Set(envNames).size !== envNames.length) add(e, `${cp}/env`, "an environment variable is set twice");
         for (const [k, ef] of (c.envFrom ?? []).entries()) {
-          if (ef.configMapRef && !ef.configMapRef.optional) refConfigMap(ef.configMapRef.name, null, `${cp}/envFrom/${k}/configMapRef/name`);
-          if (ef.secretRef && !ef.secretRef.optional) refSecret(ef.secretRef.name, null, `${cp}/envFrom/${k}/secretRef/name`);
+          if (ef.configMapRef && !ef.configMapRef.optional) refConfigMap(e, ns, ef.configMapRef.name, null, `${cp}/envFrom/${k}/configMapRef/name`);
+          if (ef.secretRef && !ef.secretRef.optional) refSecret(e, ns, ef.secretRef.name, null, `${cp}/envFrom/${k}/secretRef/name`);
         }
         const portNames = new Set((c.ports ?? []).map((p) => p.name).filter(Boolean));
         for (const probe of ["startupProbe", "readinessProbe", "livenessProbe"]) {
@@ -235,22 +326,35 @@ export function checkSet(entries) {
         }
       }
       for (const name of volumes.keys()) if (!used.has(name)) add(e, `${base}/volumes`, `volume "${name}" is mounted by no container`);
+    }
 
-      function refConfigMap(name, k, path) {
-        const cm = find("ConfigMap", ns, name);
-        if (!cm) add(e, path, `ConfigMap "${name}" is not defined`);
-        else if (k && !(k in (cm.obj.data ?? {}))) add(e, path, `ConfigMap "${name}" has no key "${k}"`);
-      }
-      function refSecret(name, k, path) {
-        const s = find("Secret", ns, name);
-        if (!s) add(e, path, `Secret "${name}" is not defined (generated secrets are renamed to <name>-<hash>: is the generator's namespace the same?)`);
-        else if (k && !(k in (s.obj.data ?? {}))) add(e, path, `Secret "${name}" has no key "${k}" (add it to secrets.env.example)`);
+    // cert-manager and Prometheus Operator objects: the Secrets, ConfigMaps, Issuers and
+    // Services they name.
+    for (const r of crdReferences(o)) {
+      if (r.kind === "Secret") refSecret(e, ns, r.name, r.key, r.path);
+      else refConfigMap(e, ns, r.name, r.key, r.path);
+    }
+    if (o.kind === "Certificate") {
+      const ref = o.spec?.issuerRef ?? {};
+      const local = (ref.kind ?? "Issuer") === "Issuer" && (ref.group ?? "cert-manager.io") === "cert-manager.io";
+      if (local && !find("Issuer", ns, ref.name)) add(e, "/spec/issuerRef", `Issuer "${ref.name}" is not defined here (a ClusterIssuer of yours: kind: ClusterIssuer)`);
+    }
+    if (o.kind === "ServiceMonitor" && !o.spec?.namespaceSelector) {
+      const services = entries.filter((x) => x.obj.kind === "Service" && x.obj.metadata?.namespace === ns && selectorMatches(o.spec?.selector, x.obj.metadata?.labels));
+      if (services.length === 0) add(e, "/spec/selector", "selects no Service here");
+      for (const [k, ep] of (o.spec?.endpoints ?? []).entries()) {
+        if (ep.port && !services.some((x) => (x.obj.spec?.ports ?? []).some((p) => p.name === ep.port))) {
+          add(e, `/spec/endpoints/${k}/port`, `no Service it selects has a port named "${ep.port}"`);
+        }
       }
     }
 
     // Workload selectors select their own template.
     if (["Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job"].includes(o.kind) && o.spec?.selector) {
       if (!selectorMatches(o.spec.selector, templateLabels(o))) add(e, "/spec/selector", "selector does not match the pod template's labels");
+    }
+    if (o.kind === "PodDisruptionBudget" && !workloads.some((w) => w.obj.metadata?.namespace === ns && selectorMatches(o.spec?.selector, templateLabels(w.obj)))) {
+      add(e, "/spec/selector", "selects no pods of any workload here");
     }
     if (o.kind === "StatefulSet") {
       const svc = find("Service", ns, o.spec?.serviceName);
