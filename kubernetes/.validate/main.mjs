@@ -1,63 +1,97 @@
-// node main.mjs [--dir DIR] [--print]
-// Renders DIR (default: kubernetes/) with `kubectl kustomize` and checks every object.
-// Exit 0: no problems; 1: problems (each printed with its object and field); 2: cannot render.
-import { existsSync } from "node:fs";
+// node main.mjs [--dir DIR] [--print [RENDERING]]
+// Renders every overlay of DIR (default: kubernetes/) with `kubectl kustomize`, as listed in
+// RENDERINGS, and checks every object of each rendering.
+// Exit 0: no problems; 1: problems (each printed with its rendering, object and field);
+// 2: a rendering cannot be made.
+import { existsSync, readdirSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { stringify } from "yaml";
 import { kustomize, kubectlVersion, RenderError } from "./kustomize.mjs";
-import { loadRegistry } from "./strict.mjs";
 import { checkObject, checkSet, describe } from "./checks.mjs";
 import { checkContract, checkSecretsFile } from "./contract.mjs";
 
-export async function validateDir(dir, { print = false, log = console.log } = {}) {
+// What a cluster can get: each overlay as shipped, and prod with every component under
+// components/ (each is optional, so each must also work together with all the others).
+// singleNode: the overlay is for a one-node cluster (contract.mjs: the media claim may be RWO).
+export const RENDERINGS = [
+  { name: "dev", overlay: "overlays/dev", singleNode: true },
+  { name: "prod", overlay: "overlays/prod" },
+  { name: "prod+components", overlay: "overlays/prod", components: "all" },
+];
+
+// Every component directory, as the overlay refers to it.
+function allComponents(tree, overlay) {
+  const dir = join(tree, "components");
+  if (!existsSync(dir)) return [];
+  const up = overlay.split("/").map(() => "..").join("/");
+  return readdirSync(dir).filter((c) => existsSync(join(dir, c, "kustomization.yaml"))).sort().map((c) => `${up}/components/${c}`);
+}
+
+// Renders and checks one rendering: {name, status, objects, problems}. A real secrets.env is
+// checked against the example (once per overlay: the rendering with no components does it; not
+// for the self-test, whose edits, made to the temporary copy first, are its own mistakes).
+export async function validateRendering(tree, rendering, { edits = [] } = {}) {
+  const { name, overlay } = rendering;
+  const components = rendering.components === "all" ? allComponents(tree, overlay) : rendering.components ?? [];
   const problems = [];
   let objects;
   try {
-    // secrets.env is never committed: the Secret is rendered from secrets.env.example, which
-    // has the same keys (compared below when secrets.env exists).
-    objects = await kustomize(dir);
-    if (existsSync(join(dir, "secrets.env"))) problems.push(...checkSecretsFile(objects, await kustomize(dir, { realSecrets: true })));
-  } catch (e) {
-    if (e instanceof RenderError) {
-      log(`cannot render ${dir}: ${e.message}`);
-      return { status: 2, problems: [e.message], objects: [] };
+    objects = await kustomize(tree, overlay, { components, edits });
+    if (components.length === 0 && edits.length === 0 && existsSync(join(tree, overlay, "secrets.env"))) {
+      problems.push(...checkSecretsFile(objects, await kustomize(tree, overlay, { realSecrets: true }), overlay));
     }
+  } catch (e) {
+    if (e instanceof RenderError) return { name, status: 2, objects: [], problems: [`cannot render ${overlay}: ${e.message}`] };
     throw e;
   }
-  if (print) log(objects.map((o) => stringify(o.obj)).join("---\n"));
-
-  const registry = loadRegistry();
   for (const entry of objects) {
-    for (const p of await checkObject(registry, entry.obj)) problems.push(`${describe(entry)}: ${p.path}: ${p.message}`);
+    for (const p of await checkObject(entry.obj)) problems.push(`${describe(entry)}: ${p.path}: ${p.message}`);
   }
-  for (const p of [...checkSet(objects), ...checkContract(objects)]) {
+  for (const p of [...checkSet(objects), ...checkContract(objects, rendering)]) {
     problems.push(`${p.entry ? describe(p.entry) : "kustomization"}: ${p.path}: ${p.message}`);
   }
-  return { status: problems.length > 0 ? 1 : 0, problems, objects };
+  return { name, status: problems.length > 0 ? 1 : 0, objects, problems };
+}
+
+// All renderings (or those named in `only`), side by side: each waits on its own kubectl.
+export async function validateTree(tree, { only = null, edits = [] } = {}) {
+  const chosen = RENDERINGS.filter((r) => !only || only.includes(r.name));
+  const results = await Promise.all(chosen.map((r) => validateRendering(tree, r, { edits })));
+  return { status: Math.max(0, ...results.map((r) => r.status)), results };
+}
+
+function summary(r) {
+  const kinds = new Map();
+  for (const o of r.objects) kinds.set(o.obj.kind, (kinds.get(o.obj.kind) ?? 0) + 1);
+  return `${r.name}: ${r.objects.length} objects (${[...kinds].map(([k, n]) => `${n} ${k}`).join(", ")}): ${r.problems.length} problem(s)`;
+}
+
+function usage() {
+  console.error(`usage: node main.mjs [--dir DIR] [--print [${RENDERINGS.map((r) => r.name).join("|")}]]`);
+  process.exit(2);
 }
 
 async function main() {
   const args = process.argv.slice(2);
-  const here = dirname(fileURLToPath(import.meta.url));
-  let dir = resolve(here, "..");
-  let print = false;
+  let tree = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+  let print = null; // null: nothing; true: every rendering; a name: that one
   for (let i = 0; i < args.length; i++) {
-    if (args[i] === "--dir") dir = resolve(args[++i]);
-    else if (args[i] === "--print") print = true;
-    else {
-      console.error(`usage: node main.mjs [--dir DIR] [--print]`);
-      process.exit(2);
-    }
+    if (args[i] === "--dir" && args[i + 1]) tree = resolve(args[++i]);
+    else if (args[i] === "--print") print = args[i + 1] && !args[i + 1].startsWith("--") ? args[++i] : true;
+    else usage();
   }
-  const { status, problems, objects } = await validateDir(dir, { print });
-  if (status === 2) process.exit(2);
-  const kinds = new Map();
-  for (const o of objects) kinds.set(o.obj.kind, (kinds.get(o.obj.kind) ?? 0) + 1);
-  console.log(`rendered by ${kubectlVersion()}: ${objects.length} objects: ${[...kinds].map(([k, n]) => `${n} ${k}`).join(", ")}`);
-  console.log("checks: kubernetes-models schema, unknown fields, names and labels, references, pod security, launcher contract");
-  for (const p of problems) console.log(`PROBLEM ${p}`);
-  console.log(problems.length === 0 ? "manifests OK: 0 problems" : `manifests NOT OK: ${problems.length} problem(s)`);
+  if (typeof print === "string" && !RENDERINGS.some((r) => r.name === print)) usage();
+  const { status, results } = await validateTree(tree);
+  for (const r of results) {
+    if (print === true || print === r.name) console.log(`# --- rendering ${r.name}\n${r.objects.map((o) => stringify(o.obj)).join("---\n")}`);
+  }
+  console.log(`rendered by ${kubectlVersion()}, from ${tree}`);
+  console.log("checks: schemas (kubernetes-models, cert-manager, prometheus-operator), unknown fields, names and labels, references, pod security, launcher contract, quota");
+  for (const r of results) console.log(summary(r));
+  for (const r of results) for (const p of r.problems) console.log(`PROBLEM ${r.name}: ${p}`);
+  const total = results.reduce((n, r) => n + r.problems.length, 0);
+  console.log(total === 0 ? `manifests OK: ${results.length} renderings, 0 problems` : `manifests NOT OK: ${total} problem(s)`);
   process.exit(status);
 }
 
