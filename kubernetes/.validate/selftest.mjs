@@ -1,15 +1,16 @@
 // Proves that the validation catches what it claims to. Prints one line per test and
 // "N passed, N failed"; exits 1 if any failed.
-import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
-import { spawnSync } from "node:child_process";
-import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { cpSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { execFile } from "node:child_process";
+import { basename, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
 import { Deployment } from "kubernetes-models/apps/v1";
+import { ServiceMonitor } from "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/ServiceMonitor";
 import { parse } from "yaml";
-import { loadRegistry } from "./strict.mjs";
 import { checkObject } from "./checks.mjs";
-import { validateDir } from "./main.mjs";
+import { scratchDir } from "./kustomize.mjs";
+import { validateTree } from "./main.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const manifests = join(here, "..");
@@ -20,118 +21,190 @@ function check(name, ok, detail = "") {
   else failed++;
   console.log(`${ok ? "ok" : "FAILED"} - ${name}${detail ? `\n    ${detail.replace(/\n/g, "\n    ")}` : ""}`);
 }
+const show = (problems) => problems.map((p) => `${p.path}: ${p.message}`).join("\n");
 
 const fixture = { obj: parse(readFileSync(join(here, "fixtures/misspelt-deployment.yaml"), "utf8")) };
-const registry = loadRegistry();
 
 // 1. kubernetes-models alone does not see the misspelt fields: that is why strict.mjs exists.
-let modelsAlone = "accepted";
-try {
-  new Deployment(fixture.obj).validate();
-} catch (e) {
-  modelsAlone = `rejected: ${e.message}`;
-}
-check("kubernetes-models alone accepts replicass and imagePullPolicyy (the gap the strict check fills)", modelsAlone === "accepted", modelsAlone);
+//    Nor do the CRD packages' models.
+const modelsAlone = (model) => {
+  try {
+    model.validate();
+    return "accepted";
+  } catch (e) {
+    return `rejected: ${e.message}`;
+  }
+};
+const accepted = modelsAlone(new Deployment(fixture.obj));
+check("kubernetes-models alone accepts replicass and imagePullPolicyy (the gap the strict check fills)", accepted === "accepted", accepted);
+const monitor = {
+  apiVersion: "monitoring.coreos.com/v1",
+  kind: "ServiceMonitor",
+  metadata: { name: "m", namespace: "vidbatch" },
+  spec: { selector: { matchLabels: { a: "b" } }, endpoints: [{ port: "https", scrapeTimout: "10s" }] },
+};
+const monitorAlone = modelsAlone(new ServiceMonitor(monitor));
+check("@kubernetes-models/prometheus-operator alone accepts scrapeTimout", monitorAlone === "accepted", monitorAlone);
 
-// 2. The strict check names both fields.
-const problems = await checkObject(registry, fixture.obj);
-const text = problems.map((p) => `${p.path}: ${p.message}`).join("\n");
+// 2. The strict check names the fields.
+const problems = await checkObject(fixture.obj);
 check(
   "strict check rejects /spec/replicass and /spec/template/spec/containers/0/imagePullPolicyy",
-  /\/spec\/replicass: unknown field "replicass" \(did you mean "replicas"\?\)/.test(text) &&
-    /\/spec\/template\/spec\/containers\/0\/imagePullPolicyy: unknown field/.test(text),
-  text,
+  /\/spec\/replicass: unknown field "replicass" \(did you mean "replicas"\?\)/.test(show(problems)) &&
+    /\/spec\/template\/spec\/containers\/0\/imagePullPolicyy: unknown field/.test(show(problems)),
+  show(problems),
+);
+const monitorProblems = await checkObject(monitor);
+check(
+  "strict check rejects /spec/endpoints/0/scrapeTimout of a ServiceMonitor",
+  /\/spec\/endpoints\/0\/scrapeTimout: unknown field "scrapeTimout" \(did you mean "scrapeTimeout"\?\)/.test(show(monitorProblems)),
+  show(monitorProblems),
 );
 
-// 3. The same Deployment spelt right passes: no false positives.
-const fixed = JSON.parse(JSON.stringify(fixture.obj).replace('"replicass"', '"replicas"').replace('"imagePullPolicyy"', '"imagePullPolicy"'));
-const fixedProblems = await checkObject(registry, fixed);
-check("the corrected Deployment passes", fixedProblems.length === 0, fixedProblems.map((p) => `${p.path}: ${p.message}`).join("\n"));
+const issuer = { apiVersion: "cert-manager.io/v1", kind: "Issuer", metadata: { name: "i", namespace: "vidbatch" }, spec: { selfsigned: {} } };
+const issuerProblems = await checkObject(issuer);
+check(
+  "strict check rejects /spec/selfsigned of an Issuer",
+  /\/spec\/selfsigned: unknown field "selfsigned" \(did you mean "selfSigned"\?\)/.test(show(issuerProblems)),
+  show(issuerProblems),
+);
 
-// A copy of kubernetes/ with one file changed (validate renders it with kubectl kustomize).
-function mutated(file, from, to) {
-  const dir = mkdtempSync(join(tmpdir(), "vidbatch-manifests-"));
-  for (const f of readdirSync(manifests)) {
-    if (/\.(ya?ml)$|^secrets\.env\.example$/.test(f)) cpSync(join(manifests, f), join(dir, f));
+// 3. The same objects spelt right pass: no false positives.
+const fixed = JSON.parse(JSON.stringify(fixture.obj).replace('"replicass"', '"replicas"').replace('"imagePullPolicyy"', '"imagePullPolicy"'));
+const fixedProblems = [
+  ...(await checkObject(fixed)),
+  ...(await checkObject(JSON.parse(JSON.stringify(monitor).replace("scrapeTimout", "scrapeTimeout")))),
+  ...(await checkObject(JSON.parse(JSON.stringify(issuer).replace("selfsigned", "selfSigned")))),
+];
+check("the corrected Deployment, ServiceMonitor and Issuer pass", fixedProblems.length === 0, show(fixedProblems));
+
+// A copy of kubernetes/ with edits [file, from, to] (file relative to kubernetes/), for the
+// tests that need a directory of their own. A real secrets.env is never copied.
+function mutated(edits) {
+  const dir = scratchDir("vidbatch-manifests-");
+  const skip = new Set([".validate", "node_modules", ".git", "secrets.env"]);
+  cpSync(manifests, dir, { recursive: true, filter: (src) => src === manifests || !skip.has(basename(src)) });
+  for (const [file, from, to] of edits) {
+    const text = readFileSync(join(dir, file), "utf8");
+    if (!text.includes(from)) throw new Error(`selftest: "${from}" not in ${file}`);
+    writeFileSync(join(dir, file), text.replace(from, to));
   }
-  const text = readFileSync(join(dir, file), "utf8");
-  if (!text.includes(from)) throw new Error(`selftest: "${from}" not in ${file}`);
-  writeFileSync(join(dir, file), text.replace(from, to));
   return dir;
 }
 
 // 4. End to end: the real manifests with the same two typos; the CLI must exit 1 and name
-//    the object and both fields.
-{
-  const dir = mutated("coordinator-deployment.yaml", "  replicas: 1\n", "  replicass: 1\n");
-  const f = join(dir, "coordinator-deployment.yaml");
-  writeFileSync(f, readFileSync(f, "utf8").replace("- name: coordinator\n          image: vidbatch-coordinator\n          imagePullPolicy:", "- name: coordinator\n          image: vidbatch-coordinator\n          imagePullPolicyy:"));
-  const run = spawnSync(process.execPath, [join(here, "main.mjs"), "--dir", dir], { encoding: "utf8" });
-  const out = run.stdout + run.stderr;
-  check(
-    "validate exits 1 on the real manifests with replicass and imagePullPolicyy",
-    run.status === 1 &&
-      /PROBLEM Deployment vidbatch\/vidbatch-coordinator \(coordinator-deployment\.yaml\): \/spec\/replicass: unknown field/.test(out) &&
-      /\/spec\/template\/spec\/containers\/0\/imagePullPolicyy: unknown field/.test(out),
-    `exit ${run.status}\n${out.split("\n").filter((l) => l.startsWith("PROBLEM") || l.startsWith("manifests")).join("\n")}`,
-  );
+//    the rendering, the object and both fields. It runs while the cases below do.
+const cli = (async () => {
+  const dir = mutated([
+    ["base/coordinator-deployment.yaml", "  replicas: 1\n", "  replicass: 1\n"],
+    ["base/coordinator-deployment.yaml", "- name: coordinator\n          image: vidbatch-coordinator\n          imagePullPolicy:", "- name: coordinator\n          image: vidbatch-coordinator\n          imagePullPolicyy:"],
+  ]);
+  const run = await promisify(execFile)(process.execPath, [join(here, "main.mjs"), "--dir", dir], { encoding: "utf8" }).catch((e) => e);
   rmSync(dir, { recursive: true });
-}
+  const status = run.code ?? 0;
+  const out = run.stdout + run.stderr;
+  return () => check(
+    "validate exits 1 on the real manifests with replicass and imagePullPolicyy, in every rendering",
+    status === 1 &&
+      ["dev", "prod", "prod\\+components"].every((r) => new RegExp(`PROBLEM ${r}: Deployment vidbatch/vidbatch-coordinator \\(base/coordinator-deployment\\.yaml, patched by overlays/\\w+/coordinator\\.yaml\\): /spec/replicass: unknown field`).test(out)) &&
+      /PROBLEM prod: .*\/spec\/template\/spec\/containers\/0\/imagePullPolicyy: unknown field/.test(out),
+    `exit ${status}\n${out.split("\n").filter((l) => /^(PROBLEM|manifests)/.test(l)).slice(0, 6).join("\n")}`,
+  );
+})();
 
-// 5. Other mistakes the checks exist for, one at a time.
+// 5. Other mistakes the checks exist for, one at a time: [name, rendering, edits, expected].
+const D = "base/coordinator-deployment.yaml";
+const T = "base/schedule-trigger-cronjob.yaml";
+const C = "base/configmap.yaml";
+const PK = "overlays/prod/kustomization.yaml";
+const PC = "overlays/prod/coordinator.yaml";
+const CERT = "components/cert-manager/certificates.yaml";
+const SM = "components/service-monitor/service-monitor.yaml";
 const cases = [
-  ["a verb the launcher does not use", "rbac-launcher.yaml", 'verbs: ["list", "watch"]', 'verbs: ["list", "watch", "patch"]', /grants patch on core\/pods, which the launcher does not use/],
-  ["a misspelt field in a NetworkPolicy", "networkpolicy-postgres.yaml", "policyTypes:", "policyType:", /\/spec\/policyType: unknown field/],
-  ["a misspelt kind", "networkpolicy-workers.yaml", "kind: NetworkPolicy", "kind: NetworkPolicyy", /unknown apiVersion\/kind networking.k8s.io\/v1 NetworkPolicyy/],
-  ["a wrong enum value", "coordinator-deployment.yaml", "type: Recreate", "type: Recreated", /\/spec\/strategy\/type: schema: must be equal to one of the allowed values/],
-  ["a number where Kubernetes wants a string", "configmap.yaml", 'DB_PORT: "5432"', "DB_PORT: 5432", /\/data\/DB_PORT: schema: must be string/],
-  ["a secret key that secrets.env.example lacks", "coordinator-deployment.yaml", "key: MONITOR_PASSWORD", "key: MONITOR_PASWORD", /has no key "MONITOR_PASWORD"/],
-  ["K8S_MEDIA_PATH unlike the coordinator's mount", "configmap.yaml", "K8S_MEDIA_PATH: /media", "K8S_MEDIA_PATH: /data", /K8S_MEDIA_PATH: is \/data but the coordinator mounts vidbatch-media at \/media/],
-  ["a password as a literal", "coordinator-deployment.yaml", "- name: JVM_ARGS", "- name: DB_PASSWORD_FILE\n              value: x\n            - name: JVM_ARGS", /DB_PASSWORD_FILE is a secret/],
-  ["a Service selecting nothing", "coordinator-service.yaml", "app.kubernetes.io/component: coordinator\n  ports", "app.kubernetes.io/component: coordinater\n  ports", /selects no pods of any workload here/],
-  ["a container without a read-only root filesystem", "postgres-statefulset.yaml", "readOnlyRootFilesystem: true", "readOnlyRootFilesystem: false", /readOnlyRootFilesystem: must be true/],
-  ["a duplicate key (kubectl kustomize fails)", "media-pvc.yaml", "  volumeMode: Filesystem\n", "  volumeMode: Filesystem\n  volumeMode: Block\n", /kubectl kustomize failed: [\s\S]*mapping key "volumeMode" already defined/],
-  ["a Secret in a resource file", "media-pvc.yaml", "apiVersion: v1\n", "apiVersion: v1\nkind: Secret\nmetadata: {name: leaked, namespace: vidbatch}\n---\napiVersion: v1\n", /Secret vidbatch\/leaked \(media-pvc\.yaml\): \/: a Secret in a resource file/],
-  ["a coordinator probed over plain HTTP", "coordinator-deployment.yaml", "path: /health/ready\n              port: https\n              scheme: HTTPS", "path: /health/ready\n              port: https", /readinessProbe\/httpGet\/scheme: must be HTTPS/],
-  ["a coordinator offering plain HTTP", "coordinator-deployment.yaml", "          ports:\n            - name: https", "          ports:\n            - name: http\n              containerPort: 9080\n            - name: https", /9080 is plain HTTP/],
-  ["a cluster on the development profile", "configmap.yaml", "VIDBATCH_PROFILE: production", "VIDBATCH_PROFILE: development", /VIDBATCH_PROFILE: must be production/],
-  ["a coordinator without the scheduler's password", "coordinator-deployment.yaml", "- name: SCHEDULER_PASSWORD\n", "- name: SCHEDULER_PASSWORDD\n", /SCHEDULER_PASSWORD must come from the Secret/],
-  ["a schedule trigger over plain HTTP", "schedule-trigger-cronjob.yaml", "https://vidbatch-coordinator.vidbatch.svc:9443/", "http://vidbatch-coordinator.vidbatch.svc:9080/", /the scheduler's password goes with it, so HTTPS only/],
-  ["a schedule trigger calling another endpoint", "schedule-trigger-cronjob.yaml", "/schedules/nightly/runs", "/jobs", /a trigger calls \/vidbatch\/api\/v1\/schedules\/<name>\/runs/],
-  ["a schedule trigger naming no Service", "schedule-trigger-cronjob.yaml", "https://vidbatch-coordinator.", "https://vidbatch-coordinatr.", /vidbatch-coordinatr.vidbatch.svc: not a Service in vidbatch/],
-  ["a schedule trigger the NetworkPolicies block", "networkpolicy-schedule-trigger.yaml", "component: schedule-trigger\n  policyTypes", "component: schedule-triggers\n  policyTypes", /no NetworkPolicy lets these pods reach the coordinator on port 9443/],
-  ["a schedule trigger with the password in its arguments", "schedule-trigger-cronjob.yaml", '"scheduler:{{SCHEDULER_PASSWORD}}"', '"scheduler:hunter2"', /password is written in the arguments/],
-  ["overlapping schedule triggers", "schedule-trigger-cronjob.yaml", "concurrencyPolicy: Forbid", "concurrencyPolicy: Allow", /must be Forbid/],
-  ["a quota that cannot hold WORKERS_MAX workers", "configmap.yaml", 'WORKERS_MAX: "64"', 'WORKERS_MAX: "100"', /\/spec\/hard\/requests.cpu: admits 70, but WORKERS_MAX \(100\) workers at the K8S_\* resources and the workloads here need 100.76/],
-  ["a worker limit above the LimitRange's max", "configmap.yaml", "K8S_MEMORY_LIMIT: 2Gi", "K8S_MEMORY_LIMIT: 32Gi", /memory 16Gi is below the limit of a worker \(K8S_\* in the ConfigMap\) \(32Gi\)/],
-  ["an images entry that misses the worker image", "kustomization.yaml", "- name: vidbatch-worker\n", "- name: vidbatch-wrker\n", /K8S_WORKER_IMAGE: "vidbatch-worker" has no tag or digest/],
+  ["a verb the launcher does not use", "prod", [["base/rbac-launcher.yaml", 'verbs: ["list", "watch"]', 'verbs: ["list", "watch", "patch"]']], /grants patch on core\/pods, which the launcher does not use/],
+  ["a misspelt field in a NetworkPolicy", "prod", [["overlays/prod/networkpolicy-postgres.yaml", "policyTypes:", "policyType:"]], /\/spec\/policyType: unknown field/],
+  ["a misspelt kind", "prod", [["base/networkpolicy-workers.yaml", "kind: NetworkPolicy", "kind: NetworkPolicyy"]], /unknown apiVersion\/kind networking.k8s.io\/v1 NetworkPolicyy/],
+  ["a wrong enum value", "prod", [[D, "type: Recreate", "type: Recreated"]], /\/spec\/strategy\/type: schema: must be equal to one of the allowed values/],
+  ["a number where Kubernetes wants a string", "prod", [["overlays/prod/config.yaml", 'DB_PORT: "5432"', "DB_PORT: 5432"]], /\/data\/DB_PORT: schema: must be string/],
+  ["a secret key that secrets.env.example lacks", "prod", [[D, "key: MONITOR_PASSWORD", "key: MONITOR_PASWORD"]], /has no key "MONITOR_PASWORD"/],
+  ["K8S_MEDIA_PATH unlike the coordinator's mount", "prod", [[C, "K8S_MEDIA_PATH: /media", "K8S_MEDIA_PATH: /data"]], /K8S_MEDIA_PATH: is \/data but the coordinator mounts vidbatch-media at \/media/],
+  ["a password as a literal", "prod", [[D, "- name: JVM_ARGS", "- name: DB_PASSWORD_FILE\n              value: x\n            - name: JVM_ARGS"]], /DB_PASSWORD_FILE is a secret/],
+  ["a Service selecting nothing", "prod", [["base/coordinator-service.yaml", "app.kubernetes.io/component: coordinator\n  ports", "app.kubernetes.io/component: coordinater\n  ports"]], /selects no pods of any workload here/],
+  ["a container without a read-only root filesystem", "prod", [["overlays/prod/postgres-statefulset.yaml", "readOnlyRootFilesystem: true", "readOnlyRootFilesystem: false"]], /readOnlyRootFilesystem: must be true/],
+  ["a duplicate key (kubectl kustomize fails)", "prod", [["base/media-pvc.yaml", "  volumeMode: Filesystem\n", "  volumeMode: Filesystem\n  volumeMode: Block\n"]], /kubectl kustomize failed: [\s\S]*mapping key "volumeMode" already defined/],
+  ["a Secret in a resource file", "prod", [["base/media-pvc.yaml", "apiVersion: v1\n", "apiVersion: v1\nkind: Secret\nmetadata: {name: leaked, namespace: vidbatch}\n---\napiVersion: v1\n"]], /Secret vidbatch\/leaked \(base\/media-pvc\.yaml\): \/: a Secret in a resource file/],
+  ["a coordinator probed over plain HTTP", "prod", [[D, "path: /health/ready\n              port: https\n              scheme: HTTPS", "path: /health/ready\n              port: https"]], /readinessProbe\/httpGet\/scheme: must be HTTPS/],
+  ["a coordinator offering plain HTTP", "prod", [[D, "          ports:\n            - name: https", "          ports:\n            - name: http\n              containerPort: 9080\n            - name: https"]], /9080 is plain HTTP/],
+  ["a cluster on the development profile", "dev", [[C, "VIDBATCH_PROFILE: production", "VIDBATCH_PROFILE: development"]], /VIDBATCH_PROFILE: must be production/],
+  ["a coordinator without the scheduler's password", "prod", [[D, "- name: SCHEDULER_PASSWORD\n", "- name: SCHEDULER_PASSWORDD\n"]], /SCHEDULER_PASSWORD must come from the Secret/],
+  ["a schedule trigger over plain HTTP", "dev", [[T, "https://vidbatch-coordinator.vidbatch.svc:9443/", "http://vidbatch-coordinator.vidbatch.svc:9080/"]], /the scheduler's password goes with it, so HTTPS only/],
+  ["a schedule trigger calling another endpoint", "dev", [[T, "/schedules/nightly/runs", "/jobs"]], /a trigger calls \/vidbatch\/api\/v1\/schedules\/<name>\/runs/],
+  ["a schedule trigger naming no Service", "dev", [[T, "https://vidbatch-coordinator.", "https://vidbatch-coordinatr."]], /vidbatch-coordinatr.vidbatch.svc: not a Service in vidbatch/],
+  ["a schedule trigger the NetworkPolicies block", "dev", [["base/networkpolicy-schedule-trigger.yaml", "component: schedule-trigger\n  policyTypes", "component: schedule-triggers\n  policyTypes"]], /no NetworkPolicy lets these pods reach the coordinator on port 9443/],
+  ["a schedule trigger with the password in its arguments", "dev", [[T, '"scheduler:{{SCHEDULER_PASSWORD}}"', '"scheduler:hunter2"']], /password is written in the arguments/],
+  ["overlapping schedule triggers", "dev", [[T, "concurrencyPolicy: Forbid", "concurrencyPolicy: Allow"]], /must be Forbid/],
+  ["a quota that cannot hold WORKERS_MAX workers", "prod", [[C, 'WORKERS_MAX: "64"', 'WORKERS_MAX: "100"']], /\/spec\/hard\/requests.cpu: admits 70, but WORKERS_MAX \(100\) workers at the K8S_\* resources and the workloads here need 100.76/],
+  ["a quota that cannot hold dev's WORKERS_MAX workers", "dev", [["overlays/dev/config.yaml", 'WORKERS_MAX: "3"', 'WORKERS_MAX: "80"']], /\/spec\/hard\/pods: admits 72, but WORKERS_MAX \(80\) workers at the K8S_\* resources and the workloads here need 82/],
+  ["a worker limit above the LimitRange's max", "prod", [[C, "K8S_MEMORY_LIMIT: 2Gi", "K8S_MEMORY_LIMIT: 32Gi"]], /memory 16Gi is below the limit of a worker \(K8S_\* in the ConfigMap\) \(32Gi\)/],
+  ["an images entry that misses the worker image", "prod", [["base/kustomization.yaml", "- name: vidbatch-worker\n", "- name: vidbatch-wrker\n"]], /K8S_WORKER_IMAGE: "vidbatch-worker" has no tag or digest/],
+  ["a ReadWriteOnce media volume on several nodes", "prod", [["base/media-pvc.yaml", 'accessModes: ["ReadWriteMany"]', 'accessModes: ["ReadWriteOnce"]']], /workers on several nodes share it: ReadWriteMany/],
+  // The database.
+  ["dev with DERBY_DIR on an emptyDir", "dev", [["overlays/dev/coordinator.yaml", "persistentVolumeClaim:\n            claimName: vidbatch-derby", "emptyDir: {}"]], /DERBY_DIR: \/var\/lib\/vidbatch\/derby\/vidbatch is on the emptyDir "derby"/],
+  ["dev with DERBY_DIR on no volume", "dev", [["overlays/dev/config.yaml", "DERBY_DIR: /var/lib/vidbatch/derby/vidbatch", "DERBY_DIR: /var/lib/derby"]], /DERBY_DIR: \/var\/lib\/derby is on no volume the coordinator mounts/],
+  ["dev with a PostgreSQL password in its Secret", "dev", [["overlays/dev/secrets.env.example", "KEYSTORE_PASSWORD=CHANGE_ME\n", "KEYSTORE_PASSWORD=CHANGE_ME\nDB_PASSWORD=CHANGE_ME\n"]], /\/data\/DB_PASSWORD: DB_PASSWORD is for PostgreSQL; with DB_TYPE derby nothing reads it/],
+  ["prod without DB_PASSWORD for the coordinator", "prod", [[PC, "- name: DB_PASSWORD\n", "- name: DB_PASSWORDD\n"]], /DB_PASSWORD must come from the Secret/],
+  ["prod whose coordinator may not reach PostgreSQL", "prod", [["overlays/prod/networkpolicy-postgres.yaml", "app.kubernetes.io/component: database\n      ports:\n        - port: 5432", "app.kubernetes.io/component: database\n      ports:\n        - port: 5433"]], /no NetworkPolicy lets the coordinator reach PostgreSQL on port 5432/],
+  // TLS and LTPA keys from the external Secrets.
+  ["prod missing the vidbatch-tls mount while KEYSTORE_FILE is set", "prod", [
+    [PC, "            - name: tls\n              mountPath: /etc/vidbatch/tls\n              readOnly: true\n", ""],
+    [PC, "        - name: tls\n          secret:\n            secretName: vidbatch-tls\n            items:\n              - key: keystore.p12\n                path: keystore.p12\n", ""],
+  ], /KEYSTORE_FILE: \/etc\/vidbatch\/tls\/keystore.p12 is not in a mount of the Secret vidbatch-tls in the coordinator/],
+  ["prod mounting vidbatch-tls without keystore.p12", "prod", [[PC, "- key: keystore.p12\n                path: keystore.p12", "- key: ca.crt\n                path: ca.crt"]], /KEYSTORE_FILE \/etc\/vidbatch\/tls\/keystore.p12: the mount of vidbatch-tls at \/etc\/vidbatch\/tls has nothing there, not keystore.p12/],
+  ["LTPA_KEYS_PASSWORD from another Secret", "prod", [[PC, "name: vidbatch-ltpa\n                  key: password", "name: vidbatch-secrets\n                  key: ADMIN_PASSWORD"]], /LTPA_KEYS_PASSWORD must come from the Secret vidbatch-ltpa/],
+  ["a Secret neither rendered nor external", "prod", [[PC, "secretName: vidbatch-ltpa", "secretName: vidbatch-ltpaa"]], /Secret "vidbatch-ltpaa" is not defined/],
+  ["a CronJob with --insecure in prod", "prod", [[PK, "      - op: replace\n        path: /spec/jobTemplate/spec/template/spec/containers/0/args/8\n        value: --cacert\n      - op: add\n        path: /spec/jobTemplate/spec/template/spec/containers/0/args/9\n        value: /etc/vidbatch/tls/ca.crt", ""]], /--insecure: the coordinator's certificate comes from KEYSTORE_FILE/],
+  ["a CronJob whose --cacert is in no mount", "prod", [[PK, "value: /etc/vidbatch/tls/ca.crt", "value: /etc/ssl/ca.crt"]], /--cacert \/etc\/ssl\/ca.crt: not in a Secret this container mounts/],
+  ["a CronJob without --insecure in dev", "dev", [[T, "                - --insecure\n", ""]], /without KEYSTORE_FILE Liberty makes a new self-signed certificate at each start/],
+  // Labels.
+  ["a missing version label", "dev", [["overlays/dev/kustomization.yaml", '      app.kubernetes.io/version: "0.1.0"\n', ""]], /\/metadata\/labels: app.kubernetes.io\/version is missing/],
+  ["a missing instance label", "prod", [[PK, "      app.kubernetes.io/instance: vidbatch\n", ""]], /\/metadata\/labels: app.kubernetes.io\/instance is missing/],
+  ["a version label other than the images' tag", "prod", [["base/kustomization.yaml", 'newTag: "0.1.0"', 'newTag: "0.2.0"']], /app.kubernetes.io\/version: is "0.1.0", not "0.2.0" \(the tag of the coordinator's image\)/],
+  ["a version label on the volumeClaimTemplates", "prod", [[PK, "includeTemplates: false", "includeTemplates: true"]], /volumeClaimTemplates are immutable/],
+  // The components.
+  ["a ServiceMonitor with a misspelt field", "prod+components", [[SM, "scrapeTimeout:", "scrapeTimout:"]], /ServiceMonitor vidbatch\/vidbatch-coordinator \(components\/service-monitor\/service-monitor\.yaml\): \/spec\/endpoints\/0\/scrapeTimout: unknown field "scrapeTimout" \(did you mean "scrapeTimeout"\?\)/],
+  ["a ServiceMonitor naming a key its Secret lacks", "prod+components", [[SM, "key: username", "key: user"]], /basicAuth\/username: Secret "vidbatch-metrics-user-\w+" has no key "user"/],
+  ["a ServiceMonitor of a port no Service has", "prod+components", [[SM, "- port: https", "- port: metrics"]], /no Service it selects has a port named "metrics"/],
+  ["a kind of a group no package describes", "prod+components", [[SM, "apiVersion: monitoring.coreos.com/v1", "apiVersion: monitoring.example.com/v1"]], /unknown apiVersion\/kind monitoring.example.com\/v1 ServiceMonitor: no schema/],
+  ["a Certificate with a misspelt field", "prod+components", [[CERT, "renewBefore:", "renewbefore:"]], /\/spec\/renewbefore: unknown field "renewbefore" \(did you mean "renewBefore"\?\)/],
+  ["a Certificate whose keystore password is not the coordinator's", "prod+components", [[CERT, "key: KEYSTORE_PASSWORD", "key: ADMIN_PASSWORD"]], /passwordSecretRef: must be the coordinator's KEYSTORE_PASSWORD/],
+  ["a Certificate of an Issuer not here", "prod+components", [[CERT, "    name: vidbatch-ca\n    kind: Issuer", "    name: vidbatch-caa\n    kind: Issuer"]], /Issuer "vidbatch-caa" is not defined here/],
 ];
-// A few at a time: each one waits for its own kubectl kustomize.
+// A few at a time: each one waits for its own kubectl kustomize, of a copy with its edits.
 const results = [];
 let next = 0;
 await Promise.all(Array.from({ length: 4 }, async () => {
   while (next < cases.length) {
     const i = next++;
-    const dir = mutated(cases[i][1], cases[i][2], cases[i][3]);
-    results[i] = await validateDir(dir, { log: () => {} });
-    rmSync(dir, { recursive: true });
+    results[i] = (await validateTree(manifests, { only: [cases[i][1]], edits: cases[i][2] })).results[0];
   }
 }));
-for (const [i, [name, , , , expect]] of cases.entries()) {
+(await cli)();
+for (const [i, [name, rendering, , expect]] of cases.entries()) {
   const all = results[i].problems.join("\n");
-  check(`rejects ${name}`, results[i].status !== 0 && expect.test(all), all.split("\n").slice(0, 4).join("\n"));
+  check(`rejects ${name} (${rendering})`, results[i].status !== 0 && expect.test(all), all.split("\n").slice(0, 4).join("\n"));
 }
 
 // 6. secrets.env, when it exists: rendered by kubectl, the example's keys, no placeholder left.
 {
-  const dir = mutated("configmap.yaml", "", "");
-  const example = readFileSync(join(dir, "secrets.env.example"), "utf8");
-  writeFileSync(join(dir, "secrets.env"), example.replace(/^ADMIN_PASSWORD=.*$/m, "").replace(/CHANGE_ME/g, "s3cret").replace(/^(DB_PASSWORD=).*$/m, "$1CHANGE_ME") + "EXTRA=x\n");
-  const { status, problems: found } = await validateDir(dir, { log: () => {} });
-  const all = found.join("\n");
+  const dir = mutated([]);
+  const example = readFileSync(join(dir, "overlays/prod/secrets.env.example"), "utf8");
+  writeFileSync(join(dir, "overlays/prod/secrets.env"), example.replace(/^ADMIN_PASSWORD=.*$/m, "").replace(/CHANGE_ME/g, "s3cret").replace(/^(DB_PASSWORD=).*$/m, "$1CHANGE_ME") + "EXTRA=x\n");
+  const { status, results: [prod, withComponents] } = await validateTree(dir, { only: ["prod", "prod+components"] });
+  const all = prod.problems.join("\n");
   check(
-    "rejects a secrets.env with a key missing, one too many and a placeholder left",
-    status === 1 && /ADMIN_PASSWORD is missing/.test(all) && /EXTRA is not in secrets.env.example/.test(all) && /DB_PASSWORD still has no real value/.test(all) && found.length === 3,
+    "rejects a secrets.env with a key missing, one too many and a placeholder left (once per overlay)",
+    status === 1 && /overlays\/prod\/secrets.env: ADMIN_PASSWORD is missing/.test(all) && /EXTRA is not in secrets.env.example/.test(all) &&
+      /DB_PASSWORD still has no real value/.test(all) && prod.problems.length === 3 && withComponents.problems.length === 0,
     all,
   );
   rmSync(dir, { recursive: true });
