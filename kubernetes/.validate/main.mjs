@@ -45,13 +45,20 @@ export async function validateRendering(tree, rendering, { edits = [] } = {}) {
     if (e instanceof RenderError) return { name, status: 2, objects: [], problems: [`cannot render ${overlay}: ${e.message}`] };
     throw e;
   }
+  problems.push(...(await checkRendering(objects, rendering)));
+  return { name, status: problems.length > 0 ? 1 : 0, objects, problems };
+}
+
+// Every check of one rendering's objects, as "object: path: message".
+export async function checkRendering(objects, rendering) {
+  const problems = [];
   for (const entry of objects) {
     for (const p of await checkObject(entry.obj)) problems.push(`${describe(entry)}: ${p.path}: ${p.message}`);
   }
   for (const p of [...checkSet(objects), ...checkContract(objects, rendering)]) {
     problems.push(`${p.entry ? describe(p.entry) : "kustomization"}: ${p.path}: ${p.message}`);
   }
-  return { name, status: problems.length > 0 ? 1 : 0, objects, problems };
+  return problems;
 }
 
 // All renderings (or those named in `only`), side by side: each waits on its own kubectl.

@@ -10,7 +10,7 @@ import { ServiceMonitor } from "@kubernetes-models/prometheus-operator/monitorin
 import { parse } from "yaml";
 import { checkObject } from "./checks.mjs";
 import { scratchDir } from "./kustomize.mjs";
-import { validateTree } from "./main.mjs";
+import { checkRendering, RENDERINGS, validateTree } from "./main.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const manifests = join(here, "..");
@@ -118,7 +118,6 @@ const T = "base/schedule-trigger-cronjob.yaml";
 const C = "base/configmap.yaml";
 const PK = "overlays/prod/kustomization.yaml";
 const PC = "overlays/prod/coordinator.yaml";
-const CERT = "components/cert-manager/certificates.yaml";
 const SM = "components/service-monitor/service-monitor.yaml";
 const cases = [
   ["a verb the launcher does not use", "prod", [["base/rbac-launcher.yaml", 'verbs: ["list", "watch"]', 'verbs: ["list", "watch", "patch"]']], /grants patch on core\/pods, which the launcher does not use/],
@@ -144,40 +143,17 @@ const cases = [
   ["a schedule trigger with the password in its arguments", "dev", [[T, '"scheduler:{{SCHEDULER_PASSWORD}}"', '"scheduler:hunter2"']], /password is written in the arguments/],
   ["overlapping schedule triggers", "dev", [[T, "concurrencyPolicy: Forbid", "concurrencyPolicy: Allow"]], /must be Forbid/],
   ["a quota that cannot hold WORKERS_MAX workers", "prod", [[C, 'WORKERS_MAX: "64"', 'WORKERS_MAX: "100"']], /\/spec\/hard\/requests.cpu: admits 70, but WORKERS_MAX \(100\) workers at the K8S_\* resources and the workloads here need 100.76/],
-  ["a quota that cannot hold dev's WORKERS_MAX workers", "dev", [["overlays/dev/config.yaml", 'WORKERS_MAX: "3"', 'WORKERS_MAX: "80"']], /\/spec\/hard\/pods: admits 72, but WORKERS_MAX \(80\) workers at the K8S_\* resources and the workloads here need 82/],
   ["a worker limit above the LimitRange's max", "prod", [[C, "K8S_MEMORY_LIMIT: 2Gi", "K8S_MEMORY_LIMIT: 32Gi"]], /memory 16Gi is below the limit of a worker \(K8S_\* in the ConfigMap\) \(32Gi\)/],
   ["an images entry that misses the worker image", "prod", [["base/kustomization.yaml", "- name: vidbatch-worker\n", "- name: vidbatch-wrker\n"]], /K8S_WORKER_IMAGE: "vidbatch-worker" has no tag or digest/],
-  ["a ReadWriteOnce media volume on several nodes", "prod", [["base/media-pvc.yaml", 'accessModes: ["ReadWriteMany"]', 'accessModes: ["ReadWriteOnce"]']], /workers on several nodes share it: ReadWriteMany/],
-  // The database.
+  // Added with the overlays and components.
   ["dev with DERBY_DIR on an emptyDir", "dev", [["overlays/dev/coordinator.yaml", "persistentVolumeClaim:\n            claimName: vidbatch-derby", "emptyDir: {}"]], /DERBY_DIR: \/var\/lib\/vidbatch\/derby\/vidbatch is on the emptyDir "derby"/],
-  ["dev with DERBY_DIR on no volume", "dev", [["overlays/dev/config.yaml", "DERBY_DIR: /var/lib/vidbatch/derby/vidbatch", "DERBY_DIR: /var/lib/derby"]], /DERBY_DIR: \/var\/lib\/derby is on no volume the coordinator mounts/],
-  ["dev with a PostgreSQL password in its Secret", "dev", [["overlays/dev/secrets.env.example", "KEYSTORE_PASSWORD=CHANGE_ME\n", "KEYSTORE_PASSWORD=CHANGE_ME\nDB_PASSWORD=CHANGE_ME\n"]], /\/data\/DB_PASSWORD: DB_PASSWORD is for PostgreSQL; with DB_TYPE derby nothing reads it/],
-  ["prod without DB_PASSWORD for the coordinator", "prod", [[PC, "- name: DB_PASSWORD\n", "- name: DB_PASSWORDD\n"]], /DB_PASSWORD must come from the Secret/],
-  ["prod whose coordinator may not reach PostgreSQL", "prod", [["overlays/prod/networkpolicy-postgres.yaml", "app.kubernetes.io/component: database\n      ports:\n        - port: 5432", "app.kubernetes.io/component: database\n      ports:\n        - port: 5433"]], /no NetworkPolicy lets the coordinator reach PostgreSQL on port 5432/],
-  // TLS and LTPA keys from the external Secrets.
   ["prod missing the vidbatch-tls mount while KEYSTORE_FILE is set", "prod", [
     [PC, "            - name: tls\n              mountPath: /etc/vidbatch/tls\n              readOnly: true\n", ""],
     [PC, "        - name: tls\n          secret:\n            secretName: vidbatch-tls\n            items:\n              - key: keystore.p12\n                path: keystore.p12\n", ""],
   ], /KEYSTORE_FILE: \/etc\/vidbatch\/tls\/keystore.p12 is not in a mount of the Secret vidbatch-tls in the coordinator/],
-  ["prod mounting vidbatch-tls without keystore.p12", "prod", [[PC, "- key: keystore.p12\n                path: keystore.p12", "- key: ca.crt\n                path: ca.crt"]], /KEYSTORE_FILE \/etc\/vidbatch\/tls\/keystore.p12: the mount of vidbatch-tls at \/etc\/vidbatch\/tls has nothing there, not keystore.p12/],
-  ["LTPA_KEYS_PASSWORD from another Secret", "prod", [[PC, "name: vidbatch-ltpa\n                  key: password", "name: vidbatch-secrets\n                  key: ADMIN_PASSWORD"]], /LTPA_KEYS_PASSWORD must come from the Secret vidbatch-ltpa/],
-  ["a Secret neither rendered nor external", "prod", [[PC, "secretName: vidbatch-ltpa", "secretName: vidbatch-ltpaa"]], /Secret "vidbatch-ltpaa" is not defined/],
   ["a CronJob with --insecure in prod", "prod", [[PK, "      - op: replace\n        path: /spec/jobTemplate/spec/template/spec/containers/0/args/8\n        value: --cacert\n      - op: add\n        path: /spec/jobTemplate/spec/template/spec/containers/0/args/9\n        value: /etc/vidbatch/tls/ca.crt", ""]], /--insecure: the coordinator's certificate comes from KEYSTORE_FILE/],
-  ["a CronJob whose --cacert is in no mount", "prod", [[PK, "value: /etc/vidbatch/tls/ca.crt", "value: /etc/ssl/ca.crt"]], /--cacert \/etc\/ssl\/ca.crt: not in a Secret this container mounts/],
-  ["a CronJob without --insecure in dev", "dev", [[T, "                - --insecure\n", ""]], /without KEYSTORE_FILE Liberty makes a new self-signed certificate at each start/],
-  // Labels.
   ["a missing version label", "dev", [["overlays/dev/kustomization.yaml", '      app.kubernetes.io/version: "0.1.0"\n', ""]], /\/metadata\/labels: app.kubernetes.io\/version is missing/],
-  ["a missing instance label", "prod", [[PK, "      app.kubernetes.io/instance: vidbatch\n", ""]], /\/metadata\/labels: app.kubernetes.io\/instance is missing/],
-  ["a version label other than the images' tag", "prod", [["base/kustomization.yaml", 'newTag: "0.1.0"', 'newTag: "0.2.0"']], /app.kubernetes.io\/version: is "0.1.0", not "0.2.0" \(the tag of the coordinator's image\)/],
-  ["a version label on the volumeClaimTemplates", "prod", [[PK, "includeTemplates: false", "includeTemplates: true"]], /volumeClaimTemplates are immutable/],
-  // The components.
   ["a ServiceMonitor with a misspelt field", "prod+components", [[SM, "scrapeTimeout:", "scrapeTimout:"]], /ServiceMonitor vidbatch\/vidbatch-coordinator \(components\/service-monitor\/service-monitor\.yaml\): \/spec\/endpoints\/0\/scrapeTimout: unknown field "scrapeTimout" \(did you mean "scrapeTimeout"\?\)/],
-  ["a ServiceMonitor naming a key its Secret lacks", "prod+components", [[SM, "key: username", "key: user"]], /basicAuth\/username: Secret "vidbatch-metrics-user-\w+" has no key "user"/],
-  ["a ServiceMonitor of a port no Service has", "prod+components", [[SM, "- port: https", "- port: metrics"]], /no Service it selects has a port named "metrics"/],
-  ["a kind of a group no package describes", "prod+components", [[SM, "apiVersion: monitoring.coreos.com/v1", "apiVersion: monitoring.example.com/v1"]], /unknown apiVersion\/kind monitoring.example.com\/v1 ServiceMonitor: no schema/],
-  ["a Certificate with a misspelt field", "prod+components", [[CERT, "renewBefore:", "renewbefore:"]], /\/spec\/renewbefore: unknown field "renewbefore" \(did you mean "renewBefore"\?\)/],
-  ["a Certificate whose keystore password is not the coordinator's", "prod+components", [[CERT, "key: KEYSTORE_PASSWORD", "key: ADMIN_PASSWORD"]], /passwordSecretRef: must be the coordinator's KEYSTORE_PASSWORD/],
-  ["a Certificate of an Issuer not here", "prod+components", [[CERT, "    name: vidbatch-ca\n    kind: Issuer", "    name: vidbatch-caa\n    kind: Issuer"]], /Issuer "vidbatch-caa" is not defined here/],
 ];
 // A few at a time: each one waits for its own kubectl kustomize, of a copy with its edits.
 const results = [];
@@ -194,7 +170,69 @@ for (const [i, [name, rendering, , expect]] of cases.entries()) {
   check(`rejects ${name} (${rendering})`, results[i].status !== 0 && expect.test(all), all.split("\n").slice(0, 4).join("\n"));
 }
 
-// 6. secrets.env, when it exists: rendered by kubectl, the example's keys, no placeholder left.
+// 6. The other checks that came with the overlays and components, one at a time, on the real
+//    manifests' renderings with one rendered object changed: those checks read the rendered
+//    objects only, and this needs no kubectl run per mistake. [name, rendering, change, expected]
+const clean = await validateTree(manifests);
+check("the real manifests pass in every rendering", clean.status === 0, clean.results.flatMap((r) => r.problems).slice(0, 4).join("\n"));
+// The object of a kind and name (a generated one has -<hash> added), and the coordinator's container.
+const named = (objects, kind, name) => objects.find((e) => e.obj.kind === kind && (e.obj.metadata?.name === name || e.obj.metadata?.name?.replace(/-[a-z0-9]{10}$/, "") === name))?.obj;
+const coordinator = (o) => named(o, "Deployment", "vidbatch-coordinator").spec.template.spec.containers[0];
+const trigger = (o) => named(o, "CronJob", "vidbatch-nightly").spec.jobTemplate.spec.template.spec.containers[0];
+const volume = (o, name) => named(o, "Deployment", "vidbatch-coordinator").spec.template.spec.volumes.find((v) => v.name === name);
+const endpoint = (o) => named(o, "ServiceMonitor", "vidbatch-coordinator").spec.endpoints[0];
+const certificate = (o) => named(o, "Certificate", "vidbatch-coordinator").spec;
+const objectCases = [
+  ["a quota that cannot hold dev's WORKERS_MAX workers", "dev", (o) => { named(o, "ConfigMap", "vidbatch-config").data.WORKERS_MAX = "80"; },
+    /\/spec\/hard\/pods: admits 72, but WORKERS_MAX \(80\) workers at the K8S_\* resources and the workloads here need 82/],
+  ["a ReadWriteOnce media volume on several nodes", "prod", (o) => { named(o, "PersistentVolumeClaim", "vidbatch-media").spec.accessModes = ["ReadWriteOnce"]; },
+    /workers on several nodes share it: ReadWriteMany/],
+  ["dev with DERBY_DIR on no volume", "dev", (o) => { named(o, "ConfigMap", "vidbatch-config").data.DERBY_DIR = "/var/lib/derby"; },
+    /DERBY_DIR: \/var\/lib\/derby is on no volume the coordinator mounts/],
+  ["dev with a PostgreSQL password in its Secret", "dev", (o) => { named(o, "Secret", "vidbatch-secrets").data.DB_PASSWORD = "eA=="; },
+    /\/data\/DB_PASSWORD: DB_PASSWORD is for PostgreSQL; with DB_TYPE derby nothing reads it/],
+  ["prod without DB_PASSWORD for the coordinator", "prod", (o) => { coordinator(o).env = coordinator(o).env.filter((v) => v.name !== "DB_PASSWORD"); },
+    /DB_PASSWORD must come from the Secret/],
+  ["prod whose coordinator may not reach PostgreSQL", "prod", (o) => { named(o, "NetworkPolicy", "vidbatch-coordinator-postgres").spec.egress[0].ports[0].port = 5433; },
+    /no NetworkPolicy lets the coordinator reach PostgreSQL on port 5432/],
+  ["prod mounting vidbatch-tls without keystore.p12", "prod", (o) => { volume(o, "tls").secret.items = [{ key: "ca.crt", path: "ca.crt" }]; },
+    /KEYSTORE_FILE \/etc\/vidbatch\/tls\/keystore.p12: the mount of vidbatch-tls at \/etc\/vidbatch\/tls has nothing there, not keystore.p12/],
+  ["LTPA_KEYS_PASSWORD from another Secret", "prod", (o) => { coordinator(o).env.find((v) => v.name === "LTPA_KEYS_PASSWORD").valueFrom.secretKeyRef = { ...coordinator(o).env.find((v) => v.name === "ADMIN_PASSWORD").valueFrom.secretKeyRef }; },
+    /LTPA_KEYS_PASSWORD must come from the Secret vidbatch-ltpa/],
+  ["a Secret neither rendered nor external", "prod", (o) => { volume(o, "ltpa").secret.secretName = "vidbatch-ltpaa"; },
+    /Secret "vidbatch-ltpaa" is not defined/],
+  ["a CronJob whose --cacert is in no mount", "prod", (o) => { trigger(o).args = trigger(o).args.map((a) => (a === "/etc/vidbatch/tls/ca.crt" ? "/etc/ssl/ca.crt" : a)); },
+    /--cacert \/etc\/ssl\/ca.crt: not in a Secret this container mounts/],
+  ["a CronJob without --insecure in dev", "dev", (o) => { trigger(o).args = trigger(o).args.filter((a) => a !== "--insecure"); },
+    /without KEYSTORE_FILE Liberty makes a new self-signed certificate at each start/],
+  ["a missing instance label", "prod", (o) => { delete named(o, "Service", "vidbatch-coordinator").metadata.labels["app.kubernetes.io/instance"]; },
+    /Service vidbatch\/vidbatch-coordinator \(base\/coordinator-service.yaml\): \/metadata\/labels: app.kubernetes.io\/instance is missing/],
+  ["a version label other than the images' tag", "prod", (o) => { coordinator(o).image = "vidbatch-coordinator:0.2.0"; },
+    /app.kubernetes.io\/version: is "0.1.0", not "0.2.0" \(the tag of the coordinator's image\)/],
+  ["a version label on the volumeClaimTemplates", "prod", (o) => { named(o, "StatefulSet", "vidbatch-postgres").spec.volumeClaimTemplates[0].metadata.labels["app.kubernetes.io/version"] = "0.1.0"; },
+    /volumeClaimTemplates are immutable/],
+  ["a ServiceMonitor naming a key its Secret lacks", "prod+components", (o) => { endpoint(o).basicAuth.username.key = "user"; },
+    /basicAuth\/username: Secret "vidbatch-metrics-user-\w+" has no key "user"/],
+  ["a ServiceMonitor of a port no Service has", "prod+components", (o) => { endpoint(o).port = "metrics"; },
+    /no Service it selects has a port named "metrics"/],
+  ["a kind of a group no package describes", "prod+components", (o) => { named(o, "ServiceMonitor", "vidbatch-coordinator").apiVersion = "monitoring.example.com/v1"; },
+    /unknown apiVersion\/kind monitoring.example.com\/v1 ServiceMonitor: no schema/],
+  ["a Certificate with a misspelt field", "prod+components", (o) => { certificate(o).renewbefore = certificate(o).renewBefore; delete certificate(o).renewBefore; },
+    /\/spec\/renewbefore: unknown field "renewbefore" \(did you mean "renewBefore"\?\)/],
+  ["a Certificate whose keystore password is not the coordinator's", "prod+components", (o) => { certificate(o).keystores.pkcs12.passwordSecretRef.key = "ADMIN_PASSWORD"; },
+    /passwordSecretRef: must be the coordinator's KEYSTORE_PASSWORD/],
+  ["a Certificate of an Issuer not here", "prod+components", (o) => { certificate(o).issuerRef.name = "vidbatch-caa"; },
+    /Issuer "vidbatch-caa" is not defined here/],
+];
+for (const [name, rendering, change, expect] of objectCases) {
+  const objects = structuredClone(clean.results.find((r) => r.name === rendering).objects);
+  change(objects);
+  const found = await checkRendering(objects, RENDERINGS.find((r) => r.name === rendering));
+  const all = found.join("\n");
+  check(`rejects ${name} (${rendering})`, found.length > 0 && expect.test(all), all.split("\n").slice(0, 4).join("\n"));
+}
+
+// 7. secrets.env, when it exists: rendered by kubectl, the example's keys, no placeholder left.
 {
   const dir = mutated([]);
   const example = readFileSync(join(dir, "overlays/prod/secrets.env.example"), "utf8");
