@@ -93,6 +93,10 @@ async function main() {
   for (const r of results) {
     if (print === true || print === r.name) console.log(`# --- rendering ${r.name}\n${r.objects.map((o) => stringify(o.obj)).join("---\n")}`);
   }
+  if (status === 2) {
+    for (const r of results) for (const p of r.problems) console.log(`${r.name}: ${p}`);
+    process.exit(2);
+  }
   console.log(`rendered by ${kubectlVersion()}, from ${tree}`);
   console.log("checks: schemas (kubernetes-models, cert-manager, prometheus-operator), unknown fields, names and labels, references, pod security, launcher contract, quota");
   for (const r of results) console.log(summary(r));
