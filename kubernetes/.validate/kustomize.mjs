@@ -3,17 +3,17 @@
 //
 // The overlay is rendered from a temporary copy of the whole tree (overlays refer to ../../base
 // and ../../components), so nothing is written into it:
-//   - secrets.env (never committed) is replaced by the overlay's secrets.env.example, which has
-//     the same keys, unless { realSecrets: true };
+//   - every secrets.env (never committed) is replaced by the secrets.env.example beside it, which
+//     has the same keys, unless { realSecrets: true } (then only a missing one is);
 //   - { components: [...] } adds those components to the copy's kustomization.yaml, as a cluster
 //     that has them would uncomment them;
 //   - { edits: [[file, from, to], ...] } changes files of the copy first (the self-test's mistakes);
 //   - buildMetadata: [originAnnotations] is added to the copy's kustomization.yaml, so every
 //     object names the file it came from (or its generator); the annotation is removed again.
 import { execFile, spawnSync } from "node:child_process";
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { basename, join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { promisify } from "node:util";
 import { parse, parseAllDocuments, parseDocument } from "yaml";
 
@@ -51,13 +51,16 @@ export async function kustomize(tree, overlay, { realSecrets = false, components
   if (!existsSync(join(tree, kfile))) throw new RenderError(`${join(tree, kfile)}: not found`);
   const copy = scratchDir("vidbatch-kustomize-");
   try {
-    const secretsEnv = join(tree, overlay, "secrets.env");
     cpSync(tree, copy, {
       recursive: true,
-      filter: (src) => src === tree || (!NOT_COPIED.has(basename(src)) && (basename(src) !== "secrets.env" || (realSecrets && src === secretsEnv))),
+      filter: (src) => src === tree || (!NOT_COPIED.has(basename(src)) && (realSecrets || basename(src) !== "secrets.env")),
     });
     for (const [file, from, to] of edits) replaceIn(join(copy, file), from, to);
-    if (!realSecrets && existsSync(join(copy, overlay, "secrets.env.example"))) cpSync(join(copy, overlay, "secrets.env.example"), join(copy, overlay, "secrets.env"));
+    // An overlay's secrets.env may be read by a kustomization elsewhere (kubernetes/install's).
+    for (const example of readdirSync(copy, { recursive: true }).filter((p) => basename(p) === "secrets.env.example")) {
+      const env = join(copy, dirname(example), "secrets.env");
+      if (!existsSync(env)) cpSync(join(copy, example), env);
+    }
     editKustomization(join(copy, kfile), components);
     const run = await promisify(execFile)("kubectl", ["kustomize", join(copy, overlay)], { encoding: "utf8", maxBuffer: 64 << 20 }).catch((e) => e);
     if (run.code === "ENOENT") throw new RenderError(KUBECTL_MISSING);

@@ -1,12 +1,13 @@
 // node main.mjs [--dir DIR] [--print [RENDERING]]
 // Renders every overlay of DIR (default: kubernetes/) with `kubectl kustomize`, as listed in
-// RENDERINGS, and checks every object of each rendering.
+// RENDERINGS, and checks every object of each rendering. A DIR that is a kustomization inside
+// kubernetes/ (kubernetes/install writes .install/<overlay>) is the one rendering instead.
 // Exit 0: no problems; 1: problems (each printed with its rendering, object and field);
 // 2: a rendering cannot be made.
-import { existsSync, readdirSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { stringify } from "yaml";
+import { parse, stringify } from "yaml";
 import { kustomize, kubectlVersion, RenderError } from "./kustomize.mjs";
 import { checkObject, checkSet, describe } from "./checks.mjs";
 import { checkContract, checkSecretsFile } from "./contract.mjs";
@@ -20,6 +21,26 @@ export const RENDERINGS = [
   { name: "prod+components", overlay: "overlays/prod", components: "all" },
 ];
 
+// One kustomization inside the tree: an overlay, or one of its own (kubernetes/install's) checked
+// as the overlay it builds on: that overlay's rules (singleNode) and its secrets.env. tree: the
+// nearest directory above it with base/kustomization.yaml.
+export function renderingFor(dir) {
+  let tree = dirname(dir);
+  while (!existsSync(join(tree, "base", "kustomization.yaml"))) {
+    if (dirname(tree) === tree) return null;
+    tree = dirname(tree);
+  }
+  const overlay = relative(tree, dir);
+  let resources = [];
+  try {
+    resources = parse(readFileSync(join(dir, "kustomization.yaml"), "utf8"))?.resources ?? [];
+  } catch {
+    // kubectl reports it when it renders
+  }
+  const on = RENDERINGS.find((r) => !r.components && (r.overlay === overlay || resources.some((res) => join(overlay, String(res)) === r.overlay)));
+  return { tree, rendering: { name: overlay, overlay, singleNode: on?.singleNode ?? false, secrets: on?.overlay ?? overlay } };
+}
+
 // Every component directory, as the overlay refers to it.
 function allComponents(tree, overlay) {
   const dir = join(tree, "components");
@@ -31,6 +52,7 @@ function allComponents(tree, overlay) {
 // Renders and checks one rendering: {name, status, objects, problems}. A real secrets.env is
 // checked against the example (once per overlay: the rendering with no components does it; not
 // for the self-test, whose edits, made to the temporary copy first, are its own mistakes).
+// rendering.secrets: the overlay whose secrets.env it uses, when not its own.
 export async function validateRendering(tree, rendering, { edits = [] } = {}) {
   const { name, overlay } = rendering;
   const components = rendering.components === "all" ? allComponents(tree, overlay) : rendering.components ?? [];
@@ -38,8 +60,9 @@ export async function validateRendering(tree, rendering, { edits = [] } = {}) {
   let objects;
   try {
     objects = await kustomize(tree, overlay, { components, edits });
-    if (components.length === 0 && edits.length === 0 && existsSync(join(tree, overlay, "secrets.env"))) {
-      problems.push(...checkSecretsFile(objects, await kustomize(tree, overlay, { realSecrets: true }), overlay));
+    const secrets = rendering.secrets ?? overlay;
+    if (components.length === 0 && edits.length === 0 && existsSync(join(tree, secrets, "secrets.env"))) {
+      problems.push(...checkSecretsFile(objects, await kustomize(tree, overlay, { realSecrets: true }), secrets));
     }
   } catch (e) {
     if (e instanceof RenderError) return { name, status: 2, objects: [], problems: [`cannot render ${overlay}: ${e.message}`] };
@@ -62,8 +85,8 @@ export async function checkRendering(objects, rendering) {
 }
 
 // All renderings (or those named in `only`), side by side: each waits on its own kubectl.
-export async function validateTree(tree, { only = null, edits = [] } = {}) {
-  const chosen = RENDERINGS.filter((r) => !only || only.includes(r.name));
+export async function validateTree(tree, { only = null, edits = [], renderings = RENDERINGS } = {}) {
+  const chosen = renderings.filter((r) => !only || only.includes(r.name));
   const results = await Promise.all(chosen.map((r) => validateRendering(tree, r, { edits })));
   return { status: Math.max(0, ...results.map((r) => r.status)), results };
 }
@@ -88,8 +111,18 @@ async function main() {
     else if (args[i] === "--print") print = args[i + 1] && !args[i + 1].startsWith("--") ? args[++i] : true;
     else usage();
   }
-  if (typeof print === "string" && !RENDERINGS.some((r) => r.name === print)) usage();
-  const { status, results } = await validateTree(tree);
+  let renderings = RENDERINGS;
+  if (existsSync(join(tree, "kustomization.yaml"))) {
+    const one = renderingFor(tree);
+    if (!one) {
+      console.error(`${tree}: a kustomization outside a tree with base/kustomization.yaml`);
+      process.exit(2);
+    }
+    ({ tree } = one);
+    renderings = [one.rendering];
+  }
+  if (typeof print === "string" && !renderings.some((r) => r.name === print)) usage();
+  const { status, results } = await validateTree(tree, { renderings });
   for (const r of results) {
     if (print === true || print === r.name) console.log(`# --- rendering ${r.name}\n${r.objects.map((o) => stringify(o.obj)).join("---\n")}`);
   }

@@ -1,6 +1,6 @@
 // Proves that the validation catches what it claims to. Prints one line per test and
 // "N passed, N failed"; exits 1 if any failed.
-import { cpSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { execFile } from "node:child_process";
 import { basename, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -10,7 +10,7 @@ import { ServiceMonitor } from "@kubernetes-models/prometheus-operator/monitorin
 import { parse } from "yaml";
 import { checkObject } from "./checks.mjs";
 import { scratchDir } from "./kustomize.mjs";
-import { checkRendering, RENDERINGS, validateTree } from "./main.mjs";
+import { checkRendering, RENDERINGS, renderingFor, validateTree } from "./main.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const manifests = join(here, "..");
@@ -232,7 +232,25 @@ for (const [name, rendering, change, expect] of objectCases) {
   check(`rejects ${name} (${rendering})`, found.length > 0 && expect.test(all), all.split("\n").slice(0, 4).join("\n"));
 }
 
-// 7. secrets.env, when it exists: rendered by kubectl, the example's keys, no placeholder left.
+// 7. A kustomization of its own, as kubernetes/install writes one on top of overlays/dev: checked
+//    as dev (one node, ReadWriteOnce media), with its images' tag as the version.
+{
+  const dir = mutated([]);
+  const own = join(dir, ".install/dev");
+  mkdirSync(own, { recursive: true });
+  writeFileSync(join(own, "kustomization.yaml"), [
+    "apiVersion: kustomize.config.k8s.io/v1beta1", "kind: Kustomization", "resources: [../../overlays/dev]",
+    "images:", "  - {name: vidbatch-coordinator, newName: registry.example.com/vidbatch-coordinator, newTag: \"0.2.0\"}",
+    "  - {name: vidbatch-worker, newName: registry.example.com/vidbatch-worker, newTag: \"0.2.0\"}",
+    "labels:", "  - {pairs: {app.kubernetes.io/version: \"0.2.0\"}, includeSelectors: false, includeTemplates: true}", "",
+  ].join("\n"));
+  const { tree, rendering } = renderingFor(own);
+  const { results: [r] } = await validateTree(tree, { renderings: [rendering] });
+  check("checks a kustomization of its own on overlays/dev as dev", r.status === 0 && rendering.singleNode && r.objects.length > 0, r.problems.slice(0, 4).join("\n"));
+  rmSync(dir, { recursive: true });
+}
+
+// 8. secrets.env, when it exists: rendered by kubectl, the example's keys, no placeholder left.
 {
   const dir = mutated([]);
   const example = readFileSync(join(dir, "overlays/prod/secrets.env.example"), "utf8");
