@@ -353,9 +353,6 @@ export function checkSet(entries) {
     if (["Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job"].includes(o.kind) && o.spec?.selector) {
       if (!selectorMatches(o.spec.selector, templateLabels(o))) add(e, "/spec/selector", "selector does not match the pod template's labels");
     }
-    if (o.kind === "PodDisruptionBudget" && !workloads.some((w) => w.obj.metadata?.namespace === ns && selectorMatches(o.spec?.selector, templateLabels(w.obj)))) {
-      add(e, "/spec/selector", "selects no pods of any workload here");
-    }
     if (o.kind === "StatefulSet") {
       const svc = find("Service", ns, o.spec?.serviceName);
       if (!svc) add(e, "/spec/serviceName", `Service "${o.spec?.serviceName}" is not defined`);
