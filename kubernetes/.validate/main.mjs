@@ -135,7 +135,7 @@ async function main() {
   for (const r of results) console.log(summary(r));
   for (const r of results) for (const p of r.problems) console.log(`PROBLEM ${r.name}: ${p}`);
   const total = results.reduce((n, r) => n + r.problems.length, 0);
-  console.log(total === 0 ? `manifests OK: ${results.length} renderings, 0 problems` : `manifests NOT OK: ${total} problem(s)`);
+  console.log(total === 0 ? `manifests OK: ${results.length} rendering${results.length === 1 ? "" : "s"}, 0 problems` : `manifests NOT OK: ${total} problem(s)`);
   process.exit(status);
 }
 
