@@ -362,16 +362,18 @@ function outputs(job) {
   const figures = [];
   for (const input of job.inputs) {
     const thumbs = (input.output && input.output.thumbnails) || [];
+    // The file itself, under its first picture (a ladder plays in the page instead).
+    const download = input.output && /\.(mp4|webm)$/.test(input.output.path)
+      ? el('a', { class: 'download', href: `${API}/jobs/${job.id}/inputs/${input.input}/output`, download: '' }, 'Download')
+      : null;
     thumbs.forEach((t, k) => figures.push(el('figure', {},
       el('img', { src: `${API}/jobs/${job.id}/inputs/${input.input}/thumbnails/${k}`, alt: `thumbnail of ${fileName(input.output.path)}`,
         class: 'thumbnail', loading: 'lazy' }),
-      el('figcaption', {}, `${fileName(input.output.path)} · ${input.output.width}×${input.output.height} · ${duration(input.output.seconds)}${measured(input.output)}`))));
+      el('figcaption', {}, `${fileName(input.output.path)} · ${input.output.width}×${input.output.height} · ${duration(input.output.seconds)}${measured(input.output)}`,
+        k === 0 && download ? [' · ', download] : null))));
     if (thumbs.length === 0 && input.output) {
-      figures.push(el('figure', {}, el('figcaption', {}, `${fileName(input.output.path)} · ${input.output.width}×${input.output.height}${measured(input.output)}`)));
-    }
-    if (input.output && /\.(mp4|webm)$/.test(input.output.path)) {
-      figures.push(el('a', { class: 'button download', href: `${API}/jobs/${job.id}/inputs/${input.input}/output`, download: '' },
-        `Download ${fileName(input.output.path)}`));
+      figures.push(el('figure', {}, el('figcaption', {}, `${fileName(input.output.path)} · ${input.output.width}×${input.output.height}${measured(input.output)}`,
+        download ? [' · ', download] : null)));
     }
     if (input.output && input.output.worstImage) {
       figures.push(el('figure', { class: 'worst' },
