@@ -54,6 +54,39 @@ class ProductionGuardTest {
     }
 
     @Test
+    void productionWithADirectoryAsksForTheBindPasswordNotTheBasicRegistrysOnes() {
+        Map<String, String> c = new HashMap<>();
+        c.put("vidbatch.profile", "production");
+        c.put("registry", "ldap");
+        c.put("keystore.password", "s3cret-keystore");
+        c.put("ldap.bind.password", "s3cret-bind");
+        // No ADMIN_PASSWORD etc.: the directory's users sign in with the directory's passwords.
+        assertThat(problems(c)).isEmpty();
+        // The development profile's user passwords, if set, do not matter either: no such users exist.
+        c.putAll(ProductionGuard.DEV_DEFAULTS);
+        c.put("keystore.password", "s3cret-keystore");
+        assertThat(problems(c)).isEmpty();
+
+        c.put("ldap.bind.password", " ");
+        assertThat(problems(c)).containsExactly("LDAP_BIND_PASSWORD is not set");
+        c.remove("ldap.bind.password");
+        c.put("keystore.password", "vidbatch-dev-keystore");
+        assertThat(problems(c))
+                .containsExactlyInAnyOrder(
+                        "KEYSTORE_PASSWORD is still the development default", "LDAP_BIND_PASSWORD is not set");
+    }
+
+    @Test
+    void theBasicRegistryIgnoresTheBindPasswordAndAMisspeltRegistryIsRefused() {
+        Map<String, String> c = withRealPasswords();
+        c.put("vidbatch.profile", "production");
+        c.put("registry", "basic");
+        assertThat(problems(c)).as("no directory, no bind password needed").isEmpty();
+        c.put("registry", "LDAP");
+        assertThat(problems(c)).containsExactly("registry (REGISTRY) is 'LDAP': basic or ldap");
+    }
+
+    @Test
     void aMisspeltProfileIsRefusedRatherThanTakenForDevelopment() {
         Map<String, String> c = new HashMap<>(ProductionGuard.DEV_DEFAULTS);
         c.put("vidbatch.profile", "prod");
