@@ -1,5 +1,6 @@
 package io.vidbatch.retention;
 
+import com.ibm.websphere.security.web.WebSecurityHelper;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
@@ -7,6 +8,7 @@ import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;
 import jakarta.json.JsonValue;
+import jakarta.servlet.http.Cookie;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import javax.net.ssl.SSLContext;
@@ -28,7 +30,6 @@ import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,7 +38,10 @@ import java.util.stream.Collectors;
 /**
  * Liberty's own batch REST API on this server: the job instances it holds, and its purge, which
  * removes an instance's rows from the job repository and its job logs. Called over loopback
- * HTTPS as {@code admin}, trusting nothing but this server's own keystore.
+ * HTTPS, trusting nothing but this server's own keystore, as whoever runs the purge: the admin
+ * who asked for it over REST, or the nightly purge's run-as identity. Their single sign-on cookie
+ * stands for them, so no password is needed: with a directory (registry=ldap) there is none to
+ * give, and the basic registry's admin password stays out of the application.
  */
 @ApplicationScoped
 public class LibertyBatch {
@@ -52,10 +56,6 @@ public class LibertyBatch {
     @Inject
     @ConfigProperty(name = "https.port")
     int httpsPort;
-
-    @Inject
-    @ConfigProperty(name = "admin.password")
-    String adminPassword;
 
     @Inject
     @ConfigProperty(name = "keystore.password")
@@ -136,15 +136,27 @@ public class LibertyBatch {
         return ids.stream().map(String::valueOf).collect(Collectors.joining(","));
     }
 
+    /** The sign-on cookie of the identity this thread runs as, which Liberty's batch API takes as that user. */
+    private static String ssoCookie() throws IOException {
+        Cookie sso;
+        try {
+            sso = WebSecurityHelper.getSSOCookieFromSSOToken();
+        } catch (Exception e) {
+            throw new IOException("cannot make a sign-on cookie to call Liberty's batch API with: " + e, e);
+        }
+        if (sso == null) {
+            throw new IOException("nobody is signed in to call Liberty's batch API as");
+        }
+        return sso.getName() + "=" + sso.getValue();
+    }
+
     private JsonValue get(String path) throws IOException {
         return send(request(path).GET().build());
     }
 
-    private HttpRequest.Builder request(String path) {
-        String credentials =
-                Base64.getEncoder().encodeToString(("admin:" + adminPassword).getBytes(StandardCharsets.UTF_8));
+    private HttpRequest.Builder request(String path) throws IOException {
         return HttpRequest.newBuilder(URI.create("https://localhost:" + httpsPort + "/ibm/api/batch/" + path))
-                .header("Authorization", "Basic " + credentials)
+                .header("Cookie", ssoCookie())
                 .header("Accept", "application/json")
                 .timeout(TIMEOUT);
     }

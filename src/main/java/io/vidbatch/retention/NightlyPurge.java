@@ -2,6 +2,7 @@ package io.vidbatch.retention;
 
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.Resource;
+import jakarta.annotation.security.RunAs;
 import jakarta.ejb.DependsOn;
 import jakarta.ejb.ScheduleExpression;
 import jakarta.ejb.Singleton;
@@ -23,12 +24,15 @@ import java.util.logging.Logger;
 /**
  * Every night at 03:30 (the server's time zone), purges the job instances that ended more than
  * {@code RETENTION_DAYS} days ago, and what vidbatch kept of jobs purged elsewhere. Off at 0.
+ * Runs as the purge identity ({@code @RunAs}, mapped to the user {@code purge.user} in
+ * server.xml, a batchAdmin), whose sign-on cookie {@link LibertyBatch} calls Liberty's batch API with.
  */
 @Singleton
 @Startup
 // Under the production profile the guard may stop the server: nothing is purged before it has spoken.
 @DependsOn("ProductionGuard")
 @TransactionManagement(TransactionManagementType.BEAN) // the purge commits as it goes, outside any transaction
+@RunAs("purgeRunAs")
 public class NightlyPurge {
 
     private static final Logger LOG = Logger.getLogger(NightlyPurge.class.getName());
