@@ -10,6 +10,7 @@ import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509TrustManager;
 import java.io.StringReader;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -31,17 +32,25 @@ public final class Api {
     private static final HttpClient HTTP = client();
 
     private final String user;
+    private final String password;
 
-    private Api(String user) {
+    private Api(String user, String password) {
         this.user = user;
+        this.password = password;
     }
 
+    /** A user of the IT server's registry, with the development password. */
     public static Api as(String user) {
-        return new Api(user);
+        return new Api(user, password(user));
+    }
+
+    /** Any user with a given password: a directory's users, or a wrong password. */
+    public static Api as(String user, String password) {
+        return new Api(user, password);
     }
 
     public static Api anonymous() {
-        return new Api(null);
+        return new Api(null, null);
     }
 
     /** A server under test: our API's base (http://host:port/vidbatch) and Liberty's batch API. */
@@ -122,13 +131,28 @@ public final class Api {
                 .PUT(HttpRequest.BodyPublishers.ofString(json)));
     }
 
+    /**
+     * The console's sign-in: a form post of this user's name and password to {@code url}
+     * (.../vidbatch/session), no Basic header; anonymous posts empty fields.
+     */
+    public Reply signIn(String url) {
+        String form = "user=" + URLEncoder.encode(user == null ? "" : user, StandardCharsets.UTF_8) + "&password="
+                + URLEncoder.encode(password == null ? "" : password, StandardCharsets.UTF_8);
+        return exchange(HttpRequest.newBuilder(URI.create(url))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(form)));
+    }
+
     private Reply send(HttpRequest.Builder b) {
-        b.timeout(Duration.ofSeconds(60));
         if (user != null) {
-            String token =
-                    Base64.getEncoder().encodeToString((user + ":" + password(user)).getBytes(StandardCharsets.UTF_8));
+            String token = Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
             b.header("Authorization", "Basic " + token);
         }
+        return exchange(b);
+    }
+
+    private Reply exchange(HttpRequest.Builder b) {
+        b.timeout(Duration.ofSeconds(60));
         try {
             HttpResponse<String> r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
             return new Reply(r.statusCode(), r.body(), r.headers());

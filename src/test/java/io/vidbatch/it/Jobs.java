@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.function.Predicate;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -19,18 +20,26 @@ public final class Jobs {
     static final Set<String> ENDED = Set.of("COMPLETED", "FAILED", "STOPPED", "ABANDONED");
 
     private final Api.Server server;
+    /** Who submits and who reads, by the names Api.SUBMITTER and Api.MONITOR. */
+    private final Function<String, Api> callers;
 
-    private Jobs(Api.Server server) {
+    private Jobs(Api.Server server, Function<String, Api> callers) {
         this.server = server;
+        this.callers = callers;
     }
 
     /** Jobs on a given server; the static methods below use the main IT server. */
     public static Jobs on(Api.Server server) {
-        return new Jobs(server);
+        return new Jobs(server, Api::as);
+    }
+
+    /** Jobs on a given server whose users are not the IT server's (a directory's). */
+    public static Jobs on(Api.Server server, Function<String, Api> callers) {
+        return new Jobs(server, callers);
     }
 
     private static Jobs main() {
-        return new Jobs(Api.Server.main());
+        return on(Api.Server.main());
     }
 
     public Api.Server server() {
@@ -83,13 +92,13 @@ public final class Jobs {
 
     /** Submits as the submitter and returns the job id; fails the test on anything but 201. */
     public long post(String body) {
-        Api.Reply r = Api.as(Api.SUBMITTER).post(server.appUrl() + "/api/v1/jobs", body);
+        Api.Reply r = callers.apply(Api.SUBMITTER).post(server.appUrl() + "/api/v1/jobs", body);
         assertThat(r.status()).as(r.body()).isEqualTo(201);
         return r.json().getJsonNumber("id").longValue();
     }
 
     public JsonObject fetch(long id) {
-        Api.Reply r = Api.as(Api.MONITOR).get(server.appUrl() + "/api/v1/jobs/" + id);
+        Api.Reply r = callers.apply(Api.MONITOR).get(server.appUrl() + "/api/v1/jobs/" + id);
         assertThat(r.status()).as(r.body()).isEqualTo(200);
         return r.json();
     }
