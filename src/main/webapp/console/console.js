@@ -172,7 +172,17 @@ function listParams() {
 async function jobList() {
   const params = listParams();
   if (!params.get('limit')) params.set('limit', '50');
-  const jobs = await call(`${API}/jobs?${params}`);
+  // The days in the address are the user's own, as the list shows times: the API gets the instants
+  // their local midnights are (a `to` day includes that whole day).
+  const asked = new URLSearchParams(params);
+  for (const [k, next] of [['from', 0], ['to', 1]]) {
+    const day = asked.get(k);
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(day || '')) continue;
+    const midnight = new Date(`${day}T00:00`);
+    midnight.setDate(midnight.getDate() + next);
+    asked.set(k, midnight.toISOString());
+  }
+  const jobs = await call(`${API}/jobs?${asked}`);
   return () => drawList(jobs, params);
 }
 

@@ -14,6 +14,9 @@ import java.util.Set;
 /** The job list's filters, from query parameters to what the search takes; a bad one is a 400 naming it. */
 final class JobFilters {
 
+    private static final Instant EARLIEST = Instant.parse("1970-01-01T00:00:00Z");
+    private static final Instant LATEST = Instant.parse("9999-12-31T00:00:00Z");
+
     private JobFilters() {}
 
     /** running, completed, partial, failed, stopped; comma-separated; empty or null: all. */
@@ -46,11 +49,16 @@ final class JobFilters {
         }
         String t = text.strip();
         try {
-            if (t.length() == 10) {
-                LocalDate d = LocalDate.parse(t);
-                return (end ? d.plusDays(1) : d).atStartOfDay(ZoneOffset.UTC).toInstant();
+            Instant at = t.length() == 10
+                    ? (end ? LocalDate.parse(t).plusDays(1) : LocalDate.parse(t))
+                            .atStartOfDay(ZoneOffset.UTC)
+                            .toInstant()
+                    : Instant.parse(t);
+            // What a database timestamp holds, whatever the string said.
+            if (at.isBefore(EARLIEST) || at.isAfter(LATEST)) {
+                throw ApiError.of(Response.Status.BAD_REQUEST, field + ": from 1970 to 9999");
             }
-            return Instant.parse(t);
+            return at;
         } catch (DateTimeParseException e) {
             throw ApiError.of(
                     Response.Status.BAD_REQUEST,

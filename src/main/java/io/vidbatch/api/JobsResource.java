@@ -2,6 +2,7 @@ package io.vidbatch.api;
 
 import io.vidbatch.config.Settings;
 import io.vidbatch.job.FieldError;
+import io.vidbatch.job.InputDetail;
 import io.vidbatch.job.InputLists;
 import io.vidbatch.job.JobEnds;
 import io.vidbatch.job.JobReport;
@@ -367,25 +368,37 @@ public class JobsResource {
     public Response output(@PathParam("id") long id, @PathParam("input") int input) throws SQLException {
         executions(id); // checks the caller may see this job
         JobReport report = reports.build(id);
-        String path = report == null
+        InputDetail.Output written = report == null
                 ? null
                 : report.inputs().stream()
                         .filter(i -> i.input() == input && i.output() != null)
-                        .map(i -> i.output().path())
+                        .map(JobReport.Input::output)
                         .findFirst()
                         .orElse(null);
-        if (path == null) {
+        if (written == null) {
             throw ApiError.of(Response.Status.NOT_FOUND, "input " + input + " of job " + id + " has no output");
         }
-        java.nio.file.Path file = files().output(java.nio.file.Path.of(path))
+        // The file at that path now must still be the one this job wrote: its name may have gone to
+        // another job's output since it was deleted, and that is not this caller's to read.
+        java.nio.file.Path file = files().output(java.nio.file.Path.of(written.path()))
+                .filter(f -> sizeOf(f) == written.bytes())
                 .orElseThrow(() -> ApiError.of(
-                        Response.Status.NOT_FOUND, "the output of input " + input + " is gone (moved or deleted)"));
+                        Response.Status.NOT_FOUND,
+                        "the output of input " + input + " is gone (moved, deleted or replaced)"));
         return Response.ok(file.toFile(), JobFiles.contentType(file).orElseThrow())
                 .header(
                         "Content-Disposition",
                         Downloads.attachment(file.getFileName().toString()))
                 .header("Cache-Control", "private, no-cache")
                 .build();
+    }
+
+    private static long sizeOf(java.nio.file.Path f) {
+        try {
+            return java.nio.file.Files.size(f);
+        } catch (java.io.IOException e) {
+            return -1;
+        }
     }
 
     /** The still of a measured output's worst frame (lowest PSNR against its source). */

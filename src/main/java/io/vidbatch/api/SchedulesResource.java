@@ -226,8 +226,11 @@ public class SchedulesResource {
         } else {
             try {
                 Properties props = JobRequest.of(jobObject).checked(settings);
-                Webhooks.checkKnown(
-                        notifier, props.getProperty(TranscodeParameters.NOTIFY), TranscodeParameters.NOTIFY);
+                // A disabled schedule may keep a webhook that went away (disabling it must not fail for that).
+                if (o.getBoolean("enabled", true)) {
+                    Webhooks.checkKnown(
+                            notifier, props.getProperty(TranscodeParameters.NOTIFY), TranscodeParameters.NOTIFY);
+                }
             } catch (InvalidJobException e) {
                 e.errors().forEach(f -> errors.add(new FieldError("job." + f.field(), f.message())));
             }

@@ -15,8 +15,10 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.SecurityContext;
 
 import java.io.InputStream;
 import java.net.URI;
@@ -40,24 +42,38 @@ public class WebhooksResource {
     @Inject
     WebhookStore store;
 
-    /** An endpoint as shown: its secret never leaves the server. */
+    /**
+     * An endpoint as shown: its secret never leaves the server, and its whole URL only to
+     * administrators (a chat service's webhook URL is itself a credential); others see where it goes.
+     */
     public record View(String name, String url, Instant saved) {
-        static View of(Webhook w) {
-            return new View(w.name(), w.url().toString(), w.savedAt());
+        static View of(Webhook w, boolean admin) {
+            URI u = w.url();
+            String shown = admin
+                    ? u.toString()
+                    : u.getScheme() + "://" + u.getHost() + (u.getPort() > 0 ? ":" + u.getPort() : "");
+            return new View(w.name(), shown, w.savedAt());
         }
+    }
+
+    @Context
+    SecurityContext security;
+
+    private boolean admin() {
+        return security.isUserInRole(Roles.ADMIN);
     }
 
     @GET
     @RolesAllowed({Roles.ADMIN, Roles.SUBMITTER, Roles.MONITOR})
     public List<View> list() throws SQLException {
-        return store.all().stream().map(View::of).toList();
+        return store.all().stream().map(w -> View.of(w, admin())).toList();
     }
 
     @GET
     @Path("{name}")
     @RolesAllowed({Roles.ADMIN, Roles.SUBMITTER, Roles.MONITOR})
     public View get(@PathParam("name") String name) throws SQLException {
-        return View.of(existing(name));
+        return View.of(existing(name), admin());
     }
 
     /** {@code {"url": "https://...", "secret": "..."}}; the secret may be left out to keep the current one. */
@@ -97,7 +113,7 @@ public class WebhooksResource {
         Webhook w = new Webhook(name, URI.create(url), secret, Instant.now());
         boolean created = store.put(w);
         return Response.status(created ? Response.Status.CREATED : Response.Status.OK)
-                .entity(View.of(w))
+                .entity(View.of(w, true))
                 .build();
     }
 

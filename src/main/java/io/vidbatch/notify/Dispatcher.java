@@ -2,6 +2,8 @@ package io.vidbatch.notify;
 
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.Resource;
+import jakarta.ejb.ConcurrencyManagement;
+import jakarta.ejb.ConcurrencyManagementType;
 import jakarta.ejb.DependsOn;
 import jakarta.ejb.Singleton;
 import jakarta.ejb.Startup;
@@ -14,6 +16,7 @@ import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.ConnectException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -22,6 +25,8 @@ import java.net.http.HttpTimeoutException;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
@@ -35,6 +40,8 @@ import java.util.logging.Logger;
  */
 @Singleton
 @Startup
+// One round at a time is kept by `busy`; container locking would only queue timer threads behind it.
+@ConcurrencyManagement(ConcurrencyManagementType.BEAN)
 // Under the production profile the guard may stop the server: nothing is sent before it has spoken.
 @DependsOn("ProductionGuard")
 @TransactionManagement(TransactionManagementType.BEAN) // each row is updated on its own, outside any transaction
@@ -68,6 +75,8 @@ public class Dispatcher {
     /** Never follows a redirect: an endpoint is the URL an administrator registered, nothing else. */
     private final HttpClient http = HttpClient.newBuilder()
             .followRedirects(HttpClient.Redirect.NEVER)
+            // HTTP/1.1: an http:// endpoint then gets no h2c Upgrade header, which some servers mishandle.
+            .version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5))
             .build();
 
@@ -86,8 +95,18 @@ public class Dispatcher {
             return; // the previous round still sends
         }
         try {
+            // An endpoint that fails once in a round is not tried again in it: its other deliveries
+            // wait for its next try, so one dead endpoint costs one timeout a round, not one per event.
+            Map<String, Instant> failing = new HashMap<>();
             for (WebhookStore.Delivery d : store.due(Instant.now(), BATCH)) {
-                attempt(d);
+                if (failing.containsKey(d.endpoint())) {
+                    continue; // postponed with the rest of its endpoint's backlog
+                }
+                Instant next = attemptSafely(d);
+                if (next != null) {
+                    failing.put(d.endpoint(), next);
+                    store.postpone(d.endpoint(), Instant.now(), next);
+                }
             }
         } catch (SQLException | RuntimeException e) {
             LOG.log(Level.WARNING, "webhook deliveries: cannot read the outbox; trying again shortly", e);
@@ -96,18 +115,33 @@ public class Dispatcher {
         }
     }
 
-    private void attempt(WebhookStore.Delivery d) throws SQLException {
+    /**
+     * One attempt; when it failed, the time its endpoint is next tried, else null. Whatever goes
+     * wrong counts as a failed attempt of this delivery, so no row can stop the ones behind it.
+     */
+    private Instant attemptSafely(WebhookStore.Delivery d) throws SQLException {
+        try {
+            return attempt(d);
+        } catch (RuntimeException e) {
+            Instant now = Instant.now();
+            Instant next = now.plus(backoff(d.attempts() + 1));
+            store.attempted(d, WebhookStore.PENDING, now, next, e.toString());
+            return next;
+        }
+    }
+
+    private Instant attempt(WebhookStore.Delivery d) throws SQLException {
         Webhook endpoint = store.named(d.endpoint()).orElse(null);
         Instant now = Instant.now();
         if (endpoint == null) {
             store.attempted(d, WebhookStore.FAILED, now, now, "the webhook " + d.endpoint() + " was deleted");
-            return;
+            return null;
         }
         String error = send(endpoint, d, now);
         Instant after = Instant.now();
         if (error == null) {
             store.attempted(d, WebhookStore.DELIVERED, after, after, null);
-            return;
+            return null;
         }
         Instant next = after.plus(backoff(d.attempts() + 1));
         if (next.isAfter(d.created().plus(Duration.ofHours(retryHours)))) {
@@ -122,6 +156,7 @@ public class Dispatcher {
         } else {
             store.attempted(d, WebhookStore.PENDING, after, next, error);
         }
+        return next;
     }
 
     /** Null when delivered, else what went wrong. */
@@ -137,8 +172,11 @@ public class Dispatcher {
                 .POST(HttpRequest.BodyPublishers.ofString(d.body()))
                 .build();
         try {
-            int status =
-                    http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+            // The status is all that is wanted: the body is never read, so an endpoint that answers and
+            // then stalls cannot hold the sender (the timeout covers only the wait for the headers).
+            HttpResponse<InputStream> r = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+            r.body().close();
+            int status = r.statusCode();
             return status / 100 == 2 ? null : "HTTP " + status;
         } catch (HttpTimeoutException e) {
             return "no answer within 10 s";

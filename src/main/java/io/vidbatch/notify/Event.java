@@ -16,6 +16,7 @@ import java.util.UUID;
 public record Event(String id, String type, String subject, Long jobInstance, String body) {
 
     static final String TYPE_PREFIX = "io.vidbatch.";
+    static final int MAX_MESSAGE = 2000;
 
     /** A job's execution ended: completed (all inputs done), partial, failed or stopped. */
     public static Event jobEnded(
@@ -46,7 +47,8 @@ public record Event(String id, String type, String subject, Long jobInstance, St
                 .add("outcome", outcome)
                 .add("firedAt", firedAt.truncatedTo(ChronoUnit.MILLIS).toString());
         if (message != null) {
-            data.add("message", message);
+            // A run's message may name many watched folders of long paths; the event stays small.
+            data.add("message", message.length() > MAX_MESSAGE ? message.substring(0, MAX_MESSAGE - 1) + "…" : message);
         }
         data.add("links", Json.createObjectBuilder().add("schedule", "/vidbatch/api/v1/schedules/" + schedule));
         return of(

@@ -21,6 +21,7 @@ public class Notifier {
 
     private static final Logger LOG = Logger.getLogger(Notifier.class.getName());
     public static final int MAX_ENDPOINTS = 10;
+    static final int MAX_CHARS = 255;
 
     @Inject
     WebhookStore store;
@@ -45,6 +46,10 @@ public class Notifier {
         }
         if (names.size() > MAX_ENDPOINTS) {
             throw new IllegalArgumentException("at most " + MAX_ENDPOINTS + " webhooks");
+        }
+        if (notify.length() > MAX_CHARS) {
+            // A job parameter: Liberty's repository keeps each in 255 characters.
+            throw new IllegalArgumentException("at most " + MAX_CHARS + " characters");
         }
         return List.copyOf(names);
     }
@@ -77,7 +82,9 @@ public class Notifier {
             endpoints = names(notify);
         } catch (IllegalArgumentException bad) {
             // Checked when the job or schedule was saved; only Liberty's own API lets one through.
-            LOG.warning(() -> e.type() + " " + e.subject() + " not sent: notify " + bad.getMessage());
+            // The value came through Liberty's own API unchecked: no control characters into the log.
+            LOG.warning(() -> e.type() + " " + e.subject() + " not sent: notify "
+                    + bad.getMessage().replaceAll("\\p{Cntrl}", "?"));
             return;
         }
         if (endpoints.isEmpty()) {

@@ -11,6 +11,12 @@ import java.util.regex.Pattern;
  */
 public record Webhook(String name, URI url, String secret, Instant savedAt) {
 
+    /** Without the secret: a record's own would print it into any log line that names the webhook. */
+    @Override
+    public String toString() {
+        return "Webhook[" + name + " " + url + "]";
+    }
+
     public static final Pattern NAME = Pattern.compile("[a-z0-9]([a-z0-9-]{0,62}[a-z0-9])?");
     static final int MIN_SECRET = 24;
     static final int MAX_SECRET = 512;
@@ -33,6 +39,9 @@ public record Webhook(String name, URI url, String secret, Instant savedAt) {
         }
         if (u.getHost() == null || u.getRawUserInfo() != null || u.getRawFragment() != null) {
             return "url must name a host, with no user:password@ and no #fragment";
+        }
+        if (u.getPort() == 0 || u.getPort() > 65535) {
+            return "url: the port must be from 1 to 65535";
         }
         return null;
     }

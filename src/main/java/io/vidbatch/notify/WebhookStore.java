@@ -72,6 +72,8 @@ public class WebhookStore {
             Tables.createIfMissing(
                     c, "VB_DELIVERY_DUE", "CREATE INDEX VB_DELIVERY_DUE ON VB_DELIVERY (STATE, NEXT_AT)");
             Tables.createIfMissing(c, "VB_DELIVERY_JOB", "CREATE INDEX VB_DELIVERY_JOB ON VB_DELIVERY (JOB_INSTANCE)");
+            Tables.createIfMissing(
+                    c, "VB_DELIVERY_ENDPOINT", "CREATE INDEX VB_DELIVERY_ENDPOINT ON VB_DELIVERY (ENDPOINT, CREATED)");
         }
         schemaReady = true;
     }
@@ -192,6 +194,19 @@ public class WebhookStore {
                     state.equals(DELIVERED) ? Timestamp.from(at) : null,
                     d.id(),
                     d.endpoint());
+        }
+    }
+
+    /** The endpoint's deliveries due by {@code now} are due at {@code next} instead: it is failing. */
+    public void postpone(String endpoint, Instant now, Instant next) throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            Tables.update(
+                    c,
+                    "UPDATE VB_DELIVERY SET NEXT_AT = ? WHERE ENDPOINT = ? AND STATE = ? AND NEXT_AT <= ?",
+                    Timestamp.from(next),
+                    endpoint,
+                    PENDING,
+                    Timestamp.from(now));
         }
     }
 
