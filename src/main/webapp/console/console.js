@@ -154,6 +154,16 @@ function signIn() {
     }
   });
   show(form);
+  // A server that signs browsers in through an OpenID Provider says where: offer it beside the form.
+  fetch(SESSION, { credentials: 'same-origin', headers: { Accept: 'application/json' } })
+    .then(r => r.status === 401 ? r.json() : null)
+    .then(b => {
+      if (b && typeof b.sso === 'string' && b.sso.startsWith('/')) {
+        form.querySelector('#sso-link').href = b.sso;
+        form.querySelector('#sso').hidden = false;
+      }
+    })
+    .catch(() => {});
 }
 
 // ---------- job list ----------

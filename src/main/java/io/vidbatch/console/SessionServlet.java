@@ -2,6 +2,7 @@ package io.vidbatch.console;
 
 import io.vidbatch.api.Roles;
 import io.vidbatch.api.SameOrigin;
+import jakarta.inject.Inject;
 import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
@@ -10,6 +11,7 @@ import jakarta.servlet.annotation.WebServlet;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import java.io.IOException;
 import java.security.Principal;
@@ -27,6 +29,11 @@ import java.util.logging.Logger;
 public class SessionServlet extends HttpServlet {
 
     private static final Logger LOG = Logger.getLogger(SessionServlet.class.getName());
+    /** SSO_SIGN_IN: the server signs browsers in through an OpenID Provider (openidConnectClient). */
+    @Inject
+    @ConfigProperty(name = "sso.sign.in", defaultValue = "false")
+    boolean singleSignOn;
+
     private static final List<String> ROLES = List.of(Roles.ADMIN, Roles.SUBMITTER, Roles.MONITOR);
 
     /** Who is signed in, with their batch roles; 401 when nobody is. */
@@ -34,7 +41,14 @@ public class SessionServlet extends HttpServlet {
     protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
         Principal p = req.getUserPrincipal();
         if (p == null) {
-            send(resp, HttpServletResponse.SC_UNAUTHORIZED, error("not signed in"));
+            JsonObject body = error("not signed in");
+            if (singleSignOn) {
+                // The console then offers the server's own sign-in too (an OpenID Provider: docs/sign-in.md).
+                body = Json.createObjectBuilder(body)
+                        .add("sso", req.getContextPath() + SingleSignOnServlet.PATH)
+                        .build();
+            }
+            send(resp, HttpServletResponse.SC_UNAUTHORIZED, body);
             return;
         }
         send(resp, HttpServletResponse.SC_OK, whoIs(req, p));

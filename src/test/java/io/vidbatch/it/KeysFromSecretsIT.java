@@ -76,6 +76,8 @@ class KeysFromSecretsIT {
         settings.put("KEYSTORE_PASSWORD", keystorePassword);
         settings.put("LTPA_KEYS_FILE", ltpaKeys.toString());
         settings.put("LTPA_KEYS_PASSWORD", ltpaPassword);
+        // The console's single sign-on link (docs/sign-in.md): offered, and where it leads.
+        settings.put("SSO_SIGN_IN", "true");
         process = ProductionServer.create(NAME, HTTP, HTTPS, settings);
         Certificate given = certificateIn(keystore, keystorePassword);
         HttpClient browser = pinnedTo(given);
@@ -91,6 +93,19 @@ class KeysFromSecretsIT {
         assertThat(signIn.statusCode()).as(signIn.body()).isEqualTo(200);
         String cookie = ssoCookie(signIn);
         assertThat(whoIsSignedIn(browser, cookie)).contains("\"user\":\"admin\"");
+        HttpResponse<String> anonymous = browser.send(
+                HttpRequest.newBuilder(URI.create("https://localhost:" + HTTPS + "/vidbatch/session"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(anonymous.statusCode()).isEqualTo(401);
+        assertThat(anonymous.body()).contains("\"sso\":\"/vidbatch/session/sso\"");
+        HttpResponse<Void> sso = browser.send(
+                HttpRequest.newBuilder(URI.create("https://localhost:" + HTTPS + "/vidbatch/session/sso"))
+                        .header("Cookie", cookie)
+                        .build(),
+                HttpResponse.BodyHandlers.discarding());
+        assertThat(sso.statusCode()).as("signed in: on to the console").isEqualTo(302);
+        assertThat(sso.headers().firstValue("Location").orElse("")).endsWith("/vidbatch/console/");
         assertThat(presented(browser))
                 .as("the certificate from the keystore file")
                 .isEqualTo(given);

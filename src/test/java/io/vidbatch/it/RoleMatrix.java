@@ -128,6 +128,8 @@ final class RoleMatrix {
                 // anonymous posts empty fields. Who is let in gets their roles (SIGNED_IN_ROLES).
                 new Row(SIGN_IN, "/vidbatch/session", null, 400, 200, 200, 200, 200, 401),
                 new Row("GET", "/vidbatch/console/", null, 200, 200, 200, 200, 200, 200),
+                // The console's single sign-on link: anyone of a role goes on to the console.
+                new Row("GET", "/vidbatch/session/sso", null, 401, 302, 302, 302, 302, 403),
                 // Admin Center (HTTPS only): its pages go to the login form; its Java Batch tool takes
                 // Liberty's reader (monitors) and administrator roles, not submitters (docs/watching.md, Admin Center).
                 new Row("GET", https + "/adminCenter/", null, 302, 302, 302, 302, 302, 302),
