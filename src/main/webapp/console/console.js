@@ -313,7 +313,7 @@ function settingFacts(s) {
     ['Preset', s.ladder ? null : s.preset], ['Ladder', s.ladder], ['Min. quality', s.minQuality ? `PSNR ${s.minQuality} dB` : null],
     ['Operations', s.ladder ? null : s.operations || 'none'], ['Workers', s.workers], ['Launcher', s.launcher],
     ['Output folder', s.outputDir], ['Items per worker', s.groupSize > 1 ? s.groupSize : null],
-    ['Segments of', s.segmentSeconds > 0 ? `${s.segmentSeconds} s` : null], ['Dry run', s.dryRun ? 'yes: nothing is encoded' : null],
+    ['Segments of', s.segmentSeconds > 0 ? `${s.segmentSeconds} s` : null], ['Notify', s.webhooks], ['Dry run', s.dryRun ? 'yes: nothing is encoded' : null],
     ['Planned', s.plannedAt ? when(s.plannedAt) : null],
   ].filter(([, v]) => v !== null && v !== undefined && v !== '');
 }
@@ -661,7 +661,7 @@ function drawForm(catalog, webhooks, job) {
       field('Minimum quality', 'PSNR in dB, 20 to 60; empty for none',
         el('input', { name: 'minQuality', type: 'number', min: 20, max: 60, step: 'any', value: s.minQuality || '' })),
       field('Notify', webhooks.length ? `webhooks: ${webhooks.map(w => w.name).join(', ')}` : 'no webhooks registered',
-        el('input', { name: 'notify', placeholder: webhooks.length ? webhooks[0].name : '' }))),
+        el('input', { name: 'notify', value: s.webhooks || '', placeholder: webhooks.length ? webhooks[0].name : '' }))),
     field('Operations', catalog.operationsSyntax,
       el('input', { name: 'operations', value: s.operations || '', placeholder: 'thumbnail(at=50%)' })),
     el('div', { class: 'row' },

@@ -1,6 +1,7 @@
 package io.vidbatch.job;
 
 import io.vidbatch.notify.Notifier;
+import io.vidbatch.store.JobSearch;
 import jakarta.batch.api.BatchProperty;
 import jakarta.batch.api.listener.AbstractJobListener;
 import jakarta.batch.runtime.BatchStatus;
@@ -35,10 +36,14 @@ public class JobEndListener extends AbstractJobListener {
     @BatchProperty
     String notify;
 
+    @Inject
+    JobSearch jobs;
+
     @Override
     public void afterJob() {
         notifier.jobEnded(
                 notify,
+                submitter(),
                 jobContext.getInstanceId(),
                 jobContext.getExecutionId(),
                 finalStatus(jobContext.getBatchStatus()),
@@ -48,6 +53,18 @@ public class JobEndListener extends AbstractJobListener {
                         .orElse(null));
         ends.ended(jobContext.getInstanceId(), jobContext.getExecutionId());
         events.fire(new WorkEvent.JobEnded(jobContext.getInstanceId()));
+    }
+
+    /** Whose job it was, for the receiver (an endpoint any submitter may name); null if it cannot be read. */
+    private String submitter() {
+        if (notify == null || notify.isBlank()) {
+            return null; // nobody to tell: no query
+        }
+        try {
+            return jobs.submitter(jobContext.getInstanceId());
+        } catch (java.sql.SQLException e) {
+            return null;
+        }
     }
 
     /**

@@ -39,7 +39,8 @@ public record TranscodeParameters(
         String audio,
         Ladder ladder,
         Double minQuality,
-        boolean quality) {
+        boolean quality,
+        String webhooks) {
 
     public static final String INPUTS = "inputs";
     public static final String PRESET = "preset";
@@ -254,7 +255,8 @@ public record TranscodeParameters(
                         audio,
                         ladder,
                         minQuality,
-                        Boolean.parseBoolean(qualityText)),
+                        Boolean.parseBoolean(qualityText),
+                        orDefault(get.apply(NOTIFY), "").strip()),
                 errors);
     }
 

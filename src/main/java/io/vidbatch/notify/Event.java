@@ -20,7 +20,13 @@ public record Event(String id, String type, String subject, Long jobInstance, St
 
     /** A job's execution ended: completed (all inputs done), partial, failed or stopped. */
     public static Event jobEnded(
-            long instance, long execution, String status, String exitStatus, String outcome, Instant at) {
+            long instance,
+            long execution,
+            String submitter,
+            String status,
+            String exitStatus,
+            String outcome,
+            Instant at) {
         String kind = switch (status) {
             case "COMPLETED" -> "PARTIAL".equals(outcome) ? "partial" : "completed";
             case "FAILED" -> "failed";
@@ -30,6 +36,9 @@ public record Event(String id, String type, String subject, Long jobInstance, St
                 .add("job", instance)
                 .add("execution", execution)
                 .add("status", status);
+        if (submitter != null) {
+            data.add("submitter", submitter); // any submitter may name an endpoint: whose job it was
+        }
         if (exitStatus != null) {
             data.add("exitStatus", exitStatus);
         }

@@ -67,8 +67,14 @@ public class Notifier {
 
     /** A job's execution ended; {@code status} is its final batch status. */
     public void jobEnded(
-            String notify, long instance, long execution, String status, String exitStatus, String outcome) {
-        send(notify, Event.jobEnded(instance, execution, status, exitStatus, outcome, Instant.now()));
+            String notify,
+            String submitter,
+            long instance,
+            long execution,
+            String status,
+            String exitStatus,
+            String outcome) {
+        send(notify, Event.jobEnded(instance, execution, submitter, status, exitStatus, outcome, Instant.now()));
     }
 
     /** A schedule's firing started no job ({@code outcome} FAILED or MISSED). */

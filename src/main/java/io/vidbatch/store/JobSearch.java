@@ -105,6 +105,20 @@ public class JobSearch {
         }
     }
 
+    /** Who submitted the job, as Liberty recorded it; null when it is not known (yet). */
+    public String submitter(long job) throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            return Tables.query(
+                            c,
+                            "SELECT SUBMITTER FROM WLPJOBINSTANCE WHERE JOBINSTANCEID = ?",
+                            rs -> rs.getString(1),
+                            job)
+                    .stream()
+                    .findFirst()
+                    .orElse(null);
+        }
+    }
+
     /** The text taken literally: % and _ match themselves, not any characters. */
     static String escapeLike(String text) {
         return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");

@@ -17,4 +17,5 @@ public record JobSettings(
         String audio,
         String ladder,
         Double minQuality,
-        Boolean quality) {}
+        Boolean quality,
+        String webhooks) {}

@@ -168,6 +168,7 @@ class WebhooksIT {
         assertThat(partialEvent.getString("source")).isEqualTo("/vidbatch/api/v1/jobs");
         assertThat(partialEvent.getJsonObject("data").getString("status")).isEqualTo("COMPLETED");
         assertThat(partialEvent.getJsonObject("data").getString("outcome")).isEqualTo("PARTIAL");
+        assertThat(partialEvent.getJsonObject("data").getString("submitter")).isEqualTo(Api.SUBMITTER);
         assertThat(first.get("io.vidbatch.job.failed")
                         .event()
                         .getJsonObject("data")

@@ -143,7 +143,7 @@ class DispatcherTest {
     }
 
     private static Event event() {
-        return Event.jobEnded(1, 1, "COMPLETED", "ALL DONE", "ALL_DONE", Instant.now());
+        return Event.jobEnded(1, 1, "submitter", "COMPLETED", "ALL DONE", "ALL_DONE", Instant.now());
     }
 
     static {

@@ -31,22 +31,25 @@ class WebhooksTest {
     @Test
     void aJobsEndIsACloudEventWhoseTypeSaysHowItEnded() {
         Instant at = Instant.parse("2026-12-06T07:00:00.123456Z");
-        JsonObject partial = json(Event.jobEnded(7, 12, "COMPLETED", "PARTIAL: 1 of 2 inputs done", "PARTIAL", at));
+        JsonObject partial =
+                json(Event.jobEnded(7, 12, "submitter", "COMPLETED", "PARTIAL: 1 of 2 inputs done", "PARTIAL", at));
         assertThat(partial.getString("specversion")).isEqualTo("1.0");
         assertThat(partial.getString("type")).isEqualTo("io.vidbatch.job.partial");
         assertThat(partial.getString("subject")).isEqualTo("7");
         assertThat(partial.getString("time")).isEqualTo("2026-12-06T07:00:00.123Z");
         assertThat(partial.getJsonObject("data").getInt("execution")).isEqualTo(12);
-        assertThat(json(Event.jobEnded(7, 12, "COMPLETED", "ALL DONE: 2 of 2", "ALL_DONE", at))
+        assertThat(partial.getJsonObject("data").getString("submitter")).isEqualTo("submitter");
+        assertThat(json(Event.jobEnded(7, 12, "submitter", "COMPLETED", "ALL DONE: 2 of 2", "ALL_DONE", at))
                         .getString("type"))
                 .isEqualTo("io.vidbatch.job.completed");
-        assertThat(json(Event.jobEnded(7, 12, "FAILED", "NONE DONE", "NONE_DONE", at))
+        assertThat(json(Event.jobEnded(7, 12, "submitter", "FAILED", "NONE DONE", "NONE_DONE", at))
                         .getString("type"))
                 .isEqualTo("io.vidbatch.job.failed");
-        assertThat(json(Event.jobEnded(7, 12, "STOPPED", null, null, at)).getString("type"))
+        assertThat(json(Event.jobEnded(7, 12, "submitter", "STOPPED", null, null, at))
+                        .getString("type"))
                 .isEqualTo("io.vidbatch.job.stopped");
-        Event one = Event.jobEnded(7, 12, "FAILED", null, null, at);
-        Event two = Event.jobEnded(7, 12, "FAILED", null, null, at);
+        Event one = Event.jobEnded(7, 12, "submitter", "FAILED", null, null, at);
+        Event two = Event.jobEnded(7, 12, "submitter", "FAILED", null, null, at);
         assertThat(one.id()).as("each event its own id").isNotEqualTo(two.id());
         assertThat(json(one).getString("id")).isEqualTo(one.id());
     }

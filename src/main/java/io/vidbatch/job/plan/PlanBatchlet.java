@@ -126,7 +126,8 @@ public class PlanBatchlet extends AbstractBatchlet {
                         p.audio(),
                         p.ladder() == null ? null : p.ladder().text(),
                         p.minQuality(),
-                        p.quality()));
+                        p.quality(),
+                        p.webhooks().isEmpty() ? null : p.webhooks()));
         Planner planner = new Planner(settings.tools(), p, settings.budget(), out, work, roots.claimsDir());
         List<Inputs.Candidate> candidates;
         try {

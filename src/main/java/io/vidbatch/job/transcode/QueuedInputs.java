@@ -153,7 +153,8 @@ public class QueuedInputs {
                     s.audio(),
                     null,
                     s.minQuality(),
-                    Boolean.TRUE.equals(s.quality()));
+                    Boolean.TRUE.equals(s.quality()),
+                    s.webhooks());
             Roots roots = settings.roots();
             planner = new Planner(
                     settings.tools(),
