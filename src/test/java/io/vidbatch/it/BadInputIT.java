@@ -107,7 +107,7 @@ class BadInputIT {
         assertThat(fieldErrors(submitter.post(Api.appUrl() + "/api/v1/jobs", "{\"inputs\":\"a.mp4\",\"wrokers\":2}")))
                 .containsEntry(
                         "wrokers",
-                        "unknown field (known: audio, dryRun, groupSize, inputs, ladder, launcher, minQuality, operations, outputDir, preset, quality, segmentSeconds, workers)");
+                        "unknown field (known: audio, dryRun, groupSize, inputs, ladder, launcher, minQuality, notify, operations, outputDir, preset, quality, segmentSeconds, workers)");
         assertThat(fieldErrors(
                         submitter.post(Api.appUrl() + "/api/v1/jobs", "{\"inputs\":\"a.mp4\",\"launcher\":\"mesos\"}")))
                 .containsEntry("launcher", "'mesos' is not available (available: local, process, kubernetes)");

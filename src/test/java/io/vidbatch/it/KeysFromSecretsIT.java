@@ -82,7 +82,7 @@ class KeysFromSecretsIT {
         Certificate given = certificateIn(keystore, keystorePassword);
         HttpClient browser = pinnedTo(given);
 
-        start(browser);
+        process.startReady(HTTPS);
         HttpResponse<String> signIn = browser.send(
                 HttpRequest.newBuilder(URI.create("https://localhost:" + HTTPS + "/vidbatch/session"))
                         .header("Content-Type", "application/x-www-form-urlencoded")
@@ -116,7 +116,7 @@ class KeysFromSecretsIT {
         process.stop();
         // What an emptyDir does to Liberty's output folder at a pod's restart.
         deleteTree(SERVER.resolve("resources"));
-        start(browser);
+        process.startReady(HTTPS);
 
         assertThat(presented(browser))
                 .as("the same certificate after the restart")
@@ -185,31 +185,6 @@ class KeysFromSecretsIT {
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .connectTimeout(Duration.ofSeconds(5))
                 .build();
-    }
-
-    private void start(HttpClient client) throws Exception {
-        process.start();
-        assertThat(process.awaitConsole("CWWKF0011I", Duration.ofMinutes(4)))
-                .as("the server started; its console:\n%s", process.consoleText())
-                .isPresent();
-        Waits.await("the server ready", Duration.ofMinutes(1), Duration.ofMillis(250))
-                .until(() -> {
-                    assertThat(process.running())
-                            .as("the server exited; its console:\n%s", process.consoleText())
-                            .isTrue();
-                    try {
-                        return client.send(
-                                                HttpRequest.newBuilder(URI.create(
-                                                                "https://localhost:" + HTTPS + "/health/ready"))
-                                                        .build(),
-                                                HttpResponse.BodyHandlers.discarding())
-                                        .statusCode()
-                                == 200;
-                    } catch (IOException notYet) {
-                        // the HTTPS port opens once the application has started
-                        return false;
-                    }
-                });
     }
 
     /**

@@ -114,24 +114,7 @@ class LdapIT {
         env.put("INPUT_ROOTS", Jobs.inputs().toString());
         env.put("OUTPUT_ROOT", outputs.toString());
         process = ProductionServer.create(NAME, HTTP, HTTPS, env);
-        process.start();
-        assertThat(process.awaitConsole("CWWKF0011I", Duration.ofMinutes(4)))
-                .as("the server started; its console:\n%s", process.consoleText())
-                .isPresent();
-        Waits.await("the LDAP server ready", Duration.ofMinutes(1), Duration.ofMillis(250))
-                .until(() -> {
-                    assertThat(process.running())
-                            .as("the server exited; its console:\n%s", process.consoleText())
-                            .isTrue();
-                    try {
-                        return Api.anonymous()
-                                        .get("https://localhost:" + HTTPS + "/health/ready")
-                                        .status()
-                                == 200;
-                    } catch (IllegalStateException notListening) {
-                        return false; // the HTTPS port opens once the application has started
-                    }
-                });
+        process.startReady(HTTPS);
         System.out.printf(
                 "LdapIT: slapd and the server up in %d ms%n", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - began));
     }

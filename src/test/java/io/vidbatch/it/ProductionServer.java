@@ -1,14 +1,24 @@
 package io.vidbatch.it;
 
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509ExtendedTrustManager;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.io.Writer;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -86,6 +96,71 @@ final class ProductionServer {
         Thread reader = new Thread(() -> read(copy), name + " console");
         reader.setDaemon(true);
         reader.start();
+    }
+
+    /**
+     * Starts the server and waits until it answers {@code /health/ready} on {@code httpsPort};
+     * fails with its console if it exits or never gets there.
+     */
+    void startReady(int httpsPort) throws Exception {
+        start();
+        org.assertj.core.api.Assertions.assertThat(awaitConsole("CWWKF0011I", Duration.ofMinutes(4)))
+                .as("%s started; its console:\n%s", name, consoleText())
+                .isPresent();
+        HttpRequest ready = HttpRequest.newBuilder(URI.create("https://localhost:" + httpsPort + "/health/ready"))
+                .timeout(Duration.ofSeconds(10))
+                .build();
+        Waits.await(name + " ready", Duration.ofMinutes(1), Duration.ofMillis(250))
+                .until(() -> {
+                    org.assertj.core.api.Assertions.assertThat(running())
+                            .as("%s exited; its console:\n%s", name, consoleText())
+                            .isTrue();
+                    try {
+                        return PROBE.send(ready, HttpResponse.BodyHandlers.discarding())
+                                        .statusCode()
+                                == 200;
+                    } catch (IOException notYet) {
+                        return false; // the HTTPS port opens once the application has started
+                    }
+                });
+    }
+
+    /**
+     * Readiness only: any certificate, any name (a test's server may present one from a "Secret"
+     * naming a Service, not localhost); what the tests check goes through their own clients.
+     */
+    private static final HttpClient PROBE = HttpClient.newBuilder()
+            .sslContext(anyCertificate())
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
+
+    private static SSLContext anyCertificate() {
+        try {
+            SSLContext ssl = SSLContext.getInstance("TLS");
+            ssl.init(null, new TrustManager[] {new AnyCertificate()}, null);
+            return ssl;
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Extended, so that the JDK adds no host name check of its own. */
+    private static final class AnyCertificate extends X509ExtendedTrustManager {
+        public void checkClientTrusted(X509Certificate[] c, String a) {}
+
+        public void checkClientTrusted(X509Certificate[] c, String a, Socket s) {}
+
+        public void checkClientTrusted(X509Certificate[] c, String a, SSLEngine e) {}
+
+        public void checkServerTrusted(X509Certificate[] c, String a) {}
+
+        public void checkServerTrusted(X509Certificate[] c, String a, Socket s) {}
+
+        public void checkServerTrusted(X509Certificate[] c, String a, SSLEngine e) {}
+
+        public X509Certificate[] getAcceptedIssuers() {
+            return new X509Certificate[0];
+        }
     }
 
     private void read(Writer copy) {

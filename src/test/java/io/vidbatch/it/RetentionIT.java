@@ -52,21 +52,7 @@ class RetentionIT {
                         "VIDBATCH_PROFILE", "development",
                         "INPUT_ROOTS", Jobs.inputs().toAbsolutePath().toString(),
                         "OUTPUT_ROOT", OUTPUTS.toString()));
-        process.start();
-        assertThat(process.awaitConsole("CWWKF0011I", Duration.ofMinutes(4)))
-                .as("the server started; its console:\n%s", process.consoleText())
-                .isPresent();
-        // Liberty opens its ports after the application has started; readiness also needs the database.
-        Waits.await("the retention server ready", Duration.ofMinutes(1), Duration.ofMillis(250))
-                .until(() -> {
-                    assertThat(process.running())
-                            .as("the server exited; its console:\n%s", process.consoleText())
-                            .isTrue();
-                    return Api.anonymous()
-                                    .get("https://localhost:" + HTTPS + "/health/ready")
-                                    .status()
-                            == 200;
-                });
+        process.startReady(HTTPS);
     }
 
     @AfterAll

@@ -244,20 +244,7 @@ class WebhooksIT {
     }
 
     private void startServer() throws Exception {
-        process.start();
-        assertThat(process.awaitConsole("CWWKF0011I", Duration.ofMinutes(4)))
-                .as("the server started; its console:\n%s", process.consoleText())
-                .isPresent();
-        Waits.await("the webhooks server ready", Duration.ofMinutes(1), Duration.ofMillis(250))
-                .until(() -> {
-                    assertThat(process.running())
-                            .as("the server exited; its console:\n%s", process.consoleText())
-                            .isTrue();
-                    return Api.anonymous()
-                                    .get("https://localhost:" + HTTPS + "/health/ready")
-                                    .status()
-                            == 200;
-                });
+        process.startReady(HTTPS);
     }
 
     /**
