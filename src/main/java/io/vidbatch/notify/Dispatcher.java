@@ -105,7 +105,11 @@ public class Dispatcher {
                 Instant next = attemptSafely(d);
                 if (next != null) {
                     failing.put(d.endpoint(), next);
-                    store.postpone(d.endpoint(), Instant.now(), next);
+                    store.postpone(
+                            d.endpoint(),
+                            Instant.now(),
+                            next,
+                            "not tried: the endpoint failed another delivery just before");
                 }
             }
         } catch (SQLException | RuntimeException e) {

@@ -172,8 +172,9 @@ public class WebhookStore {
             return Tables.first(
                     c,
                     limit,
+                    // Ties (a failing endpoint's postponed backlog shares one time): the oldest event first.
                     "SELECT " + DELIVERY_COLUMNS
-                            + " FROM VB_DELIVERY WHERE STATE = ? AND NEXT_AT <= ? ORDER BY NEXT_AT",
+                            + " FROM VB_DELIVERY WHERE STATE = ? AND NEXT_AT <= ? ORDER BY NEXT_AT, CREATED, ID",
                     WebhookStore::delivery,
                     PENDING,
                     Timestamp.from(now));
@@ -197,13 +198,17 @@ public class WebhookStore {
         }
     }
 
-    /** The endpoint's deliveries due by {@code now} are due at {@code next} instead: it is failing. */
-    public void postpone(String endpoint, Instant now, Instant next) throws SQLException {
+    /**
+     * The endpoint's other deliveries due by {@code now} wait for {@code next}, untried (their
+     * attempts do not count), with why: the endpoint is failing.
+     */
+    public void postpone(String endpoint, Instant now, Instant next, String why) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
             Tables.update(
                     c,
-                    "UPDATE VB_DELIVERY SET NEXT_AT = ? WHERE ENDPOINT = ? AND STATE = ? AND NEXT_AT <= ?",
+                    "UPDATE VB_DELIVERY SET NEXT_AT = ?, LAST_ERROR = ? WHERE ENDPOINT = ? AND STATE = ? AND NEXT_AT <= ?",
                     Timestamp.from(next),
+                    why.length() > 1000 ? why.substring(0, 999) + "…" : why,
                     endpoint,
                     PENDING,
                     Timestamp.from(now));

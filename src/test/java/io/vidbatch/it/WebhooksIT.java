@@ -190,19 +190,20 @@ class WebhooksIT {
         assertThat(admin.post(server.appUrl() + "/api/v1/schedules/inbox/runs", "")
                         .status())
                 .isEqualTo(409);
-        JsonObject attempted = Waits.await(
-                        "a failed attempt to deliver job " + whileAway + "'s end",
+        // While the endpoint is down, its deliveries wait, each with why (one tried and refused, the
+        // others not tried after it in the same round).
+        JsonObject waiting = Waits.await(
+                        "job " + whileAway + "'s delivery waiting with an error",
                         Duration.ofMinutes(1),
                         Duration.ofMillis(250))
                 .until(
                         () -> deliveries(whileAway).stream()
                                 .map(JsonObject.class::cast)
-                                .filter(d -> d.getInt("attempts") > 0)
+                                .filter(d -> !d.isNull("lastError"))
                                 .findFirst()
                                 .orElse(null),
                         Objects::nonNull);
-        assertThat(attempted.getString("state")).isEqualTo("PENDING");
-        assertThat(attempted.getString("lastError")).isNotBlank();
+        assertThat(waiting.getString("state")).isEqualTo("PENDING");
 
         // The coordinator dies and starts again; then the receiver is back.
         process.kill();
@@ -220,7 +221,7 @@ class WebhooksIT {
                                 .findFirst()
                                 .orElse(null),
                         Objects::nonNull);
-        assertThat(delivered.getInt("attempts")).isGreaterThan(1);
+        assertThat(delivered.getInt("attempts")).isPositive();
         assertThat(delivered.getString("id"))
                 .isEqualTo(later.get("io.vidbatch.job.completed").id());
 

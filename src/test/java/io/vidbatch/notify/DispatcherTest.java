@@ -110,7 +110,18 @@ class DispatcherTest {
         assertThat(dead).allSatisfy(d -> {
             assertThat(d.state()).isEqualTo(WebhookStore.PENDING);
             assertThat(d.nextAt()).as("all wait for the endpoint's next try").isAfter(Instant.now());
+            assertThat(d.lastError()).as("each says why").isNotBlank();
         });
+        assertThat(dead.stream()
+                        .filter(d -> d.attempts() == 1)
+                        .findFirst()
+                        .orElseThrow()
+                        .created())
+                .as("the oldest event is the one tried")
+                .isEqualTo(dead.stream()
+                        .map(WebhookStore.Delivery::created)
+                        .min(Instant::compareTo)
+                        .orElseThrow());
         assertThat(state("ok")).isEqualTo(WebhookStore.DELIVERED);
         assertThat(okCalls.get()).isEqualTo(1);
     }
