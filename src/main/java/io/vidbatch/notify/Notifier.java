@@ -35,6 +35,11 @@ public class Notifier {
         if (notify == null || notify.isBlank()) {
             return List.of();
         }
+        if (notify.length() > MAX_CHARS) {
+            // A job parameter: Liberty's repository keeps each in 255 characters (and a long hostile
+            // value is refused before it is split).
+            throw new IllegalArgumentException("at most " + MAX_CHARS + " characters");
+        }
         Set<String> names = new LinkedHashSet<>();
         for (String part : notify.split(",", -1)) {
             String name = part.strip();
@@ -46,10 +51,6 @@ public class Notifier {
         }
         if (names.size() > MAX_ENDPOINTS) {
             throw new IllegalArgumentException("at most " + MAX_ENDPOINTS + " webhooks");
-        }
-        if (notify.length() > MAX_CHARS) {
-            // A job parameter: Liberty's repository keeps each in 255 characters.
-            throw new IllegalArgumentException("at most " + MAX_CHARS + " characters");
         }
         return List.copyOf(names);
     }
