@@ -75,15 +75,6 @@ public final class Inputs {
 
     private Inputs() {}
 
-    /** The files a job given these entries would take (links resolved): what a watched folder holds now. */
-    public static List<Path> accepted(List<String> entries, Roots roots, ExpansionDeadline deadline)
-            throws ExpansionDeadline.Passed {
-        return expand(entries, roots, deadline).stream()
-                .filter(Candidate::accepted)
-                .map(Candidate::real)
-                .toList();
-    }
-
     /** Every entry's files or rejection, in order; all of it or, once the deadline passes, nothing. */
     public static List<Candidate> expand(List<String> entries, Roots roots, ExpansionDeadline deadline)
             throws ExpansionDeadline.Passed {

@@ -72,7 +72,7 @@ class InputsDeadlineTest {
     void aPassedDeadlineEndsExpansionWithItsReason() {
         ExpansionDeadline over = ExpansionDeadline.after(Duration.ZERO);
         for (List<String> entries : List.of(List.of("**.mp4"), List.of("d0"), List.of("d0/f1.mp4"))) {
-            assertThatThrownBy(() -> Inputs.accepted(entries, roots, over))
+            assertThatThrownBy(() -> Inputs.expand(entries, roots, over))
                     .as("%s", entries)
                     .isInstanceOf(ExpansionDeadline.Passed.class)
                     .hasMessage("input expansion stopped: over its 0 s deadline");
